@@ -1,0 +1,1 @@
+"""Publisher: execute story notebooks (with a freeze cache), render them and build a static site."""
