@@ -1,0 +1,103 @@
+"""Shared fixtures: the real market snapshot (when present) and a real headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+MARKET_DIR = ROOT.parent / "shared" / "market"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str | None:
+    """The Debian chromium binary, or ``None``."""
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(tmp_path_factory, monkeypatch):
+    """Every test gets an empty price cache, so no test reads or writes the developer's cache."""
+    monkeypatch.setenv("FRSTORY_DATA_DIR", str(tmp_path_factory.mktemp("frstory-data")))
+    monkeypatch.delenv("FRSTORY_READ_LOG", raising=False)
+
+
+@pytest.fixture(scope="session")
+def market_dir() -> Path:
+    """``../shared/market``: the real daily snapshot. Skips (with the reason) when it is absent."""
+    if not (MARKET_DIR / "AMZN.csv").is_file():
+        pytest.skip(f"real market snapshot not found at {MARKET_DIR} (CI and the dev machines have it)")
+    return MARKET_DIR
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A real headless Debian Chromium driven by Playwright (one per test session)."""
+    exe = chromium_path()
+    if exe is None:
+        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    user_data = tempfile.mkdtemp(prefix="frstory-chromium-")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=exe, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+            shutil.rmtree(user_data, ignore_errors=True)
+
+
+class PageReport:
+    """What a page did while loading: console errors, page errors and failed requests."""
+
+    def __init__(self, page):
+        self.page = page
+        self.console_errors: list[str] = []
+        self.page_errors: list[str] = []
+        self.failed_requests: list[str] = []
+        page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
+        page.on("pageerror", lambda e: self.page_errors.append(str(e)))
+        page.on("requestfailed", lambda r: self.failed_requests.append(f"{r.url} {r.failure}"))
+
+    @property
+    def problems(self) -> list[str]:
+        return self.console_errors + self.page_errors + self.failed_requests
+
+
+@pytest.fixture
+def open_page(browser):
+    """``open_page(url_or_path)`` -> PageReport after the page has loaded (plotly drawn, if any)."""
+    contexts = []
+
+    def _open(target, *, wait_for: str | None = None, viewport=(1200, 900)) -> PageReport:
+        context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+        contexts.append(context)
+        page = context.new_page()
+        report = PageReport(page)
+        url = target if str(target).startswith(("http://", "https://", "file://")) else Path(target).resolve().as_uri()
+        page.goto(url, wait_until="load")
+        if wait_for:
+            page.wait_for_selector(wait_for, timeout=10_000)
+        return report
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+def pytest_report_header(config):
+    lines = [f"chromium: {chromium_path() or 'not installed (browser tests skip)'}"]
+    lines.append(f"market snapshot: {MARKET_DIR if MARKET_DIR.is_dir() else 'absent (market tests skip)'}")
+    return lines
