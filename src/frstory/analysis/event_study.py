@@ -1,0 +1,1018 @@
+"""Event studies: did a stock move more than the market explains when the news came out?
+
+Method (Campbell, Lo & MacKinlay 1997, ch. 4; MacKinlay 1997):
+
+* Returns are simple daily close-to-close returns of one price column, aligned to the NYSE
+  calendar. A session without a price makes that day's and the next day's return missing; missing
+  returns are dropped (and reported), never filled.
+* Day 0 is :func:`frstory.reaction_session` of the announcement date and its ``market_session``
+  (an after-close announcement reacts the next session). Windows count NYSE sessions relative to
+  day 0, both ends inclusive.
+* The normal-return model is estimated on the estimation window and held fixed over the event
+  window: ``market`` (OLS of the stock's returns on the benchmark's), ``market_adjusted``
+  (expected return = the benchmark's; nothing estimated) or ``constant_mean`` (expected return =
+  the stock's mean return in the estimation window).
+* ``sigma`` is the residual standard deviation, ``sqrt(SSR / (n - k))`` with ``k`` estimated
+  parameters (2, 0, 1). t-statistics use it without the estimation-error term:
+  ``ar_t = ar / sigma`` and ``car_t = car / (sigma * sqrt(L))`` for ``L`` summed days; with
+  240 estimation days the omitted term changes the variance by well under 5% even on a
+  -6% market day. p-values are two-sided from Student's t with ``n - k`` degrees of freedom.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from frstory.analysis.results import (
+    SUMMARY_COLUMNS,
+    TABLE_COLUMNS,
+    EventStudyResult,
+    _long_date,
+    _pct,
+    display_name,
+)
+from frstory.analysis.returns import _check_price_frame
+from frstory.data.calendar import MARKET_SESSIONS, _as_day, nyse_calendar, nyse_sessions, reaction_session
+from frstory.errors import AnalysisError
+
+__all__ = ["event_study", "event_studies", "robustness", "MODELS", "CLUSTER_NOTE"]
+
+#: Normal-return models and the number of parameters each estimates.
+MODELS = {"market": 2, "market_adjusted": 0, "constant_mean": 1}
+#: Fewer estimation sessions than this is an error; fewer than RECOMMENDED_ESTIMATION a warning.
+MIN_ESTIMATION = 30
+RECOMMENDED_ESTIMATION = 100
+#: A daily move of more than this (as a fraction) in a stock looks like an unadjusted split.
+SPLIT_LIKE_JUMP = 0.40
+#: Day 0's benchmark move beyond this many robust standard deviations gets a warning.
+MARKET_MOVE_SIGMAS = 3.0
+#: The February-April 2020 Covid crash, left out of the estimation window by :func:`robustness`.
+COVID_CRASH = ("2020-02-01", "2020-04-30")
+
+CLUSTER_NOTE = (
+    "Each row is a single-firm test: its t and p use only that firm's own estimation-window noise. "
+    "Rows listed in 'clustered_with' share event-window sessions (e.g. IBM 8 June, Amazon 10 June "
+    "and Microsoft 11 June 2020 all react on or around the 11 June market fall), so the same "
+    "market-wide news hits all of them and their abnormal returns are correlated (cross-sectional "
+    "dependence). Averaging them or pooling their t-statistics as if independent would overstate "
+    "the evidence; a pooled test would need a portfolio approach or the Kolari-Pynnonen "
+    "correction, which this table deliberately does not report."
+)
+
+
+# --------------------------------------------------------------------------------------------
+# Returns panel: all tickers aligned to the NYSE calendar
+
+
+@dataclass
+class _Panel:
+    sessions: pd.DatetimeIndex
+    tickers: list[str]
+    rets: np.ndarray  # sessions x tickers, simple returns of the price column
+    overnight: np.ndarray | None  # open / previous price - 1, for the split check
+    first: np.ndarray  # per ticker: first position with a return
+    last: np.ndarray  # per ticker: last position with a price
+    off_calendar: int  # rows dropped because their date is not an NYSE session
+    price: str
+    missing: list[str]  # tickers asked for but absent (only with skip_missing)
+
+    def col(self, ticker: str) -> int:
+        return self.tickers.index(ticker)
+
+
+def _available(prices: pd.DataFrame) -> str:
+    names = sorted(map(str, pd.unique(prices["ticker"].dropna())))
+    shown = ", ".join(names[:20]) + (f" and {len(names) - 20} more" if len(names) > 20 else "")
+    return shown or "none"
+
+
+def _build_panel(prices: pd.DataFrame, tickers: Sequence[str], price: str, *, what: str,
+                 skip_missing: bool = False) -> _Panel:
+    """Align ``tickers`` to the NYSE calendar: one column per ticker, one row per session.
+
+    With ``skip_missing`` a ticker absent from ``prices`` is left out (listed in ``missing``)
+    instead of raising.
+    """
+    _check_price_frame(prices, ("date", "ticker", price), what=what)
+    wanted = list(dict.fromkeys(tickers))
+    # One hash pass over the ticker column (a 500-ticker frame has half a million rows).
+    row_codes, uniques = pd.factorize(prices["ticker"])
+    index_of = {str(u): j for j, u in enumerate(uniques)}
+    missing = [t for t in wanted if t not in index_of]
+    if missing and not skip_missing:
+        raise AnalysisError(
+            f"{what}: no prices for {', '.join(missing)} in the price frame (it has {_available(prices)}); "
+            "load them with fr.load_prices([...]) or pass benchmark= one of the tickers present"
+        )
+    wanted = [t for t in wanted if t in index_of]
+    lookup = np.full(len(uniques) + 1, -1, dtype=np.int64)  # the extra -1 slot catches missing tickers
+    for j, t in enumerate(wanted):
+        lookup[index_of[t]] = j
+    codes = lookup[row_codes]
+    keep = codes >= 0
+    dates = pd.DatetimeIndex(prices["date"])
+    if dates.tz is not None:
+        dates = dates.tz_convert("America/New_York").tz_localize(None)
+    day_ns = dates.to_numpy("datetime64[ns]")[keep]
+    if np.isnat(day_ns).any():
+        raise AnalysisError(f"{what}: the price frame has rows without a date (NaT); drop or fix them")
+    day_ns = day_ns.astype("datetime64[D]").astype("datetime64[ns]")  # midnight
+    sessions = nyse_sessions(pd.Timestamp(day_ns.min()), pd.Timestamp(day_ns.max()))
+    grid = sessions.to_numpy("datetime64[ns]")
+    pos = np.minimum(np.searchsorted(grid, day_ns), len(grid) - 1)
+    on_calendar = grid[pos] == day_ns
+    values = prices[price].to_numpy(dtype="float64", na_value=np.nan)[keep]
+    pos, codes, values = pos[on_calendar], codes[keep][on_calendar], values[on_calendar]
+    n_sessions, n_tickers = len(sessions), len(wanted)
+    flat = pos * n_tickers + codes
+    counts = np.bincount(flat, minlength=n_sessions * n_tickers)
+    if counts.max(initial=0) > 1:
+        where = int(np.argmax(counts))
+        raise AnalysisError(
+            f"{what}: ticker {wanted[where % n_tickers]} has {int(counts[where])} rows for "
+            f"{sessions[where // n_tickers].date()}; keep one row per ticker and session"
+        )
+    bad = values <= 0
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise AnalysisError(
+            f"{what}: ticker {wanted[codes[i]]} has {price} = {values[i]!r} on "
+            f"{sessions[pos[i]].date()}; prices must be positive, so fix or drop that row"
+        )
+    level = np.full((n_sessions, n_tickers), np.nan)
+    level[pos, codes] = values
+    rets = np.full_like(level, np.nan)
+    rets[1:] = level[1:] / level[:-1] - 1.0
+    overnight = None
+    if "open" in prices.columns and price == "close":
+        opens = np.full_like(level, np.nan)
+        opens[pos, codes] = prices["open"].to_numpy(dtype="float64", na_value=np.nan)[keep][on_calendar]
+        overnight = np.full_like(level, np.nan)
+        overnight[1:] = opens[1:] / level[:-1] - 1.0
+    has_price = np.isfinite(level)
+    empty = ~has_price.any(axis=0)
+    if empty.any():
+        raise AnalysisError(
+            f"{what}: ticker {wanted[int(np.flatnonzero(empty)[0])]} has no {price} values at all; "
+            "choose another price= column or reload its prices"
+        )
+    first = has_price.argmax(axis=0) + 1
+    last = n_sessions - 1 - has_price[::-1].argmax(axis=0)
+    return _Panel(sessions, wanted, rets, overnight, first, last, int((~on_calendar).sum()), price, missing)
+
+
+# --------------------------------------------------------------------------------------------
+# Windows, day 0 and options
+
+
+def _check_windows(estimation_window, event_window, model: str) -> tuple[tuple[int, int], tuple[int, int]]:
+    if model not in MODELS:
+        raise AnalysisError(f"model {model!r} is not one of {', '.join(MODELS)}: choose a normal-return model")
+    try:
+        s0, s1 = (int(v) for v in estimation_window)
+        e0, e1 = (int(v) for v in event_window)
+    except (TypeError, ValueError) as exc:
+        raise AnalysisError(
+            f"windows must be pairs of integers such as (-250, -11) and (-5, 5), got "
+            f"estimation_window={estimation_window!r}, event_window={event_window!r}"
+        ) from exc
+    if not (s0 <= s1 < 0 and s1 < e0 <= e1):
+        raise AnalysisError(
+            f"estimation_window={s0, s1} and event_window={e0, e1} do not fit: the estimation window "
+            "must end before day 0 and before the event window starts (e.g. (-250, -11) and (-5, 5))"
+        )
+    return (s0, s1), (e0, e1)
+
+
+def _check_exclude(exclude) -> tuple[tuple[pd.Timestamp, pd.Timestamp], ...]:
+    out = []
+    for item in exclude or ():
+        try:
+            start, end = item
+        except (TypeError, ValueError) as exc:
+            raise AnalysisError(
+                f"exclude= needs (start, end) pairs such as [('2020-02-01', '2020-04-30')], got {item!r}"
+            ) from exc
+        start, end = _as_day(start, "exclude start"), _as_day(end, "exclude end")
+        if end < start:
+            raise AnalysisError(f"exclude range {start.date()} to {end.date()} ends before it starts; swap the dates")
+        out.append((start, end))
+    return tuple(out)
+
+
+def _reaction_sessions(dates: pd.DatetimeIndex, sessions: Sequence[str], ids: Sequence[str]) -> pd.DatetimeIndex:
+    """Vectorised :func:`frstory.reaction_session` for many events (same rules, same errors)."""
+    cal = nyse_calendar()
+    all_sessions = pd.DatetimeIndex(cal.sessions)
+    if all_sessions.tz is not None:
+        all_sessions = all_sessions.tz_localize(None)
+    days = dates.normalize().to_numpy("datetime64[ns]")
+    grid = all_sessions.to_numpy("datetime64[ns]")
+    sessions = np.asarray(sessions, dtype=object)
+    unknown = ~np.isin(sessions, MARKET_SESSIONS)
+    outside = (days < grid[0]) | (days > grid[-1])
+    left = np.searchsorted(grid, days, side="left")
+    is_session = (left < len(grid)) & (grid[np.minimum(left, len(grid) - 1)] == days)
+    closed_on_session = (sessions == "closed") & is_session
+    for bad, why in ((unknown, "market_session {s!r} is not one of " + ", ".join(MARKET_SESSIONS)),
+                     (outside, "date {d} is outside the NYSE calendar"),
+                     (closed_on_session, "{d} was an NYSE session, so market_session 'closed' cannot apply")):
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise AnalysisError(
+                f"event {ids[i]!r}: " + why.format(s=sessions[i], d=pd.Timestamp(days[i]).date())
+                + "; fix the events file (market_session is pre, regular, post, closed or unknown)"
+            )
+    index = left + ((sessions == "post") & is_session)
+    index = np.minimum(index, len(grid) - 1)
+    return pd.DatetimeIndex(grid[index])
+
+
+def _estimation_positions(p0: np.ndarray, window: tuple[int, int], allowed: np.ndarray):
+    """Positions of each event's estimation sessions: the ``n`` allowed sessions ending at ``p0 + s1``.
+
+    Without exclusions that is simply ``p0+s0 .. p0+s1``. Sessions before the start of the
+    calendar axis come back as -1 (the window is truncated there).
+    """
+    s0, s1 = window
+    n = s1 - s0 + 1
+    allowed_pos = np.flatnonzero(allowed)
+    running = np.cumsum(allowed)
+    end = p0 + s1
+    last_allowed = np.where(end >= 0, running[np.clip(end, 0, len(allowed) - 1)] - 1, -1)
+    idx = last_allowed[:, None] + np.arange(-n + 1, 1)[None, :]
+    exists = idx >= 0
+    if allowed_pos.size == 0:
+        return np.full(idx.shape, -1), np.zeros(idx.shape, bool)
+    return np.where(exists, allowed_pos[np.clip(idx, 0, None)], -1), exists
+
+
+# --------------------------------------------------------------------------------------------
+# The computation, vectorised over events; the fit is pluggable (per event or closed form)
+
+
+@dataclass
+class _Core:
+    """Everything computed for a batch of events, as arrays with one row per event."""
+
+    p0: np.ndarray
+    lo: np.ndarray  # first position where both series have a return
+    hi: np.ndarray  # last position where both have a price
+    est_pos: np.ndarray
+    est_in: np.ndarray  # inside both series' data
+    est_use: np.ndarray  # ... and both returns present
+    evt_pos: np.ndarray
+    evt_in: np.ndarray
+    y_est: np.ndarray
+    x_est: np.ndarray
+    y_evt: np.ndarray
+    x_evt: np.ndarray
+    n: np.ndarray
+    alpha: np.ndarray
+    beta: np.ndarray
+    r2: np.ndarray
+    sigma: np.ndarray
+    expected: np.ndarray
+    ar: np.ndarray
+    car: np.ndarray
+    days: np.ndarray  # abnormal returns summed so far
+    excluded_sessions: np.ndarray
+    # diagnostics behind the warnings
+    market0: np.ndarray
+    market_z: np.ndarray
+    market_robust_sd: np.ndarray
+    market_plain_z: np.ndarray
+    jump_count: np.ndarray
+    jump_pos: np.ndarray
+    est_gaps: np.ndarray  # returns missing inside the estimation window's data range
+    evt_gaps: np.ndarray  # ... and inside the event window's
+
+
+def _fit_batch(y: np.ndarray, x: np.ndarray, use: np.ndarray, model: str):
+    """All regressions at once with closed-form OLS on masked matrices (events x sessions)."""
+    n = use.sum(axis=1).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        y0 = np.where(use, y, 0.0)
+        x0 = np.where(use, x, 0.0)
+        my = y0.sum(axis=1) / n
+        dy = np.where(use, y - my[:, None], 0.0)
+        syy = (dy * dy).sum(axis=1)
+        if model == "market":
+            mx = x0.sum(axis=1) / n
+            dx = np.where(use, x - mx[:, None], 0.0)
+            sxx = (dx * dx).sum(axis=1)
+            beta = (dx * dy).sum(axis=1) / sxx
+            alpha = my - beta * mx
+            resid = dy - beta[:, None] * dx
+            ssr = (resid * resid).sum(axis=1)
+            return alpha, beta, 1.0 - ssr / syy, np.sqrt(ssr / (n - 2))
+        nan = np.full(len(n), np.nan)
+        if model == "constant_mean":
+            return my, nan, nan, np.sqrt(syy / (n - 1))
+        resid = np.where(use, y - x, 0.0)
+        return nan, nan, nan, np.sqrt((resid * resid).sum(axis=1) / n)
+
+
+def _fit_each(y: np.ndarray, x: np.ndarray, use: np.ndarray, model: str):
+    """One least-squares fit per event (numpy lstsq), the plain reference for :func:`_fit_batch`."""
+    out = np.full((4, len(y)), np.nan)
+    for i in range(len(y)):
+        yi, xi = y[i, use[i]], x[i, use[i]]
+        if yi.size < 3:
+            continue
+        if model == "market":
+            design = np.column_stack([np.ones_like(xi), xi])
+            (a, b), *_ = np.linalg.lstsq(design, yi, rcond=None)
+            resid = yi - a - b * xi
+            ssr = float(resid @ resid)
+            out[:, i] = a, b, 1 - ssr / float(((yi - yi.mean()) ** 2).sum()), math.sqrt(ssr / (yi.size - 2))
+        elif model == "constant_mean":
+            out[0, i] = yi.mean()
+            out[3, i] = math.sqrt(float(((yi - yi.mean()) ** 2).sum()) / (yi.size - 1))
+        else:
+            out[3, i] = math.sqrt(float(((yi - xi) ** 2).sum()) / yi.size)
+    return out[0], out[1], out[2], out[3]
+
+
+def _core(panel: _Panel, k: np.ndarray, b: np.ndarray, p0: np.ndarray, estimation_window, event_window,
+          model: str, exclude, fit) -> _Core:
+    n_sessions = len(panel.sessions)
+    allowed = np.ones(n_sessions, bool)
+    for start, end in exclude:
+        allowed &= ~((panel.sessions >= start) & (panel.sessions <= end))
+    est_pos, exists = _estimation_positions(p0, estimation_window, allowed)
+    s0, s1 = estimation_window
+    plain = p0[:, None] + np.arange(s0, s1 + 1)[None, :]
+    plain_allowed = np.where(plain >= 0, allowed[np.clip(plain, 0, n_sessions - 1)], True)
+    excluded_sessions = (~plain_allowed).sum(axis=1)
+
+    lo = np.maximum(panel.first[k], panel.first[b])
+    hi = np.minimum(panel.last[k], panel.last[b])
+    est_in = exists & (est_pos >= lo[:, None]) & (est_pos <= hi[:, None])
+    safe_est = np.clip(est_pos, 0, None)
+    y_est = panel.rets[safe_est, k[:, None]]
+    x_est = panel.rets[safe_est, b[:, None]]
+    est_use = est_in & np.isfinite(y_est) & np.isfinite(x_est)
+
+    e0, e1 = event_window
+    evt_pos = p0[:, None] + np.arange(e0, e1 + 1)[None, :]
+    evt_in = (evt_pos >= lo[:, None]) & (evt_pos <= hi[:, None])
+    safe_evt = np.clip(evt_pos, 0, n_sessions - 1)
+    y_evt = np.where(evt_in, panel.rets[safe_evt, k[:, None]], np.nan)
+    x_evt = np.where(evt_in, panel.rets[safe_evt, b[:, None]], np.nan)
+
+    alpha, beta, r2, sigma = fit(y_est, x_est, est_use, model)
+    if model == "market":
+        expected = alpha[:, None] + beta[:, None] * x_evt
+    elif model == "constant_mean":
+        expected = np.broadcast_to(alpha[:, None], y_evt.shape) + 0.0 * x_evt
+    else:
+        expected = x_evt.copy()
+    ar = y_evt - expected
+    known = np.isfinite(ar)
+    car = np.cumsum(np.where(known, ar, 0.0), axis=1)
+    days = np.cumsum(known, axis=1)
+    car = np.where(days > 0, car, np.nan)
+
+    # The benchmark's day-0 move against its estimation-window spread. The robust spread
+    # (1.4826 x median absolute deviation) is what an ordinary day looks like even when the window
+    # holds a crash (Feb-Mar 2020 inflates the plain standard deviation almost threefold).
+    p0_in = (p0 >= lo) & (p0 <= hi)
+    market0 = np.where(p0_in, panel.rets[np.clip(p0, 0, n_sessions - 1), b], np.nan)
+    x_used = np.where(est_use, x_est, np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows belong to blocked events
+        centre = np.nanmedian(x_used, axis=1)
+        robust = 1.4826 * np.nanmedian(np.abs(x_used - centre[:, None]), axis=1)
+        plain_z = np.abs(market0 - np.nanmean(x_used, axis=1)) / np.nanstd(x_used, axis=1, ddof=1)
+        market_z = np.abs(market0 - centre) / robust
+
+    # Split-like jumps of the stock inside either window (earliest first).
+    positions = np.concatenate([np.where(est_in, est_pos, -1), np.where(evt_in, evt_pos, -1)], axis=1)
+    valid = positions >= 0
+    safe = np.clip(positions, 0, None)
+    size = np.abs(panel.rets[safe, k[:, None]])
+    if panel.overnight is not None:
+        size = np.fmax(size, np.abs(panel.overnight[safe, k[:, None]]))
+    jumps = valid & (size > SPLIT_LIKE_JUMP)
+    jump_pos = np.where(jumps, positions, np.iinfo(np.int64).max).min(axis=1)
+
+    return _Core(p0, lo, hi, est_pos, est_in, est_use, evt_pos, evt_in, y_est, x_est, y_evt, x_evt,
+                 est_use.sum(axis=1), alpha, beta, r2, sigma, expected, ar, car, days, excluded_sessions,
+                 market0, market_z, robust, plain_z, jumps.sum(axis=1), jump_pos,
+                 (est_in & ~est_use).sum(axis=1), (evt_in & ~known).sum(axis=1))
+
+
+def _blocked(core: _Core, event_window, model: str) -> np.ndarray:
+    """Which events cannot be computed at all (see :func:`_blocking_error` for the reason)."""
+    e0, e1 = event_window
+    day0_outside = (core.p0 < 0) | ((e0 <= 0 <= e1) & ~((core.p0 >= core.lo) & (core.p0 <= core.hi)))
+    blocked = day0_outside | ~core.evt_in.any(axis=1) | (core.n < MIN_ESTIMATION)
+    if model == "market":
+        blocked |= ~np.isfinite(core.beta)
+    return blocked
+
+
+def _blocking_error(panel: _Panel, core: _Core, i: int, ticker: str, benchmark: str,
+                    day0: pd.Timestamp, event_window, model: str) -> str | None:
+    """Why event ``i`` cannot be computed at all, or ``None``."""
+    e0, e1 = event_window
+    p0, lo, hi = int(core.p0[i]), int(core.lo[i]), int(core.hi[i])
+    span = f"{panel.sessions[lo].date()} to {panel.sessions[hi].date()}" if lo <= hi else "no common sessions"
+    if p0 < 0 or (e0 <= 0 <= e1 and not lo <= p0 <= hi):
+        return (f"day 0 of {ticker} ({day0.date()}) is outside the returns available for {ticker} and "
+                f"{benchmark} ({span}); load prices that cover the event window {e0:+d}..{e1:+d} sessions")
+    if not core.evt_in[i].any():
+        return (f"the event window {e0:+d}..{e1:+d} around {day0.date()} lies entirely outside the returns "
+                f"available for {ticker} and {benchmark} ({span}); load prices that cover it")
+    n = int(core.n[i])
+    if n < MIN_ESTIMATION:
+        return (f"only {n} estimation sessions with returns for both {ticker} and {benchmark} before "
+                f"{day0.date()} (at least {MIN_ESTIMATION} are needed, {RECOMMENDED_ESTIMATION}+ recommended); "
+                "load earlier prices or shorten estimation_window")
+    if model == "market" and not np.isfinite(core.beta[i]):
+        return (f"the benchmark {benchmark} does not move in the estimation window before {day0.date()}, "
+                "so beta cannot be estimated; check its prices or use model='constant_mean'")
+    return None
+
+
+def _warnings(panel: _Panel, core: _Core, i: int, ticker: str, benchmark: str, day0: pd.Timestamp,
+              estimation_window, event_window, others: list[str] | None = None,
+              confounders: list[str] | None = None) -> list[str]:
+    """Plain-language caveats for event ``i``, in a fixed order, from the batch diagnostics."""
+    out: list[str] = []
+    name, bench = display_name(ticker), display_name(benchmark)
+    sessions = panel.sessions
+    lo, hi = int(core.lo[i]), int(core.hi[i])
+    # 1. a market-wide shock on day 0
+    if core.market_z[i] > MARKET_MOVE_SIGMAS:
+        market0 = core.market0[i]
+        out.append(
+            f"On day 0 ({_long_date(day0)}) {bench} ({benchmark}) {'rose' if market0 > 0 else 'fell'} "
+            f"{_pct(market0)}%, {core.market_z[i]:.1f} times its typical daily move in the estimation window "
+            f"(robust standard deviation {_pct(core.market_robust_sd[i])}%; {core.market_plain_z[i]:.1f} times "
+            "the plain standard deviation, which large past swings inflate). A market-wide move this big "
+            f"dominates the day: {name}'s abnormal return then depends heavily on the estimated beta and on "
+            "other news that hit the whole market, so read it with care."
+        )
+    # 2. windows cut short by the data
+    s0, s1 = estimation_window
+    n_window = s1 - s0 + 1
+    est_missing_range = int(n_window - core.est_in[i].sum())
+    if est_missing_range:
+        out.append(
+            f"The estimation window is cut short: {est_missing_range} of its {n_window} sessions lie before "
+            f"the first return available for {ticker} and {benchmark} ({sessions[lo].date()})."
+        )
+    e0, _ = event_window
+    cut = np.flatnonzero(~core.evt_in[i]) if not core.evt_in[i].all() else ()
+    if len(cut):
+        out.append(
+            f"The event window is truncated: sessions {', '.join(f'{o:+d}' for o in cut + e0)} lie outside the "
+            f"returns available for {ticker} and {benchmark} ({sessions[lo].date()} to {sessions[hi].date()}); "
+            "the cumulative abnormal return covers only the sessions inside the data."
+        )
+    # 3. few estimation days
+    n = int(core.n[i])
+    if n < RECOMMENDED_ESTIMATION:
+        out.append(
+            f"Only {n} estimation sessions were available (fewer than the {RECOMMENDED_ESTIMATION} recommended), "
+            "so the model and its noise estimate are imprecise."
+        )
+    # 4. missing returns
+    est_nan = int(core.est_gaps[i])
+    if est_nan:
+        out.append(
+            f"{est_nan} estimation-window return{'s were' if est_nan > 1 else ' was'} missing for {ticker} or "
+            f"{benchmark} and dropped (a missing price also removes the next session's return)."
+        )
+    evt_nan = np.flatnonzero(core.evt_in[i] & ~np.isfinite(core.ar[i])) if core.evt_gaps[i] else ()
+    if len(evt_nan):
+        dates = ", ".join(f"{o:+d} ({sessions[core.evt_pos[i, j]].date()})" for j, o in zip(evt_nan, evt_nan + e0))
+        out.append(
+            f"No abnormal return on session{'s' if evt_nan.size > 1 else ''} {dates}: a price of {ticker} or "
+            f"{benchmark} is missing there; cumulative returns skip {'them' if evt_nan.size > 1 else 'it'}."
+        )
+    # 5. split-like jumps (as-traded prices are wrong across a split)
+    if core.jump_count[i]:
+        first = int(core.jump_pos[i])
+        count = int(core.jump_count[i])
+        fix = ("use price='adj_close' or fr.load_prices(..., adjusted=True)" if panel.price == "close"
+               else "check the prices for a data error")
+        k = panel.col(ticker)
+        out.append(
+            f"{ticker}'s {panel.price} jumps by more than {SPLIT_LIKE_JUMP:.0%} on {count} session"
+            f"{'s' if count > 1 else ''} in the windows (first {sessions[first].date()}, "
+            f"{panel.rets[first, k]:+.1%} close to close): that looks like a stock split, and as-traded close "
+            f"returns are wrong across a split day; {fix}."
+        )
+    # 6. other news of the same firm
+    if others:
+        out.append(
+            f"The estimation window contains other listed events of {name} ({'; '.join(others)}): their news "
+            "moves the price, which can bias the model and inflate its noise estimate."
+        )
+    if confounders:
+        out.append(
+            f"Other listed events of {name} fall inside the event window ({'; '.join(confounders)}): their "
+            "news is mixed into the cumulative abnormal return."
+        )
+    if panel.off_calendar:
+        out.append(f"{panel.off_calendar} price rows on dates that are not NYSE sessions were ignored.")
+    return out
+
+
+_SHOWN_EVENTS = 5
+
+
+def _event_overlaps(panel: _Panel, core: _Core, k: np.ndarray, self_keys: Sequence, other_k: np.ndarray,
+                    other_pos: np.ndarray, other_keys: Sequence, other_names: Sequence[str],
+                    event_window) -> tuple[list[list[str]], list[list[str]]]:
+    """For each event, the other same-firm events whose day 0 lies in its estimation/event window.
+
+    Hits are found with one lookup in a sessions x tickers count matrix; only the first few are
+    named (with a count of the rest), so many overlapping events stay cheap.
+    """
+    n_events = len(k)
+    in_est: list[list[str]] = [[] for _ in range(n_events)]
+    in_evt: list[list[str]] = [[] for _ in range(n_events)]
+    valid = other_pos >= 0
+    if not valid.any():
+        return in_est, in_evt
+    marks = np.zeros((len(panel.sessions), len(panel.tickers)), np.int64)
+    np.add.at(marks, (other_pos[valid], other_k[valid]), 1)
+    est_hits = np.where(core.est_in, marks[np.clip(core.est_pos, 0, None), k[:, None]], 0)
+    safe_evt = np.clip(core.evt_pos, 0, len(panel.sessions) - 1)
+    evt_hits = np.where(core.evt_in, marks[safe_evt, k[:, None]], 0)
+    by_slot: dict[tuple[int, int], list[int]] = {}
+    for j in np.flatnonzero(valid):
+        by_slot.setdefault((int(other_k[j]), int(other_pos[j])), []).append(int(j))
+    day_text = np.datetime_as_string(panel.sessions.to_numpy("datetime64[D]"))
+    e0 = event_window[0]
+    for i in np.flatnonzero(est_hits.any(axis=1) | evt_hits.any(axis=1)):
+        for hits, positions, target, is_event_window in ((est_hits, core.est_pos, in_est, False),
+                                                          (evt_hits, core.evt_pos, in_evt, True)):
+            total = 0
+            for col in np.flatnonzero(hits[i]):
+                pos = int(positions[i, col])
+                for j in by_slot.get((int(k[i]), pos), []):
+                    if other_keys[j] == self_keys[i]:
+                        continue
+                    total += 1
+                    if len(target[i]) < _SHOWN_EVENTS:
+                        offset = int(col) + e0
+                        where = (f"day {offset:+d}" if offset else "day 0") if is_event_window else f"day 0 {day_text[pos]}"
+                        target[i].append(f"{other_names[j]}: {where}")
+                if not is_event_window and len(target[i]) >= _SHOWN_EVENTS:
+                    # Everything in the estimation window is another event: count the rest at once.
+                    total = int(hits[i].sum())
+                    break
+            if total > len(target[i]):
+                target[i].append(f"and {total - len(target[i])} more")
+    return in_est, in_evt
+
+
+def _other_events(events: pd.DataFrame | None, panel: _Panel, day0: pd.DatetimeIndex | None = None):
+    """Arrays describing listed events that have a ticker in the panel (for overlap warnings).
+
+    ``day0``, when given, holds the reaction sessions already computed for every row of ``events``.
+    """
+    if events is None or len(events) == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), [], []
+    if not isinstance(events, pd.DataFrame) or not {"ticker", "date"} <= set(events.columns):
+        raise AnalysisError("events= needs the events frame of fr.load_events() (columns ticker, date, market_session)")
+    usable = (events["ticker"].notna() & events["ticker"].isin(panel.tickers) & events["date"].notna()).to_numpy(bool)
+    if "date_precision" in events.columns:
+        usable = usable & (events["date_precision"].fillna("day") != "month").to_numpy(bool)
+    rows = events.loc[usable]
+    if len(rows) == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), [], []
+    dates = pd.DatetimeIndex(rows["date"]).normalize()
+    sess = (rows["market_session"].fillna("unknown").astype(str).to_numpy(object)
+            if "market_session" in rows.columns else np.full(len(rows), "unknown", object))
+    # An inconsistent row (bad or 'closed' market_session) must not block a warning about it:
+    # 'unknown' maps it to the date itself or the next session, which is what 'closed' means anyway.
+    ok_sessions = np.where(np.isin(sess, ("pre", "regular", "post")), sess, "unknown")
+    tickers = rows["ticker"].astype(str).tolist()
+    ids = (rows["id"].astype(str).tolist() if "id" in rows.columns
+           else [f"{t}-{d.date()}" for t, d in zip(tickers, dates)])
+    day0 = _reaction_sessions(dates, ok_sessions, ids) if day0 is None else day0[usable]
+    pos = panel.sessions.get_indexer(day0)
+    column_of = {t: j for j, t in enumerate(panel.tickers)}
+    codes = np.asarray([column_of[t] for t in tickers], dtype=np.int64)
+    keys = list(zip(tickers, dates.as_unit("ns").asi8.tolist()))
+    names = [f"{i}, announced {d.date()}" for i, d in zip(ids, dates)]
+    return codes, pos, keys, names
+
+
+# --------------------------------------------------------------------------------------------
+# Public API
+
+
+def event_study(
+    prices: pd.DataFrame,
+    ticker: str,
+    event_date,
+    *,
+    market_session: str = "regular",
+    benchmark: str = "^GSPC",
+    estimation_window: tuple[int, int] = (-250, -11),
+    event_window: tuple[int, int] = (-5, 5),
+    model: Literal["market", "market_adjusted", "constant_mean"] = "market",
+    price: str = "close",
+    events: pd.DataFrame | None = None,
+    exclude: Iterable[tuple] | None = None,
+    label: str = "",
+    event_id: str = "",
+) -> EventStudyResult:
+    """Abnormal returns of one stock around one announcement, against a benchmark index.
+
+    Parameters
+    ----------
+    prices : pandas.DataFrame
+        Tidy price frame of :func:`frstory.load_prices` holding ``ticker`` and ``benchmark``.
+    ticker : str
+        The stock studied, e.g. ``"AMZN"``.
+    event_date : date-like
+        Calendar date (US Eastern) of the announcement.
+    market_session : {"pre", "regular", "post", "closed", "unknown"}
+        When the news came out; day 0 is ``fr.reaction_session(event_date, market_session)``
+        (``post``: the next session).
+    benchmark : str
+        Index for the market's return (``^GSPC``, the S&P 500, by default).
+    estimation_window : tuple of int
+        Inclusive sessions relative to day 0 on which the model is estimated; must end before the
+        event window.
+    event_window : tuple of int
+        Inclusive sessions relative to day 0 for abnormal returns.
+    model : {"market", "market_adjusted", "constant_mean"}
+        Normal-return model (see the module docstring).
+    price : str
+        ``close`` (as traded) or ``adj_close``. Prices must be as traded or adjusted consistently;
+        a split-like jump (>40%) inside the windows gets a warning.
+    events : pandas.DataFrame, optional
+        The events frame (``fr.load_events()``); listed events of the same ``ticker`` inside the
+        estimation or event window get a warning.
+    exclude : iterable of (start, end), optional
+        Date ranges (inclusive) left out of the estimation sample. The window is extended back by
+        as many sessions as are left out, so it keeps ``s1 - s0 + 1`` sessions, e.g.
+        ``exclude=[("2020-02-01", "2020-04-30")]`` drops the Covid crash.
+    label, event_id : str
+        Description and identifier of the event, for the summary and tables.
+
+    Returns
+    -------
+    EventStudyResult
+        ``table`` (``offset, date, ret, benchmark_ret, expected, ar, car, ar_t, car_t``), the
+        estimates, ``warnings``, ``car(start, end)`` and ``summary()``.
+
+    Raises
+    ------
+    AnalysisError
+        When ``ticker`` or ``benchmark`` is not in ``prices`` (the message lists the tickers
+        present), day 0 or the whole event window lies outside the data, fewer than 30
+        estimation sessions have returns, or an argument is invalid.
+
+    Warns (in ``result.warnings``)
+    ------------------------------
+    The benchmark's day-0 move beyond 3 robust standard deviations of its estimation-window
+    returns (robust: 1.4826 x median absolute deviation, so that a crash inside the estimation
+    window does not hide one on day 0); windows cut short by the data; fewer than 100 estimation
+    sessions; missing returns dropped; split-like jumps; other events of the same firm inside the
+    windows.
+
+    Examples
+    --------
+    >>> import frstory as fr
+    >>> prices = fr.synthetic_prices(["SYNA"], benchmark="^SYNX", abnormal={("SYNA", "2020-06-11"): -0.05})
+    >>> res = fr.event_study(prices, "SYNA", "2020-06-10", market_session="post", benchmark="^SYNX")
+    >>> res.day0.date()
+    datetime.date(2020, 6, 11)
+    >>> round(float(res.table.set_index("offset").loc[0, "ar"]), 2)
+    -0.05
+    """
+    estimation_window, event_window = _check_windows(estimation_window, event_window, model)
+    exclude = _check_exclude(exclude)
+    event_day = _as_day(event_date, "event_date")
+    day0 = reaction_session(event_day, market_session)
+    if ticker == benchmark:
+        raise AnalysisError(f"ticker and benchmark are both {ticker!r}: choose an index such as '^GSPC' as benchmark")
+    panel = _build_panel(prices, [ticker, benchmark], price, what=f"fr.event_study({ticker!r})")
+    k, b = np.array([0]), np.array([1])
+    p0 = int(panel.sessions.get_indexer([day0])[0])
+    core = _core(panel, k, b, np.array([p0]), estimation_window, event_window, model, exclude, _fit_each)
+    if _blocked(core, event_window, model)[0]:
+        raise AnalysisError(_blocking_error(panel, core, 0, ticker, benchmark, day0, event_window, model))
+    other_k, other_pos, other_keys, other_names = _other_events(events, panel)
+    in_est, in_evt = _event_overlaps(panel, core, k, [(ticker, event_day.as_unit("ns").value)], other_k, other_pos, other_keys,
+                                     other_names, event_window)
+    caveats = _warnings(panel, core, 0, ticker, benchmark, day0, estimation_window, event_window,
+                        in_est[0], in_evt[0])
+    return _result(panel, core, 0, ticker=ticker, benchmark=benchmark, event_date=event_day,
+                   market_session=market_session, day0=day0, model=model, estimation_window=estimation_window,
+                   event_window=event_window, caveats=caveats, label=label, event_id=event_id,
+                   exclude=exclude)
+
+
+def _result(panel: _Panel, core: _Core, i: int, *, ticker, benchmark, event_date, market_session, day0, model,
+            estimation_window, event_window, caveats, label, event_id, exclude) -> EventStudyResult:
+    keep = core.evt_in[i]
+    sigma = float(core.sigma[i])
+    table = pd.DataFrame(
+        {
+            "offset": (np.arange(event_window[0], event_window[1] + 1))[keep].astype("int64"),
+            "date": panel.sessions[core.evt_pos[i][keep]],
+            "ret": core.y_evt[i][keep],
+            "benchmark_ret": core.x_evt[i][keep],
+            "expected": core.expected[i][keep],
+            "ar": core.ar[i][keep],
+            "car": core.car[i][keep],
+            "ar_t": core.ar[i][keep] / sigma,
+            "car_t": core.car[i][keep] / (sigma * np.sqrt(np.maximum(core.days[i][keep], 1))),
+        },
+        columns=list(TABLE_COLUMNS),
+    )
+    used = core.est_pos[i][core.est_use[i]]
+    return EventStudyResult(
+        ticker=ticker, benchmark=benchmark, event_date=event_date, market_session=market_session, day0=day0,
+        model=model, estimation_window=estimation_window, event_window=event_window, table=table,
+        alpha=float(core.alpha[i]), beta=float(core.beta[i]), r2=float(core.r2[i]), sigma=sigma,
+        n_estimation=int(core.n[i]), warnings=caveats, label=label, event_id=event_id, price=panel.price,
+        n_params=MODELS[model], estimation_start=panel.sessions[used.min()] if used.size else None,
+        estimation_end=panel.sessions[used.max()] if used.size else None, excluded=exclude,
+        excluded_sessions=int(core.excluded_sessions[i]),
+    )
+
+
+def event_studies(
+    prices: pd.DataFrame,
+    events: pd.DataFrame,
+    *,
+    benchmark: str = "^GSPC",
+    estimation_window: tuple[int, int] = (-250, -11),
+    event_window: tuple[int, int] = (-5, 5),
+    model: Literal["market", "market_adjusted", "constant_mean"] = "market",
+    price: str = "close",
+    exclude: Iterable[tuple] | None = None,
+    on_error: Literal["raise", "record"] = "raise",
+) -> pd.DataFrame:
+    """Event studies for many tickers x events at once, vectorised, one tidy row per pair.
+
+    All estimation windows are gathered into matrices with numpy fancy indexing and every
+    regression is solved at once with closed-form OLS slopes; the numbers equal
+    :func:`event_study` on each pair (to floating-point precision).
+
+    Parameters
+    ----------
+    prices : pandas.DataFrame
+        Tidy price frame holding every ticker of ``events`` and the ``benchmark``.
+    events : pandas.DataFrame
+        The events contract: at least ``ticker, date, market_session``; ``id`` and ``headline``
+        are used when present. Rows without a ticker are skipped (they are not firm events).
+    benchmark, estimation_window, event_window, model, price, exclude
+        As in :func:`event_study`.
+    on_error : {"raise", "record"}
+        ``raise``: the first event that cannot be computed raises :class:`AnalysisError`.
+        ``record``: its row has ``NaN`` numbers and the reason in ``warnings``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per event with a ticker, columns :data:`frstory.analysis.results.SUMMARY_COLUMNS`
+        (``ticker, event_id, label, event_date, market_session, day0, ..., alpha, beta, r2,
+        sigma, n_estimation, ..., ar_0, ..., car, car_t, car_p, n_warnings, warnings``) plus
+        ``clustered_with`` (other firms' events whose event windows share sessions with this
+        one). ``car`` covers the whole event window. ``attrs["note"]`` explains why the rows are
+        reported side by side as single-firm tests and not pooled: clustered event dates share
+        the same market shock (cross-sectional dependence).
+
+    Examples
+    --------
+    >>> import frstory as fr
+    >>> prices = fr.synthetic_prices(["SYNA", "SYNB"], benchmark="^SYNX")
+    >>> table = fr.event_studies(prices, fr.synthetic_events(), benchmark="^SYNX")
+    >>> table[["ticker", "event_id"]].values.tolist()
+    [['SYNB', 'syn-a-exits'], ['SYNA', 'syn-a-pause']]
+    """
+    estimation_window, event_window = _check_windows(estimation_window, event_window, model)
+    exclude = _check_exclude(exclude)
+    if on_error not in ("raise", "record"):
+        raise AnalysisError(f"on_error {on_error!r} is not 'raise' or 'record'")
+    if not isinstance(events, pd.DataFrame):
+        raise AnalysisError("fr.event_studies needs the events frame of fr.load_events() as events=")
+    missing = [c for c in ("ticker", "date", "market_session") if c not in events.columns]
+    if missing:
+        raise AnalysisError(
+            f"fr.event_studies: the events frame has no column {', '.join(missing)}; pass the frame of "
+            "fr.load_events() (columns ticker, date, market_session; id and headline optional)"
+        )
+    rows = events.loc[events["ticker"].notna()].reset_index(drop=True)
+    n_events = len(rows)
+    ids = (rows["id"].astype(str).tolist() if "id" in rows.columns
+           else [f"{t}-{pd.Timestamp(d).date()}" for t, d in zip(rows["ticker"], rows["date"])])
+    labels = rows["headline"].fillna("").astype(str).tolist() if "headline" in rows.columns else ids
+    tickers = rows["ticker"].astype(str).tolist()
+    if benchmark in tickers:
+        i = tickers.index(benchmark)
+        raise AnalysisError(f"event {ids[i]!r} studies the benchmark {benchmark} itself; choose another benchmark")
+    dates = pd.DatetimeIndex(pd.to_datetime(rows["date"])).normalize()
+    sessions = rows["market_session"].fillna("unknown").astype(str).to_numpy(object)
+    errors: list[str | None] = [None] * n_events
+    if "date_precision" in rows.columns:
+        for i in np.flatnonzero((rows["date_precision"].fillna("day") == "month").to_numpy(bool)):
+            errors[i] = (f"event {ids[i]!r} is dated only to the month ({dates[i]:%Y-%m}); an event study "
+                         "needs the day, so give a day-precision date")
+    if dates.hasnans:
+        for i in np.flatnonzero(dates.isna()):
+            errors[i] = f"event {ids[i]!r} has no date; fill in its date"
+    ok_dates = dates.fillna(pd.Timestamp("2000-01-03"))
+    day0 = _reaction_sessions(ok_dates, sessions, ids)
+
+    panel = _build_panel(prices, [benchmark, *dict.fromkeys(tickers)], price, what="fr.event_studies",
+                         skip_missing=True)
+    if benchmark in panel.missing:
+        raise AnalysisError(
+            f"fr.event_studies: no prices for the benchmark {benchmark} in the price frame (it has "
+            f"{_available(prices)}); load it with fr.load_prices([...]) or pass benchmark= a ticker present"
+        )
+    if panel.missing and on_error == "raise":
+        raise AnalysisError(
+            f"fr.event_studies: no prices for {', '.join(panel.missing)} in the price frame (it has "
+            f"{_available(prices)}); load them with fr.load_prices([...])"
+        )
+    for i, t in enumerate(tickers):
+        if t in panel.missing and errors[i] is None:
+            errors[i] = f"no prices for {t} in the price frame"
+    col = {t: j for j, t in enumerate(panel.tickers)}
+    k = np.array([col.get(t, 0) for t in tickers], dtype=np.int64)
+    b = np.zeros(n_events, dtype=np.int64)
+    p0 = panel.sessions.get_indexer(day0).astype(np.int64)
+    core = _core(panel, k, b, p0, estimation_window, event_window, model, exclude, _fit_batch)
+
+    other_k, other_pos, other_keys, other_names = _other_events(rows, panel, day0)
+    self_keys = list(zip(tickers, dates.as_unit("ns").asi8.tolist()))
+    in_est, in_evt = _event_overlaps(panel, core, k, self_keys, other_k, other_pos, other_keys, other_names,
+                                     event_window)
+    clustered = _clusters(p0, k, event_window, ids, errors)
+
+    blocked = _blocked(core, event_window, model)
+    for i in np.flatnonzero(blocked):
+        if errors[i] is None:
+            errors[i] = _blocking_error(panel, core, i, tickers[i], benchmark, day0[i], event_window, model)
+    failed = np.array([e is not None for e in errors], dtype=bool)
+    if on_error == "raise" and failed.any():
+        i = int(np.flatnonzero(failed)[0])
+        raise AnalysisError(f"fr.event_studies, event {ids[i]!r} ({tickers[i]}): {errors[i]}")
+
+    columns = _summary_arrays(panel, core, model, event_window)
+    caveats = [
+        [f"Not computed: {errors[i]}"] if failed[i] else
+        _warnings(panel, core, i, tickers[i], benchmark, day0[i], estimation_window, event_window,
+                  in_est[i], in_evt[i])
+        for i in range(n_events)
+    ]
+    table = pd.DataFrame({
+        "ticker": pd.array(tickers, dtype="string"),
+        "event_id": pd.array(ids, dtype="string"),
+        "label": pd.array(labels, dtype="string"),
+        "event_date": dates,
+        "market_session": pd.array(sessions, dtype="string"),
+        "day0": day0.where(~dates.isna()),
+        "benchmark": benchmark,
+        "model": model,
+        "price": price,
+        **columns,
+        "n_warnings": np.array([len(c) for c in caveats], dtype="int64"),
+        "warnings": pd.array(["\n".join(c) for c in caveats], dtype="string"),
+    }, columns=list(SUMMARY_COLUMNS))
+    numeric = [c for c in SUMMARY_COLUMNS if c in columns and c not in ("estimation_start", "estimation_end",
+                                                                       "n_estimation", "car_start", "car_end")]
+    if failed.any():
+        table.loc[failed, numeric] = np.nan
+        table.loc[failed, ["estimation_start", "estimation_end"]] = pd.NaT
+        table.loc[failed, "n_estimation"] = 0
+    table["clustered_with"] = pd.array(clustered, dtype="string")
+    table.attrs["note"] = CLUSTER_NOTE
+    table.attrs["model"] = model
+    table.attrs["estimation_window"] = estimation_window
+    table.attrs["event_window"] = event_window
+    return table
+
+
+def _summary_arrays(panel: _Panel, core: _Core, model: str, event_window) -> dict[str, np.ndarray]:
+    """The numeric columns of the summary table for every event at once (as in ``to_frame``)."""
+    from scipy import stats
+
+    n_events = len(core.n)
+    sigma, dof = core.sigma, core.n - MODELS[model]
+    e0, e1 = event_window
+    nan = np.full(n_events, np.nan)
+    ar0 = ret0 = bench0 = nan
+    if e0 <= 0 <= e1:
+        at0 = -e0
+        inside = core.evt_in[:, at0]
+        ar0 = np.where(inside, core.ar[:, at0], np.nan)
+        ret0 = np.where(inside, core.y_evt[:, at0], np.nan)
+        bench0 = np.where(inside, core.x_evt[:, at0], np.nan)
+    known = np.isfinite(core.ar)
+    count = known.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t0 = ar0 / sigma
+        car = np.where(count > 0, np.where(known, core.ar, 0.0).sum(axis=1), np.nan)
+        car_t = car / (sigma * np.sqrt(count))
+    big = np.iinfo(np.int64).max
+    first = np.where(core.est_use, core.est_pos, big).min(axis=1)
+    last = np.where(core.est_use, core.est_pos, -1).max(axis=1)
+    dates = panel.sessions.to_numpy("datetime64[ns]")
+    has = core.n > 0
+    return {
+        "estimation_start": np.where(has, dates[np.clip(first, 0, len(dates) - 1)], np.datetime64("NaT")),
+        "estimation_end": np.where(has, dates[np.clip(last, 0, None)], np.datetime64("NaT")),
+        "alpha": core.alpha, "beta": core.beta, "r2": core.r2, "sigma": sigma,
+        "n_estimation": core.n.astype("int64"),
+        "ret_0": ret0, "benchmark_ret_0": bench0, "ar_0": ar0, "ar_0_t": t0,
+        "ar_0_p": 2 * stats.t.sf(np.abs(t0), dof),
+        "car_start": np.full(n_events, e0), "car_end": np.full(n_events, e1),
+        "car": car, "car_t": car_t, "car_p": 2 * stats.t.sf(np.abs(car_t), dof),
+    }
+
+
+def _clusters(p0: np.ndarray, k: np.ndarray, event_window, ids: list[str], errors) -> list[str]:
+    """For each event, other firms' events whose event windows share at least one session."""
+    e0, e1 = event_window
+    start, end = p0 + e0, p0 + e1
+    overlap = (start[:, None] <= end[None, :]) & (start[None, :] <= end[:, None]) & (k[:, None] != k[None, :])
+    overlap &= (p0[:, None] >= 0) & (p0[None, :] >= 0)
+    out = []
+    for i in range(len(p0)):
+        hits = np.flatnonzero(overlap[i])
+        shown = ", ".join(ids[j] for j in hits[:_SHOWN_EVENTS])
+        out.append(shown + (f" and {len(hits) - _SHOWN_EVENTS} more" if len(hits) > _SHOWN_EVENTS else ""))
+    return out
+
+
+def robustness(
+    prices: pd.DataFrame,
+    ticker: str,
+    event_date,
+    *,
+    exclude_period: tuple = COVID_CRASH,
+    **kwargs,
+) -> pd.DataFrame:
+    """The same event study under three specifications, side by side, in one call.
+
+    (a) the market model; (b) the market-adjusted model (nothing estimated, so immune to an
+    unusual estimation period); (c) the market model with ``exclude_period`` (by default
+    February-April 2020, the Covid crash) left out of the estimation sample and the window
+    extended back to keep its length (see ``exclude=`` of :func:`event_study`).
+
+    Parameters
+    ----------
+    prices : pandas.DataFrame
+        Tidy price frame.
+    ticker : str
+        The stock studied.
+    event_date : date-like
+        Announcement date.
+    exclude_period : tuple of (start, end)
+        Dates left out of the estimation window in specification (c).
+    **kwargs
+        Passed to :func:`event_study` (``market_session``, ``benchmark``, windows, ``price``,
+        ``events``, ``label``...); not ``model`` or ``exclude``, which this function varies.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per specification: ``specification`` then the columns of
+        :meth:`EventStudyResult.to_frame`.
+
+    Examples
+    --------
+    >>> import frstory as fr
+    >>> prices = fr.synthetic_prices(["SYNA"], benchmark="^SYNX")
+    >>> fr.robustness(prices, "SYNA", "2020-06-10", benchmark="^SYNX")["model"].tolist()
+    ['market', 'market_adjusted', 'market']
+    """
+    for name in ("model", "exclude"):
+        if name in kwargs:
+            raise AnalysisError(f"fr.robustness varies {name}= itself; leave it out of the call")
+    start, end = _check_exclude([exclude_period])[0]
+    specs = [
+        ("market model", {"model": "market"}),
+        ("market-adjusted model", {"model": "market_adjusted"}),
+        (f"market model, estimation without {_long_date(start, weekday=False)} to {_long_date(end, weekday=False)}",
+         {"model": "market", "exclude": [(start, end)]}),
+    ]
+    frames = []
+    for description, extra in specs:
+        frame = event_study(prices, ticker, event_date, **kwargs, **extra).to_frame()
+        frame.insert(0, "specification", description)
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)

@@ -1,0 +1,191 @@
+"""Fact-checks: compare figures reported in the press with the price data.
+
+Each claim (the claims contract in ``docs/architecture.md``) names a ticker, a date and a measure:
+
+* ``close``: the as-traded close on ``check_date``.
+* ``pct_change``: the change of the close on ``check_date`` from the previous NYSE session's
+  close, in percent.
+* ``after_hours``: a price after the 4 p.m. close; daily data cannot check it.
+
+Tolerance comes from how precisely the figure was reported: half a unit of its last reported
+decimal (``1.79`` -> 0.005 percentage points, ``2631`` -> 0.5), plus half a cent for closes
+(prices in the data may carry float noise of that order). A figure within the tolerance is
+``confirmed``, outside it ``contradicted``; a claim the data cannot decide is ``not checkable``
+with the reason in words.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from frstory.analysis.returns import _check_price_frame
+from frstory.errors import DataValidationError
+
+__all__ = ["check_claims", "reported_decimals", "VERDICTS"]
+
+VERDICTS = ("confirmed", "contradicted", "not checkable")
+_REQUIRED = ("id", "value", "unit", "check_ticker", "check_date", "check_measure")
+_UNIT_FOR_MEASURE = {"close": "usd", "pct_change": "percent"}
+#: Closes in the data are on the cent grid up to float noise; allow half a cent on top of rounding.
+CLOSE_SLACK = 0.005
+
+
+def reported_decimals(value: float) -> int:
+    """Number of decimals a figure was reported with, read from its shortest float representation.
+
+    ``2647.45`` -> 2, ``1.79`` -> 2, ``2631.0`` -> 0. A figure reported with trailing zeros
+    ("1.80") reads as fewer decimals (1), which gives a looser, never a stricter, tolerance.
+
+    Examples
+    --------
+    >>> reported_decimals(2647.45), reported_decimals(-0.62), reported_decimals(2631.0)
+    (2, 2, 0)
+    """
+    text = np.format_float_positional(abs(float(value)), trim="-")
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def _blank(value) -> bool:
+    return value is None or (not isinstance(value, str) and pd.isna(value)) or (isinstance(value, str) and not value.strip())
+
+
+def check_claims(claims: pd.DataFrame, prices: pd.DataFrame) -> pd.DataFrame:
+    """Check reported figures against daily prices, one verdict per claim.
+
+    Parameters
+    ----------
+    claims : pandas.DataFrame
+        The claims frame of :func:`frstory.load_claims` (at least ``id, value, unit,
+        check_ticker, check_date, check_measure``).
+    prices : pandas.DataFrame
+        Tidy price frame with **as-traded** closes (``fr.load_prices(...)`` with the default
+        ``adjusted=False``): reported prices are as traded on the day.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The claims with five columns added:
+
+        * ``verdict``: ``confirmed``, ``contradicted`` or ``not checkable``;
+        * ``data_value``: the figure in the data (a close in USD, or a change in percent);
+        * ``difference``: reported value minus ``data_value``;
+        * ``tolerance``: the largest difference still counted as confirmed (half a unit of the
+          reported figure's last decimal, plus half a cent for closes);
+        * ``explanation``: the check in words, or why it cannot be made (e.g. "needs intraday
+          prices", "no price data for ...").
+
+        Missing data never raises: the claim is ``not checkable`` with the reason.
+
+    Raises
+    ------
+    DataValidationError
+        When ``claims`` lacks a required column.
+    AnalysisError
+        When ``prices`` is not a price frame with ``date, ticker, close``.
+
+    Examples
+    --------
+    >>> import frstory as fr, pandas as pd
+    >>> prices = fr.synthetic_prices(["SYNA"], "2020-06-01", "2020-06-12")
+    >>> on_day = (prices["ticker"] == "SYNA") & (prices["date"] == "2020-06-10")
+    >>> close = float(prices.loc[on_day, "close"].iloc[0])
+    >>> claims = pd.DataFrame({"id": ["syn-close"], "value": [round(close, 2)], "unit": ["usd"],
+    ...     "check_ticker": ["SYNA"], "check_date": ["2020-06-10"], "check_measure": ["close"]})
+    >>> fr.check_claims(claims, prices)["verdict"].tolist()
+    ['confirmed']
+    """
+    if not isinstance(claims, pd.DataFrame):
+        raise DataValidationError(f"fr.check_claims needs the claims frame of fr.load_claims(), not {type(claims).__name__}")
+    missing = [c for c in _REQUIRED if c not in claims.columns]
+    if missing:
+        raise DataValidationError(
+            f"fr.check_claims: the claims frame has no column {', '.join(missing)}; pass the frame of "
+            "fr.load_claims() (see the claims contract in docs/architecture.md)",
+            [{"file": None, "line": None, "column": c, "value": None, "message": "missing column",
+              "fix": "add the column"} for c in missing],
+        )
+    _check_price_frame(prices, ("date", "ticker", "close"), what="fr.check_claims")
+    closes = {
+        str(ticker): pd.Series(group["close"].to_numpy(dtype="float64", na_value=np.nan),
+                               index=pd.DatetimeIndex(group["date"]).normalize()).sort_index().pipe(
+            lambda s: s[~s.index.duplicated()])
+        for ticker, group in prices.groupby("ticker", sort=False, observed=True)
+    }
+    results = [_check_one(row, closes) for row in claims.to_dict("records")]
+    out = claims.copy()
+    for j, name in enumerate(("verdict", "data_value", "difference", "tolerance", "explanation")):
+        out[name] = [r[j] for r in results]
+    for name in ("data_value", "difference", "tolerance"):
+        out[name] = out[name].astype("float64")
+    out["verdict"] = out["verdict"].astype("string")
+    out["explanation"] = out["explanation"].astype("string")
+    return out
+
+
+def _check_one(claim: dict, closes: dict[str, pd.Series]):
+    from frstory.data.calendar import nyse_calendar
+
+    nan = math.nan
+    measure = "" if _blank(claim["check_measure"]) else str(claim["check_measure"]).strip()
+    if not measure:
+        return "not checkable", nan, nan, nan, "no price check applies to this claim (it is a date, a count or words)"
+    if measure == "after_hours":
+        return ("not checkable", nan, nan, nan,
+                "needs intraday prices: an after-hours price cannot be checked with daily closes")
+    if measure not in _UNIT_FOR_MEASURE:
+        return ("not checkable", nan, nan, nan,
+                f"unknown check_measure {measure!r}: use close, pct_change or after_hours")
+    value = claim["value"]
+    if _blank(value) or not np.isfinite(float(value)):
+        return "not checkable", nan, nan, nan, "the claim has no reported number to compare"
+    value = float(value)
+    unit = "" if _blank(claim["unit"]) else str(claim["unit"]).strip()
+    if unit != _UNIT_FOR_MEASURE[measure]:
+        return ("not checkable", nan, nan, nan,
+                f"unit {unit or '(empty)'!r} does not fit check_measure {measure!r}, which needs "
+                f"{_UNIT_FOR_MEASURE[measure]!r}")
+    ticker = "" if _blank(claim["check_ticker"]) else str(claim["check_ticker"]).strip()
+    if not ticker:
+        return "not checkable", nan, nan, nan, "no check_ticker: the claim does not say which price to check"
+    try:
+        day = pd.Timestamp(claim["check_date"]).normalize()
+        if pd.isna(day):
+            raise ValueError
+    except (TypeError, ValueError):
+        return ("not checkable", nan, nan, nan,
+                f"check_date {claim['check_date']!r} is not a date (use YYYY-MM-DD)")
+    series = closes.get(ticker)
+    if series is None:
+        return "not checkable", nan, nan, nan, f"no price data for {ticker} in the price frame"
+    close = series.get(day, nan)
+    if not np.isfinite(close):
+        return "not checkable", nan, nan, nan, f"no price data for {ticker} on {day.date()} (not a session, or missing)"
+    decimals = reported_decimals(value)
+    rounding = 0.5 * 10.0 ** (-decimals)
+    if measure == "close":
+        data_value, tolerance = float(close), rounding + CLOSE_SLACK
+        what = f"{ticker}'s as-traded close on {day.date()} is {data_value:,.2f} USD"
+    else:
+        cal = nyse_calendar()
+        if not cal.is_session(day):
+            return ("not checkable", nan, nan, nan,
+                    f"{day.date()} is not an NYSE session, so it has no change from a previous close")
+        previous_day = pd.Timestamp(cal.previous_session(day)).tz_localize(None)
+        previous = series.get(previous_day, nan)
+        if not np.isfinite(previous):
+            return ("not checkable", nan, nan, nan,
+                    f"no price data for {ticker} on the previous session {previous_day.date()}")
+        data_value, tolerance = (close / previous - 1.0) * 100.0, rounding
+        what = (f"{ticker}'s close changed {data_value:+.4f}% on {day.date()} "
+                f"({previous:,.2f} on {previous_day.date()} to {close:,.2f})")
+    difference = value - data_value
+    # A hair of float slack so that exact ties at the tolerance still confirm.
+    confirmed = abs(difference) <= tolerance + 1e-9
+    verdict = "confirmed" if confirmed else "contradicted"
+    relation = "within" if confirmed else "outside"
+    explanation = (f"{what}; the reported {value:g} differs by {difference:+.4g}, {relation} the tolerance "
+                   f"of {tolerance:g} ({decimals} reported decimal{'s' if decimals != 1 else ''})")
+    return verdict, data_value, difference, tolerance, explanation

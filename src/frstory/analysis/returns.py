@@ -1,0 +1,196 @@
+"""Daily returns and rebased ("indexed to 100") prices from the tidy price frame.
+
+Both functions take the frame of :func:`frstory.load_prices` (one row per ticker and NYSE session,
+columns ``date, ticker, open, high, low, close, adj_close, volume``) and return it with one column
+added, so the result can go straight into a chart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from frstory.errors import AnalysisError
+
+__all__ = ["returns", "rebase", "RETURN_COLUMNS"]
+
+#: Name of the column :func:`returns` adds, by ``kind``.
+RETURN_COLUMNS = {"simple": "ret", "log": "log_ret"}
+
+
+def _check_price_frame(prices: pd.DataFrame, columns: Iterable[str], *, what: str) -> None:
+    """Raise :class:`AnalysisError` unless ``prices`` is a frame holding ``columns``."""
+    if not isinstance(prices, pd.DataFrame):
+        raise AnalysisError(
+            f"{what} needs the tidy price frame of fr.load_prices(...) (a pandas DataFrame), "
+            f"not {type(prices).__name__}"
+        )
+    missing = [c for c in columns if c not in prices.columns]
+    if missing:
+        raise AnalysisError(
+            f"{what}: the price frame has no column {', '.join(repr(c) for c in missing)} "
+            f"(it has {', '.join(map(str, prices.columns))}); pass the frame of fr.load_prices(...) "
+            "or choose another price= column"
+        )
+
+
+def _sorted_unique(prices: pd.DataFrame, *, what: str) -> pd.DataFrame:
+    """``prices`` sorted by ticker and date; duplicated (ticker, date) rows are an error."""
+    out = prices.sort_values(["ticker", "date"], kind="stable", ignore_index=True)
+    dup = out.duplicated(["ticker", "date"])
+    if dup.any():
+        row = out.loc[dup.idxmax()]
+        raise AnalysisError(
+            f"{what}: ticker {row['ticker']} has {int(dup.sum()) + 1} or more rows for "
+            f"{pd.Timestamp(row['date']).date()} (duplicated ticker and date); keep one row per "
+            "ticker and session, e.g. prices.drop_duplicates(['ticker', 'date'])"
+        )
+    return out
+
+
+def returns(
+    prices: pd.DataFrame,
+    kind: Literal["simple", "log"] = "simple",
+    *,
+    price: str = "close",
+) -> pd.DataFrame:
+    """Daily returns per ticker, from one session's price to the next.
+
+    Parameters
+    ----------
+    prices : pandas.DataFrame
+        Tidy price frame (``date``, ``ticker`` and the ``price`` column at least).
+    kind : {"simple", "log"}
+        ``simple``: ``p_t / p_(t-1) - 1`` in a column named ``ret``. ``log``: ``ln(p_t / p_(t-1))``
+        in a column named ``log_ret``. Both are fractions (0.0179 is +1.79%).
+    price : str
+        Price column to use: ``close`` (as traded, the default) or ``adj_close`` (adjusted for
+        splits and dividends). As-traded close returns are wrong across a split day.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``prices`` sorted by ``ticker, date`` with the return column added. The first row of each
+        ticker is ``NaN`` (no previous session), as is any return next to a missing price.
+        ``attrs`` are kept; ``attrs["return_kind"]`` and ``attrs["return_price"]`` record the
+        choices.
+
+    Raises
+    ------
+    AnalysisError
+        When a column is missing, ``kind`` is unknown, a (ticker, date) appears twice, or a log
+        return is asked of a price that is zero or negative.
+
+    Notes
+    -----
+    Returns are taken between consecutive rows of a ticker, so if a session is missing from the
+    frame the next return spans two sessions. :func:`frstory.event_study` instead aligns prices
+    to the NYSE calendar and treats such returns as missing.
+
+    Examples
+    --------
+    >>> import frstory as fr
+    >>> prices = fr.synthetic_prices(["SYNA"], "2020-06-01", "2020-06-05")
+    >>> r = fr.returns(prices)
+    >>> r.groupby("ticker")["ret"].apply(lambda s: bool(s.isna().iloc[0])).tolist()
+    [True, True]
+    """
+    if kind not in RETURN_COLUMNS:
+        raise AnalysisError(f"kind {kind!r} is not one of 'simple', 'log': choose how to compound returns")
+    _check_price_frame(prices, ("date", "ticker", price), what="fr.returns")
+    out = _sorted_unique(prices, what="fr.returns")
+    values = out[price].to_numpy(dtype="float64", na_value=np.nan)
+    tickers = out["ticker"].to_numpy(dtype=object)
+    first_of_ticker = np.concatenate([[True], tickers[1:] != tickers[:-1]])
+    previous = np.concatenate([[np.nan], values[:-1]])
+    previous[first_of_ticker] = np.nan
+    if kind == "simple":
+        ret = values / previous - 1.0
+    else:
+        bad = (values <= 0) | (previous <= 0)
+        if bad.any():
+            row = out.loc[int(np.flatnonzero(bad)[0])]
+            raise AnalysisError(
+                f"fr.returns(kind='log'): ticker {row['ticker']} has a {price} of {row[price]!r} "
+                f"on or before {pd.Timestamp(row['date']).date()}; log returns need positive "
+                "prices, so fix the data or use kind='simple'"
+            )
+        with np.errstate(invalid="ignore"):
+            ret = np.log(values / previous)
+    out[RETURN_COLUMNS[kind]] = ret
+    out.attrs = {**prices.attrs, "return_kind": kind, "return_price": price}
+    return out
+
+
+def rebase(
+    prices: pd.DataFrame,
+    base_date,
+    to: float = 100.0,
+    *,
+    price: str = "close",
+) -> pd.DataFrame:
+    """Prices indexed to ``to`` (100 by default) on a base session, per ticker.
+
+    Parameters
+    ----------
+    prices : pandas.DataFrame
+        Tidy price frame (``date``, ``ticker`` and the ``price`` column at least).
+    base_date : date-like
+        The day every series is set to ``to``. When it is not an NYSE session (a weekend or a
+        holiday), the last session on or before it is used.
+    to : float
+        The value on the base session.
+    price : str
+        Price column to rebase (``close`` or ``adj_close``). Use ``adj_close`` (or prices loaded
+        with ``adjusted=True``) when a split falls inside the period.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``prices`` sorted by ``ticker, date`` with two columns added: ``rebased``
+        (``price / price on the base session * to``) and ``base_date`` (the session used).
+
+    Raises
+    ------
+    AnalysisError
+        When a column is missing, ``base_date`` is not a date or lies before every session, or a
+        ticker has no (or a non-positive) price on the base session; the message names the ticker.
+
+    Examples
+    --------
+    >>> import frstory as fr
+    >>> prices = fr.synthetic_prices(["SYNA"], "2020-06-01", "2020-06-30")
+    >>> out = fr.rebase(prices, "2020-06-13")  # a Saturday: Friday 12 June is used
+    >>> float(out.loc[out["date"] == "2020-06-12", "rebased"].iloc[0])
+    100.0
+    """
+    from frstory.data.calendar import _as_day, nyse_calendar
+
+    _check_price_frame(prices, ("date", "ticker", price), what="fr.rebase")
+    day = _as_day(base_date, "base_date")
+    cal = nyse_calendar()
+    if day < cal.first_session:
+        raise AnalysisError(f"base_date {day.date()} is before the NYSE calendar starts ({cal.first_session.date()})")
+    session = pd.Timestamp(cal.date_to_session(min(day, cal.last_session), direction="previous")).tz_localize(None)
+    out = _sorted_unique(prices, what="fr.rebase")
+    on_base = out.loc[out["date"] == session, ["ticker", price]]
+    base_values = dict(zip(on_base["ticker"], on_base[price].astype("float64")))
+    problems = []
+    for ticker in pd.unique(out["ticker"]):
+        value = base_values.get(ticker, np.nan)
+        if not (value > 0):  # also catches NaN
+            problems.append(f"{ticker} ({'no row' if ticker not in base_values else f'{price} = {value!r}'})")
+    if problems:
+        shown = f"{day.date()}" + (f", i.e. the session {session.date()}" if session != day else "")
+        raise AnalysisError(
+            f"fr.rebase: no usable {price} on the base date {shown} for {', '.join(problems)}; "
+            "choose a base_date inside every ticker's data (e.g. the first common session)"
+        )
+    base = out["ticker"].map(base_values).astype("float64")
+    out["rebased"] = out[price].astype("float64") / base * to
+    out["base_date"] = session
+    out.attrs = {**prices.attrs, "rebased_to": to, "base_date": session.date().isoformat()}
+    return out
