@@ -122,40 +122,55 @@ def synthetic_events() -> pd.DataFrame:
     """A small made-up event timeline in the format of :func:`frstory.load_events`.
 
     Three announcements in four days (so labels must not collide), a protest period with an
-    ``end_date`` and policy events over two years. Headlines say they are synthetic.
+    ``end_date`` and four government bans or limits over two years (``ban`` set, one at
+    month precision). Headlines say they are synthetic. The frame passes
+    :data:`frstory.data.events.EVENTS_SCHEMA`: the same columns, order and dtypes as the loader.
 
     Examples
     --------
     >>> synthetic_events()["category"].nunique() >= 3
     True
+    >>> synthetic_events()["ban"].notna().sum()
+    np.int64(4)
     """
+    columns = ["id", "date", "date_precision", "market_session", "category", "actor", "ticker",
+               "headline", "end_date", "ban"]
     rows = [
-        ("syn-study", "2019-03-05", "day", "research", "Synthetic Lab", None, "Synthetic audit finds error gap", None),
-        ("syn-ban-1", "2019-05-14", "day", "policy", "Synthetic City A", None, "Synthetic city A bans the tool", None),
-        ("syn-ban-2", "2019-07-16", "day", "policy", "Synthetic City B", None, "Synthetic city B bans the tool", None),
-        ("syn-ban-3", "2019-12", "month", "policy", "Synthetic State C", None, "Synthetic state C limits the tool", None),
-        ("syn-protest", "2020-05-26", "day", "protest", "Synthetic marchers", None, "Synthetic protests begin", "2020-06-20"),
-        ("syn-a-exits", "2020-06-08", "day", "corporate", "SYNB Corp", "SYNB", "SYNB exits the business", None),
-        ("syn-a-pause", "2020-06-10", "day", "corporate", "SYNA Inc", "SYNA", "SYNA pauses police sales", None),
-        ("syn-c-pledge", "2020-06-11", "day", "corporate", "SYNC Co", None, "SYNC pledges no police sales", None),
-        ("syn-crash", "2020-06-11", "day", "market", "Synthetic market", None, "Synthetic market falls", None),
-        ("syn-ban-4", "2020-09-09", "day", "policy", "Synthetic City D", None, "Synthetic city D bans the tool", None),
+        ("syn-study", "2019-03-05", "day", "unknown", "research", "Synthetic Lab", None, "Synthetic audit finds error gap", None, None),
+        ("syn-ban-1", "2019-05-14", "day", "regular", "policy", "Synthetic City A", None, "Synthetic city A bans the tool", None, "city"),
+        ("syn-ban-2", "2019-07-16", "day", "post", "policy", "Synthetic City B", None, "Synthetic city B bans the tool", None, "city"),
+        ("syn-ban-3", "2019-12", "month", "unknown", "policy", "Synthetic State C", None, "Synthetic state C limits the tool", None, "state"),
+        ("syn-protest", "2020-05-26", "day", "unknown", "protest", "Synthetic marchers", None, "Synthetic protests begin", "2020-06-20", None),
+        ("syn-a-exits", "2020-06-08", "day", "post", "corporate", "SYNB Corp", "SYNB", "SYNB exits the business", None, None),
+        ("syn-a-pause", "2020-06-10", "day", "post", "corporate", "SYNA Inc", "SYNA", "SYNA pauses police sales", None, None),
+        ("syn-c-pledge", "2020-06-11", "day", "regular", "corporate", "SYNC Co", None, "SYNC pledges no police sales", None, None),
+        ("syn-crash", "2020-06-11", "day", "regular", "market", "Synthetic market", None, "Synthetic market falls", None, None),
+        ("syn-ban-4", "2020-09-09", "day", "regular", "policy", "Synthetic City D", None, "Synthetic city D bans the tool", None, "city"),
     ]
-    df = pd.DataFrame(
-        rows,
-        columns=["id", "date_text", "date_precision", "category", "actor", "ticker", "headline", "end_date"],
-    )
-    df["date"] = pd.to_datetime(df["date_text"], format="mixed")
-    df["end_date"] = pd.to_datetime(df["end_date"])
-    df = df.drop(columns="date_text")
-    df["time_et"] = pd.NA
-    df["market_session"] = ["unknown", "regular", "post", "unknown", "unknown", "post", "post", "regular", "regular", "regular"]
-    df["description"] = df["headline"] + " (synthetic example event)."
-    df["source_url"] = "https://example.org/synthetic/" + df["id"]
-    df["confidence"] = "high"
-    df["notes"] = "Synthetic example; not a real event."
-    for col in ("id", "date_precision", "category", "actor", "ticker", "headline", "time_et",
-                "market_session", "description", "source_url", "confidence", "notes"):
-        df[col] = df[col].astype("string")
+    raw = pd.DataFrame(rows, columns=columns)
+    # A month-precision date is stored as the first day of its month, as the loader does.
+    start = raw["date"].where(raw["date_precision"] == "day", raw["date"] + "-01")
+    df = pd.DataFrame({
+        "id": raw["id"],
+        "date": pd.to_datetime(start, format="%Y-%m-%d").astype("datetime64[ns]"),
+        "date_precision": raw["date_precision"],
+        "time_et": None,
+        "market_session": raw["market_session"],
+        "category": raw["category"],
+        "actor": raw["actor"],
+        "headline": raw["headline"],
+        "description": raw["headline"] + " (synthetic example event).",
+        "source_url": "https://example.org/synthetic/" + raw["id"],
+        "confidence": "high",
+        "notes": "Synthetic example; not a real event.",
+        "ticker": raw["ticker"],
+        "end_date": pd.to_datetime(raw["end_date"], format="%Y-%m-%d").astype("datetime64[ns]"),
+        "ban": raw["ban"],
+    })
+    df.loc[df["id"] == "syn-ban-3", "notes"] = "Synthetic example; not a real event. A limit rather than a ban."
+    for col in df.columns:
+        if col not in ("date", "end_date"):
+            df[col] = df[col].astype("string")
     df.attrs["synthetic"] = True
+    df.attrs["note"] = "Synthetic example events generated by frstory.examples; not real events."
     return df

@@ -1,0 +1,653 @@
+"""Validate the curated CSV files with pandera and report every problem by file, line and column.
+
+The loaders in :mod:`frstory.data.events` and :mod:`frstory.data.claims` follow the same steps:
+
+1. :func:`read_csv_text` reads the file as text (every cell a ``str``, empty cells ``None``) and
+   remembers the CSV line on which each record starts, so that problems point at the line a
+   journalist sees in an editor (the header is line 1).
+2. A pandera schema of the CSV text checks every row *lazily* (all problems at once).
+   :func:`schema_problems` turns pandera's failure cases into problem dicts with the keys
+   ``file, line, column, value, message, fix``, using a table of :class:`Rule` objects keyed by
+   the ``error`` text given to each pandera check.
+3. :func:`raise_for_problems` raises :class:`frstory.errors.DataValidationError` listing them all.
+
+The small predicates below (``is_slug``, ``is_http_url``...) are the building blocks the schemas
+share; each takes a Series of text and returns a boolean Series.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import math
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from frstory.errors import DataValidationError
+
+__all__ = [
+    "Rule",
+    "CsvText",
+    "read_csv_text",
+    "schema_problems",
+    "raise_for_problems",
+    "problem",
+    "is_slug",
+    "is_http_url",
+    "is_iso_day",
+    "is_iso_month",
+    "is_hh_mm",
+    "is_ticker",
+    "is_not_blank",
+    "parse_iso_day",
+    "has_columns",
+    "all_pass",
+    "text_or_none",
+    "is_string_dtype",
+    "is_datetime_ns",
+    "is_midnight",
+    "nyse_open",
+    "format_problem",
+]
+
+SLUG_RE = re.compile(r"[a-z0-9-]+")
+ISO_DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_MONTH_RE = re.compile(r"\d{4}-\d{2}")
+HH_MM_RE = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d")
+# Plain stock tickers (AMZN, BRK.B) and index tickers with Yahoo's caret (^GSPC).
+TICKER_RE = re.compile(r"\^?[A-Z][A-Z0-9.\-]{0,9}")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How to explain one failed check to a person editing the CSV.
+
+    Parameters
+    ----------
+    column : str or None
+        The column the problem is reported against (for checks that span several columns, the
+        one to edit).
+    message : str
+        What is wrong, phrased to follow the quoted value: ``"is not a known category"``.
+    fix : str
+        What to do about it.
+
+    Examples
+    --------
+    >>> Rule("category", "is not a known category", "use one of: policy, protest").column
+    'category'
+    """
+
+    column: str | None
+    message: str
+    fix: str
+
+
+@dataclass
+class CsvText:
+    """A CSV file read as text.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame
+        One row per record, object dtype, every cell a ``str`` or ``None`` (empty cell). The
+        columns are the file's header as written (pandera reports missing or extra columns).
+    lines : list of int
+        The CSV line on which each record starts (header = line 1), aligned with ``frame``.
+    problems : list of dict
+        Structural problems found while reading (records with too many or too few fields);
+        those records are left out of ``frame``.
+    sha256 : str
+        Hex SHA-256 of the file's bytes, as read.
+    """
+
+    frame: pd.DataFrame
+    lines: list[int]
+    problems: list[dict]
+    sha256: str
+
+
+def problem(file, line, column, value, message, fix) -> dict:
+    """One problem as a dict with the keys the loaders' errors promise.
+
+    Examples
+    --------
+    >>> problem("events.csv", 3, "date", "2020-13-01", "is not a real date", "use YYYY-MM-DD")["line"]
+    3
+    """
+    return {
+        "file": None if file is None else str(file),
+        "line": line,
+        "column": column,
+        "value": value,
+        "message": message,
+        "fix": fix,
+    }
+
+
+def read_csv_text(path: str | os.PathLike, *, what: str, columns: Sequence[str]) -> CsvText:
+    """Read a curated CSV file as text, keeping the line number of every record.
+
+    Parameters
+    ----------
+    path : path-like
+        The CSV file (UTF-8, comma-separated, first line the header).
+    what : str
+        What the file holds (``"events"``), for messages.
+    columns : sequence of str
+        The expected header, quoted in the fix when the file is empty.
+
+    Returns
+    -------
+    CsvText
+
+    Raises
+    ------
+    DataValidationError
+        When the file does not exist, is not UTF-8 text, is empty, or has a header but no rows.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = p.write_text('id,note\\na,"two\\nlines"\\nb,\\n', encoding="utf-8")
+    >>> text = read_csv_text(p, what="test", columns=["id", "note"])
+    >>> text.lines, text.frame.loc[1, "note"] is None
+    ([2, 4], True)
+    """
+    path = Path(path)
+    header = ",".join(columns)
+    if not path.exists():
+        raise DataValidationError(
+            f"{path}: the {what} file does not exist. Fix: check the path, or call the loader "
+            f"without a path to use the curated file shipped with frstory.",
+            [problem(path, None, None, str(path), "the file does not exist",
+                     "check the path, or call the loader without a path")],
+        )
+    if not path.is_file():
+        raise DataValidationError(
+            f"{path}: is a directory, not a {what} CSV file. Fix: give the path of the CSV file.",
+            [problem(path, None, None, str(path), "is not a file", "give the path of the CSV file")],
+        )
+    raw = path.read_bytes()
+    sha256 = hashlib.sha256(raw).hexdigest()
+    try:
+        # utf-8-sig: spreadsheet programs often save a byte-order mark; it is not part of the header.
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        bad = raw[exc.start : exc.start + 4]
+        raise DataValidationError(
+            f"{path}, line {line}: bytes {bad!r} are not UTF-8 text. "
+            "Fix: save the file as UTF-8 (in a spreadsheet: 'CSV UTF-8').",
+            [problem(path, line, None, repr(bad), "is not UTF-8 text", "save the file as UTF-8")],
+        ) from exc
+    if not text.strip():
+        raise DataValidationError(
+            f"{path}: the {what} file is empty. Fix: the first line must be the header "
+            f"'{header}', followed by one line per row.",
+            [problem(path, 1, None, "", "the file is empty", f"start the file with the header '{header}'")],
+        )
+
+    reader = csv.reader(io.StringIO(text, newline=""))
+    records: list[list[str]] = []
+    lines: list[int] = []
+    problems: list[dict] = []
+    header_fields: list[str] | None = None
+    ended_on = 0  # reader.line_num after the previous record: the next record starts one later
+    try:
+        for fields in reader:
+            starts_on = ended_on + 1
+            ended_on = reader.line_num
+            if not fields or (len(fields) == 1 and not fields[0].strip()):
+                continue  # blank line
+            if header_fields is None:
+                header_fields = [name.strip() for name in fields]
+                continue
+            if len(fields) != len(header_fields):
+                problems.append(problem(
+                    path, starts_on, None, ",".join(fields)[:120],
+                    f"has {len(fields)} fields but the header has {len(header_fields)}",
+                    "put text that contains commas in double quotes, and give every row "
+                    "exactly one field per header column (empty fields are fine)",
+                ))
+                continue
+            records.append(fields)
+            lines.append(starts_on)
+    except csv.Error as exc:
+        raise DataValidationError(
+            f"{path}, line {reader.line_num}: the CSV cannot be parsed ({exc}). "
+            "Fix: close every double quote you open, and double any quote inside quoted text (\"\").",
+            [problem(path, reader.line_num, None, None, f"cannot be parsed ({exc})",
+                     "close every double quote, and double quotes inside quoted text")],
+        ) from exc
+    if header_fields is None:  # pragma: no cover - text.strip() above guarantees a header
+        header_fields = []
+    if not records and not problems:
+        raise DataValidationError(
+            f"{path}: the {what} file has a header but no rows. Fix: add one line per row "
+            f"under the header '{header}'.",
+            [problem(path, 2, None, "", "the file has no rows", "add one line per row under the header")],
+        )
+    # Empty cells are missing values; everything else stays exactly as written so that messages
+    # quote what the editor sees (object dtype: pandas must not infer or convert anything).
+    cells = [[None if cell == "" else cell for cell in fields] for fields in records]
+    frame = pd.DataFrame(cells, columns=header_fields, dtype=object)
+    return CsvText(frame=frame.reset_index(drop=True), lines=lines, problems=problems, sha256=sha256)
+
+
+def _missing(value) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+# --- predicates on text Series (missing cells count as passing; nullability is checked apart) ---
+
+
+def _text(series: pd.Series) -> pd.Series:
+    return series.astype(object)
+
+
+def is_slug(series: pd.Series) -> pd.Series:
+    """True where the text is an id slug of lowercase letters, digits and ``-``.
+
+    Examples
+    --------
+    >>> is_slug(pd.Series(["amzn-moratorium", "IBM exits"])).tolist()
+    [True, False]
+    """
+    return _text(series).map(lambda v: _missing(v) or (isinstance(v, str) and bool(SLUG_RE.fullmatch(v)))).astype(bool)
+
+
+def is_http_url(series: pd.Series) -> pd.Series:
+    """True where the text is an absolute ``http://`` or ``https://`` URL with a host.
+
+    Examples
+    --------
+    >>> is_http_url(pd.Series(["https://example.org/a", "javascript:alert(1)", "example.org"])).tolist()
+    [True, False, False]
+    """
+
+    def ok(value) -> bool:
+        if _missing(value):
+            return True
+        if not isinstance(value, str) or any(ch.isspace() for ch in value):
+            return False
+        try:
+            parts = urlsplit(value)
+        except ValueError:
+            return False
+        return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+    return _text(series).map(ok).astype(bool)
+
+
+def parse_iso_day(series: pd.Series) -> pd.Series:
+    """Parse ``YYYY-MM-DD`` text to midnight timestamps; anything else becomes ``NaT``.
+
+    Examples
+    --------
+    >>> parse_iso_day(pd.Series(["2020-06-10", "2020-02-30", "10/06/2020"])).isna().tolist()
+    [False, True, True]
+    """
+    text = _text(series).map(lambda v: v if isinstance(v, str) and ISO_DAY_RE.fullmatch(v) else None)
+    return pd.to_datetime(text, format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
+
+
+def is_iso_day(series: pd.Series) -> pd.Series:
+    """True where the text is a real calendar date written ``YYYY-MM-DD``.
+
+    Examples
+    --------
+    >>> is_iso_day(pd.Series(["2020-06-10", "2020-6-10", "2021-02-29"])).tolist()
+    [True, False, False]
+    """
+    return series.isna() | parse_iso_day(series).notna()
+
+
+def is_iso_month(series: pd.Series) -> pd.Series:
+    """True where the text is a month written ``YYYY-MM`` (month 01 to 12).
+
+    Examples
+    --------
+    >>> is_iso_month(pd.Series(["2020-12", "2020-13", "2020-12-01"])).tolist()
+    [True, False, False]
+    """
+
+    def ok(value) -> bool:
+        if _missing(value):
+            return True
+        return isinstance(value, str) and bool(ISO_MONTH_RE.fullmatch(value)) and 1 <= int(value[5:]) <= 12
+
+    return _text(series).map(ok).astype(bool)
+
+
+def is_hh_mm(series: pd.Series) -> pd.Series:
+    """True where the text is a 24-hour clock time ``HH:MM``.
+
+    Examples
+    --------
+    >>> is_hh_mm(pd.Series(["17:43", "5:43 pm", "24:00"])).tolist()
+    [True, False, False]
+    """
+    return _text(series).map(lambda v: _missing(v) or (isinstance(v, str) and bool(HH_MM_RE.fullmatch(v)))).astype(bool)
+
+
+def is_ticker(series: pd.Series) -> pd.Series:
+    """True where the text looks like a ticker: capitals, digits, ``.`` or ``-``, optional ``^``.
+
+    Examples
+    --------
+    >>> is_ticker(pd.Series(["AMZN", "^GSPC", "amzn", "AMZN "])).tolist()
+    [True, True, False, False]
+    """
+    return _text(series).map(lambda v: _missing(v) or (isinstance(v, str) and bool(TICKER_RE.fullmatch(v)))).astype(bool)
+
+
+def is_not_blank(series: pd.Series) -> pd.Series:
+    """True where the text has something other than spaces.
+
+    Examples
+    --------
+    >>> is_not_blank(pd.Series(["Amazon", "   "])).tolist()
+    [True, False]
+    """
+    return _text(series).map(lambda v: _missing(v) or (isinstance(v, str) and bool(v.strip()))).astype(bool)
+
+
+# --- helpers for row rules and typed-frame checks -----------------------------------------------
+
+
+def has_columns(frame: pd.DataFrame, *columns: str) -> bool:
+    """True when ``frame`` has all ``columns``; row rules stand aside otherwise (pandera reports
+    the missing column itself).
+
+    Examples
+    --------
+    >>> has_columns(pd.DataFrame({"a": [1]}), "a", "b")
+    False
+    """
+    return all(c in frame.columns for c in columns)
+
+
+def all_pass(frame: pd.DataFrame) -> pd.Series:
+    """A row-rule result in which every row passes.
+
+    Examples
+    --------
+    >>> all_pass(pd.DataFrame({"a": [1, 2]})).tolist()
+    [True, True]
+    """
+    return pd.Series(True, index=frame.index)
+
+
+def text_or_none(series: pd.Series) -> pd.Series:
+    """``series`` as object dtype with ``None`` for every missing value.
+
+    Examples
+    --------
+    >>> text_or_none(pd.Series(["a", pd.NA], dtype="string")).tolist()
+    ['a', None]
+    """
+    out = series.astype(object)
+    return out.where(series.notna(), None)
+
+
+def is_string_dtype(series: pd.Series) -> bool:
+    """True when ``series`` has the pandas ``string`` dtype with ``<NA>`` (not ``object``, not ``str``).
+
+    Examples
+    --------
+    >>> is_string_dtype(pd.Series(["a"], dtype="string")), is_string_dtype(pd.Series(["a"], dtype=object))
+    (True, False)
+    """
+    dtype = series.dtype
+    return isinstance(dtype, pd.StringDtype) and dtype.na_value is pd.NA
+
+
+def is_datetime_ns(series: pd.Series) -> bool:
+    """True when ``series`` is tz-naive ``datetime64[ns]``.
+
+    Examples
+    --------
+    >>> is_datetime_ns(pd.Series(pd.to_datetime(["2020-06-10"])).astype("datetime64[ns]"))
+    True
+    """
+    return series.dtype == np.dtype("datetime64[ns]")
+
+
+def is_midnight(series: pd.Series) -> pd.Series:
+    """True where a timestamp is a midnight (or missing); all True for non-datetime input.
+
+    Examples
+    --------
+    >>> is_midnight(pd.Series(pd.to_datetime(["2020-06-10 00:00", "2020-06-10 16:00"]))).tolist()
+    [True, False]
+    """
+    if not pd.api.types.is_datetime64_any_dtype(series):
+        return pd.Series(True, index=series.index)
+    return series.isna() | (series == series.dt.normalize())
+
+
+def nyse_open(days: pd.Series) -> pd.Series:
+    """Whether the NYSE traded on each day: nullable booleans, ``<NA>`` for missing days or days
+    outside the calendar.
+
+    Examples
+    --------
+    >>> nyse_open(pd.Series(pd.to_datetime(["2020-06-10", "2020-06-13"]))).tolist()
+    [True, False]
+    """
+    from frstory.data.calendar import nyse_calendar
+
+    cal = nyse_calendar()
+    first, last = cal.first_session.tz_localize(None), cal.last_session.tz_localize(None)
+    out = pd.Series(pd.NA, index=days.index, dtype="boolean")
+    known = days.notna() & (days >= first) & (days <= last)
+    if known.any():
+        sessions = cal.sessions_in_range(days[known].min(), days[known].max())
+        sessions = pd.DatetimeIndex(sessions)
+        if sessions.tz is not None:
+            sessions = sessions.tz_localize(None)
+        out[known] = days[known].isin(sessions).to_numpy()
+    return out
+
+
+# --- pandera failure cases -> problems ----------------------------------------------------------
+
+
+def _show(value) -> str | None:
+    if _missing(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d") if value == value.normalize() else value.isoformat()
+    return str(value)
+
+
+def schema_problems(
+    frame: pd.DataFrame,
+    schema: pa.DataFrameSchema,
+    rules: Mapping[str, Rule],
+    *,
+    file: str | os.PathLike | None,
+    lines: Sequence[int] | None = None,
+    column_help: Mapping[str, str] | None = None,
+) -> list[dict]:
+    """Validate ``frame`` lazily with ``schema`` and explain every failure case.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The frame to validate (text from :func:`read_csv_text`, or a typed frame).
+    schema : pandera.pandas.DataFrameSchema
+        Each custom check's ``error`` is a key of ``rules``.
+    rules : mapping of str to Rule
+        How to explain each check; pandera's built-in checks (missing value, duplicate, missing
+        or unknown column, column order) are explained with ``column_help``.
+    file : path-like or None
+        The file the frame came from, named in every problem.
+    lines : sequence of int, optional
+        CSV line of each row of ``frame`` (by position). Without it problems name the row label.
+    column_help : mapping of str to str, optional
+        What each column should hold, used in fixes for missing values.
+
+    Returns
+    -------
+    list of dict
+        Problems sorted by line; empty when the frame is valid.
+
+    Examples
+    --------
+    >>> schema = pa.DataFrameSchema({"id": pa.Column(checks=pa.Check(is_slug, error="slug"))})
+    >>> rules = {"slug": Rule("id", "is not a slug", "use a-z, 0-9 and '-'")}
+    >>> schema_problems(pd.DataFrame({"id": ["ok", "Not OK"]}, dtype=object), schema, rules,
+    ...                 file="t.csv", lines=[2, 3])[0]["line"]
+    3
+    """
+    column_help = dict(column_help or {})
+    try:
+        schema.validate(frame, lazy=True)
+        return []
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    except pa.errors.SchemaError as exc:  # pragma: no cover - lazy=True collects into SchemaErrors
+        cases = exc.failure_cases if exc.failure_cases is not None else pd.DataFrame()
+
+    expected = list(schema.columns)
+    # A CSV's columns live in its header (line 1); a frame's are just its columns.
+    header_line, columns_word = (1, "header") if lines is not None else (None, "columns")
+    problems: list[dict] = []
+    seen: set[tuple] = set()
+    header_reported = False
+    for case in cases.itertuples(index=False):
+        check = str(case.check)
+        column = None if _missing(case.column) else str(case.column)
+        index = None if _missing(case.index) else case.index
+        failure = None if _missing(case.failure_case) else case.failure_case
+
+        if check in ("column_in_dataframe", "column_in_schema", "column_ordered"):
+            if check == "column_ordered":
+                if header_reported:
+                    continue
+                header_reported = True
+                problems.append(problem(
+                    file, header_line, None, ",".join(map(str, frame.columns)),
+                    "is not the required column order",
+                    f"put the {columns_word} in exactly this order: " + ",".join(expected),
+                ))
+            elif check == "column_in_dataframe":
+                problems.append(problem(
+                    file, header_line, str(failure), str(failure),
+                    f"is missing from the {columns_word}",
+                    f"add the column '{failure}'; the {columns_word} must be exactly: " + ",".join(expected),
+                ))
+            else:
+                problems.append(problem(
+                    file, header_line, str(failure), str(failure),
+                    "is not a known column",
+                    f"remove the column or correct its spelling; the {columns_word} must be exactly: "
+                    + ",".join(expected),
+                ))
+            continue
+
+        rule = rules.get(check)
+        if rule is not None:
+            column = rule.column or column
+        key = (check, column, index)
+        if key in seen:  # dataframe-wide checks report one failure case per column of a row
+            continue
+        seen.add(key)
+
+        if index is not None and column is not None and column in frame.columns:
+            value = _show(frame.at[index, column])
+        elif check.startswith("dtype(") or rule is not None and index is None:
+            value = str(frame[column].dtype) if column in frame.columns else _show(failure)
+        else:
+            value = _show(failure)
+
+        if rule is not None:
+            message, fix = rule.message, rule.fix
+        elif check == "not_nullable":
+            message = "is empty"
+            fix = f"fill in '{column}'" + (f": {column_help[column]}" if column in column_help else "")
+        elif check == "field_uniqueness":
+            message, fix = "is used by more than one row", "give every row its own value in this column"
+        elif check.startswith("dtype("):
+            message = f"has dtype {value}, not the {check[6:-1]} the contract requires"
+            fix = "build the frame with the loader, or convert the column to that dtype"
+        else:
+            message, fix = f"fails the check {check}", "see the column rules in docs/architecture.md"
+
+        if check == "field_uniqueness" and index is not None:
+            others = [
+                _line_of(lines, i) for i in frame.index[frame[column] == frame.at[index, column]] if i != index
+            ]
+            where = "line" if lines is not None else "row"
+            message = f"is also used on {where} " + ", ".join(map(str, others))
+            fix = "give every row its own id"
+
+        line = _line_of(lines, index) if lines is not None and index is not None else None
+        row_note = f" (row {index})" if lines is None and index is not None else ""
+        problems.append(problem(file, line, column, value, message + row_note, fix))
+    problems.sort(key=lambda p: (p["line"] is None, p["line"] or 0, p["column"] or ""))
+    return problems
+
+
+def _line_of(lines: Sequence[int] | None, index) -> int | str:
+    if lines is None:
+        return index
+    return lines[int(index)]
+
+
+def format_problem(p: Mapping) -> str:
+    """One problem as a line of text naming file, line, column, value, what is wrong and the fix.
+
+    Examples
+    --------
+    >>> format_problem(problem("events.csv", 7, "category", "protests", "is not a known category",
+    ...                        "use one of: protest, policy"))
+    "events.csv, line 7, column 'category': 'protests' is not a known category. Fix: use one of: protest, policy."
+    """
+    where = str(p.get("file") or "<data>")
+    if p.get("line") is not None:
+        where += f", line {p['line']}"
+    if p.get("column") is not None:
+        where += f", column '{p['column']}'"
+    value = p.get("value")
+    shown = "(empty)" if value is None else repr(value)
+    fix = str(p.get("fix") or "").rstrip(".")
+    return f"{where}: {shown} {p.get('message')}. Fix: {fix}."
+
+
+def raise_for_problems(problems: Sequence[Mapping], *, file, what: str) -> None:
+    """Raise :class:`DataValidationError` listing every problem; do nothing when there are none.
+
+    Parameters
+    ----------
+    problems : sequence of dict
+        From :func:`schema_problems` or :func:`problem`.
+    file : path-like or str
+        Named first in the message.
+    what : str
+        What was validated, e.g. ``"events file"`` or ``"claims frame"``.
+
+    Examples
+    --------
+    >>> raise_for_problems([], file="events.csv", what="events file")
+    """
+    if not problems:
+        return
+    count = len(problems)
+    head = f"{file}: {count} problem{'s' if count != 1 else ''} in the {what}:"
+    body = "\n".join("  - " + format_problem(p) for p in problems)
+    raise DataValidationError(f"{head}\n{body}", [dict(p) for p in problems])

@@ -1,0 +1,555 @@
+"""Specification of the sourced event timeline (data/events.csv) and frstory.load_events.
+
+The first half checks the real, curated timeline against the story's requirements; the second
+half feeds small synthetic CSV files to the loader and checks that every kind of bad input is
+reported with the file, the CSV line (header = line 1), the column, the bad value and a fix.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import frstory as fr
+from frstory.data.events import EVENT_COLUMNS, EVENTS_SCHEMA, validate_events
+
+ROOT = Path(__file__).resolve().parents[1]
+RESEARCH = ROOT.parent / "shared" / "research" / "events-factsheet.md"
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+@pytest.fixture(scope="module")
+def events() -> pd.DataFrame:
+    return fr.load_events()
+
+
+def row(events: pd.DataFrame, event_id: str) -> pd.Series:
+    match = events[events["id"] == event_id]
+    assert len(match) == 1, f"expected exactly one event with id {event_id!r}"
+    return match.iloc[0]
+
+
+# --- the real timeline --------------------------------------------------------------------------
+
+
+def test_timeline_has_the_contract_columns_in_order(events):
+    assert list(events.columns) == list(EVENT_COLUMNS)
+
+
+def test_dates_are_tz_naive_midnight_datetimes(events):
+    for column in ("date", "end_date"):
+        assert events[column].dtype == np.dtype("datetime64[ns]")
+    assert (events["date"] == events["date"].dt.normalize()).all()
+
+
+def test_text_columns_are_pandas_string_dtype(events):
+    text_columns = [c for c in EVENT_COLUMNS if c not in ("date", "end_date")]
+    for column in text_columns:
+        assert isinstance(events[column].dtype, pd.StringDtype), column
+        assert events[column].dtype.na_value is pd.NA, column
+
+
+def test_timeline_has_at_least_45_events(events):
+    assert len(events) >= 45
+
+
+def test_timeline_spans_2016_to_2021(events):
+    years = events["date"].dt.year
+    assert years.min() == 2016
+    assert years.max() == 2021
+
+
+def test_rows_come_back_in_date_order(events):
+    assert events["date"].is_monotonic_increasing
+
+
+def test_killing_of_george_floyd_is_dated_25_may_2020(events):
+    killed = row(events, "george-floyd-killed")
+    assert killed["date"] == pd.Timestamp("2020-05-25")
+    assert killed["category"] == "incident"
+    # Memorial Day: the NYSE was shut
+    assert killed["market_session"] == "closed"
+
+
+def test_protests_begin_26_may_2020_and_shade_a_sourced_peak(events):
+    protests = row(events, "floyd-protests-begin")
+    assert protests["date"] == pd.Timestamp("2020-05-26")
+    assert protests["category"] == "protest"
+    assert protests["end_date"] == pd.Timestamp("2020-06-07")
+    assert "peak" in protests["notes"], "the notes must say the end date marks the peak, not the end"
+
+
+def test_curfews_in_200_cities_by_3_june_2020(events):
+    curfews = row(events, "floyd-curfews-200-cities")
+    assert curfews["date"] == pd.Timestamp("2020-06-03")
+    assert "200" in curfews["headline"]
+
+
+@pytest.mark.parametrize(
+    ("event_id", "date", "level"),
+    [
+        ("sf-ban", "2019-05-14", "city"),
+        ("somerville-ban", "2019-06-27", "city"),
+        ("oakland-ban", "2019-07-16", "city"),
+        ("ca-ab1215", "2019-10-08", "state"),
+        ("wa-sb6280", "2020-03-31", "state"),
+        ("boston-ban", "2020-06-24", "city"),
+        ("portland-me-council-ban", "2020-08-03", "city"),
+        ("portland-or-ban", "2020-09-09", "city"),
+        ("vermont-s124", "2020-10-07", "state"),
+        ("portland-me-ballot", "2020-11-03", "city"),
+        ("ma-police-reform-law", "2020-12-31", "state"),
+        ("minneapolis-ban", "2021-02-12", "city"),
+        ("virginia-hb2031", "2021-04-07", "state"),
+        ("king-county-ban", "2021-06-01", "county"),
+    ],
+)
+def test_every_government_ban_or_limit_is_counted(events, event_id, date, level):
+    ban = row(events, event_id)
+    assert ban["date"] == pd.Timestamp(date)
+    assert ban["category"] == "policy"
+    assert ban["ban"] == level
+
+
+def test_only_the_listed_bans_are_counted(events):
+    assert events["ban"].notna().sum() == 14
+
+
+@pytest.mark.parametrize("event_id", ["ca-ab1215", "wa-sb6280", "ma-police-reform-law"])
+def test_laws_that_restrict_rather_than_ban_say_so(events, event_id):
+    assert row(events, event_id)["notes"].startswith("Restricts rather than bans")
+
+
+def test_bills_that_never_became_law_are_not_counted_as_bans(events):
+    for event_id in ("justice-in-policing-act", "fr-moratorium-act", "ma-legislature-passes-ban"):
+        assert pd.isna(row(events, event_id)["ban"]), event_id
+
+
+@pytest.mark.parametrize(
+    ("event_id", "date", "session", "ticker", "reaction"),
+    [
+        ("ibm-exits-fr", "2020-06-08", "post", "IBM", "2020-06-09"),
+        ("amzn-moratorium", "2020-06-10", "post", "AMZN", "2020-06-11"),
+        ("msft-police-pledge", "2020-06-11", "unknown", "MSFT", "2020-06-11"),
+    ],
+)
+def test_june_2020_announcements_carry_their_market_sessions(events, event_id, date, session, ticker, reaction):
+    announcement = row(events, event_id)
+    assert announcement["date"] == pd.Timestamp(date)
+    assert announcement["market_session"] == session
+    assert announcement["ticker"] == ticker
+    assert fr.reaction_session(announcement["date"], announcement["market_session"]) == pd.Timestamp(reaction)
+
+
+def test_amazons_moratorium_is_first_reflected_in_the_close_of_11_june_2020(events):
+    amazon = row(events, "amzn-moratorium")
+    assert fr.reaction_session(amazon.date, amazon.market_session) == pd.Timestamp("2020-06-11")
+
+
+def test_microsofts_unknown_session_is_justified_in_the_notes(events):
+    assert "not verified" in row(events, "msft-police-pledge")["notes"]
+
+
+def test_amazons_extension_has_an_unknown_session(events):
+    extension = row(events, "amzn-moratorium-extended")
+    assert extension["date"] == pd.Timestamp("2021-05-18")
+    assert extension["market_session"] == "unknown"
+    assert extension["ticker"] == "AMZN"
+
+
+def test_news_on_a_weekend_or_holiday_is_marked_closed(events):
+    dated = events[events["date_precision"] == "day"]
+    shut = dated[[not fr.is_session(day) for day in dated["date"]]]
+    assert len(shut) >= 2  # a Saturday story and Memorial Day
+    assert (shut["market_session"] == "closed").all()
+
+
+def test_month_precision_dates_are_the_first_of_the_month(events):
+    months = events[events["date_precision"] == "month"]
+    assert len(months) >= 2
+    assert (months["date"].dt.day == 1).all()
+    assert row(events, "wcso-adopts-rekognition")["date"] == pd.Timestamp("2016-12-01")
+
+
+def test_tickers_are_only_the_story_companies(events):
+    assert set(events["ticker"].dropna()) <= {"AMZN", "IBM", "MSFT", "GOOGL"}
+
+
+@pytest.mark.parametrize(
+    ("event_id", "ticker"),
+    [
+        ("rekognition-launch", "AMZN"),
+        ("msft-fr-principles", "MSFT"),
+        ("google-no-fr-api", "GOOGL"),
+        ("aws-legislation-guidelines", "AMZN"),
+        ("ibm-exits-fr", "IBM"),
+        ("amzn-moratorium", "AMZN"),
+        ("msft-police-pledge", "MSFT"),
+        ("amzn-moratorium-extended", "AMZN"),
+    ],
+)
+def test_corporate_events_of_the_story_companies_name_their_ticker(events, event_id, ticker):
+    assert row(events, event_id)["ticker"] == ticker
+
+
+def test_every_event_links_an_http_source(events):
+    assert events["source_url"].str.match(r"^https?://[^\s/]+").all()
+
+
+def test_headlines_fit_in_90_characters(events):
+    assert events["headline"].str.len().max() <= 90
+
+
+def _shingles(text: str, size: int) -> set[str]:
+    words = [w.strip(".,") for w in re.findall(r"[a-z0-9$%.,'-]+", text.lower())]
+    return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
+# Official names may be quoted verbatim.
+PROPER_NAMES = ("Facial Recognition and Biometric Technology Moratorium Act",)
+
+
+def test_headlines_and_descriptions_are_in_our_own_words(events):
+    if not RESEARCH.is_file():
+        pytest.skip(f"research fact sheet not found at {RESEARCH}")
+    sources = RESEARCH.read_text(encoding="utf-8") + "\n".join(
+        p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))
+    )
+    borrowed = _shingles(sources, 8)
+    copied = {}
+    for event_id, headline, description in zip(events["id"], events["headline"], events["description"]):
+        text = f"{headline}\n{description}"
+        for name in PROPER_NAMES:
+            text = text.replace(name, "")
+        shared = _shingles(text, 8) & borrowed
+        if shared:
+            copied[event_id] = sorted(shared)[0]
+    assert not copied, f"runs of 8+ words copied from the research or seeds: {copied}"
+
+
+def test_notes_paraphrase_the_research_caveats(events):
+    if not RESEARCH.is_file():
+        pytest.skip(f"research fact sheet not found at {RESEARCH}")
+    borrowed = _shingles(RESEARCH.read_text(encoding="utf-8"), 10)
+    copied = {i: sorted(_shingles(n, 10) & borrowed)[0] for i, n in zip(events["id"], events["notes"].fillna(""))
+              if _shingles(n, 10) & borrowed}
+    assert not copied, f"runs of 10+ words copied from the research: {copied}"
+
+
+def test_loading_records_the_read_in_the_provenance_log(tmp_path, monkeypatch):
+    log = tmp_path / "reads.jsonl"
+    monkeypatch.setenv("FRSTORY_READ_LOG", str(log))
+    events = fr.load_events()
+    entries = [json.loads(line) for line in log.read_text().splitlines()]
+    assert [e["kind"] for e in entries] == ["events"]
+    assert entries[0]["path"] == str((ROOT / "data" / "events.csv").resolve())
+    assert entries[0]["sha256"] == events.attrs["sha256"]
+
+
+# --- synthetic events follow the same schema ----------------------------------------------------
+
+
+def test_synthetic_events_pass_the_events_schema():
+    synthetic = fr.synthetic_events()
+    assert validate_events(synthetic) is synthetic
+    EVENTS_SCHEMA.validate(synthetic)
+
+
+def test_synthetic_events_have_the_loaders_columns_and_dtypes(events):
+    synthetic = fr.synthetic_events()
+    assert list(synthetic.columns) == list(events.columns)
+    assert synthetic.dtypes.to_dict() == events.dtypes.to_dict()
+
+
+def test_a_frame_with_plain_object_columns_breaks_the_frame_contract():
+    frame = fr.synthetic_events()
+    frame["category"] = frame["category"].astype(object)
+    with pytest.raises(fr.DataValidationError) as err:
+        validate_events(frame, source="my frame")
+    assert "my frame, column 'category': 'object' is not the pandas 'string' dtype" in str(err.value)
+    assert "astype('string')" in str(err.value)
+
+
+def test_a_frame_month_date_that_is_not_the_first_is_reported_by_row():
+    frame = fr.synthetic_events()
+    position = frame.index[frame["id"] == "syn-ban-3"][0]
+    frame.loc[position, "date"] = pd.Timestamp("2019-12-15")
+    with pytest.raises(fr.DataValidationError) as err:
+        validate_events(frame)
+    [problem] = err.value.problems
+    assert problem["column"] == "date"
+    assert problem["value"] == "2019-12-15"
+    assert f"(row {position})" in problem["message"]
+
+
+# --- bad input: synthetic CSV files -------------------------------------------------------------
+
+SYNTHETIC_ROWS = [
+    {
+        "id": "syn-ban", "date": "2019-05-14", "date_precision": "day", "time_et": "",
+        "market_session": "unknown", "category": "policy", "actor": "Synthetic City",
+        "headline": "Synthetic city bans the tool", "description": "A made-up ban (synthetic test row).",
+        "source_url": "https://example.org/syn-ban", "confidence": "high", "notes": "Synthetic.",
+        "ticker": "", "end_date": "", "ban": "city",
+    },
+    {
+        "id": "syn-pause", "date": "2020-06-10", "date_precision": "day", "time_et": "17:43",
+        "market_session": "post", "category": "corporate", "actor": "SYNA Inc",
+        "headline": "SYNA pauses police sales", "description": "A made-up announcement (synthetic test row).",
+        "source_url": "https://example.org/syn-pause", "confidence": "medium", "notes": "",
+        "ticker": "SYNA", "end_date": "", "ban": "",
+    },
+    {
+        "id": "syn-protest", "date": "2020-05", "date_precision": "month", "time_et": "",
+        "market_session": "unknown", "category": "protest", "actor": "Synthetic marchers",
+        "headline": "Synthetic protests", "description": "A made-up protest period (synthetic test row).",
+        "source_url": "http://example.org/syn-protest", "confidence": "low", "notes": "",
+        "ticker": "", "end_date": "2020-06-20", "ban": "",
+    },
+]
+
+
+def write_events(tmp_path: Path, edits: dict[int, dict] | None = None, *, rows=None, columns=EVENT_COLUMNS) -> Path:
+    """Write the synthetic rows (row i is on CSV line i + 2), with ``edits[i]`` applied to row i."""
+    rows = [dict(r) for r in (SYNTHETIC_ROWS if rows is None else rows)]
+    for index, changes in (edits or {}).items():
+        rows[index].update(changes)
+    path = tmp_path / "synthetic-events.csv"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def load_error(path: Path) -> fr.DataValidationError:
+    with pytest.raises(fr.DataValidationError) as err:
+        fr.load_events(path)
+    return err.value
+
+
+def assert_reported(error, path, *, line, column, value, fix):
+    """The message and ``.problems`` name the file, line, column, bad value and the fix."""
+    matches = [p for p in error.problems if p["line"] == line and p["column"] == column]
+    assert matches, f"no problem reported at line {line}, column {column!r}: {error.problems}"
+    found = matches[0]
+    assert found["file"] == str(path)
+    assert found["value"] == value
+    assert fix in found["fix"]
+    text = str(error)
+    assert f"{path}, line {line}, column '{column}': {value!r} {found['message']}." in text
+    assert f"Fix: {found['fix']}" in text
+    return found
+
+
+def test_the_synthetic_file_itself_is_valid(tmp_path):
+    events = fr.load_events(write_events(tmp_path))
+    assert list(events["id"]) == ["syn-ban", "syn-protest", "syn-pause"]  # date order
+    assert events.loc[events["id"] == "syn-protest", "date"].item() == pd.Timestamp("2020-05-01")
+
+
+def test_unknown_category(tmp_path):
+    path = write_events(tmp_path, {1: {"category": "business"}})
+    assert_reported(load_error(path), path, line=3, column="category", value="business",
+                    fix="use one of corporate, policy, protest, research, incident, market")
+
+
+def test_a_date_that_is_not_a_real_date(tmp_path):
+    path = write_events(tmp_path, {0: {"date": "2019-02-30"}})
+    assert_reported(load_error(path), path, line=2, column="date", value="2019-02-30", fix="YYYY-MM-DD")
+
+
+def test_a_date_in_another_format(tmp_path):
+    path = write_events(tmp_path, {0: {"date": "14/05/2019"}})
+    assert_reported(load_error(path), path, line=2, column="date", value="14/05/2019", fix="YYYY-MM-DD")
+
+
+def test_a_month_date_with_day_precision(tmp_path):
+    path = write_events(tmp_path, {0: {"date": "2019-05"}})
+    problem = assert_reported(load_error(path), path, line=2, column="date", value="2019-05",
+                              fix="YYYY-MM with date_precision 'month'")
+    assert "does not match date_precision" in problem["message"]
+
+
+def test_a_full_date_with_month_precision(tmp_path):
+    path = write_events(tmp_path, {2: {"date": "2020-05-26"}})
+    assert_reported(load_error(path), path, line=4, column="date", value="2020-05-26",
+                    fix="YYYY-MM-DD for date_precision 'day'")
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://example.org/file", "example.org/no-scheme", "https://"])
+def test_a_source_that_is_not_http(tmp_path, url):
+    path = write_events(tmp_path, {1: {"source_url": url}})
+    assert_reported(load_error(path), path, line=3, column="source_url", value=url, fix="https://")
+
+
+def test_a_duplicate_id_names_both_lines(tmp_path):
+    path = write_events(tmp_path, {2: {"id": "syn-ban"}})
+    error = load_error(path)
+    first = assert_reported(error, path, line=2, column="id", value="syn-ban", fix="own id")
+    second = assert_reported(error, path, line=4, column="id", value="syn-ban", fix="own id")
+    assert "line 4" in first["message"]
+    assert "line 2" in second["message"]
+
+
+@pytest.mark.parametrize("bad_id", ["SYN-BAN", "syn ban", "syn_ban", "syn-ban!"])
+def test_an_id_that_is_not_a_slug(tmp_path, bad_id):
+    path = write_events(tmp_path, {0: {"id": bad_id}})
+    assert_reported(load_error(path), path, line=2, column="id", value=bad_id, fix="lowercase letters a-z, digits and '-'")
+
+
+def test_a_headline_over_90_characters(tmp_path):
+    headline = "Synthetic " + "x" * 81
+    assert len(headline) == 91
+    path = write_events(tmp_path, {1: {"headline": headline}})
+    assert_reported(load_error(path), path, line=3, column="headline", value=headline, fix="90 characters or fewer")
+
+
+def test_a_headline_of_exactly_90_characters_is_fine(tmp_path):
+    path = write_events(tmp_path, {1: {"headline": "Synthetic " + "x" * 80}})
+    assert len(fr.load_events(path)) == 3
+
+
+@pytest.mark.parametrize("time_et", ["5:43 pm", "24:00", "17.43", "1743"])
+def test_a_time_that_is_not_24_hour_hh_mm(tmp_path, time_et):
+    path = write_events(tmp_path, {1: {"time_et": time_et}})
+    assert_reported(load_error(path), path, line=3, column="time_et", value=time_et, fix="HH:MM")
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "fix"),
+    [
+        ("market_session", "after-hours", "use one of pre, regular, post, closed, unknown"),
+        ("confidence", "certain", "use high, medium or low"),
+        ("ban", "town", "use city, county or state"),
+        ("date_precision", "year", "use 'day' or 'month'"),
+    ],
+)
+def test_a_value_outside_its_allowed_set(tmp_path, column, value, fix):
+    path = write_events(tmp_path, {0: {column: value}})
+    assert_reported(load_error(path), path, line=2, column=column, value=value, fix=fix)
+
+
+def test_an_end_date_before_the_date(tmp_path):
+    path = write_events(tmp_path, {2: {"end_date": "2020-04-30"}})
+    assert_reported(load_error(path), path, line=4, column="end_date", value="2020-04-30", fix="on or after date")
+
+
+def test_a_closed_session_on_a_trading_day(tmp_path):
+    path = write_events(tmp_path, {1: {"market_session": "closed", "time_et": ""}})
+    assert_reported(load_error(path), path, line=3, column="market_session", value="closed",
+                    fix="'pre', 'regular' or 'post'")
+
+
+def test_a_trading_session_on_a_saturday(tmp_path):
+    path = write_events(tmp_path, {1: {"date": "2020-06-13", "time_et": ""}})
+    assert_reported(load_error(path), path, line=3, column="market_session", value="post", fix="use 'closed'")
+
+
+def test_a_session_that_contradicts_the_time(tmp_path):
+    path = write_events(tmp_path, {1: {"time_et": "11:15"}})  # during the session, not after it
+    assert_reported(load_error(path), path, line=3, column="market_session", value="post",
+                    fix="set market_session from time_et")
+
+
+def test_news_after_a_half_day_close_is_post_session(tmp_path):
+    # 2020-11-27, the day after Thanksgiving, closed at 13:00 ET
+    path = write_events(tmp_path, {1: {"date": "2020-11-27", "time_et": "14:00", "market_session": "post"}})
+    assert fr.load_events(path).loc[lambda e: e["id"] == "syn-pause", "market_session"].item() == "post"
+
+
+def test_a_ban_on_an_event_that_is_not_policy(tmp_path):
+    path = write_events(tmp_path, {1: {"ban": "city"}})
+    assert_reported(load_error(path), path, line=3, column="ban", value="city", fix="category to 'policy'")
+
+
+def test_a_known_session_for_a_month_precision_date(tmp_path):
+    path = write_events(tmp_path, {2: {"market_session": "regular"}})
+    assert_reported(load_error(path), path, line=4, column="market_session", value="regular", fix="'unknown'")
+
+
+def test_an_empty_required_cell(tmp_path):
+    path = write_events(tmp_path, {0: {"actor": ""}})
+    problem = [p for p in load_error(path).problems if p["column"] == "actor"][0]
+    assert problem["line"] == 2
+    assert problem["value"] is None
+    assert problem["message"] == "is empty"
+    assert "who acted" in problem["fix"]
+
+
+def test_a_missing_column(tmp_path):
+    path = write_events(tmp_path, columns=[c for c in EVENT_COLUMNS if c != "confidence"])
+    error = load_error(path)
+    assert_reported(error, path, line=1, column="confidence", value="confidence", fix="add the column 'confidence'")
+    assert "id,date,date_precision,time_et,market_session" in str(error)
+
+
+def test_an_unknown_extra_column(tmp_path):
+    rows = [dict(r, source="x") for r in SYNTHETIC_ROWS]
+    path = write_events(tmp_path, rows=rows, columns=[*EVENT_COLUMNS, "source"])
+    assert_reported(load_error(path), path, line=1, column="source", value="source", fix="remove the column")
+
+
+def test_a_row_with_the_wrong_number_of_fields(tmp_path):
+    path = write_events(tmp_path)
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write("syn-extra,2020-06-11,day\n")
+    [problem] = load_error(path).problems
+    assert problem["line"] == 5
+    assert "has 3 fields but the header has 15" in problem["message"]
+    assert "double quotes" in problem["fix"]
+
+
+def test_all_problems_are_listed_at_once(tmp_path):
+    path = write_events(tmp_path, {0: {"id": "Bad Id"}, 1: {"confidence": "certain"}, 2: {"category": "business"}})
+    error = load_error(path)
+    assert [(p["line"], p["column"]) for p in error.problems] == [(2, "id"), (3, "confidence"), (4, "category")]
+    assert str(error).startswith(f"{path}: 3 problems in the events file:")
+
+
+def test_line_numbers_count_quoted_line_breaks(tmp_path):
+    path = write_events(tmp_path, {0: {"description": "A made-up ban,\nwritten over\nthree lines."},
+                                   1: {"category": "business"}})
+    # Row 0 fills lines 2-4, so row 1 starts on line 5.
+    assert_reported(load_error(path), path, line=5, column="category", value="business", fix="use one of")
+
+
+def test_a_file_that_does_not_exist(tmp_path):
+    path = tmp_path / "no-such-events.csv"
+    error = load_error(path)
+    assert str(path) in str(error)
+    assert "does not exist" in str(error)
+    assert "Fix:" in str(error)
+
+
+def test_an_empty_file(tmp_path):
+    path = tmp_path / "events.csv"
+    path.write_text("", encoding="utf-8")
+    error = load_error(path)
+    assert f"{path}: the events file is empty" in str(error)
+    assert "id,date,date_precision" in str(error)
+
+
+def test_a_header_without_rows(tmp_path):
+    path = write_events(tmp_path, rows=[])
+    assert "has a header but no rows" in str(load_error(path))
+
+
+def test_a_file_that_is_not_utf8(tmp_path):
+    path = write_events(tmp_path, {0: {"actor": "Synthetic Café"}})
+    path.write_bytes(path.read_text(encoding="utf-8").encode("latin-1"))
+    error = load_error(path)
+    assert f"{path}, line 2" in str(error)
+    assert "UTF-8" in str(error)
+
+
+def test_a_byte_order_mark_is_not_part_of_the_header(tmp_path):
+    path = write_events(tmp_path)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert list(fr.load_events(path).columns) == list(EVENT_COLUMNS)
