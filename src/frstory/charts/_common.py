@@ -1,0 +1,193 @@
+"""Pieces shared by several chart families: price-frame checks, rebasing, end labels, events."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from frstory.charts._text import escape_text, format_date, safe_url, shorten, text_width_px
+from frstory.charts._validate import require_dates, require_frame, require_numeric, to_timestamp
+from frstory.charts.labels import spread_positions
+from frstory.charts.theme import FONT_SIZES
+from frstory.errors import ChartInputError
+
+__all__ = ["tidy_prices", "rebase_frame", "EventMark", "event_marks", "end_labels", "pad_range", "value_phrase"]
+
+VALUE_PHRASES = {
+    "close": "closing price",
+    "adj_close": "adjusted closing price",
+    "open": "opening price",
+    "high": "daily high",
+    "low": "daily low",
+    "volume": "volume",
+}
+
+
+def value_phrase(value: str) -> str:
+    return VALUE_PHRASES.get(value, value.replace("_", " "))
+
+
+def tidy_prices(
+    kind: str,
+    prices: object,
+    *,
+    value: str,
+    tickers: Sequence[str] | str | None,
+    name: str = "prices",
+) -> tuple[pd.DataFrame, list[str]]:
+    """Checked ``date, ticker, <value>`` frame (sorted, NaN values dropped) and the tickers to draw."""
+    frame = require_frame(kind, prices, name, ["date", "ticker", value])
+    out = pd.DataFrame(
+        {
+            "date": require_dates(kind, frame, "date", name),
+            "ticker": frame["ticker"].astype("string"),
+            value: require_numeric(kind, frame, value, name),
+        }
+    )
+    available = list(dict.fromkeys(out["ticker"].dropna().tolist()))
+    if tickers is None:
+        chosen = available
+    else:
+        chosen = [tickers] if isinstance(tickers, str) else list(tickers)
+        if not chosen:
+            raise ChartInputError(f"{kind}: tickers is empty. Fix: name at least one of {', '.join(available)}.")
+        for ticker in chosen:
+            if ticker not in available:
+                raise ChartInputError(
+                    f"{kind}: ticker {ticker!r} is not in column 'ticker' of {name} (it has "
+                    f"{', '.join(map(repr, available))}). Fix: load prices for {ticker!r} or drop it from tickers."
+                )
+    out = out[out["ticker"].isin(chosen) & out[value].notna()]
+    if out.empty:
+        raise ChartInputError(
+            f"{kind}: column {value!r} of {name} has no values for {', '.join(chosen)}. Fix: check the frame."
+        )
+    out = out.sort_values(["ticker", "date"], kind="stable").reset_index(drop=True)
+    return out, chosen
+
+
+def rebase_frame(kind: str, frame: pd.DataFrame, value: str, base_date: object, *, what: str = "rebase_to") -> tuple[pd.Series, dict[str, pd.Timestamp]]:
+    """``100 * value / value on the base session`` per ticker (the last session on or before ``base_date``)."""
+    base = to_timestamp(kind, base_date, what)
+    rebased = pd.Series(np.nan, index=frame.index, dtype="float64")
+    base_sessions: dict[str, pd.Timestamp] = {}
+    for ticker, rows in frame.groupby("ticker", sort=False):
+        before = rows[rows["date"] <= base]
+        if before.empty:
+            raise ChartInputError(
+                f"{kind}: {what}={base.date()} is before the first {ticker} price ({rows['date'].min().date()}), so "
+                f"{ticker} cannot be indexed to 100 there. Fix: choose a base date on or after {rows['date'].min().date()}."
+            )
+        base_value = before[value].iloc[-1]
+        if not np.isfinite(base_value) or base_value == 0:
+            raise ChartInputError(
+                f"{kind}: {ticker} {value} on the base session {before['date'].iloc[-1].date()} is {base_value!r}; "
+                "cannot index to 100. Fix: choose another base date."
+            )
+        base_sessions[str(ticker)] = before["date"].iloc[-1]
+        rebased.loc[rows.index] = 100.0 * rows[value] / base_value
+    return rebased, base_sessions
+
+
+def pad_range(low: float, high: float, fraction: float = 0.06) -> tuple[float, float]:
+    """A y-range with breathing room; a flat series still gets a visible range."""
+    span = high - low
+    if not np.isfinite(span) or span == 0:
+        span = abs(high) * 0.1 or 1.0
+    return low - span * fraction, high + span * fraction
+
+
+@dataclass(frozen=True)
+class EventMark:
+    """One event (or shaded period) to mark on a time axis."""
+
+    date: pd.Timestamp
+    end: pd.Timestamp | None
+    label: str
+    hover: str  # escaped, ready for plotly
+    event_id: str
+
+
+def event_marks(
+    kind: str,
+    events: pd.DataFrame | None,
+    *,
+    label: str = "headline",
+    max_label_chars: int = 28,
+    name: str = "events",
+) -> list[EventMark]:
+    """Events as marks: dates checked, labels shortened, hover text escaped, source URLs http(s) only."""
+    if events is None:
+        return []
+    frame = require_frame(kind, events, name, ["date", "headline", label])
+    dates = require_dates(kind, frame, "date", name)
+    ends = require_dates(kind, frame, "end_date", name, allow_missing=True) if "end_date" in frame.columns else None
+    marks = []
+    for pos in range(len(frame)):
+        row = frame.iloc[pos]
+        event_id = str(row["id"]) if "id" in frame.columns and pd.notna(row["id"]) else f"row {pos}"
+        precision = str(row["date_precision"]) if "date_precision" in frame.columns and pd.notna(row["date_precision"]) else "day"
+        end = ends.iloc[pos] if ends is not None and pd.notna(ends.iloc[pos]) else None
+        when = format_date(dates.iloc[pos], precision)
+        if end is not None:
+            when = f"{when} to {format_date(end)}"
+        hover = [f"<b>{escape_text(row['headline'])}</b>", escape_text(when)]
+        if "source_url" in frame.columns and pd.notna(row["source_url"]) and str(row["source_url"]).strip():
+            url = safe_url(row["source_url"], what=f"{kind}: {name} column 'source_url' for event {event_id}")
+            hover.append("Source: " + escape_text(url))
+        text = row[label] if pd.notna(row[label]) else row["headline"]
+        marks.append(EventMark(dates.iloc[pos], end, shorten(str(text), max_label_chars), "<br>".join(hover), event_id))
+    return marks
+
+
+def end_labels(
+    fig: go.Figure,
+    ends: list[tuple[str, pd.Timestamp, float, str, bool]],
+    *,
+    y_range: tuple[float, float],
+    plot_height: float,
+    xref: str = "x",
+    yref: str = "y",
+) -> None:
+    """Direct labels at line ends, spread vertically so that none overlap.
+
+    ``ends`` holds ``(name, last_date, last_value, colour, bold)`` per line.
+    """
+    if not ends:
+        return
+    low, high = y_range
+    to_px = plot_height / (high - low)
+    positions = [(v - low) * to_px for _, _, v, _, _ in ends]
+    line_px = FONT_SIZES["label"] * 1.3
+    spread = spread_positions(positions, line_px, line_px / 2, plot_height - line_px / 2)
+    for (name, date, value, colour, bold), original, placed in zip(ends, positions, spread, strict=True):
+        text = escape_text(name)
+        fig.add_annotation(
+            x=date, y=value, xref=xref, yref=yref, xanchor="left", yanchor="middle", xshift=6,
+            yshift=placed - original, text=f"<b>{text}</b>" if bold else text, showarrow=False,
+            font={"color": colour, "size": FONT_SIZES["label"]}, name="frstory-end-label",
+        )
+
+
+def end_label_room(names: Sequence[str]) -> int:
+    """Right margin (px) that fits the longest direct label."""
+    widest = max((text_width_px(str(n), FONT_SIZES["label"], bold=True) for n in names), default=0.0)
+    return int(np.ceil(widest)) + 16
+
+
+def date_axis(x_range: tuple[pd.Timestamp, pd.Timestamp]) -> dict:
+    """x-axis settings for dates written the newsroom way (``8 Jun``, ``Jun 2020``, ``2020``)."""
+    return {
+        "range": [x_range[0], x_range[1]],
+        "type": "date",
+        "hoverformat": "%-d %B %Y",
+        "tickformatstops": [
+            {"dtickrange": [None, 86_400_000 * 27], "value": "%-d %b"},
+            {"dtickrange": [86_400_000 * 27, "M11"], "value": "%b %Y"},
+            {"dtickrange": ["M11", None], "value": "%Y"},
+        ],
+    }

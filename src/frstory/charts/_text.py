@@ -1,0 +1,198 @@
+"""Text helpers: escaping for plotly's HTML subset, safe links, width estimates and date wording."""
+
+from __future__ import annotations
+
+import math
+from urllib.parse import quote, urlsplit
+
+import pandas as pd
+
+from frstory.errors import ChartInputError
+
+__all__ = [
+    "escape_text",
+    "safe_url",
+    "link",
+    "text_width_px",
+    "wrap_text",
+    "format_date",
+    "format_date_range",
+    "format_number",
+    "shorten",
+]
+
+MINUS = "\u2212"
+
+
+def escape_text(value: object) -> str:
+    """Make text from data safe for plotly's HTML-like text rendering.
+
+    plotly.js turns ``<b>``, ``<a>``, ``<br>``, ``<span>`` ... into markup and silently drops
+    unknown tags such as ``<script>``; it decodes ``&amp; &lt; &gt;`` (and numeric entities) only
+    *after* splitting tags, so escaping those three characters shows the text literally.
+    Newlines become spaces, because plotly breaks lines only at ``<br>``.
+
+    Examples
+    --------
+    >>> escape_text("<b>AT&T</b>")
+    '&lt;b&gt;AT&amp;T&lt;/b&gt;'
+    """
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    text = str(value)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+
+
+def safe_url(url: object, *, what: str = "source_url") -> str:
+    """Return ``url`` fit for an ``href`` if it is an absolute http(s) link, else raise.
+
+    Characters that could end the attribute or open a tag are percent-encoded.
+
+    Raises
+    ------
+    ChartInputError
+        When the URL is not ``http://`` or ``https://`` with a host.
+
+    Examples
+    --------
+    >>> safe_url("https://example.org/a b")
+    'https://example.org/a%20b'
+    """
+    text = "" if url is None else str(url).strip()
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise ChartInputError(
+            f"{what} {text!r} is not an http(s) link; only absolute http:// or https:// URLs are "
+            "linked from charts. Fix: give the full https://... address or leave it out."
+        )
+    return quote(text, safe=":/?#[]@!$&()*+,;=%~-._")
+
+
+def link(text: object, url: object, *, what: str = "source_url") -> str:
+    """An escaped plotly ``<a>`` link (http(s) only).
+
+    Examples
+    --------
+    >>> link("Data <desk>", "https://example.org")
+    '<a href="https://example.org" target="_blank">Data &lt;desk&gt;</a>'
+    """
+    return f'<a href="{safe_url(url, what=what)}" target="_blank">{escape_text(text)}</a>'
+
+
+# Advance widths in em of Arial/Helvetica/Liberation Sans (the fonts the stack resolves to).
+_NARROW = dict.fromkeys("iljI|!.,:;'`", 0.278) | {" ": 0.278, "f": 0.3, "t": 0.3, "r": 0.34}
+_PUNCT = dict.fromkeys("-()[]{}/\\\"", 0.34) | {"\u2013": 0.556, "\u2014": 1.0, "\u2026": 1.0}
+_WIDE = {"m": 0.833, "w": 0.722, "M": 0.833, "W": 0.944, "@": 1.015, "%": 0.889, "&": 0.667}
+#: Margin for fonts wider than Arial (DejaVu Sans is about 10 % wider).
+WIDTH_SAFETY = 1.12
+
+
+def _char_em(ch: str) -> float:
+    if ch in _NARROW:
+        return _NARROW[ch]
+    if ch in _PUNCT:
+        return _PUNCT[ch]
+    if ch in _WIDE:
+        return _WIDE[ch]
+    if ch.isdigit():
+        return 0.556
+    if ch.isupper():
+        return 0.70
+    if ch.islower():
+        return 0.54
+    return 0.6
+
+
+def text_width_px(text: str, font_size: float, *, bold: bool = False) -> float:
+    """Estimated rendered width of plain ``text`` in pixels (an upper-leaning estimate).
+
+    Examples
+    --------
+    >>> 45 < text_width_px("IBM exits", 12) < 70
+    True
+    """
+    em = sum(_char_em(ch) for ch in text)
+    return em * font_size * WIDTH_SAFETY * (1.07 if bold else 1.0)
+
+
+def wrap_text(text: str, max_px: float, font_size: float, *, bold: bool = False) -> list[str]:
+    """Greedy word wrap of plain text so each line fits ``max_px`` at ``font_size``.
+
+    Examples
+    --------
+    >>> wrap_text("one two three four", 60, 12)
+    ['one two', 'three four']
+    """
+    words = str(text).split()
+    lines: list[str] = []
+    current = ""
+    for word in words:
+        candidate = f"{current} {word}" if current else word
+        if current and text_width_px(candidate, font_size, bold=bold) > max_px:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    if current:
+        lines.append(current)
+    return lines
+
+
+def format_date(value: object, precision: str = "day") -> str:
+    """Newsroom date: ``8 June 2020``, or ``June 2020`` for month-precision dates.
+
+    Examples
+    --------
+    >>> format_date(pd.Timestamp("2020-06-08"))
+    '8 June 2020'
+    """
+    ts = pd.Timestamp(value)
+    if precision == "month":
+        return f"{ts:%B %Y}"
+    return f"{ts.day} {ts:%B %Y}"
+
+
+def format_date_range(start: object, end: object) -> str:
+    """``1 May to 31 July 2020`` (the year once when both dates share it).
+
+    Examples
+    --------
+    >>> format_date_range("2019-12-02", "2020-01-31")
+    '2 December 2019 to 31 January 2020'
+    """
+    a, b = pd.Timestamp(start), pd.Timestamp(end)
+    if a.year == b.year:
+        return f"{a.day} {a:%B} to {format_date(b)}"
+    return f"{format_date(a)} to {format_date(b)}"
+
+
+def format_number(value: float, *, decimals: int = 0, prefix: str = "", suffix: str = "", signed: bool = False) -> str:
+    """Thousands separators, a true minus sign and an optional plus sign.
+
+    Examples
+    --------
+    >>> format_number(-1234.5, decimals=1, prefix="$")
+    '−$1,234.5'
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    sign = MINUS if value < 0 else ("+" if signed and value > 0 else "")
+    return f"{sign}{prefix}{abs(value):,.{decimals}f}{suffix}"
+
+
+def shorten(text: str, max_chars: int) -> str:
+    """Cut ``text`` at a word boundary to at most ``max_chars`` characters, adding an ellipsis.
+
+    Examples
+    --------
+    >>> shorten("SYNA pauses police sales", 14)
+    'SYNA pauses…'
+    """
+    text = " ".join(str(text).split())
+    if len(text) <= max_chars:
+        return text
+    cut = text[: max_chars - 1]
+    if " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:-") + "\u2026"

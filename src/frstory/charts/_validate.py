@@ -1,0 +1,120 @@
+"""Input checks shared by the chart functions; every failure is a ChartInputError that names the
+chart, the frame, the column, the bad value and the fix."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from frstory.errors import ChartInputError
+
+__all__ = ["require_source", "require_frame", "require_dates", "require_numeric", "to_timestamp"]
+
+
+def require_source(kind: str, source: object) -> str:
+    """The ``source`` line is required on every chart: readers must see where data came from."""
+    if source is None or not str(source).strip():
+        raise ChartInputError(
+            f"{kind}: the source keyword is required and was {source!r}. Fix: pass "
+            "source='Prices: Yahoo Finance via yfinance' (or whatever the data's origin is)."
+        )
+    return " ".join(str(source).split())
+
+
+def require_frame(kind: str, frame: object, name: str, columns: Iterable[str]) -> pd.DataFrame:
+    """Check ``frame`` is a non-empty DataFrame holding ``columns``."""
+    if not isinstance(frame, pd.DataFrame):
+        raise ChartInputError(
+            f"{kind}: {name} must be a pandas DataFrame, got {type(frame).__name__}. "
+            f"Fix: pass the tidy frame from the loader (e.g. fr.load_prices / fr.load_events)."
+        )
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ChartInputError(
+            f"{kind}: {name} has no column {missing[0]!r} (missing: {', '.join(map(repr, missing))}; "
+            f"it has {', '.join(map(repr, map(str, frame.columns)))}). Fix: rename the column or pass "
+            "the right column name as a keyword."
+        )
+    if frame.empty:
+        raise ChartInputError(
+            f"{kind}: {name} is empty (0 rows), so there is nothing to draw. Fix: check the filters "
+            "(tickers, dates) that produced it."
+        )
+    return frame
+
+
+def require_dates(kind: str, frame: pd.DataFrame, column: str, name: str, *, allow_missing: bool = False) -> pd.Series:
+    """``frame[column]`` as tz-naive datetime64; strings in ISO form are parsed, anything else raises."""
+    series = frame[column]
+    if isinstance(series.dtype, pd.DatetimeTZDtype):
+        raise ChartInputError(
+            f"{kind}: column {column!r} of {name} is time-zone aware ({series.dtype}); frstory dates are "
+            f"tz-naive exchange dates. Fix: {name}[{column!r}] = {name}[{column!r}].dt.tz_localize(None)."
+        )
+    if pd.api.types.is_datetime64_dtype(series.dtype):
+        parsed = series
+    elif pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype):
+        first = series.dropna().iloc[0] if series.notna().any() else None
+        raise ChartInputError(
+            f"{kind}: column {column!r} of {name} holds numbers ({series.dtype}, e.g. {first!r}), not dates. "
+            f"Fix: convert it with pd.to_datetime({name}[{column!r}]) or pass the right column."
+        )
+    else:
+        values = []
+        for position, value in enumerate(series.tolist()):
+            if value is None or (not isinstance(value, str) and pd.isna(value)):
+                values.append(pd.NaT)
+                continue
+            try:
+                ts = pd.Timestamp(value) if isinstance(value, (str, pd.Timestamp, np.datetime64)) else None
+            except (ValueError, TypeError):
+                ts = None
+            if ts is None or pd.isna(ts):
+                raise ChartInputError(
+                    f"{kind}: column {column!r} of {name} has {value!r} in row {position} "
+                    f"(index {series.index[position]!r}), which is not a date. Fix: use YYYY-MM-DD dates "
+                    f"or datetime64 values in {column!r}."
+                )
+            if ts.tzinfo is not None:
+                ts = ts.tz_convert(None)
+            values.append(ts)
+        parsed = pd.Series(pd.to_datetime(values), index=series.index, name=column)
+    if not allow_missing and parsed.isna().any():
+        position = int(np.flatnonzero(parsed.isna().to_numpy())[0])
+        raise ChartInputError(
+            f"{kind}: column {column!r} of {name} is missing a date in row {position} "
+            f"(index {series.index[position]!r}). Fix: fill in the date or drop the row."
+        )
+    return parsed.astype("datetime64[ns]")
+
+
+def require_numeric(kind: str, frame: pd.DataFrame, column: str, name: str) -> pd.Series:
+    """``frame[column]`` as float64; text that is not a number raises, naming the first bad value."""
+    series = frame[column]
+    if pd.api.types.is_bool_dtype(series.dtype) or not pd.api.types.is_numeric_dtype(series.dtype):
+        converted = pd.to_numeric(series, errors="coerce")
+        bad = converted.isna() & series.notna()
+        if bad.any() or pd.api.types.is_bool_dtype(series.dtype):
+            position = int(np.flatnonzero(bad.to_numpy())[0]) if bad.any() else 0
+            raise ChartInputError(
+                f"{kind}: column {column!r} of {name} must be numeric; row {position} holds "
+                f"{series.iloc[position]!r}. Fix: clean the column (pd.to_numeric) or pass the right column."
+            )
+        series = converted
+    return series.astype("float64")
+
+
+def to_timestamp(kind: str, value: object, what: str) -> pd.Timestamp:
+    """A single date argument (``base_date``, ``day0`` ...) as a tz-naive Timestamp."""
+    try:
+        ts = pd.Timestamp(value)
+    except (ValueError, TypeError):
+        ts = None
+    if ts is None or pd.isna(ts) or isinstance(value, (int, float, bool)):
+        raise ChartInputError(
+            f"{kind}: {what} must be a date such as '2020-06-10', got {value!r}. Fix: pass an ISO date string "
+            "or a pandas Timestamp."
+        )
+    return ts.tz_localize(None) if ts.tzinfo is not None else ts

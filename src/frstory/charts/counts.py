@@ -1,0 +1,164 @@
+"""Cumulative counts of events over time (e.g. city, county and state bans)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from frstory.charts._common import date_axis, end_label_room, end_labels
+from frstory.charts._text import escape_text, format_date, format_date_range
+from frstory.charts._validate import require_dates, require_frame, to_timestamp
+from frstory.charts.furniture import prepare
+from frstory.charts.theme import COLORWAY, INK
+from frstory.errors import ChartInputError
+
+__all__ = ["cumulative_count"]
+
+GROUP_ORDER = ("city", "county", "state")
+TOTAL_GREY = "#B3B3B3"
+
+
+def cumulative_count(
+    events: pd.DataFrame,
+    *,
+    by: str = "ban",
+    label: str = "headline",
+    groups: Sequence[str] | None = None,
+    total: bool = True,
+    noun: str = "bans",
+    start: object = None,
+    end: object = None,
+    title: str | None = None,
+    subtitle: str | None = None,
+    source: str | None = None,
+    source_url: str | None = None,
+    notes: str | None = None,
+    alt: str | None = None,
+    template: object = "frstory",
+    width: int = 900,
+    height: int = 500,
+) -> go.Figure:
+    """Step chart of how many events of each kind had happened by each date, plus the total.
+
+    Only rows with a value in ``by`` count (for the story: government bans by level, the
+    ``ban`` column). Each step's hover lists the events behind it; lines are labelled at
+    their ends.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        Events with ``date``, ``by`` and ``label`` columns (the :func:`frstory.load_events` format).
+    by : str
+        Column whose values are the groups (``city``, ``county``, ``state``).
+    label : str
+        Column shown on hover for each event.
+    groups : sequence of str, optional
+        Groups to draw, in order; default those present (city, county, state first).
+    total : bool
+        Add a line for all groups together.
+    noun : str
+        What is counted, for labels and alt text.
+    start, end : date, optional
+        x-axis limits; default the span of the counted events with a margin.
+    title, subtitle, source, source_url, notes, alt, template, width, height
+        Furniture and size; ``source`` is required.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+
+    Examples
+    --------
+    >>> import frstory as fr
+    >>> from frstory.charts import cumulative_count
+    >>> events = fr.synthetic_events()
+    >>> events["ban"] = events["id"].map({"syn-ban-1": "city", "syn-ban-2": "city", "syn-ban-3": "state"})
+    >>> fig = cumulative_count(events, source="Synthetic example data (frstory.examples)")
+    >>> [trace.name for trace in fig.data]
+    ['Total', 'City', 'State']
+    """
+    kind = "cumulative_count"
+    frame = require_frame(kind, events, "events", ["date", by, label])
+    dates = require_dates(kind, frame, "date", "events")
+    values = frame[by].astype("string").str.strip()
+    counted = frame.assign(_date=dates, _group=values)[values.notna() & (values != "")]
+    if counted.empty:
+        raise ChartInputError(
+            f"{kind}: no event has a value in column {by!r} of events, so there is nothing to count. "
+            f"Fix: fill in {by!r} (e.g. city, county, state) for the events to count, or pass by=<column>."
+        )
+    present = list(dict.fromkeys(counted["_group"].tolist()))
+    if groups is None:
+        chosen = [g for g in GROUP_ORDER if g in present] + sorted(g for g in present if g not in GROUP_ORDER)
+    else:
+        chosen = list(groups)
+        missing = [g for g in chosen if g not in present]
+        if missing:
+            raise ChartInputError(
+                f"{kind}: group {missing[0]!r} does not occur in column {by!r} of events (it has "
+                f"{', '.join(map(repr, present))}). Fix: choose groups from those."
+            )
+        counted = counted[counted["_group"].isin(chosen)]
+    counted = counted.sort_values("_date", kind="stable").reset_index(drop=True)
+    first, last = counted["_date"].min(), counted["_date"].max()
+    span = max(last - first, pd.Timedelta(days=60))
+    x0 = to_timestamp(kind, start, "start") if start is not None else first - span * 0.04
+    x1 = to_timestamp(kind, end, "end") if end is not None else last + span * 0.06
+    precision = counted["date_precision"].astype(str) if "date_precision" in counted.columns else pd.Series("day", index=counted.index)
+
+    series = [(g.capitalize(), counted[counted["_group"] == g], COLORWAY[i % len(COLORWAY)], 2.25) for i, g in enumerate(chosen)]
+    if total and len(chosen) > 1:
+        # Drawn first, wide and grey: where one group is the whole total, its line stays visible on top.
+        series.insert(0, ("Total", counted, TOTAL_GREY, 6.0))
+    final = {name: len(rows) for name, rows, _, _ in series}
+    names = [f"{name} ({final[name]})" for name, _, _, _ in series]
+    canvas = prepare(kind, title=title, subtitle=subtitle, source=source, source_url=source_url, notes=notes,
+                     template=template, width=width, height=height, right=end_label_room(names))
+    fig = go.Figure()
+    ends = []
+    y_high = max(final.values()) * 1.12 + 0.3
+    for (name, rows, colour, line_width), end_name in zip(series, names, strict=True):
+        by_date = rows.groupby("_date", sort=True)
+        step_dates, step_counts, hovers = [], [], []
+        running = 0
+        for date, day_rows in by_date:
+            running += len(day_rows)
+            step_dates.append(date)
+            step_counts.append(running)
+            day_precision = precision[day_rows.index]
+            when = format_date(date, "month" if (day_precision == "month").all() else "day")
+            items = "<br>".join(f"• {escape_text(v)}" for v in day_rows[label].fillna(day_rows["headline"] if "headline" in day_rows else ""))
+            hovers.append(f"<b>{escape_text(name)}: {running} {escape_text(noun)}</b> by {escape_text(when)}<br>{items}")
+        fig.add_trace(go.Scatter(
+            x=[x0, *step_dates, x1], y=[0, *step_counts, running], mode="lines+markers", name=escape_text(name),
+            line={"shape": "hv", "color": colour, "width": line_width},
+            marker={"size": [0, *([7] * len(step_dates)), 0], "color": colour},
+            customdata=[[""], *[[h] for h in hovers], [""]],
+            hovertemplate="%{customdata[0]}<extra></extra>",
+        ))
+        ends.append((end_name, x1, float(running), INK if name == "Total" else colour, name == "Total"))
+    end_labels(fig, ends, y_range=(0, y_high), plot_height=canvas.frame.plot_height)
+    fig.update_layout(
+        xaxis=date_axis((x0, x1)),
+        yaxis={"range": [0, y_high], "title": {"text": escape_text(f"Cumulative {noun}")}, "rangemode": "tozero",
+               "dtick": 1 if y_high <= 12 else None},
+        showlegend=False, hovermode="closest",
+    )
+    data = pd.DataFrame({
+        "date": counted["_date"], by: counted["_group"].astype(str), "label": counted[label].astype("string"),
+    })
+    if "id" in counted.columns:
+        data.insert(0, "id", counted["id"].astype("string"))
+    data["count_in_group"] = data.groupby(by).cumcount() + 1
+    data["total"] = range(1, len(data) + 1)
+    data = data.astype({"label": object})
+    if "id" in data.columns:
+        data = data.astype({"id": object})
+    parts = ", ".join(f"{final[name]} {name.lower()}" for name, _, _, _ in series if name != "Total")
+    auto_alt = (
+        f"Step chart of cumulative {noun} by {by}, {format_date_range(first, last)}: {parts}"
+        + (f"; {len(counted)} in total" if len(chosen) > 1 else "") + "."
+    )
+    return canvas.finish(fig, alt=alt, auto_alt=auto_alt, data=data)

@@ -1,0 +1,315 @@
+"""Event-study charts: abnormal returns with a CAR line and confidence band, and a results table."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from scipy import stats
+
+from frstory.charts._text import MINUS, escape_text, format_date, format_number
+from frstory.charts.furniture import prepare
+from frstory.charts.theme import FONT_SIZES, INK, MUTED, OKABE_ITO
+from frstory.errors import ChartInputError
+
+__all__ = ["abnormal_returns", "event_study_table", "car_band", "car_over"]
+
+_REQUIRED = ("ticker", "table", "sigma", "day0", "event_window", "n_estimation")
+BAND_FILL = "rgba(0, 0, 0, 0.09)"
+
+
+def _offset_text(offset: int) -> str:
+    return "0" if offset == 0 else (f"+{offset}" if offset > 0 else f"{MINUS}{abs(offset)}")
+
+
+def check_result(kind: str, result: object, name: str = "result") -> pd.DataFrame:
+    """The result's table, sorted by offset, after checking the attributes the charts use."""
+    for attribute in _REQUIRED:
+        if not hasattr(result, attribute):
+            raise ChartInputError(
+                f"{kind}: {name} has no attribute {attribute!r} ({type(result).__name__}); expected an "
+                "frstory.EventStudyResult. Fix: pass the result of fr.event_study(...)."
+            )
+    table = result.table
+    if not isinstance(table, pd.DataFrame):
+        raise ChartInputError(f"{kind}: {name}.table must be a DataFrame, got {type(table).__name__}.")
+    missing = [c for c in ("offset", "date", "ar", "car") if c not in table.columns]
+    if missing:
+        raise ChartInputError(
+            f"{kind}: {name}.table ({result.ticker}) has no column {missing[0]!r} (it has "
+            f"{', '.join(map(repr, table.columns))}). Fix: build the table with frstory.analysis."
+        )
+    if table.empty:
+        raise ChartInputError(f"{kind}: {name}.table ({result.ticker}) is empty. Fix: check the event window.")
+    sigma = result.sigma
+    if not isinstance(sigma, (int, float, np.floating)) or not math.isfinite(sigma) or sigma <= 0:
+        raise ChartInputError(
+            f"{kind}: {name}.sigma ({result.ticker}) is {sigma!r}; the confidence band needs a positive, finite "
+            "residual standard deviation. Fix: check the estimation window."
+        )
+    for column in ("ar", "car"):
+        if not pd.api.types.is_numeric_dtype(table[column].dtype):
+            raise ChartInputError(
+                f"{kind}: column {column!r} of {name}.table ({result.ticker}) must be numeric, got "
+                f"{table[column].dtype} (e.g. {table[column].iloc[0]!r})."
+            )
+    out = table.sort_values("offset").reset_index(drop=True).copy()
+    out["date"] = pd.to_datetime(out["date"])
+    return out
+
+
+def car_band(table: pd.DataFrame, sigma: float, start: int | None = None) -> np.ndarray:
+    """Half-width of the 95 % band for CAR with no abnormal effect: ``1.96 * sigma * sqrt(n)``.
+
+    ``n`` counts the sessions from the window start (``start`` or the first offset) to each row.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"offset": [-1, 0, 1]})
+    >>> car_band(table, 0.01).round(4).tolist()
+    [0.0196, 0.0277, 0.0339]
+    """
+    first = int(table["offset"].min()) if start is None else start
+    n = table["offset"].to_numpy() - first + 1
+    return 1.96 * sigma * np.sqrt(n.astype(float))
+
+
+def car_over(result: object, start: int, end: int) -> tuple[float, float, float]:
+    """``(car, t, p)`` over offsets ``start..end``.
+
+    Uses the result's own ``car()`` method when it has one (so the table agrees with
+    ``fr.event_study``); otherwise sums AR and tests against ``sigma * sqrt(n)`` with a t
+    distribution on ``n_estimation - 2`` degrees of freedom.
+    """
+    method = getattr(result, "car", None)
+    if callable(method):
+        found = method(start, end)
+        return float(found.car), float(found.t), float(found.p)
+    table = result.table
+    window = table[(table["offset"] >= start) & (table["offset"] <= end)]
+    if window.empty:
+        raise ChartInputError(
+            f"event_study_table: {result.ticker} has no rows for offsets {start}..{end}. Fix: choose a window inside "
+            f"{tuple(result.event_window)}."
+        )
+    car = float(window["ar"].sum())
+    t = car / (float(result.sigma) * math.sqrt(len(window)))
+    dof = max(int(result.n_estimation) - 2, 1)
+    p = float(2 * stats.t.sf(abs(t), dof))
+    return car, t, p
+
+
+def abnormal_returns(
+    result: object,
+    *,
+    band: bool = True,
+    title: str | None = None,
+    subtitle: str | None = None,
+    source: str | None = None,
+    source_url: str | None = None,
+    notes: str | None = None,
+    alt: str | None = None,
+    template: object = "frstory",
+    width: int = 900,
+    height: int = 520,
+) -> go.Figure:
+    """Daily abnormal returns (bars) and their running sum, the CAR (line), around day 0.
+
+    The grey band is where the CAR would fall 95 % of the time if the news had no effect:
+    ``±1.96 · sigma · sqrt(n)`` with ``sigma`` the residual standard deviation from the
+    estimation window and ``n`` the sessions summed so far. Day 0 is marked.
+
+    Parameters
+    ----------
+    result : frstory.EventStudyResult
+        One firm and one event (``table`` with ``offset, date, ar, car``; ``sigma``; ``day0``).
+    band : bool
+        Draw the 95 % no-effect band around zero.
+    title, subtitle, source, source_url, notes, alt, template, width, height
+        Furniture and size; ``source`` is required.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from frstory.analysis.results import EventStudyResult
+    >>> from frstory.charts import abnormal_returns
+    >>> table = pd.DataFrame({"offset": [-1, 0, 1], "date": pd.to_datetime(["2020-06-10", "2020-06-11", "2020-06-12"]),
+    ...                       "ar": [0.001, -0.03, 0.004]})
+    >>> table["car"] = table["ar"].cumsum()
+    >>> result = EventStudyResult("SYNA", "^SYNX", pd.Timestamp("2020-06-10"), "post", pd.Timestamp("2020-06-11"),
+    ...                           "market", (-250, -11), (-1, 1), table, 0.0, 1.0, 0.5, 0.01, 240, [], "Synthetic")
+    >>> fig = abnormal_returns(result, source="Synthetic example data (frstory.examples)")
+    >>> [trace.name for trace in fig.data]
+    ['95% range if no effect', '95% range if no effect', 'Abnormal return', 'Cumulative abnormal return']
+    """
+    kind = "abnormal_returns"
+    table = check_result(kind, result)
+    start = int(result.event_window[0]) if result.event_window else int(table["offset"].min())
+    half = car_band(table, float(result.sigma), start=min(start, int(table["offset"].min())))
+    offsets = table["offset"].astype(int).tolist()
+    day0 = pd.Timestamp(result.day0)
+    label = getattr(result, "label", "") or ""
+    canvas = prepare(kind, title=title, subtitle=subtitle, source=source, source_url=source_url, notes=notes,
+                     template=template, width=width, height=height, extra_top=30, axis_room=52)
+    dates = [format_date(d) for d in table["date"]]
+    fig = go.Figure()
+    if band:
+        fig.add_trace(go.Scatter(x=offsets, y=100 * half, mode="lines", line={"width": 0}, name="95% range if no effect",
+                                 legendgroup="band", showlegend=False, hoverinfo="skip"))
+        fig.add_trace(go.Scatter(x=offsets, y=-100 * half, mode="lines", line={"width": 0}, fill="tonexty",
+                                 fillcolor=BAND_FILL, name="95% range if no effect", legendgroup="band", hoverinfo="skip"))
+    fig.add_trace(go.Bar(
+        x=offsets, y=100 * table["ar"], name="Abnormal return", marker={"color": OKABE_ITO["sky_blue"]},
+        customdata=[[d] for d in dates], hovertemplate="%{customdata[0]}: %{y:+.2f}%<extra>AR</extra>",
+    ))
+    fig.add_trace(go.Scatter(
+        x=offsets, y=100 * table["car"], mode="lines+markers", name="Cumulative abnormal return",
+        line={"color": OKABE_ITO["vermillion"], "width": 3}, marker={"size": 6},
+        hovertemplate="%{y:+.2f}%<extra>CAR</extra>",
+    ))
+    fig.add_hline(y=0, line={"color": "#8C8C8C", "width": 1})
+    fig.add_vline(x=0, line={"color": INK, "width": 1, "dash": "dot"})
+    fig.add_annotation(x=0, xref="x", y=1, yref="paper", yanchor="top", xanchor="left", xshift=4, showarrow=False,
+                       text=f"Day 0: {escape_text(format_date(day0))}", font={"size": FONT_SIZES["label"], "color": MUTED},
+                       bgcolor="rgba(255,255,255,0.85)", name="frstory-day0")
+    values = np.concatenate([100 * table["ar"].to_numpy(), 100 * table["car"].to_numpy(),
+                             100 * half if band else np.array([0.0]), -100 * half if band else np.array([0.0])])
+    low, high = float(np.nanmin(values)), float(np.nanmax(values))
+    pad = (high - low) * 0.12 or 1.0
+    fig.update_layout(
+        xaxis={"title": {"text": "Trading days relative to day 0"}, "tickvals": offsets,
+               "ticktext": [_offset_text(o) for o in offsets], "range": [offsets[0] - 0.7, offsets[-1] + 0.7],
+               "showgrid": False, "nticks": 30},
+        yaxis={"title": {"text": "Per cent"}, "ticksuffix": "%", "range": [low - pad, high + pad]},
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1, "yanchor": "bottom", "yref": "paper"},
+        showlegend=True, hovermode="x unified", bargap=0.35,
+    )
+    if len(offsets) > 25:
+        fig.update_xaxes(tickvals=[o for o in offsets if o % 5 == 0], ticktext=[_offset_text(o) for o in offsets if o % 5 == 0])
+    data = pd.DataFrame({"offset": offsets, "date": table["date"], "ar": table["ar"], "car": table["car"],
+                         "band_low": -half, "band_high": half})
+    data.insert(0, "ticker", str(result.ticker))
+    worst = table.loc[table["ar"].abs().idxmax()]
+    final_car, final_half = float(table["car"].iloc[-1]), float(half[-1])
+    where = "outside" if abs(final_car) > final_half else "inside"
+    about = f" around {label}" if label else ""
+    auto_alt = (
+        f"Bar and line chart of {result.ticker} daily abnormal returns{about} (day 0: {format_date(day0)}), "
+        f"days {_offset_text(offsets[0])} to {_offset_text(offsets[-1])}; largest abnormal return "
+        f"{format_number(100 * worst['ar'], decimals=1, suffix='%', signed=True)} on day {_offset_text(int(worst['offset']))}; "
+        f"cumulative abnormal return by day {_offset_text(offsets[-1])}: "
+        f"{format_number(100 * final_car, decimals=1, suffix='%', signed=True)}, {where} the 95% range expected with no effect."
+    )
+    return canvas.finish(fig, alt=alt, auto_alt=auto_alt, data=data)
+
+
+def event_study_table(
+    results: Sequence[object],
+    *,
+    window: tuple[int, int] | None = None,
+    title: str | None = None,
+    subtitle: str | None = None,
+    source: str | None = None,
+    source_url: str | None = None,
+    notes: str | None = None,
+    alt: str | None = None,
+    template: object = "frstory",
+    width: int = 900,
+    height: int | None = None,
+) -> go.Figure:
+    """A formatted table of several event-study results: ticker, event, day 0, CAR, t, p, n.
+
+    Parameters
+    ----------
+    results : sequence of frstory.EventStudyResult
+        One row each, in this order.
+    window : (int, int), optional
+        Offsets for the CAR; default each result's full event window.
+    title, subtitle, source, source_url, notes, alt, template, width
+        Furniture; ``source`` is required.
+    height : int, optional
+        Default fits the rows.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One ``go.Table`` trace; numbers formatted (CAR in per cent with a sign, t to two
+        decimals, p to three).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from frstory.analysis.results import EventStudyResult
+    >>> from frstory.charts import event_study_table
+    >>> table = pd.DataFrame({"offset": [0, 1], "date": pd.to_datetime(["2020-06-11", "2020-06-12"]),
+    ...                       "ar": [-0.03, 0.004]})
+    >>> table["car"] = table["ar"].cumsum()
+    >>> result = EventStudyResult("SYNA", "^SYNX", pd.Timestamp("2020-06-10"), "post", pd.Timestamp("2020-06-11"),
+    ...                           "market", (-250, -11), (0, 1), table, 0.0, 1.0, 0.5, 0.01, 240, [], "Synthetic")
+    >>> fig = event_study_table([result], source="Synthetic example data (frstory.examples)")
+    >>> fig.data[0].cells.values[0]
+    ['SYNA']
+    """
+    kind = "event_study_table"
+    if isinstance(results, (str, bytes)) or not isinstance(results, Sequence) or len(results) == 0:
+        raise ChartInputError(
+            f"{kind}: results must be a non-empty list of EventStudyResult, got {type(results).__name__}"
+            f"{' (empty)' if isinstance(results, Sequence) else ''}. Fix: event_study_table([result_a, result_b], ...)."
+        )
+    rows = []
+    for i, result in enumerate(results):
+        table = check_result(kind, result, name=f"results[{i}]")
+        start, end = window if window is not None else (int(table["offset"].min()), int(table["offset"].max()))
+        car, t, p = car_over(result, start, end)
+        rows.append({
+            "ticker": str(result.ticker), "event": str(getattr(result, "label", "") or ""),
+            "day0": pd.Timestamp(result.day0), "window_start": start, "window_end": end,
+            "car": car, "t": t, "p": p, "n_estimation": int(result.n_estimation),
+            "model": str(getattr(result, "model", "")),
+        })
+    data = pd.DataFrame(rows)
+    same_window = data[["window_start", "window_end"]].drop_duplicates().shape[0] == 1
+    car_header = (f"CAR ({_offset_text(int(data['window_start'][0]))}, {_offset_text(int(data['window_end'][0]))})"
+                  if same_window else "CAR (window)")
+    header = ["Ticker", "Event", "Day 0", car_header, "t", "p", "n (est. days)"]
+    car_cells = [format_number(100 * r.car, decimals=2, suffix="%", signed=True)
+                 + ("" if same_window else f" ({_offset_text(r.window_start)}, {_offset_text(r.window_end)})")
+                 for r in data.itertuples()]
+    cells = [
+        [escape_text(v) for v in data["ticker"]],
+        [escape_text(v) for v in data["event"]],
+        [escape_text(format_date(d)) for d in data["day0"]],
+        car_cells,
+        [format_number(v, decimals=2) for v in data["t"]],
+        ["<0.001" .replace("<", "&lt;") if v < 0.001 else f"{v:.3f}" for v in data["p"]],
+        [f"{v:,}" for v in data["n_estimation"]],
+    ]
+    row_px = 30
+    table_px = 34 + row_px * len(data) + 8
+    if height is None:
+        from frstory.charts.furniture import footer_height, footer_lines, title_block
+        _, _, top = title_block(kind, title, subtitle, width)
+        bottom = 12 + footer_height(footer_lines(kind, " ".join(str(source or "x").split()), None, notes, width))
+        height = max(200, top + table_px + bottom)
+    canvas = prepare(kind, title=title, subtitle=subtitle, source=source, source_url=source_url, notes=notes,
+                     template=template, width=width, height=height, axis_room=12, min_plot_height=60, left=16, right=16)
+    fig = go.Figure(go.Table(
+        columnwidth=[70, 260, 110, 110, 60, 60, 90],
+        header={"values": [f"<b>{h}</b>" for h in header], "align": ["left", "left", "left", "right", "right", "right", "right"],
+                "height": 34},
+        cells={"values": cells, "align": ["left", "left", "left", "right", "right", "right", "right"], "height": row_px},
+    ))
+    parts = [
+        f"{r.ticker} ({r.event or 'event'}, day 0 {format_date(r.day0)}): CAR "
+        f"{format_number(100 * r.car, decimals=2, suffix='%', signed=True)}, t {format_number(r.t, decimals=2)}, p {r.p:.3f}"
+        for r in data.itertuples()
+    ]
+    auto_alt = f"Table of {len(data)} event-study result{'s' if len(data) != 1 else ''}: " + "; ".join(parts) + "."
+    return canvas.finish(fig, alt=alt, auto_alt=auto_alt, data=data)

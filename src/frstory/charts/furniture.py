@@ -1,0 +1,332 @@
+"""Newsroom furniture for every chart: title, subtitle, source, notes, alt text and the data.
+
+All of it is stored in ``fig.layout.meta["frstory"]`` for the publisher (see
+docs/architecture.md) *and* drawn on the figure, so a static PNG export still carries the
+title block and the source line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from frstory.charts._text import escape_text, link, safe_url, wrap_text
+from frstory.charts.theme import FONT_SIZES, MUTED, TEMPLATE_NAME, register_template
+from frstory.errors import ChartInputError
+
+__all__ = ["Frame", "Canvas", "prepare", "finish_figure", "chart_data", "json_table", "resolve_template", "EDGE_PX"]
+
+#: Space between the figure edge and the title block / footer, px.
+EDGE_PX = 16
+_LINE = 1.3  # plotly.js line spacing, in em of the text's font size
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class Frame:
+    """Pixel geometry of a figure: size and margins (left, right, top, bottom)."""
+
+    width: int
+    height: int
+    left: int
+    right: int
+    top: int
+    bottom: int
+
+    @property
+    def plot_width(self) -> float:
+        return float(self.width - self.left - self.right)
+
+    @property
+    def plot_height(self) -> float:
+        return float(self.height - self.top - self.bottom)
+
+
+def resolve_template(kind: str, template: object) -> object:
+    """Check a ``template=`` argument: a registered name (``"a+b"`` combinations too), a Template, or None."""
+    if template is None or isinstance(template, (dict, go.layout.Template)):
+        return template
+    if not isinstance(template, str):
+        raise ChartInputError(
+            f"{kind}: template must be a template name, a plotly Template or None, got {type(template).__name__}. "
+            "Fix: template='frstory' (default), 'plotly_white' or None."
+        )
+    if TEMPLATE_NAME not in pio.templates:  # someone removed it; put the house style back
+        register_template()
+    for part in template.split("+"):
+        if part not in pio.templates:
+            raise ChartInputError(
+                f"{kind}: template {part!r} is not registered in plotly.io.templates. Fix: register it first "
+                f"(pio.templates[{part!r}] = go.layout.Template(...)) or use one of "
+                f"{', '.join(sorted(pio.templates))}."
+            )
+    return template
+
+
+def title_block(kind: str, title: str | None, subtitle: str | None, width: int) -> tuple[list[str], list[str], int]:
+    """Wrapped title and subtitle lines and the height in px they need above the plot."""
+    usable = width - 2 * EDGE_PX
+    title_lines = wrap_text(title, usable, FONT_SIZES["title"], bold=True) if title else []
+    subtitle_lines = wrap_text(subtitle, usable, FONT_SIZES["subtitle"]) if subtitle else []
+    height = EDGE_PX
+    height += round(len(title_lines) * _LINE * FONT_SIZES["title"])
+    height += 6 + round(len(subtitle_lines) * _LINE * FONT_SIZES["subtitle"]) if subtitle_lines else 0
+    return title_lines, subtitle_lines, height + 10
+
+
+def footer_lines(kind: str, source: str, source_url: str | None, notes: str | None, width: int) -> list[str]:
+    """Escaped footer lines: the source (linked when a URL is given), then the notes."""
+    usable = width - 2 * EDGE_PX
+    lines = []
+    for line in (wrap_text(f"Source: {source}", usable, FONT_SIZES["footer"])):
+        lines.append(link(line, source_url, what=f"{kind}: source_url") if source_url else escape_text(line))
+    if notes:
+        lines.extend(escape_text(line) for line in wrap_text(f"Note: {notes}", usable, FONT_SIZES["footer"]))
+    return lines
+
+
+def footer_height(lines: list[str]) -> int:
+    return round(len(lines) * _LINE * FONT_SIZES["footer"]) + 12
+
+
+def json_table(frame: pd.DataFrame) -> dict[str, list]:
+    """``{"columns": [...], "rows": [[...], ...]}`` with ISO date strings and ``None`` for missing values.
+
+    Examples
+    --------
+    >>> json_table(pd.DataFrame({"date": pd.to_datetime(["2020-06-10"]), "close": [float("nan")]}))
+    {'columns': ['date', 'close'], 'rows': [['2020-06-10', None]]}
+    """
+    columns: dict[str, list] = {}
+    for name in frame.columns:
+        series = frame[name]
+        if pd.api.types.is_datetime64_any_dtype(series.dtype):
+            midnight = series.dropna().dt.normalize().eq(series.dropna()).all()
+            fmt = "%Y-%m-%d" if midnight else "%Y-%m-%dT%H:%M:%S"
+            values = [None if pd.isna(v) else v.strftime(fmt) for v in series]
+        else:
+            values = []
+            for v in series.tolist():
+                if v is None or (not isinstance(v, (str, list, dict)) and pd.isna(v)):
+                    values.append(None)
+                elif isinstance(v, np.generic):
+                    values.append(v.item())
+                elif isinstance(v, pd.Timestamp):
+                    values.append(v.strftime("%Y-%m-%d"))
+                else:
+                    values.append(v)
+        columns[str(name)] = values
+    rows = [list(r) for r in zip(*columns.values(), strict=True)] if columns else []
+    return {"columns": list(columns), "rows": rows}
+
+
+def finish_figure(
+    fig: go.Figure,
+    *,
+    kind: str,
+    frame: Frame,
+    title: str | None,
+    subtitle: str | None,
+    source: str,
+    source_url: str | None,
+    notes: str | None,
+    alt: str,
+    data: pd.DataFrame,
+    template: object,
+    title_lines: list[str],
+    subtitle_lines: list[str],
+    footer: list[str],
+) -> go.Figure:
+    """Apply size, margins, template, title block, footer and ``meta["frstory"]`` to ``fig``."""
+    layout: dict[str, Any] = {
+        "width": frame.width,
+        "height": frame.height,
+        "margin": {"l": frame.left, "r": frame.right, "t": frame.top, "b": frame.bottom, "autoexpand": False},
+        "meta": {
+            "frstory": {
+                "kind": kind,
+                "title": title or "",
+                "subtitle": subtitle or "",
+                "source": source,
+                "source_url": source_url or "",
+                "notes": notes or "",
+                "alt": alt,
+                "data": json_table(data),
+            }
+        },
+    }
+    if template is not None:
+        layout["template"] = template
+    if title_lines:
+        layout["title"] = {
+            "text": "<br>".join(escape_text(line) for line in title_lines),
+            # Annotations carry ~2 px of padding; match it so title, subtitle and footer align.
+            "x": (EDGE_PX + 2) / frame.width,
+            "xref": "container",
+            "xanchor": "left",
+            "y": 1 - EDGE_PX / frame.height,
+            "yref": "container",
+            "yanchor": "top",
+            "font": {"size": FONT_SIZES["title"], "weight": 700},
+        }
+    fig.update_layout(**layout)
+    if subtitle_lines:
+        top_of_subtitle = EDGE_PX + round(len(title_lines) * _LINE * FONT_SIZES["title"]) + 6
+        fig.add_annotation(
+            text="<br>".join(escape_text(line) for line in subtitle_lines),
+            name="frstory-subtitle",
+            xref="paper", x=0, xanchor="left", xshift=-(frame.left - EDGE_PX),
+            yref="paper", y=1, yanchor="top", yshift=frame.top - top_of_subtitle,
+            align="left", showarrow=False,
+            font={"size": FONT_SIZES["subtitle"], "color": MUTED},
+        )
+    fig.add_annotation(
+        text="<br>".join(footer),
+        name="frstory-footer",
+        xref="paper", x=0, xanchor="left", xshift=-(frame.left - EDGE_PX),
+        yref="paper", y=0, yanchor="bottom", yshift=-(frame.bottom - 8),
+        align="left", showarrow=False,
+        font={"size": FONT_SIZES["footer"], "color": MUTED},
+    )
+    return fig
+
+
+def chart_data(fig: go.Figure | dict) -> pd.DataFrame:
+    """The tidy DataFrame behind a frstory chart, for a "Get the data" CSV.
+
+    Parameters
+    ----------
+    fig : plotly.graph_objects.Figure or dict
+        A figure made by a :mod:`frstory.charts` function (or its ``to_dict()``/JSON form).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns and rows stored in ``fig.layout.meta["frstory"]["data"]``; columns holding
+        only ISO dates (``YYYY-MM-DD``) are parsed back to datetime64.
+
+    Raises
+    ------
+    ChartInputError
+        When the figure carries no frstory metadata.
+
+    Examples
+    --------
+    >>> import frstory as fr
+    >>> from frstory.charts import price_with_events, chart_data
+    >>> prices = fr.synthetic_prices(["SYNA"], "2020-06-01", "2020-06-30")
+    >>> fig = price_with_events(prices, None, tickers=["SYNA"], source="Synthetic example data")
+    >>> chart_data(fig).columns.tolist()
+    ['date', 'ticker', 'close']
+    """
+    meta = fig.layout.meta if isinstance(fig, go.Figure) else (fig.get("layout") or {}).get("meta")
+    info = meta.get("frstory") if isinstance(meta, dict) else None
+    if not isinstance(info, dict) or not isinstance(info.get("data"), dict):
+        raise ChartInputError(
+            "chart_data: this figure has no layout.meta['frstory']['data']; it was not made by frstory.charts "
+            "(or its meta was replaced). Fix: build it with a frstory.charts function."
+        )
+    table = info["data"]
+    frame = pd.DataFrame(table.get("rows", []), columns=table.get("columns", []))
+    for name in frame.columns:
+        values = frame[name].dropna()
+        if len(values) and all(isinstance(v, str) and _ISO_DATE.match(v) for v in values):
+            frame[name] = pd.to_datetime(frame[name], format="%Y-%m-%d")
+    return frame
+
+
+def check_source_url(kind: str, source_url: str | None) -> str | None:
+    """Validate an optional ``source_url`` (http(s) only)."""
+    if source_url is None or source_url == "":
+        return None
+    return safe_url(source_url, what=f"{kind}: source_url")
+
+
+@dataclass(frozen=True)
+class Canvas:
+    """Everything a chart function needs to lay out its figure and finish it with furniture."""
+
+    kind: str
+    frame: Frame
+    title: str | None
+    subtitle: str | None
+    source: str
+    source_url: str | None
+    notes: str | None
+    template: object
+    title_lines: list[str]
+    subtitle_lines: list[str]
+    footer: list[str]
+    extra_top: int
+
+    @property
+    def plot_top_px(self) -> int:
+        """Distance from the figure top to where the extra top band (lanes, legend) starts."""
+        return self.frame.top - self.extra_top
+
+    def finish(self, fig: go.Figure, *, alt: str | None, auto_alt: str, data: pd.DataFrame) -> go.Figure:
+        """Apply the furniture; ``alt`` wins over the generated ``auto_alt`` when given."""
+        text = " ".join(str(alt).split()) if alt is not None and str(alt).strip() else auto_alt
+        return finish_figure(
+            fig,
+            kind=self.kind,
+            frame=self.frame,
+            title=self.title,
+            subtitle=self.subtitle,
+            source=self.source,
+            source_url=self.source_url,
+            notes=self.notes,
+            alt=text,
+            data=data,
+            template=self.template,
+            title_lines=self.title_lines,
+            subtitle_lines=self.subtitle_lines,
+            footer=self.footer,
+        )
+
+
+def prepare(
+    kind: str,
+    *,
+    title: str | None,
+    subtitle: str | None,
+    source: object,
+    source_url: str | None,
+    notes: str | None,
+    template: object,
+    width: int,
+    height: int,
+    left: int = 64,
+    right: int = 24,
+    extra_top: int = 0,
+    axis_room: int = 44,
+    min_plot_height: int = 120,
+) -> Canvas:
+    """Validate the furniture keywords and work out the margins they need at this size."""
+    from frstory.charts._validate import require_source
+
+    source_text = require_source(kind, source)
+    url = check_source_url(kind, source_url)
+    template = resolve_template(kind, template)
+    for name, value in (("width", width), ("height", height)):
+        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 200:
+            raise ChartInputError(f"{kind}: {name} must be a whole number of pixels >= 200, got {value!r}. Fix: e.g. {name}=900.")
+    title_lines, subtitle_lines, top = title_block(kind, title, subtitle, int(width))
+    footer = footer_lines(kind, source_text, url, notes, int(width))
+    bottom = axis_room + footer_height(footer)
+    top += extra_top
+    frame = Frame(int(width), int(height), int(left), int(right), int(top), int(bottom))
+    if frame.plot_height < min_plot_height or frame.plot_width < 150:
+        raise ChartInputError(
+            f"{kind}: at {width}x{height} px the title, labels and footer leave only "
+            f"{frame.plot_width:.0f}x{frame.plot_height:.0f} px for the plot. Fix: pass a larger height= "
+            "(or width=), or shorten the title, subtitle and notes."
+        )
+    return Canvas(kind, frame, title, subtitle, source_text, url and str(source_url).strip(), notes, template,
+                  title_lines, subtitle_lines, footer, int(extra_top))

@@ -1,0 +1,217 @@
+"""Small multiples: several companies' reactions on shared axes, each around its own day 0."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from frstory.charts._common import pad_range, tidy_prices, value_phrase
+from frstory.charts._text import escape_text, format_date, format_number
+from frstory.charts._validate import to_timestamp
+from frstory.charts.event_study import BAND_FILL, _offset_text, car_band, check_result
+from frstory.charts.furniture import prepare
+from frstory.charts.theme import COLORWAY, FONT_SIZES, INK
+from frstory.errors import ChartInputError
+
+__all__ = ["small_multiples"]
+
+
+def _panels_from_prices(kind, prices, day0, window, value, tickers):
+    if day0 is None:
+        raise ChartInputError(
+            f"{kind}: day0 is required with a price frame: a date for all tickers or a mapping such as "
+            "{'IBM': '2020-06-08', 'AMZN': '2020-06-11'}. Fix: pass day0=..."
+        )
+    if isinstance(day0, Mapping):
+        order = list(day0) if tickers is None else ([tickers] if isinstance(tickers, str) else list(tickers))
+        frame, chosen = tidy_prices(kind, prices, value=value, tickers=order)
+        days = {t: to_timestamp(kind, day0[t], f"day0[{t!r}]") if t in day0 else None for t in chosen}
+        missing = [t for t, d in days.items() if d is None]
+        if missing:
+            raise ChartInputError(f"{kind}: day0 has no date for ticker {missing[0]!r}. Fix: add it to the mapping.")
+    else:
+        frame, chosen = tidy_prices(kind, prices, value=value, tickers=tickers)
+        common = to_timestamp(kind, day0, "day0")
+        days = dict.fromkeys(chosen, common)
+    panels = []
+    for ticker in chosen:
+        rows = frame[frame["ticker"] == ticker].reset_index(drop=True)
+        after = np.flatnonzero((rows["date"] >= days[ticker]).to_numpy())
+        if len(after) == 0:
+            raise ChartInputError(
+                f"{kind}: {ticker} has no session on or after day0 {days[ticker].date()} (last price "
+                f"{rows['date'].max().date()}). Fix: load prices that cover the event."
+            )
+        pos0 = int(after[0])
+        offsets = np.arange(len(rows)) - pos0
+        keep = (offsets >= window[0]) & (offsets <= window[1])
+        part = rows[keep].copy()
+        part["offset"] = offsets[keep]
+        base_rows = part[part["offset"] == -1] if (part["offset"] == -1).any() else part.iloc[[0]]
+        part["index_100"] = 100.0 * part[value] / float(base_rows[value].iloc[0])
+        day0_session = rows["date"].iloc[pos0]
+        panels.append({
+            "name": ticker, "title": f"{ticker}: day 0 {format_date(day0_session)}", "x": part["offset"].tolist(),
+            "y": part["index_100"].to_numpy(), "band": None,
+            "data": part.assign(panel=ticker, ticker=str(ticker), day0=day0_session)[
+                ["panel", "ticker", "day0", "offset", "date", value, "index_100"]],
+        })
+    return panels, f"{value_phrase(value)} indexed to 100 the session before day 0", 100.0
+
+
+def _panels_from_results(kind, results, band):
+    panels = []
+    for i, result in enumerate(results):
+        table = check_result(kind, result, name=f"results[{i}]")
+        half = car_band(table, float(result.sigma), start=min(int(result.event_window[0]), int(table["offset"].min())))
+        label = getattr(result, "label", "") or ""
+        panels.append({
+            "name": f"{result.ticker}" + (f" ({label})" if label else ""),
+            "title": f"{result.ticker}: {label}" if label else f"{result.ticker}: day 0 {format_date(result.day0)}",
+            "x": table["offset"].astype(int).tolist(), "y": 100 * table["car"].to_numpy(),
+            "band": 100 * half if band else None,
+            "data": pd.DataFrame({
+                "panel": f"{result.ticker} {label}".strip(), "ticker": str(result.ticker), "day0": pd.Timestamp(result.day0),
+                "offset": table["offset"].astype(int), "date": table["date"], "car": table["car"],
+                "band_low": -half, "band_high": half,
+            }),
+        })
+    return panels, "cumulative abnormal return (per cent)", 0.0
+
+
+def small_multiples(
+    data: pd.DataFrame | Sequence[object],
+    *,
+    day0: object | Mapping[str, object] = None,
+    window: tuple[int, int] = (-5, 10),
+    value: str = "close",
+    tickers: Sequence[str] | str | None = None,
+    band: bool = True,
+    columns: int | None = None,
+    title: str | None = None,
+    subtitle: str | None = None,
+    source: str | None = None,
+    source_url: str | None = None,
+    notes: str | None = None,
+    alt: str | None = None,
+    template: object = "frstory",
+    width: int = 900,
+    height: int | None = None,
+) -> go.Figure:
+    """One panel per company on shared axes, each aligned on its own day 0.
+
+    With a price frame each panel shows the price indexed to 100 on the session before day 0,
+    against trading days relative to day 0; with event-study results each panel shows the CAR
+    (per cent) with its 95 % no-effect band. Shared axes make the reactions comparable.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame or sequence of frstory.EventStudyResult
+        Tidy prices (``date, ticker, value``) or event-study results.
+    day0 : date or mapping of ticker to date
+        Prices only: each ticker's day 0 (the first session on or after it is used).
+    window : (int, int)
+        Prices only: sessions relative to day 0 to show.
+    value : str
+        Prices only: price column.
+    tickers : sequence of str, optional
+        Prices only: panels in this order; default the ``day0`` mapping's order (or all tickers).
+    band : bool
+        Results only: draw the 95 % no-effect band.
+    columns : int, optional
+        Panels per row; default up to 3.
+    title, subtitle, source, source_url, notes, alt, template, width
+        Furniture and size; ``source`` is required.
+    height : int, optional
+        Default fits the rows of panels.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+
+    Examples
+    --------
+    >>> import frstory as fr
+    >>> from frstory.charts import small_multiples
+    >>> prices = fr.synthetic_prices(["SYNA", "SYNB"], "2020-05-01", "2020-07-31")
+    >>> fig = small_multiples(prices, day0={"SYNB": "2020-06-08", "SYNA": "2020-06-11"},
+    ...                       source="Synthetic example data (frstory.examples)")
+    >>> [trace.name for trace in fig.data]
+    ['SYNB', 'SYNA']
+    """
+    kind = "small_multiples"
+    if isinstance(window, (str, bytes)) or len(window) != 2 or not all(isinstance(w, (int, np.integer)) for w in window) or window[0] > 0 or window[1] < 0:
+        raise ChartInputError(f"{kind}: window must be (start, end) offsets around day 0 with start <= 0 <= end, got {window!r}. Fix: window=(-5, 10).")
+    if isinstance(data, pd.DataFrame):
+        panels, measure, reference = _panels_from_prices(kind, data, day0, window, value, tickers)
+    elif isinstance(data, Sequence) and not isinstance(data, (str, bytes)) and len(data) > 0:
+        panels, measure, reference = _panels_from_results(kind, data, band)
+    else:
+        raise ChartInputError(
+            f"{kind}: data must be a price DataFrame or a non-empty list of EventStudyResult, got "
+            f"{type(data).__name__}. Fix: small_multiples(prices, day0=...) or small_multiples([result_a, result_b])."
+        )
+    n = len(panels)
+    cols = columns or min(n, 3)
+    rows = math.ceil(n / cols)
+    if height is None:
+        probe = prepare(kind, title=title, subtitle=subtitle, source=source, source_url=source_url, notes=notes,
+                        template=template, width=width, height=2000, extra_top=24, axis_room=52)
+        height = probe.frame.top + probe.frame.bottom + rows * 230 + (rows - 1) * 50
+    canvas = prepare(kind, title=title, subtitle=subtitle, source=source, source_url=source_url, notes=notes,
+                     template=template, width=width, height=height, extra_top=24, axis_room=52)
+    vertical_gap = 50 / canvas.frame.plot_height if rows > 1 else 0.0
+    fig = make_subplots(rows=rows, cols=cols, shared_xaxes="all", shared_yaxes="all",
+                        subplot_titles=[escape_text(p["title"]) for p in panels],
+                        horizontal_spacing=0.035, vertical_spacing=vertical_gap)
+    fig.update_annotations(font={"size": FONT_SIZES["body"], "color": INK}, xanchor="left", x=None)
+    all_values = [reference]
+    for i, panel in enumerate(panels):
+        row, col = i // cols + 1, i % cols + 1
+        colour = COLORWAY[0]
+        if panel["band"] is not None:
+            fig.add_trace(go.Scatter(x=panel["x"], y=panel["band"], mode="lines", line={"width": 0}, showlegend=False,
+                                     hoverinfo="skip", name="95% range if no effect"), row=row, col=col)
+            fig.add_trace(go.Scatter(x=panel["x"], y=-panel["band"], mode="lines", line={"width": 0}, fill="tonexty",
+                                     fillcolor=BAND_FILL, showlegend=False, hoverinfo="skip", name="95% range if no effect"),
+                          row=row, col=col)
+            all_values.extend(panel["band"].tolist())
+            all_values.extend((-panel["band"]).tolist())
+        fig.add_trace(go.Scatter(
+            x=panel["x"], y=panel["y"], mode="lines+markers", name=escape_text(panel["name"]),
+            line={"color": colour, "width": 2.5}, marker={"size": 4}, showlegend=False,
+            hovertemplate="Day %{x}: %{y:.2f}<extra>%{fullData.name}</extra>",
+        ), row=row, col=col)
+        all_values.extend(np.asarray(panel["y"], dtype=float).tolist())
+        fig.add_vline(x=0, line={"color": INK, "width": 1, "dash": "dot"}, row=row, col=col)
+        fig.add_hline(y=reference, line={"color": "#8C8C8C", "width": 1}, row=row, col=col)
+    # Subplot titles left-aligned over their panels.
+    for i, annotation in enumerate(fig.layout.annotations[:n]):
+        axis = fig.layout["xaxis" if i == 0 else f"xaxis{i + 1}"]
+        annotation.update(x=axis.domain[0], xanchor="left")
+    finite = [v for v in all_values if np.isfinite(v)]
+    y_low, y_high = pad_range(min(finite), max(finite), 0.08)
+    offsets = sorted({o for p in panels for o in p["x"]})
+    ticks = [o for o in offsets if o % 5 == 0] if len(offsets) > 12 else offsets
+    fig.update_xaxes(tickvals=ticks, ticktext=[_offset_text(o) for o in ticks], range=[offsets[0] - 0.5, offsets[-1] + 0.5])
+    fig.update_xaxes(title_text="Trading days relative to day 0", row=rows, col=1)
+    for row in range(1, rows + 1):
+        fig.update_yaxes(title_text="CAR" if reference == 0 else "Index", row=row, col=1)
+    fig.update_yaxes(range=[y_low, y_high], ticksuffix="%" if reference == 0 else "")
+    fig.update_layout(showlegend=False, hovermode="closest")
+    data_frame = pd.concat([p["data"] for p in panels], ignore_index=True)
+    last = []
+    for panel in panels:
+        final = float(panel["y"][-1])
+        shown = format_number(final, decimals=1, suffix="%", signed=True) if reference == 0 else f"{final:.1f}"
+        last.append(f"{panel['name']} {shown} at day {_offset_text(int(panel['x'][-1]))}")
+    auto_alt = (
+        f"Small multiples, one panel per company ({n}), of {measure} around each company's own day 0, "
+        f"days {_offset_text(offsets[0])} to {_offset_text(offsets[-1])}, on shared axes: {'; '.join(last)}."
+    )
+    return canvas.finish(fig, alt=alt, auto_alt=auto_alt, data=data_frame)

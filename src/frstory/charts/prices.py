@@ -1,0 +1,386 @@
+"""Price charts: a price line with event markers, and a rebased comparison."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from frstory.charts._common import (
+    EventMark,
+    end_label_room,
+    date_axis,
+    end_labels,
+    event_marks,
+    pad_range,
+    rebase_frame,
+    tidy_prices,
+    value_phrase,
+)
+from frstory.charts._text import escape_text, format_date, format_date_range, format_number
+from frstory.charts._validate import to_timestamp
+from frstory.charts.furniture import prepare
+from frstory.charts.labels import LABEL_PAD_PX, layout_event_labels
+from frstory.charts.theme import BENCHMARK_GREY, COLORWAY, EVENT_GREY, FONT_SIZES, INK, PEER_GREY, SHADE
+from frstory.errors import ChartInputError
+
+__all__ = ["price_with_events", "rebased_comparison"]
+
+#: Vertical distance between label lanes above the plot, px.
+LANE_PX = 20
+
+
+def _is_index(ticker: str) -> bool:
+    return str(ticker).startswith("^")
+
+
+def _money(value: float, as_dollars: bool) -> str:
+    return format_number(value, decimals=0 if abs(value) >= 1000 else 2, prefix="$" if as_dollars else "")
+
+
+def _short_day(ts: pd.Timestamp, reference_year: int | None = None) -> str:
+    return f"{ts.day} {ts:%B}" if reference_year == ts.year else format_date(ts)
+
+
+def price_with_events(
+    prices: pd.DataFrame,
+    events: pd.DataFrame | None = None,
+    *,
+    tickers: Sequence[str] | str | None = None,
+    value: str = "close",
+    rebase_to: object = None,
+    shade: bool | Sequence[tuple[object, object, str]] | None = None,
+    start: object = None,
+    end: object = None,
+    label: str = "headline",
+    max_label_chars: int = 28,
+    title: str | None = None,
+    subtitle: str | None = None,
+    source: str | None = None,
+    source_url: str | None = None,
+    notes: str | None = None,
+    alt: str | None = None,
+    template: object = "frstory",
+    width: int = 900,
+    height: int = 540,
+) -> go.Figure:
+    """Line chart of one or more tickers with labelled vertical markers for events.
+
+    Event labels sit in lanes above the plot; the lanes are computed from estimated label widths
+    at this figure's width and x-range, so labels in a lane never overlap even for clustered
+    dates (e.g. 8, 10 and 11 June 2020). Each event has hover text with its headline, date and
+    source. Events with an ``end_date`` (or explicit ``shade`` tuples) are drawn as shaded periods.
+
+    Parameters
+    ----------
+    prices : pandas.DataFrame
+        Tidy prices with columns ``date``, ``ticker`` and ``value`` (the loader's format).
+    events : pandas.DataFrame, optional
+        Events in the :func:`frstory.load_events` format (needs ``date`` and ``headline``; uses
+        ``end_date``, ``date_precision``, ``source_url`` and ``id`` when present). Events outside
+        the plotted dates are left out.
+    tickers : str or sequence of str, optional
+        Tickers to draw, in this order; default: all in ``prices``.
+    value : str
+        Price column to draw (``close``, ``adj_close`` ...).
+    rebase_to : date, optional
+        Index every ticker to 100 on this date (the last session on or before it).
+    shade : bool or sequence of (start, end, label), optional
+        ``None``/``True`` (default) shade events that have an ``end_date``; ``False`` shades nothing
+        (periods become ordinary markers at their start); tuples shade those periods.
+    start, end : date, optional
+        Limit the x-axis to these dates (inclusive).
+    label : str
+        Events column used for the short labels (shortened to ``max_label_chars``).
+    max_label_chars : int
+        Longest label; longer ones are cut at a word with an ellipsis.
+    title, subtitle, notes : str, optional
+        Furniture drawn on the chart and stored in ``fig.layout.meta["frstory"]``.
+    source : str
+        Required: where the data comes from (drawn in the footer).
+    source_url : str, optional
+        http(s) link for the source line.
+    alt : str, optional
+        Alternative text; generated from the data when omitted.
+    template : str, Template or None
+        ``"frstory"`` (house style, default), any registered template or combination such as
+        ``"frstory+mine"``, or ``None`` for plotly's default.
+    width, height : int
+        Figure size in px (the label layout is computed for this width).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+
+    Raises
+    ------
+    frstory.ChartInputError
+        Missing columns, an empty frame, dates that are not dates, an unknown ticker, a missing
+        ``source`` or a non-http(s) source URL.
+
+    Examples
+    --------
+    >>> import frstory as fr
+    >>> from frstory.charts import price_with_events
+    >>> prices = fr.synthetic_prices(["SYNA"], "2020-05-01", "2020-07-31")
+    >>> fig = price_with_events(prices, fr.synthetic_events(), tickers="SYNA",
+    ...                         title="SYNA through the June announcements",
+    ...                         source="Synthetic example data (frstory.examples)")
+    >>> [trace.name for trace in fig.data]
+    ['SYNA', 'Events']
+    """
+    kind = "price_with_events"
+    frame, chosen = tidy_prices(kind, prices, value=value, tickers=tickers)
+    if start is not None:
+        frame = frame[frame["date"] >= to_timestamp(kind, start, "start")]
+    if end is not None:
+        frame = frame[frame["date"] <= to_timestamp(kind, end, "end")]
+    if frame.empty:
+        raise ChartInputError(f"{kind}: no prices between start={start!r} and end={end!r}. Fix: widen the dates.")
+    column = value
+    base_sessions: dict[str, pd.Timestamp] = {}
+    if rebase_to is not None:
+        column = f"{value}_rebased"
+        frame[column], base_sessions = rebase_frame(kind, frame, value, rebase_to)
+    x_range = (frame["date"].min(), frame["date"].max())
+    if x_range[0] == x_range[1]:
+        x_range = (x_range[0] - pd.Timedelta(days=1), x_range[1] + pd.Timedelta(days=1))
+    y_range = pad_range(float(frame[column].min()), float(frame[column].max()))
+
+    marks = event_marks(kind, events, label=label, max_label_chars=max_label_chars)
+    periods: list[EventMark] = []
+    points: list[EventMark] = []
+    for mark in marks:
+        if mark.end is not None and shade in (None, True):
+            periods.append(mark)
+        else:
+            points.append(mark)
+    if shade not in (None, False, True):
+        for item in shade:  # type: ignore[union-attr]
+            if not isinstance(item, (tuple, list)) or len(item) != 3:
+                raise ChartInputError(
+                    f"{kind}: each shade entry must be (start, end, label), got {item!r}. "
+                    "Fix: shade=[('2020-05-26', '2020-06-20', 'Protests')]."
+                )
+            s, e, text = item
+            s_ts, e_ts = to_timestamp(kind, s, "shade start"), to_timestamp(kind, e, "shade end")
+            periods.append(EventMark(s_ts, e_ts, str(text), f"<b>{escape_text(text)}</b><br>"
+                                     f"{escape_text(format_date(s_ts))} to {escape_text(format_date(e_ts))}", str(text)))
+    in_range = lambda m: (m.end or m.date) >= x_range[0] and m.date <= x_range[1]  # noqa: E731
+    points = [m for m in points if x_range[0] <= m.date <= x_range[1]]
+    periods = [m for m in periods if in_range(m)]
+
+    as_dollars = rebase_to is None and value != "volume" and not any(_is_index(t) for t in chosen)
+    right = end_label_room(chosen)
+    left = 64
+    plot_width = width - left - right
+    label_marks = [*points, *periods]
+    label_dates = [max(m.date, x_range[0]) for m in label_marks]
+    boxes = layout_event_labels(label_dates, [m.label for m in label_marks], x_range, plot_width,
+                                font_size=FONT_SIZES["label"])
+    n_lanes = max((b.lane for b in boxes), default=-1) + 1
+    canvas = prepare(kind, title=title, subtitle=subtitle, source=source, source_url=source_url, notes=notes,
+                     template=template, width=width, height=height, left=left, right=right,
+                     extra_top=n_lanes * LANE_PX + (8 if n_lanes else 0))
+    plot_height = canvas.frame.plot_height
+
+    fig = go.Figure()
+    ends = []
+    for i, ticker in enumerate(chosen):
+        rows = frame[frame["ticker"] == ticker]
+        colour = COLORWAY[i % len(COLORWAY)]
+        number = "%{y:$,.2f}" if as_dollars else "%{y:,.2f}"
+        fig.add_trace(go.Scatter(
+            x=rows["date"], y=rows[column], mode="lines", name=escape_text(ticker),
+            line={"color": colour, "width": 2.25}, hovertemplate=f"{number}<extra>%{{fullData.name}}</extra>",
+        ))
+        ends.append((ticker, rows["date"].iloc[-1], float(rows[column].iloc[-1]), colour, len(chosen) > 1))
+    if points:
+        fig.add_trace(go.Scatter(
+            x=[m.date for m in points], y=[y_range[1]] * len(points), mode="markers", name="Events",
+            marker={"symbol": "triangle-down", "size": 9, "color": EVENT_GREY}, cliponaxis=False,
+            customdata=[[m.hover] for m in points], hovertemplate="%{customdata[0]}<extra></extra>", showlegend=False,
+        ))
+    for mark in periods:
+        fig.add_shape(type="rect", xref="x", yref="paper", x0=max(mark.date, x_range[0]), x1=min(mark.end, x_range[1]),
+                      y0=0, y1=1, fillcolor=SHADE, line={"width": 0}, layer="below", name=f"frstory-period-{mark.event_id}")
+    for mark, box, date in zip(label_marks, boxes, label_dates, strict=True):
+        lift = 4 + box.lane * LANE_PX
+        if mark.end is None:
+            fig.add_shape(type="line", xref="x", yref="paper", x0=date, x1=date, y0=0,
+                          y1=1 + (lift + LANE_PX - 4) / plot_height,
+                          line={"color": EVENT_GREY, "width": 1, "dash": "dot"}, layer="above",
+                          name=f"frstory-event-line-{mark.event_id}")
+        fig.add_annotation(
+            x=date, xref="x", y=1, yref="paper", yanchor="bottom", yshift=lift,
+            xanchor=box.anchor, xshift=LABEL_PAD_PX if box.anchor == "left" else -LABEL_PAD_PX,
+            text=escape_text(mark.label), hovertext=mark.hover, showarrow=False, align="left",
+            font={"size": FONT_SIZES["label"], "color": INK}, bgcolor="rgba(255,255,255,0.9)", borderpad=1,
+            name=f"frstory-event-label-{mark.event_id}",
+        )
+    end_labels(fig, ends, y_range=y_range, plot_height=plot_height)
+    if rebase_to is not None:
+        y_title = f"{value_phrase(value).capitalize()}, {format_date(to_timestamp(kind, rebase_to, 'rebase_to'))} = 100"
+    else:
+        y_title = value_phrase(value).capitalize() + (" (US$)" if as_dollars else "")
+    fig.update_layout(
+        xaxis=date_axis(x_range),
+        yaxis={"range": list(y_range), "title": {"text": escape_text(y_title)}, "tickformat": ",.0f" if y_range[1] > 100 else ",.2f",
+               "tickprefix": "$" if as_dollars else ""},
+        showlegend=False, hovermode="x unified",
+    )
+
+    data = frame[["date", "ticker", value] + ([column] if column != value else [])].copy()
+    data["ticker"] = data["ticker"].astype(str)
+    auto_alt = _price_alt(frame, chosen, column, value, x_range, as_dollars, points + periods, rebase_to)
+    return canvas.finish(fig, alt=alt, auto_alt=auto_alt, data=data)
+
+
+def _price_alt(frame, chosen, column, value, x_range, as_dollars, marks, rebase_to) -> str:
+    phrase = value_phrase(value) + ("s" if len(chosen) > 1 else "")
+    if rebase_to is not None:
+        phrase += f" indexed to 100 on {format_date(to_timestamp('alt', rebase_to, 'rebase_to'))}"
+    names = chosen[0] if len(chosen) == 1 else ", ".join(chosen[:-1]) + " and " + chosen[-1]
+    parts = [f"Line chart of {names} {phrase}, {format_date_range(*x_range)}"]
+    year = x_range[1].year if x_range[0].year == x_range[1].year else None
+    for ticker in chosen:
+        rows = frame[frame["ticker"] == ticker]
+        low = rows.loc[rows[column].idxmin()]
+        high = rows.loc[rows[column].idxmax()]
+        who = f"{ticker} " if len(chosen) > 1 else ""
+        parts.append(
+            f"{who}low {_money(low[column], as_dollars)} on {_short_day(low['date'], year)}, "
+            f"high {_money(high[column], as_dollars)} on {_short_day(high['date'], year)}"
+        )
+    if marks:
+        parts.append(f"{len(marks)} event{'s' if len(marks) != 1 else ''} marked")
+    return "; ".join(parts) + "."
+
+
+def rebased_comparison(
+    prices: pd.DataFrame,
+    base_date: object,
+    *,
+    highlight: str | Sequence[str],
+    tickers: Sequence[str] | str | None = None,
+    benchmarks: Sequence[str] | None = None,
+    value: str = "close",
+    start: object = None,
+    end: object = None,
+    title: str | None = None,
+    subtitle: str | None = None,
+    source: str | None = None,
+    source_url: str | None = None,
+    notes: str | None = None,
+    alt: str | None = None,
+    template: object = "frstory",
+    width: int = 900,
+    height: int = 540,
+) -> go.Figure:
+    """Prices indexed to 100 on ``base_date``: the subject stands out against greyed peers.
+
+    The highlighted ticker(s) get colour and a thicker line; benchmarks are dark grey and
+    dashed, peers light grey. Every line is labelled directly at its end (labels are spread so
+    they never overlap); a rule marks 100.
+
+    Parameters
+    ----------
+    prices : pandas.DataFrame
+        Tidy prices with ``date``, ``ticker`` and ``value``.
+    base_date : date
+        Every line equals 100 on the last session on or before this date.
+    highlight : str or sequence of str
+        The subject ticker(s).
+    tickers : sequence of str, optional
+        Tickers to draw; default all.
+    benchmarks : sequence of str, optional
+        Tickers drawn as benchmarks; default: index tickers (those starting with ``^``).
+    value : str
+        Price column to index.
+    start, end : date, optional
+        Limit the x-axis to these dates.
+    title, subtitle, source, source_url, notes, alt, template, width, height
+        Furniture and size as in :func:`price_with_events`; when ``subtitle`` is omitted it says
+        what 100 means.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+
+    Examples
+    --------
+    >>> import frstory as fr
+    >>> from frstory.charts import rebased_comparison
+    >>> prices = fr.synthetic_prices(["SYNA", "SYNB"], "2020-05-01", "2020-07-31")
+    >>> fig = rebased_comparison(prices, "2020-06-01", highlight="SYNA",
+    ...                          source="Synthetic example data (frstory.examples)")
+    >>> [trace.name for trace in fig.data]
+    ['SYNB', '^SYNX', 'SYNA']
+    """
+    kind = "rebased_comparison"
+    frame, chosen = tidy_prices(kind, prices, value=value, tickers=tickers)
+    highlighted = [highlight] if isinstance(highlight, str) else list(highlight)
+    if not highlighted:
+        raise ChartInputError(f"{kind}: highlight is empty. Fix: highlight='{chosen[0]}'.")
+    for ticker in highlighted:
+        if ticker not in chosen:
+            raise ChartInputError(
+                f"{kind}: highlight ticker {ticker!r} is not among the tickers drawn ({', '.join(chosen)}). "
+                "Fix: add its prices or highlight one of those."
+            )
+    bench = [t for t in chosen if _is_index(t)] if benchmarks is None else list(benchmarks)
+    if start is not None:
+        frame = frame[frame["date"] >= to_timestamp(kind, start, "start")]
+    if end is not None:
+        frame = frame[frame["date"] <= to_timestamp(kind, end, "end")]
+    if frame.empty:
+        raise ChartInputError(f"{kind}: no prices between start={start!r} and end={end!r}. Fix: widen the dates.")
+    base = to_timestamp(kind, base_date, "base_date")
+    frame["index_100"], base_sessions = rebase_frame(kind, frame, value, base, what="base_date")
+    x_range = (frame["date"].min(), frame["date"].max())
+    y_low, y_high = pad_range(min(float(frame["index_100"].min()), 100.0), max(float(frame["index_100"].max()), 100.0))
+
+    if subtitle is None:
+        subtitle = f"{value_phrase(value).capitalize()}, indexed to 100 on {format_date(base)}"
+    canvas = prepare(kind, title=title, subtitle=subtitle, source=source, source_url=source_url, notes=notes,
+                     template=template, width=width, height=height, right=end_label_room(chosen))
+    others = [t for t in chosen if t not in highlighted]
+    # Draw order puts the subject on top of the greyed lines.
+    order = [t for t in others if t not in bench] + [t for t in others if t in bench] + highlighted
+    fig = go.Figure()
+    ends = []
+    for ticker in order:
+        rows = frame[frame["ticker"] == ticker]
+        if ticker in highlighted:
+            colour, line, bold = COLORWAY[highlighted.index(ticker) % len(COLORWAY)], {"width": 3.25}, True
+        elif ticker in bench:
+            colour, line, bold = BENCHMARK_GREY, {"width": 1.75, "dash": "dash"}, False
+        else:
+            colour, line, bold = PEER_GREY, {"width": 1.75}, False
+        fig.add_trace(go.Scatter(
+            x=rows["date"], y=rows["index_100"], mode="lines", name=escape_text(ticker), line={"color": colour, **line},
+            hovertemplate="%{y:.1f}<extra>%{fullData.name}</extra>",
+        ))
+        ends.append((ticker, rows["date"].iloc[-1], float(rows["index_100"].iloc[-1]), colour, bold))
+    fig.add_hline(y=100, line={"color": "#8C8C8C", "width": 1}, layer="below")
+    if x_range[0] < base <= x_range[1]:
+        fig.add_vline(x=base, line={"color": "#8C8C8C", "width": 1, "dash": "dot"}, layer="below")
+    end_labels(fig, ends, y_range=(y_low, y_high), plot_height=canvas.frame.plot_height)
+    fig.update_layout(
+        xaxis=date_axis(x_range),
+        yaxis={"range": [y_low, y_high], "title": {"text": f"Index, {escape_text(format_date(base))} = 100"}},
+        showlegend=False, hovermode="x unified",
+    )
+    data = frame[["date", "ticker", value, "index_100"]].copy()
+    data["ticker"] = data["ticker"].astype(str)
+    last_parts = []
+    for ticker in [*highlighted, *[t for t in chosen if t not in highlighted]]:
+        rows = frame[frame["ticker"] == ticker]
+        last_parts.append(f"{ticker} at {rows['index_100'].iloc[-1]:.1f}")
+    names = ", ".join(f"{t} (highlighted)" if t in highlighted else t for t in chosen)
+    auto_alt = (
+        f"Line chart of {value_phrase(value)}s indexed to 100 on {format_date(base)} for {names}, "
+        f"{format_date_range(*x_range)}; on {format_date(x_range[1])}: {', '.join(last_parts)}."
+    )
+    return canvas.finish(fig, alt=alt, auto_alt=auto_alt, data=data)

@@ -1,0 +1,163 @@
+"""The frstory house style: a plotly template named ``"frstory"``.
+
+Importing :mod:`frstory.charts` registers the template in ``plotly.io.templates`` but never
+changes ``plotly.io.templates.default``, so plotly figures you build yourself keep whatever default
+you chose.
+
+Extending the house style
+-------------------------
+Templates combine with ``+`` (later ones win)::
+
+    import plotly.graph_objects as go
+    import plotly.io as pio
+    import frstory.charts  # registers "frstory"
+
+    pio.templates["mine"] = go.layout.Template(layout={"font": {"size": 15}})
+    fig = frstory.charts.price_with_events(prices, events, source="...", template="frstory+mine")
+
+Switch it off with ``template="plotly_white"`` (any registered template) or ``template=None``
+(plotly's current default template).
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+__all__ = [
+    "TEMPLATE_NAME",
+    "FONT_STACK",
+    "OKABE_ITO",
+    "COLORWAY",
+    "INK",
+    "MUTED",
+    "GRID",
+    "PEER_GREY",
+    "BENCHMARK_GREY",
+    "EVENT_GREY",
+    "SHADE",
+    "FONT_SIZES",
+    "house_template",
+    "register_template",
+]
+
+TEMPLATE_NAME = "frstory"
+
+#: System font stack: every reader's platform sans serif, with metric-compatible fallbacks.
+FONT_STACK = (
+    '-apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, "Helvetica Neue", Arial, '
+    '"Liberation Sans", sans-serif'
+)
+
+#: Okabe & Ito (2008) colour-blind-safe palette.
+OKABE_ITO = {
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "bluish_green": "#009E73",
+    "orange": "#E69F00",
+    "reddish_purple": "#CC79A7",
+    "sky_blue": "#56B4E9",
+    "black": "#000000",
+    "yellow": "#F0E442",
+}
+# Yellow last: it has too little contrast on white for thin lines.
+COLORWAY = [
+    OKABE_ITO["blue"],
+    OKABE_ITO["vermillion"],
+    OKABE_ITO["bluish_green"],
+    OKABE_ITO["orange"],
+    OKABE_ITO["reddish_purple"],
+    OKABE_ITO["sky_blue"],
+    OKABE_ITO["black"],
+    OKABE_ITO["yellow"],
+]
+
+INK = "#222222"
+MUTED = "#595959"
+GRID = "#E5E5E5"
+PEER_GREY = "#ABABAB"
+BENCHMARK_GREY = "#5E5E5E"
+EVENT_GREY = "#7A7A7A"
+SHADE = "rgba(0, 0, 0, 0.07)"
+
+#: Font sizes in px. Chart functions set these explicitly on the furniture, so the layout
+#: arithmetic (label lanes, margins) holds under any template.
+FONT_SIZES = {"title": 20, "subtitle": 14, "body": 13, "label": 12, "footer": 12, "tick": 12}
+
+
+def house_template() -> go.layout.Template:
+    """Build the ``frstory`` plotly template.
+
+    Returns
+    -------
+    plotly.graph_objects.layout.Template
+        Typography (system font stack), Okabe–Ito colourway, light horizontal gridlines and
+        margins that leave room for the title block and the source/notes footer.
+
+    Examples
+    --------
+    >>> house_template().layout.colorway[0]
+    '#0072B2'
+    """
+    axis_common = {
+        "color": INK,
+        "tickfont": {"size": FONT_SIZES["tick"], "color": MUTED},
+        "title": {"font": {"size": FONT_SIZES["body"], "color": MUTED}, "standoff": 8},
+        "linecolor": "#8C8C8C",
+        "tickcolor": "#8C8C8C",
+        "gridcolor": GRID,
+        "zeroline": False,
+        "automargin": True,
+    }
+    layout = go.Layout(
+        font={"family": FONT_STACK, "size": FONT_SIZES["body"], "color": INK},
+        title={"font": {"size": FONT_SIZES["title"], "color": INK, "weight": 700}, "x": 0.0, "xanchor": "left"},
+        colorway=COLORWAY,
+        paper_bgcolor="#FFFFFF",
+        plot_bgcolor="#FFFFFF",
+        xaxis={**axis_common, "showgrid": False, "showline": True, "ticks": "outside", "ticklen": 5},
+        yaxis={**axis_common, "showgrid": True, "showline": False, "ticks": ""},
+        hoverlabel={"font": {"family": FONT_STACK, "size": 13}, "bgcolor": "#FFFFFF", "bordercolor": "#8C8C8C"},
+        hovermode="closest",
+        legend={"font": {"size": FONT_SIZES["label"]}, "bgcolor": "rgba(255,255,255,0)", "orientation": "h"},
+        margin={"l": 64, "r": 24, "t": 96, "b": 96, "autoexpand": True},
+        annotationdefaults={"font": {"size": FONT_SIZES["label"], "color": INK}, "showarrow": False},
+        shapedefaults={"line": {"color": EVENT_GREY, "width": 1}},
+    )
+    data = {
+        "scatter": [go.Scatter(line={"width": 2})],
+        "bar": [go.Bar(marker={"line": {"width": 0}})],
+        "table": [
+            go.Table(
+                header={"fill": {"color": "#F2F2F2"}, "font": {"color": INK, "size": 13}, "line": {"color": "#D9D9D9"}},
+                cells={"fill": {"color": "#FFFFFF"}, "font": {"color": INK, "size": 13}, "line": {"color": "#E5E5E5"}},
+            )
+        ],
+    }
+    return go.layout.Template(layout=layout, data=data)
+
+
+def register_template() -> str:
+    """Register (or refresh) the ``frstory`` template in :data:`plotly.io.templates`.
+
+    Leaves ``plotly.io.templates.default`` untouched.
+
+    Returns
+    -------
+    str
+        The template name, ``"frstory"``.
+
+    Examples
+    --------
+    >>> import plotly.io as pio
+    >>> before = pio.templates.default
+    >>> register_template()
+    'frstory'
+    >>> pio.templates.default == before
+    True
+    """
+    pio.templates[TEMPLATE_NAME] = house_template()
+    return TEMPLATE_NAME
+
+
+register_template()

@@ -1,0 +1,56 @@
+"""The chart gallery notebook executes end to end with a real kernel and stays output-free in git."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+GALLERY = ROOT / "notebooks" / "00-chart-gallery.ipynb"
+PAIRED = ROOT / "notebooks" / "00-chart-gallery.py"
+
+
+def test_gallery_is_committed_without_outputs_and_says_it_is_synthetic():
+    nb = nbformat.read(GALLERY, as_version=4)
+    assert all(not c.get("outputs") and c.get("execution_count") is None for c in nb.cells if c.cell_type == "code")
+    meta = nb.metadata["frstory"]
+    assert meta["title"] == "Chart gallery" and meta["synthetic"] is True and meta["byline"] == "frstory"
+    assert {"dek", "date"} <= set(meta)
+    assert "synthetic" in nb.cells[0].source.lower() and nb.cells[0].cell_type == "markdown"
+    assert sum("parameters" in c.metadata.get("tags", []) for c in nb.cells) == 1
+
+
+def test_gallery_is_paired_with_its_percent_script():
+    jupytext = pytest.importorskip("jupytext")
+    nb = nbformat.read(GALLERY, as_version=4)
+    assert nb.metadata["jupytext"]["formats"] == "ipynb,py:percent"
+    script = jupytext.read(PAIRED)
+    assert [c.source for c in script.cells] == [c.source for c in nb.cells]
+
+
+@pytest.mark.slow
+def test_gallery_executes_and_every_chart_carries_furniture(tmp_path, monkeypatch):
+    from nbclient import NotebookClient
+
+    monkeypatch.chdir(GALLERY.parent)
+    nb = nbformat.read(GALLERY, as_version=4)
+    NotebookClient(nb, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(GALLERY.parent)}}).execute()
+    figures = [
+        output["data"]["application/vnd.plotly.v1+json"]
+        for cell in nb.cells if cell.cell_type == "code"
+        for output in cell.get("outputs", [])
+        if "application/vnd.plotly.v1+json" in output.get("data", {})
+    ]
+    kinds = [f["layout"]["meta"]["frstory"]["kind"] for f in figures]
+    assert kinds == ["price_with_events", "rebased_comparison", "timeline", "abnormal_returns", "event_study_table",
+                     "cumulative_count", "small_multiples", "small_multiples"]
+    for figure in figures:
+        meta = figure["layout"]["meta"]["frstory"]
+        assert meta["source"] == "Synthetic example data (frstory.examples)"
+        assert meta["alt"] and meta["data"]["rows"]
+        json.dumps(meta, allow_nan=False)
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert errors == []
