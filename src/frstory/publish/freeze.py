@@ -1,0 +1,249 @@
+"""The freeze cache: executed copies of notebooks, reused until something they depend on changes.
+
+A frozen entry is re-used only when all four of these are unchanged since it was executed:
+
+* the notebook's **content** (cell types, sources, tags and notebook metadata; not outputs),
+* the **frstory source** (every ``*.py`` of the package plus the publisher's templates),
+* the **environment** (Python version and the name and version of every installed distribution),
+* the **data it read**: each file the kernel reported through ``FRSTORY_READ_LOG`` is hashed again.
+
+Quarto's ``freeze`` looks only at the source file, so a new data snapshot or a pandas upgrade
+silently publishes stale numbers; this cache re-executes exactly the notebooks affected.
+
+Layout: ``<cache>/freeze/<stem>-<path hash>/`` holds ``executed.ipynb``, ``render.json`` and
+``record.json`` (written last, so a half-written entry is never taken for a complete one).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from frstory.paths import PACKAGE_DIR, REPO_ROOT, data_dir
+from frstory.provenance import sha256_file
+
+__all__ = [
+    "FREEZE_FORMAT",
+    "default_cache_dir",
+    "notebook_content_hash",
+    "source_hash",
+    "environment_hash",
+    "FrozenEntry",
+    "stale_reason",
+    "write_atomic",
+]
+
+#: Bumped when the layout of frozen entries changes, so old entries are ignored.
+FREEZE_FORMAT = 1
+
+# Notebook metadata that changes when a notebook is merely opened or run, not edited.
+_VOLATILE_NB_METADATA = {"language_info", "widgets", "papermill", "execution", "varInspector", "toc"}
+_VOLATILE_CELL_METADATA = {"execution", "collapsed", "scrolled", "ExecuteTime", "papermill", "jupyter"}
+
+
+def default_cache_dir() -> Path:
+    """``<repo>/.frstory-cache`` in a checkout (gitignored), else ``<data dir>/build-cache``.
+
+    Examples
+    --------
+    >>> default_cache_dir().name in {".frstory-cache", "build-cache"}
+    True
+    """
+    if REPO_ROOT is not None:
+        return REPO_ROOT / ".frstory-cache"
+    return data_dir() / "build-cache"
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and ``os.replace``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.txt"; write_atomic(p, "hi"); p.read_text()
+    'hi'
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _source_text(source: Any) -> str:
+    return "".join(source) if isinstance(source, list) else str(source or "")
+
+
+def notebook_content_hash(nb: dict) -> str:
+    """SHA-256 of what the author wrote: cells (type, source, metadata) and notebook metadata.
+
+    Outputs, execution counts and run-time metadata are left out, so executing or opening a
+    notebook does not change its hash.
+
+    Examples
+    --------
+    >>> nb = {"metadata": {}, "cells": [{"cell_type": "code", "source": "1", "outputs": [1]}]}
+    >>> run = {"metadata": {}, "cells": [{"cell_type": "code", "source": ["1"], "outputs": []}]}
+    >>> notebook_content_hash(nb) == notebook_content_hash(run)
+    True
+    """
+    cells = [
+        {
+            "cell_type": cell.get("cell_type"),
+            "source": _source_text(cell.get("source")),
+            "metadata": {k: v for k, v in (cell.get("metadata") or {}).items() if k not in _VOLATILE_CELL_METADATA},
+        }
+        for cell in nb.get("cells", [])
+    ]
+    metadata = {k: v for k, v in (nb.get("metadata") or {}).items() if k not in _VOLATILE_NB_METADATA}
+    payload = json.dumps({"cells": cells, "metadata": metadata}, sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def source_hash(package_dir: Path = PACKAGE_DIR) -> str:
+    """SHA-256 over the frstory package's ``*.py`` files and the publisher's templates.
+
+    Examples
+    --------
+    >>> len(source_hash())
+    64
+    """
+    digest = hashlib.sha256()
+    templates = package_dir / "publish" / "templates"
+    files = [p for p in package_dir.rglob("*.py") if "__pycache__" not in p.parts]
+    if templates.is_dir():
+        files += [p for p in templates.rglob("*") if p.is_file()]
+    for path in sorted(set(files)):
+        digest.update(path.relative_to(package_dir).as_posix().encode("utf-8") + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def environment_hash() -> str:
+    """SHA-256 of the kernel's environment: Python version plus every installed distribution.
+
+    The kernel runs this very interpreter (see :mod:`frstory.publish.execute`), so the
+    distributions on ``sys.path`` are the kernel's. Distribution folder names carry the version
+    (``pandas-3.1.1.dist-info``), which makes this a directory listing rather than a slow
+    metadata scan.
+
+    Examples
+    --------
+    >>> environment_hash() == environment_hash()
+    True
+    """
+    names: set[str] = set()
+    for entry in sys.path:
+        if not entry or not os.path.isdir(entry):
+            continue
+        try:
+            with os.scandir(entry) as it:
+                names.update(e.name for e in it if e.name.endswith((".dist-info", ".egg-info")))
+        except OSError:
+            continue
+    payload = json.dumps({"python": sys.version, "executable": sys.executable, "dists": sorted(names)})
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class FrozenEntry:
+    """One notebook's slot in the freeze cache."""
+
+    directory: Path
+
+    @classmethod
+    def for_notebook(cls, cache_dir: Path, notebook: Path) -> FrozenEntry:
+        """The slot of ``notebook`` (keyed by its resolved path, so two checkouts never collide)."""
+        key = hashlib.sha256(str(notebook.resolve()).encode("utf-8")).hexdigest()[:16]
+        return cls(Path(cache_dir) / "freeze" / f"{notebook.stem}-{key}")
+
+    @property
+    def record_path(self) -> Path:
+        return self.directory / "record.json"
+
+    @property
+    def executed_path(self) -> Path:
+        return self.directory / "executed.ipynb"
+
+    @property
+    def render_path(self) -> Path:
+        return self.directory / "render.json"
+
+    def load(self) -> tuple[dict, dict] | None:
+        """``(record, render)`` when the entry is complete and readable, else ``None``."""
+        try:
+            record = json.loads(self.record_path.read_text(encoding="utf-8"))
+            render = json.loads(self.render_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if record.get("format") != FREEZE_FORMAT or render.get("content_hash") != record.get("content_hash"):
+            return None
+        return record, render
+
+    def store(self, record: dict, executed_json: str, render: dict) -> None:
+        """Write the entry; ``record.json`` goes last and marks it complete."""
+        self.record_path.unlink(missing_ok=True)
+        write_atomic(self.executed_path, executed_json)
+        write_atomic(self.render_path, json.dumps(render, default=str))
+        write_atomic(self.record_path, json.dumps({**record, "format": FREEZE_FORMAT}, indent=1, default=str))
+
+
+def stale_reason(record: dict | None, *, content: str, source: str, environment: str) -> str | None:
+    """Why a frozen notebook must be executed again, or ``None`` when it is still valid.
+
+    Parameters
+    ----------
+    record : dict or None
+        The stored ``record.json`` (``None`` when there is no frozen copy).
+    content, source, environment : str
+        Current hashes from :func:`notebook_content_hash`, :func:`source_hash` and
+        :func:`environment_hash`.
+
+    Returns
+    -------
+    str or None
+        A short reason for the progress line, e.g. ``"data changed: data/a.csv"``.
+
+    Examples
+    --------
+    >>> stale_reason(None, content="a", source="b", environment="c")
+    'not executed before'
+    >>> rec = {"content_hash": "a", "source_hash": "b", "environment_hash": "c", "reads": []}
+    >>> stale_reason(rec, content="a", source="b", environment="c") is None
+    True
+    """
+    if record is None:
+        return "not executed before"
+    if record.get("content_hash") != content:
+        return "notebook changed"
+    if record.get("source_hash") != source:
+        return "frstory source changed"
+    if record.get("environment_hash") != environment:
+        return "environment changed"
+    checked: dict[str, str | None] = {}
+    for read in record.get("reads", []):
+        path = read.get("path")
+        if not path:
+            continue
+        if path not in checked:
+            try:
+                checked[path] = sha256_file(path)
+            except OSError:
+                checked[path] = None
+        if checked[path] is None:
+            return f"data file missing: {path}"
+        # A loader may record the checksum of what it used rather than of the whole file (say,
+        # one ticker's rows); the publisher hashes each file itself after execution.
+        if checked[path] != read.get("file_sha256", read.get("sha256")):
+            return f"data changed: {path}"
+    return None

