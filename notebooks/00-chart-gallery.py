@@ -3,15 +3,18 @@
 #   frstory:
 #     byline: frstory
 #     date: '2026-11-22'
-#     dek: Every chart in frstory.charts, drawn from made-up data so that the house style, furniture
-#       and label placement can be checked at a glance.
+#     dek: Every chart in frstory.charts, drawn from made-up data so that the house
+#       style, furniture and label placement can be checked at a glance.
 #     synthetic: true
 #     title: Chart gallery
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: frstory
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -41,8 +44,6 @@ prices = fr.synthetic_prices(
     ["SYNA", "SYNB"], start, end, abnormal={("SYNA", "2020-06-11"): -0.05, ("SYNB", "2020-06-09"): 0.03}
 )
 events = fr.synthetic_events()
-# Made-up government bans for the cumulative count.
-events["ban"] = events["id"].map({"syn-ban-1": "city", "syn-ban-2": "city", "syn-ban-3": "state", "syn-ban-4": "county"})
 
 # %% [markdown]
 # ## A price with events

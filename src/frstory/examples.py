@@ -145,7 +145,7 @@ def synthetic_events() -> pd.DataFrame:
         ("syn-a-pause", "2020-06-10", "day", "post", "corporate", "SYNA Inc", "SYNA", "SYNA pauses police sales", None, None),
         ("syn-c-pledge", "2020-06-11", "day", "regular", "corporate", "SYNC Co", None, "SYNC pledges no police sales", None, None),
         ("syn-crash", "2020-06-11", "day", "regular", "market", "Synthetic market", None, "Synthetic market falls", None, None),
-        ("syn-ban-4", "2020-09-09", "day", "regular", "policy", "Synthetic City D", None, "Synthetic city D bans the tool", None, "city"),
+        ("syn-ban-4", "2020-09-09", "day", "regular", "policy", "Synthetic County D", None, "Synthetic county D bans the tool", None, "county"),
     ]
     raw = pd.DataFrame(rows, columns=columns)
     # A month-precision date is stored as the first day of its month, as the loader does.
