@@ -370,9 +370,20 @@ def test_index_cards_show_title_dek_date_and_reading_time(project, open_page):
     report = open_page(site / "index.html")
     cards = report.page.locator(".fr-card")
     assert cards.count() == 3
-    first = cards.first.inner_text()
-    assert "Synthetic figures" in first and "A synthetic story with two charts." in first
-    assert "10 June 2020" in first and "2 min read" in first
+    card = cards.filter(has_text="Synthetic figures").inner_text()
+    assert "A synthetic story with two charts." in card
+    assert "10 June 2020" in card and "2 min read" in card
+
+
+def test_index_lists_real_stories_before_synthetic_examples(project, open_page):
+    _, _, site = project
+    report = open_page(site / "index.html")
+    synthetic = report.page.locator(".fr-card").evaluate_all(
+        "cards => cards.map(c => c.querySelector('.fr-badge') !== null)"
+    )
+    assert True in synthetic and False in synthetic, "the test site should have both kinds"
+    assert synthetic == sorted(synthetic), "synthetic examples come after every real story"
+    assert report.page.locator(".fr-index__section").text_content() == "Tools and examples"
 
 
 # -- incremental rebuilds ---------------------------------------------------------------------
