@@ -143,7 +143,13 @@ def finish_figure(
     subtitle_lines: list[str],
     footer: list[str],
 ) -> go.Figure:
-    """Apply size, margins, template, title block, footer and ``meta["frstory"]`` to ``fig``."""
+    """Apply size, margins, template, title block, footer and ``meta["frstory"]`` to ``fig``.
+
+    ``meta["frstory"]["bands"]`` records the pixels reserved for the drawn title block (``top``)
+    and footer (``bottom``), so a page that shows the furniture as HTML (the publisher) can drop
+    the drawn copy and those margins without knowing how this module lays them out.
+    """
+    _, _, top_band = title_block(kind, title, subtitle, frame.width)
     layout: dict[str, Any] = {
         "width": frame.width,
         "height": frame.height,
@@ -158,6 +164,7 @@ def finish_figure(
                 "notes": notes or "",
                 "alt": alt,
                 "data": json_table(data),
+                "bands": {"top": top_band, "bottom": footer_height(footer)},
             }
         },
     }

@@ -168,8 +168,8 @@ def _strip_drawn_furniture(layout: dict, furniture: dict) -> bool:
 
     The charts package draws its furniture on the figure so that PNG exports carry it; on the
     page the same text is real HTML (selectable, reflowing, read by screen readers), so the
-    drawn copy and the margins reserved for it go. The band sizes come from the charts
-    package's own layout functions, so the plot area keeps its exact size.
+    drawn copy and the margins reserved for it go. The figure records the pixels it reserved in
+    ``meta["frstory"]["bands"]``, so the plot area keeps its exact size.
 
     Returns
     -------
@@ -179,16 +179,10 @@ def _strip_drawn_furniture(layout: dict, furniture: dict) -> bool:
     annotations = layout.get("annotations") or []
     if not any(isinstance(a, dict) and a.get("name") == "frstory-footer" for a in annotations):
         return False
+    bands = furniture.get("bands")
     try:
-        from frstory.charts.furniture import footer_height, footer_lines, title_block
-
-        width = int(layout["width"])
-        kind = str(furniture.get("kind") or "chart")
-        _, _, top_band = title_block(kind, furniture.get("title") or None, furniture.get("subtitle") or None, width)
-        bottom_band = footer_height(footer_lines(kind, str(furniture.get("source") or ""),
-                                                 furniture.get("source_url") or None,
-                                                 furniture.get("notes") or None, width))
-    except Exception:  # an older or newer charts package: keep its drawing rather than guess
+        top_band, bottom_band = int(bands["top"]), int(bands["bottom"])
+    except (TypeError, KeyError, ValueError):  # a figure that does not say what it reserved: keep its drawing
         return False
     margin = layout.setdefault("margin", {})
     old_top, old_bottom = int(margin.get("t", top_band)), int(margin.get("b", bottom_band))
