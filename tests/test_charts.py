@@ -497,6 +497,27 @@ def test_event_study_table_uses_the_results_own_car_when_it_has_one():
     assert (cells[3][0], cells[4][0], cells[5][0]) == ("+12.34%", "9.00", "&lt;0.001")
 
 
+def test_event_study_table_grows_rows_for_long_event_labels_instead_of_clipping_them():
+    long_label = "SYNA pauses police sales of its face-matching service for a year, citing Congress"
+    short = charts.event_study_table([synthetic_result(label="short")] * 6, source=SOURCE)
+    long = charts.event_study_table([synthetic_result(label=long_label)] * 6, source=SOURCE)
+    event_cells = long.data[0].cells.values[1]
+    assert all("<br>" in cell for cell in event_cells), "long labels are wrapped onto several lines"
+    extra_lines = sum(cell.count("<br>") for cell in event_cells)
+    assert long.layout.height - short.layout.height >= 18 * extra_lines
+
+
+def test_small_multiples_wraps_long_panel_titles_to_two_lines_within_the_panel():
+    long_label = "SYNA pauses police sales of its face-matching service for a year, citing Congress and protests"
+    results = [synthetic_result(label=long_label), synthetic_result("SYNB", label="short")]
+    fig = charts.small_multiples(results, source=SOURCE)
+    first, second = (a.text for a in fig.layout.annotations[:2])
+    assert first.count("<br>") == 1 and first.endswith("\u2026"), "two lines at most, the rest elided"
+    assert second == "SYNB: short"
+    one_line = charts.small_multiples([synthetic_result(label="short")] * 2, source=SOURCE)
+    assert fig.layout.height > one_line.layout.height, "the row of panels makes room for the second line"
+
+
 def test_cumulative_count_steps_up_once_per_event():
     fig = charts.cumulative_count(synthetic_events(), source=SOURCE)
     finals = {t.name: t.y[-1] for t in fig.data}

@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from scipy import stats
 
-from frstory.charts._text import MINUS, escape_text, format_date, format_number
+from frstory.charts._text import MINUS, escape_text, format_date, format_number, wrap_text
 from frstory.charts.furniture import prepare
 from frstory.charts.theme import FONT_SIZES, INK, MUTED, OKABE_ITO
 from frstory.errors import ChartInputError
@@ -282,17 +282,22 @@ def event_study_table(
     car_cells = [format_number(100 * r.car, decimals=2, suffix="%", signed=True)
                  + ("" if same_window else f" ({_offset_text(r.window_start)}, {_offset_text(r.window_end)})")
                  for r in data.itertuples()]
+    # Wrap event labels ourselves: plotly grows a row for <br> lines but not for its own wrapping,
+    # so the figure height (fixed, for the publisher) can only be right if we know the line count.
+    column_px = [70, 260, 110, 110, 60, 60, 90]
+    event_px = column_px[1] / sum(column_px) * (width - 32) - 16
+    event_lines = [wrap_text(str(v), event_px, FONT_SIZES["body"]) or [""] for v in data["event"]]
     cells = [
         [escape_text(v) for v in data["ticker"]],
-        [escape_text(v) for v in data["event"]],
+        ["<br>".join(escape_text(line) for line in lines) for lines in event_lines],
         [escape_text(format_date(d)) for d in data["day0"]],
         car_cells,
         [format_number(v, decimals=2) for v in data["t"]],
         ["<0.001" .replace("<", "&lt;") if v < 0.001 else f"{v:.3f}" for v in data["p"]],
         [f"{v:,}" for v in data["n_estimation"]],
     ]
-    row_px = 30
-    table_px = 34 + row_px * len(data) + 8
+    row_px, line_px = 30, 18
+    table_px = 34 + sum(row_px + line_px * (len(lines) - 1) for lines in event_lines) + 8
     if height is None:
         from frstory.charts.furniture import footer_height, footer_lines, title_block
         _, _, top = title_block(kind, title, subtitle, width)
@@ -301,7 +306,7 @@ def event_study_table(
     canvas = prepare(kind, title=title, subtitle=subtitle, source=source, source_url=source_url, notes=notes,
                      template=template, width=width, height=height, axis_room=12, min_plot_height=60, left=16, right=16)
     fig = go.Figure(go.Table(
-        columnwidth=[70, 260, 110, 110, 60, 60, 90],
+        columnwidth=column_px,
         header={"values": [f"<b>{h}</b>" for h in header], "align": ["left", "left", "left", "right", "right", "right", "right"],
                 "height": 34},
         cells={"values": cells, "align": ["left", "left", "left", "right", "right", "right", "right"], "height": row_px},

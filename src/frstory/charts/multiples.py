@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from frstory.charts._common import pad_range, tidy_prices, value_phrase
-from frstory.charts._text import escape_text, format_date, format_number
+from frstory.charts._text import escape_text, format_date, format_number, text_width_px, wrap_text
 from frstory.charts._validate import to_timestamp
 from frstory.charts.event_study import BAND_FILL, _offset_text, car_band, check_result
 from frstory.charts.furniture import prepare
@@ -82,6 +82,19 @@ def _panels_from_results(kind, results, band):
             }),
         })
     return panels, "cumulative abnormal return (per cent)", 0.0
+
+
+_TITLE_LINE_PX = 18
+
+
+def _panel_title_lines(text: str, max_px: float) -> list[str]:
+    lines = wrap_text(text, max_px, FONT_SIZES["body"]) or [""]
+    if len(lines) <= 2:
+        return lines
+    second = lines[1]
+    while second and text_width_px(second + "…", FONT_SIZES["body"]) > max_px:
+        second = second[:-1]
+    return [lines[0], second.rstrip() + "…"]
 
 
 def small_multiples(
@@ -159,17 +172,24 @@ def small_multiples(
     n = len(panels)
     cols = columns or min(n, 3)
     rows = math.ceil(n / cols)
+    spacing = 0.035
+    probe = prepare(kind, title=title, subtitle=subtitle, source=source, source_url=source_url, notes=notes,
+                    template=template, width=width, height=2000, extra_top=24, axis_room=52)
+    # Panel titles wrap to their panel's width (two lines at most, then an ellipsis) and the space
+    # above each row of panels grows with them, so long labels never run into the next panel.
+    panel_px = probe.frame.plot_width * (1 - (cols - 1) * spacing) / cols
+    title_lines = [_panel_title_lines(p["title"], panel_px) for p in panels]
+    extra_lines = max(len(lines) for lines in title_lines) - 1
+    title_room, row_gap = 24 + _TITLE_LINE_PX * extra_lines, 50 + _TITLE_LINE_PX * extra_lines
     if height is None:
-        probe = prepare(kind, title=title, subtitle=subtitle, source=source, source_url=source_url, notes=notes,
-                        template=template, width=width, height=2000, extra_top=24, axis_room=52)
-        height = probe.frame.top + probe.frame.bottom + rows * 230 + (rows - 1) * 50
+        height = probe.frame.top + _TITLE_LINE_PX * extra_lines + probe.frame.bottom + rows * 230 + (rows - 1) * row_gap
     canvas = prepare(kind, title=title, subtitle=subtitle, source=source, source_url=source_url, notes=notes,
-                     template=template, width=width, height=height, extra_top=24, axis_room=52)
-    vertical_gap = 50 / canvas.frame.plot_height if rows > 1 else 0.0
+                     template=template, width=width, height=height, extra_top=title_room, axis_room=52)
+    vertical_gap = row_gap / canvas.frame.plot_height if rows > 1 else 0.0
     fig = make_subplots(rows=rows, cols=cols, shared_xaxes="all", shared_yaxes="all",
-                        subplot_titles=[escape_text(p["title"]) for p in panels],
-                        horizontal_spacing=0.035, vertical_spacing=vertical_gap)
-    fig.update_annotations(font={"size": FONT_SIZES["body"], "color": INK}, xanchor="left", x=None)
+                        subplot_titles=["<br>".join(escape_text(line) for line in lines) for lines in title_lines],
+                        horizontal_spacing=spacing, vertical_spacing=vertical_gap)
+    fig.update_annotations(font={"size": FONT_SIZES["body"], "color": INK}, xanchor="left", align="left", x=None)
     all_values = [reference]
     for i, panel in enumerate(panels):
         row, col = i // cols + 1, i % cols + 1
