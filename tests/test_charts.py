@@ -508,7 +508,8 @@ def test_event_study_table_grows_rows_for_long_event_labels_instead_of_clipping_
 
 
 def test_small_multiples_wraps_long_panel_titles_to_two_lines_within_the_panel():
-    long_label = "SYNA pauses police sales of its face-matching service for a year, citing Congress and protests"
+    long_label = ("SYNA pauses police sales of its face-matching service for a year, citing Congress, the protests "
+                  "in many cities and a letter from shareholders and employees")
     results = [synthetic_result(label=long_label), synthetic_result("SYNB", label="short")]
     fig = charts.small_multiples(results, source=SOURCE)
     first, second = (a.text for a in fig.layout.annotations[:2])
