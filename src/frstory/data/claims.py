@@ -19,6 +19,8 @@ import pandas as pd
 import pandera.pandas as pa
 
 from frstory.data.validation import (
+    load_curated_csv,
+    validate_frame,
     Rule,
     all_pass,
     has_columns,
@@ -32,13 +34,9 @@ from frstory.data.validation import (
     is_ticker,
     nyse_open,
     parse_iso_day,
-    raise_for_problems,
-    read_csv_text,
-    schema_problems,
     text_or_none,
 )
 from frstory.paths import curated_data_file
-from frstory.provenance import record_read
 
 __all__ = [
     "CLAIM_COLUMNS",
@@ -333,10 +331,7 @@ def validate_claims(frame: pd.DataFrame, *, source: str | os.PathLike | None = N
     >>> validate_claims(claims) is claims
     True
     """
-    label = source or "<claims frame>"
-    problems = schema_problems(frame, CLAIMS_SCHEMA, _FRAME_RULES, file=label, column_help=COLUMN_HELP)
-    raise_for_problems(problems, file=label, what="claims frame")
-    return frame
+    return validate_frame(frame, CLAIMS_SCHEMA, _FRAME_RULES, kind="claims", source=source, column_help=COLUMN_HELP)
 
 
 def load_claims(path: str | os.PathLike | None = None) -> pd.DataFrame:
@@ -374,19 +369,7 @@ def load_claims(path: str | os.PathLike | None = None) -> pd.DataFrame:
     [['AMZN', 2647.45]]
     """
     path = Path(path) if path is not None else curated_data_file("claims.csv")
-    text = read_csv_text(path, what="claims", columns=CLAIM_COLUMNS)
-    problems = text.problems + schema_problems(
-        text.frame, CLAIMS_CSV_SCHEMA, _CSV_RULES, file=path, lines=text.lines, column_help=COLUMN_HELP
+    return load_curated_csv(
+        path, kind="claims", columns=CLAIM_COLUMNS, csv_schema=CLAIMS_CSV_SCHEMA, csv_rules=_CSV_RULES, frame_schema=CLAIMS_SCHEMA,
+        frame_rules=_FRAME_RULES, column_help=COLUMN_HELP, to_typed=_typed,
     )
-    problems.sort(key=lambda p: (p["line"] is None, p["line"] or 0))
-    raise_for_problems(problems, file=path, what="claims file")
-
-    claims = _typed(text.frame)
-    # The text passed, so the typed frame should too; checking it keeps the contract honest.
-    raise_for_problems(
-        schema_problems(claims, CLAIMS_SCHEMA, _FRAME_RULES, file=path, lines=text.lines), file=path, what="claims file"
-    )
-    claims.attrs["source"] = str(path.resolve())
-    claims.attrs["sha256"] = text.sha256
-    record_read("claims", path, text.sha256, rows=len(claims))
-    return claims

@@ -22,6 +22,8 @@ import pandera.pandas as pa
 
 from frstory.data.calendar import MARKET_SESSIONS, nyse_calendar
 from frstory.data.validation import (
+    load_curated_csv,
+    validate_frame,
     Rule,
     all_pass,
     has_columns,
@@ -38,12 +40,8 @@ from frstory.data.validation import (
     is_slug,
     is_ticker,
     parse_iso_day,
-    raise_for_problems,
-    read_csv_text,
-    schema_problems,
 )
 from frstory.paths import curated_data_file
-from frstory.provenance import record_read
 
 __all__ = [
     "EVENT_COLUMNS",
@@ -407,10 +405,7 @@ def validate_events(frame: pd.DataFrame, *, source: str | os.PathLike | None = N
     >>> len(validate_events(synthetic_events())) > 0
     True
     """
-    problems = schema_problems(frame, EVENTS_SCHEMA, _FRAME_RULES, file=source or "<events frame>",
-                               column_help=COLUMN_HELP)
-    raise_for_problems(problems, file=source or "<events frame>", what="events frame")
-    return frame
+    return validate_frame(frame, EVENTS_SCHEMA, _FRAME_RULES, kind="events", source=source, column_help=COLUMN_HELP)
 
 
 def load_events(path: str | os.PathLike | None = None) -> pd.DataFrame:
@@ -449,20 +444,7 @@ def load_events(path: str | os.PathLike | None = None) -> pd.DataFrame:
     'post'
     """
     path = Path(path) if path is not None else curated_data_file("events.csv")
-    text = read_csv_text(path, what="events", columns=EVENT_COLUMNS)
-    problems = text.problems + schema_problems(
-        text.frame, EVENTS_CSV_SCHEMA, _CSV_RULES, file=path, lines=text.lines, column_help=COLUMN_HELP
+    return load_curated_csv(
+        path, kind="events", columns=EVENT_COLUMNS, csv_schema=EVENTS_CSV_SCHEMA, csv_rules=_CSV_RULES, frame_schema=EVENTS_SCHEMA,
+        frame_rules=_FRAME_RULES, column_help=COLUMN_HELP, to_typed=_typed, order_by="date",
     )
-    problems.sort(key=lambda p: (p["line"] is None, p["line"] or 0))
-    raise_for_problems(problems, file=path, what="events file")
-
-    events = _typed(text.frame)
-    # The text passed, so the typed frame should too; checking it keeps the contract honest.
-    raise_for_problems(
-        schema_problems(events, EVENTS_SCHEMA, _FRAME_RULES, file=path, lines=text.lines), file=path, what="events file"
-    )
-    events = events.sort_values("date", kind="stable").reset_index(drop=True)
-    events.attrs["source"] = str(path.resolve())
-    events.attrs["sha256"] = text.sha256
-    record_read("events", path, text.sha256, rows=len(events))
-    return events
