@@ -128,3 +128,19 @@ def test_console_script_imports_and_reports_status(tmp_path):
     assert status.returncode == 0, status.stderr
     assert str(tmp_path / "data" / "prices") in status.stdout
     assert "SYNX" in status.stdout
+
+
+def test_status_piped_into_a_reader_that_stops_early_prints_no_traceback(tmp_path):
+    script = shutil.which("frstory", path=str(Path(sys.executable).parent))
+    if script is None:
+        pytest.skip(f"the frstory console script is not installed next to {sys.executable}")
+    folder = _synthetic_folder(tmp_path / "synthetic-market")
+    env = {**os.environ, "FRSTORY_DATA_DIR": str(tmp_path / "data"), "FRSTORY_YAHOO_BASE_URL": unused_base_url()}
+    subprocess.run([script, "data", "import", str(folder)], env=env, capture_output=True, check=True, timeout=120)
+
+    # Like `frstory data status | head`: here the reader exits before reading anything (python starts
+    # far slower than `true`), so every write hits a closed pipe.
+    piped = subprocess.run(f"'{script}' data status | true", shell=True, env=env, capture_output=True,
+                           text=True, timeout=120)
+
+    assert "Traceback" not in piped.stderr and "BrokenPipeError" not in piped.stderr, piped.stderr
