@@ -165,15 +165,13 @@ charts.timeline(
     in_week,
     start=week_start,
     end=week_end,
+    labels=True,  # few enough events to name each one on the chart
     title=f"{len(companies)} companies stepped back within {retreat_days} days, {days_after_floyd} days after Floyd was killed",
-    subtitle=f"Events from {long_date(week_start, year=False)} to {long_date(week_end)}, by kind",
+    subtitle=f"All {len(in_week)} events from {long_date(week_start, year=False)} to {long_date(week_end)}, by kind",
     source="Events: frstory timeline (data/events.csv), each event sourced in its hover text",
-    notes=f"Bar: the peak of the protests ({protest_peak}); they continued afterwards.",
+    notes=f"Bar: the peak of the protests ({protest_peak}); they continued afterwards. Long headlines are "
+          "shortened; hover over an event for the whole headline, its date and its source.",
 )
-
-# %%
-week_dates = [long_date(d, precision=p) for d, p in zip(in_week["date"], in_week["date_precision"])]
-in_week[["category", "headline"]].set_axis(week_dates, axis="index").rename_axis("date")
 
 # %% [markdown]
 # ## The bans spread, before and after Floyd

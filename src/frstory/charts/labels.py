@@ -12,9 +12,17 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from frstory.charts._text import text_width_px
+from frstory.charts._text import shorten, text_width_px
 
-__all__ = ["LabelBox", "assign_lanes", "layout_event_labels", "spread_positions", "LABEL_PAD_PX"]
+__all__ = [
+    "LABEL_PAD_PX",
+    "LabelBox",
+    "MarkerLabel",
+    "assign_lanes",
+    "layout_event_labels",
+    "layout_marker_labels",
+    "spread_positions",
+]
 
 #: Horizontal room between the event line and its label, and between labels in one lane.
 LABEL_PAD_PX = 4.0
@@ -112,6 +120,118 @@ def layout_event_labels(
             anchors.append("right")
     lanes = assign_lanes(intervals, gap=gap)
     return [LabelBox(lane, x0, x1, anchor) for lane, (x0, x1), anchor in zip(lanes, intervals, anchors, strict=True)]
+
+
+@dataclass(frozen=True)
+class MarkerLabel:
+    """A label beside a marker: its row, the text (maybe shortened to fit) and its pixel extent.
+
+    ``row`` 0 is the first row of the group (the caller decides where rows go on screen);
+    ``x0_px``/``x1_px`` bound the text; ``text`` is ``""`` when not even an ellipsis fits.
+    """
+
+    row: int
+    x0_px: float
+    x1_px: float
+    anchor: str  # "left": text runs right from the marker; "right": it runs left
+    text: str
+
+
+def layout_marker_labels(
+    x_px: Sequence[float],
+    labels: Sequence[str],
+    plot_width_px: float,
+    *,
+    font_size: float = 12,
+    marker_px: float = 11.0,
+    gap: float = 6.0,
+    keep_clear_to_px: Sequence[float | None] | None = None,
+) -> list[MarkerLabel]:
+    """Put each marker and its label on a row so that nothing in a row overlaps.
+
+    A label runs right from its marker, or left when it would cross the plot's right edge; when
+    neither side has room, it is shortened (at a word, with an ellipsis) to fit the wider side,
+    so every label stays inside ``[0, plot_width_px]``. Each item then occupies its marker plus
+    its label (plus, optionally, everything up to ``keep_clear_to_px``, e.g. the end of a
+    period's bar); taken in order of their markers, items go to the first row where they start
+    ``gap`` px after everything already there, so rows read in date order from the top.
+
+    Parameters
+    ----------
+    x_px : sequence of float
+        Marker centres, px from the plot's left edge (within ``[0, plot_width_px]``).
+    labels : sequence of str
+        Plain (unescaped) label text, one per marker.
+    plot_width_px : float
+        Width of the plotting area in px.
+    font_size : float
+        Label font size in px.
+    marker_px : float
+        Marker diameter in px.
+    gap : float
+        Minimum horizontal space between the extents of two items in a row, px.
+    keep_clear_to_px : sequence of float or None, optional
+        Per item, a right end (px) its row must keep clear up to (``None``: no extra room).
+
+    Returns
+    -------
+    list of MarkerLabel
+        In the order of ``x_px``.
+
+    Examples
+    --------
+    >>> rows = layout_marker_labels([100, 110, 400], ["IBM exits", "Amazon pauses", "Later"], 800)
+    >>> [r.row for r in rows], rows[0].anchor
+    ([0, 1, 0], 'left')
+    >>> layout_marker_labels([790], ["Microsoft pledges"], 800)[0].anchor
+    'right'
+    """
+    if keep_clear_to_px is None:
+        keep_clear_to_px = [None] * len(x_px)
+    half = marker_px / 2
+    placed: list[tuple[float, float, str, str]] = []
+    extents: list[tuple[float, float]] = []
+    for x, label, clear_to in zip(x_px, labels, keep_clear_to_px, strict=True):
+        text = " ".join(str(label).split())
+        right_room = plot_width_px - (x + half + LABEL_PAD_PX)
+        left_room = x - half - LABEL_PAD_PX
+        width = text_width_px(text, font_size)
+        if width > right_room and width > left_room:
+            room = max(right_room, left_room)
+            # Cut one character at a time: the estimate is per character, so this finds the longest fit.
+            full = text
+            for n in range(len(full) - 1, 0, -1):
+                text = shorten(full, n)
+                width = text_width_px(text, font_size)
+                if width <= room:
+                    break
+            if width > room:
+                text, width = "", 0.0
+        if width <= right_room:
+            x0, x1, anchor = x + half + LABEL_PAD_PX, x + half + LABEL_PAD_PX + width, "left"
+        else:
+            x0, x1, anchor = x - half - LABEL_PAD_PX - width, x - half - LABEL_PAD_PX, "right"
+        placed.append((x0, x1, anchor, text))
+        start, end = min(x - half, x0), max(x + half, x1)
+        if clear_to is not None:
+            end = max(end, float(clear_to))
+        extents.append((start, end))
+    # Greedy in marker order (not left-edge order as in assign_lanes), so rows read top to bottom in
+    # date order. Any item's extent contains its marker, so a later item can never lie wholly left
+    # of an earlier one: starting after the furthest right end in a row is all a row needs.
+    rows = [0] * len(extents)
+    row_ends: list[float] = []
+    for i in sorted(range(len(extents)), key=lambda i: (x_px[i], i)):
+        start, end = extents[i]
+        for row, row_end in enumerate(row_ends):
+            if start >= row_end + gap:
+                rows[i] = row
+                row_ends[row] = max(row_end, end)
+                break
+        else:
+            rows[i] = len(row_ends)
+            row_ends.append(end)
+    return [MarkerLabel(row, x0, x1, anchor, text) for row, (x0, x1, anchor, text) in zip(rows, placed, strict=True)]
 
 
 def spread_positions(positions: Sequence[float], min_gap: float, low: float, high: float) -> list[float]:

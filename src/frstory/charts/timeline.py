@@ -3,25 +3,42 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from frstory.charts._common import date_axis
-from frstory.charts._text import escape_text, format_date, format_date_range, safe_url
+from frstory.charts._text import (
+    escape_text,
+    format_date,
+    format_date_range,
+    safe_url,
+    shorten,
+)
 from frstory.charts._validate import require_dates, require_frame
 from frstory.charts.furniture import prepare
-from frstory.charts.labels import assign_lanes
-from frstory.charts.theme import COLORWAY, FONT_SIZES, MUTED
+from frstory.charts.labels import LABEL_PAD_PX, assign_lanes, layout_marker_labels
+from frstory.charts.theme import COLORWAY, FONT_SIZES, INK, MUTED
 from frstory.errors import ChartInputError
 
-__all__ = ["timeline", "CATEGORY_ORDER"]
+__all__ = ["AUTO_LABEL_MAX_EVENTS", "AUTO_LABEL_SHORT_RANGE_DAYS", "CATEGORY_ORDER", "timeline"]
 
 #: Lane order from docs/architecture.md; other categories follow alphabetically.
 CATEGORY_ORDER = ("corporate", "policy", "protest", "research", "incident", "market")
 MARKER_PX = 11
 LANE_HEIGHT_PX = 64
+#: ``labels="auto"`` labels a view showing at most this many events ...
+AUTO_LABEL_MAX_EVENTS = 20
+#: ... or one whose x-range is at most this many days long (and shows at most twice as many events).
+AUTO_LABEL_SHORT_RANGE_DAYS = 92
+#: Labelled lanes: height of one row (a marker and its label), and the padding above and below a lane's rows.
+ROW_PX = 20
+LANE_PAD_PX = 7
+#: Rows closer than this (after a user-given ``height`` squeezes them) would print labels on top of each other.
+MIN_ROW_PX = 16
+LANE_RULE = "#E3E3E3"
 
 
 def _stack_offsets(x_px: Sequence[float], min_px: float) -> list[int]:
@@ -39,12 +56,64 @@ def _level_offset(level: int, max_level: int) -> float:
     return k * step if level % 2 else -k * step
 
 
+def _short_label(text: str, max_chars: int) -> str:
+    """:func:`shorten`, keeping a last word that ends exactly at the cut (shorten drops it)."""
+    text = " ".join(str(text).split())
+    if len(text) > max_chars and text[max_chars - 1] == " ":
+        return text[: max_chars - 1].rstrip(" ,;:-") + "\u2026"
+    return shorten(text, max_chars)
+
+
+def _shown(frame: pd.DataFrame, x0: pd.Timestamp, x1: pd.Timestamp) -> pd.Series:
+    """Events visible in ``[x0, x1]``: the date, or any part of a period, falls inside it."""
+    last = frame["_end"].where(frame["_end"].notna(), frame["_date"])
+    return (frame["_date"] <= x1) & (last >= x0)
+
+
+def _want_labels(kind: str, labels: object, n_shown: int, x0: pd.Timestamp, x1: pd.Timestamp) -> bool:
+    if labels is True or labels is False:
+        return bool(labels)
+    if labels != "auto":
+        raise ChartInputError(f"{kind}: labels must be True, False or 'auto', got {labels!r}. Fix: labels='auto' (default).")
+    short = (x1 - x0) <= pd.Timedelta(days=AUTO_LABEL_SHORT_RANGE_DAYS)
+    return n_shown <= AUTO_LABEL_MAX_EVENTS or (short and n_shown <= 2 * AUTO_LABEL_MAX_EVENTS)
+
+
+def _label_rows(
+    frame: pd.DataFrame, lanes: list[str], label_text: pd.Series, shown: pd.Series,
+    x0: pd.Timestamp, x1: pd.Timestamp, plot_width: float,
+) -> tuple[dict[int, int], dict[int, tuple[str, str]], list[int]]:
+    """Row of every event within its lane, label text and anchor of each shown event, rows per lane."""
+    to_px = plot_width / (x1 - x0).total_seconds()
+    row_of: dict[int, int] = {}
+    label_of: dict[int, tuple[str, str]] = {}
+    n_rows = []
+    for category in lanes:
+        sub = frame[(frame["category"].astype(str) == category) & shown].sort_values("_date", kind="stable")
+        anchors = [max(d, x0) for d in sub["_date"]]
+        clear_to = [None if pd.isna(e) else min(e, x1) for e in sub["_end"]]
+        placed = layout_marker_labels(
+            [(a - x0).total_seconds() * to_px for a in anchors], list(label_text[sub.index]), plot_width,
+            font_size=FONT_SIZES["label"], marker_px=MARKER_PX,
+            keep_clear_to_px=[None if c is None else (c - x0).total_seconds() * to_px for c in clear_to],
+        )
+        for index, item in zip(sub.index, placed, strict=True):
+            row_of[index] = item.row
+            if item.text:
+                label_of[index] = (item.text, item.anchor)
+        n_rows.append(max((item.row for item in placed), default=0) + 1)
+    return row_of, label_of, n_rows
+
+
 def timeline(
     events: pd.DataFrame,
     *,
     categories: Sequence[str] | None = None,
     start: object = None,
     end: object = None,
+    labels: bool | Literal["auto"] = "auto",
+    label_column: str = "headline",
+    max_label_chars: int = 64,
     title: str | None = None,
     subtitle: str | None = None,
     source: str | None = None,
@@ -61,6 +130,14 @@ def timeline(
     is known only to the month are hollow (and say so in the hover); periods with an
     ``end_date`` get a bar to their end. Hover shows the headline, date, actor and source URL.
 
+    With labels, every event in view gets a short label beside its marker (to its right, or to
+    its left near the right edge). Each lane then holds rows: an event and its label share a row,
+    and two events share a row only when their markers, labels and bars are clear of each other,
+    so no labels overlap, within a lane or across lanes; lanes grow to hold their rows. Labels
+    are computed from estimated text widths at this ``width`` and x-range and never run past the
+    plot area (a label with no room on either side is shortened further). Label text comes from
+    data and is escaped; hovering over a label shows its marker's hover text.
+
     Parameters
     ----------
     events : pandas.DataFrame
@@ -70,6 +147,16 @@ def timeline(
         Lanes top to bottom; default: the categories present, in the contract's order.
     start, end : date, optional
         x-axis limits; default the events' span with a margin.
+    labels : bool or "auto"
+        Label the markers. ``"auto"`` (default) labels a view showing at most
+        ``AUTO_LABEL_MAX_EVENTS`` (20) events, or at most 40 events in an x-range of at most
+        ``AUTO_LABEL_SHORT_RANGE_DAYS`` (92) days, and leaves a crowded overview (say 50 events
+        over years) to hover; with a given ``height`` too small for the rows it leaves labels off,
+        where ``labels=True`` raises.
+    label_column : str
+        Events column the labels come from (missing values fall back to ``headline``).
+    max_label_chars : int
+        Longest label; longer ones are cut at a word with an ellipsis.
     title, subtitle, source, source_url, notes, alt, template, width
         Furniture and size; ``source`` is required.
     height : int, optional
@@ -78,6 +165,8 @@ def timeline(
     Returns
     -------
     plotly.graph_objects.Figure
+        Labels are annotations named ``frstory-timeline-label-<id>``; ``chart_data`` is the
+        same with or without them.
 
     Examples
     --------
@@ -86,6 +175,9 @@ def timeline(
     >>> fig = timeline(fr.synthetic_events(), source="Synthetic example data (frstory.examples)")
     >>> list(fig.layout.yaxis.ticktext)
     ['Corporate', 'Policy', 'Protest', 'Research', 'Market']
+    >>> labelled = timeline(fr.synthetic_events(), labels=True, source="Synthetic example data")
+    >>> sum(a.name.startswith("frstory-timeline-label-") for a in labelled.layout.annotations)
+    10
     """
     kind = "timeline"
     frame = require_frame(kind, events, "events", ["date", "category", "headline"])
@@ -112,11 +204,38 @@ def timeline(
 
     precision = frame["date_precision"].astype(str) if "date_precision" in frame.columns else pd.Series("day", index=frame.index)
     has_month = bool((precision == "month").any())
+    if not isinstance(max_label_chars, (int, np.integer)) or isinstance(max_label_chars, bool) or max_label_chars < 2:
+        raise ChartInputError(f"{kind}: max_label_chars must be a whole number >= 2, got {max_label_chars!r}. Fix: e.g. max_label_chars=40.")
+    shown = _shown(frame, x0, x1)
+    labelled = _want_labels(kind, labels, int(shown.sum()), x0, x1)
+    # Measure the furniture on a tall canvas: margins and plot width do not depend on the height.
+    probe = prepare(kind, title=title, subtitle=subtitle, source=source, source_url=source_url, notes=notes,
+                    template=template, width=width, height=2000, left=96, extra_top=26, axis_room=40)
+    lane_px: list[float] = []
+    if labelled:
+        if label_column not in frame.columns:
+            raise ChartInputError(
+                f"{kind}: events has no column {label_column!r} for the labels (it has "
+                f"{', '.join(map(repr, map(str, frame.columns)))}). Fix: label_column='headline' or labels=False."
+            )
+        text = frame[label_column].where(frame[label_column].notna(), frame["headline"])
+        label_text = pd.Series(["" if pd.isna(t) else _short_label(str(t), int(max_label_chars)) for t in text], index=frame.index)
+        row_of, label_of, n_rows = _label_rows(frame, lanes, label_text, shown, x0, x1, probe.frame.plot_width)
+        # A lane is never lower than 40 px, the room a category name needs (and prepare's minimum).
+        lane_px = [max(n * ROW_PX + 2 * LANE_PAD_PX, 40) for n in n_rows]
+        if height is None:
+            height = probe.frame.top + probe.frame.bottom + round(sum(lane_px))
+        elif (height - probe.frame.top - probe.frame.bottom) / sum(lane_px) * ROW_PX < MIN_ROW_PX:
+            need = probe.frame.top + probe.frame.bottom + round(sum(lane_px) * MIN_ROW_PX / ROW_PX)
+            if labels is True:
+                raise ChartInputError(
+                    f"{kind}: at height={height} px the {sum(n_rows)} rows of labelled events would be closer than "
+                    f"{MIN_ROW_PX} px. Fix: height=None (fits the rows), height>={need}, or labels=False."
+                )
+            labelled = False
     if height is None:
-        # Measure the furniture on a tall canvas, then fit the height to the lanes; a lane with
-        # many events on one date gets the room to stack them without touching.
-        probe = prepare(kind, title=title, subtitle=subtitle, source=source, source_url=source_url, notes=notes,
-                        template=template, width=width, height=2000, left=96, extra_top=26, axis_room=40)
+        # Fit the height to the lanes; a lane with many events on one date gets the room to
+        # stack them without touching.
         scale = probe.frame.plot_width / (x1 - x0).total_seconds()
         deepest = 1
         for category in lanes:
@@ -130,27 +249,37 @@ def timeline(
                      min_plot_height=40 * len(lanes))
     plot_width = canvas.frame.plot_width
     to_px = plot_width / (x1 - x0).total_seconds()
+    if labelled:
+        # The y-axis counts pixels of the fitted layout from the bottom; lane tops run down from the top.
+        total_px = float(sum(lane_px))
+        lane_tops = [total_px - float(sum(lane_px[:i])) for i in range(len(lanes))]
+        lane_centres = [top - size / 2 for top, size in zip(lane_tops, lane_px, strict=True)]
 
     fig = go.Figure()
     rows = []
+    label_anchors: list[tuple[object, pd.Timestamp, float, str, str, str]] = []
     for lane_index, category in enumerate(lanes):
         y_base = len(lanes) - 1 - lane_index
         colour = COLORWAY[lane_index % len(COLORWAY)]
         sub = frame[frame["category"].astype(str) == category].sort_values("_date", kind="stable")
         if sub.empty:
             continue
-        x_px = [((d - x0).total_seconds()) * to_px for d in sub["_date"]]
-        levels = _stack_offsets(x_px, MARKER_PX + 2)
-        max_level = max(levels)
-        offsets = [_level_offset(lv, max_level) for lv in levels]
+        if labelled:
+            first_row = lane_tops[lane_index] - (lane_px[lane_index] - n_rows[lane_index] * ROW_PX) / 2 - ROW_PX / 2
+            y_of = {index: first_row - row_of.get(index, 0) * ROW_PX for index in sub.index}
+        else:
+            x_px = [((d - x0).total_seconds()) * to_px for d in sub["_date"]]
+            levels = _stack_offsets(x_px, MARKER_PX + 2)
+            max_level = max(levels)
+            y_of = {index: y_base + _level_offset(lv, max_level) for index, lv in zip(sub.index, levels, strict=True)}
         for is_month in (False, True):
             mask = [(p == "month") == is_month for p in precision[sub.index]]
             part = sub[mask]
             if part.empty:
                 continue
-            ys = [y_base + off for off, m in zip(offsets, mask, strict=True) if m]
+            ys = [y_of[index] for index in part.index]
             custom = []
-            for _, row in part.iterrows():
+            for index, row in part.iterrows():
                 p = "month" if is_month else "day"
                 when = format_date(row["_date"], p)
                 if pd.notna(row["_end"]):
@@ -163,6 +292,11 @@ def timeline(
                     event_id = row["id"] if "id" in part.columns else f"row {row.name}"
                     url = "Source: " + escape_text(safe_url(row["source_url"], what=f"{kind}: events column 'source_url' for event {event_id}"))
                 custom.append([escape_text(row["headline"]), escape_text(when), actor, url])
+                if labelled and index in label_of:
+                    text, anchor = label_of[index]
+                    hover = "<br>".join(piece for piece in (f"<b>{custom[-1][0]}</b>", *custom[-1][1:]) if piece)
+                    name = row["id"] if "id" in part.columns and pd.notna(row["id"]) else f"row-{index}"
+                    label_anchors.append((name, max(row["_date"], x0), y_of[index], anchor, text, hover))
                 rows.append({
                     "date": row["_date"], "end_date": row["_end"], "date_precision": p, "category": category,
                     "actor": row["actor"] if "actor" in part.columns else None, "headline": row["headline"],
@@ -180,20 +314,40 @@ def timeline(
                 customdata=custom,
                 hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}<br>%{customdata[3]}<extra></extra>",
             ))
-        for _, row in sub[sub["_end"].notna()].iterrows():
-            fig.add_shape(type="rect", xref="x", yref="y", x0=row["_date"], x1=row["_end"], y0=y_base - 0.12, y1=y_base + 0.12,
-                          fillcolor=colour, opacity=0.25, line={"width": 0}, layer="below")
+        for index, row in sub[sub["_end"].notna()].iterrows():
+            if labelled:
+                bar_y, half_bar = y_of[index], 0.35 * ROW_PX
+            else:
+                bar_y, half_bar = y_base, 0.12
+            fig.add_shape(type="rect", xref="x", yref="y", x0=row["_date"], x1=row["_end"], y0=bar_y - half_bar,
+                          y1=bar_y + half_bar, fillcolor=colour, opacity=0.25, line={"width": 0}, layer="below")
+    for name, date, y, anchor, text, hover in label_anchors:
+        offset = MARKER_PX / 2 + LABEL_PAD_PX
+        fig.add_annotation(
+            x=date, xref="x", y=y, yref="y", xanchor=anchor, yanchor="middle",
+            xshift=offset if anchor == "left" else -offset,
+            text=escape_text(text), hovertext=hover, showarrow=False, align="left",
+            font={"size": FONT_SIZES["label"], "color": INK}, name=f"frstory-timeline-label-{name}",
+        )
     # Key for filled and hollow markers, shown only when both kinds occur.
     if has_month:
         for name, fill in (("Exact date", MUTED), ("Only the month is known", "#FFFFFF")):
             fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name, showlegend=True, hoverinfo="skip",
                                      marker={"size": MARKER_PX, "symbol": "circle", "color": fill,
                                              "line": {"color": MUTED, "width": 2.5}}))
+    ticks = {"ticktext": [escape_text(c.capitalize()) for c in lanes], "zeroline": False, "fixedrange": True,
+             "tickfont": {"size": FONT_SIZES["body"], "color": "#222222"}}
+    if labelled:
+        # Rules between lanes instead of a grid line through each lane, which would strike through labels.
+        for top in lane_tops[1:]:
+            fig.add_shape(type="line", xref="paper", x0=0, x1=1, yref="y", y0=top, y1=top,
+                          line={"color": LANE_RULE, "width": 1}, layer="below")
+        yaxis = {"range": [0, total_px], "tickvals": lane_centres, "showgrid": False, **ticks}
+    else:
+        yaxis = {"range": [-0.6, len(lanes) - 0.4], "tickvals": list(range(len(lanes)))[::-1], "showgrid": True, **ticks}
     fig.update_layout(
         xaxis={**date_axis((x0, x1)), "showgrid": True, "gridcolor": "#EFEFEF"},
-        yaxis={"range": [-0.6, len(lanes) - 0.4], "tickvals": list(range(len(lanes)))[::-1],
-               "ticktext": [escape_text(c.capitalize()) for c in lanes], "showgrid": True, "zeroline": False,
-               "fixedrange": True, "tickfont": {"size": FONT_SIZES["body"], "color": "#222222"}},
+        yaxis=yaxis,
         legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1, "yanchor": "bottom", "yref": "paper"},
         showlegend=has_month, hovermode="closest",
     )
