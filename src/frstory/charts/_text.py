@@ -188,11 +188,14 @@ def shorten(text: str, max_chars: int) -> str:
     --------
     >>> shorten("SYNA pauses police sales", 14)
     'SYNA pauses…'
+    >>> shorten("SYNA pauses police sales", 13)  # "pauses" ends exactly at the cut: kept
+    'SYNA pauses…'
     """
     text = " ".join(str(text).split())
     if len(text) <= max_chars:
         return text
     cut = text[: max_chars - 1]
-    if " " in cut:
+    # Drop a word only when the cut falls inside it; a word that ends at the cut stays whole.
+    if text[max_chars - 1] != " " and " " in cut:
         cut = cut.rsplit(" ", 1)[0]
     return cut.rstrip(" ,;:-") + "\u2026"

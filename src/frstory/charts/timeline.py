@@ -56,14 +56,6 @@ def _level_offset(level: int, max_level: int) -> float:
     return k * step if level % 2 else -k * step
 
 
-def _short_label(text: str, max_chars: int) -> str:
-    """:func:`shorten`, keeping a last word that ends exactly at the cut (shorten drops it)."""
-    text = " ".join(str(text).split())
-    if len(text) > max_chars and text[max_chars - 1] == " ":
-        return text[: max_chars - 1].rstrip(" ,;:-") + "\u2026"
-    return shorten(text, max_chars)
-
-
 def _shown(frame: pd.DataFrame, x0: pd.Timestamp, x1: pd.Timestamp) -> pd.Series:
     """Events visible in ``[x0, x1]``: the date, or any part of a period, falls inside it."""
     last = frame["_end"].where(frame["_end"].notna(), frame["_date"])
@@ -219,7 +211,7 @@ def timeline(
                 f"{', '.join(map(repr, map(str, frame.columns)))}). Fix: label_column='headline' or labels=False."
             )
         text = frame[label_column].where(frame[label_column].notna(), frame["headline"])
-        label_text = pd.Series(["" if pd.isna(t) else _short_label(str(t), int(max_label_chars)) for t in text], index=frame.index)
+        label_text = pd.Series(["" if pd.isna(t) else shorten(str(t), int(max_label_chars)) for t in text], index=frame.index)
         row_of, label_of, n_rows = _label_rows(frame, lanes, label_text, shown, x0, x1, probe.frame.plot_width)
         # A lane is never lower than 40 px, the room a category name needs (and prepare's minimum).
         lane_px = [max(n * ROW_PX + 2 * LANE_PAD_PX, 40) for n in n_rows]
