@@ -7,9 +7,14 @@ In one run, over the same notebooks:
    ``PLOTLY_RENDERER=notebook`` so that nbconvert's pages actually contain the figures (with the
    default renderer nbconvert silently drops plotly figures under plotly >= 6);
 3. no-op rebuild: the same build again with nothing changed, timed both in-process and as the
-   ``frstory build`` command (interpreter start-up included);
+   ``frstory build`` command (interpreter start-up included). Other people editing ``src/frstory``
+   while the benchmark runs make the next build re-execute ("frstory source changed"); such a
+   rebuild is reported with its reasons and the no-op is measured again (up to 3 times);
 4. page weight: each story page (+ its CSS/JS, excluding the one shared plotly.min.js) against
-   nbconvert's page for the same notebook.
+   nbconvert's page for the same notebook;
+5. where the cold build's time goes: per notebook, wall time in the kernel, the part spent
+   running cells (nbclient's timing metadata) and so kernel start-up/shutdown, and the time to
+   render its page (re-rendered in process from the frozen copy).
 
 Usage::
 
@@ -71,6 +76,39 @@ def nbconvert_baseline(notebooks: list[Path], out: Path) -> tuple[float, dict[st
     return time.perf_counter() - start, sizes
 
 
+def _cell_seconds(executed: Path) -> float:
+    """Seconds spent running cells, from nbclient's per-cell timing metadata."""
+    nb = nbformat.read(executed, as_version=4)
+    total = 0.0
+    for cell in nb.cells:
+        timing = cell.get("metadata", {}).get("execution") or {}
+        if "iopub.execute_input" in timing and "shell.execute_reply" in timing:
+            begin = datetime.fromisoformat(timing["iopub.execute_input"].replace("Z", "+00:00"))
+            end = datetime.fromisoformat(timing["shell.execute_reply"].replace("Z", "+00:00"))
+            total += (end - begin).total_seconds()
+    return total
+
+
+def build_profile(report, cache: Path) -> list[dict]:
+    """Per notebook: kernel wall time, time in cells, start-up/shutdown overhead, render time."""
+    from frstory.publish.freeze import FrozenEntry
+    from frstory.publish.render import StoryRenderer
+
+    renderer = StoryRenderer()
+    rows = []
+    for story in report.stories:
+        entry = FrozenEntry.for_notebook(cache, story.notebook)
+        cells = _cell_seconds(entry.executed_path)
+        nb = nbformat.read(entry.executed_path, as_version=4)
+        start = time.perf_counter()
+        renderer.render(nb, story.notebook.stem)
+        render_seconds = time.perf_counter() - start
+        rows.append({"notebook": story.notebook.name, "kernel_seconds": round(story.seconds, 2),
+                     "cells_seconds": round(cells, 2), "kernel_overhead_seconds": round(story.seconds - cells, 2),
+                     "render_seconds": round(render_seconds, 3)})
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="?", type=Path, help="folder of notebooks (default: see above)")
@@ -101,9 +139,17 @@ def main(argv: list[str] | None = None) -> int:
 
         baseline_seconds, nbconvert_sizes = nbconvert_baseline(notebooks, work / "nbconvert")
 
-        start = time.perf_counter()
-        noop = build(source, site, jobs=args.jobs, cache_dir=cache, progress=None)
-        noop_seconds = time.perf_counter() - start
+        profile = build_profile(cold, cache)
+
+        noop_attempts = []
+        for _ in range(3):
+            start = time.perf_counter()
+            noop = build(source, site, jobs=args.jobs, cache_dir=cache, progress=None)
+            noop_seconds = time.perf_counter() - start
+            noop_attempts.append({"seconds": round(noop_seconds, 3), "executed": noop.executed,
+                                  "reasons": sorted({s.reason for s in noop.stories if s.status == "executed"})})
+            if not noop.executed:
+                break
         start = time.perf_counter()
         subprocess.run([sys.executable, "-m", "frstory.cli", "build", "--notebooks", str(source), "--out", str(site),
                         "--cache-dir", str(cache)], check=True, capture_output=True)
@@ -130,6 +176,8 @@ def main(argv: list[str] | None = None) -> int:
             "noop_rebuild_seconds_in_process": round(noop_seconds, 3),
             "noop_rebuild_seconds_cli": round(noop_cli_seconds, 3),
             "noop_rebuild_executed": len(noop.executed),
+            "noop_attempts": noop_attempts,
+            "profile": profile,
             "shared_plotly_js_bytes": plotly_js,
             "pages": pages,
             "nbconvert_note": "nbconvert run with PLOTLY_RENDERER=notebook so its pages show the figures",
@@ -165,6 +213,14 @@ def main(argv: list[str] | None = None) -> int:
         lines.append(f"{page['notebook']:<40}{page['frstory_bytes'] / 1024:>12.1f}"
                      f"{page['frstory_with_css_js_bytes'] / 1024:>12.1f}{page['nbconvert_bytes'] / 1024:>14.1f}  "
                      f"{verdict(page['frstory_with_css_js_bytes'] / 1024 <= GOALS['page_kb'])}")
+    lines += ["", "where the cold build's time goes (per notebook; kernels run --jobs at a time)",
+              f"{'notebook':<40}{'kernel s':>10}{'in cells s':>12}{'start/stop s':>14}{'render s':>10}"]
+    for row in result["profile"]:
+        lines.append(f"{row['notebook']:<40}{row['kernel_seconds']:>10.2f}{row['cells_seconds']:>12.2f}"
+                     f"{row['kernel_overhead_seconds']:>14.2f}{row['render_seconds']:>10.3f}")
+    for attempt in result["noop_attempts"][:-1]:
+        lines.append(f"note: a no-op rebuild re-executed {len(attempt['executed'])} notebooks "
+                     f"({'; '.join(attempt['reasons'])}) and was measured again")
     table = "\n".join(lines)
     (RESULTS_DIR / f"bench_build-{stamp}.txt").write_text(table + "\n")
     print(table)

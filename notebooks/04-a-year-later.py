@@ -205,7 +205,9 @@ charts.timeline(
     subtitle=f"Events from Amazon's pause on {long_date(moratorium['date'])} to {days_after} days after its "
              f"extension on {long_date(extension['date'])}, by kind",
     source="Events: frstory timeline (data/events.csv), each event sourced in its hover text",
-    notes="Hollow markers: only the month is known.",
+    notes="Hollow markers: only the month is known. Long headlines are shortened; hover for the full "
+          "headline, date and source.",
+    labels=True,
 )
 
 # %% [markdown]

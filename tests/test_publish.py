@@ -65,6 +65,7 @@ HOSTILE_META = {
              "rows": [[f"</script><script>window.{PWNED}=6</script>", 1], ["<!-- synthetic", 2]]},
 }
 HOSTILE_CELL = f"<script>window.{PWNED}=7</script>"
+SETUP_MARKERS = ("synthetic-setup-one", "synthetic-setup-two", "synthetic-setup-three")
 
 
 def _notebook(meta: dict, cells: list) -> nbformat.NotebookNode:
@@ -91,6 +92,10 @@ def _write_project(root: Path) -> None:
          "date": "2020-06-10", "synthetic": True},
         [
             md("# Synthetic figures\n\n" + "These words are counted for the reading time. " * 40),
+            # Three set-up cells that show nothing (stderr is not shown): one "Show code (3 cells)".
+            code(f"SETUP_1 = {SETUP_MARKERS[0]!r}"),
+            code(f"import sys\nSETUP_2 = {SETUP_MARKERS[1]!r}\nprint('synthetic warning', file=sys.stderr)"),
+            code(f"SETUP_3 = {SETUP_MARKERS[2]!r}"),
             code(reader.format(name="synthetic-a.csv") + 'print("kernel:", sys.executable)'),
             code("import plotly.graph_objects as go\n"
                  f"meta = {FIG1_META!r}\n"
@@ -109,7 +114,8 @@ def _write_project(root: Path) -> None:
             code("import plotly.graph_objects as go\n"
                  f"meta = {HOSTILE_META!r}\n"
                  "go.Figure(go.Bar(x=['a', 'b'], y=[1, 2])).update_layout(meta={'frstory': meta})"),
-            code(f"import pandas as pd\npd.DataFrame({{'label': [{HOSTILE_CELL!r}, 'plain'], 'value': [1.5, 2.5]}})"),
+            code(f"import pandas as pd\npd.DataFrame({{'label': [{HOSTILE_CELL!r}, 'plain'], 'value': [1.5, -2.5]}})"
+                 ".rename_axis('synthetic_row')"),
             code("from IPython.display import HTML, Markdown, display\n"
                  f"display(Markdown('**synthetic markdown** {HOSTILE_CELL}'))\n"
                  f"display(HTML('<b onclick=\"window.{PWNED}=8\">synthetic html</b><script>window.{PWNED}=9</script>'))"),
@@ -314,9 +320,47 @@ def test_html_passes_the_nu_html_checker(project):
 def test_code_is_folded_and_prompts_are_gone(project):
     _, _, site = project
     text = (site / "01-figures.html").read_text()
-    assert text.count('<details class="fr-code">') == 3
-    assert "<details class=\"fr-code\" open" not in text
+    assert text.count('<details class="fr-code">') == 3  # the three cells with output
+    assert " open>" not in text and " open " not in text
     assert "In&nbsp;[" not in text and "Out[" not in text
+
+
+def test_consecutive_cells_without_output_share_one_code_toggle(project, open_page):
+    _, _, site = project
+    report = open_page(site / "01-figures.html", wait_for=".js-plotly-plot")
+    toggles = report.page.locator("details.fr-code > summary").all_inner_texts()
+    assert toggles == ["Show code (3 cells)", "Show code", "Show code", "Show code"]
+    group = report.page.locator("details.fr-code").first
+    code = group.locator(".highlight").all_text_contents()  # closed, so not rendered as inner text
+    assert [next(m for m in SETUP_MARKERS if m in block) for block in code] == list(SETUP_MARKERS)
+    assert not group.evaluate("d => d.open")
+
+
+def test_show_all_code_opens_and_closes_every_toggle_including_groups(project, open_page):
+    _, _, site = project
+    report = open_page(site / "01-figures.html", wait_for=".js-plotly-plot")
+    page = report.page
+    button = page.locator("button.fr-toggle-code")
+    button.click()
+    assert page.locator("details.fr-code").evaluate_all("ds => ds.map(d => d.open)") == [True] * 4
+    assert page.locator("details.fr-code .highlight").first.is_visible()
+    assert button.get_attribute("aria-pressed") == "true" and button.inner_text() == "Hide all code"
+    button.click()
+    assert page.locator("details.fr-code").evaluate_all("ds => ds.map(d => d.open)") == [False] * 4
+
+
+def test_table_text_columns_align_left_numbers_right_and_index_name_joins_the_header(project, open_page):
+    _, _, site = project
+    report = open_page(site / "02-hostile.html")
+    table = report.page.locator(".fr-output--table table.dataframe")
+    assert table.locator("thead tr").count() == 1
+    assert table.locator("thead th").all_inner_texts() == ["synthetic_row", "label", "value"]
+    align = "el => getComputedStyle(el).textAlign"
+    first_row = table.locator("tbody tr").first
+    assert first_row.locator("td").nth(0).evaluate(align) == "left"  # the label column is text
+    assert first_row.locator("td").nth(1).evaluate(align) == "right"  # the value column is numeric
+    assert table.locator("thead th").nth(1).evaluate(align) == "left"
+    assert table.locator("thead th").nth(2).evaluate(align) == "right"
 
 
 def test_leading_title_heading_is_not_repeated(project):

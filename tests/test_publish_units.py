@@ -12,7 +12,8 @@ from frstory.errors import BuildError, FrstoryError
 from frstory.publish.execute import KERNEL_NAME, NotebookFailure, ensure_kernelspec, output_mentions_missing_data
 from frstory.publish.freeze import environment_hash, notebook_content_hash, source_hash, stale_reason
 from frstory.publish.render import figure_json_for_script, read_story_meta, reading_minutes
-from frstory.publish.sanitize import HeadingIds, sanitize_html
+from frstory.publish.render import StoryMeta, StoryRenderer
+from frstory.publish.sanitize import HeadingIds, looks_numeric, sanitize_html, tidy_table
 from frstory.publish.scaffold import new_story
 from frstory.publish.site import SITE_MARKER, build
 
@@ -54,6 +55,192 @@ def test_sanitizer_makes_headings_level_two_or_lower_with_unique_ids():
     ids = HeadingIds()
     out = sanitize_html("<h1>Notes</h1><h2>Notes</h2>", min_heading=2, heading_ids=ids)
     assert out == '<h2 id="s-notes">Notes</h2><h2 id="s-notes-2">Notes</h2>'
+
+
+# -- tables: alignment by column content and pandas' index-name row ------------------------------
+
+def _cells(markup: str, tag: str = "td") -> list[tuple[str, str]]:
+    """``(class, text)`` of every ``tag`` cell, in document order."""
+    import re
+
+    cells = []
+    for match in re.finditer(rf"<{tag}(\s[^>]*)?>(.*?)</{tag}>", markup, re.S):
+        css = re.search(r'class="([^"]*)"', match.group(1) or "")
+        cells.append((css.group(1) if css else "", match.group(2)))
+    return cells
+
+
+@pytest.mark.parametrize("text", ["1", "-2.5", "1,234,567.89", "+0.4 pp", "12.3%", "\u22121.2%", "(2.1)",
+                                  "\u00b10.8", "$2,647.45", "1e-05", "-inf", " 42 "])
+def test_number_like_cell_texts_are_numeric(text):
+    assert looks_numeric(text)
+
+
+@pytest.mark.parametrize("text", ["2020-06-10", "AMZN", "market model", "12,34", "%", "1.2.3", "none (fixed at 1)",
+                                  "+0.0000 (\u00b10.010 allowed)", "Seed 004"])
+def test_words_dates_and_mixed_cells_are_not_numeric(text):
+    assert not looks_numeric(text)
+
+
+def test_numeric_columns_are_right_classed_and_text_columns_left_classed():
+    out = sanitize_html('<table><thead><tr><th>headline</th><th>change</th></tr></thead><tbody>'
+                        '<tr><td>Synthetic A</td><td>\u22121.2%</td></tr><tr><td>Synthetic B</td><td>+0.4 pp</td></tr>'
+                        '</tbody></table>')
+    assert _cells(out, "th") == [("fr-text", "headline"), ("fr-num", "change")]
+    assert [c for c, _ in _cells(out)] == ["fr-text", "fr-num", "fr-text", "fr-num"]
+
+
+def test_one_word_in_a_column_makes_the_whole_column_text():
+    out = tidy_table("<table><tbody><tr><td>1.5</td></tr><tr><td>none (fixed at 1)</td></tr></tbody></table>")
+    assert [c for c, _ in _cells(out)] == ["fr-text", "fr-text"]
+
+
+def test_missing_values_do_not_decide_a_column():
+    out = tidy_table("<table><tbody><tr><td>NaN</td><td>&lt;NA&gt;</td></tr><tr><td>2.0</td><td>\u2014</td></tr>"
+                     "<tr><td></td><td>x</td></tr></tbody></table>")
+    assert [c for c, _ in _cells(out)] == ["fr-num", "fr-text", "fr-num", "fr-text", "fr-num", "fr-text"]
+
+
+def test_existing_cell_classes_are_kept_and_text_stays_escaped():
+    out = tidy_table('<table><tbody><tr><td class="hot">&lt;b&gt;1&lt;/b&gt;</td></tr></tbody></table>')
+    assert out == '<table><tbody><tr><td class="hot fr-text">&lt;b&gt;1&lt;/b&gt;</td></tr></tbody></table>'
+
+
+def test_row_and_column_spans_place_cells_in_their_real_columns():
+    out = tidy_table('<table><thead><tr><th></th><th colspan="2">both numeric</th></tr></thead><tbody>'
+                     '<tr><th rowspan="2">Synthetic group</th><td>1</td><td>2</td></tr>'
+                     '<tr><td>3</td><td>4</td></tr></tbody></table>')
+    assert _cells(out, "th") == [("fr-text", ""), ("fr-num", "both numeric"), ("fr-text", "Synthetic group")]
+    assert {c for c, _ in _cells(out)} == {"fr-num"}
+
+
+def test_pandas_index_name_row_is_folded_into_the_header():
+    import pandas as pd
+
+    frame = pd.DataFrame({"ticker": ["SYNA"], "close": [101.5]}, index=pd.Index(["2020-06-10"], name="date"))
+    out = sanitize_html(frame.to_html())
+    assert out.count("<tr>") == 2  # one header row, one body row
+    assert [t for _, t in _cells(out, "th")] == ["date", "ticker", "close", "2020-06-10"]
+    assert _cells(out, "th")[:3] == [("fr-text", "date"), ("fr-text", "ticker"), ("fr-num", "close")]
+
+
+def test_two_level_index_names_are_folded_too():
+    import pandas as pd
+
+    index = pd.MultiIndex.from_tuples([("SYNA", "2020-06-10")], names=["ticker", "date"])
+    out = sanitize_html(pd.DataFrame({"close": [1.0]}, index=index).to_html())
+    assert [t for _, t in _cells(out, "th")][:3] == ["ticker", "date", "close"]
+    assert out.count("<tr>") == 2
+
+
+def test_header_with_column_level_names_is_left_as_pandas_wrote_it():
+    import pandas as pd
+
+    columns = pd.MultiIndex.from_tuples([("SYNA", "close"), ("SYNA", "ret")], names=["ticker", "field"])
+    frame = pd.DataFrame([[1.0, 0.1]], columns=columns, index=pd.Index(["2020-06-10"], name="date"))
+    out = sanitize_html(frame.to_html())
+    assert out.count("<tr>") == 4  # two column levels, the index-name row, one body row
+
+
+def test_index_name_row_is_not_folded_when_the_top_left_cell_is_taken():
+    markup = ("<table><thead><tr><th>taken</th><th>a</th></tr><tr><th>date</th><th></th></tr></thead>"
+              "<tbody><tr><th>2020-06-10</th><td>1</td></tr></tbody></table>")
+    assert tidy_table(markup).count("<tr>") == 3
+
+
+# -- code cells: one toggle per run of set-up cells ---------------------------------------------
+
+def _executed(cells: list[tuple[str, str, list]]) -> nbformat.NotebookNode:
+    """A notebook as if executed: (kind, source, outputs) per cell."""
+    nb = nbformat.v4.new_notebook()
+    for kind, source, outputs in cells:
+        if kind == "markdown":
+            nb.cells.append(nbformat.v4.new_markdown_cell(source))
+        else:
+            cell = nbformat.v4.new_code_cell(source)
+            cell.outputs = [nbformat.v4.new_output(**o) for o in outputs]
+            nb.cells.append(cell)
+    return nb
+
+
+def _summaries(body: str) -> list[str]:
+    import re
+
+    return re.findall(r"<summary>(.*?)</summary>", body)
+
+
+@pytest.fixture(scope="module")
+def renderer():
+    return StoryRenderer()
+
+
+STDOUT = {"output_type": "stream", "name": "stdout", "text": "synthetic output\n"}
+STDERR = {"output_type": "stream", "name": "stderr", "text": "synthetic warning\n"}
+
+
+def test_setup_cells_without_visible_output_share_one_toggle_in_order(renderer):
+    nb = _executed([("code", "first_setup = 1", []), ("code", "second_setup = 2", [STDERR]),
+                    ("code", "third_setup = 3", []), ("code", "print('x')", [STDOUT])])
+    body = renderer.render(nb, "synthetic")["body_html"]
+    assert _summaries(body) == ["Show code (3 cells)", "Show code"]
+    group = body[:body.index("</details>")]
+    assert group.index("first_setup") < group.index("second_setup") < group.index("third_setup")
+    assert "synthetic warning" not in body
+
+
+def test_a_cell_with_output_keeps_its_own_toggle_right_before_the_output(renderer):
+    nb = _executed([("code", "shown = 1", [STDOUT])])
+    body = renderer.render(nb, "synthetic")["body_html"]
+    assert body.index("<summary>Show code</summary>") < body.index("shown") < body.index("synthetic output")
+
+
+def test_markdown_and_output_cells_end_a_run_of_setup_cells(renderer):
+    nb = _executed([("code", "a = 1", []), ("markdown", "Synthetic prose.", []), ("code", "b = 2", []),
+                    ("code", "c = 3", []), ("code", "print(c)", [STDOUT]), ("code", "d = 4", [])])
+    assert _summaries(renderer.render(nb, "synthetic")["body_html"]) == [
+        "Show code", "Show code (2 cells)", "Show code", "Show code"]
+
+
+def test_removed_inputs_and_empty_cells_make_no_toggle(renderer):
+    nb = _executed([("code", "hidden = 1", [STDOUT]), ("code", "  \n", []), ("code", "gone = 1", [])])
+    nb.cells[0].metadata["tags"] = ["remove-input"]
+    nb.cells[2].metadata["tags"] = ["remove-cell"]
+    body = renderer.render(nb, "synthetic")["body_html"]
+    assert _summaries(body) == [] and "synthetic output" in body and "gone" not in body
+
+
+# -- methods box ------------------------------------------------------------------------------
+
+def _story_page(prices: list[dict]) -> str:
+    from frstory.publish.site import _template_env
+
+    story = {"meta": StoryMeta(title="Synthetic"), "page": "01-synthetic.html", "body_html": "", "figure_count": 0,
+             "minutes": 1, "missing_data": [], "reads": [], "prices": prices, "price_reads": True,
+             "executed_at": "2020-06-11T00:00:00+00:00", "executed_at_display": "11 June 2020, 00:00 UTC",
+             "cached": False, "notebook_name": "01-synthetic.ipynb"}
+    common = {"site_title": "frstory", "site_description": "", "frstory_version": "0", "built_at_iso": "",
+              "built_at_display": "", "git_commit": "unknown", "packages": []}
+    return _template_env().get_template("story.html.j2").render(story=story, **common)
+
+
+PRICE_ROW = {"ticker": "SYNA", "retrieved_at": "2020-06-11T00:00:00+00:00", "rows": "3",
+             "first_date": "2020-06-08", "last_date": "2020-06-10"}
+
+
+def test_methods_box_shows_a_dash_with_an_explanation_for_imported_prices():
+    page = _story_page([{**PRICE_ROW, "source": "imported from /synthetic/market", "yfinance_version": ""}])
+    row = page[page.index("<td>SYNA</td>"):]
+    row = row[:row.index("</tr>")]
+    assert '<span class="fr-methods__na" title="Not applicable: imported from a file, not fetched with yfinance" ' \
+           'aria-hidden="true">—</span>' in row
+    assert '<span class="fr-visually-hidden">Not applicable: imported from a file, not fetched with yfinance</span>' in row
+    assert "not downloaded with yfinance" in page
+
+
+def test_methods_box_shows_the_yfinance_version_of_fetched_prices():
+    page = _story_page([{**PRICE_ROW, "source": "yfinance (Yahoo Finance chart API)", "yfinance_version": "1.7.0"}])
+    assert "<td>1.7.0</td>" in page
+    assert "fr-methods__na" not in page and "not downloaded with yfinance" not in page
 
 
 # -- figure JSON inside <script> ---------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Turn an executed notebook into the body of a story page (nbconvert, with frstory's template).
+"""Turn an executed notebook into the body of a story page.
 
 What readers get instead of nbconvert's defaults:
 
@@ -8,9 +8,19 @@ What readers get instead of nbconvert's defaults:
   the chart's accessible name and a "Get the data" CSV link. The figure JSON sits in a
   ``<script type="application/json">`` with ``<``, ``>`` and ``&`` escaped, so no data string can
   close the script element; one shared script draws every figure.
-* Code is folded into ``<details>`` per cell, prompts are gone, ``stderr`` noise is dropped.
+* Code is folded into ``<details class="fr-code">``. A code cell with visible output gets its own
+  "Show code" right before that output; a run of consecutive code cells with no visible output
+  (imports, loading, set-up) shares one "Show code (N cells)", so a story does not open with a
+  stack of identical toggles. Prompts are gone, ``stderr`` noise is dropped.
+* Cells tagged ``remove-cell`` are skipped, ``remove-input`` hides the code and ``remove-output``
+  the outputs.
 * Every HTML/Markdown output goes through :func:`frstory.publish.sanitize.sanitize_html` (which
-  also removes pandas' ``<style scoped>`` and ``border="1"``).
+  also removes pandas' ``<style scoped>`` and ``border="1"``, aligns table columns by content and
+  folds pandas' index-name header row into the header).
+
+The page body is assembled here cell by cell (nbconvert's Markdown and pygments' highlighting do
+the conversions): grouping cells needs to look across cell boundaries, which nbconvert's
+one-cell-at-a-time templates cannot do, and it skips building an nbconvert exporter per build.
 """
 
 from __future__ import annotations
@@ -32,6 +42,8 @@ from frstory.publish.sanitize import HeadingIds, sanitize_html
 
 __all__ = [
     "TEMPLATES_DIR",
+    "code_summary",
+    "code_disclosure",
     "StoryMeta",
     "read_story_meta",
     "figure_json_for_script",
@@ -218,10 +230,44 @@ class _StoryContext:
         self.heading_ids = HeadingIds()
 
 
-class StoryRenderer:
-    """Renders executed notebooks with the package's nbconvert template (``templates/nbconvert``).
+def _tags(cell: dict) -> set[str]:
+    return set((cell.get("metadata") or {}).get("tags", []) or [])
 
-    One renderer is reused for a whole build (building the nbconvert exporter is the slow part).
+
+def code_summary(cell_count: int) -> str:
+    """The label of a code disclosure: ``Show code`` or ``Show code (N cells)``.
+
+    Examples
+    --------
+    >>> code_summary(1), code_summary(4)
+    ('Show code', 'Show code (4 cells)')
+    """
+    return "Show code" if cell_count == 1 else f"Show code ({cell_count} cells)"
+
+
+def code_disclosure(highlighted_cells: list[str]) -> str:
+    """One folded ``<details class="fr-code">`` holding the highlighted code of one or more cells.
+
+    Parameters
+    ----------
+    highlighted_cells : list of str
+        Each cell's code as highlighted HTML, in notebook order.
+
+    Examples
+    --------
+    >>> code_disclosure(["<pre>a</pre>", "<pre>b</pre>"]).split(">")[0:3]
+    ['<details class="fr-code fr-code--group" data-fr-cells="2"', '<summary', 'Show code (2 cells)</summary']
+    """
+    n = len(highlighted_cells)
+    css = "fr-code fr-code--group" if n > 1 else "fr-code"
+    data = f' data-fr-cells="{n}"' if n > 1 else ""
+    return f'<details class="{css}"{data}><summary>{code_summary(n)}</summary>\n' + "\n".join(highlighted_cells) + "\n</details>"
+
+
+class StoryRenderer:
+    """Renders executed notebooks into the body HTML of a story page.
+
+    One renderer is reused for a whole build (it holds the Markdown and code highlighters).
 
     Examples
     --------
@@ -232,23 +278,75 @@ class StoryRenderer:
 
     def __init__(self) -> None:
         import mistune
-        from nbconvert import HTMLExporter
+        from nbconvert.filters.markdown import markdown2html
+        from pygments.formatters import HtmlFormatter
 
-        self._exporter = HTMLExporter(
-            template_name="frstory", extra_template_basedirs=[str(TEMPLATES_DIR / "nbconvert")]
-        )
-        self._exporter.register_filter("fr_markdown_cell", self._markdown_cell)
-        self._exporter.register_filter("fr_output", self._output)
-        self._exporter.register_filter("fr_tags", lambda cell: list((cell.get("metadata") or {}).get("tags", [])))
+        self._markdown2html = markdown2html
+        self._code_formatter = HtmlFormatter(cssclass="highlight hl-ipython3")
+        self._lexers: dict[str, Any] = {}
         # Markdown printed by code is data: raw HTML in it is shown as text, never interpreted.
         self._data_markdown = mistune.create_markdown(escape=True, plugins=["table", "strikethrough"])
-        self._markdown2html = None
         self._ctx = _StoryContext("")
 
-    # -- filters used by templates/nbconvert/frstory/index.html.j2 -----------------------------------
-    def _markdown_cell(self, source: str) -> str:
-        from nbconvert.filters.markdown import markdown2html
+    # -- cells -----------------------------------------------------------------------------------
+    def _highlight(self, source: str, language: str) -> str:
+        from pygments import highlight
 
+        lexer = self._lexers.get(language)
+        if lexer is None:
+            from pygments.lexers import get_lexer_by_name
+            from pygments.util import ClassNotFound
+
+            try:
+                if language in {"ipython3", "ipython", "python"}:
+                    from IPython.lib.lexers import IPython3Lexer
+
+                    lexer = IPython3Lexer()
+                else:
+                    lexer = get_lexer_by_name(language)
+            except (ImportError, ClassNotFound):
+                lexer = get_lexer_by_name("text")
+            self._lexers[language] = lexer
+        return highlight(source, lexer, self._code_formatter).strip()
+
+    def _body(self, nb: Any) -> str:
+        """The story body: Markdown cells, code disclosures and outputs, in notebook order."""
+        info = (nb.get("metadata") or {}).get("language_info") or {}
+        language = str(info.get("pygments_lexer") or info.get("name") or "ipython3")
+        parts: list[str] = []
+        pending: list[str] = []  # highlighted code of consecutive cells that showed nothing
+
+        def flush() -> None:
+            if pending:
+                parts.append(f'<div class="fr-cell fr-cell--code">\n{code_disclosure(pending)}\n</div>')
+                pending.clear()
+
+        for cell in nb.get("cells", []):
+            tags = _tags(cell)
+            if "remove-cell" in tags:
+                continue
+            kind = cell.get("cell_type")
+            if kind == "markdown":
+                flush()
+                parts.append(f'<div class="fr-cell fr-cell--markdown">\n{self._markdown_cell(_source(cell))}\n</div>')
+                continue
+            if kind != "code":
+                continue  # raw cells are for other output formats
+            source = _source(cell)
+            code = self._highlight(source, language) if source.strip() and "remove-input" not in tags else ""
+            outputs = [] if "remove-output" in tags else [self._output(o) for o in cell.get("outputs", [])]
+            outputs = [o for o in outputs if o.strip()]
+            if not outputs:
+                if code:
+                    pending.append(code)
+                continue
+            flush()
+            inner = ([code_disclosure([code])] if code else []) + outputs
+            parts.append('<div class="fr-cell fr-cell--code">\n' + "\n".join(inner) + "\n</div>")
+        flush()
+        return "\n".join(parts)
+
+    def _markdown_cell(self, source: str) -> str:
         if self._ctx.first_markdown:
             self._ctx.first_markdown = False
             # A notebook that opens with "# <title>" would show its title twice on the page.
@@ -256,7 +354,7 @@ class StoryRenderer:
             if match and self._ctx.title and match.group(1).strip().lower() == self._ctx.title.strip().lower():
                 source = source[match.end():]
         self._ctx.words += len(_WORD.findall(re.sub(r"<[^>]+>|\(https?://[^)]*\)", " ", source)))
-        return sanitize_html(markdown2html(source), min_heading=2, heading_ids=self._ctx.heading_ids)
+        return sanitize_html(self._markdown2html(source), min_heading=2, heading_ids=self._ctx.heading_ids)
 
     def _output(self, output: dict) -> str:
         message = output_mentions_missing_data(output)
@@ -406,7 +504,7 @@ class StoryRenderer:
             ``warnings``.
         """
         self._ctx = _StoryContext(stem, title)
-        body, _ = self._exporter.from_notebook_node(nb, resources={"metadata": {"name": stem}})
+        body = self._body(nb)
         ctx = self._ctx
         return {
             "body_html": body.strip(),

@@ -525,16 +525,21 @@ def _format_time(iso: str) -> str:
     return f"{moment.day} {moment:%B %Y, %H:%M} UTC"
 
 
-def _write_site(out_dir: Path, planned: list[_Job], results: dict[Path, StoryResult], notebooks_dir: Path) -> None:
+def _template_env():
+    """The Jinja environment of the site templates (autoescaping, undefined names are errors)."""
     import jinja2
 
-    env = jinja2.Environment(
+    return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR / "site")),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
+
+
+def _write_site(out_dir: Path, planned: list[_Job], results: dict[Path, StoryResult], notebooks_dir: Path) -> None:
+    env = _template_env()
     built_at = datetime.now(timezone.utc).replace(microsecond=0)
     versions = _installed_versions()
     packages = [("Python", sys.version.split()[0])] + [
