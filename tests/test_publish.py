@@ -285,6 +285,16 @@ def test_chart_furniture_is_visible_html(project, open_page):
     assert "Drawn title" not in report.page.locator(".js-plotly-plot").first.inner_text()
 
 
+def test_each_chart_box_is_as_tall_as_its_drawn_figure(project, open_page):
+    _, _, site = project
+    report = open_page(site / "01-figures.html", wait_for=".js-plotly-plot .main-svg")
+    boxes = report.page.evaluate(
+        "() => [...document.querySelectorAll('.js-plotly-plot')].map(el => "
+        "[el.getBoundingClientRect().height, el._fullLayout.height])"
+    )
+    assert boxes and all(abs(box - drawn) <= 1 for box, drawn in boxes), boxes
+
+
 def test_strings_from_data_never_execute_and_show_literally(site_url, open_page):
     report = open_page(f"{site_url}/02-hostile.html", wait_for=".js-plotly-plot .main-svg")
     page = report.page

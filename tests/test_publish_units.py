@@ -270,6 +270,25 @@ def test_reading_time_counts_words_and_charts():
     assert reading_minutes(230, figures=10) == 3
 
 
+# -- figures ---------------------------------------------------------------------------------------
+
+def _figure_output(layout: dict) -> dict:
+    figure = {"data": [{"type": "table", "cells": {"values": [["synthetic"]]}}], "layout": layout}
+    return {"output_type": "display_data", "data": {"application/vnd.plotly.v1+json": figure}, "metadata": {}}
+
+
+def test_a_short_figure_reserves_its_own_height_not_a_default(renderer):
+    nb = _executed([("code", "short_table", [_figure_output({"height": 216})])])
+    body = renderer.render(nb, "synthetic")["body_html"]
+    assert 'style="min-height: 216px"' in body
+
+
+def test_a_figure_without_a_height_leaves_sizing_to_the_stylesheet(renderer):
+    nb = _executed([("code", "autosized", [_figure_output({})])])
+    body = renderer.render(nb, "synthetic")["body_html"]
+    assert "min-height" not in body
+
+
 # -- freeze keys --------------------------------------------------------------------------------
 
 def _nb(source: str, outputs=None) -> dict:

@@ -1,4 +1,4 @@
-"""Turn an executed notebook into the body of a story page.
+"""Turn an executed notebook into the body of a story page (nbconvert, with frstory's template).
 
 What readers get instead of nbconvert's defaults:
 
@@ -18,9 +18,10 @@ What readers get instead of nbconvert's defaults:
   also removes pandas' ``<style scoped>`` and ``border="1"``, aligns table columns by content and
   folds pandas' index-name header row into the header).
 
-The page body is assembled here cell by cell (nbconvert's Markdown and pygments' highlighting do
-the conversions): grouping cells needs to look across cell boundaries, which nbconvert's
-one-cell-at-a-time templates cannot do, and it skips building an nbconvert exporter per build.
+The body is rendered by nbconvert's HTML exporter with the package's own template
+(``templates/nbconvert/frstory``). Grouping code cells needs to look across cell boundaries, which
+a one-cell-at-a-time template cannot do, so :func:`mark_code_folds` first marks each cell of a
+run with ``metadata.frstory_fold`` (on a copy: the frozen notebook is never changed).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from frstory.publish.sanitize import HeadingIds, sanitize_html
 __all__ = [
     "TEMPLATES_DIR",
     "code_summary",
-    "code_disclosure",
+    "mark_code_folds",
     "StoryMeta",
     "read_story_meta",
     "figure_json_for_script",
@@ -245,29 +246,63 @@ def code_summary(cell_count: int) -> str:
     return "Show code" if cell_count == 1 else f"Show code ({cell_count} cells)"
 
 
-def code_disclosure(highlighted_cells: list[str]) -> str:
-    """One folded ``<details class="fr-code">`` holding the highlighted code of one or more cells.
+def _output_shows_something(output: dict) -> bool:
+    """Whether :meth:`StoryRenderer._output` draws anything for ``output`` (stderr is dropped)."""
+    kind = output.get("output_type")
+    if kind == "stream":
+        return output.get("name") == "stdout" and bool(str(output.get("text", "")).strip())
+    if kind == "error":
+        return True
+    data = output.get("data") or {}
+    return any(m in data for m in (PLOTLY_MIME, "text/html", "text/markdown", "image/png", "image/jpeg", "text/plain"))
 
-    Parameters
-    ----------
-    highlighted_cells : list of str
-        Each cell's code as highlighted HTML, in notebook order.
+
+def mark_code_folds(nb: Any) -> Any:
+    """A copy of ``nb`` whose output-less code cells carry ``metadata.frstory_fold``.
+
+    Each run of consecutive code cells that show code but no output (imports, loading, set-up)
+    becomes one disclosure: its first cell gets ``open``, its last ``close`` and all of them the
+    run's ``count``. Cells with visible output keep their own "Show code" next to the output.
 
     Examples
     --------
-    >>> code_disclosure(["<pre>a</pre>", "<pre>b</pre>"]).split(">")[0:3]
-    ['<details class="fr-code fr-code--group" data-fr-cells="2"', '<summary', 'Show code (2 cells)</summary']
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import a"),
+    ...                                      nbformat.v4.new_code_cell("b = 1")])
+    >>> [c.metadata["frstory_fold"] for c in mark_code_folds(nb).cells]
+    [{'open': True, 'close': False, 'count': 2}, {'open': False, 'close': True, 'count': 2}]
     """
-    n = len(highlighted_cells)
-    css = "fr-code fr-code--group" if n > 1 else "fr-code"
-    data = f' data-fr-cells="{n}"' if n > 1 else ""
-    return f'<details class="{css}"{data}><summary>{code_summary(n)}</summary>\n' + "\n".join(highlighted_cells) + "\n</details>"
+    nb = copy.deepcopy(nb)
+    run: list[dict] = []
+
+    def close_run() -> None:
+        for i, cell in enumerate(run):
+            cell.setdefault("metadata", {})["frstory_fold"] = {
+                "open": i == 0, "close": i == len(run) - 1, "count": len(run),
+            }
+        run.clear()
+
+    for cell in nb.get("cells", []):
+        tags = _tags(cell)
+        if "remove-cell" in tags:
+            continue
+        if cell.get("cell_type") != "code":
+            close_run()
+            continue
+        shows_code = bool(_source(cell).strip()) and "remove-input" not in tags
+        shows_output = "remove-output" not in tags and any(_output_shows_something(o) for o in cell.get("outputs", []))
+        if shows_output:
+            close_run()
+        elif shows_code:
+            run.append(cell)
+    close_run()
+    return nb
 
 
 class StoryRenderer:
-    """Renders executed notebooks into the body HTML of a story page.
+    """Renders executed notebooks with the package's nbconvert template (``templates/nbconvert``).
 
-    One renderer is reused for a whole build (it holds the Markdown and code highlighters).
+    One renderer is reused for a whole build (building the nbconvert exporter is the slow part).
 
     Examples
     --------
@@ -278,74 +313,22 @@ class StoryRenderer:
 
     def __init__(self) -> None:
         import mistune
+        from nbconvert import HTMLExporter
         from nbconvert.filters.markdown import markdown2html
-        from pygments.formatters import HtmlFormatter
 
+        self._exporter = HTMLExporter(
+            template_name="frstory", extra_template_basedirs=[str(TEMPLATES_DIR / "nbconvert")]
+        )
+        self._exporter.register_filter("fr_markdown_cell", self._markdown_cell)
+        self._exporter.register_filter("fr_output", self._output)
+        self._exporter.register_filter("fr_tags", lambda cell: sorted(_tags(cell)))
+        self._exporter.register_filter("fr_code_summary", code_summary)
         self._markdown2html = markdown2html
-        self._code_formatter = HtmlFormatter(cssclass="highlight hl-ipython3")
-        self._lexers: dict[str, Any] = {}
         # Markdown printed by code is data: raw HTML in it is shown as text, never interpreted.
         self._data_markdown = mistune.create_markdown(escape=True, plugins=["table", "strikethrough"])
         self._ctx = _StoryContext("")
 
-    # -- cells -----------------------------------------------------------------------------------
-    def _highlight(self, source: str, language: str) -> str:
-        from pygments import highlight
-
-        lexer = self._lexers.get(language)
-        if lexer is None:
-            from pygments.lexers import get_lexer_by_name
-            from pygments.util import ClassNotFound
-
-            try:
-                if language in {"ipython3", "ipython", "python"}:
-                    from IPython.lib.lexers import IPython3Lexer
-
-                    lexer = IPython3Lexer()
-                else:
-                    lexer = get_lexer_by_name(language)
-            except (ImportError, ClassNotFound):
-                lexer = get_lexer_by_name("text")
-            self._lexers[language] = lexer
-        return highlight(source, lexer, self._code_formatter).strip()
-
-    def _body(self, nb: Any) -> str:
-        """The story body: Markdown cells, code disclosures and outputs, in notebook order."""
-        info = (nb.get("metadata") or {}).get("language_info") or {}
-        language = str(info.get("pygments_lexer") or info.get("name") or "ipython3")
-        parts: list[str] = []
-        pending: list[str] = []  # highlighted code of consecutive cells that showed nothing
-
-        def flush() -> None:
-            if pending:
-                parts.append(f'<div class="fr-cell fr-cell--code">\n{code_disclosure(pending)}\n</div>')
-                pending.clear()
-
-        for cell in nb.get("cells", []):
-            tags = _tags(cell)
-            if "remove-cell" in tags:
-                continue
-            kind = cell.get("cell_type")
-            if kind == "markdown":
-                flush()
-                parts.append(f'<div class="fr-cell fr-cell--markdown">\n{self._markdown_cell(_source(cell))}\n</div>')
-                continue
-            if kind != "code":
-                continue  # raw cells are for other output formats
-            source = _source(cell)
-            code = self._highlight(source, language) if source.strip() and "remove-input" not in tags else ""
-            outputs = [] if "remove-output" in tags else [self._output(o) for o in cell.get("outputs", [])]
-            outputs = [o for o in outputs if o.strip()]
-            if not outputs:
-                if code:
-                    pending.append(code)
-                continue
-            flush()
-            inner = ([code_disclosure([code])] if code else []) + outputs
-            parts.append('<div class="fr-cell fr-cell--code">\n' + "\n".join(inner) + "\n</div>")
-        flush()
-        return "\n".join(parts)
-
+    # -- filters used by templates/nbconvert/frstory/index.html.j2 -----------------------------------
     def _markdown_cell(self, source: str) -> str:
         if self._ctx.first_markdown:
             self._ctx.first_markdown = False
@@ -436,8 +419,13 @@ class StoryRenderer:
         if notes:
             describedby.append(f"{fid}-notes")
         described = f' aria-describedby="{" ".join(describedby)}"' if describedby else ""
+        # Reserve the figure's own height, so the page neither jumps when plotly draws nor keeps a
+        # gap under a short figure (a table); figures without a height get the stylesheet's default.
+        height = layout.get("height")
+        sized = isinstance(height, (int, float)) and height > 0
+        reserve = f' style="min-height: {int(height)}px"' if sized else ""
         parts.append(
-            f'<div class="fr-chart" id="{fid}" role="img" aria-label="{html.escape(label)}"{described}>'
+            f'<div class="fr-chart" id="{fid}"{reserve} role="img" aria-label="{html.escape(label)}"{described}>'
             '<p class="fr-chart__fallback">This chart is interactive and needs JavaScript.'
             + (" Its data is available below." if csv_info else "") + "</p></div>"
         )
@@ -504,7 +492,7 @@ class StoryRenderer:
             ``warnings``.
         """
         self._ctx = _StoryContext(stem, title)
-        body = self._body(nb)
+        body, _ = self._exporter.from_notebook_node(mark_code_folds(nb), resources={"metadata": {"name": stem}})
         ctx = self._ctx
         return {
             "body_html": body.strip(),
