@@ -140,7 +140,7 @@ the seed articles, {len(checked)} can be checked with daily prices and
 # %%
 charts.price_with_events(
     prices, events[events["id"].isin(marked_events)], tickers=ticker, start=chart_start, end=chart_end,
-    max_label_chars=36,
+    max_label_chars=64,
     title=f"{name} {moved(day0['ret'])} the day after its pause, as {market} {moved(day0['benchmark_ret'])}",
     subtitle=f"{ticker} closing price, US$ as traded; shaded: the peak of the protests",
     source=SOURCE,
