@@ -90,3 +90,18 @@ def test_readme_test_command_is_what_ci_runs():
 def test_curated_data_files_are_bundled_into_the_wheel(name):
     force_include = _pyproject()["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
     assert force_include[f"data/{name}"] == f"frstory/_bundled/{name}"
+
+
+def test_no_source_or_template_file_is_ignored_by_git():
+    # A too-broad .gitignore pattern (e.g. `site/`) once hid src/frstory/publish/templates/site/,
+    # so a clean clone had no page templates. Checked where the files exist: a developer's tree.
+    import shutil
+    import subprocess
+
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    files = [p for p in (ROOT / "src").rglob("*") if p.is_file() and "__pycache__" not in p.parts
+             and not any(part.endswith(".egg-info") for part in p.parts)]
+    ignored = subprocess.run(["git", "check-ignore", "--no-index", *map(str, files)], cwd=ROOT,
+                             capture_output=True, text=True).stdout.split()
+    assert not ignored, f".gitignore hides package files: {ignored}"
