@@ -92,38 +92,67 @@ def test_curfews_in_200_cities_by_3_june_2020(events):
 
 
 @pytest.mark.parametrize(
-    ("event_id", "date", "level"),
+    ("event_id", "date", "level", "place"),
     [
-        ("sf-ban", "2019-05-14", "city"),
-        ("somerville-ban", "2019-06-27", "city"),
-        ("oakland-ban", "2019-07-16", "city"),
-        ("ca-ab1215", "2019-10-08", "state"),
-        ("wa-sb6280", "2020-03-31", "state"),
-        ("boston-ban", "2020-06-24", "city"),
-        ("portland-me-council-ban", "2020-08-03", "city"),
-        ("portland-or-ban", "2020-09-09", "city"),
-        ("vermont-s124", "2020-10-07", "state"),
-        ("portland-me-ballot", "2020-11-03", "city"),
-        ("ma-police-reform-law", "2020-12-31", "state"),
-        ("minneapolis-ban", "2021-02-12", "city"),
-        ("virginia-hb2031", "2021-04-07", "state"),
-        ("king-county-ban", "2021-06-01", "county"),
+        ("sf-ban", "2019-05-14", "city", "San Francisco, CA"),
+        ("somerville-ban", "2019-06-27", "city", "Somerville, MA"),
+        ("oakland-ban", "2019-07-16", "city", "Oakland, CA"),
+        ("ca-ab1215", "2019-10-08", "state", "California"),
+        ("wa-sb6280", "2020-03-31", "state", "Washington"),
+        ("boston-ban", "2020-06-24", "city", "Boston, MA"),
+        ("portland-me-council-ban", "2020-08-03", "city", "Portland, ME"),
+        ("portland-or-ban", "2020-09-09", "city", "Portland, OR"),
+        ("vermont-s124", "2020-10-07", "state", "Vermont"),
+        ("portland-me-ballot", "2020-11-03", "city", "Portland, ME"),
+        ("ma-police-reform-law", "2020-12-31", "state", "Massachusetts"),
+        ("minneapolis-ban", "2021-02-12", "city", "Minneapolis, MN"),
+        ("virginia-hb2031", "2021-04-07", "state", "Virginia"),
+        ("king-county-ban", "2021-06-01", "county", "King County, WA"),
     ],
 )
-def test_every_government_ban_or_limit_is_counted(events, event_id, date, level):
+def test_every_government_ban_or_limit_is_counted_with_its_place(events, event_id, date, level, place):
     ban = row(events, event_id)
     assert ban["date"] == pd.Timestamp(date)
     assert ban["category"] == "policy"
     assert ban["ban"] == level
+    assert ban["place"] == place
 
 
 def test_only_the_listed_bans_are_counted(events):
     assert events["ban"].notna().sum() == 14
 
 
+def test_every_ban_row_has_a_measure_and_a_place_and_no_other_row_does(events):
+    has_ban = events["ban"].notna()
+    assert events.loc[has_ban, "measure"].isin(["ban", "limit"]).all()
+    assert (events.loc[has_ban, "place"].str.strip() != "").all()
+    assert events.loc[~has_ban, ["measure", "place"]].isna().all().all()
+
+
+def test_the_three_laws_that_restrict_rather_than_ban_are_the_only_limits(events):
+    limits = events.loc[events["measure"] == "limit", "id"]
+    assert set(limits) == {"ca-ab1215", "wa-sb6280", "ma-police-reform-law"}
+
+
 @pytest.mark.parametrize("event_id", ["ca-ab1215", "wa-sb6280", "ma-police-reform-law"])
-def test_laws_that_restrict_rather_than_ban_say_so(events, event_id):
+def test_the_notes_of_a_limit_still_explain_it_to_readers(events, event_id):
     assert row(events, event_id)["notes"].startswith("Restricts rather than bans")
+
+
+def test_portland_maines_council_ban_and_ballot_measure_share_one_place(events):
+    council, ballot = row(events, "portland-me-council-ban"), row(events, "portland-me-ballot")
+    assert council["place"] == ballot["place"] == "Portland, ME"
+    assert events.loc[events["place"] == "Portland, ME", "id"].tolist() == ["portland-me-council-ban", "portland-me-ballot"]
+
+
+def test_the_14_measures_cover_13_places(events):
+    assert events["place"].nunique() == 13
+
+
+def test_notes_no_longer_carry_machine_conventions(events):
+    notes = events["notes"].fillna("")
+    assert not notes.str.contains("counted as a state limit in ban").any()
+    assert not notes[events["ban"].notna()].str.contains(r"\brow [a-z0-9-]+", regex=True).any()
 
 
 def test_bills_that_never_became_law_are_not_counted_as_bans(events):
@@ -276,6 +305,29 @@ def test_a_frame_with_plain_object_columns_breaks_the_frame_contract():
     assert "astype('string')" in str(err.value)
 
 
+def test_a_frame_ban_row_without_a_place_is_reported_by_row():
+    frame = fr.synthetic_events()
+    position = frame.index[frame["id"] == "syn-ban-3"][0]
+    frame.loc[position, "place"] = pd.NA
+    with pytest.raises(fr.DataValidationError) as err:
+        validate_events(frame, source="my frame")
+    [problem] = err.value.problems
+    assert (problem["column"], problem["value"]) == ("place", None)
+    assert f"is empty although ban is set (row {position})" in str(err.value)
+    assert "name the jurisdiction" in problem["fix"]
+
+
+def test_a_frame_measure_on_a_non_ban_row_is_reported_by_row():
+    frame = fr.synthetic_events()
+    position = frame.index[frame["id"] == "syn-a-pause"][0]
+    frame.loc[position, "measure"] = "ban"
+    with pytest.raises(fr.DataValidationError) as err:
+        validate_events(frame)
+    [problem] = err.value.problems
+    assert (problem["column"], problem["value"]) == ("measure", "ban")
+    assert f"(row {position})" in problem["message"]
+
+
 def test_a_frame_month_date_that_is_not_the_first_is_reported_by_row():
     frame = fr.synthetic_events()
     position = frame.index[frame["id"] == "syn-ban-3"][0]
@@ -296,21 +348,21 @@ SYNTHETIC_ROWS = [
         "market_session": "unknown", "category": "policy", "actor": "Synthetic City",
         "headline": "Synthetic city bans the tool", "description": "A made-up ban (synthetic test row).",
         "source_url": "https://example.org/syn-ban", "confidence": "high", "notes": "Synthetic.",
-        "ticker": "", "end_date": "", "ban": "city",
+        "ticker": "", "end_date": "", "ban": "city", "measure": "ban", "place": "Synthville, ZZ",
     },
     {
         "id": "syn-pause", "date": "2020-06-10", "date_precision": "day", "time_et": "17:43",
         "market_session": "post", "category": "corporate", "actor": "SYNA Inc",
         "headline": "SYNA pauses police sales", "description": "A made-up announcement (synthetic test row).",
         "source_url": "https://example.org/syn-pause", "confidence": "medium", "notes": "",
-        "ticker": "SYNA", "end_date": "", "ban": "",
+        "ticker": "SYNA", "end_date": "", "ban": "", "measure": "", "place": "",
     },
     {
         "id": "syn-protest", "date": "2020-05", "date_precision": "month", "time_et": "",
         "market_session": "unknown", "category": "protest", "actor": "Synthetic marchers",
         "headline": "Synthetic protests", "description": "A made-up protest period (synthetic test row).",
         "source_url": "http://example.org/syn-protest", "confidence": "low", "notes": "",
-        "ticker": "", "end_date": "2020-06-20", "ban": "",
+        "ticker": "", "end_date": "2020-06-20", "ban": "", "measure": "", "place": "",
     },
 ]
 
@@ -343,7 +395,8 @@ def assert_reported(error, path, *, line, column, value, fix):
     assert found["value"] == value
     assert fix in found["fix"]
     text = str(error)
-    assert f"{path}, line {line}, column '{column}': {value!r} {found['message']}." in text
+    shown = "(empty)" if value is None else repr(value)
+    assert f"{path}, line {line}, column '{column}': {shown} {found['message']}." in text
     assert f"Fix: {found['fix']}" in text
     return found
 
@@ -428,6 +481,7 @@ def test_a_time_that_is_not_24_hour_hh_mm(tmp_path, time_et):
         ("market_session", "after-hours", "use one of pre, regular, post, closed, unknown"),
         ("confidence", "certain", "use high, medium or low"),
         ("ban", "town", "use city, county or state"),
+        ("measure", "moratorium", "use 'ban' for an outright ban or 'limit' for a law that restricts"),
         ("date_precision", "year", "use 'day' or 'month'"),
     ],
 )
@@ -469,6 +523,68 @@ def test_a_ban_on_an_event_that_is_not_policy(tmp_path):
     assert_reported(load_error(path), path, line=3, column="ban", value="city", fix="category to 'policy'")
 
 
+def test_a_measure_without_a_ban_level(tmp_path):
+    path = write_events(tmp_path, {1: {"measure": "limit"}})
+    problem = assert_reported(load_error(path), path, line=3, column="measure", value="limit",
+                              fix="set ban to city, county or state")
+    assert problem["message"] == "is set but ban is empty"
+
+
+def test_a_ban_level_without_a_measure(tmp_path):
+    path = write_events(tmp_path, {0: {"measure": ""}})
+    problem = assert_reported(load_error(path), path, line=2, column="measure", value=None,
+                              fix="set measure to 'ban' for an outright ban or 'limit'")
+    assert problem["message"] == "is empty although ban is set"
+
+
+def test_a_ban_level_without_a_place(tmp_path):
+    path = write_events(tmp_path, {0: {"place": ""}})
+    problem = assert_reported(load_error(path), path, line=2, column="place", value=None,
+                              fix="name the jurisdiction that enacted the measure")
+    assert problem["message"] == "is empty although ban is set"
+
+
+def test_a_place_without_a_ban_level(tmp_path):
+    path = write_events(tmp_path, {2: {"place": "Synthville, ZZ"}})
+    assert_reported(load_error(path), path, line=4, column="place", value="Synthville, ZZ",
+                    fix="set ban and measure for a government ban or limit, or leave place empty")
+
+
+def test_a_blank_place(tmp_path):
+    path = write_events(tmp_path, {0: {"place": "   "}})
+    [problem] = load_error(path).problems
+    assert (problem["line"], problem["column"], problem["value"]) == (2, "place", "   ")
+    assert problem["message"] == "is blank"
+    assert "name the jurisdiction" in problem["fix"]
+
+
+def second_measure(**changes) -> list[dict]:
+    """The synthetic rows plus a second synthetic measure (CSV line 5) with ``changes``."""
+    extra = dict(SYNTHETIC_ROWS[0], id="syn-ban-again", date="2020-09-09", headline="Synthetic city bans it again")
+    return [*SYNTHETIC_ROWS, {**extra, **changes}]
+
+
+def test_two_measures_of_one_place_share_its_place(tmp_path):
+    events = fr.load_events(write_events(tmp_path, rows=second_measure()))
+    assert events.loc[events["ban"].notna(), "place"].tolist() == ["Synthville, ZZ", "Synthville, ZZ"]
+
+
+def test_one_place_at_two_ban_levels(tmp_path):
+    path = write_events(tmp_path, rows=second_measure(ban="state"))
+    error = load_error(path)
+    for line in (2, 5):
+        problem = assert_reported(error, path, line=line, column="place", value="Synthville, ZZ",
+                                  fix="give all measures of one place the same ban level")
+        assert problem["message"] == "has measures at more than one ban level"
+
+
+def test_one_place_spelled_two_ways(tmp_path):
+    path = write_events(tmp_path, rows=second_measure(place="synthville,  ZZ"))
+    error = load_error(path)
+    assert_reported(error, path, line=2, column="place", value="Synthville, ZZ", fix="exactly the same way")
+    assert_reported(error, path, line=5, column="place", value="synthville,  ZZ", fix="exactly the same way")
+
+
 def test_a_known_session_for_a_month_precision_date(tmp_path):
     path = write_events(tmp_path, {2: {"market_session": "regular"}})
     assert_reported(load_error(path), path, line=4, column="market_session", value="regular", fix="'unknown'")
@@ -502,7 +618,7 @@ def test_a_row_with_the_wrong_number_of_fields(tmp_path):
         fh.write("syn-extra,2020-06-11,day\n")
     [problem] = load_error(path).problems
     assert problem["line"] == 5
-    assert "has 3 fields but the header has 15" in problem["message"]
+    assert "has 3 fields but the header has 17" in problem["message"]
     assert "double quotes" in problem["fix"]
 
 

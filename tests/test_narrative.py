@@ -1,7 +1,7 @@
 """frstory.narrative: the counts and wording story notebooks build their prose from.
 
 Unit tests use synthetic events (``fr.synthetic_events()``, edited per test and labelled as such);
-the last group checks that the conventions the helpers rely on hold in the committed events file.
+the last group checks the counts the stories print against the committed events file.
 """
 
 from __future__ import annotations
@@ -17,13 +17,12 @@ from frstory import narrative
 from frstory.errors import AnalysisError
 
 
-def synthetic_events_with(notes: dict[str, str] | None = None, ban: dict[str, str | None] | None = None) -> pd.DataFrame:
-    """``fr.synthetic_events()`` with some notes or ban levels replaced (still synthetic)."""
+def synthetic_events_with(**columns: dict[str, str | None]) -> pd.DataFrame:
+    """``fr.synthetic_events()`` with cells replaced, e.g. ``place={"syn-ban-2": "..."}`` (still synthetic)."""
     events = fr.synthetic_events()
-    for event_id, note in (notes or {}).items():
-        events.loc[events["id"] == event_id, "notes"] = note
-    for event_id, level in (ban or {}).items():
-        events.loc[events["id"] == event_id, "ban"] = level
+    for column, values in columns.items():
+        for event_id, value in values.items():
+            events.loc[events["id"] == event_id, column] = pd.NA if value is None else value
     return events
 
 
@@ -131,27 +130,34 @@ def test_ban_measures_lists_only_rows_with_a_ban_level_in_date_order():
     assert measures["date"].is_monotonic_increasing
 
 
-def test_a_measure_whose_notes_say_it_restricts_rather_than_bans_is_a_limit():
-    events = synthetic_events_with(notes={"syn-ban-1": "Synthetic. Restricts rather than bans: body cameras only.",
-                                          "syn-ban-3": "Synthetic example."})
+def test_a_measure_is_a_limit_exactly_when_its_measure_column_says_limit():
+    events = synthetic_events_with(measure={"syn-ban-1": "limit", "syn-ban-3": "ban"})
     limits = narrative.ban_measures(events).set_index("id")["is_limit"]
     assert limits.to_dict() == {"syn-ban-1": True, "syn-ban-2": False, "syn-ban-3": False, "syn-ban-4": False}
 
 
-def test_a_measure_citing_another_ban_row_shares_its_jurisdiction():
-    events = synthetic_events_with(notes={"syn-ban-4": "Synthetic: replaced the ban of row syn-ban-2 with a stronger one."})
+def test_the_notes_do_not_decide_whether_a_measure_is_a_limit():
+    events = synthetic_events_with(notes={"syn-ban-1": "Synthetic. Restricts rather than bans."})
+    assert not narrative.ban_measures(events).set_index("id").loc["syn-ban-1", "is_limit"]
+
+
+def test_a_measures_jurisdiction_is_its_place():
+    jurisdiction = narrative.ban_measures(fr.synthetic_events()).set_index("id")["jurisdiction"]
+    assert jurisdiction.to_dict() == {"syn-ban-1": "Synthville, ZZ", "syn-ban-2": "Fakeport, ZZ",
+                                      "syn-ban-3": "State of Synthesia", "syn-ban-4": "Mock County, ZZ"}
+
+
+def test_two_measures_with_the_same_place_share_a_jurisdiction():
+    events = synthetic_events_with(place={"syn-ban-2": "Synthville, ZZ"})
     jurisdiction = narrative.ban_measures(events).set_index("id")["jurisdiction"]
-    assert jurisdiction["syn-ban-4"] == "syn-ban-2"
-    assert jurisdiction["syn-ban-2"] == "syn-ban-2"
-    assert jurisdiction["syn-ban-1"] == "syn-ban-1"
+    assert jurisdiction["syn-ban-1"] == jurisdiction["syn-ban-2"] == "Synthville, ZZ"
 
 
-def test_a_row_reference_to_a_non_ban_event_or_plain_words_does_not_merge_jurisdictions():
-    events = synthetic_events_with(notes={
-        "syn-ban-4": "Synthetic: see row syn-protest.",
-        "syn-ban-2": "Synthetic: only one city has a row, since others are undated.",
-    })
-    assert narrative.ban_measures(events)["jurisdiction"].nunique() == 4
+@pytest.mark.parametrize(("column", "value"), [("place", None), ("place", "  "), ("measure", None), ("measure", "pause")])
+def test_ban_measures_rejects_a_ban_row_without_a_valid_measure_or_place(column, value):
+    events = synthetic_events_with(**{column: {"syn-ban-2": value}})
+    with pytest.raises(AnalysisError, match=f"ban row 'syn-ban-2' has {column} "):
+        narrative.ban_measures(events)
 
 
 def test_tally_counts_after_exclusive_and_until_inclusive():
@@ -168,13 +174,13 @@ def test_tally_counts_levels_in_city_county_state_order_and_says_them_in_words()
 
 
 def test_tally_counts_a_place_with_two_measures_once_as_a_jurisdiction():
-    events = synthetic_events_with(notes={"syn-ban-2": "Synthetic: replaces row syn-ban-1."})
+    events = synthetic_events_with(place={"syn-ban-2": "Synthville, ZZ"})
     tally = narrative.tally_bans(events)
     assert (tally.n_measures, tally.n_jurisdictions) == (4, 3)
 
 
 def test_tally_counts_limits():
-    assert narrative.tally_bans(fr.synthetic_events()).n_limits == 1  # syn-ban-3: "A limit rather than a ban."
+    assert narrative.tally_bans(fr.synthetic_events()).n_limits == 1  # syn-ban-3 has measure "limit"
 
 
 def test_a_month_precision_measure_counts_from_the_first_of_its_month():
@@ -199,9 +205,10 @@ def test_tally_rejects_a_bound_that_is_not_a_date():
         narrative.tally_bans(fr.synthetic_events(), until="soon")
 
 
-def test_ban_measures_names_a_missing_column():
-    with pytest.raises(AnalysisError, match="no column 'ban'"):
-        narrative.ban_measures(fr.synthetic_events().drop(columns="ban"))
+@pytest.mark.parametrize("column", ["ban", "measure", "place"])
+def test_ban_measures_names_a_missing_column(column):
+    with pytest.raises(AnalysisError, match=f"no column '{column}'"):
+        narrative.ban_measures(fr.synthetic_events().drop(columns=column))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -250,20 +257,36 @@ def test_seed_corrections_names_a_missing_column():
 
 
 # ---------------------------------------------------------------------------------------------
-# The conventions hold in the committed events file
+# The counts the stories print, on the committed events file
 
 
-def test_in_the_events_file_portland_maine_is_one_jurisdiction_with_two_measures():
-    measures = narrative.ban_measures(fr.load_events()).set_index("id")
-    assert measures.loc["portland-me-ballot", "jurisdiction"] == "portland-me-council-ban"
+@pytest.fixture(scope="module")
+def events() -> pd.DataFrame:
+    return fr.load_events()
+
+
+def test_in_the_events_file_portland_maine_is_one_jurisdiction_with_two_measures(events):
+    measures = narrative.ban_measures(events).set_index("id")
+    assert measures.loc["portland-me-ballot", "jurisdiction"] == measures.loc["portland-me-council-ban", "jurisdiction"]
     assert measures["jurisdiction"].duplicated().sum() == 1
 
 
-def test_in_the_events_file_the_state_laws_noted_as_restrictions_are_limits():
-    events = fr.load_events()
-    noted = events.loc[events["ban"].notna() & events["notes"].str.contains("Restricts rather than bans"), "id"]
+def test_in_the_events_file_the_three_restrictive_state_laws_are_the_limits(events):
     limits = narrative.ban_measures(events).query("is_limit")["id"]
-    assert len(noted) > 0 and set(limits) == set(noted)
+    assert set(limits) == {"ca-ab1215", "wa-sb6280", "ma-police-reform-law"}
+
+
+def test_in_the_events_file_the_whole_timeline_counts_14_measures_in_13_places(events):
+    tally = narrative.tally_bans(events)
+    assert (tally.n_measures, tally.n_jurisdictions, tally.n_limits) == (14, 13, 3)
+    assert tally.by_level == {"city": 8, "county": 1, "state": 5}
+
+
+def test_in_the_events_file_amazons_pause_and_extension_see_5_then_13_measures(events):
+    at_pause = narrative.tally_bans(events, until=narrative.event(events, "amzn-moratorium")["date"])
+    at_extension = narrative.tally_bans(events, until=narrative.event(events, "amzn-moratorium-extended")["date"])
+    assert at_pause.n_measures == 5
+    assert (at_extension.n_measures, at_extension.n_jurisdictions) == (13, 12)
 
 
 def test_the_examples_in_the_docstrings_run():

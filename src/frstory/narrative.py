@@ -6,19 +6,17 @@ The counts they need again and again live here, as pure functions of the frames 
 
 * :func:`event` looks up one event by its ``id`` (a papermill parameter) with a clear error;
 * :func:`ban_measures` and :func:`tally_bans` count the government bans and limits of the
-  ``ban`` column, by level and by jurisdiction;
+  ``ban`` column, by level (``ban``), by kind (``measure``: ban or limit) and by jurisdiction
+  (``place``);
 * :func:`is_federal` marks events whose actor is the US Congress or its members;
 * :func:`seed_corrections` lists where the seed articles were wrong or imprecise;
 * :func:`actor_name`, :func:`long_date` and :func:`escape_markdown` format values for Markdown
   prose.
 
-Conventions read from ``data/events.csv`` (documented in its notes column):
-
-* a ban row whose notes say it *restricts rather than bans* (or that it is "a limit rather than a
-  ban", or "counted as a ... limit") is a **limit**, not an outright ban;
-* a ban row whose notes cite another ban row as ``row <id>`` replaces or amends that measure, so
-  both belong to one **jurisdiction** (Portland, Maine: a council ban, then a stronger ballot
-  measure).
+Whether a measure bans or only limits, and which measures belong to one place, are columns of
+the events contract (``measure`` and ``place``, validated by :func:`frstory.load_events`), not
+readings of the free-text notes: two measures of one place (Portland, Maine: a council ban, then
+a stronger ballot measure) share the same ``place`` and count once as a jurisdiction.
 """
 
 from __future__ import annotations
@@ -47,10 +45,6 @@ __all__ = [
 #: Levels of the ``ban`` column, in the order prose lists them.
 BAN_LEVELS: tuple[str, ...] = ("city", "county", "state")
 
-_LIMIT_NOTE = re.compile(
-    r"restricts rather than bans|(?:a )?limit rather than (?:a )?ban|counted as an? \w+ limit", re.IGNORECASE
-)
-_ROW_REFERENCE = re.compile(r"\brow ([a-z0-9]+(?:-[a-z0-9]+)*)")
 # Members and chambers of the US Congress, as the events file names them ("Sens. Markey",
 # "Reps. Bass", "US House of Representatives", "Congressional Democrats", "House Oversight
 # and Reform Committee"). State legislatures are named after their state, so they do not match.
@@ -199,47 +193,52 @@ def ban_measures(events: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     events : pandas.DataFrame
-        The frame of :func:`frstory.load_events` (needs ``id, date, ban, actor, headline, notes``).
+        The frame of :func:`frstory.load_events` (needs ``id, date, ban, measure, place, actor,
+        headline``).
 
     Returns
     -------
     pandas.DataFrame
         Columns ``id, date, date_precision, level, actor, headline, source_url, is_limit,
         jurisdiction``, sorted by date then id. ``level`` is the ``ban`` value (city, county,
-        state); ``is_limit`` is true when the notes say the measure restricts rather than bans;
-        ``jurisdiction`` is the id of the first measure of the same place (a row whose notes cite
-        another ban row as ``row <id>`` shares that row's jurisdiction).
+        state); ``is_limit`` is true when ``measure`` is ``limit`` (the measure restricts rather
+        than bans); ``jurisdiction`` is the ``place`` (measures of one place share it).
+
+    Raises
+    ------
+    frstory.AnalysisError
+        When a column is missing, or a ban row has no ``place`` or a ``measure`` other than
+        ``ban`` or ``limit`` (a frame that :func:`frstory.load_events` would reject).
 
     Examples
     --------
     >>> import frstory as fr
-    >>> ban_measures(fr.synthetic_events())["level"].tolist()
-    ['city', 'city', 'state', 'county']
+    >>> measures = ban_measures(fr.synthetic_events())
+    >>> measures["level"].tolist(), measures["is_limit"].tolist()
+    (['city', 'city', 'state', 'county'], [False, False, True, False])
     """
-    columns = ("id", "date", "ban", "actor", "headline", "notes")
+    columns = ("id", "date", "ban", "measure", "place", "actor", "headline")
     _require_columns(events, columns, "frstory.narrative.ban_measures", "fr.load_events()")
     levels = events["ban"].astype("string").str.strip()
     rows = events[levels.notna() & (levels != "")].copy()
     rows["level"] = levels[rows.index].str.lower()
     rows = rows.sort_values(["date", "id"], kind="stable").reset_index(drop=True)
-    notes = rows["notes"].astype("string").fillna("")
-    is_limit = notes.str.contains(_LIMIT_NOTE).astype(bool)
-    # Union-find over "row <id>" references between ban rows, so chains still end in one place.
-    # The earlier measure (rows are in date order) names the jurisdiction.
-    position = {str(i): n for n, i in enumerate(rows["id"])}
-    parent = {key: key for key in position}
-
-    def root(key: str) -> str:
-        while parent[key] != key:
-            key = parent[key]
-        return key
-
-    for own_id, note in zip(rows["id"].astype(str), notes, strict=True):
-        for cited in _ROW_REFERENCE.findall(note):
-            if cited in parent and cited != own_id:
-                a, b = sorted((root(own_id), root(cited)), key=position.get)
-                parent[b] = a
-    jurisdiction = [root(str(i)) for i in rows["id"]]
+    measure = rows["measure"].astype("string")
+    place = rows["place"].astype("string")
+    # Counting a measure of unknown kind or place would silently change the story's numbers.
+    unknown_kind = ~measure.isin(["ban", "limit"]).fillna(False).astype(bool)
+    no_place = place.fillna("").str.strip().eq("").astype(bool)
+    for bad, column, fix in (
+        (unknown_kind, "measure", "set measure to 'ban' or 'limit'"),
+        (no_place, "place", "name the jurisdiction in place, e.g. 'Portland, ME'"),
+    ):
+        if bad.any():
+            first = rows.loc[bad.idxmax()]
+            raise AnalysisError(
+                f"frstory.narrative.ban_measures: ban row {first['id']!r} has {column} "
+                f"{None if pd.isna(first[column]) else str(first[column])!r}; {fix} on every row whose ban "
+                "is set (fr.load_events() checks this)"
+            )
     precision = rows["date_precision"] if "date_precision" in rows.columns else pd.Series("day", index=rows.index)
     url = rows["source_url"] if "source_url" in rows.columns else pd.Series(pd.NA, index=rows.index)
     out = pd.DataFrame({
@@ -250,8 +249,8 @@ def ban_measures(events: pd.DataFrame) -> pd.DataFrame:
         "actor": rows["actor"].astype("string"),
         "headline": rows["headline"].astype("string"),
         "source_url": url.astype("string"),
-        "is_limit": is_limit.to_numpy(),
-        "jurisdiction": pd.array(jurisdiction, dtype="string"),
+        "is_limit": measure.eq("limit").to_numpy(dtype=bool),
+        "jurisdiction": place.astype("string"),
     })
     return out
 

@@ -10,6 +10,13 @@ Two schemas document the contract in ``docs/architecture.md``:
 Both share the cross-column rules: a date must match its precision, ``end_date`` cannot precede
 ``date``, ``ban`` belongs to policy events, and ``market_session`` must agree with the NYSE
 calendar (``closed`` only on days the exchange was shut; a known ``time_et`` fixes the session).
+
+A government measure is described by three columns that are filled together or not at all:
+``ban`` (its level: city, county or state), ``measure`` (``ban`` or ``limit``: whether it bans
+the technology outright or restricts it) and ``place`` (the jurisdiction, e.g. ``Portland, ME``).
+Two measures of one place carry the same ``place`` text, so a count of places counts it once;
+the rules therefore also reject one place at two levels, and two spellings of one place that
+differ only in case or spacing.
 """
 
 from __future__ import annotations
@@ -49,6 +56,7 @@ __all__ = [
     "DATE_PRECISIONS",
     "CONFIDENCE_LEVELS",
     "BAN_LEVELS",
+    "MEASURE_KINDS",
     "HEADLINE_MAX_CHARS",
     "EVENTS_CSV_SCHEMA",
     "EVENTS_SCHEMA",
@@ -58,15 +66,17 @@ __all__ = [
 
 EVENT_COLUMNS: tuple[str, ...] = (
     "id", "date", "date_precision", "time_et", "market_session", "category", "actor", "headline",
-    "description", "source_url", "confidence", "notes", "ticker", "end_date", "ban",
+    "description", "source_url", "confidence", "notes", "ticker", "end_date", "ban", "measure", "place",
 )
 CATEGORIES: tuple[str, ...] = ("corporate", "policy", "protest", "research", "incident", "market")
 DATE_PRECISIONS: tuple[str, ...] = ("day", "month")
 CONFIDENCE_LEVELS: tuple[str, ...] = ("high", "medium", "low")
 BAN_LEVELS: tuple[str, ...] = ("city", "county", "state")
+#: Values of ``measure``: an outright ban, or a law that restricts rather than bans.
+MEASURE_KINDS: tuple[str, ...] = ("ban", "limit")
 HEADLINE_MAX_CHARS = 90
 
-_OPTIONAL_COLUMNS = ("time_et", "notes", "ticker", "end_date", "ban")
+_OPTIONAL_COLUMNS = ("time_et", "notes", "ticker", "end_date", "ban", "measure", "place")
 
 COLUMN_HELP = {
     "id": "a unique slug of lowercase letters, digits and '-', e.g. amzn-moratorium",
@@ -79,6 +89,8 @@ COLUMN_HELP = {
     "description": "one or two sentences in our own words",
     "source_url": "the http(s) address of the source",
     "confidence": "high, medium or low",
+    "measure": "ban or limit, when ban is set",
+    "place": "the jurisdiction of a ban or limit, e.g. San Francisco, CA or Massachusetts",
 }
 
 
@@ -132,6 +144,61 @@ def _ban_is_policy(frame: pd.DataFrame) -> pd.Series:
     if not has_columns(frame, "ban", "category"):
         return all_pass(frame)
     return frame["ban"].isna() | frame["category"].astype(object).eq("policy")
+
+
+def _is_set(frame: pd.DataFrame, column: str) -> pd.Series:
+    return frame[column].notna().astype(bool)
+
+
+def _measure_needs_ban(frame: pd.DataFrame) -> pd.Series:
+    if not has_columns(frame, "ban", "measure"):
+        return all_pass(frame)
+    return ~(_is_set(frame, "measure") & ~_is_set(frame, "ban"))
+
+
+def _ban_needs_measure(frame: pd.DataFrame) -> pd.Series:
+    if not has_columns(frame, "ban", "measure"):
+        return all_pass(frame)
+    return ~(_is_set(frame, "ban") & ~_is_set(frame, "measure"))
+
+
+def _place_needs_ban(frame: pd.DataFrame) -> pd.Series:
+    if not has_columns(frame, "ban", "place"):
+        return all_pass(frame)
+    return ~(_is_set(frame, "place") & ~_is_set(frame, "ban"))
+
+
+def _ban_needs_place(frame: pd.DataFrame) -> pd.Series:
+    if not has_columns(frame, "ban", "place"):
+        return all_pass(frame)
+    return ~(_is_set(frame, "ban") & ~_is_set(frame, "place"))
+
+
+def _place_one_level(frame: pd.DataFrame) -> pd.Series:
+    # A jurisdiction has one level; a place at two levels is two places given one name.
+    if not has_columns(frame, "ban", "place"):
+        return all_pass(frame)
+    both = _is_set(frame, "ban") & _is_set(frame, "place")
+    place, ban = frame["place"].astype(object), frame["ban"].astype(object)
+    levels = ban[both].groupby(place[both]).nunique()
+    mixed = set(levels.index[levels > 1])
+    return ~(both & place.isin(mixed))
+
+
+def _place_key(value: str) -> str:
+    return " ".join(value.split()).casefold()
+
+
+def _place_spelled_once(frame: pd.DataFrame) -> pd.Series:
+    # Counting places compares exact text, so "Portland, ME" and "portland,  ME" would count twice.
+    if not has_columns(frame, "place"):
+        return all_pass(frame)
+    place = text_or_none(frame["place"])
+    named = place.notna()
+    keys = place[named].map(_place_key)
+    spellings = place[named].groupby(keys).nunique()
+    clashing = set(spellings.index[spellings > 1])
+    return ~(named & place.map(lambda v: v is not None and _place_key(v) in clashing))
 
 
 def _month_session_unknown(frame: pd.DataFrame) -> pd.Series:
@@ -200,6 +267,32 @@ _ROW_RULES: dict[str, Rule] = {
         "ban", "is set on an event whose category is not 'policy'",
         "set category to 'policy' for a government ban or limit, or leave ban empty",
     ),
+    "measure_needs_ban": Rule(
+        "measure", "is set but ban is empty",
+        "set ban to city, county or state for a government ban or limit, or leave measure empty",
+    ),
+    "ban_needs_measure": Rule(
+        "measure", "is empty although ban is set",
+        "set measure to 'ban' for an outright ban or 'limit' for a law that restricts rather than bans",
+    ),
+    "place_needs_ban": Rule(
+        "place", "is set but ban is empty",
+        "set ban and measure for a government ban or limit, or leave place empty",
+    ),
+    "ban_needs_place": Rule(
+        "place", "is empty although ban is set",
+        "name the jurisdiction that enacted the measure, e.g. 'Portland, ME' or 'Massachusetts' "
+        "(two measures of one place share the same place text)",
+    ),
+    "place_one_level": Rule(
+        "place", "has measures at more than one ban level",
+        "give all measures of one place the same ban level, or, if they are different places, "
+        "name them apart (e.g. 'Washington' and 'King County, WA')",
+    ),
+    "place_spelled_once": Rule(
+        "place", "is spelled differently on another row (the two differ only in case or spacing)",
+        "write one place exactly the same way on every row, e.g. 'Portland, ME'",
+    ),
     "month_session_unknown": Rule(
         "market_session", "cannot be known for an event dated only by month",
         "use market_session 'unknown' when date_precision is 'month'",
@@ -222,6 +315,12 @@ _ROW_CHECKS = [
     pa.Check(_date_matches_precision, error="date_matches_precision"),
     pa.Check(_end_not_before_start, error="end_not_before_start"),
     pa.Check(_ban_is_policy, error="ban_is_policy"),
+    pa.Check(_measure_needs_ban, error="measure_needs_ban"),
+    pa.Check(_ban_needs_measure, error="ban_needs_measure"),
+    pa.Check(_place_needs_ban, error="place_needs_ban"),
+    pa.Check(_ban_needs_place, error="ban_needs_place"),
+    pa.Check(_place_one_level, error="place_one_level"),
+    pa.Check(_place_spelled_once, error="place_spelled_once"),
     pa.Check(_month_session_unknown, error="month_session_unknown"),
     pa.Check(_closed_only_when_shut, error="closed_only_when_shut"),
     pa.Check(_closed_when_shut, error="closed_when_shut"),
@@ -252,6 +351,12 @@ _VALUE_RULES: dict[str, Rule] = {
         "ticker", "is not a ticker", "write the listed ticker in capitals, e.g. AMZN, or leave it empty",
     ),
     "ban_known": Rule("ban", "is not a ban level", "use city, county or state, or leave it empty"),
+    "measure_known": Rule(
+        "measure", "is not a kind of measure",
+        "use 'ban' for an outright ban or 'limit' for a law that restricts rather than bans "
+        "(leave it empty when ban is empty)",
+    ),
+    "place_blank": Rule("place", "is blank", "name the jurisdiction, e.g. 'San Francisco, CA' or 'King County, WA'"),
 }
 
 
@@ -273,6 +378,8 @@ def _value_checks(column: str) -> list[pa.Check]:
         "confidence": [pa.Check.isin(CONFIDENCE_LEVELS, error="confidence_known")],
         "ticker": [pa.Check(is_ticker, error="ticker_format")],
         "ban": [pa.Check.isin(BAN_LEVELS, error="ban_known")],
+        "measure": [pa.Check.isin(MEASURE_KINDS, error="measure_known")],
+        "place": [pa.Check(is_not_blank, error="place_blank")],
     }.get(column, [])
 
 
@@ -425,10 +532,11 @@ def load_events(path: str | os.PathLike | None = None) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``id, date, date_precision, time_et, market_session, category, actor, headline,
-        description, source_url, confidence, notes, ticker, end_date, ban``. ``date`` and
-        ``end_date`` are tz-naive midnight ``datetime64[ns]`` (a month-precision date is the
-        first of its month; ``end_date`` is ``NaT`` for single-day events); the other columns
-        are pandas ``string`` dtype with ``<NA>`` for empty cells. Rows are in date order (ties
+        description, source_url, confidence, notes, ticker, end_date, ban, measure, place``.
+        ``date`` and ``end_date`` are tz-naive midnight ``datetime64[ns]`` (a month-precision
+        date is the first of its month; ``end_date`` is ``NaT`` for single-day events); the
+        other columns are pandas ``string`` dtype with ``<NA>`` for empty cells. ``ban``,
+        ``measure`` and ``place`` are set together, on government bans and limits only. Rows are in date order (ties
         keep file order). ``attrs`` holds ``source`` (the file) and ``sha256``.
 
     Raises
