@@ -295,6 +295,18 @@ def test_each_chart_box_is_as_tall_as_its_drawn_figure(project, open_page):
     assert boxes and all(abs(box - drawn) <= 1 for box, drawn in boxes), boxes
 
 
+def test_on_a_phone_charts_keep_their_checked_width_and_scroll_in_their_frame(project, open_page):
+    _, _, site = project
+    report = open_page(site / "01-figures.html", wait_for=".js-plotly-plot .main-svg", viewport=(390, 800))
+    page = report.page
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, "the page itself never scrolls sideways"
+    widths = page.evaluate("() => [...document.querySelectorAll('.js-plotly-plot')].map(el => el._fullLayout.width)")
+    assert widths and min(widths) >= 640
+    frame = page.locator(".fr-chart-frame").first
+    assert frame.evaluate("el => el.scrollWidth > el.clientWidth && getComputedStyle(el).overflowX === 'auto'")
+    assert frame.get_attribute("tabindex") == "0"
+
+
 def test_strings_from_data_never_execute_and_show_literally(site_url, open_page):
     report = open_page(f"{site_url}/02-hostile.html", wait_for=".js-plotly-plot .main-svg")
     page = report.page

@@ -424,10 +424,15 @@ class StoryRenderer:
         height = layout.get("height")
         sized = isinstance(height, (int, float)) and height > 0
         reserve = f' style="min-height: {int(height)}px"' if sized else ""
+        # Chart labels are laid out for the design width and checked down to 640 px (the
+        # stylesheet's .fr-chart min-width); on a narrower screen the chart keeps 640 px and its
+        # frame scrolls sideways (focusable, so keyboards can scroll it) instead of clipping labels.
         parts.append(
+            f'<div class="fr-chart-frame" tabindex="0" role="group" aria-label="{html.escape(title or label)}'
+            ' (scrolls sideways on narrow screens)">'
             f'<div class="fr-chart" id="{fid}"{reserve} role="img" aria-label="{html.escape(label)}"{described}>'
             '<p class="fr-chart__fallback">This chart is interactive and needs JavaScript.'
-            + (" Its data is available below." if csv_info else "") + "</p></div>"
+            + (" Its data is available below." if csv_info else "") + "</p></div></div>"
         )
         parts.append(f'<script type="application/json" data-fr-figure="{fid}">{figure_json_for_script(_nan_free(figure))}</script>')
         caption = []
