@@ -46,6 +46,7 @@ from IPython.display import Markdown
 import frstory as fr
 from frstory import charts
 from frstory.analysis.results import display_name
+from frstory.narrative import format_p
 
 SOURCE = ("Prices: Yahoo Finance daily data via frstory's price cache (as traded); "
           "events: frstory timeline (data/events.csv)")
@@ -103,8 +104,8 @@ market = display_name(benchmark)
 firm_lines = "\n".join(
     f"* **{display_name(f.ticker)}** ({f.label}; day 0 {day(f.day0)}): shares {moved(f.ret_0)} as "
     f"{market} {moved(f.benchmark_ret_0)}; abnormal return {pp(f.ar_0)} (t = {f.ar_0_t:.2f}, "
-    f"p = {f.ar_0_p:.2f}). {placebo_name}, which announced nothing, "
-    f"{pp(rows.loc[placebo_of[f.event_id]].ar_0)} (p = {rows.loc[placebo_of[f.event_id]].ar_0_p:.2f}) on the same day."
+    f"{format_p(f.ar_0_p)}). {placebo_name}, which announced nothing, "
+    f"{pp(rows.loc[placebo_of[f.event_id]].ar_0)} ({format_p(rows.loc[placebo_of[f.event_id]].ar_0_p)}) on the same day."
     for f in firms.reset_index().itertuples()
 )
 beaten = [display_name(f.ticker) for f in firms.itertuples() if abs(rows.loc[placebo_of[f.Index]].ar_0) >= abs(f.ar_0)]
@@ -119,7 +120,7 @@ Leaving the Covid crash out of the estimation window ({specifications[2]}) pushe
 {len(without_crash) or 'none'} of the
 {len(study_events)} day-0 abnormal returns past the 5% line:
 {'; '.join(f"{display_name(r.ticker)}{' (placebo)' if r.event_id in placebos.index else ''} on {day(r.day0)}, "
-           f"{pp(r.ar_0)} (p = {r.ar_0_p:.2f})" for r in without_crash.itertuples()) or 'none'}.
+           f"{pp(r.ar_0)} ({format_p(r.ar_0_p)})" for r in without_crash.itertuples()) or 'none'}.
 {'A company with no news of its own passes the same test, which is why one significant specification is weak evidence.'
  if without_crash['event_id'].isin(placebos.index).any() else ''}
 
@@ -206,8 +207,8 @@ robust_table = robust.assign(
     Company=[f"{display_name(t)}{' (placebo)' if i.startswith('placebo') else ''}, {d:%d %b}"
              for t, i, d in zip(robust["ticker"], robust["event_id"], robust["day0"])],
     specification=robust["specification"].map(short_specifications),
-    cell_ar=[f"{100 * a:+.1f} (p {p:.2f})" for a, p in zip(robust["ar_0"], robust["ar_0_p"])],
-    cell_car=[f"{100 * c:+.1f} (p {p:.2f})" for c, p in zip(robust["car"], robust["car_p"])],
+    cell_ar=[f"{100 * a:+.1f} ({format_p(p)})" for a, p in zip(robust["ar_0"], robust["ar_0_p"])],
+    cell_car=[f"{100 * c:+.1f} ({format_p(p)})" for c, p in zip(robust["car"], robust["car_p"])],
 )
 pd.concat({
     "Abnormal return, day 0 (pp)": robust_table.pivot(index="Company", columns="specification", values="cell_ar"),
@@ -254,6 +255,6 @@ Markdown(f"""
 * **IBM's reaction is unclear even in direction.** Reports at the time disagreed on whether IBM's
   shares rose or fell after its letter. The prices say they {moved(firms.loc[ibm.name, 'ret_0'])} on
   {day(firms.loc[ibm.name, 'day0'])}, an abnormal return of {pp(firms.loc[ibm.name, 'ar_0'])}
-  (p = {firms.loc[ibm.name, 'ar_0_p']:.2f}), with nothing to tie the move to the letter rather than
+  ({format_p(firms.loc[ibm.name, 'ar_0_p'])}), with nothing to tie the move to the letter rather than
   to other news about IBM.
 """)

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from frstory.analysis.results import format_p  # re-exported: notebooks format p like summaries
 from frstory.errors import AnalysisError
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "ban_measures",
     "escape_markdown",
     "event",
+    "format_p",
     "is_federal",
     "long_date",
     "seed_corrections",

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-__all__ = ["CarResult", "EventStudyResult", "TABLE_COLUMNS", "SUMMARY_COLUMNS", "display_name"]
+__all__ = ["CarResult", "EventStudyResult", "TABLE_COLUMNS", "SUMMARY_COLUMNS", "display_name", "format_p"]
 
 #: Columns of :attr:`EventStudyResult.table`, in order.
 TABLE_COLUMNS = ("offset", "date", "ret", "benchmark_ret", "expected", "ar", "car", "ar_t", "car_t")
@@ -72,9 +72,25 @@ def _move(fraction: float, up: str = "rose", down: str = "fell", flat: str = "wa
     return f"{up if fraction > 0 else down} {_pct(fraction)}%"
 
 
+def format_p(p: float) -> str:
+    """A p-value for readers: two decimals, three near the 5% line so its side is visible.
+
+    Examples
+    --------
+    >>> format_p(0.8812), format_p(0.0493), format_p(0.0507), format_p(0.0004)
+    ('p = 0.88', 'p = 0.049', 'p = 0.051', 'p < 0.001')
+    """
+    if not np.isfinite(p):
+        return "p not available"
+    if p < 0.001:
+        return "p < 0.001"
+    if p < 0.01 or 0.04 <= p < 0.06:
+        return f"p = {p:.3f}"
+    return f"p = {p:.2f}"
+
+
 def _tp(t: float, p: float) -> str:
-    p_text = "p < 0.01" if p < 0.01 else f"p = {p:.2f}"
-    return f"t = {t:.1f}; {p_text}"
+    return f"t = {t:.1f}; {format_p(p)}"
 
 
 def _significance(t: float, p: float) -> str:
