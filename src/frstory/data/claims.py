@@ -19,6 +19,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from frstory.data.validation import (
+    frame_dtype_rules,
     load_curated_csv,
     validate_frame,
     Rule,
@@ -274,14 +275,7 @@ def _frame_column(name: str) -> pa.Column:
 
 _FRAME_RULES: dict[str, Rule] = {**_VALUE_RULES, **_ROW_RULES}
 _FRAME_RULES["value:dtype"] = Rule("value", "is not float64", "convert with frame['value'].astype('float64')")
-_FRAME_RULES["check_date:dtype"] = Rule(
-    "check_date", "is not datetime64[ns] (tz-naive)", "convert with pd.to_datetime(...).astype('datetime64[ns]')",
-)
-_FRAME_RULES["check_date:midnight"] = Rule("check_date", "is not a midnight timestamp", "normalize with .dt.normalize()")
-for _name in _STRING_COLUMNS:
-    _FRAME_RULES[f"{_name}:dtype"] = Rule(
-        _name, "is not the pandas 'string' dtype", f"convert with frame['{_name}'].astype('string')",
-    )
+_FRAME_RULES.update(frame_dtype_rules(dates=("check_date",), strings=_STRING_COLUMNS))
 
 #: pandera schema of the frame :func:`load_claims` returns (the contract in docs/architecture.md).
 CLAIMS_SCHEMA = pa.DataFrameSchema(

@@ -29,6 +29,7 @@ import pandera.pandas as pa
 
 from frstory.data.calendar import MARKET_SESSIONS, nyse_calendar
 from frstory.data.validation import (
+    frame_dtype_rules,
     load_curated_csv,
     validate_frame,
     Rule,
@@ -452,16 +453,9 @@ _FRAME_RULES["date_matches_precision"] = Rule(
     "date", "is not the first of the month although date_precision is 'month'",
     "store a month-precision date as the first day of its month",
 )
-for _name in EVENT_COLUMNS:
-    if _name in ("date", "end_date"):
-        _FRAME_RULES[f"{_name}:dtype"] = Rule(
-            _name, "is not datetime64[ns] (tz-naive)", "convert with pd.to_datetime(...).astype('datetime64[ns]')",
-        )
-        _FRAME_RULES[f"{_name}:midnight"] = Rule(_name, "is not a midnight timestamp", "normalize with .dt.normalize()")
-    else:
-        _FRAME_RULES[f"{_name}:dtype"] = Rule(
-            _name, "is not the pandas 'string' dtype", f"convert with frame['{_name}'].astype('string')",
-        )
+_FRAME_RULES.update(frame_dtype_rules(
+    dates=("date", "end_date"), strings=[c for c in EVENT_COLUMNS if c not in ("date", "end_date")],
+))
 
 #: pandera schema of the frame :func:`load_events` returns (the contract in docs/architecture.md).
 EVENTS_SCHEMA = pa.DataFrameSchema(

@@ -59,6 +59,7 @@ __all__ = [
     "format_problem",
     "load_curated_csv",
     "validate_frame",
+    "frame_dtype_rules",
 ]
 
 SLUG_RE = re.compile(r"[a-z0-9-]+")
@@ -726,3 +727,22 @@ def validate_frame(
     problems = schema_problems(frame, schema, rules, file=label, column_help=column_help)
     raise_for_problems(problems, file=label, what=f"{kind} frame")
     return frame
+
+
+def frame_dtype_rules(*, dates: Sequence[str] = (), strings: Sequence[str] = ()) -> dict[str, Rule]:
+    """Messages for a typed frame's dtype checks: midnight ``datetime64[ns]`` dates, ``string`` text.
+
+    Examples
+    --------
+    >>> sorted(frame_dtype_rules(dates=["date"], strings=["id"]))
+    ['date:dtype', 'date:midnight', 'id:dtype']
+    """
+    rules: dict[str, Rule] = {}
+    for name in dates:
+        rules[f"{name}:dtype"] = Rule(
+            name, "is not datetime64[ns] (tz-naive)", "convert with pd.to_datetime(...).astype('datetime64[ns]')",
+        )
+        rules[f"{name}:midnight"] = Rule(name, "is not a midnight timestamp", "normalize with .dt.normalize()")
+    for name in strings:
+        rules[f"{name}:dtype"] = Rule(name, "is not the pandas 'string' dtype", f"convert with frame['{name}'].astype('string')")
+    return rules
