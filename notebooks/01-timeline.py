@@ -200,6 +200,7 @@ Markdown(
 charts.cumulative_count(
     events[events["date"] <= count_until],
     by="ban",
+    noun="bans and limits",
     end=count_until,
     title=f"{total.n_measures} city, county and state measures by the end of {pd.Timestamp(count_until).year}, "
           f"{after_floyd.n_measures} after Floyd's killing",
