@@ -84,7 +84,7 @@ def _write_project(root: Path) -> None:
     (root / "data" / "synthetic-b.csv").write_text("day,value\n1,20\n2,21\n")
     reader = (
         "import csv, sys\nfrom pathlib import Path\nfrom frstory.provenance import record_read\n"
-        'DATA = Path("..") / "data" / "{name}"\nrecord_read("synthetic-data", DATA)\n'
+        'DATA = Path("..") / "data" / "{name}"\nrecord_read("{kind}", DATA)\n'
         "rows = list(csv.reader(DATA.open()))\n"
     )
     figures = _notebook(
@@ -96,7 +96,8 @@ def _write_project(root: Path) -> None:
             code(f"SETUP_1 = {SETUP_MARKERS[0]!r}"),
             code(f"import sys\nSETUP_2 = {SETUP_MARKERS[1]!r}\nprint('synthetic warning', file=sys.stderr)"),
             code(f"SETUP_3 = {SETUP_MARKERS[2]!r}"),
-            code(reader.format(name="synthetic-a.csv") + 'print("kernel:", sys.executable)'),
+            # Read as curated "events" data, which the site publishes; synthetic-b stays unpublished.
+            code(reader.format(name="synthetic-a.csv", kind="events") + 'print("kernel:", sys.executable)'),
             code("import plotly.graph_objects as go\n"
                  f"meta = {FIG1_META!r}\n"
                  "rows = meta['data']['rows']\n"
@@ -110,7 +111,7 @@ def _write_project(root: Path) -> None:
         {"title": f"Synthetic {HOSTILE_CELL} title", "dek": f'<img src=x onerror="window.{PWNED}=1">',
          "byline": f"<b onmouseover=\"window.{PWNED}=2\">Synthetic</b>", "date": "2020-06-11"},
         [
-            code(reader.format(name="synthetic-b.csv")),
+            code(reader.format(name="synthetic-b.csv", kind="synthetic-data")),
             code("import plotly.graph_objects as go\n"
                  f"meta = {HOSTILE_META!r}\n"
                  "go.Figure(go.Bar(x=['a', 'b'], y=[1, 2])).update_layout(meta={'frstory': meta})"),
@@ -305,6 +306,17 @@ def test_on_a_phone_charts_keep_their_checked_width_and_scroll_in_their_frame(pr
     frame = page.locator(".fr-chart-frame").first
     assert frame.evaluate("el => el.scrollWidth > el.clientWidth && getComputedStyle(el).overflowX === 'auto'")
     assert frame.get_attribute("tabindex") == "0"
+
+
+def test_methods_box_links_the_curated_data_a_story_read_and_only_that(project):
+    root, _, site = project
+    figures = (site / "01-figures.html").read_text()
+    links = [attrs["href"] for tag, attrs in _start_tags(figures)
+             if tag == "a" and attrs.get("href", "").startswith("data/sources/")]
+    assert len(links) == 1 and links[0].endswith("/synthetic-a.csv")
+    assert (site / links[0]).read_bytes() == (root / "data" / "synthetic-a.csv").read_bytes()
+    hostile = (site / "02-hostile.html").read_text()
+    assert "synthetic-b.csv" in hostile and "sources/" not in hostile  # listed, not republished
 
 
 def test_strings_from_data_never_execute_and_show_literally(site_url, open_page):

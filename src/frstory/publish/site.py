@@ -34,6 +34,7 @@ from urllib.parse import quote
 from frstory import __version__
 from frstory.errors import BuildError
 from frstory.paths import REPO_ROOT
+from frstory.provenance import sha256_file
 from frstory.publish.freeze import (
     FrozenEntry,
     default_cache_dir,
@@ -219,6 +220,31 @@ def _display_read_path(path: str, roots: Sequence[Path]) -> str:
         except ValueError:
             continue
     return resolved.name
+
+
+#: Kinds of data read (``frstory.provenance.record_read``) whose files are the desk's own curated
+#: data and are published with the site, so a reader can download what a number came from. Price
+#: caches are not republished: their per-chart extracts are in each chart's "Get the data" CSV.
+PUBLISHED_READ_KINDS = frozenset({"events", "claims"})
+
+
+def _publish_read(read: dict, staging: Path) -> str | None:
+    """Copy a curated data file into ``data/sources/<hash>/`` and return its site-relative href.
+
+    Only a file whose bytes still match the checksum the notebook recorded is published (the
+    freeze cache re-executes a notebook whose data changed, so a mismatch means the file changed
+    during the build); anything else is listed without a link.
+    """
+    if read.get("kind") not in PUBLISHED_READ_KINDS:
+        return None
+    source, expected = Path(str(read.get("path", ""))), str(read.get("file_sha256") or read.get("sha256") or "")
+    if not source.is_file() or not expected or sha256_file(source) != expected:
+        return None
+    target = staging / "data" / "sources" / expected[:16] / source.name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.exists():
+        shutil.copyfile(source, target)
+    return "data/sources/" + quote(expected[:16]) + "/" + quote(source.name)
 
 
 def _csv_text(columns: list[str], rows: list[list]) -> str:
@@ -572,7 +598,7 @@ def _write_site(out_dir: Path, planned: list[_Job], results: dict[Path, StoryRes
                         _csv_text(figure["columns"], figure["rows"]), encoding="utf-8")
             reads = [
                 {"kind": r.get("kind", ""), "file": _display_read_path(r.get("path", ""), roots),
-                 "sha256": r.get("file_sha256") or r.get("sha256") or ""}
+                 "sha256": r.get("file_sha256") or r.get("sha256") or "", "href": _publish_read(r, staging)}
                 for r in record.get("reads", [])
             ]
             figure_count = len(render.get("figures", []))
