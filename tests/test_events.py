@@ -7,7 +7,6 @@ reported with the file, the CSV line (header = line 1), the column, the bad valu
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from pathlib import Path
@@ -17,6 +16,7 @@ import pandas as pd
 import pytest
 
 import frstory as fr
+from csv_validation import assert_reported, write_rows
 from frstory.data.events import EVENT_COLUMNS, EVENTS_SCHEMA, validate_events
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -369,36 +369,13 @@ SYNTHETIC_ROWS = [
 
 def write_events(tmp_path: Path, edits: dict[int, dict] | None = None, *, rows=None, columns=EVENT_COLUMNS) -> Path:
     """Write the synthetic rows (row i is on CSV line i + 2), with ``edits[i]`` applied to row i."""
-    rows = [dict(r) for r in (SYNTHETIC_ROWS if rows is None else rows)]
-    for index, changes in (edits or {}).items():
-        rows[index].update(changes)
-    path = tmp_path / "synthetic-events.csv"
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
+    return write_rows(tmp_path / "synthetic-events.csv", SYNTHETIC_ROWS if rows is None else rows, edits, columns)
 
 
 def load_error(path: Path) -> fr.DataValidationError:
     with pytest.raises(fr.DataValidationError) as err:
         fr.load_events(path)
     return err.value
-
-
-def assert_reported(error, path, *, line, column, value, fix):
-    """The message and ``.problems`` name the file, line, column, bad value and the fix."""
-    matches = [p for p in error.problems if p["line"] == line and p["column"] == column]
-    assert matches, f"no problem reported at line {line}, column {column!r}: {error.problems}"
-    found = matches[0]
-    assert found["file"] == str(path)
-    assert found["value"] == value
-    assert fix in found["fix"]
-    text = str(error)
-    shown = "(empty)" if value is None else repr(value)
-    assert f"{path}, line {line}, column '{column}': {shown} {found['message']}." in text
-    assert f"Fix: {found['fix']}" in text
-    return found
 
 
 def test_the_synthetic_file_itself_is_valid(tmp_path):
