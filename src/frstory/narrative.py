@@ -116,14 +116,14 @@ def actor_name(actor: object) -> str:
     The events file writes actors as ``Place (who signed)`` or ``Body; partner``; prose needs
     ``Place``. A trailing parenthesis is dropped (``California (Gov. Gavin Newsom)`` ->
     ``California``) and so is anything after a semicolon outside parentheses; a parenthesis in
-    the middle stays, because it tells places apart (``Portland (Maine) City Council``).
+    the middle stays, because it tells places apart (``Springfield (Oregon) City Council``).
 
     Examples
     --------
-    >>> actor_name("Washington State (Gov. Jay Inslee); Microsoft-backed")
-    'Washington State'
-    >>> actor_name("Virginia (General Assembly; Gov. Ralph Northam)"), actor_name("Portland (Maine) City Council")
-    ('Virginia', 'Portland (Maine) City Council')
+    >>> actor_name("Example State (Gov. A. Person); industry-backed")
+    'Example State'
+    >>> actor_name("Example State (General Assembly; Gov. A. Person)"), actor_name("Springfield (Oregon) City Council")
+    ('Example State', 'Springfield (Oregon) City Council')
     """
     if actor is None or (not isinstance(actor, str) and pd.isna(actor)):
         return ""
