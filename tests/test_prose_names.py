@@ -30,7 +30,12 @@ def test_an_index_takes_the_article_when_asked():
 
 
 def test_the_toolkit_knows_no_company_names():
-    assert all(ticker.startswith("^") for ticker in prose.display_names())
+    # Built in are market indices only (Yahoo writes them with a caret); companies are a story's.
+    assert prose.INDEX_NAMES and all(ticker.startswith("^") for ticker in prose.INDEX_NAMES)
+
+
+def test_display_names_lists_the_built_in_indices_with_their_article():
+    assert prose.display_names()["^GSPC"] == "the S&P 500"
 
 
 def test_an_unknown_ticker_raises_a_frstory_key_error():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import decimal
 import math
 import numbers
@@ -25,7 +26,9 @@ def real(value: object, name: str, func: str) -> float:
             "so check the data for a gap, or word the sentence for the missing case before calling"
         )
     if math.isinf(number):
-        raise ProseError(f"{func}: {name} is infinite ({number}); check the computation that produced it (a division by zero?)")
+        raise ProseError(
+            f"{func}: {name} is infinite ({number}); check the computation that produced it (a division by zero?)"
+        )
     return number
 
 
@@ -33,7 +36,9 @@ def integer(value: object, name: str, func: str) -> int:
     """``value`` as an int when it is a whole number (``3`` or ``3.0``), else a :class:`ProseError`."""
     number = real(value, name, func)
     if number != int(number):
-        raise ProseError(f"{func}: {name} is {value!r}, not a whole number; counts and ranks are whole numbers, so round first")
+        raise ProseError(
+            f"{func}: {name} is {value!r}, not a whole number; counts and ranks are whole numbers, so round first"
+        )
     return int(number)
 
 
@@ -42,7 +47,7 @@ def integer(value: object, name: str, func: str) -> int:
 ROUNDING = decimal.ROUND_HALF_UP
 
 
-def rounding() -> decimal.localcontext:
+def rounding() -> contextlib.AbstractContextManager[decimal.Context]:
     """A decimal context with :data:`ROUNDING`; babel quantizes in the current context."""
     return decimal.localcontext(rounding=ROUNDING)
 

@@ -160,7 +160,9 @@ def date_range(a: object, b: object, *, locale: str = DATE_LOCALE) -> str:
     """
     first, last = as_day(a, "date_range"), as_day(b, "date_range")
     if last < first:
-        raise ProseError(f"date_range: the end {last.isoformat()} is before the start {first.isoformat()}; pass them in order")
+        raise ProseError(
+            f"date_range: the end {last.isoformat()} is before the start {first.isoformat()}; pass them in order"
+        )
     if first == last:
         return date(first, locale=locale)
     # Written here, not with babel's format_interval: CLDR's en_GB intervals have no full-month

@@ -46,7 +46,9 @@ _registry: dict[str, str] = dict(INDEX_NAMES)
 
 def _check_pair(ticker: object, name: object, where: str) -> None:
     if not isinstance(ticker, str) or not ticker.strip():
-        raise ProseError(f"{where}: ticker {ticker!r} is not a ticker; use the Yahoo ticker as text, e.g. 'ACME' or '^GSPC'")
+        raise ProseError(
+            f"{where}: ticker {ticker!r} is not a ticker; use the Yahoo ticker as text, e.g. 'ACME' or '^GSPC'"
+        )
     if not isinstance(name, str) or not name.strip() or name.strip().lower() == _ARTICLE.strip():
         raise ProseError(f"{where}: the name for {ticker!r} is {name!r}; give the name readers know, e.g. 'Acme Corp'")
 

@@ -1,11 +1,13 @@
 """Numbers in reader text: percentages, percentage points, moves, plain numbers and money.
 
 Fractions in, words out: ``0.034`` is written ``3.4%``. Formatting (grouping, decimal mark,
-minus sign, currency symbol) comes from babel's CLDR data for ``locale`` (``en_US`` by default),
+currency symbol) comes from babel's CLDR data for ``locale`` (``en_US`` by default),
 so a story in another locale changes one keyword, not its f-strings.
 """
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from babel.numbers import format_currency, format_decimal, format_percent
 
@@ -33,7 +35,19 @@ def _signed_pattern(pattern: str) -> str:
     return f"+{pattern};-{pattern}"
 
 
-def percent(x: float, *, decimals: int = 1, signed: bool = False, locale: str = DEFAULT_LOCALE) -> str:
+def _minus(text: str, minus: str) -> str:
+    # Babel writes an explicit pattern's minus as ASCII "-" whatever the locale.
+    return minus + text[1:] if text.startswith("-") else text
+
+
+def _decimal(value: float | Decimal, pattern: str, signed: bool, locale: str, minus: str) -> str:
+    with rounding():
+        text = format_decimal(value, format=_signed_pattern(pattern) if signed else pattern, locale=locale)
+    return _minus(text, minus)
+
+
+def percent(x: float, *, decimals: int = 1, signed: bool = False, locale: str = DEFAULT_LOCALE,
+            minus: str = "-") -> str:
     """A fraction as a percentage: ``0.034`` -> ``"3.4%"``.
 
     Parameters
@@ -45,7 +59,10 @@ def percent(x: float, *, decimals: int = 1, signed: bool = False, locale: str = 
     signed : bool, default False
         Show ``+`` for a rise; a value that rounds to zero never gets a sign.
     locale : str, default "en_US"
-        Babel locale for the decimal mark, grouping and minus sign.
+        Babel locale for the decimal mark and grouping.
+    minus : str, default "-"
+        The character written for a negative sign: ASCII in prose, ``"\N{MINUS SIGN}"`` (U+2212) in
+        chart text, which sets numbers in a typeface where the hyphen is too short.
 
     Returns
     -------
@@ -69,11 +86,12 @@ def percent(x: float, *, decimals: int = 1, signed: bool = False, locale: str = 
         with rounding():
             return format_percent(0, format=pattern, locale=locale)
     with rounding():
-        return format_percent(value, format=_signed_pattern(pattern) if signed else pattern, locale=locale)
+        text = format_percent(value, format=_signed_pattern(pattern) if signed else pattern, locale=locale)
+    return _minus(text, minus)
 
 
 def points(x: float, *, decimals: int = 1, signed: bool = True, short: bool = False,
-           locale: str = DEFAULT_LOCALE) -> str:
+           locale: str = DEFAULT_LOCALE, minus: str = "-") -> str:
     """A difference of two fractions in percentage points: ``0.002`` -> ``"+0.2 percentage points"``.
 
     Use it for the gap between two percentages (a stock's return minus the index's), never
@@ -91,6 +109,9 @@ def points(x: float, *, decimals: int = 1, signed: bool = True, short: bool = Fa
         ``pp`` instead of ``percentage points`` (for tables and chart notes).
     locale : str, default "en_US"
         Babel locale of the number.
+    minus : str, default "-"
+        The character written for a negative sign: ASCII in prose, ``"\N{MINUS SIGN}"`` (U+2212) in
+        chart text, which sets numbers in a typeface where the hyphen is too short.
 
     Returns
     -------
@@ -112,8 +133,7 @@ def points(x: float, *, decimals: int = 1, signed: bool = True, short: bool = Fa
         with rounding():
             text = format_decimal(0, format=pattern, locale=locale)
     else:
-        with rounding():
-            text = format_decimal(value, format=_signed_pattern(pattern) if signed else pattern, locale=locale)
+        text = _decimal(value, pattern, signed, locale, minus)
     if short:
         return f"{text} pp"
     one = decimals == 0 and abs(rounded(value, 0)) == 1
@@ -159,7 +179,8 @@ def moved(x: float, *, decimals: int = 1, up: str = "rose", down: str = "fell", 
     return f"{up if value > 0 else down} {percent(abs(value), decimals=decimals, locale=locale)}"
 
 
-def number(x: float, *, decimals: int = 0, locale: str = DEFAULT_LOCALE) -> str:
+def number(x: float, *, decimals: int = 0, signed: bool = False, locale: str = DEFAULT_LOCALE,
+           minus: str = "-") -> str:
     """A number with grouping: ``2647`` -> ``"2,647"``.
 
     Parameters
@@ -167,9 +188,14 @@ def number(x: float, *, decimals: int = 0, locale: str = DEFAULT_LOCALE) -> str:
     x : float
         The number.
     decimals : int, default 0
-        Decimals shown (rounded half to even, as babel does).
+        Decimals shown (halves round away from zero).
+    signed : bool, default False
+        Show ``+`` for a positive number; zero never gets a sign.
     locale : str, default "en_US"
         Babel locale for grouping and decimal mark.
+    minus : str, default "-"
+        The character written for a negative sign: ASCII in prose, ``"\N{MINUS SIGN}"`` (U+2212) in
+        chart text, which sets numbers in a typeface where the hyphen is too short.
 
     Returns
     -------
@@ -184,16 +210,18 @@ def number(x: float, *, decimals: int = 0, locale: str = DEFAULT_LOCALE) -> str:
     --------
     >>> number(2647), number(2647.456, decimals=2), number(-0.2), number(1234.5, locale="de_DE", decimals=1)
     ('2,647', '2,647.46', '0', '1.234,5')
+    >>> number(12, signed=True), number(-1234.5, decimals=1, minus="\N{MINUS SIGN}")
+    ('+12', '−1,234.5')
     """
     value = real(x, "x", "number")
     pattern = _pattern(decimals, "number")
     if _rounds_to_zero(value, decimals):
-        value = 0
-    with rounding():
-        return format_decimal(value, format=pattern, locale=locale)
+        value, signed = 0, False
+    return _decimal(value, pattern, signed, locale, minus)
 
 
-def money(x: float, *, currency: str = "USD", decimals: int = 2, locale: str = DEFAULT_LOCALE) -> str:
+def money(x: float, *, currency: str = "USD", decimals: int = 2, locale: str = DEFAULT_LOCALE,
+          minus: str = "-") -> str:
     """An amount of money: ``2647.45`` -> ``"$2,647.45"``.
 
     Parameters
@@ -206,6 +234,9 @@ def money(x: float, *, currency: str = "USD", decimals: int = 2, locale: str = D
         Decimals shown (0 for round figures such as "$2,647").
     locale : str, default "en_US"
         Babel locale for the symbol's place, grouping and decimal mark.
+    minus : str, default "-"
+        The character written for a negative sign: ASCII in prose, ``"\N{MINUS SIGN}"`` (U+2212) in
+        chart text, which sets numbers in a typeface where the hyphen is too short.
 
     Returns
     -------
@@ -228,4 +259,4 @@ def money(x: float, *, currency: str = "USD", decimals: int = 2, locale: str = D
     if _rounds_to_zero(value, decimals):
         value = 0
     with rounding():
-        return format_currency(value, currency, format=pattern, locale=locale, currency_digits=False)
+        return _minus(format_currency(value, currency, format=pattern, locale=locale, currency_digits=False), minus)

@@ -56,7 +56,8 @@ def p_value(p: float, *, locale: str = DEFAULT_LOCALE) -> str:
     if value < 0.001:
         return "p < " + format_decimal(0.001, format="0.000", locale=locale)
     decimals = 3 if value < 0.01 or 0.04 <= value < 0.06 else 2
-    while decimals < _MAX_DECIMALS and any(value < line <= rounded(value, decimals) for line in map(Decimal, map(str, SIGNIFICANCE_LINES))):
+    lines = [Decimal(str(line)) for line in SIGNIFICANCE_LINES]
+    while decimals < _MAX_DECIMALS and any(value < line <= rounded(value, decimals) for line in lines):
         decimals += 1
     return "p = " + format_decimal(rounded(value, decimals), format="0." + "0" * decimals, locale=locale)
 
