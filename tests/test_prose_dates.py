@@ -100,3 +100,11 @@ def test_date_range_backwards_is_a_clear_error():
 
 def test_dates_follow_another_locale_s_month_names():
     assert prose.month("2020-06-11", locale="de_DE") == "Juni 2020"
+
+
+def test_date_range_in_words_writes_each_day_with_its_month():
+    assert prose.date_range("2020-06-08", "2020-06-11", dash=False) == "8 June to 11 June 2020"
+
+
+def test_date_range_in_words_across_years_writes_both_years():
+    assert prose.date_range("2019-12-02", "2020-01-31", dash=False) == "2 December 2019 to 31 January 2020"

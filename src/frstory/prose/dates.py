@@ -129,7 +129,7 @@ def month(d: object, *, year: bool = True, locale: str = DATE_LOCALE) -> str:
     return format_date(as_day(d, "month"), "LLLL y" if year else "LLLL", locale=locale)
 
 
-def date_range(a: object, b: object, *, locale: str = DATE_LOCALE) -> str:
+def date_range(a: object, b: object, *, dash: bool = True, locale: str = DATE_LOCALE) -> str:
     """Two dates as one span, each part written once: ``8–11 June 2020``, ``29 May – 11 June 2020``.
 
     The shared month and year are written once; the dash is an en dash, spaced when either side
@@ -139,6 +139,9 @@ def date_range(a: object, b: object, *, locale: str = DATE_LOCALE) -> str:
     ----------
     a, b : date-like
         First and last day, inclusive; ``b`` may equal ``a`` (then it is one date).
+    dash : bool, default True
+        ``False`` writes the span in words, each day with its month: ``8 June to 11 June 2020``
+        (chart subtitles and alt text, which a screen reader reads aloud).
     locale : str, default "en_GB"
         Babel locale of the names and the interval pattern.
 
@@ -157,6 +160,8 @@ def date_range(a: object, b: object, *, locale: str = DATE_LOCALE) -> str:
     '8–11 June 2020'
     >>> date_range("2020-05-29", "2020-06-11"), date_range("2019-12-30", "2020-01-02")
     ('29 May – 11 June 2020', '30 December 2019 – 2 January 2020')
+    >>> date_range("2020-06-08", "2020-06-11", dash=False)
+    '8 June to 11 June 2020'
     """
     first, last = as_day(a, "date_range"), as_day(b, "date_range")
     if last < first:
@@ -165,6 +170,8 @@ def date_range(a: object, b: object, *, locale: str = DATE_LOCALE) -> str:
         )
     if first == last:
         return date(first, locale=locale)
+    if not dash:
+        return f"{date(first, year=first.year != last.year, locale=locale)} to {date(last, locale=locale)}"
     # Written here, not with babel's format_interval: CLDR's en_GB intervals have no full-month
     # pattern (babel falls back to "8 – 11 Jun 2020"), and the house style spells the month.
     if (first.year, first.month) == (last.year, last.month):
