@@ -3,12 +3,11 @@
 #   frstory:
 #     byline: frstory data desk
 #     date: '2026-11-22'
-#     dek: IBM, Amazon and Microsoft stepped back from police facial recognition in
-#       the same week of June 2020. Side by side, and against a company that announced
-#       nothing, their share prices show how little a single week of market data can
-#       prove.
+#     dek: '`{python} dek_companies` announced steps back from police facial recognition
+#       within `{python} span_text`. Side by side, and against a company with no such announcement,
+#       their share prices show how little a few days of market data can prove.'
 #     synthetic: false
-#     title: Three companies, one week
+#     title: '`{python} title_text`'
 #   jupytext:
 #     formats: ipynb,py:percent
 #     notebook_metadata_filter: frstory
@@ -24,7 +23,7 @@
 # ---
 
 # %% [markdown]
-# # Three companies, one week
+# # `{python} title_text`
 
 # %% tags=["parameters"]
 firm_event_ids = ["ibm-exits-fr", "amzn-moratorium", "msft-police-pledge"]
@@ -35,43 +34,42 @@ benchmark = "^GSPC"
 estimation_window = (-250, -11)
 event_window = (-5, 5)
 headline_window = (0, 1)
-excluded_period = ("2020-02-01", "2020-04-30")
-price_start = "2019-01-01"
-price_end = "2020-12-31"
+excluded_period = ("2020-02-01", "2020-04-30")  # the Covid crash, left out in one specification
 
 # %%
 import pandas as pd
-from IPython.display import Markdown
+from statsmodels.stats.multitest import multipletests
 
 import frstory as fr
-from frstory import charts
-from frstory.analysis.results import display_name
-from frstory.narrative import format_p
+from frstory import charts, prose
+import story
+from story import wording
 
-SOURCE = ("Prices: Yahoo Finance daily data via frstory's price cache (as traded); "
-          "events: frstory timeline (data/events.csv)")
-events = fr.load_events()
-firm_events = events.set_index("id").loc[firm_event_ids].reset_index()
+events = story.load_events()
+firm_events = pd.DataFrame([fr.narrative.event(events, i) for i in firm_event_ids]).reset_index(drop=True)
+firm_events["ticker"] = [story.ticker_of(fr.narrative.event(events, i)) for i in firm_event_ids]
 firm_day0 = pd.Series([fr.reaction_session(d, s) for d, s in zip(firm_events["date"], firm_events["market_session"])])
-sharing_day0 = firm_events["ticker"].map(display_name).groupby(firm_day0.to_numpy()).agg(" and ".join)
-# The placebo takes each distinct day 0 of the three firms (their dates and market sessions), so it
-# faces the same market days without any news of its own.
+sharing_day0 = firm_events["ticker"].map(prose.display_name).groupby(firm_day0.to_numpy()).agg(prose.join)
+# The placebo takes each distinct day 0 of the firms (their dates and market sessions), so it
+# faces the same market days without an announcement of its own.
 placebo_events = firm_events.loc[~firm_day0.duplicated().to_numpy()].assign(
     ticker=placebo_ticker,
     id=lambda f: f"placebo-{placebo_ticker.lower()}-" + f["id"],
-    headline=lambda f: [f"Placebo: nothing announced (same day 0 as {sharing_day0[d]})"
-                        for d in firm_day0[f.index]],
+    headline=lambda f: [f"Placebo: no announcement (same day 0 as {sharing_day0[d]})" for d in firm_day0[f.index]],
 )
-short_labels.update({i: f"Placebo on {sharing_day0[d]}'s day 0"
-                     for i, d in zip(placebo_events["id"], firm_day0[placebo_events.index])})
+labels = {i: short_labels.get(i, fr.narrative.event(events, i)["headline"]) for i in firm_event_ids}
+labels.update({i: f"Placebo on {sharing_day0[d]}'s day 0"
+               for i, d in zip(placebo_events["id"], firm_day0[placebo_events.index])})
 placebo_by_day0 = dict(zip(firm_day0[placebo_events.index], placebo_events["id"]))
 placebo_of = dict(zip(firm_events["id"], firm_day0.map(placebo_by_day0)))
 study_events = pd.concat([firm_events, placebo_events], ignore_index=True)
-prices = fr.load_prices([*dict.fromkeys(study_events["ticker"]), benchmark], price_start, price_end)
+first_date, last_date = firm_events["date"].min(), firm_events["date"].max()
+prices = fr.load_prices([*dict.fromkeys(study_events["ticker"]), benchmark],
+                        first_date - pd.Timedelta(days=500), last_date + pd.Timedelta(days=30))
 options = dict(benchmark=benchmark, estimation_window=estimation_window)
 side_by_side = fr.event_studies(prices, study_events, event_window=event_window, **options)
 results = [fr.event_study(prices, e.ticker, e.date, market_session=e.market_session, event_window=event_window,
-                          events=events, label=short_labels[e.id], event_id=e.id, **options)
+                          events=events, label=labels[e.id], event_id=e.id, **options)
            for e in study_events.itertuples()]
 robust = pd.concat([fr.robustness(prices, e.ticker, e.date, exclude_period=excluded_period,
                                   market_session=e.market_session, event_window=headline_window,
@@ -79,14 +77,7 @@ robust = pd.concat([fr.robustness(prices, e.ticker, e.date, exclude_period=exclu
                     for e in study_events.itertuples()], ignore_index=True)
 
 # %%
-# Formatting one-liners: signed percentage points, plain percentages, long dates, rising or falling.
-pp = lambda x: f"{100 * x:+.1f} percentage points"  # noqa: E731
-pct = lambda x: f"{100 * abs(x):.1f}%"  # noqa: E731
-day = lambda d: f"{pd.Timestamp(d):%A} {pd.Timestamp(d).day} {pd.Timestamp(d):%B %Y}"  # noqa: E731
-moved = lambda x: ("rose " if x > 0 else "fell ") + pct(x)  # noqa: E731
-how_many = lambda k: "None" if k == 0 else str(k)  # noqa: E731
-off = lambda k: f"{k:+d}" if k else "0"  # noqa: E731
-
+# Facts the prose cites.
 rows = side_by_side.set_index("event_id")
 firms = rows.loc[firm_events["id"]]
 placebos = rows.loc[placebo_events["id"]]
@@ -97,51 +88,77 @@ n_significant = robust.groupby("event_id", sort=False)["significant"].sum()
 specifications = list(robust["specification"].unique())
 without_crash = robust[(robust["specification"] == specifications[2]) & robust["significant"]]
 out_of_band = sum(bool((r.table["car_t"].abs() > 1.96).any()) for r in results)
-placebo_name = display_name(placebo_ticker)
-market = display_name(benchmark)
-
-# %%
-firm_lines = "\n".join(
-    f"* **{display_name(f.ticker)}** ({f.label}; day 0 {day(f.day0)}): shares {moved(f.ret_0)} as "
-    f"{market} {moved(f.benchmark_ret_0)}; abnormal return {pp(f.ar_0)} (t = {f.ar_0_t:.2f}, "
-    f"{format_p(f.ar_0_p)}). {placebo_name}, which announced nothing, "
-    f"{pp(rows.loc[placebo_of[f.event_id]].ar_0)} ({format_p(rows.loc[placebo_of[f.event_id]].ar_0_p)}) on the same day."
-    for f in firms.reset_index().itertuples()
+placebo_name = prose.display_name(placebo_ticker)
+market = prose.display_name(benchmark, article=True)
+firm_names = [prose.display_name(t) for t in firm_events["ticker"]]
+n_firms = prose.spelled(len(firms))
+dek_companies = prose.join(firm_names)
+span_days = (last_date - first_date).days + 1
+span_text = prose.plural(span_days, "day", spell=span_days <= 10)
+title_text = prose.sentence(f"{n_firms} companies, {span_text}")
+n_firm_significant = int((firms["ar_0_p"] < 0.05).sum())
+beaten = [prose.display_name(f.ticker) for f in firms.itertuples()
+          if abs(rows.loc[placebo_of[f.Index]].ar_0) >= abs(f.ar_0)]
+window_dates = pd.concat([r.table["date"] for r in results])
+placebo_own = events[(events["ticker"] == placebo_ticker) & events["category"].isin(story.ANNOUNCEMENT_CATEGORIES)
+                     & events["date"].between(window_dates.min(), window_dates.max())]
+placebo_about = wording.placebo_sentence(placebo_name, placebo_own)
+placebo_compared = (
+    f"The placebo, {placebo_name}, moved at least as far from its expected return as {prose.join(beaten)} on the "
+    "same day." if beaten else
+    f"On each of those days the placebo, {placebo_name}, moved less far from its expected return than the company "
+    "that announced."
 )
-beaten = [display_name(f.ticker) for f in firms.itertuples() if abs(rows.loc[placebo_of[f.Index]].ar_0) >= abs(f.ar_0)]
-Markdown(f"""
-**{how_many((firms['ar_0_p'] < 0.05).sum())} of the
-{len(firms)} companies that stepped back from police facial recognition had a day-0 abnormal
-return beyond ordinary daily noise at the 5% level (market model against {market}).
-{(placebo_name + ', which announced nothing, moved at least as far from its expected return as '
-  + ' and '.join(beaten) + ' on the same day.') if beaten else ''}**
+without_crash_list = prose.join([
+    f"{prose.display_name(r.ticker)}{' (placebo)' if r.event_id in placebos.index else ''} on "
+    f"{prose.date(r.day0, weekday=True)}, {prose.points(r.ar_0)} ({prose.p_value(r.ar_0_p)})"
+    for r in without_crash.itertuples()])
+without_crash_text = (f": {without_crash_list}." if len(without_crash) else ".")
+placebo_passes = (
+    ("A company with no announcement of its own" if placebo_own.empty else "The placebo") + " passes the same "
+    "test, which is why one significant specification is weak evidence."
+    if without_crash["event_id"].isin(placebos.index).any() else "")
+n_tests = len(robust)
+by_chance = n_tests * 0.05
+n_holm = int(multipletests(robust["ar_0_p"], alpha=0.05, method="holm")[0].sum())
+shared_day0 = firm_day0.value_counts()
+busiest_day0 = shared_day0.index[0]
+busiest_names = sharing_day0[busiest_day0]
+busiest_market = rows.loc[rows["day0"] == busiest_day0, "benchmark_ret_0"].iloc[0]
+n_clustered = sum(bool(c) for c in side_by_side["clustered_with"])
+busiest_clause = (
+    f", and {busiest_names} share the same day 0, {prose.date(busiest_day0, weekday=True)}, on which {market} "
+    f"{prose.moved(busiest_market)}" if shared_day0.iloc[0] > 1 else "")
+unknown_timing = firm_events[firm_events["market_session"] == "unknown"]
+timing_sentence = (
+    f"We could not establish the time of day of {prose.join([prose.display_name(t) + chr(39) + 's announcement' for t in unknown_timing['ticker']])}, "
+    f"so day 0 is the day itself and the next session belongs in the window (hence sessions "
+    f"{wording.offset(headline_window[0])} to {wording.offset(headline_window[1])})." if len(unknown_timing) else
+    "Every announcement here has a known time of day relative to the close.")
+protests = story.background_periods(events, first_date, last_date)
 
-Leaving the Covid crash out of the estimation window ({specifications[2]}) pushes
-{len(without_crash) or 'none'} of the
-{len(study_events)} day-0 abnormal returns past the 5% line:
-{'; '.join(f"{display_name(r.ticker)}{' (placebo)' if r.event_id in placebos.index else ''} on {day(r.day0)}, "
-           f"{pp(r.ar_0)} ({format_p(r.ar_0_p)})" for r in without_crash.itertuples()) or 'none'}.
-{'A company with no news of its own passes the same test, which is why one significant specification is weak evidence.'
- if without_crash['event_id'].isin(placebos.index).any() else ''}
-
-{firm_lines}
-
-{len(firms)} firms announcing within {(firm_events['date'].max() - firm_events['date'].min()).days} days
-of each other, in the middle of nationwide protests and a market sell-off, cannot by themselves
-show whether investors cared; the robustness table below shows how much each result moves with
-the choice of model.
-""")
+# %% [markdown]
+# **`{python} prose.sentence(wording.count_of(n_firm_significant, len(firms), "company"))` had a
+# day-0 abnormal return beyond ordinary daily noise at the 5% level (market model against
+# `{python} market`).** `{python} placebo_compared`
+#
+# With the Covid crash left out of the estimation window, `{python} wording.how_many(len(without_crash))`
+# of the `{python} prose.spelled(len(study_events))` day-0 abnormal returns `{python} "is" if len(without_crash) == 1 else "are"`
+# significant at the 5% level`{python} without_crash_text`
+# `{python} placebo_passes`
+#
+# This page runs `{python} prose.spelled(n_tests)` tests of day-0 abnormal returns. At the 5% level,
+# about `{python} prose.number(by_chance, decimals=1)` of them would come out significant by chance alone even if no
+# announcement had mattered. Allowing for the number of tests (Holm's method), `{python} wording.how_many(n_holm)`
+# `{python} "remains" if n_holm == 1 else "remain"` significant.
 
 # %% [markdown]
 # ## Why a placebo
 #
-# Alphabet, Google's parent, is a large US technology company with a cloud business that, like
-# the three firms, sits in the technology-heavy end of the market, but it announced nothing about
-# facial recognition that week: Google had already said it would not sell general-purpose facial
-# recognition through its cloud, and told the press it favoured regulation over a ban. Running the
-# same event study for Alphabet on the same days shows how large an "abnormal" return a big tech
-# stock could have on those days without any news of its own. It is not a perfect control: any
-# news about big tech as a whole, or about Google itself, lands in its numbers too.
+# `{python} placebo_name` is a large US technology company. `{python} placebo_about` Running the same event study for it on the
+# same days shows how large an "abnormal" return a big technology stock could have on those days
+# without such an announcement. It is not a perfect control: any news about big technology companies
+# as a whole, or about `{python} placebo_name` itself, lands in its numbers too.
 
 # %% [markdown]
 # ## The event studies side by side
@@ -154,43 +171,46 @@ the choice of model.
 # %%
 charts.event_study_table(
     results, window=headline_window,
-    title=(f"{how_many(sum(w.p < 0.05 for w in windowed.values()))} of the {len(results)} cumulative abnormal returns "
-           f"over sessions {off(headline_window[0])} to {off(headline_window[1])} are significant at the 5% level"),
-    subtitle=(f"Market model against {market}; the {placebo_name} rows are placebos on the firms' days 0"),
-    source=SOURCE,
+    title=prose.sentence(
+        f"{wording.how_many(sum(w.p < 0.05 for w in windowed.values()))} of the {prose.plural(len(results), 'cumulative abnormal return', spell=True)} "
+        f"over sessions {wording.offset(headline_window[0])} to {wording.offset(headline_window[1])} {'is' if sum(w.p < 0.05 for w in windowed.values()) == 1 else 'are'} "
+        "significant at the 5% level"),
+    subtitle=f"Market model against {market}; the {placebo_name} rows are placebos on the firms' days 0",
+    source=story.SOURCE,
     notes=(f"Estimation window: sessions {estimation_window[0]} to {estimation_window[1]} before day 0. "
            "Rows are single-firm tests and must not be pooled (see below)."),
 )
 
 # %%
-who = {r.event_id: display_name(r.ticker) + (" (placebo)" if r.event_id in placebos.index else "")
+who = {r.event_id: prose.display_name(r.ticker) + (" (placebo)" if r.event_id in placebos.index else "")
        for r in side_by_side.itertuples()}
 pd.DataFrame({
     "Company": side_by_side["event_id"].map(who),
-    "Day 0": side_by_side["day0"].dt.strftime("%a %d %b"),
-    "Return": side_by_side["ret_0"].map(lambda x: f"{100 * x:+.1f}%"),
-    "Market": side_by_side["benchmark_ret_0"].map(lambda x: f"{100 * x:+.1f}%"),
+    "Day 0": side_by_side["day0"].map(prose.date),
+    "Return": side_by_side["ret_0"].map(lambda x: prose.percent(x, signed=True)),
+    "Market": side_by_side["benchmark_ret_0"].map(lambda x: prose.percent(x, signed=True)),
     "Beta": side_by_side["beta"].map(lambda x: f"{x:.2f}"),
-    "Abnormal return": side_by_side["ar_0"].map(lambda x: f"{100 * x:+.1f} pp"),
+    "Abnormal return": side_by_side["ar_0"].map(lambda x: prose.points(x, short=True)),
     "t": side_by_side["ar_0_t"].map(lambda x: f"{x:.2f}"),
-    "p": side_by_side["ar_0_p"].map(lambda x: f"{x:.3f}"),
-    "Clustered with": [", ".join(who[i] for i in c.split(", ")) for c in side_by_side["clustered_with"]],
+    "p": side_by_side["ar_0_p"].map(lambda p: prose.p_value(p).removeprefix("p ").lstrip("= ")),
+    "Clustered with": [prose.join([who[i] for i in c.split(", ")]) if c else "" for c in side_by_side["clustered_with"]],
 }).set_index("Company")
 
 # %% [markdown]
 # ## Around each day zero
 #
 # Each panel follows one company's cumulative abnormal return through the sessions around its day
-# zero, on shared axes, next to Alphabet's on the same days; the grey band is where the running
-# total would stay ninety-five times in a hundred if nothing had happened.
+# zero, on shared axes, next to `{python} placebo_name`'s on the same days; the grey band marks, day by
+# day, where the running total would fall ninety-five times in a hundred if nothing had happened.
 
 # %%
 charts.small_multiples(
     [result_of[i] for f in firm_events["id"] for i in (f, placebo_of[f])], columns=2,
-    title=f"{how_many(out_of_band)} of the running totals of abnormal returns leaves the band of ordinary noise",
+    title=prose.sentence(f"{wording.how_many(out_of_band)} of the running totals of abnormal returns "
+                         f"{'leaves' if out_of_band == 1 else 'leave'} the band of ordinary noise"),
     subtitle=f"Cumulative abnormal return, market model against {market}, by session relative to day 0",
-    source=SOURCE,
-    notes=f"Left: the company that announced. Right: {placebo_name}, which announced nothing, on the same day 0.",
+    source=story.SOURCE,
+    notes=f"Left: the company that announced. Right: {placebo_name}, with no announcement, on the same day 0.",
 )
 
 # %% [markdown]
@@ -198,63 +218,34 @@ charts.small_multiples(
 #
 # The same tests under three specifications: the market model; the market-adjusted model, which
 # simply subtracts the index's return and estimates nothing; and the market model estimated
-# without the months of the Covid crash, whose extreme days weigh heavily on how a stock's usual
-# relation to the market is measured.
+# without `{python} prose.month(excluded_period[0])` to `{python} prose.month(excluded_period[1])`,
+# the months of the Covid crash, whose extreme days weigh heavily on how a stock's usual relation to
+# the market is measured.
 
 # %%
 short_specifications = dict(zip(specifications, ["Market model", "Market-adjusted", "Without the crash"]))
 robust_table = robust.assign(
-    Company=[f"{display_name(t)}{' (placebo)' if i.startswith('placebo') else ''}, {d:%d %b}"
+    Company=[f"{prose.display_name(t)}{' (placebo)' if i.startswith('placebo') else ''}, {prose.date(d)}"
              for t, i, d in zip(robust["ticker"], robust["event_id"], robust["day0"])],
     specification=robust["specification"].map(short_specifications),
-    cell_ar=[f"{100 * a:+.1f} ({format_p(p)})" for a, p in zip(robust["ar_0"], robust["ar_0_p"])],
-    cell_car=[f"{100 * c:+.1f} ({format_p(p)})" for c, p in zip(robust["car"], robust["car_p"])],
+    cell_ar=[f"{prose.points(a, short=True)} ({prose.p_value(p)})" for a, p in zip(robust["ar_0"], robust["ar_0_p"])],
+    cell_car=[f"{prose.points(c, short=True)} ({prose.p_value(p)})" for c, p in zip(robust["car"], robust["car_p"])],
 )
 pd.concat({
-    "Abnormal return, day 0 (pp)": robust_table.pivot(index="Company", columns="specification", values="cell_ar"),
-    f"CAR, sessions {off(headline_window[0])} to {off(headline_window[1])} (pp)":
+    "Abnormal return, day 0": robust_table.pivot(index="Company", columns="specification", values="cell_ar"),
+    f"Cumulative, sessions {wording.offset(headline_window[0])} to {wording.offset(headline_window[1])}":
         robust_table.pivot(index="Company", columns="specification", values="cell_car"),
 }, axis=1).loc[robust_table["Company"].unique()].reindex(columns=list(short_specifications.values()), level=1).rename_axis(
     index="Company, day 0", columns=[None, None])
 
-# %%
-Markdown("\n".join(
-    f"* {display_name(e.ticker)}, day 0 {day(result_of[e.id].day0)}{' (placebo)' if e.id in placebos.index else ''}: "
-    f"day-0 abnormal return from {pp(g['ar_0'].min())} to {pp(g['ar_0'].max())}, significant at the 5% level in "
-    f"{n_significant[e.id]} of {len(g)} specifications."
-    for e in study_events.itertuples() for g in [robust[robust["event_id"] == e.id]]
-))
-
 # %% [markdown]
-# ## What three companies can and cannot show
-
-# %%
-ibm, amzn, msft = (firm_events.set_index("id").loc[i] for i in firm_event_ids)
-protests = events.set_index("id").loc["floyd-protests-begin"]
-selloff = events.set_index("id").loc["market-selloff"]
-shared_day0 = firm_day0.value_counts()
-busiest_day0 = shared_day0.index[0]
-sell_day = rows.loc[rows["day0"] == busiest_day0, "benchmark_ret_0"].iloc[0]
-msft_next = result_of[msft.name].table.set_index("offset").loc[1, "date"]
-Markdown(f"""
-* **The dates cluster, so the tests are not independent.** {side_by_side.attrs['note']}
-  Here {sum(bool(c) for c in side_by_side['clustered_with'])} of the {len(side_by_side)} rows share
-  event-window sessions with another row, and {sharing_day0[busiest_day0]} share the same day 0,
-  {day(busiest_day0)}, on which {market} {moved(sell_day)}{' (the market-wide sell-off in our timeline)' if busiest_day0 == selloff['date'] else ''}.
-* **N = {len(firms)}.** {len(firms)} firms cannot establish a pattern. Even a clear result for
-  each would be {len(firms)} correlated observations of one week.
-* **The protests.** The announcements were responses to the protests after George Floyd's
-  killing, whose peak we date from {day(protests['date'])} to {day(protests['end_date'])}. Whatever
-  investors thought of the protests and of policing reform was already in prices, and may still
-  have been moving them; a daily event study cannot separate the companies' words from that news.
-* **Microsoft's timing is unknown.** Brad Smith spoke at a Washington Post Live event on {day(msft['date'])},
-  but its time is not verified, so day 0 is that day and the next session, {day(msft_next)},
-  belongs in the window (hence sessions {off(headline_window[0])} to {off(headline_window[1])}). That
-  next day has its own news: a tweet, retweeted by President Trump, said Microsoft should lose
-  federal contracts.
-* **IBM's reaction is unclear even in direction.** Reports at the time disagreed on whether IBM's
-  shares rose or fell after its letter. The prices say they {moved(firms.loc[ibm.name, 'ret_0'])} on
-  {day(firms.loc[ibm.name, 'day0'])}, an abnormal return of {pp(firms.loc[ibm.name, 'ar_0'])}
-  ({format_p(firms.loc[ibm.name, 'ar_0_p'])}), with nothing to tie the move to the letter rather than
-  to other news about IBM.
-""")
+# ## What `{python} n_firms` companies can and cannot show
+#
+# * **Tests that share days are not independent.** `{python} side_by_side.attrs["note"]`
+#   Here `{python} wording.how_many(n_clustered)` of the `{python} prose.spelled(len(side_by_side))` rows share
+#   event-window sessions with another row`{python} busiest_clause`.
+# * **A handful of firms.** `{python} prose.sentence(n_firms)` firms cannot establish a pattern: even a clear
+#   result for each would be `{python} n_firms` observations, not a rule.
+# * **Other news.** `{python} protests` A daily event study cannot separate the companies' words from
+#   everything else in the news on those days.
+# * **Timing.** `{python} timing_sentence`

@@ -1,0 +1,146 @@
+"""What only the facial-recognition story needs, beside its notebooks.
+
+The toolkit (:mod:`frstory`) names no company, place or event; this package holds the story's
+choices: the names of its companies, the extra columns of its events file, its vocabulary and
+the tables its pages print. Notebooks import it as ``import story`` (their folder is the kernel's
+working directory); importing it registers the company names with :mod:`frstory.prose`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+import frstory as fr
+from frstory import prose
+from frstory.errors import AnalysisError
+from story import names
+
+names.register()
+
+#: The source line of the story's charts.
+SOURCE = ("Prices: Yahoo Finance daily data, third-party copies, as traded (see Methods and data); "
+          "events: frstory timeline")
+
+#: Categories of events that are announcements or market moves rather than background.
+ANNOUNCEMENT_CATEGORIES = ("corporate",)
+
+
+def load_events() -> pd.DataFrame:
+    """The story's events file, validated with the story's extra columns."""
+    return fr.load_events()
+
+
+def load_claims() -> pd.DataFrame:
+    """The figures the seed articles reported, with the research desk's verdicts."""
+    return fr.load_claims()
+
+
+def ticker_of(event: pd.Series) -> str:
+    """The listed company of ``event``, or a clear error when the event has none.
+
+    Examples
+    --------
+    >>> ticker_of(pd.Series({"ticker": "SYNA"}, name="syn-a"))
+    'SYNA'
+    """
+    value = event.get("ticker")
+    if value is None or pd.isna(value) or not str(value).strip():
+        raise AnalysisError(
+            f"event {event.name!r} has no ticker, so there is no share price to study; pass "
+            "-p ticker TICKER, or choose an event with a listed company (the ticker column of the events file)"
+        )
+    return str(value).strip()
+
+
+def other_announcements(events: pd.DataFrame, event_id: str, start: object, end: object) -> pd.DataFrame:
+    """Company announcements other than ``event_id`` dated from ``start`` to ``end`` (inclusive).
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"id": ["a", "b", "c"], "category": ["corporate", "corporate", "protest"],
+    ...     "date": pd.to_datetime(["2020-06-08", "2020-06-10", "2020-06-09"])})
+    >>> other_announcements(frame, "b", "2020-06-01", "2020-06-30")["id"].tolist()
+    ['a']
+    """
+    dates = pd.to_datetime(events["date"])
+    keep = (events["category"].isin(ANNOUNCEMENT_CATEGORIES) & (events["id"] != event_id)
+            & dates.between(pd.Timestamp(start), pd.Timestamp(end)))
+    return events[keep].sort_values("date", kind="stable")
+
+
+def specifications_table(robust: pd.DataFrame, event_window: tuple[int, int]) -> pd.DataFrame:
+    """The robustness specifications as a reader's table (numbers in the house style)."""
+    return pd.DataFrame({
+        "Specification": robust["specification"],
+        "Estimation sessions": [
+            f"{r.n_estimation}: {prose.date(r.estimation_start)} to {prose.date(r.estimation_end)}"
+            for r in robust.itertuples()
+        ],
+        "Beta": robust["beta"].map(lambda b: "none (fixed at 1)" if pd.isna(b) else f"{b:.2f}"),
+        "Expected return, day 0": (robust["ret_0"] - robust["ar_0"]).map(lambda x: prose.percent(x, signed=True)),
+        "Abnormal return, day 0": robust["ar_0"].map(lambda x: prose.points(x, short=True)),
+        "t": robust["ar_0_t"].map(lambda x: f"{x:.2f}"),
+        "p": robust["ar_0_p"].map(lambda p: prose.p_value(p).removeprefix("p ").lstrip("= ")),
+        f"Cumulative, days {event_window[0]:+d} to {event_window[1]:+d}":
+            robust["car"].map(lambda x: prose.points(x, short=True)),
+    }).set_index("Specification")
+
+
+def fact_check_table(checked: pd.DataFrame) -> pd.DataFrame | None:
+    """The price claims checked against the data, as a reader's table (``None``, so nothing is shown,
+    when there are none: the prose says so)."""
+    if checked.empty:
+        return None
+    in_units = {"usd": lambda v: prose.money(v), "percent": lambda v: prose.percent(v / 100, decimals=2, signed=True)}
+    return pd.DataFrame({
+        "Claim": checked["claim"],
+        "Check": checked["verdict"],
+        "Reported": [in_units.get(u, lambda v: f"{v:,}")(v) for u, v in zip(checked["unit"], checked["value"])],
+        "In the data": [in_units.get(u, lambda v: f"{v:,.4f}")(v) for u, v in zip(checked["unit"], checked["data_value"])],
+        "Desk's verdict": checked["editorial_verdict"],
+    }).set_index("Claim")
+
+
+def background_periods(events: pd.DataFrame, start: object, end: object) -> str:
+    """A sentence naming the timeline's protest periods that overlap ``start`` to ``end``.
+
+    The sentence says when, not why: the sources date the periods, they do not make the
+    companies' announcements responses to them.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"category": ["protest"], "headline": ["Synthetic marches spread"],
+    ...     "date": pd.to_datetime(["2020-05-26"]), "end_date": pd.to_datetime(["2020-06-07"])})
+    >>> background_periods(frame, "2020-06-08", "2020-06-11")
+    'The timeline records no protest period overlapping these days.'
+    >>> background_periods(frame, "2020-06-01", "2020-06-11")
+    'These days overlap a period the timeline records as: Synthetic marches spread (26 May 2020 to 7 June 2020).'
+    """
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    periods = events[(events["category"] == "protest") & events["end_date"].notna()]
+    overlapping = periods[(pd.to_datetime(periods["date"]) <= end) & (pd.to_datetime(periods["end_date"]) >= start)]
+    if overlapping.empty:
+        return "The timeline records no protest period overlapping these days."
+    items = [f"{row.headline} ({prose.date(row.date)} to {prose.date(row.end_date)})"
+             for row in overlapping.itertuples()]
+    return f"These days overlap {'a period' if len(items) == 1 else 'periods'} the timeline records as: {prose.join(items)}."
+
+
+def announcement_label(event: pd.Series) -> str:
+    """An event named for a sentence: "IBM's announcement of 8 June 2020", or its headline and date.
+
+    Examples
+    --------
+    >>> announcement_label(pd.Series({"ticker": "IBM", "headline": "x", "date": pd.Timestamp("2020-06-08")}))
+    "IBM's announcement of 8 June 2020"
+    >>> announcement_label(pd.Series({"ticker": None, "headline": "Synthetic march", "date": pd.Timestamp("2020-06-08")}))
+    'the news of 8 June 2020 (Synthetic march)'
+    """
+    ticker = event.get("ticker")
+    when = prose.date(event["date"])
+    if ticker is not None and not pd.isna(ticker) and str(ticker).strip():
+        try:
+            return f"{prose.display_name(str(ticker))}'s announcement of {when}"
+        except prose.UnknownDisplayName:  # no name registered for the ticker: say what happened instead
+            pass
+    return f"the news of {when} ({event['headline']})"

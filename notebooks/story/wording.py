@@ -1,0 +1,313 @@
+"""Phrases the story's sentences choose between, according to the data.
+
+The sentences themselves live in the notebooks' Markdown cells; where the data decides which words
+are true (a stock that rose or fell, a test that found something or not, an announcement made
+before or after the close), the choice is made here, once, so every re-run of a notebook with other
+parameters reads true. Numbers and dates are written by :mod:`frstory.prose`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from frstory import prose
+
+#: A move is "its worst day since" only when no worse day came within this many sessions before it.
+NOTABLE_SESSIONS = 20
+
+
+@dataclass(frozen=True)
+class Timing:
+    """How an announcement's time of day relates to the first session that could react.
+
+    Attributes
+    ----------
+    announced : str
+        "announced after the close on Wednesday 10 June 2020".
+    day0_role : str
+        What day 0 is, for a sentence that names it.
+    day0_short : str
+        Day 0 in a few words, for chart titles.
+    caveat : str
+        What the timing means for the reading of day 0 (a whole sentence).
+    """
+
+    announced: str
+    day0_role: str
+    day0_short: str
+    caveat: str
+
+
+def timing(market_session: str, event_date: object, day0: object) -> Timing:
+    """The words for an announcement made in ``market_session`` and read on session ``day0``.
+
+    Examples
+    --------
+    >>> timing("post", "2020-06-10", "2020-06-11").announced
+    'announced after the close on Wednesday 10 June 2020'
+    >>> timing("unknown", "2020-06-11", "2020-06-11").day0_short
+    'the day of the announcement'
+    """
+    on = prose.date(event_date, weekday=True)
+    first = prose.date(day0, weekday=True)
+    same_day = pd.Timestamp(event_date).normalize() == pd.Timestamp(day0).normalize()
+    if market_session == "post":
+        return Timing(
+            f"announced after the close on {on}",
+            f"the first session after the announcement, which came after the close on {on}",
+            "the first session that could react",
+            f"The announcement came after the close, so the first session that could react was {first}. "
+            "If the news reached some investors earlier, part of any reaction sits on the day before.",
+        )
+    if market_session == "pre":
+        return Timing(
+            f"announced before the open on {on}",
+            "the day of the announcement, which came before the open",
+            "the day of the announcement",
+            "The announcement came before the open, so that day's session was the first that could react.",
+        )
+    if market_session == "regular":
+        return Timing(
+            f"announced during trading on {on}",
+            "the day of the announcement, which came during trading",
+            "the day of the announcement",
+            "The announcement came during trading, so that day's close mixes hours before and after the news.",
+        )
+    if market_session == "closed" or not same_day:
+        return Timing(
+            f"announced on {on}, when the market was closed",
+            "the first session after the announcement",
+            "the first session that could react",
+            f"The market was closed when the news came out, so the first session that could react was {first}.",
+        )
+    return Timing(
+        f"announced on {on}, at a time of day we could not establish",
+        "the day of the announcement (its time of day is not known, so the first reaction may have come only "
+        "on the next session)",
+        "the day of the announcement",
+        "We could not establish the time of day of the announcement. If it came after the close, the first "
+        "session that could react was the next one, and day 0 holds only the day's other news.",
+    )
+
+
+def dek_news(event: pd.Series, when: Timing) -> str:
+    """The news in one sentence: the event's headline and when it was announced.
+
+    Examples
+    --------
+    >>> dek_news(pd.Series({"headline": "Synthetic Co pauses a product"}), timing("post", "2020-06-10", "2020-06-11"))
+    'Synthetic Co pauses a product (announced after the close on Wednesday 10 June 2020).'
+    """
+    return f"{event['headline']} ({when.announced})."
+
+
+def worst_since(daily: pd.Series, day: object) -> str:
+    """", its worst day since Monday 16 March 2020" (or best), or "" when the day was not notable.
+
+    ``daily`` holds one series' daily returns indexed by date; the clause names the last earlier
+    day with a larger move in the same direction, when it lies at least :data:`NOTABLE_SESSIONS`
+    sessions back.
+
+    Examples
+    --------
+    >>> rets = pd.Series([-0.05] + [0.001] * 30 + [-0.04], index=pd.bdate_range("2020-01-01", periods=32))
+    >>> worst_since(rets, rets.index[-1])
+    ', its worst day since Wednesday 1 January 2020'
+    >>> worst_since(rets, rets.index[-2])
+    ''
+    """
+    day = pd.Timestamp(day)
+    series = daily.dropna()
+    value = series.loc[day]
+    earlier = series.loc[:day].iloc[:-1]
+    if value == 0 or earlier.empty:
+        return ""
+    larger = earlier[earlier < value] if value < 0 else earlier[earlier > value]
+    word = "worst" if value < 0 else "best"
+    if larger.empty:
+        return f", its {word} day since at least {prose.date(earlier.index[0], weekday=True)}"
+    since = larger.index.max()
+    if len(earlier.loc[since:]) < NOTABLE_SESSIONS:
+        return ""
+    return f", its {word} day since {prose.date(since, weekday=True)}"
+
+
+def abnormal_verdict(ar: float, p: float, name: str, detectable: float | None = None) -> str:
+    """What a day-0 abnormal return and its p-value show, in words.
+
+    Examples
+    --------
+    >>> abnormal_verdict(0.002, 0.88, "Synthetic Co")
+    'within ordinary daily noise, so this day gives no evidence that investors reacted to the news'
+    >>> abnormal_verdict(-0.03, 0.01, "Synthetic Co")
+    'beyond ordinary daily noise: Synthetic Co did worse than its usual relation to the index predicts'
+    """
+    if p >= 0.05:
+        text = "within ordinary daily noise, so this day gives no evidence that investors reacted to the news"
+        if detectable is not None:
+            text += (f"; only an abnormal return larger than {prose.percent(detectable)} either way would have "
+                     "stood out")
+        return text
+    direction = "better" if ar > 0 else "worse"
+    return f"beyond ordinary daily noise: {name} did {direction} than its usual relation to the index predicts"
+
+
+def robustness_verdict(robust: pd.DataFrame) -> str:
+    """Whether the day-0 verdict survives other reasonable specifications.
+
+    Examples
+    --------
+    >>> robustness_verdict(pd.DataFrame({"ar_0": [0.01, 0.02, 0.02], "ar_0_p": [0.9, 0.2, 0.03]}))
+    'Only one of the three specifications we tried finds a day-0 abnormal return significant at the 5% level: the answer depends on the choice of model, so the evidence of a reaction is fragile.'
+    """
+    n = len(robust)
+    significant = robust["ar_0_p"] < 0.05
+    k = int(significant.sum())
+    specs = f"{prose.spelled(n)} specifications we tried"
+    if k == 0:
+        return prose.sentence(f"none of the {specs} finds a day-0 abnormal return significant at the 5% level.")
+    signs = set((robust.loc[significant, "ar_0"] > 0).tolist())
+    if k == n:
+        same = "all in the same direction" if len(signs) == 1 else "but not all in the same direction"
+        return prose.sentence(f"all {specs} find a day-0 abnormal return significant at the 5% level, {same}.")
+    return prose.sentence(
+        f"only {prose.spelled(k)} of the {specs} {'finds' if k == 1 else 'find'} a day-0 abnormal return "
+        "significant at the 5% level: the answer depends on the choice of model, so the evidence of a "
+        "reaction is fragile."
+    )
+
+
+def relative_day(offset: int) -> str:
+    """Where a day of the event window lies relative to day 0.
+
+    Examples
+    --------
+    >>> relative_day(-2), relative_day(0), relative_day(1)
+    ('before the news could be priced', 'day 0 itself', 'one session after day 0')
+    """
+    if offset < 0:
+        return "before the news could be priced"
+    if offset == 0:
+        return "day 0 itself"
+    return f"{prose.plural(int(offset), 'session', spell=True)} after day 0"
+
+
+def crash_clause(included: bool, period: tuple[str, str]) -> str:
+    """Whether the estimation period includes the excluded period of market turmoil.
+
+    Examples
+    --------
+    >>> crash_clause(False, ("2020-02-01", "2020-04-30"))
+    'a period that does not include the Covid crash of February 2020 to April 2020'
+    """
+    verb = "includes" if included else "does not include"
+    return f"a period that {verb} the Covid crash of {prose.month(period[0])} to {prose.month(period[1])}"
+
+
+def clustered_sentence(clustered: pd.DataFrame, name: str) -> str:
+    """Other company announcements inside the event window, in a sentence.
+
+    Examples
+    --------
+    >>> clustered_sentence(pd.DataFrame({"headline": [], "date": []}), "Synthetic Co")
+    "No other company announcement in the timeline falls within Synthetic Co's event window."
+    """
+    if clustered.empty:
+        return f"No other company announcement in the timeline falls within {name}'s event window."
+    items = [f"{row.headline} ({prose.date(row.date)})" for row in clustered.itertuples()]
+    return (f"{name}'s event window also holds {prose.plural(len(items), 'other company announcement', spell=True)} "
+            f"of the timeline: {prose.join(items)}. No daily window isolates one firm's news.")
+
+
+def fact_check_sentence(checked: pd.DataFrame, name: str) -> str:
+    """How the figures about this share price that daily prices can check fared.
+
+    Examples
+    --------
+    >>> fact_check_sentence(pd.DataFrame({"verdict": []}), "Synthetic Co")
+    "None of the figures in the articles is about Synthetic Co's share price around this announcement, so there is nothing here to check."
+    """
+    if checked.empty:
+        return (f"None of the figures in the articles is about {name}'s share price around this announcement, "
+                "so there is nothing here to check.")
+    confirmed = int((checked["verdict"] == "confirmed").sum())
+    n = len(checked)
+    about = f"about {name}'s share price that daily prices can check"
+    if confirmed == n:
+        subject = {1: f"the one figure {about} is", 2: f"both figures {about} are"}.get(n, f"all {prose.spelled(n)} figures {about} are")
+        return prose.sentence(f"{subject} confirmed by the data.")
+    text = (f"{prose.spelled(confirmed)} of the {prose.plural(n, 'figure', spell=True)} {about} "
+            f"{'is' if confirmed == 1 else 'are'} confirmed by the data")
+    contradicted = n - confirmed
+    if contradicted:
+        text += f"; {prose.spelled(contradicted)} {'is' if contradicted == 1 else 'are'} not"
+    return prose.sentence(text + ".")
+
+
+def repeats_first(crash_in_estimation: bool) -> str:
+    """A clause for when leaving the crash out changes nothing, because it was never in.
+
+    Examples
+    --------
+    >>> repeats_first(True), repeats_first(False)
+    ('', '; here the estimation period does not reach back to those months, so the third line repeats the first')
+    """
+    if crash_in_estimation:
+        return ""
+    return "; here the estimation period does not reach back to those months, so the third line repeats the first"
+
+
+def how_many(k: int) -> str:
+    """A count that opens a comparison: "none" for zero, else the number spelled out.
+
+    Examples
+    --------
+    >>> how_many(0), how_many(3)
+    ('none', 'three')
+    """
+    return "none" if k == 0 else prose.spelled(k)
+
+
+def offset(k: int) -> str:
+    """A session relative to day 0: "0", "+1", "-5".
+
+    Examples
+    --------
+    >>> offset(0), offset(1), offset(-5)
+    ('0', '+1', '-5')
+    """
+    return f"{k:+d}" if k else "0"
+
+
+def count_of(k: int, n: int, noun: str) -> str:
+    """ "none of the three companies", "neither of the two companies", "both companies", "all three ..."
+
+    Examples
+    --------
+    >>> count_of(0, 3, "company"), count_of(0, 2, "company"), count_of(2, 2, "company"), count_of(1, 3, "company")
+    ('none of the three companies', 'neither of the two companies', 'both companies', 'one of the three companies')
+    """
+    nouns = prose.plural(n, noun, spell=True).split(" ", 1)[1] if n != 1 else noun
+    if n == 2 and k in (0, 2):
+        return f"neither of the two {nouns}" if k == 0 else f"both {nouns}"
+    if k == n and n > 2:
+        return f"all {prose.spelled(n)} {nouns}"
+    return f"{how_many(k)} of the {prose.spelled(n)} {nouns}"
+
+
+def placebo_sentence(placebo_name: str, own: pd.DataFrame) -> str:
+    """Whether the placebo company had announcements of its own inside the event windows.
+
+    Examples
+    --------
+    >>> placebo_sentence("Synthetic Co", pd.DataFrame({"headline": [], "date": []}))
+    'It announced no step of its own on police facial recognition in our timeline during these event windows.'
+    """
+    if own.empty:
+        return ("It announced no step of its own on police facial recognition in our timeline during "
+                "these event windows.")
+    items = [f"{row.headline} ({prose.date(row.date)})" for row in own.itertuples()]
+    return ("It is not a clean placebo here: inside these event windows the timeline records "
+            f"{'its own announcement' if len(items) == 1 else 'announcements of its own'}: {prose.join(items)}.")
