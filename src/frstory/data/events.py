@@ -376,7 +376,7 @@ def _is_float64(series: pd.Series) -> bool:
 def _extension_value_rules(ext: Extension, col: ExtensionColumn) -> dict[str, Rule]:
     declared = f"(declared by the extension '{ext.name}': {col.help})"
     rules = {
-        f"{col.name}:blank": Rule(col.name, "is blank", f"fill it in or leave it empty {declared}"),
+        f"{col.name}:blank": Rule(col.name, "is blank", f"write a value or leave the cell empty {declared}"),
         f"{col.name}:number": Rule(
             col.name, "is not a plain number",
             f"write digits with a '.' for decimals and a leading '-' if negative, e.g. 12.5 {declared}",
@@ -464,7 +464,13 @@ def _rule_on_csv(rule: ExtensionRule, typed: Callable[[pd.DataFrame], pd.DataFra
     def check(frame: pd.DataFrame) -> pd.Series:
         if not has_columns(frame, *rule.reads):
             return all_pass(frame)
-        return pd.Series(rule.check(typed(frame)), index=frame.index).fillna(True).astype(bool)
+        view = typed(frame)
+        ok = pd.Series(rule.check(view), index=frame.index).fillna(True).astype(bool)
+        # A cell that does not parse is reported by its column's own check; judging the row on a
+        # missing value here would add a second, misleading problem.
+        for column in rule.reads:
+            ok |= (frame[column].notna() & view[column].isna()).astype(bool)
+        return ok
 
     return pa.Check(check, error=rule.key)
 
