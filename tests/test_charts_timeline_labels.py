@@ -29,6 +29,16 @@ from frstory.charts.theme import FONT_SIZES
 from frstory.charts.timeline import AUTO_LABEL_MAX_EVENTS, MARKER_PX
 from frstory.errors import ChartInputError
 
+
+def _story_events():
+    # The curated timeline carries the story's extension columns, declared beside its notebooks.
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "notebooks"))
+    from story.schema import EVENT_EXTENSIONS
+
+    return fr.load_events(extensions=EVENT_EXTENSIONS)
+
 SOURCE = "Synthetic example data (frstory.examples)"
 LABEL_PREFIX = "frstory-timeline-label-"
 PNG_DIR = Path("/tmp/frstory-pngs")
@@ -305,7 +315,7 @@ def test_estimated_label_boxes_clear_each_other_the_markers_and_the_plot_edges(w
 
 
 def test_estimated_label_boxes_of_the_real_june_2020_view_are_clear():
-    events = fr.load_events()
+    events = _story_events()
     week = events[(events["date"] >= "2020-05-18") & (events["date"] <= "2020-07-03")]
     fig = charts.timeline(week, start="2020-05-18", end="2020-07-03", source="Events: data/events.csv")
     assert len(label_annotations(fig)) == len(week) == 16
@@ -396,7 +406,7 @@ def test_rendered_labels_are_no_wider_than_estimated(open_page, tmp_path):
 
 @pytest.mark.browser
 def test_rendered_labels_of_the_real_june_2020_view_are_clear(open_page, tmp_path):
-    events = fr.load_events()
+    events = _story_events()
     week = events[(events["date"] >= "2020-05-18") & (events["date"] <= "2020-07-03")]
     fig = charts.timeline(week, start="2020-05-18", end="2020-07-03", source="Events: data/events.csv",
                           title="The week the companies stepped back")
@@ -429,7 +439,7 @@ def test_markup_in_a_headline_shows_as_text_in_the_rendered_label(open_page, tmp
 def test_the_real_june_2020_view_exports_to_png_at_its_size():
     pytest.importorskip("kaleido")
     os.environ.setdefault("BROWSER_PATH", "/usr/bin/chromium")
-    events = fr.load_events()
+    events = _story_events()
     week = events[(events["date"] >= "2020-05-18") & (events["date"] <= "2020-07-03")]
     fig = charts.timeline(week, start="2020-05-18", end="2020-07-03", source="Events: data/events.csv",
                           title="The week the companies stepped back", subtitle="18 May to 3 July 2020, by kind")

@@ -1,7 +1,9 @@
 """Specification of the claims table (data/claims.csv) and frstory.load_claims.
 
-The real table must hold every figure the five seed articles report, with the research desk's
-verdicts; bad input in a synthetic claims CSV must be reported with the file, CSV line (header =
+The real table must hold every figure the five articles the story checks report (the desk keeps
+their text in ../shared/seeds), each claim naming its publication, with quotation marks only
+around the articles' exact words and verdicts that follow from the evidence recorded beside
+them; bad input in a synthetic claims CSV must be reported with the file, CSV line (header =
 line 1), column, bad value and fix.
 """
 
@@ -22,13 +24,28 @@ from frstory.data.claims import CLAIM_COLUMNS, CLAIMS_SCHEMA, validate_claims
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
 RESEARCH = ROOT.parent / "shared" / "research" / "events-factsheet.md"
-SEED_FILES = (
-    "000_74ae9f40f5256897.txt",
-    "001_b6b7e8cb5c07164d.txt",
-    "002_f14ba850bc2f8a20.txt",
-    "003_1939591d754a3625.txt",
-    "004_b13bd3580268dfad.txt",
-)
+# The desk's copy of each article, by the article slug the claims table uses. The file names are
+# the desk's; readers only ever see the publication and the article's title and address.
+ARTICLE_SEEDS = {
+    "charged-2020-06": "000_74ae9f40f5256897.txt",
+    "benzinga-2020-06-10": "001_b6b7e8cb5c07164d.txt",
+    "verge-copy-2021-05-19": "002_f14ba850bc2f8a20.txt",
+    "ihls-2021-05": "003_1939591d754a3625.txt",
+    "itwire-2020-06-11": "004_b13bd3580268dfad.txt",
+}
+
+
+def _plain(text: str) -> str:
+    # Whitespace only: the articles use non-breaking spaces that look like spaces. Apostrophes and
+    # every other character must match exactly.
+    return " ".join(text.split())
+
+
+def seed_text(article: str) -> str:
+    path = SEEDS / ARTICLE_SEEDS[article]
+    if not path.is_file():
+        pytest.skip(f"the article texts are not available (no {SEEDS}); quotes cannot be checked")
+    return _plain(path.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -66,15 +83,64 @@ def test_the_table_passes_the_frame_schema(claims):
     CLAIMS_SCHEMA.validate(claims)
 
 
-@pytest.mark.parametrize("seed_file", SEED_FILES)
-def test_every_seed_article_has_claims(claims, seed_file):
-    assert (claims["seed_file"] == seed_file).sum() >= 1
+@pytest.mark.parametrize("article", sorted(ARTICLE_SEEDS))
+def test_every_article_has_claims(claims, article):
+    assert (claims["article"] == article).sum() >= 1
 
 
-def test_every_seed_file_named_exists(claims):
-    if not SEEDS.is_dir():
-        pytest.skip(f"seed articles not found at {SEEDS}")
-    assert set(claims["seed_file"]) <= {p.name for p in SEEDS.glob("*.txt")}
+def test_every_article_is_one_the_desk_checked(claims):
+    assert set(claims["article"]) == set(ARTICLE_SEEDS)
+
+
+@pytest.mark.parametrize(("article", "publication"), [
+    ("charged-2020-06", "Charged"),
+    ("benzinga-2020-06-10", "Benzinga"),
+    ("verge-copy-2021-05-19", "The Verge, as reworded by an unnamed site"),
+    ("ihls-2021-05", "i-HLS"),
+    ("itwire-2020-06-11", "iTWire"),
+])
+def test_every_claim_names_its_publication(claims, article, publication):
+    assert set(claims.loc[claims["article"] == article, "publication"]) == {publication}
+
+
+def test_articles_with_a_known_address_link_it(claims):
+    urls = claims.drop_duplicates("article").set_index("article")["article_url"]
+    assert urls["ihls-2021-05"] == "https://i-hls.com/archives/108646"
+    assert urls["verge-copy-2021-05-19"].startswith("https://www.theverge.com/2021/5/18/")
+    assert urls.dropna().str.startswith("https://").all()
+
+
+def test_each_articles_title_is_its_headline(claims):
+    for article, title in claims.drop_duplicates("article")[["article", "article_title"]].itertuples(index=False):
+        assert title in seed_text(article), article
+
+
+def test_no_text_a_reader_sees_names_a_desk_file_or_a_seed(claims):
+    text = claims[["publication", "article_title", "claim", "quote", "editorial_note"]].fillna("").agg(" ".join, axis=1)
+    assert not text.str.contains(r"\bseeds?\b|\.txt\b", case=False, regex=True).any()
+
+
+def test_claims_carry_no_quotation_marks(claims):
+    assert not claims["claim"].str.contains("[\"\u201c\u201d]", regex=True).any()
+
+
+def test_every_quote_occurs_verbatim_in_its_article(claims):
+    quoted = claims[claims["quote"].notna()]
+    assert len(quoted) >= 20
+    missing = {i: q for i, a, q in zip(quoted["id"], quoted["article"], quoted["quote"]) if _plain(q) not in seed_text(a)}
+    assert not missing, f"quotes not found word for word in their article: {missing}"
+
+
+def test_words_quoted_in_the_desks_notes_occur_in_the_article(claims):
+    # A note may quote the article in single quotes ('yesterday'); those words must be its own.
+    for i, a, note in zip(claims["id"], claims["article"], claims["editorial_note"]):
+        for words in re.findall(r"(?<![\w])'([^']+)'(?![\w])", note):
+            assert _plain(words) in seed_text(a), (i, words)
+
+
+def test_the_desks_notes_carry_no_internal_remarks(claims):
+    notes = claims["editorial_note"]
+    assert not notes.str.contains("garbled|looks like|the desk left", case=False, regex=True).any()
 
 
 def test_amazons_close_on_10_june_2020_is_checkable_against_daily_prices(claims):
@@ -85,7 +151,19 @@ def test_amazons_close_on_10_june_2020_is_checkable_against_daily_prices(claims)
     assert row["unit"] == "usd"
     assert row["check_ticker"] == "AMZN"
     assert row["check_date"] == pd.Timestamp("2020-06-10")
-    assert row["seed_file"] == "001_b6b7e8cb5c07164d.txt"
+    assert row["publication"] == "Benzinga"
+
+
+@pytest.mark.parametrize("claim_id", ["s001-amzn-close-price", "s001-amzn-close-pct"])
+def test_price_claims_the_daily_prices_confirm_are_confirmed(claims, claim_id):
+    row = claim(claims, claim_id)
+    assert row["editorial_verdict"] == "confirmed"
+    assert "2,647.45" in row["editorial_note"]
+
+
+def test_the_after_hours_claims_cite_no_source_that_cannot_support_them(claims):
+    after = claims[claims["check_measure"] == "after_hours"]
+    assert after["source_url"].isna().all()
 
 
 def test_amazons_gain_on_10_june_2020_is_checkable_against_daily_prices(claims):
@@ -128,10 +206,23 @@ def test_the_2_4_percent_note_explains_votes_cast_not_shareholders(claims):
     assert "votes cast" in claim(claims, "s001-shareholder-vote-2-4-percent")["editorial_note"]
 
 
-def test_seed_004s_june_2018_date_for_the_aclu_test_is_wrong(claims):
+def test_itwires_june_2018_date_for_the_aclu_test_is_wrong(claims):
     row = claim(claims, "s004-aclu-test-june-2018")
+    assert row["publication"] == "iTWire"
     assert row["editorial_verdict"] == "wrong"
     assert "2018-07-26" in row["editorial_note"]
+
+
+def test_one_misdating_is_counted_wrong_once(claims):
+    # "The same month" is wrong only because the test was misdated; the letter's month is right.
+    assert claim(claims, "s004-employee-letter-same-month")["editorial_verdict"] == "confirmed"
+    assert claims["editorial_verdict"].eq("wrong").sum() == 2
+
+
+def test_a_claim_the_letter_does_not_make_is_not_confirmed(claims):
+    row = claim(claims, "s002-ibm-same-week")
+    assert row["editorial_verdict"] == "imprecise"
+    assert "not from the letter" in row["editorial_note"]
 
 
 def test_advertising_and_author_boilerplate_are_not_relevant(claims):
@@ -184,18 +275,18 @@ def test_loading_records_the_read_in_the_provenance_log(tmp_path, monkeypatch):
 
 SYNTHETIC_ROWS = [
     {
-        "id": "syn-close", "seed_file": "syn_000.txt", "claim": "SYNA closed at $101.25 (synthetic).",
+        "id": "syn-close", "article": "syn-wire-1", "publication": "Synthetic Wire", "article_title": "Synthetic headline one", "article_url": "https://example.org/syn-wire-1", "quote": "closed at $101.25", "claim": "SYNA closed at $101.25 (synthetic).",
         "value": "101.25", "unit": "usd", "check_ticker": "SYNA", "check_date": "2020-06-10",
         "check_measure": "close", "editorial_verdict": "unverified", "editorial_note": "Synthetic test row.",
         "source_url": "https://example.org/syn-close",
     },
     {
-        "id": "syn-count", "seed_file": "syn_000.txt", "claim": "28 synthetic matches.",
+        "id": "syn-count", "article": "syn-wire-1", "publication": "Synthetic Wire", "article_title": "Synthetic headline one", "article_url": "https://example.org/syn-wire-1", "quote": "", "claim": "28 synthetic matches.",
         "value": "28", "unit": "count", "check_ticker": "", "check_date": "", "check_measure": "",
         "editorial_verdict": "confirmed", "editorial_note": "Synthetic test row.", "source_url": "",
     },
     {
-        "id": "syn-date", "seed_file": "syn_001.txt", "claim": "Announced on a Wednesday (synthetic).",
+        "id": "syn-date", "article": "syn-wire-2", "publication": "Synthetic Daily", "article_title": "Synthetic headline two", "article_url": "", "quote": "", "claim": "Announced on a Wednesday (synthetic).",
         "value": "", "unit": "date", "check_ticker": "", "check_date": "", "check_measure": "",
         "editorial_verdict": "not relevant", "editorial_note": "Synthetic test row.", "source_url": "",
     },
@@ -280,7 +371,7 @@ def test_a_lowercase_ticker(tmp_path):
 def test_an_unknown_verdict(tmp_path):
     path = write_claims(tmp_path, {1: {"editorial_verdict": "true"}})
     assert_reported(load_error(path), path, line=3, column="editorial_verdict", value="true",
-                    fix="confirmed, imprecise, wrong, unverified, not relevant")
+                    fix="wrong, imprecise, unverified, confirmed, not relevant")
 
 
 def test_a_source_that_is_not_http(tmp_path):
@@ -288,10 +379,53 @@ def test_a_source_that_is_not_http(tmp_path):
     assert_reported(load_error(path), path, line=2, column="source_url", value="javascript:alert(1)", fix="https://")
 
 
-def test_a_seed_file_given_as_a_path(tmp_path):
-    path = write_claims(tmp_path, {0: {"seed_file": "../shared/seeds/syn_000.txt"}})
-    assert_reported(load_error(path), path, line=2, column="seed_file", value="../shared/seeds/syn_000.txt",
-                    fix="only the seed's file name")
+def test_a_claim_in_quotation_marks(tmp_path):
+    path = write_claims(tmp_path, {1: {"claim": "The wire said \u201c28 synthetic matches\u201d."}})
+    problem = assert_reported(load_error(path), path, line=3, column="claim",
+                              value="The wire said \u201c28 synthetic matches\u201d.", fix="put the article's exact words in quote")
+    assert problem["message"] == "contains quotation marks"
+
+
+def test_a_quote_wrapped_in_its_own_quotation_marks(tmp_path):
+    path = write_claims(tmp_path, {0: {"quote": '"closed at $101.25"'}})
+    assert_reported(load_error(path), path, line=2, column="quote", value='"closed at $101.25"', fix="pages add the quotation marks")
+
+
+@pytest.mark.parametrize("column", ["claim", "editorial_note"])
+@pytest.mark.parametrize("text", ["Seed 004 said so (synthetic).", "As in syn_000.txt (synthetic)."])
+def test_text_that_names_a_desk_file_or_a_seed(tmp_path, column, text):
+    path = write_claims(tmp_path, {2: {column: text}})
+    assert_reported(load_error(path), path, line=4, column=column, value=text, fix="name the publication instead")
+
+
+def test_an_empty_publication(tmp_path):
+    path = write_claims(tmp_path, {2: {"publication": ""}})
+    assert_reported(load_error(path), path, line=4, column="publication", value=None, fix="the publication that ran the article")
+
+
+def test_an_article_url_that_is_not_http(tmp_path):
+    path = write_claims(tmp_path, {0: {"article_url": "syn_000.txt"}, 1: {"article_url": "syn_000.txt"}})
+    assert_reported(load_error(path), path, line=2, column="article_url", value="syn_000.txt", fix="https://")
+
+
+@pytest.mark.parametrize(("column", "value"), [
+    ("publication", "Synthetic Wire Weekly"),
+    ("article_title", "Another synthetic headline"),
+    ("article_url", "https://example.org/elsewhere"),
+])
+def test_two_rows_of_one_article_that_describe_it_differently(tmp_path, column, value):
+    path = write_claims(tmp_path, {1: {column: value}})
+    error = load_error(path)
+    for line in (2, 3):
+        problem = assert_reported(error, path, line=line, column=column,
+                                  value=SYNTHETIC_ROWS[line - 2][column] if line == 2 else value,
+                                  fix=f"give every row of one article the same {column}")
+        assert problem["message"] == "differs from another row of the same article"
+
+
+def test_one_row_of_an_article_without_its_address(tmp_path):
+    path = write_claims(tmp_path, {1: {"article_url": ""}})
+    assert_reported(load_error(path), path, line=3, column="article_url", value=None, fix="the same article_url")
 
 
 def test_a_duplicate_id_names_both_lines(tmp_path):
@@ -337,4 +471,4 @@ def test_an_empty_file(tmp_path):
     path.write_text("\n\n", encoding="utf-8")
     error = load_error(path)
     assert f"{path}: the claims file is empty" in str(error)
-    assert "id,seed_file,claim,value,unit" in str(error)
+    assert "id,article,publication,article_title,article_url,claim,quote,value,unit" in str(error)

@@ -1,14 +1,18 @@
-"""Specification of the sourced event timeline (data/events.csv) and frstory.load_events.
+"""Specification of the sourced event timeline (data/events.csv), frstory.load_events and the
+extensions a story declares for its own columns.
 
-The first half checks the real, curated timeline against the story's requirements; the second
-half feeds small synthetic CSV files to the loader and checks that every kind of bad input is
-reported with the file, the CSV line (header = line 1), the column, the bad value and a fix.
+The first part checks the real, curated timeline (loaded with the story's declared extension,
+notebooks/story/schema.py) against the story's requirements; the rest feeds small synthetic CSV
+files to the loader and checks that every kind of bad input, in the generic columns and in
+declared extension columns, is reported with the file, the CSV line (header = line 1), the column,
+the bad value and a fix.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -17,16 +21,32 @@ import pytest
 
 import frstory as fr
 from csv_validation import assert_reported, write_rows
-from frstory.data.events import EVENT_COLUMNS, EVENTS_SCHEMA, validate_events
+from frstory.data.events import (
+    EVENT_COLUMNS,
+    EVENTS_SCHEMA,
+    EventExtension,
+    ExtensionColumn,
+    ExtensionRule,
+    event_columns,
+    events_schema,
+    validate_events,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 RESEARCH = ROOT.parent / "shared" / "research" / "events-factsheet.md"
 SEEDS = ROOT.parent / "shared" / "seeds"
 
+# The story's package lives beside its notebooks; the notebooks import it as ``story``.
+sys.path.insert(0, str(ROOT / "notebooks"))
+from story import schema as story_schema  # noqa: E402
+
+STORY = story_schema.EVENT_EXTENSIONS
+STORY_COLUMNS = event_columns(STORY)
+
 
 @pytest.fixture(scope="module")
 def events() -> pd.DataFrame:
-    return fr.load_events()
+    return fr.load_events(extensions=STORY)
 
 
 def row(events: pd.DataFrame, event_id: str) -> pd.Series:
@@ -38,8 +58,14 @@ def row(events: pd.DataFrame, event_id: str) -> pd.Series:
 # --- the real timeline --------------------------------------------------------------------------
 
 
-def test_timeline_has_the_contract_columns_in_order(events):
-    assert list(events.columns) == list(EVENT_COLUMNS)
+def test_timeline_has_the_generic_columns_then_the_storys_in_order(events):
+    assert list(events.columns) == [*EVENT_COLUMNS, "ban", "measure", "place"]
+
+
+def test_the_timeline_cannot_be_loaded_without_the_storys_declaration():
+    with pytest.raises(fr.DataValidationError) as err:
+        fr.load_events()
+    assert {p["column"] for p in err.value.problems} == {"ban", "measure", "place"}
 
 
 def test_dates_are_tz_naive_midnight_datetimes(events):
@@ -49,7 +75,7 @@ def test_dates_are_tz_naive_midnight_datetimes(events):
 
 
 def test_text_columns_are_pandas_string_dtype(events):
-    text_columns = [c for c in EVENT_COLUMNS if c not in ("date", "end_date")]
+    text_columns = [c for c in STORY_COLUMNS if c not in ("date", "end_date")]
     for column in text_columns:
         assert isinstance(events[column].dtype, pd.StringDtype), column
         assert events[column].dtype.na_value is pd.NA, column
@@ -98,6 +124,11 @@ def test_curfews_in_200_cities_by_3_june_2020(events):
         ("somerville-ban", "2019-06-27", "city", "Somerville, MA"),
         ("oakland-ban", "2019-07-16", "city", "Oakland, CA"),
         ("ca-ab1215", "2019-10-08", "state", "California"),
+        ("berkeley-ban", "2019-10-15", "city", "Berkeley, CA"),
+        ("brookline-ban", "2019-12-01", "city", "Brookline, MA"),
+        ("northampton-ban", "2019-12-19", "city", "Northampton, MA"),
+        ("cambridge-ban", "2020-01-13", "city", "Cambridge, MA"),
+        ("springfield-moratorium", "2020-02-24", "city", "Springfield, MA"),
         ("wa-sb6280", "2020-03-31", "state", "Washington"),
         ("boston-ban", "2020-06-24", "city", "Boston, MA"),
         ("portland-me-council-ban", "2020-08-03", "city", "Portland, ME"),
@@ -119,7 +150,21 @@ def test_every_government_ban_or_limit_is_counted_with_its_place(events, event_i
 
 
 def test_only_the_listed_bans_are_counted(events):
-    assert events["ban"].notna().sum() == 14
+    assert events["ban"].notna().sum() == 19
+
+
+def test_ten_measures_came_before_amazons_pause_and_nine_after_george_floyds_killing(events):
+    # The sentence "most came after Floyd" depends on the earlier bans having rows.
+    measures = events[events["ban"].notna()]
+    assert (measures["date"] < pd.Timestamp("2020-06-10")).sum() == 10
+    assert (measures["date"] > pd.Timestamp("2020-05-25")).sum() == 9
+
+
+def test_every_massachusetts_place_with_a_ban_before_boston_has_a_row(events):
+    # Boston's row says Springfield, Cambridge, Northampton, Brookline and Somerville came first.
+    earlier = events[(events["ban"].notna()) & (events["date"] < row(events, "boston-ban")["date"])]
+    for town in ("Springfield", "Cambridge", "Northampton", "Brookline", "Somerville"):
+        assert f"{town}, MA" in set(earlier["place"]), town
 
 
 def test_every_ban_row_has_a_measure_and_a_place_and_no_other_row_does(events):
@@ -145,8 +190,8 @@ def test_portland_maines_council_ban_and_ballot_measure_share_one_place(events):
     assert events.loc[events["place"] == "Portland, ME", "id"].tolist() == ["portland-me-council-ban", "portland-me-ballot"]
 
 
-def test_the_14_measures_cover_13_places(events):
-    assert events["place"].nunique() == 13
+def test_the_19_measures_cover_18_places(events):
+    assert events["place"].nunique() == 18
 
 
 def test_notes_no_longer_carry_machine_conventions(events):
@@ -156,8 +201,40 @@ def test_notes_no_longer_carry_machine_conventions(events):
 
 
 def test_bills_that_never_became_law_are_not_counted_as_bans(events):
-    for event_id in ("justice-in-policing-act", "fr-moratorium-act", "ma-legislature-passes-ban"):
+    for event_id in ("justice-in-policing-act", "fr-moratorium-act", "ma-legislature-passes-ban", "house-passes-hr1280"):
         assert pd.isna(row(events, event_id)["ban"]), event_id
+
+
+def test_the_houses_2021_vote_during_amazons_pause_has_its_own_row(events):
+    vote = row(events, "house-passes-hr1280")
+    assert vote["date"] == pd.Timestamp("2021-03-03")
+    assert vote["actor"] == "US House of Representatives"
+    assert pd.Timestamp("2020-06-10") < vote["date"] < row(events, "amzn-moratorium-extended")["date"]
+
+
+def test_ibms_first_session_is_settled_by_the_prices(events):
+    session = row(events, "ibm-first-session")
+    assert session["confidence"] == "high"
+    assert "2.9%" in session["headline"]
+    assert "conflict" not in session["headline"].lower()
+
+
+def test_amazons_close_on_the_announcement_day_is_sourced_to_the_prices_not_a_day_old_article(events):
+    close = row(events, "amzn-close-2020-06-10")
+    assert "$2,647.45" in close["description"]
+    assert "github.com" in close["source_url"]
+    assert "benzinga.com/news/20/06/16218615" not in close["source_url"]
+    assert "amzn-after-hours" not in set(events["id"])
+
+
+def test_urls_in_notes_carry_no_copied_typo(events):
+    assert not events["notes"].fillna("").str.contains("susset").any()
+    assert "facial-recognition-sunset-racial-justice-reforms" in row(events, "ibm-exits-fr")["notes"]
+
+
+def test_no_text_names_a_seed_instead_of_its_publication(events):
+    text = events[["headline", "description", "notes"]].fillna("").agg(" ".join, axis=1)
+    assert not text.str.contains(r"\bseed\b", case=False, regex=True).any()
 
 
 @pytest.mark.parametrize(
@@ -274,7 +351,7 @@ def test_notes_paraphrase_the_research_caveats(events):
 def test_loading_records_the_read_in_the_provenance_log(tmp_path, monkeypatch):
     log = tmp_path / "reads.jsonl"
     monkeypatch.setenv("FRSTORY_READ_LOG", str(log))
-    events = fr.load_events()
+    events = fr.load_events(extensions=STORY)
     entries = [json.loads(line) for line in log.read_text().splitlines()]
     assert [e["kind"] for e in entries] == ["events"]
     assert entries[0]["path"] == str((ROOT / "data" / "events.csv").resolve())
@@ -290,10 +367,20 @@ def test_synthetic_events_pass_the_events_schema():
     EVENTS_SCHEMA.validate(synthetic)
 
 
-def test_synthetic_events_have_the_loaders_columns_and_dtypes(events):
+def test_synthetic_events_have_the_loaders_generic_columns_and_dtypes(events):
     synthetic = fr.synthetic_events()
-    assert list(synthetic.columns) == list(events.columns)
-    assert synthetic.dtypes.to_dict() == events.dtypes.to_dict()
+    assert list(synthetic.columns) == list(EVENT_COLUMNS)
+    assert synthetic.dtypes.to_dict() == events[list(EVENT_COLUMNS)].dtypes.to_dict()
+
+
+def test_the_toolkits_synthetic_events_carry_no_story_columns():
+    assert not {"ban", "measure", "place"} & set(fr.synthetic_events().columns)
+
+
+def test_the_storys_example_events_pass_the_story_extension(events):
+    example = story_schema.example_events()
+    assert validate_events(example, extensions=STORY) is example
+    assert example.dtypes.to_dict() == events.dtypes.to_dict()
 
 
 def test_a_frame_with_plain_object_columns_breaks_the_frame_contract():
@@ -306,23 +393,23 @@ def test_a_frame_with_plain_object_columns_breaks_the_frame_contract():
 
 
 def test_a_frame_ban_row_without_a_place_is_reported_by_row():
-    frame = fr.synthetic_events()
+    frame = story_schema.example_events()
     position = frame.index[frame["id"] == "syn-ban-3"][0]
     frame.loc[position, "place"] = pd.NA
     with pytest.raises(fr.DataValidationError) as err:
-        validate_events(frame, source="my frame")
+        validate_events(frame, source="my frame", extensions=STORY)
     [problem] = err.value.problems
     assert (problem["column"], problem["value"]) == ("place", None)
     assert f"is empty although ban is set (row {position})" in str(err.value)
-    assert "name the jurisdiction" in problem["fix"]
+    assert "fill in place: the jurisdiction" in problem["fix"]
 
 
 def test_a_frame_measure_on_a_non_ban_row_is_reported_by_row():
-    frame = fr.synthetic_events()
+    frame = story_schema.example_events()
     position = frame.index[frame["id"] == "syn-a-pause"][0]
     frame.loc[position, "measure"] = "ban"
     with pytest.raises(fr.DataValidationError) as err:
-        validate_events(frame)
+        validate_events(frame, extensions=STORY)
     [problem] = err.value.problems
     assert (problem["column"], problem["value"]) == ("measure", "ban")
     assert f"(row {position})" in problem["message"]
@@ -367,19 +454,19 @@ SYNTHETIC_ROWS = [
 ]
 
 
-def write_events(tmp_path: Path, edits: dict[int, dict] | None = None, *, rows=None, columns=EVENT_COLUMNS) -> Path:
+def write_events(tmp_path: Path, edits: dict[int, dict] | None = None, *, rows=None, columns=STORY_COLUMNS) -> Path:
     """Write the synthetic rows (row i is on CSV line i + 2), with ``edits[i]`` applied to row i."""
     return write_rows(tmp_path / "synthetic-events.csv", SYNTHETIC_ROWS if rows is None else rows, edits, columns)
 
 
 def load_error(path: Path) -> fr.DataValidationError:
     with pytest.raises(fr.DataValidationError) as err:
-        fr.load_events(path)
+        fr.load_events(path, extensions=STORY)
     return err.value
 
 
 def test_the_synthetic_file_itself_is_valid(tmp_path):
-    events = fr.load_events(write_events(tmp_path))
+    events = fr.load_events(write_events(tmp_path), extensions=STORY)
     assert list(events["id"]) == ["syn-ban", "syn-protest", "syn-pause"]  # date order
     assert events.loc[events["id"] == "syn-protest", "date"].item() == pd.Timestamp("2020-05-01")
 
@@ -443,7 +530,7 @@ def test_a_headline_over_90_characters(tmp_path):
 
 def test_a_headline_of_exactly_90_characters_is_fine(tmp_path):
     path = write_events(tmp_path, {1: {"headline": "Synthetic " + "x" * 80}})
-    assert len(fr.load_events(path)) == 3
+    assert len(fr.load_events(path, extensions=STORY)) == 3
 
 
 @pytest.mark.parametrize("time_et", ["5:43 pm", "24:00", "17.43", "1743"])
@@ -457,8 +544,8 @@ def test_a_time_that_is_not_24_hour_hh_mm(tmp_path, time_et):
     [
         ("market_session", "after-hours", "use one of pre, regular, post, closed, unknown"),
         ("confidence", "certain", "use high, medium or low"),
-        ("ban", "town", "use city, county or state"),
-        ("measure", "moratorium", "use 'ban' for an outright ban or 'limit' for a law that restricts"),
+        ("ban", "town", "use one of city, county, state, or leave it empty (declared by the extension 'government measures'"),
+        ("measure", "moratorium", "use one of ban, limit, or leave it empty"),
         ("date_precision", "year", "use 'day' or 'month'"),
     ],
 )
@@ -492,39 +579,39 @@ def test_a_session_that_contradicts_the_time(tmp_path):
 def test_news_after_a_half_day_close_is_post_session(tmp_path):
     # 2020-11-27, the day after Thanksgiving, closed at 13:00 ET
     path = write_events(tmp_path, {1: {"date": "2020-11-27", "time_et": "14:00", "market_session": "post"}})
-    assert fr.load_events(path).loc[lambda e: e["id"] == "syn-pause", "market_session"].item() == "post"
+    assert fr.load_events(path, extensions=STORY).loc[lambda e: e["id"] == "syn-pause", "market_session"].item() == "post"
 
 
 def test_a_ban_on_an_event_that_is_not_policy(tmp_path):
     path = write_events(tmp_path, {1: {"ban": "city"}})
-    assert_reported(load_error(path), path, line=3, column="ban", value="city", fix="category to 'policy'")
+    assert_reported(load_error(path), path, line=3, column="ban", value="city", fix="set category to 'policy' on this row")
 
 
 def test_a_measure_without_a_ban_level(tmp_path):
     path = write_events(tmp_path, {1: {"measure": "limit"}})
     problem = assert_reported(load_error(path), path, line=3, column="measure", value="limit",
-                              fix="set ban to city, county or state")
+                              fix="set ban (the level of government that enacted a ban or limit: city, county, state) as well")
     assert problem["message"] == "is set but ban is empty"
 
 
 def test_a_ban_level_without_a_measure(tmp_path):
     path = write_events(tmp_path, {0: {"measure": ""}})
     problem = assert_reported(load_error(path), path, line=2, column="measure", value=None,
-                              fix="set measure to 'ban' for an outright ban or 'limit'")
+                              fix="fill in measure: 'ban' for an outright ban or 'limit'")
     assert problem["message"] == "is empty although ban is set"
 
 
 def test_a_ban_level_without_a_place(tmp_path):
     path = write_events(tmp_path, {0: {"place": ""}})
     problem = assert_reported(load_error(path), path, line=2, column="place", value=None,
-                              fix="name the jurisdiction that enacted the measure")
+                              fix="fill in place: the jurisdiction that enacted it")
     assert problem["message"] == "is empty although ban is set"
 
 
 def test_a_place_without_a_ban_level(tmp_path):
     path = write_events(tmp_path, {2: {"place": "Synthville, ZZ"}})
     assert_reported(load_error(path), path, line=4, column="place", value="Synthville, ZZ",
-                    fix="set ban and measure for a government ban or limit, or leave place empty")
+                    fix="as well, or leave place empty")
 
 
 def test_a_blank_place(tmp_path):
@@ -532,7 +619,7 @@ def test_a_blank_place(tmp_path):
     [problem] = load_error(path).problems
     assert (problem["line"], problem["column"], problem["value"]) == (2, "place", "   ")
     assert problem["message"] == "is blank"
-    assert "name the jurisdiction" in problem["fix"]
+    assert "the jurisdiction that enacted it" in problem["fix"]
 
 
 def second_measure(**changes) -> list[dict]:
@@ -542,7 +629,7 @@ def second_measure(**changes) -> list[dict]:
 
 
 def test_two_measures_of_one_place_share_its_place(tmp_path):
-    events = fr.load_events(write_events(tmp_path, rows=second_measure()))
+    events = fr.load_events(write_events(tmp_path, rows=second_measure()), extensions=STORY)
     assert events.loc[events["ban"].notna(), "place"].tolist() == ["Synthville, ZZ", "Synthville, ZZ"]
 
 
@@ -577,7 +664,7 @@ def test_an_empty_required_cell(tmp_path):
 
 
 def test_a_missing_column(tmp_path):
-    path = write_events(tmp_path, columns=[c for c in EVENT_COLUMNS if c != "confidence"])
+    path = write_events(tmp_path, columns=[c for c in STORY_COLUMNS if c != "confidence"])
     error = load_error(path)
     assert_reported(error, path, line=1, column="confidence", value="confidence", fix="add the column 'confidence'")
     assert "id,date,date_precision,time_et,market_session" in str(error)
@@ -585,8 +672,10 @@ def test_a_missing_column(tmp_path):
 
 def test_an_unknown_extra_column(tmp_path):
     rows = [dict(r, source="x") for r in SYNTHETIC_ROWS]
-    path = write_events(tmp_path, rows=rows, columns=[*EVENT_COLUMNS, "source"])
-    assert_reported(load_error(path), path, line=1, column="source", value="source", fix="remove the column")
+    path = write_events(tmp_path, rows=rows, columns=[*STORY_COLUMNS, "source"])
+    problem = assert_reported(load_error(path), path, line=1, column="source", value="source", fix="remove the column")
+    assert "declare it in an EventExtension" in problem["fix"]
+    assert "'government measures'" in problem["fix"]  # the extensions passed, which do not declare it
 
 
 def test_a_row_with_the_wrong_number_of_fields(tmp_path):
@@ -645,4 +734,133 @@ def test_a_file_that_is_not_utf8(tmp_path):
 def test_a_byte_order_mark_is_not_part_of_the_header(tmp_path):
     path = write_events(tmp_path)
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
-    assert list(fr.load_events(path).columns) == list(EVENT_COLUMNS)
+    assert list(fr.load_events(path, extensions=STORY).columns) == list(STORY_COLUMNS)
+
+
+# --- extensions: columns and rules a story declares ----------------------------------------------
+
+GENERIC_ROWS = [{c: v for c, v in r.items() if c in EVENT_COLUMNS} for r in SYNTHETIC_ROWS]
+
+COLOUR = ExtensionColumn("colour", "the paint colour of a synthetic event", values=("red", "blue"))
+SIZE = ExtensionColumn("size", "its size in synthetic units", dtype="float64")
+DUE = ExtensionColumn("due", "the day it is due", dtype="date")
+SIZE_POSITIVE = ExtensionRule(
+    "size_positive", "size", ("size", "colour"),
+    lambda f: ~(f["colour"].notna() & ~(f["size"] > 0)),
+    "is not above 0 although colour is set", "give a size above 0 for a painted event",
+)
+PAINT = EventExtension("synthetic paint", (COLOUR, SIZE, DUE), (SIZE_POSITIVE,))
+PAINT_COLUMNS = [*EVENT_COLUMNS, "colour", "size", "due"]
+PAINTED = [dict(GENERIC_ROWS[0], colour="red", size="2.5", due="2019-06-01"),
+           dict(GENERIC_ROWS[1], colour="", size="", due=""),
+           dict(GENERIC_ROWS[2], colour="blue", size="1", due="")]
+
+
+def write_painted(tmp_path: Path, edits: dict[int, dict] | None = None, *, columns=PAINT_COLUMNS) -> Path:
+    return write_rows(tmp_path / "painted-events.csv", PAINTED, edits, columns)
+
+
+def paint_error(path: Path, extensions=(PAINT,)) -> fr.DataValidationError:
+    with pytest.raises(fr.DataValidationError) as err:
+        fr.load_events(path, extensions=extensions)
+    return err.value
+
+
+def test_declared_columns_follow_the_generic_ones_with_their_dtypes(tmp_path):
+    events = fr.load_events(write_painted(tmp_path), extensions=[PAINT])
+    assert list(events.columns) == PAINT_COLUMNS
+    assert isinstance(events["colour"].dtype, pd.StringDtype)
+    assert events["size"].dtype == np.dtype("float64")
+    assert events["due"].dtype == np.dtype("datetime64[ns]")
+    assert events.set_index("id").loc["syn-ban", ["colour", "size", "due"]].tolist() == ["red", 2.5, pd.Timestamp("2019-06-01")]
+
+
+def test_one_extension_may_be_passed_without_a_list(tmp_path):
+    assert list(fr.load_events(write_painted(tmp_path), extensions=PAINT).columns) == PAINT_COLUMNS
+
+
+def test_a_value_outside_a_declared_set_names_the_extension(tmp_path):
+    path = write_painted(tmp_path, {2: {"colour": "green"}})
+    problem = assert_reported(paint_error(path), path, line=4, column="colour", value="green",
+                              fix="use one of red, blue, or leave it empty")
+    assert "declared by the extension 'synthetic paint'" in problem["fix"]
+
+
+def test_a_declared_number_column_rejects_text(tmp_path):
+    path = write_painted(tmp_path, {0: {"size": "2,5"}})
+    assert_reported(paint_error(path), path, line=2, column="size", value="2,5", fix="write digits with a '.'")
+
+
+def test_a_declared_date_column_rejects_a_date_that_does_not_exist(tmp_path):
+    path = write_painted(tmp_path, {0: {"due": "2019-02-30"}})
+    assert_reported(paint_error(path), path, line=2, column="due", value="2019-02-30", fix="YYYY-MM-DD")
+
+
+def test_an_extension_rule_names_file_line_column_value_and_fix(tmp_path):
+    path = write_painted(tmp_path, {2: {"size": "0"}})
+    problem = assert_reported(paint_error(path), path, line=4, column="size", value="0",
+                              fix="give a size above 0 for a painted event")
+    assert problem["message"] == "is not above 0 although colour is set"
+
+
+def test_an_extension_rule_sees_typed_columns_on_the_csv_text(tmp_path):
+    # "10" > 0 as text would fail to compare; the rule gets float64 and passes.
+    assert len(fr.load_events(write_painted(tmp_path, {2: {"size": "10"}}), extensions=[PAINT])) == 3
+
+
+def test_an_undeclared_column_is_an_error_that_says_how_to_declare_it(tmp_path):
+    path = write_painted(tmp_path)
+    error = paint_error(path, extensions=())
+    for column in ("colour", "size", "due"):
+        problem = assert_reported(error, path, line=1, column=column, value=column, fix="remove the column")
+        assert problem["message"] == "is not a known column"
+        assert "declare it in an EventExtension (frstory.data.events)" in problem["fix"]
+        assert "fr.load_events(path, extensions=[...])" in problem["fix"]
+
+
+def test_a_declared_column_missing_from_the_file_is_reported(tmp_path):
+    path = write_painted(tmp_path, columns=[c for c in PAINT_COLUMNS if c != "due"])
+    assert_reported(paint_error(path), path, line=1, column="due", value="due", fix="add the column 'due'")
+
+
+def test_a_frame_is_validated_against_its_extensions():
+    frame = fr.synthetic_events().assign(colour=pd.array(["red"] * 10, dtype="string"), size=1.0,
+                                         due=pd.NaT).astype({"due": "datetime64[ns]"})
+    assert validate_events(frame, extensions=[PAINT]) is frame
+    frame["size"] = frame["size"].astype(object)
+    with pytest.raises(fr.DataValidationError) as err:
+        validate_events(frame, extensions=[PAINT])
+    assert "column 'size': 'object' is not float64" in str(err.value)
+
+
+def test_events_schema_without_extensions_is_the_generic_contract():
+    assert events_schema() is EVENTS_SCHEMA
+    assert list(events_schema([PAINT]).columns) == PAINT_COLUMNS
+
+
+def test_an_extension_cannot_redeclare_a_generic_column():
+    clash = EventExtension("clash", (ExtensionColumn("ticker", "a second ticker"),))
+    with pytest.raises(ValueError, match="'ticker', which the generic events contract already has"):
+        event_columns([clash])
+
+
+def test_two_extensions_cannot_declare_one_column():
+    again = EventExtension("more paint", (ExtensionColumn("colour", "another colour"),))
+    with pytest.raises(ValueError, match="'colour', which another extension already has"):
+        event_columns([PAINT, again])
+
+
+def test_a_rule_cannot_read_a_column_nobody_declared():
+    stray = EventExtension("stray", (COLOUR,), (ExtensionRule("k", "colour", ("shade",), lambda f: f["shade"].isna(), "m", "f"),))
+    with pytest.raises(ValueError, match="reads 'shade'"):
+        event_columns([stray])
+
+
+@pytest.mark.parametrize(("kwargs", "match"), [
+    ({"name": "Colour"}, "lowercase"),
+    ({"name": "colour", "dtype": "int"}, "dtype 'int'"),
+    ({"name": "colour", "dtype": "float64", "values": ("1",)}, "need dtype 'string'"),
+])
+def test_a_malformed_column_declaration_is_refused_when_written(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        ExtensionColumn(help="h", **kwargs)

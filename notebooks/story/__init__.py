@@ -13,7 +13,7 @@ import pandas as pd
 import frstory as fr
 from frstory import prose
 from frstory.errors import AnalysisError
-from story import names
+from story import names, schema
 
 names.register()
 
@@ -26,8 +26,8 @@ ANNOUNCEMENT_CATEGORIES = ("corporate",)
 
 
 def load_events() -> pd.DataFrame:
-    """The story's events file, validated with the story's extra columns."""
-    return fr.load_events()
+    """The story's events file, validated with the story's extra columns (:mod:`story.schema`)."""
+    return fr.load_events(extensions=schema.EVENT_EXTENSIONS)
 
 
 def load_claims() -> pd.DataFrame:

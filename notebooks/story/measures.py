@@ -14,9 +14,7 @@ from frstory.errors import AnalysisError
 from dataclasses import dataclass, field
 
 from story._frames import as_day, require_columns
-
-#: Levels of the ``ban`` column, in the order prose lists them.
-BAN_LEVELS: tuple[str, ...] = ("city", "county", "state")
+from story.schema import BAN_LEVELS, MEASURE_KINDS, example_events  # noqa: F401 (doctests)
 
 
 def ban_measures(events: pd.DataFrame) -> pd.DataFrame:
@@ -45,7 +43,7 @@ def ban_measures(events: pd.DataFrame) -> pd.DataFrame:
     Examples
     --------
     >>> import frstory as fr
-    >>> measures = ban_measures(fr.synthetic_events())
+    >>> measures = ban_measures(example_events())
     >>> measures["level"].tolist(), measures["is_limit"].tolist()
     (['city', 'city', 'state', 'county'], [False, False, True, False])
     """
@@ -58,7 +56,7 @@ def ban_measures(events: pd.DataFrame) -> pd.DataFrame:
     measure = rows["measure"].astype("string")
     place = rows["place"].astype("string")
     # Counting a measure of unknown kind or place would silently change the story's numbers.
-    unknown_kind = ~measure.isin(["ban", "limit"]).fillna(False).astype(bool)
+    unknown_kind = ~measure.isin(list(MEASURE_KINDS)).fillna(False).astype(bool)
     no_place = place.fillna("").str.strip().eq("").astype(bool)
     for bad, column, fix in (
         (unknown_kind, "measure", "set measure to 'ban' or 'limit'"),
@@ -125,7 +123,7 @@ class BanTally:
         Examples
         --------
         >>> import frstory as fr
-        >>> tally_bans(fr.synthetic_events()).levels_phrase()
+        >>> tally_bans(example_events()).levels_phrase()
         '2 city, 1 county and 1 state'
         """
         parts = [f"{n} {level}" for level, n in self.by_level.items()]
@@ -161,7 +159,7 @@ def tally_bans(events: pd.DataFrame, *, after: object = None, until: object = No
     Examples
     --------
     >>> import frstory as fr
-    >>> tally = tally_bans(fr.synthetic_events(), until="2019-12-31")
+    >>> tally = tally_bans(example_events(), until="2019-12-31")
     >>> tally.n_measures, tally.by_level, tally.first["id"]
     (3, {'city': 2, 'state': 1}, 'syn-ban-1')
     """

@@ -1,12 +1,16 @@
-"""The claims table (``data/claims.csv``): every figure the seed articles report, with the research
-desk's verdict and, where prices can settle it, what to check.
+"""The claims table (``data/claims.csv``): what the articles a story checks reported, with the
+research desk's verdict and, where prices can settle it, what to check.
 
-As for events, two pandera schemas document the contract in ``docs/architecture.md``:
-:data:`CLAIMS_CSV_SCHEMA` checks the CSV text line by line and :data:`CLAIMS_SCHEMA` the typed
-frame :func:`load_claims` returns. Row rules shared by both: a numeric unit needs a value and
-``date``/``text`` claims have none; ``check_ticker``, ``check_date`` and ``check_measure`` are
-filled in together; the measure fits the unit (a close is in dollars, a change in percent); and
-a close can only be checked on a day the NYSE traded.
+Each claim names its article by publication, title and address (``article`` is a stable slug for
+code, never shown to readers). ``claim`` states it in our own words, without quotation marks;
+``quote`` holds the article's exact words when a page prints them in quotation marks (a data test
+checks them against the article text). As for events, two pandera schemas document the contract
+in ``docs/architecture.md``: :data:`CLAIMS_CSV_SCHEMA` checks the CSV text line by line and
+:data:`CLAIMS_SCHEMA` the typed frame :func:`load_claims` returns. Row rules shared by both: a
+numeric unit needs a value and ``date``/``text`` claims have none; ``check_ticker``,
+``check_date`` and ``check_measure`` are filled in together; the measure fits the unit (a close
+is in dollars, a change in percent); a close can only be checked on a day the NYSE traded; and
+the rows of one article agree on its publication, title and address.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from frstory.data.validation import (
     frame_dtype_rules,
     load_curated_csv,
     validate_frame,
+    one_value_per,
     Rule,
     all_pass,
     has_columns,
@@ -45,6 +50,7 @@ __all__ = [
     "NUMERIC_UNITS",
     "CHECK_MEASURES",
     "VERDICTS",
+    "ARTICLE_COLUMNS",
     "CLAIMS_CSV_SCHEMA",
     "CLAIMS_SCHEMA",
     "load_claims",
@@ -52,14 +58,18 @@ __all__ = [
 ]
 
 CLAIM_COLUMNS: tuple[str, ...] = (
-    "id", "seed_file", "claim", "value", "unit", "check_ticker", "check_date", "check_measure",
-    "editorial_verdict", "editorial_note", "source_url",
+    "id", "article", "publication", "article_title", "article_url", "claim", "quote", "value", "unit",
+    "check_ticker", "check_date", "check_measure", "editorial_verdict", "editorial_note", "source_url",
 )
 UNITS: tuple[str, ...] = ("usd", "percent", "count", "years", "days", "date", "text")
 #: Units whose claims carry a number in ``value``; ``date`` and ``text`` claims have none.
 NUMERIC_UNITS: tuple[str, ...] = ("usd", "percent", "count", "years", "days")
 CHECK_MEASURES: tuple[str, ...] = ("close", "pct_change", "after_hours")
-VERDICTS: tuple[str, ...] = ("confirmed", "imprecise", "wrong", "unverified", "not relevant")
+#: The research desk's verdicts, defined here only, from the most to the least serious (the order
+#: in which a page lists corrections).
+VERDICTS: tuple[str, ...] = ("wrong", "imprecise", "unverified", "confirmed", "not relevant")
+#: Columns that describe the article; every row of one ``article`` gives them the same values.
+ARTICLE_COLUMNS: tuple[str, ...] = ("publication", "article_title", "article_url")
 #: Which units each measure can check.
 MEASURE_UNITS: dict[str, tuple[str, ...]] = {
     "close": ("usd",),
@@ -67,17 +77,22 @@ MEASURE_UNITS: dict[str, tuple[str, ...]] = {
     "after_hours": ("usd", "percent"),
 }
 
-_OPTIONAL_COLUMNS = ("value", "check_ticker", "check_date", "check_measure", "source_url")
+_OPTIONAL_COLUMNS = ("article_url", "quote", "value", "check_ticker", "check_date", "check_measure", "source_url")
 _CHECK_COLUMNS = ("check_ticker", "check_date", "check_measure")
 _STRING_COLUMNS = tuple(c for c in CLAIM_COLUMNS if c not in ("value", "check_date"))
 # A plain decimal as a spreadsheet writes it: no thousands separators, currency or percent signs.
 _NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?")
-_SEED_FILE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+# Readers know articles by their publication; a desk's file names and the word "seed" mean nothing
+# to them (e.g. "Seed 004 said"), so claims and notes must not use them.
+_DESK_TERMS_RE = re.compile(r"\bseeds?\b|\b\w+\.txt\b", re.IGNORECASE)
+_QUOTE_MARKS = "\"\u201c\u201d\u00ab\u00bb"
 
 COLUMN_HELP = {
-    "id": "a unique slug of lowercase letters, digits and '-', e.g. s001-amzn-close",
-    "seed_file": "the file name of the seed article in ../shared/seeds, e.g. 001_b6b7e8cb5c07164d.txt",
-    "claim": "the claim in our own words",
+    "id": "a unique slug of lowercase letters, digits and '-', e.g. wire-close-price",
+    "article": "a slug naming the article for code (never shown), e.g. wire-2020-06-10",
+    "publication": "the publication that ran the article, e.g. Reuters",
+    "article_title": "the article's headline as published",
+    "claim": "the claim in our own words, without quotation marks",
     "unit": "one of " + ", ".join(UNITS),
     "editorial_verdict": "one of " + ", ".join(VERDICTS),
     "editorial_note": "why the desk reached its verdict, in our own words",
@@ -164,7 +179,28 @@ _ROW_RULES: dict[str, Rule] = {
     ),
 }
 
+def _article_agrees(column: str):
+    same = one_value_per("article", column)
+
+    def rule(frame: pd.DataFrame) -> pd.Series:
+        if not has_columns(frame, "article", column):
+            return all_pass(frame)
+        # An empty address is a value too: one row linking the article and another not is a slip.
+        filled = frame.assign(**{column: frame[column].astype(object).where(frame[column].notna(), "")})
+        return same.check(filled)
+
+    rule.__name__ = f"_article_{column}_agrees"
+    return rule
+
+
+for _column in ARTICLE_COLUMNS:
+    _ROW_RULES[f"article_{_column}_agrees"] = Rule(
+        _column, "differs from another row of the same article",
+        f"give every row of one article the same {_column} (or, if they are different articles, give them different article slugs)",
+    )
+
 _ROW_CHECKS = [
+    *(pa.Check(_article_agrees(c), error=f"article_{c}_agrees") for c in ARTICLE_COLUMNS),
     pa.Check(_value_fits_unit, error="value_fits_unit"),
     *(pa.Check(_check_column_filled(c), error=f"{c}_filled") for c in _CHECK_COLUMNS),
     pa.Check(_measure_fits_unit, error="measure_fits_unit"),
@@ -172,11 +208,24 @@ _ROW_CHECKS = [
 ]
 
 _VALUE_RULES: dict[str, Rule] = {
-    "id_slug": Rule("id", "is not a slug", "use only lowercase letters a-z, digits and '-', e.g. s001-amzn-close"),
-    "seed_file_name": Rule(
-        "seed_file", "is not a bare file name", "give only the seed's file name, e.g. 001_b6b7e8cb5c07164d.txt",
+    "id_slug": Rule("id", "is not a slug", "use only lowercase letters a-z, digits and '-', e.g. wire-close-price"),
+    "article_slug": Rule("article", "is not a slug", "use only lowercase letters a-z, digits and '-', e.g. wire-2020-06-10"),
+    "publication_blank": Rule("publication", "is blank", "name the publication that ran the article, e.g. Reuters"),
+    "article_title_blank": Rule("article_title", "is blank", "give the article's headline as published"),
+    "article_url_http": Rule(
+        "article_url", "is not an http(s) address",
+        "give the article's full address starting with https:// (or http://), or leave it empty",
     ),
     "claim_blank": Rule("claim", "is blank", "state the claim in our own words"),
+    "claim_quotes": Rule(
+        "claim", "contains quotation marks",
+        "state the claim in our own words without quotation marks, and put the article's exact words in quote",
+    ),
+    "quote_blank": Rule("quote", "is blank", "copy the article's exact words, or leave quote empty"),
+    "quote_marks": Rule(
+        "quote", "starts or ends with a quotation mark",
+        "copy only the article's words; pages add the quotation marks",
+    ),
     "unit_known": Rule("unit", "is not a known unit", "use one of " + ", ".join(UNITS)),
     "check_ticker_format": Rule(
         "check_ticker", "is not a ticker", "write the ticker in capitals, e.g. AMZN, or leave it empty",
@@ -186,6 +235,14 @@ _VALUE_RULES: dict[str, Rule] = {
     ),
     "verdict_known": Rule("editorial_verdict", "is not a verdict", "use one of " + ", ".join(VERDICTS)),
     "editorial_note_blank": Rule("editorial_note", "is blank", "say why the desk reached its verdict"),
+    "claim_desk_terms": Rule(
+        "claim", "names a desk file or 'seed', which readers cannot know",
+        "name the publication instead (the article columns say which article it is)",
+    ),
+    "editorial_note_desk_terms": Rule(
+        "editorial_note", "names a desk file or 'seed', which readers cannot know",
+        "name the publication instead, and keep desk notes out of published text",
+    ),
     "source_url_http": Rule(
         "source_url", "is not an http(s) address",
         "give the full address starting with https:// (or http://), or leave it empty",
@@ -193,22 +250,46 @@ _VALUE_RULES: dict[str, Rule] = {
 }
 
 
-def _is_bare_file_name(series: pd.Series) -> pd.Series:
+def _has_no_quote_marks(series: pd.Series) -> pd.Series:
     return series.astype(object).map(
-        lambda v: not isinstance(v, str) or bool(_SEED_FILE_RE.fullmatch(v))
+        lambda v: not isinstance(v, str) or not any(mark in v for mark in _QUOTE_MARKS)
     ).astype(bool)
+
+
+def _not_wrapped_in_quote_marks(series: pd.Series) -> pd.Series:
+    return series.astype(object).map(
+        lambda v: not isinstance(v, str) or not (v.strip()[:1] in _QUOTE_MARKS or v.strip()[-1:] in _QUOTE_MARKS)
+    ).astype(bool)
+
+
+def _has_no_desk_terms(series: pd.Series) -> pd.Series:
+    return series.astype(object).map(lambda v: not isinstance(v, str) or not _DESK_TERMS_RE.search(v)).astype(bool)
 
 
 def _value_checks(column: str) -> list[pa.Check]:
     return {
         "id": [pa.Check(is_slug, error="id_slug")],
-        "seed_file": [pa.Check(_is_bare_file_name, error="seed_file_name")],
-        "claim": [pa.Check(is_not_blank, error="claim_blank")],
+        "article": [pa.Check(is_slug, error="article_slug")],
+        "publication": [pa.Check(is_not_blank, error="publication_blank")],
+        "article_title": [pa.Check(is_not_blank, error="article_title_blank")],
+        "article_url": [pa.Check(is_http_url, error="article_url_http")],
+        "claim": [
+            pa.Check(is_not_blank, error="claim_blank"),
+            pa.Check(_has_no_quote_marks, error="claim_quotes"),
+            pa.Check(_has_no_desk_terms, error="claim_desk_terms"),
+        ],
+        "quote": [
+            pa.Check(is_not_blank, error="quote_blank"),
+            pa.Check(_not_wrapped_in_quote_marks, error="quote_marks"),
+        ],
         "unit": [pa.Check.isin(UNITS, error="unit_known")],
         "check_ticker": [pa.Check(is_ticker, error="check_ticker_format")],
         "check_measure": [pa.Check.isin(CHECK_MEASURES, error="check_measure_known")],
         "editorial_verdict": [pa.Check.isin(VERDICTS, error="verdict_known")],
-        "editorial_note": [pa.Check(is_not_blank, error="editorial_note_blank")],
+        "editorial_note": [
+            pa.Check(is_not_blank, error="editorial_note_blank"),
+            pa.Check(_has_no_desk_terms, error="editorial_note_desk_terms"),
+        ],
         "source_url": [pa.Check(is_http_url, error="source_url_http")],
     }.get(column, [])
 
@@ -329,7 +410,7 @@ def validate_claims(frame: pd.DataFrame, *, source: str | os.PathLike | None = N
 
 
 def load_claims(path: str | os.PathLike | None = None) -> pd.DataFrame:
-    """Load and validate the table of claims made in the seed articles.
+    """Load and validate the table of claims made in the articles a story checks.
 
     Every row is checked with pandera (:data:`CLAIMS_CSV_SCHEMA`, then :data:`CLAIMS_SCHEMA`); all
     problems are reported together, each naming the file, CSV line (header = line 1), column,
@@ -344,8 +425,9 @@ def load_claims(path: str | os.PathLike | None = None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``id, seed_file, claim, value, unit, check_ticker, check_date, check_measure,
-        editorial_verdict, editorial_note, source_url`` in file order. ``value`` is float64
+        Columns ``id, article, publication, article_title, article_url, claim, quote, value, unit,
+        check_ticker, check_date, check_measure, editorial_verdict, editorial_note, source_url`` in
+        file order. ``value`` is float64
         (``NaN`` for date and text claims), ``check_date`` tz-naive midnight ``datetime64[ns]``
         (``NaT`` when there is nothing to check), the rest pandas ``string`` with ``<NA>`` for
         empty cells. ``attrs`` holds ``source`` (the file) and ``sha256``.

@@ -1,4 +1,5 @@
-"""The sourced event timeline (``data/events.csv``) and its pandera schemas.
+"""The sourced event timeline (``data/events.csv``): its generic contract, and extensions a story
+declares for its own columns.
 
 Two schemas document the contract in ``docs/architecture.md``:
 
@@ -8,20 +9,23 @@ Two schemas document the contract in ``docs/architecture.md``:
   :func:`frstory.synthetic_events` imitates): dtypes, midnight dates and the same rules.
 
 Both share the cross-column rules: a date must match its precision, ``end_date`` cannot precede
-``date``, ``ban`` belongs to policy events, and ``market_session`` must agree with the NYSE
-calendar (``closed`` only on days the exchange was shut; a known ``time_et`` fixes the session).
+``date``, and ``market_session`` must agree with the NYSE calendar (``closed`` only on days the
+exchange was shut; a known ``time_et`` fixes the session).
 
-A government measure is described by three columns that are filled together or not at all:
-``ban`` (its level: city, county or state), ``measure`` (``ban`` or ``limit``: whether it bans
-the technology outright or restricts it) and ``place`` (the jurisdiction, e.g. ``Portland, ME``).
-Two measures of one place carry the same ``place`` text, so a count of places counts it once;
-the rules therefore also reject one place at two levels, and two spellings of one place that
-differ only in case or spacing.
+A story that needs more columns declares them as an :class:`EventExtension` (columns with a dtype
+and allowed values, and rules across columns, checked with pandera like the file's own rules) and
+passes it to the loader: ``fr.load_events(path, extensions=[...])``. The file then has the
+generic columns followed by each extension's columns; a column nobody declared is an error that
+says how to declare it. :func:`events_schema` builds the schemas for a set of extensions.
 """
 
 from __future__ import annotations
 
+import functools
 import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -29,6 +33,14 @@ import pandera.pandas as pa
 
 from frstory.data.calendar import MARKET_SESSIONS, nyse_calendar
 from frstory.data.validation import (
+    Extension,
+    ExtensionColumn,
+    ExtensionRule,
+    as_extensions,
+    filled_together,
+    one_value_per,
+    only_when,
+    spelled_once,
     frame_dtype_rules,
     load_curated_csv,
     validate_frame,
@@ -56,42 +68,48 @@ __all__ = [
     "CATEGORIES",
     "DATE_PRECISIONS",
     "CONFIDENCE_LEVELS",
-    "BAN_LEVELS",
-    "MEASURE_KINDS",
     "HEADLINE_MAX_CHARS",
     "EVENTS_CSV_SCHEMA",
     "EVENTS_SCHEMA",
+    "EventExtension",
+    "ExtensionColumn",
+    "ExtensionRule",
+    "filled_together",
+    "only_when",
+    "spelled_once",
+    "one_value_per",
+    "event_columns",
+    "events_schema",
     "load_events",
     "validate_events",
 ]
 
+#: An events extension: extra columns and rules a story declares (:class:`frstory.data.validation.Extension`).
+EventExtension = Extension
+
 EVENT_COLUMNS: tuple[str, ...] = (
     "id", "date", "date_precision", "time_et", "market_session", "category", "actor", "headline",
-    "description", "source_url", "confidence", "notes", "ticker", "end_date", "ban", "measure", "place",
+    "description", "source_url", "confidence", "notes", "ticker", "end_date",
 )
+#: Kinds of event, the one list charts and loaders share; a story's finer kinds go in an extension column.
 CATEGORIES: tuple[str, ...] = ("corporate", "policy", "protest", "research", "incident", "market")
 DATE_PRECISIONS: tuple[str, ...] = ("day", "month")
 CONFIDENCE_LEVELS: tuple[str, ...] = ("high", "medium", "low")
-BAN_LEVELS: tuple[str, ...] = ("city", "county", "state")
-#: Values of ``measure``: an outright ban, or a law that restricts rather than bans.
-MEASURE_KINDS: tuple[str, ...] = ("ban", "limit")
 HEADLINE_MAX_CHARS = 90
 
-_OPTIONAL_COLUMNS = ("time_et", "notes", "ticker", "end_date", "ban", "measure", "place")
+_OPTIONAL_COLUMNS = ("time_et", "notes", "ticker", "end_date")
 
 COLUMN_HELP = {
-    "id": "a unique slug of lowercase letters, digits and '-', e.g. amzn-moratorium",
+    "id": "a unique slug of lowercase letters, digits and '-', e.g. acme-recall",
     "date": "the US local date, YYYY-MM-DD (or YYYY-MM when date_precision is month)",
     "date_precision": "day or month",
     "market_session": "pre, regular, post, closed or unknown",
     "category": "one of " + ", ".join(CATEGORIES),
-    "actor": "who acted, e.g. Amazon or San Francisco Board of Supervisors",
+    "actor": "who acted, e.g. a company or a city council",
     "headline": f"a short headline of at most {HEADLINE_MAX_CHARS} characters",
     "description": "one or two sentences in our own words",
     "source_url": "the http(s) address of the source",
     "confidence": "high, medium or low",
-    "measure": "ban or limit, when ban is set",
-    "place": "the jurisdiction of a ban or limit, e.g. San Francisco, CA or Massachusetts",
 }
 
 
@@ -139,67 +157,6 @@ def _end_not_before_start(frame: pd.DataFrame) -> pd.Series:
         return all_pass(frame)
     start, end = _start_dates(frame), _end_dates(frame)
     return ~(start.notna() & end.notna() & (end < start))
-
-
-def _ban_is_policy(frame: pd.DataFrame) -> pd.Series:
-    if not has_columns(frame, "ban", "category"):
-        return all_pass(frame)
-    return frame["ban"].isna() | frame["category"].astype(object).eq("policy")
-
-
-def _is_set(frame: pd.DataFrame, column: str) -> pd.Series:
-    return frame[column].notna().astype(bool)
-
-
-def _measure_needs_ban(frame: pd.DataFrame) -> pd.Series:
-    if not has_columns(frame, "ban", "measure"):
-        return all_pass(frame)
-    return ~(_is_set(frame, "measure") & ~_is_set(frame, "ban"))
-
-
-def _ban_needs_measure(frame: pd.DataFrame) -> pd.Series:
-    if not has_columns(frame, "ban", "measure"):
-        return all_pass(frame)
-    return ~(_is_set(frame, "ban") & ~_is_set(frame, "measure"))
-
-
-def _place_needs_ban(frame: pd.DataFrame) -> pd.Series:
-    if not has_columns(frame, "ban", "place"):
-        return all_pass(frame)
-    return ~(_is_set(frame, "place") & ~_is_set(frame, "ban"))
-
-
-def _ban_needs_place(frame: pd.DataFrame) -> pd.Series:
-    if not has_columns(frame, "ban", "place"):
-        return all_pass(frame)
-    return ~(_is_set(frame, "ban") & ~_is_set(frame, "place"))
-
-
-def _place_one_level(frame: pd.DataFrame) -> pd.Series:
-    # A jurisdiction has one level; a place at two levels is two places given one name.
-    if not has_columns(frame, "ban", "place"):
-        return all_pass(frame)
-    both = _is_set(frame, "ban") & _is_set(frame, "place")
-    place, ban = frame["place"].astype(object), frame["ban"].astype(object)
-    levels = ban[both].groupby(place[both]).nunique()
-    mixed = set(levels.index[levels > 1])
-    return ~(both & place.isin(mixed))
-
-
-def _place_key(value: str) -> str:
-    return " ".join(value.split()).casefold()
-
-
-def _place_spelled_once(frame: pd.DataFrame) -> pd.Series:
-    # Counting places compares exact text, so "Portland, ME" and "portland,  ME" would count twice.
-    if not has_columns(frame, "place"):
-        return all_pass(frame)
-    place = text_or_none(frame["place"])
-    named = place.notna()
-    keys = place[named].map(_place_key)
-    spellings = place[named].groupby(keys).nunique()
-    clashing = set(spellings.index[spellings > 1])
-    return ~(named & place.map(lambda v: v is not None and _place_key(v) in clashing))
 
 
 def _month_session_unknown(frame: pd.DataFrame) -> pd.Series:
@@ -264,36 +221,6 @@ _ROW_RULES: dict[str, Rule] = {
         "end_date", "is before the event's date",
         "make end_date the last day of the period, on or after date (or leave it empty)",
     ),
-    "ban_is_policy": Rule(
-        "ban", "is set on an event whose category is not 'policy'",
-        "set category to 'policy' for a government ban or limit, or leave ban empty",
-    ),
-    "measure_needs_ban": Rule(
-        "measure", "is set but ban is empty",
-        "set ban to city, county or state for a government ban or limit, or leave measure empty",
-    ),
-    "ban_needs_measure": Rule(
-        "measure", "is empty although ban is set",
-        "set measure to 'ban' for an outright ban or 'limit' for a law that restricts rather than bans",
-    ),
-    "place_needs_ban": Rule(
-        "place", "is set but ban is empty",
-        "set ban and measure for a government ban or limit, or leave place empty",
-    ),
-    "ban_needs_place": Rule(
-        "place", "is empty although ban is set",
-        "name the jurisdiction that enacted the measure, e.g. 'Portland, ME' or 'Massachusetts' "
-        "(two measures of one place share the same place text)",
-    ),
-    "place_one_level": Rule(
-        "place", "has measures at more than one ban level",
-        "give all measures of one place the same ban level, or, if they are different places, "
-        "name them apart (e.g. 'Washington' and 'King County, WA')",
-    ),
-    "place_spelled_once": Rule(
-        "place", "is spelled differently on another row (the two differ only in case or spacing)",
-        "write one place exactly the same way on every row, e.g. 'Portland, ME'",
-    ),
     "month_session_unknown": Rule(
         "market_session", "cannot be known for an event dated only by month",
         "use market_session 'unknown' when date_precision is 'month'",
@@ -315,13 +242,6 @@ _ROW_RULES: dict[str, Rule] = {
 _ROW_CHECKS = [
     pa.Check(_date_matches_precision, error="date_matches_precision"),
     pa.Check(_end_not_before_start, error="end_not_before_start"),
-    pa.Check(_ban_is_policy, error="ban_is_policy"),
-    pa.Check(_measure_needs_ban, error="measure_needs_ban"),
-    pa.Check(_ban_needs_measure, error="ban_needs_measure"),
-    pa.Check(_place_needs_ban, error="place_needs_ban"),
-    pa.Check(_ban_needs_place, error="ban_needs_place"),
-    pa.Check(_place_one_level, error="place_one_level"),
-    pa.Check(_place_spelled_once, error="place_spelled_once"),
     pa.Check(_month_session_unknown, error="month_session_unknown"),
     pa.Check(_closed_only_when_shut, error="closed_only_when_shut"),
     pa.Check(_closed_when_shut, error="closed_when_shut"),
@@ -331,7 +251,7 @@ _ROW_CHECKS = [
 # --- column rules shared by both schemas --------------------------------------------------------
 
 _VALUE_RULES: dict[str, Rule] = {
-    "id_slug": Rule("id", "is not a slug", "use only lowercase letters a-z, digits and '-', e.g. amzn-moratorium"),
+    "id_slug": Rule("id", "is not a slug", "use only lowercase letters a-z, digits and '-', e.g. acme-recall"),
     "date_precision_known": Rule("date_precision", "is not a date precision", "use 'day' or 'month'"),
     "time_et_format": Rule("time_et", "is not a 24-hour HH:MM time", "write Eastern time as HH:MM, e.g. 17:43, or leave it empty"),
     "market_session_known": Rule("market_session", "is not a market session", "use one of " + _oneof(MARKET_SESSIONS)),
@@ -351,13 +271,6 @@ _VALUE_RULES: dict[str, Rule] = {
     "ticker_format": Rule(
         "ticker", "is not a ticker", "write the listed ticker in capitals, e.g. AMZN, or leave it empty",
     ),
-    "ban_known": Rule("ban", "is not a ban level", "use city, county or state, or leave it empty"),
-    "measure_known": Rule(
-        "measure", "is not a kind of measure",
-        "use 'ban' for an outright ban or 'limit' for a law that restricts rather than bans "
-        "(leave it empty when ban is empty)",
-    ),
-    "place_blank": Rule("place", "is blank", "name the jurisdiction, e.g. 'San Francisco, CA' or 'King County, WA'"),
 }
 
 
@@ -378,9 +291,6 @@ def _value_checks(column: str) -> list[pa.Check]:
         "source_url": [pa.Check(is_http_url, error="source_url_http")],
         "confidence": [pa.Check.isin(CONFIDENCE_LEVELS, error="confidence_known")],
         "ticker": [pa.Check(is_ticker, error="ticker_format")],
-        "ban": [pa.Check.isin(BAN_LEVELS, error="ban_known")],
-        "measure": [pa.Check.isin(MEASURE_KINDS, error="measure_known")],
-        "place": [pa.Check(is_not_blank, error="place_blank")],
     }.get(column, [])
 
 
@@ -409,15 +319,6 @@ def _csv_column(name: str) -> pa.Column:
     return pa.Column(None, checks=checks, nullable=name in _OPTIONAL_COLUMNS,
                      unique=name == "id", required=True)
 
-
-#: pandera schema of ``events.csv`` as text (every cell a string, empty cells missing).
-EVENTS_CSV_SCHEMA = pa.DataFrameSchema(
-    {name: _csv_column(name) for name in EVENT_COLUMNS},
-    checks=_ROW_CHECKS,
-    strict=True,
-    ordered=True,
-    name="events.csv",
-)
 
 # --- the typed frame schema ---------------------------------------------------------------------
 
@@ -457,31 +358,229 @@ _FRAME_RULES.update(frame_dtype_rules(
     dates=("date", "end_date"), strings=[c for c in EVENT_COLUMNS if c not in ("date", "end_date")],
 ))
 
-#: pandera schema of the frame :func:`load_events` returns (the contract in docs/architecture.md).
-EVENTS_SCHEMA = pa.DataFrameSchema(
-    {name: _frame_column(name) for name in EVENT_COLUMNS},
-    checks=_FRAME_ROW_CHECKS,
-    strict=True,
-    ordered=True,
-    name="events frame",
-)
+# --- extension columns ---------------------------------------------------------------------------
+
+# Why a plain-number regex rather than float(): float() accepts "nan", "1e3" and "  1", which a
+# spreadsheet never writes for a reported number and which would hide typos.
+_NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?")
 
 
-def _typed(text: pd.DataFrame) -> pd.DataFrame:
-    """Convert validated CSV text to the contract's dtypes (months become their first day)."""
+def _is_plain_number(series: pd.Series) -> pd.Series:
+    return series.astype(object).map(lambda v: not isinstance(v, str) or bool(_NUMBER_RE.fullmatch(v))).astype(bool)
+
+
+def _is_float64(series: pd.Series) -> bool:
+    return series.dtype == "float64"
+
+
+def _extension_value_rules(ext: Extension, col: ExtensionColumn) -> dict[str, Rule]:
+    declared = f"(declared by the extension '{ext.name}': {col.help})"
+    rules = {
+        f"{col.name}:blank": Rule(col.name, "is blank", f"write a value or leave the cell empty {declared}"),
+        f"{col.name}:number": Rule(
+            col.name, "is not a plain number",
+            f"write digits with a '.' for decimals and a leading '-' if negative, e.g. 12.5 {declared}",
+        ),
+        f"{col.name}:date": Rule(col.name, "is not a real date written YYYY-MM-DD", f"write the day as YYYY-MM-DD {declared}"),
+    }
+    if col.values is not None:
+        empty = "" if col.required else ", or leave it empty"
+        rules[f"{col.name}:known"] = Rule(
+            col.name, f"is not a known value of {col.name}", "use one of " + _oneof(col.values) + empty + f" {declared}",
+        )
+    return rules
+
+
+def _extension_csv_checks(col: ExtensionColumn) -> list[pa.Check]:
+    if col.dtype == "float64":
+        return [pa.Check(_is_plain_number, error=f"{col.name}:number")]
+    if col.dtype == "date":
+        return [pa.Check(is_iso_day, error=f"{col.name}:date")]
+    checks = [pa.Check(is_not_blank, error=f"{col.name}:blank")]
+    if col.values is not None:
+        checks.append(pa.Check.isin(col.values, error=f"{col.name}:known"))
+    return checks
+
+
+def _extension_frame_checks(col: ExtensionColumn) -> list[pa.Check]:
+    if col.dtype == "float64":
+        return [pa.Check(_is_float64, error=f"{col.name}:dtype")]
+    if col.dtype == "date":
+        return [pa.Check(is_datetime_ns, error=f"{col.name}:dtype"), pa.Check(is_midnight, error=f"{col.name}:midnight")]
+    checks = [pa.Check(is_string_dtype, error=f"{col.name}:dtype"), pa.Check(is_not_blank, error=f"{col.name}:blank")]
+    if col.values is not None:
+        checks.append(pa.Check.isin(col.values, error=f"{col.name}:known"))
+    return checks
+
+
+def _typed_column(text: pd.Series, dtype: str) -> pd.Series:
+    # Lenient on purpose: unreadable cells become missing; the CSV schema has reported them.
+    if dtype == "float64":
+        return pd.to_numeric(text.astype(object), errors="coerce").astype("float64")
+    if dtype == "date":
+        return parse_iso_day(text_or_none(text))
+    return text.astype("string")
+
+
+def _typed(text: pd.DataFrame, columns: tuple[str, ...], dtypes: dict[str, str]) -> pd.DataFrame:
+    """CSV text converted to the contract's dtypes (months become their first day)."""
     out = pd.DataFrame(index=text.index)
-    for name in EVENT_COLUMNS:
+    for name in columns:
+        if name not in text.columns:
+            continue
         if name == "date":
             out[name] = _start_dates(text)
         elif name == "end_date":
             out[name] = parse_iso_day(text_or_none(text[name]))
         else:
-            out[name] = text[name].astype("string")
+            out[name] = _typed_column(text[name], dtypes.get(name, "string"))
     return out
 
 
-def validate_events(frame: pd.DataFrame, *, source: str | os.PathLike | None = None) -> pd.DataFrame:
-    """Check a typed event frame against :data:`EVENTS_SCHEMA`; return it unchanged if it passes.
+@dataclass(frozen=True)
+class _Contract:
+    """The events contract for one set of extensions: columns, both schemas and their messages."""
+
+    extensions: tuple[Extension, ...]
+    columns: tuple[str, ...]
+    typed: Callable[[pd.DataFrame], pd.DataFrame]
+    csv_schema: pa.DataFrameSchema
+    frame_schema: pa.DataFrameSchema
+    csv_rules: dict
+    frame_rules: dict
+    column_help: dict
+
+    def unknown_column_fix(self) -> str:
+        declared = ", ".join(f"'{e.name}'" for e in self.extensions)
+        passed = f" (the extensions passed, {declared}, do not declare it)" if self.extensions else ""
+        return (
+            "remove the column or correct its spelling; or, if the story needs it, declare it in an "
+            "EventExtension (frstory.data.events) and load with fr.load_events(path, extensions=[...])" + passed
+        )
+
+
+def _rule_on_csv(rule: ExtensionRule, typed: Callable[[pd.DataFrame], pd.DataFrame]) -> pa.Check:
+    # Extension rules see typed columns on the CSV text too, so one rule function serves both schemas.
+    def check(frame: pd.DataFrame) -> pd.Series:
+        if not has_columns(frame, *rule.reads):
+            return all_pass(frame)
+        view = typed(frame)
+        ok = pd.Series(rule.check(view), index=frame.index).fillna(True).astype(bool)
+        # A cell that does not parse is reported by its column's own check; judging the row on a
+        # missing value here would add a second, misleading problem.
+        for column in rule.reads:
+            ok |= (frame[column].notna() & view[column].isna()).astype(bool)
+        return ok
+
+    return pa.Check(check, error=rule.key)
+
+
+def _rule_on_frame(rule: ExtensionRule) -> pa.Check:
+    def check(frame: pd.DataFrame) -> pd.Series:
+        if not has_columns(frame, *rule.reads):
+            return all_pass(frame)
+        return pd.Series(rule.check(frame), index=frame.index).fillna(True).astype(bool)
+
+    return pa.Check(check, error=rule.key)
+
+
+@functools.lru_cache(maxsize=32)
+def _contract(extensions: tuple[Extension, ...]) -> _Contract:
+    columns = list(EVENT_COLUMNS)
+    dtypes: dict[str, str] = {}
+    csv_rules: dict[str, Rule] = dict(_CSV_RULES)
+    frame_rules: dict[str, Rule] = dict(_FRAME_RULES)
+    column_help = dict(COLUMN_HELP)
+    csv_columns = {name: _csv_column(name) for name in EVENT_COLUMNS}
+    frame_columns = {name: _frame_column(name) for name in EVENT_COLUMNS}
+    csv_checks, frame_checks = list(_ROW_CHECKS), list(_FRAME_ROW_CHECKS)
+    for ext in extensions:
+        for col in ext.columns:
+            if col.name in columns:
+                owner = "the generic events contract" if col.name in EVENT_COLUMNS else "another extension"
+                raise ValueError(f"EventExtension {ext.name!r} declares column {col.name!r}, which {owner} already has")
+            columns.append(col.name)
+            dtypes[col.name] = col.dtype
+            column_help[col.name] = col.help
+            value_rules = _extension_value_rules(ext, col)
+            csv_rules.update(value_rules)
+            frame_rules.update(value_rules)
+            frame_rules.update(frame_dtype_rules(
+                dates=[col.name] if col.dtype == "date" else [],
+                strings=[col.name] if col.dtype == "string" else [],
+            ))
+            if col.dtype == "float64":
+                frame_rules[f"{col.name}:dtype"] = Rule(col.name, "is not float64", f"convert with frame['{col.name}'].astype('float64')")
+            csv_columns[col.name] = pa.Column(None, checks=_extension_csv_checks(col), nullable=not col.required, required=True)
+            frame_columns[col.name] = pa.Column(None, checks=_extension_frame_checks(col), nullable=not col.required, required=True)
+    key = tuple(columns)
+    typed = functools.partial(_typed, columns=key, dtypes=dtypes)
+    for ext in extensions:
+        for rule in ext.rules:
+            if rule.key in csv_rules:
+                raise ValueError(f"EventExtension {ext.name!r}: rule key {rule.key!r} is already used; give the rule its own key")
+            unknown = [c for c in rule.reads if c not in columns]
+            if unknown:
+                raise ValueError(
+                    f"EventExtension {ext.name!r}: rule {rule.key!r} reads {', '.join(map(repr, unknown))}, "
+                    "which no contract column or extension declares"
+                )
+            csv_rules[rule.key] = frame_rules[rule.key] = rule.as_rule()
+            csv_checks.append(_rule_on_csv(rule, typed))
+            frame_checks.append(_rule_on_frame(rule))
+    suffix = "" if not extensions else " + " + ", ".join(e.name for e in extensions)
+    contract = _Contract(
+        extensions=extensions,
+        columns=key,
+        typed=typed,
+        csv_schema=pa.DataFrameSchema(csv_columns, checks=csv_checks, strict=True, ordered=True, name="events.csv" + suffix),
+        frame_schema=pa.DataFrameSchema(frame_columns, checks=frame_checks, strict=True, ordered=True, name="events frame" + suffix),
+        csv_rules=csv_rules,
+        frame_rules=frame_rules,
+        column_help=column_help,
+    )
+    return contract
+
+
+def _contract_for(extensions) -> _Contract:
+    return _contract(as_extensions(extensions))
+
+
+def event_columns(extensions=()) -> tuple[str, ...]:
+    """The columns of an events file, in order: the generic ones, then each extension's.
+
+    Examples
+    --------
+    >>> ext = EventExtension("paint", (ExtensionColumn("colour", "the paint colour"),))
+    >>> event_columns([ext])[-2:]
+    ('end_date', 'colour')
+    """
+    return _contract_for(extensions).columns
+
+
+def events_schema(extensions=(), *, csv: bool = False) -> pa.DataFrameSchema:
+    """The pandera schema of the events frame (or, with ``csv=True``, of the CSV text) for a set
+    of extensions; without extensions these are :data:`EVENTS_SCHEMA` and :data:`EVENTS_CSV_SCHEMA`.
+
+    Examples
+    --------
+    >>> events_schema() is EVENTS_SCHEMA
+    True
+    """
+    contract = _contract_for(extensions)
+    return contract.csv_schema if csv else contract.frame_schema
+
+
+#: pandera schema of ``events.csv`` as text (every cell a string, empty cells missing), no extensions.
+EVENTS_CSV_SCHEMA = _contract(()).csv_schema
+
+#: pandera schema of the frame :func:`load_events` returns without extensions (the contract in
+#: docs/architecture.md).
+EVENTS_SCHEMA = _contract(()).frame_schema
+
+
+def validate_events(frame: pd.DataFrame, *, source: str | os.PathLike | None = None, extensions=()) -> pd.DataFrame:
+    """Check a typed event frame against the events contract; return it unchanged if it passes.
 
     Parameters
     ----------
@@ -489,6 +588,8 @@ def validate_events(frame: pd.DataFrame, *, source: str | os.PathLike | None = N
         A frame in the format of :func:`load_events` (e.g. from :func:`frstory.synthetic_events`).
     source : str or path-like, optional
         What to call the frame in messages; default ``"<events frame>"``.
+    extensions : EventExtension or sequence of them, optional
+        The story's declared extra columns and rules (as given to :func:`load_events`).
 
     Returns
     -------
@@ -506,47 +607,63 @@ def validate_events(frame: pd.DataFrame, *, source: str | os.PathLike | None = N
     >>> len(validate_events(synthetic_events())) > 0
     True
     """
-    return validate_frame(frame, EVENTS_SCHEMA, _FRAME_RULES, kind="events", source=source, column_help=COLUMN_HELP)
+    contract = _contract_for(extensions)
+    return validate_frame(
+        frame, contract.frame_schema, contract.frame_rules, kind="events", source=source,
+        column_help=contract.column_help, unknown_column_fix=contract.unknown_column_fix(),
+    )
 
 
-def load_events(path: str | os.PathLike | None = None) -> pd.DataFrame:
-    """Load and validate the sourced event timeline.
+def load_events(path: str | os.PathLike | None = None, *, extensions=()) -> pd.DataFrame:
+    """Load and validate an event timeline.
 
-    Every row is checked with pandera (:data:`EVENTS_CSV_SCHEMA`, then :data:`EVENTS_SCHEMA`);
-    all problems are reported together, each naming the file, CSV line (header = line 1),
-    column, bad value and fix.
+    Every row is checked with pandera (the CSV schema, then the frame schema, see
+    :func:`events_schema`); all problems are reported together, each naming the file, CSV line
+    (header = line 1), column, bad value and fix.
 
     Parameters
     ----------
     path : str or path-like, optional
         An events CSV; default the curated ``data/events.csv``
         (:func:`frstory.paths.curated_data_file`).
+    extensions : EventExtension or sequence of them, optional
+        Extra columns (with dtype and allowed values) and cross-column rules a story declares;
+        the file must have exactly the generic columns followed by each extension's columns.
 
     Returns
     -------
     pandas.DataFrame
         Columns ``id, date, date_precision, time_et, market_session, category, actor, headline,
-        description, source_url, confidence, notes, ticker, end_date, ban, measure, place``.
-        ``date`` and ``end_date`` are tz-naive midnight ``datetime64[ns]`` (a month-precision
-        date is the first of its month; ``end_date`` is ``NaT`` for single-day events); the
-        other columns are pandas ``string`` dtype with ``<NA>`` for empty cells. ``ban``,
-        ``measure`` and ``place`` are set together, on government bans and limits only. Rows are in date order (ties
-        keep file order). ``attrs`` holds ``source`` (the file) and ``sha256``.
+        description, source_url, confidence, notes, ticker, end_date``, then the extensions'
+        columns. ``date`` and ``end_date`` are tz-naive midnight ``datetime64[ns]`` (a
+        month-precision date is the first of its month; ``end_date`` is ``NaT`` for single-day
+        events); text columns are pandas ``string`` dtype with ``<NA>`` for empty cells; an
+        extension's ``float64`` and ``date`` columns have those dtypes. Rows are in date order
+        (ties keep file order). ``attrs`` holds ``source`` (the file) and ``sha256``.
 
     Raises
     ------
     DataValidationError
-        When the file is missing, empty or not UTF-8, or any row breaks the schema; ``.problems``
-        lists dicts with keys ``file, line, column, value, message, fix``.
+        When the file is missing, empty or not UTF-8, has a column no extension declares, or any
+        row breaks the schema; ``.problems`` lists dicts with keys ``file, line, column, value,
+        message, fix``.
 
     Examples
     --------
-    >>> events = load_events()
-    >>> events.loc[events["id"] == "amzn-moratorium", "market_session"].item()
-    'post'
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "events.csv"
+    >>> header = ",".join(event_columns()) + ",colour"
+    >>> row = ("syn-launch,2020-06-10,day,,post,corporate,SYNA Inc,Synthetic launch,A made-up event.,"
+    ...        "https://example.org/syn,high,,SYNA,,red")
+    >>> _ = path.write_text(header + "\\n" + row + "\\n", encoding="utf-8")
+    >>> paint = EventExtension("paint", (ExtensionColumn("colour", "the paint colour", values=("red", "blue")),))
+    >>> load_events(path, extensions=[paint])["colour"].tolist()
+    ['red']
     """
+    contract = _contract_for(extensions)
     path = Path(path) if path is not None else curated_data_file("events.csv")
     return load_curated_csv(
-        path, kind="events", columns=EVENT_COLUMNS, csv_schema=EVENTS_CSV_SCHEMA, csv_rules=_CSV_RULES, frame_schema=EVENTS_SCHEMA,
-        frame_rules=_FRAME_RULES, column_help=COLUMN_HELP, to_typed=_typed, order_by="date",
+        path, kind="events", columns=contract.columns, csv_schema=contract.csv_schema, csv_rules=contract.csv_rules,
+        frame_schema=contract.frame_schema, frame_rules=contract.frame_rules, column_help=contract.column_help,
+        to_typed=contract.typed, order_by="date", unknown_column_fix=contract.unknown_column_fix(),
     )

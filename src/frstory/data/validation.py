@@ -23,7 +23,7 @@ import io
 import math
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -60,6 +60,15 @@ __all__ = [
     "load_curated_csv",
     "validate_frame",
     "frame_dtype_rules",
+    "EXTENSION_DTYPES",
+    "ExtensionColumn",
+    "ExtensionRule",
+    "Extension",
+    "as_extensions",
+    "filled_together",
+    "only_when",
+    "spelled_once",
+    "one_value_per",
 ]
 
 SLUG_RE = re.compile(r"[a-z0-9-]+")
@@ -485,6 +494,7 @@ def schema_problems(
     file: str | os.PathLike | None,
     lines: Sequence[int] | None = None,
     column_help: Mapping[str, str] | None = None,
+    unknown_column_fix: str | None = None,
 ) -> list[dict]:
     """Validate ``frame`` lazily with ``schema`` and explain every failure case.
 
@@ -503,6 +513,9 @@ def schema_problems(
         CSV line of each row of ``frame`` (by position). Without it problems name the row label.
     column_help : mapping of str to str, optional
         What each column should hold, used in fixes for missing values.
+    unknown_column_fix : str, optional
+        How to make a column the schema does not know acceptable (e.g. by declaring it in an
+        extension); said before the list of expected columns.
 
     Returns
     -------
@@ -558,8 +571,8 @@ def schema_problems(
                 problems.append(problem(
                     file, header_line, str(failure), str(failure),
                     "is not a known column",
-                    f"remove the column or correct its spelling; the {columns_word} must be exactly: "
-                    + ",".join(expected),
+                    (unknown_column_fix or "remove the column or correct its spelling")
+                    + f"; the {columns_word} must be exactly: " + ",".join(expected),
                 ))
             continue
 
@@ -668,6 +681,7 @@ def load_curated_csv(
     column_help: Mapping,
     to_typed,
     order_by: str | None = None,
+    unknown_column_fix: str | None = None,
 ) -> pd.DataFrame:
     """Read, validate and type a curated CSV (events, claims), then record the read.
 
@@ -678,12 +692,12 @@ def load_curated_csv(
 
     Examples
     --------
-    >>> from frstory.data import events as ev
+    >>> from frstory.data import claims as cl
     >>> from frstory.paths import curated_data_file
-    >>> frame = load_curated_csv(curated_data_file("events.csv"), kind="events", columns=ev.EVENT_COLUMNS,
-    ...     csv_schema=ev.EVENTS_CSV_SCHEMA, csv_rules=ev._CSV_RULES, frame_schema=ev.EVENTS_SCHEMA,
-    ...     frame_rules=ev._FRAME_RULES, column_help=ev.COLUMN_HELP, to_typed=ev._typed)
-    >>> len(frame) >= 45
+    >>> frame = load_curated_csv(curated_data_file("claims.csv"), kind="claims", columns=cl.CLAIM_COLUMNS,
+    ...     csv_schema=cl.CLAIMS_CSV_SCHEMA, csv_rules=cl._CSV_RULES, frame_schema=cl.CLAIMS_SCHEMA,
+    ...     frame_rules=cl._FRAME_RULES, column_help=cl.COLUMN_HELP, to_typed=cl._typed)
+    >>> len(frame) >= 40
     True
     """
     from frstory.provenance import record_read
@@ -691,7 +705,8 @@ def load_curated_csv(
     path = Path(path)
     text = read_csv_text(path, what=kind, columns=columns)
     problems = text.problems + schema_problems(
-        text.frame, csv_schema, csv_rules, file=path, lines=text.lines, column_help=column_help
+        text.frame, csv_schema, csv_rules, file=path, lines=text.lines, column_help=column_help,
+        unknown_column_fix=unknown_column_fix,
     )
     problems.sort(key=lambda p: (p["line"] is None, p["line"] or 0))
     raise_for_problems(problems, file=path, what=f"{kind} file")
@@ -710,7 +725,8 @@ def load_curated_csv(
 
 
 def validate_frame(
-    frame: pd.DataFrame, schema: pa.DataFrameSchema, rules: Mapping, *, kind: str, source, column_help: Mapping
+    frame: pd.DataFrame, schema: pa.DataFrameSchema, rules: Mapping, *, kind: str, source, column_help: Mapping,
+    unknown_column_fix: str | None = None,
 ) -> pd.DataFrame:
     """Check a typed frame against ``schema``; return it unchanged or raise listing every problem.
 
@@ -724,7 +740,8 @@ def validate_frame(
     True
     """
     label = source or f"<{kind} frame>"
-    problems = schema_problems(frame, schema, rules, file=label, column_help=column_help)
+    problems = schema_problems(frame, schema, rules, file=label, column_help=column_help,
+                               unknown_column_fix=unknown_column_fix)
     raise_for_problems(problems, file=label, what=f"{kind} frame")
     return frame
 
@@ -746,3 +763,254 @@ def frame_dtype_rules(*, dates: Sequence[str] = (), strings: Sequence[str] = ())
     for name in strings:
         rules[f"{name}:dtype"] = Rule(name, "is not the pandas 'string' dtype", f"convert with frame['{name}'].astype('string')")
     return rules
+
+
+# --- extensions: extra columns a story declares for a curated file ------------------------------
+
+#: Column dtypes an extension can declare: text (pandas ``string``), numbers (``float64``) and
+#: days written ``YYYY-MM-DD`` (midnight ``datetime64[ns]``).
+EXTENSION_DTYPES: tuple[str, ...] = ("string", "float64", "date")
+_COLUMN_NAME_RE = re.compile(r"[a-z][a-z0-9_]*")
+
+
+@dataclass(frozen=True)
+class ExtensionColumn:
+    """One extra column a story adds to a curated file.
+
+    Parameters
+    ----------
+    name : str
+        The header name: lowercase letters, digits and ``_``, starting with a letter.
+    help : str
+        What the column holds, said in fixes, e.g. ``"the jurisdiction, e.g. 'Oslo'"``.
+    dtype : {"string", "float64", "date"}
+        The column's dtype in the loaded frame; a CSV cell must parse as it.
+    values : tuple of str, optional
+        The allowed values of a ``string`` column (any text when ``None``).
+    required : bool
+        Whether every row must fill it (default: empty cells are allowed).
+
+    Examples
+    --------
+    >>> ExtensionColumn("colour", "the paint colour", values=("red", "blue")).values
+    ('red', 'blue')
+    """
+
+    name: str
+    help: str
+    dtype: str = "string"
+    values: tuple[str, ...] | None = None
+    required: bool = False
+
+    def __post_init__(self) -> None:
+        # A wrong declaration is a programming error in the story, caught when it is written.
+        if not isinstance(self.name, str) or not _COLUMN_NAME_RE.fullmatch(self.name):
+            raise ValueError(f"ExtensionColumn name {self.name!r} must be lowercase letters, digits and '_'")
+        if self.dtype not in EXTENSION_DTYPES:
+            raise ValueError(f"ExtensionColumn {self.name!r}: dtype {self.dtype!r} is not one of {', '.join(EXTENSION_DTYPES)}")
+        if self.values is not None:
+            if self.dtype != "string":
+                raise ValueError(f"ExtensionColumn {self.name!r}: allowed values need dtype 'string'")
+            object.__setattr__(self, "values", tuple(self.values))
+
+
+@dataclass(frozen=True)
+class ExtensionRule:
+    """A rule across columns, checked on every row like the file's own rules.
+
+    Parameters
+    ----------
+    key : str
+        A name for the rule, unique within the file's schema (e.g. ``"place_spelled_once"``).
+    column : str
+        The column a failure is reported against: the one to edit.
+    reads : tuple of str
+        The columns the rule reads; it stands aside when one is missing (the header problem is
+        reported instead).
+    check : callable
+        ``check(frame) -> Series of bool``, True where a row passes. ``frame`` has the loaded
+        dtypes (``string`` with ``<NA>``, ``float64``, ``datetime64[ns]``) whether the CSV text
+        or a typed frame is being checked, so one function serves both; unreadable cells are
+        missing.
+    message, fix : str
+        What is wrong (following the quoted value) and how to fix it.
+
+    Examples
+    --------
+    >>> rule = ExtensionRule("size_positive", "size", ("size",), lambda f: ~(f["size"] <= 0),
+    ...                      "is not positive", "give a size above 0")
+    >>> rule.column
+    'size'
+    """
+
+    key: str
+    column: str
+    reads: tuple[str, ...]
+    check: Callable[[pd.DataFrame], pd.Series]
+    message: str
+    fix: str
+
+    def as_rule(self) -> Rule:
+        """The :class:`Rule` that explains a failure."""
+        return Rule(self.column, self.message, self.fix)
+
+
+@dataclass(frozen=True)
+class Extension:
+    """Extra columns and rules a story declares for a curated file (see ``docs/architecture.md``).
+
+    A loader given extensions expects the file's own columns followed by each extension's
+    columns, in order; a column no extension declares is an error that says how to declare it.
+
+    Parameters
+    ----------
+    name : str
+        What the extension is about, named in messages (e.g. ``"government measures"``).
+    columns : tuple of ExtensionColumn
+    rules : tuple of ExtensionRule, optional
+
+    Examples
+    --------
+    >>> ext = Extension("paint", (ExtensionColumn("colour", "the paint colour"),))
+    >>> [c.name for c in ext.columns]
+    ['colour']
+    """
+
+    name: str
+    columns: tuple[ExtensionColumn, ...]
+    rules: tuple[ExtensionRule, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "columns", tuple(self.columns))
+        object.__setattr__(self, "rules", tuple(self.rules))
+        names = [c.name for c in self.columns]
+        if len(set(names)) != len(names):
+            raise ValueError(f"Extension {self.name!r} declares a column twice: {names}")
+
+
+def as_extensions(extensions) -> tuple[Extension, ...]:
+    """``extensions`` as a tuple, accepting one :class:`Extension` or any iterable of them.
+
+    Examples
+    --------
+    >>> as_extensions(None)
+    ()
+    """
+    if extensions is None:
+        return ()
+    if isinstance(extensions, Extension):
+        return (extensions,)
+    out = tuple(extensions)
+    for item in out:
+        if not isinstance(item, Extension):
+            raise TypeError(
+                f"extensions must be Extension objects (frstory.data.validation.Extension), not {type(item).__name__}"
+            )
+    return out
+
+
+def _is_set(frame: pd.DataFrame, column: str) -> pd.Series:
+    return frame[column].notna().astype(bool)
+
+
+def filled_together(lead: ExtensionColumn, *others: ExtensionColumn) -> tuple[ExtensionRule, ...]:
+    """Rules that ``others`` are filled exactly on the rows where ``lead`` is filled.
+
+    Two rules per other column: set without ``lead``, and empty although ``lead`` is set; both are
+    reported against the other column, with fixes built from the columns' ``help``.
+
+    Examples
+    --------
+    >>> kind = ExtensionColumn("kind", "the kind of paint")
+    >>> colour = ExtensionColumn("colour", "the paint colour")
+    >>> [r.key for r in filled_together(kind, colour)]
+    ['colour_needs_kind', 'kind_needs_colour']
+    """
+    rules = []
+    for other in others:
+        a, b = lead.name, other.name
+        rules.append(ExtensionRule(
+            f"{b}_needs_{a}", b, (a, b),
+            lambda f, a=a, b=b: ~(_is_set(f, b) & ~_is_set(f, a)),
+            f"is set but {a} is empty",
+            f"set {a} ({lead.help}) as well, or leave {b} empty",
+        ))
+        rules.append(ExtensionRule(
+            f"{a}_needs_{b}", b, (a, b),
+            lambda f, a=a, b=b: ~(_is_set(f, a) & ~_is_set(f, b)),
+            f"is empty although {a} is set",
+            f"fill in {b}: {other.help}",
+        ))
+    return tuple(rules)
+
+
+def only_when(column: str, other: str, values: Sequence[str]) -> ExtensionRule:
+    """A rule that ``column`` may be filled only on rows whose ``other`` is one of ``values``.
+
+    Examples
+    --------
+    >>> only_when("colour", "category", ["paint"]).message
+    "is set on a row whose category is not 'paint'"
+    """
+    allowed = tuple(values)
+    shown = " or ".join(f"'{v}'" for v in allowed)
+    return ExtensionRule(
+        f"{column}_only_when_{other}", column, (column, other),
+        lambda f: ~_is_set(f, column) | f[other].astype(object).isin(allowed),
+        f"is set on a row whose {other} is not {shown}",
+        f"set {other} to {shown} on this row, or leave {column} empty",
+    )
+
+
+def _spelling_key(value: str) -> str:
+    return " ".join(value.split()).casefold()
+
+
+def spelled_once(column: str) -> ExtensionRule:
+    """A rule that one value of ``column`` is written one way: values that differ only in case or
+    spacing are rejected (a count of distinct values would count them twice).
+
+    Examples
+    --------
+    >>> rule = spelled_once("place")
+    >>> rule.check(pd.DataFrame({"place": pd.array(["Oslo", "oslo ", "Bergen"], dtype="string")})).tolist()
+    [False, False, True]
+    """
+
+    def check(frame: pd.DataFrame) -> pd.Series:
+        text = text_or_none(frame[column])
+        named = text.notna() & text.map(lambda v: isinstance(v, str))
+        keys = text[named].map(_spelling_key)
+        spellings = text[named].groupby(keys).nunique()
+        clashing = set(spellings.index[spellings > 1])
+        return ~(named & text.map(lambda v: isinstance(v, str) and _spelling_key(v) in clashing))
+
+    return ExtensionRule(
+        f"{column}_spelled_once", column, (column,), check,
+        "is spelled differently on another row (the two differ only in case or spacing)",
+        f"write one {column} exactly the same way on every row",
+    )
+
+
+def one_value_per(column: str, of: str) -> ExtensionRule:
+    """A rule that all rows sharing a value of ``column`` share one value of ``of``.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"place": ["Oslo", "Oslo", "Bergen"], "level": ["city", "state", "city"]})
+    >>> one_value_per("place", "level").check(frame).tolist()
+    [False, False, True]
+    """
+
+    def check(frame: pd.DataFrame) -> pd.Series:
+        both = _is_set(frame, column) & _is_set(frame, of)
+        keys, values = frame[column].astype(object), frame[of].astype(object)
+        counts = values[both].groupby(keys[both]).nunique()
+        mixed = set(counts.index[counts > 1])
+        return ~(both & keys.isin(mixed))
+
+    return ExtensionRule(
+        f"{column}_one_{of}", column, (column, of), check,
+        f"has rows with more than one {of}",
+        f"give every row of one {column} the same {of}, or, if they are different, name them apart",
+    )
