@@ -3,8 +3,8 @@
 #   frstory:
 #     byline: frstory data desk
 #     date: '2026-11-22'
-#     dek: '`{python} dek_news` What the share price can and cannot tell us about how investors
-#       took the news.'
+#     dek: '`{python} dek_news` What the share price can and cannot tell us about how
+#       investors took the news.'
 #     synthetic: false
 #     title: '`{python} name` and the market after its announcement of `{python} announced_on`'
 #   jupytext:

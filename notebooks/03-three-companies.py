@@ -4,8 +4,9 @@
 #     byline: frstory data desk
 #     date: '2026-11-22'
 #     dek: '`{python} dek_companies` announced steps back from police facial recognition
-#       within `{python} span_text`. Side by side, and against a company with no such announcement,
-#       their share prices show how little a few days of market data can prove.'
+#       within `{python} span_text`. Side by side, and against a company with no such
+#       announcement, their share prices show how little a few days of market data can
+#       prove.'
 #     synthetic: false
 #     title: '`{python} title_text`'
 #   jupytext:

@@ -144,3 +144,42 @@ def announcement_label(event: pd.Series) -> str:
         except prose.UnknownDisplayName:  # no name registered for the ticker: say what happened instead
             pass
     return f"the news of {when} ({event['headline']})"
+
+
+def headlines(frame: pd.DataFrame) -> str:
+    """Headlines from the timeline as a list inside a sentence, each with its date.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"headline": ["Synthetic vote", "Mock hearing"], "date_precision": ["day", "month"],
+    ...     "date": pd.to_datetime(["2021-03-03", "2021-04-01"])})
+    >>> headlines(frame)
+    'Synthetic vote (3 March 2021) and Mock hearing (April 2021)'
+    """
+    return prose.join([
+        f"{row.headline} ({prose.month(row.date) if getattr(row, 'date_precision', 'day') == 'month' else prose.date(row.date)})"
+        for row in frame.itertuples()])
+
+
+def place(measure: pd.Series) -> str:
+    """The place of a ban or limit as prose names it: "California", not "California (Gov. ...)"."""
+    return fr.narrative.actor_name(measure["actor"])
+
+
+def detectable(car, result) -> float:
+    """The smallest cumulative abnormal return the two-sided 5% test of ``car`` would have flagged."""
+    from scipy import stats
+
+    se = abs(car.car / car.t) if car.t else float("nan")
+    return float(stats.t.ppf(0.975, result.dof) * se)
+
+
+def corrections_table(claims: pd.DataFrame) -> pd.DataFrame:
+    """The research desk's corrections as a reader's table, dates written in the house style."""
+    from story.corrections import corrections
+
+    table = corrections(claims).set_index("Publication")
+    iso = r"\b(\d{4}-\d{2}-\d{2})\b"
+    table["What the record shows"] = table["What the record shows"].str.replace(
+        iso, lambda m: prose.date(m.group(1)), regex=True)
+    return table

@@ -311,3 +311,17 @@ def placebo_sentence(placebo_name: str, own: pd.DataFrame) -> str:
     items = [f"{row.headline} ({prose.date(row.date)})" for row in own.itertuples()]
     return ("It is not a clean placebo here: inside these event windows the timeline records "
             f"{'its own announcement' if len(items) == 1 else 'announcements of its own'}: {prose.join(items)}.")
+
+
+def ordinal_word(n: int) -> str:
+    """An ordinal in words, as prose writes a rank: "second", "twenty-first".
+
+    Examples
+    --------
+    >>> ordinal_word(2), ordinal_word(21)
+    ('second', 'twenty-first')
+    """
+    import inflect
+
+    engine = inflect.engine()
+    return str(engine.number_to_words(engine.ordinal(int(n))))
