@@ -140,6 +140,17 @@ def test_a_failing_inline_expression_names_notebook_cell_and_expression(inline_p
     assert _tree(root / "site") == before
 
 
+def test_execute_notebook_injects_parameters_and_evaluates_inline_expressions(inline_project):
+    from frstory.publish import execute_notebook
+
+    root, _, _ = inline_project
+    nb = execute_notebook(root / "notebooks" / "01-inline.ipynb", {"ticker": "SYNC"}, cache_dir=root / "cache")
+    assert nb.metadata["frstory"]["title"] == "Synthetic shares of SYNC"
+    assert nb.cells[2].metadata["tags"] == ["injected-parameters"]
+    assert re.search(r'title="Computed: ticker \(code cell 3\)"[^>]*>SYNC</span>', nb.cells[0].source)
+    assert {Path(r["path"]).name for r in nb.metadata["frstory_build"]["reads"]} == {"synthetic-own.csv", "__init__.py"}
+
+
 @pytest.fixture(scope="module")
 def with_parameters(inline_project):
     """``frstory build notebooks/01-inline.ipynb -p ticker SYNB -p factor 3`` on the built site."""

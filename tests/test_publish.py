@@ -522,6 +522,13 @@ def test_scaffolded_story_builds_and_its_chart_renders(broken_project, open_page
     assert report.page.locator("a.fr-getdata").count() == 1
 
 
+def test_build_warns_about_the_scaffolds_placeholder_title_and_dek(broken_project):
+    _, first, _, _ = broken_project
+    warnings = first.stories[0].warnings
+    assert any("title 'Synthetic scaffold' is the placeholder made from the file name" in w for w in warnings)
+    assert any("the dek is still the scaffold's placeholder" in w for w in warnings)
+
+
 def test_failed_build_exits_non_zero_naming_notebook_cell_line_and_exception(broken_project):
     _, _, _, result = broken_project
     assert result.returncode == 1
