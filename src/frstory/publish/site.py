@@ -501,6 +501,9 @@ def _build(started, reporter: Progress, notebooks_dir, out_dir, notebooks, jobs,
         if leftovers:
             say(f"removed {len(leftovers)} folder{'s' if len(leftovers) != 1 else ''} left by an interrupted build")
         old_pages = _read_manifest(out_dir)
+        if partial and not old_pages and (out_dir / SITE_MARKER).is_file():
+            say(f"warning: {out_dir.name}/ was built by an older frstory that did not list its pages: "
+                "only the pages built now will be in it; run `frstory build` once to rebuild them all")
         # (notebook, parameters, slug) of every page to build
         pages: list[tuple[Path, dict, str]] = [
             (p, parameters, slug or (parameter_slug(p.stem, parameters) if parameters else p.stem)) for p in paths]
