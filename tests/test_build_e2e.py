@@ -366,3 +366,26 @@ def test_a_build_killed_at_any_point_leaves_the_old_site_or_the_new_one(tiny):
     assert final.returncode == 0
     assert _tree(root / "site-k") == trees[1000000000]
     assert [p.name for p in root.iterdir() if p.name.startswith((".site-k.building-", ".site-k.old-"))] == []
+
+
+def test_a_tampered_freeze_entry_is_executed_again_and_never_published(tiny):
+    root, _, _ = tiny
+    render_path = next((root / "cache-a" / "freeze").glob("01-tiny-*/render.json"))
+    render = json.loads(render_path.read_text())
+    render["body_html"] += "<p>synthetic-tampered</p>"
+    render_path.write_text(json.dumps(render))
+    result = _run([FRSTORY, *_build_args("site-t", "cache-a")], root)
+    assert result.returncode == 0, result.stderr
+    assert "executing  notebooks/01-tiny.ipynb (frozen copy altered since it was written)" in result.stderr
+    assert "synthetic-tampered" not in (root / "site-t" / "01-tiny.html").read_text()
+
+
+def test_params_file_and_slug_name_the_page(tiny):
+    root, _, _ = tiny
+    (root / "synthetic-params.yml").write_text("label: synthetic label\nwindow: 5\n")
+    result = _run([FRSTORY, "build", "notebooks/01-tiny.ipynb", "--params", "synthetic-params.yml", "-p", "window", "7",
+                   "--slug", "tiny-custom", "--notebooks", "notebooks", "--out", "site-t", "--cache-dir", "cache-a"], root)
+    assert result.returncode == 0, result.stderr
+    page = (root / "site-t" / "tiny-custom.html").read_text()
+    assert "<code>label = synthetic label</code>, <code>window = 7</code>" in page
+    assert (root / "site-t" / "01-tiny.html").is_file()  # the page built before is kept

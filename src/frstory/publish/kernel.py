@@ -46,7 +46,15 @@ def install_read_hook(log_path: str, project_root: str, ignore: list[str] | tupl
 
     Examples
     --------
-    >>> import tempfile, pathlib, subprocess, sys  # doctest: +SKIP
+    A hook lasts as long as its process, so this one runs in a child Python:
+
+    >>> import pathlib, subprocess, sys, tempfile
+    >>> root = pathlib.Path(tempfile.mkdtemp()); _ = (root / "a.csv").write_text("x\\n1\\n")
+    >>> code = (f"from frstory.publish.kernel import install_read_hook as hook; "
+    ...         f"hook({str(root / 'log')!r}, {str(root)!r}); open({str(root / 'a.csv')!r}).read()")
+    >>> _ = subprocess.run([sys.executable, "-c", code], check=True)
+    >>> (root / "log").read_text().count("a.csv")
+    1
     """
     root = os.path.realpath(project_root)
     skip = tuple(os.path.realpath(p) + os.sep for p in ignore if p)

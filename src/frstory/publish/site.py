@@ -561,7 +561,7 @@ def _build_locked(started, reporter: Progress, notebooks_dir, out_dir, pages, pa
 
     if to_run:
         renders = _run_coroutine(_execute_all(to_run, cache, jobs, cell_timeout, src_hash, env_hash, reporter,
-                                              [cache, out_dir]))
+                                              _read_ignore(cache, out_dir)))
         for job, (result, frozen) in zip(to_run, renders):
             results[job.slug] = result
             job.frozen = frozen
@@ -608,6 +608,15 @@ def _build_locked(started, reporter: Progress, notebooks_dir, out_dir, pages, pa
         error.report = report  # type: ignore[attr-defined]
         raise error
     return report
+
+
+def _read_ignore(cache: Path, out_dir: Path) -> list[Path]:
+    """Folders whose files a notebook opens without them being its data: the freeze cache, the
+    site, and the price cache (prices are reported by their loader, per ticker, with their
+    provenance; the raw cache files are neither listed nor republished)."""
+    from frstory.paths import price_cache_dir
+
+    return [cache, out_dir, price_cache_dir()]
 
 
 def _meta_from_record(job: _Job) -> StoryMeta:
