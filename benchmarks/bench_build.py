@@ -55,7 +55,7 @@ summary"""
 def representative_notebooks(folder: Path) -> Path:
     """Three scaffold-style stories (synthetic prices, a chart, a summary table)."""
     for slug in ("synthetic-amazon", "synthetic-ibm", "synthetic-microsoft"):
-        notebook, _ = new_story(slug, folder)
+        notebook, _ = new_story(slug, folder, synthetic=True)
         nb = nbformat.read(notebook, as_version=4)
         nb.cells.append(nbformat.v4.new_markdown_cell("## The numbers\n\nA summary table of the synthetic prices."))
         nb.cells.append(nbformat.v4.new_code_cell(TABLE_CELL))

@@ -491,7 +491,7 @@ def broken_project(tmp_path_factory):
     md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
     with pytest.MonkeyPatch.context() as mp:
         _isolate(mp, root)
-        new_story("synthetic-scaffold", root / "notebooks")
+        new_story("synthetic-scaffold", root / "notebooks", synthetic=True)
         first = build(root / "notebooks", root / "site", cache_dir=root / "cache", progress=None)
         before = _tree_hashes(root / "site")
         nbformat.write(_notebook({"title": "Synthetic broken"}, [
@@ -522,6 +522,13 @@ def test_scaffolded_story_builds_and_its_chart_renders(broken_project, open_page
     assert report.page.locator("a.fr-getdata").count() == 1
 
 
+def test_build_warns_about_the_scaffolds_placeholder_title_and_dek(broken_project):
+    _, first, _, _ = broken_project
+    warnings = first.stories[0].warnings
+    assert any("title 'Synthetic scaffold' is the placeholder made from the file name" in w for w in warnings)
+    assert any("the dek is still the scaffold's placeholder" in w for w in warnings)
+
+
 def test_failed_build_exits_non_zero_naming_notebook_cell_line_and_exception(broken_project):
     _, _, _, result = broken_project
     assert result.returncode == 1
@@ -539,7 +546,8 @@ def test_missing_prices_failure_shows_the_message_not_a_traceback(broken_project
 def test_failed_build_leaves_the_previous_site_byte_identical(broken_project):
     root, _, before, _ = broken_project
     assert _tree_hashes(root / "site") == before
-    assert [p.name for p in root.iterdir() if p.name.startswith(".site.")] == []
+    leftovers = [p.name for p in root.iterdir() if p.name.startswith((".site.building-", ".site.old-"))]
+    assert leftovers == []
 
 
 def test_failed_build_still_reuses_the_good_notebook(broken_project):

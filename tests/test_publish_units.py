@@ -363,7 +363,7 @@ def test_source_and_environment_hashes_are_stable():
 def test_kernelspec_runs_this_interpreter(tmp_path):
     root = ensure_kernelspec(tmp_path)
     spec = json.loads((root / KERNEL_NAME / "kernel.json").read_text())
-    assert spec["argv"][:3] == [sys.executable, "-m", "ipykernel_launcher"]
+    assert spec["argv"][:3] == [sys.executable, "-m", "frstory.publish.kernel"]
 
 
 def test_failure_message_names_notebook_cell_line_and_exception():
@@ -407,7 +407,7 @@ def test_new_story_numbers_files_and_writes_a_jupytext_pair(tmp_path):
     assert (notebook.name, pair.name) == ("08-synthetic-story.ipynb", "08-synthetic-story.py")
     nb = nbformat.read(notebook, as_version=4)
     assert nb.metadata["frstory"]["byline"] == "Synthetic Desk"
-    assert nb.metadata["frstory"]["synthetic"] is True
+    assert nb.metadata["frstory"]["synthetic"] is False  # a real story unless --synthetic
     assert any("parameters" in c.metadata.get("tags", []) for c in nb.cells)
     assert "import frstory as fr" in pair.read_text() and "# %%" in pair.read_text()
 

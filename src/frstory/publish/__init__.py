@@ -1,6 +1,7 @@
 """Publisher: execute story notebooks (with a freeze cache), render them and build a static site.
 
-``build`` runs ``frstory build``; ``new_story`` runs ``frstory new``. Submodules load lazily so
+``build`` runs ``frstory build``; ``new_story`` runs ``frstory new``; ``execute_notebook`` runs
+one notebook as the build does (parameters injected, inline expressions evaluated). Submodules load lazily so
 ``import frstory.publish`` stays cheap.
 """
 
@@ -14,6 +15,7 @@ _EXPORTS = {
     "BuildReport": "frstory.publish.site",
     "StoryResult": "frstory.publish.site",
     "new_story": "frstory.publish.scaffold",
+    "execute_notebook": "frstory.publish.execute",
     "sanitize_html": "frstory.publish.sanitize",
 }
 
@@ -29,6 +31,7 @@ def __getattr__(name: str) -> Any:
 
 
 if TYPE_CHECKING:  # pragma: no cover
+    from frstory.publish.execute import execute_notebook
     from frstory.publish.sanitize import sanitize_html
     from frstory.publish.scaffold import new_story
     from frstory.publish.site import BuildReport, StoryResult, build

@@ -13,13 +13,28 @@ def register(sub: argparse._SubParsersAction) -> None:
         "build",
         help="execute the story notebooks and build the static site",
         description=(
-            "Execute the story notebooks (re-using frozen copies whose notebook, data, frstory "
-            "source and environment are unchanged) and write an offline static site. The previous "
-            "site is replaced only when every notebook succeeded."
+            "Execute the story notebooks (re-using frozen copies whose notebook, parameters, data, "
+            "frstory source and environment are unchanged) and write an offline static site. The "
+            "previous site is replaced atomically, and only when every notebook succeeded (unless "
+            "--keep-going). Naming NOTEBOOKs rebuilds their pages and keeps the rest of the site."
         ),
     )
     build.add_argument("notebooks", nargs="*", metavar="NOTEBOOK",
-                       help="build only these .ipynb files (default: every *.ipynb in --notebooks)")
+                       help="rebuild only these .ipynb files' pages, keeping the other pages "
+                            "(default: every *.ipynb in --notebooks)")
+    build.add_argument("-p", "--parameter", dest="parameters", nargs=2, action="append", default=[],
+                       metavar=("NAME", "VALUE"),
+                       help="build NOTEBOOK with this parameter (repeatable; VALUE read as a YAML scalar, "
+                            "as papermill's -p does) as a page of its own")
+    build.add_argument("--params", dest="params_file", type=Path, default=None, metavar="FILE.yml",
+                       help="parameters from a YAML file of 'name: value' lines (-p values win)")
+    build.add_argument("--slug", default=None, metavar="SLUG",
+                       help="page name for a parameterised NOTEBOOK (default: its stem plus the values)")
+    build.add_argument("--keep-going", action="store_true",
+                       help="publish the notebooks that succeeded even if some fail (failed pages keep "
+                            "their last good version); the exit status still reports the failure")
+    build.add_argument("--no-wait", dest="wait", action="store_false",
+                       help="stop at once if another build is writing the same site (default: wait)")
     build.add_argument("--notebooks", dest="notebooks_dir", type=Path, default=None, metavar="DIR",
                        help="folder of story notebooks (default: <repo>/notebooks)")
     build.add_argument("--out", type=Path, default=None, metavar="DIR",
@@ -43,6 +58,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                      help="folder of story notebooks (default: <repo>/notebooks)")
     new.add_argument("--title", default=None, help="story title (default: from the slug)")
     new.add_argument("--byline", default="", help="author(s)")
+    new.add_argument("--synthetic", action="store_true",
+                     help="scaffold an example on made-up data (published as 'Synthetic example data') "
+                          "instead of a real story")
     new.set_defaults(func=_new)
 
 
@@ -50,16 +68,25 @@ def _build(args: argparse.Namespace) -> int:
     from frstory.errors import BuildError
     from frstory.publish.site import build
 
+    from frstory.publish.params import parse_value, read_params_file
+
     if args.jobs is not None and args.jobs < 1:
         raise BuildError(f"--jobs {args.jobs} must be at least 1")
+    parameters = read_params_file(args.params_file) if args.params_file is not None else {}
+    for name, value in args.parameters:
+        if not name.isidentifier():
+            raise BuildError(f"-p {name} {value}: {name!r} is not a parameter name (letters, digits, underscores)")
+        parameters[name] = parse_value(value)
     build(args.notebooks_dir, args.out, notebooks=args.notebooks or None, jobs=args.jobs, force=args.force,
-          cell_timeout=args.timeout, cache_dir=args.cache_dir)
+          cell_timeout=args.timeout, cache_dir=args.cache_dir, parameters=parameters or None, slug=args.slug,
+          keep_going=args.keep_going, wait=args.wait)
     return 0
 
 
 def _new(args: argparse.Namespace) -> int:
     from frstory.publish.scaffold import new_story
 
-    notebook, pair = new_story(args.slug, args.notebooks_dir, title=args.title, byline=args.byline)
+    notebook, pair = new_story(args.slug, args.notebooks_dir, title=args.title, byline=args.byline,
+                               synthetic=args.synthetic)
     print(f"created {notebook}\ncreated {pair}\nbuild it with: frstory build", file=sys.stdout)
     return 0

@@ -2,9 +2,15 @@
 
 The kernel is started from a kernelspec written by frstory whose ``argv[0]`` is
 ``sys.executable``: a ``python3`` kernelspec found elsewhere on the machine (a user-level one
-pointing at another interpreter) can never hijack a build. The kernel's environment gets
-``FRSTORY_READ_LOG`` (so loaders report what they read) and ``PLOTLY_RENDERER=plotly_mimetype``
-(so every figure is stored as its JSON, which the publisher renders itself).
+pointing at another interpreter) can never hijack a build. It runs
+:mod:`frstory.publish.kernel`, which installs an audit hook logging every project file the
+notebook opens. The kernel's environment gets ``FRSTORY_READ_LOG`` (so loaders and the hook
+report what was read) and ``PLOTLY_RENDERER=plotly_mimetype`` (so every figure is stored as its
+JSON, which the publisher renders itself).
+
+Parameters are injected as papermill does (:mod:`frstory.publish.params`); after the last cell,
+the notebook's inline expressions (:mod:`frstory.publish.inline`) are evaluated in the same
+kernel and substituted into its Markdown and story metadata.
 """
 
 from __future__ import annotations
@@ -14,13 +20,15 @@ import os
 import re
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from frstory.provenance import READ_LOG_ENV, sha256_file
 
-__all__ = ["KERNEL_NAME", "ensure_kernelspec", "NotebookFailure", "ExecutionOutcome", "execute_notebook"]
+__all__ = ["KERNEL_NAME", "ensure_kernelspec", "NotebookFailure", "ExecutionOutcome", "run_notebook",
+           "execute_notebook"]
 
 KERNEL_NAME = "frstory-python"
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -40,7 +48,7 @@ def ensure_kernelspec(cache_dir: Path) -> Path:
     """
     root = Path(cache_dir) / "kernels"
     spec = {
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "argv": [sys.executable, "-m", "frstory.publish.kernel", "-f", "{connection_file}"],
         "display_name": f"Python {sys.version_info.major}.{sys.version_info.minor} (frstory build)",
         "language": "python",
         "metadata": {"debugger": False},
@@ -136,6 +144,15 @@ def _read_log(path: Path) -> list[dict]:
             continue
         if isinstance(entry, dict):
             reads.append(entry)
+    # One entry per (kind, file): a loader may be called twice, and a file a loader reported is
+    # not listed again as a plain "file" the audit hook saw.
+    by_loader = {e.get("path") for e in reads if e.get("kind") != "file"}
+    unique: dict[tuple, dict] = {}
+    for entry in reads:
+        if entry.get("kind") == "file" and entry.get("path") in by_loader:
+            continue
+        unique.setdefault((entry.get("kind"), entry.get("path"), entry.get("ticker")), entry)
+    reads = list(unique.values())
     hashes: dict[str, str | None] = {}
     for entry in reads:
         path_ = entry.get("path")
@@ -171,7 +188,7 @@ def _failure_from_outputs(nb, cell_index: int | None, exc: BaseException) -> Not
     return NotebookFailure(None, None, "", ename, evalue, traceback_text)
 
 
-async def execute_notebook(
+async def run_notebook(
     path: Path,
     *,
     kernels_root: Path,
@@ -179,6 +196,10 @@ async def execute_notebook(
     kernel_log: Path,
     cell_timeout: float = 600,
     extra_env: dict[str, str] | None = None,
+    parameters: dict[str, Any] | None = None,
+    project_root: Path | None = None,
+    read_ignore: list[Path] | None = None,
+    on_cell: Callable[[int, int], None] | None = None,
 ) -> ExecutionOutcome:
     """Run every cell of the notebook at ``path`` in a new kernel; never raises for cell errors.
 
@@ -196,32 +217,49 @@ async def execute_notebook(
         Seconds one cell may run before the notebook fails.
     extra_env : dict, optional
         More environment variables for the kernel.
+    parameters : dict, optional
+        Injected after the ``parameters`` cell (papermill's ``injected-parameters`` cell).
+    project_root : Path, optional
+        Files opened under this folder are logged as reads (default: the notebook folder's parent).
+    read_ignore : list of Path, optional
+        Folders under the project whose files are never reads (the cache, the site).
+    on_cell : callable, optional
+        Called as ``on_cell(number, total)`` before each code cell runs (1-based, code cells only).
 
     Returns
     -------
     ExecutionOutcome
-        The executed notebook, the data reads it logged, its wall time and, on failure, where.
+        The executed notebook (inline expressions substituted), the data reads it logged, its
+        wall time and, on failure, where.
 
     Examples
     --------
     >>> import asyncio  # doctest: +SKIP
-    >>> asyncio.run(execute_notebook(Path("notebooks/01-x.ipynb"), kernels_root=k,
+    >>> asyncio.run(run_notebook(Path("notebooks/01-x.ipynb"), kernels_root=k,
     ...     read_log=Path("reads.jsonl"), kernel_log=Path("kernel.log"))).failure  # doctest: +SKIP
     """
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
+    from frstory.publish import inline
+    from frstory.publish.params import inject_parameters
+
     start = time.perf_counter()
     # The kernel runs in the notebook's folder, so every path handed to it must be absolute.
     read_log, kernel_log = Path(read_log).resolve(), Path(kernel_log).resolve()
     nb = nbformat.read(str(path), as_version=4)
+    if parameters:
+        inject_parameters(nb, parameters)
     read_log.parent.mkdir(parents=True, exist_ok=True)
     read_log.write_text("", encoding="utf-8")
+    root = Path(project_root) if project_root is not None else Path(path).resolve().parent.parent
     env = dict(os.environ)
     env.update(
         {
             READ_LOG_ENV: str(read_log),
+            "FRSTORY_PROJECT_ROOT": str(root.resolve()),
+            "FRSTORY_READ_IGNORE": os.pathsep.join(str(Path(p).resolve()) for p in (read_ignore or [])),
             "PLOTLY_RENDERER": "plotly_mimetype",
             # ipykernel's debugger warns about frozen modules on every start; we never debug builds.
             "PYDEVD_DISABLE_FILE_VALIDATION": "1",
@@ -229,9 +267,13 @@ async def execute_notebook(
     )
     env.update(extra_env or {})
     current: dict[str, int] = {}
+    code_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+    code_number = {index: n for n, index in enumerate(code_cells, start=1)}
 
     def on_cell_execute(cell, cell_index, **_):
         current["index"] = cell_index
+        if on_cell is not None and cell_index in code_number:
+            on_cell(code_number[cell_index], len(code_cells))
 
     client = NotebookClient(
         nb,
@@ -242,11 +284,12 @@ async def execute_notebook(
         on_cell_execute=on_cell_execute,
         startup_timeout=120,
     )
+    expressions = inline.find_expressions(nb)
     failure = None
     kernel_log.parent.mkdir(parents=True, exist_ok=True)
     with open(kernel_log, "wb") as kernel_stderr:
         try:
-            await client.async_execute(env=env, stderr=kernel_stderr, stdout=kernel_stderr)
+            await _execute_with_inline(client, nb, expressions, env=env, stderr=kernel_stderr, stdout=kernel_stderr)
         except CellTimeoutError as exc:
             failure = _failure_from_outputs(nb, current.get("index"), exc)
             failure.ename, failure.evalue = "CellTimeoutError", f"the cell ran longer than {cell_timeout:g} s"
@@ -255,9 +298,131 @@ async def execute_notebook(
             failure.ename, failure.evalue = "DeadKernelError", "the kernel died (out of memory or crashed)"
         except CellExecutionError as exc:
             failure = _failure_from_outputs(nb, current.get("index"), exc)
+        except InlineExpressionError as exc:
+            failure = exc.failure
         except Exception as exc:  # kernel could not start, ...: still report per notebook
             failure = NotebookFailure(None, None, "", type(exc).__name__, str(exc))
     return ExecutionOutcome(nb, _read_log(read_log), time.perf_counter() - start, failure)
+
+
+class InlineExpressionError(Exception):
+    """An inline expression raised; carries the :class:`NotebookFailure` naming it."""
+
+    def __init__(self, failure: NotebookFailure):
+        super().__init__(failure.evalue)
+        self.failure = failure
+
+
+async def _execute_with_inline(client, nb, expressions, **kernel_kwargs) -> None:
+    """nbclient's ``async_execute``, plus one evaluation of the inline expressions before the
+    kernel shuts down (nbclient offers no hook between the last cell and shutdown)."""
+    import nbformat
+
+    from frstory.publish import inline
+
+    client.reset_execution_trackers()
+    async with client.async_setup_kernel(**kernel_kwargs):
+        msg_id = await _ensure_async(client.kc.kernel_info())
+        info_msg = await client.async_wait_for_reply(msg_id)
+        if info_msg is not None and "language_info" in info_msg["content"]:
+            nb.metadata["language_info"] = info_msg["content"]["language_info"]
+        for index, cell in enumerate(nb.cells):
+            await client.async_execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
+        if not expressions:
+            return
+        probe = nbformat.v4.new_code_cell(inline.evaluation_code([e.expression for e in expressions]))
+        # A throw-away cell run after the last one: its index is past the end of the notebook, so
+        # it is never part of the page.
+        nb.cells.append(probe)
+        try:
+            await client.async_execute_cell(probe, len(nb.cells) - 1, execution_count=client.code_cells_executed + 1)
+        finally:
+            nb.cells.pop()
+    results = next((o["data"][inline.EVAL_MIME] for o in probe.get("outputs", [])
+                    if inline.EVAL_MIME in (o.get("data") or {})), None)
+    if not isinstance(results, list) or len(results) != len(expressions):
+        raise InlineExpressionError(NotebookFailure(None, None, "", "InlineExpressionError",
+                                                    "the inline expressions could not be evaluated"))
+    for expression, result in zip(expressions, results):
+        if "error" in result:
+            ename, _, evalue = str(result["error"]).partition(": ")
+            raise InlineExpressionError(NotebookFailure(
+                expression.cell + 1 if expression.cell is not None else None, None,
+                f"`{{python}} {expression.expression}`", ename,
+                f"{evalue} (in the inline expression `{{python}} {expression.expression}` of "
+                f"{expression.where})"))
+    inline.substitute(nb, [str(r["value"]) for r in results])
+
+
+async def _ensure_async(value):
+    import inspect
+
+    return await value if inspect.isawaitable(value) else value
+
+
+def execute_notebook(path: str | os.PathLike, parameters: dict | None = None, *,
+                     cell_timeout: float = 600, cache_dir: str | os.PathLike | None = None):
+    """Execute a notebook as ``frstory build`` does and return it (no page, no cache).
+
+    Parameters are injected after the ``parameters`` cell (papermill's semantics), every cell
+    runs in a fresh frstory kernel, and inline expressions (`` `{python} expr` ``) in Markdown
+    cells and in the story's title and dek are evaluated and substituted.
+
+    Parameters
+    ----------
+    path : path-like
+        The ``.ipynb`` file.
+    parameters : dict, optional
+        ``{name: value}`` to inject.
+    cell_timeout : float
+        Seconds a single cell may run.
+    cache_dir : path-like, optional
+        Where the kernelspec and logs go (default: the freeze cache folder).
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        The executed notebook; ``nb.metadata["frstory_build"]["reads"]`` lists the files it read.
+
+    Raises
+    ------
+    BuildError
+        When a cell or an inline expression fails (naming notebook, cell and expression).
+
+    Examples
+    --------
+    >>> nb = execute_notebook("notebooks/02-x.ipynb", {"ticker": "MSFT"})  # doctest: +SKIP
+    >>> nb.metadata["frstory"]["title"]  # doctest: +SKIP
+    """
+    import asyncio
+    import tempfile
+
+    from frstory.errors import BuildError
+    from frstory.publish.freeze import default_cache_dir
+
+    path = Path(path)
+    if not path.is_file():
+        raise BuildError(f"{path}: no such notebook")
+    cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    kernels_root = ensure_kernelspec(cache)
+    with tempfile.TemporaryDirectory(prefix="frstory-exec-") as tmp:
+        coro = run_notebook(
+            path, kernels_root=kernels_root, read_log=Path(tmp) / "reads.jsonl",
+            kernel_log=Path(tmp) / "kernel.log", cell_timeout=cell_timeout, parameters=parameters,
+            read_ignore=[cache])
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            outcome = asyncio.run(coro)
+        else:  # called from a running event loop (inside Jupyter): run on a loop of its own
+            import concurrent.futures
+
+            with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+                outcome = pool.submit(asyncio.run, coro).result()
+    if outcome.failure is not None:
+        raise BuildError(outcome.failure.describe(str(path)))
+    outcome.notebook.metadata["frstory_build"] = {"reads": outcome.reads, "parameters": dict(parameters or {})}
+    return outcome.notebook
 
 
 def output_mentions_missing_data(output: dict) -> str | None:

@@ -1,11 +1,17 @@
 """The freeze cache: executed copies of notebooks, reused until something they depend on changes.
 
-A frozen entry is re-used only when all four of these are unchanged since it was executed:
+A frozen entry is re-used only when all five of these are unchanged since it was executed:
 
 * the notebook's **content** (cell types, sources, tags and notebook metadata; not outputs),
+* the **parameters** it was built with (``frstory build NOTEBOOK -p NAME VALUE``),
 * the **frstory source** (every ``*.py`` of the package plus the publisher's templates),
 * the **environment** (Python version and the name and version of every installed distribution),
-* the **data it read**: each file the kernel reported through ``FRSTORY_READ_LOG`` is hashed again.
+* the **data it read**: each file the kernel reported through ``FRSTORY_READ_LOG`` (frstory's
+  loaders, and every file inside the project the kernel opened, seen by an audit hook) is hashed
+  again.
+
+The entry's own files are verified too: ``record.json`` holds the SHA-256 of ``executed.ipynb``
+and ``render.json`` as written, so an entry altered afterwards is executed again, never published.
 
 Quarto's ``freeze`` looks only at the source file, so a new data snapshot or a pandas upgrade
 silently publishes stale numbers; this cache re-executes exactly the notebooks affected.
@@ -19,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import site
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -34,13 +41,14 @@ __all__ = [
     "notebook_content_hash",
     "source_hash",
     "environment_hash",
+    "parameters_key",
     "FrozenEntry",
     "stale_reason",
     "write_atomic",
 ]
 
 #: Bumped when the layout of frozen entries changes, so old entries are ignored.
-FREEZE_FORMAT = 1
+FREEZE_FORMAT = 2
 
 # Notebook metadata that changes when a notebook is merely opened or run, not edited.
 _VOLATILE_NB_METADATA = {"language_info", "widgets", "papermill", "execution", "varInspector", "toc"}
@@ -129,13 +137,33 @@ def source_hash(package_dir: Path = PACKAGE_DIR) -> str:
     return digest.hexdigest()
 
 
-def environment_hash() -> str:
+def _environment_dirs() -> list[str]:
+    """The folders the kernel imports installed distributions from.
+
+    Not ``sys.path``: its first entry is the folder of the script that started frstory (the
+    ``bin`` folder for ``frstory build``, the working directory for ``python -m frstory.cli``),
+    which would make the key depend on how the build was started.
+    """
+    dirs = list(site.getsitepackages())
+    if site.ENABLE_USER_SITE:
+        dirs.append(site.getusersitepackages())
+    dirs += [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    return dirs
+
+
+def environment_hash(site_dirs: list[str] | None = None) -> str:
     """SHA-256 of the kernel's environment: Python version plus every installed distribution.
 
     The kernel runs this very interpreter (see :mod:`frstory.publish.execute`), so the
-    distributions on ``sys.path`` are the kernel's. Distribution folder names carry the version
-    (``pandas-3.1.1.dist-info``), which makes this a directory listing rather than a slow
-    metadata scan.
+    distributions in its site folders are the kernel's. Distribution folder names carry the
+    version (``pandas-3.1.1.dist-info``), which makes this a directory listing rather than a
+    slow metadata scan. Neither ``sys.executable`` nor the start-up script's folder enters the
+    key: ``frstory build`` and ``python -m frstory.cli build`` share one cache.
+
+    Parameters
+    ----------
+    site_dirs : list of str, optional
+        Folders to list (default: the interpreter's site-packages and ``PYTHONPATH``).
 
     Examples
     --------
@@ -143,7 +171,7 @@ def environment_hash() -> str:
     True
     """
     names: set[str] = set()
-    for entry in sys.path:
+    for entry in site_dirs if site_dirs is not None else _environment_dirs():
         if not entry or not os.path.isdir(entry):
             continue
         try:
@@ -151,21 +179,49 @@ def environment_hash() -> str:
                 names.update(e.name for e in it if e.name.endswith((".dist-info", ".egg-info")))
         except OSError:
             continue
-    payload = json.dumps({"python": sys.version, "executable": sys.executable, "dists": sorted(names)})
+    payload = json.dumps({"python": sys.version, "implementation": sys.implementation.name,
+                          "dists": sorted(names)})
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def parameters_key(parameters: dict | None) -> str:
+    """A canonical text for a page's parameters (``""`` for none), stored with frozen entries.
+
+    Examples
+    --------
+    >>> parameters_key({"b": 1, "a": "x"}) == parameters_key({"a": "x", "b": 1})
+    True
+    >>> parameters_key(None)
+    ''
+    """
+    if not parameters:
+        return ""
+    return json.dumps(parameters, sort_keys=True, default=str)
+
+
+def _sha256_text(data: str) -> str:
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
 @dataclass
 class FrozenEntry:
-    """One notebook's slot in the freeze cache."""
+    """One page's slot in the freeze cache (a notebook, or a notebook with parameters)."""
 
     directory: Path
+    #: Why :meth:`load` refused the stored entry (``None`` when it loaded or there was none).
+    problem: str | None = None
 
     @classmethod
-    def for_notebook(cls, cache_dir: Path, notebook: Path) -> FrozenEntry:
-        """The slot of ``notebook`` (keyed by its resolved path, so two checkouts never collide)."""
-        key = hashlib.sha256(str(notebook.resolve()).encode("utf-8")).hexdigest()[:16]
-        return cls(Path(cache_dir) / "freeze" / f"{notebook.stem}-{key}")
+    def for_notebook(cls, cache_dir: Path, notebook: Path, slug: str | None = None) -> FrozenEntry:
+        """The slot of ``notebook`` built as page ``slug`` (default: the notebook's stem).
+
+        Keyed by the resolved path, so two checkouts never collide.
+        """
+        key_text = str(notebook.resolve())
+        if slug and slug != notebook.stem:
+            key_text += "\0" + slug
+        key = hashlib.sha256(key_text.encode("utf-8")).hexdigest()[:16]
+        return cls(Path(cache_dir) / "freeze" / f"{slug or notebook.stem}-{key}")
 
     @property
     def record_path(self) -> Path:
@@ -180,25 +236,46 @@ class FrozenEntry:
         return self.directory / "render.json"
 
     def load(self) -> tuple[dict, dict] | None:
-        """``(record, render)`` when the entry is complete and readable, else ``None``."""
+        """``(record, render)`` when the entry is complete, readable and unaltered, else ``None``.
+
+        When an entry exists but its files do not match the hashes recorded when it was written,
+        :attr:`problem` says so (the page is executed again; the altered copy is never used).
+        """
+        self.problem = None
         try:
-            record = json.loads(self.record_path.read_text(encoding="utf-8"))
-            render = json.loads(self.render_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            record_text = self.record_path.read_text(encoding="utf-8")
+        except OSError:
             return None
-        if record.get("format") != FREEZE_FORMAT or render.get("content_hash") != record.get("content_hash"):
+        try:
+            record = json.loads(record_text)
+            render_text = self.render_path.read_text(encoding="utf-8")
+            executed_text = self.executed_path.read_text(encoding="utf-8")
+            render = json.loads(render_text)
+        except (OSError, ValueError):
+            self.problem = "frozen copy incomplete or unreadable"
+            return None
+        if not isinstance(record, dict) or record.get("format") != FREEZE_FORMAT:
+            return None
+        if (record.get("render_sha256") != _sha256_text(render_text)
+                or record.get("executed_sha256") != _sha256_text(executed_text)
+                or not isinstance(render, dict) or render.get("content_hash") != record.get("content_hash")):
+            self.problem = "frozen copy altered since it was written"
             return None
         return record, render
 
     def store(self, record: dict, executed_json: str, render: dict) -> None:
-        """Write the entry; ``record.json`` goes last and marks it complete."""
+        """Write the entry; ``record.json`` (with the hashes of the other two) goes last."""
+        render_json = json.dumps(render, default=str, sort_keys=True)
         self.record_path.unlink(missing_ok=True)
         write_atomic(self.executed_path, executed_json)
-        write_atomic(self.render_path, json.dumps(render, default=str))
-        write_atomic(self.record_path, json.dumps({**record, "format": FREEZE_FORMAT}, indent=1, default=str))
+        write_atomic(self.render_path, render_json)
+        write_atomic(self.record_path, json.dumps(
+            {**record, "format": FREEZE_FORMAT, "executed_sha256": _sha256_text(executed_json),
+             "render_sha256": _sha256_text(render_json)}, indent=1, default=str))
 
 
-def stale_reason(record: dict | None, *, content: str, source: str, environment: str) -> str | None:
+def stale_reason(record: dict | None, *, content: str, source: str, environment: str,
+                 parameters: dict | None = None) -> str | None:
     """Why a frozen notebook must be executed again, or ``None`` when it is still valid.
 
     Parameters
@@ -208,6 +285,8 @@ def stale_reason(record: dict | None, *, content: str, source: str, environment:
     content, source, environment : str
         Current hashes from :func:`notebook_content_hash`, :func:`source_hash` and
         :func:`environment_hash`.
+    parameters : dict, optional
+        The parameters the page is built with (compared with the ones it was executed with).
 
     Returns
     -------
@@ -230,6 +309,8 @@ def stale_reason(record: dict | None, *, content: str, source: str, environment:
         return "frstory source changed"
     if record.get("environment_hash") != environment:
         return "environment changed"
+    if record.get("parameters_key", "") != parameters_key(parameters):
+        return "parameters changed"
     checked: dict[str, str | None] = {}
     for read in record.get("reads", []):
         path = read.get("path")

@@ -1,9 +1,14 @@
 """``frstory new SLUG``: start a story notebook that already builds.
 
 Creates ``notebooks/NN-SLUG.ipynb`` and its jupytext pair ``notebooks/NN-SLUG.py`` (percent
-format) with the publisher's metadata, a papermill ``parameters`` cell, ``import frstory as fr``
-and one chart. The scaffold runs on synthetic example data (and says so with
-``"synthetic": true``) so it executes anywhere; the author swaps in the real loaders.
+format) with the story metadata (title, dek, byline, date, synthetic) in both, a papermill
+``parameters`` cell, ``import frstory as fr``, one chart and a sentence with an inline
+expression. By default the scaffold is a real story: it loads real prices (``fr.load_prices``)
+and the curated event timeline. ``synthetic=True`` (``frstory new --synthetic``) makes an
+example on made-up data that runs anywhere and is published under "Synthetic example data".
+
+The title made from the slug and the dek are placeholders: ``frstory build`` warns until the
+author replaces them.
 """
 
 from __future__ import annotations
@@ -15,7 +20,10 @@ from pathlib import Path
 
 from frstory.errors import FrstoryError
 
-__all__ = ["SLUG_PATTERN", "new_story"]
+__all__ = ["SLUG_PATTERN", "PLACEHOLDER_DEK", "placeholder_title", "new_story"]
+
+#: The dek a scaffold starts with; the build warns while a story still carries it.
+PLACEHOLDER_DEK = "One sentence that tells the reader what they will learn."
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _NUMBERED = re.compile(r"^(\d{2,})-(.+)$")
@@ -32,7 +40,7 @@ except ImportError:
 story_prices = prices[prices["ticker"] == ticker]
 TITLE = f"{ticker} closing price, {start} to {end}"
 SUBTITLE = "Dotted lines mark events on the timeline"
-NOTES = "Synthetic example data: replace with fr.load_prices for the real story."
+NOTES = __NOTES__
 if price_with_events is not None:
     fig = price_with_events(story_prices, events, title=TITLE, subtitle=SUBTITLE, source=SOURCE, notes=NOTES)
 else:
@@ -63,34 +71,62 @@ fig
 '''
 
 
-def _cells():
+def placeholder_title(slug: str) -> str:
+    """The title a scaffold gets from its slug when none is given (a placeholder).
+
+    Examples
+    --------
+    >>> placeholder_title("amazon-moratorium")
+    'Amazon moratorium'
+    """
+    return slug.replace("-", " ").capitalize()
+
+
+def _cells(synthetic: bool):
     import nbformat
 
     new_md, new_code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    ticker = "SYNA" if synthetic else "SPY"
     parameters = new_code(
-        "# Parameters: papermill can override them, e.g. papermill in.ipynb out.ipynb -p ticker SYNB\n"
-        'ticker = "SYNA"\n'
+        f"# Parameters: build another page with frstory build THIS.ipynb -p ticker {'SYNB' if synthetic else 'QQQ'}\n"
+        f'ticker = "{ticker}"\n'
         'start = "2020-05-01"\n'
         'end = "2020-07-31"\n'
     )
     parameters.metadata["tags"] = ["parameters"]
+    if synthetic:
+        load = new_code(
+            "import frstory as fr\n\n"
+            'SOURCE = "Synthetic example data (frstory.examples)"\n\n'
+            "# Made-up prices and events, so this example runs anywhere.\n"
+            "prices = fr.synthetic_prices([ticker], start, end)\n"
+            "events = fr.synthetic_events()"
+        )
+        notes = "Synthetic example data, not real market data."
+    else:
+        load = new_code(
+            "import frstory as fr\n\n"
+            'SOURCE = "Yahoo Finance (daily closing prices); the desk\'s event timeline"\n\n'
+            "# Real data: prices from the price cache (frstory data pull fetches them), events from\n"
+            "# the curated timeline. Both are listed in the page's methods box with their hashes.\n"
+            "prices = fr.load_prices([ticker], start, end)\n"
+            "events = fr.load_events()"
+        )
+        notes = ""
     return [
         new_md(
             "Write the top of the story here: what happened, why it matters, and the one number a "
             "reader should remember. Keep code out of the prose; every chart below links to its data."
         ),
         parameters,
-        new_code(
-            "import frstory as fr\n\n"
-            'SOURCE = "Synthetic example data (frstory.examples)"\n\n'
-            "# Synthetic stand-ins so the scaffold runs anywhere. For the real story use\n"
-            "# fr.load_prices([...], start, end) and fr.load_events(), and set \"synthetic\": false\n"
-            "# in the notebook metadata.\n"
-            "prices = fr.synthetic_prices([ticker], start, end)\n"
-            "events = fr.synthetic_events()"
+        load,
+        new_md(
+            "## What the prices did\n\n"
+            "Describe the chart in words: readers who skip it still get the point. Numbers come from "
+            "the analysis as inline expressions, e.g. the last close was "
+            "`{python} f\"{prices['close'].iloc[-1]:,.2f}\"` dollars."
         ),
-        new_md("## What the prices did\n\nDescribe the chart in words: readers who skip it still get the point."),
-        new_code(_CHART_CELL.rstrip("\n")),
+        new_code(_CHART_CELL.replace("__NOTES__", repr(notes)).rstrip("\n")),
     ]
 
 
@@ -117,6 +153,7 @@ def new_story(
     title: str | None = None,
     byline: str = "",
     today: date | None = None,
+    synthetic: bool = False,
 ) -> tuple[Path, Path]:
     """Create ``NN-SLUG.ipynb`` and its jupytext ``NN-SLUG.py`` pair in ``notebooks_dir``.
 
@@ -132,6 +169,9 @@ def new_story(
         Author(s) for the byline.
     today : datetime.date, optional
         The story date (default: today).
+    synthetic : bool
+        Scaffold an example on made-up data (published as "Synthetic example data") instead of
+        a real story.
 
     Returns
     -------
@@ -175,15 +215,16 @@ def new_story(
 
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.metadata["jupytext"] = {"formats": "ipynb,py:percent"}
+    # The filter keeps the story metadata in the .py pair, so it survives editing the .py alone.
+    nb.metadata["jupytext"] = {"formats": "ipynb,py:percent", "notebook_metadata_filter": "frstory"}
     nb.metadata["frstory"] = {
-        "title": title or slug.replace("-", " ").capitalize(),
-        "dek": "One sentence that tells the reader what they will learn.",
+        "title": title or placeholder_title(slug),
+        "dek": PLACEHOLDER_DEK,
         "byline": byline,
         "date": (today or date.today()).isoformat(),
-        "synthetic": True,
+        "synthetic": bool(synthetic),
     }
-    nb.cells = _cells()
+    nb.cells = _cells(bool(synthetic))
     nbformat.validate(nb)
     _write_new(notebook_path, nbformat.writes(nb) + "\n")
     try:

@@ -1,7 +1,12 @@
 """``frstory build``: execute story notebooks (in parallel, with the freeze cache) and write the site.
 
-The site is assembled in a temporary folder next to the output and swapped in only when every
-notebook succeeded, so readers never see a half-built or partly stale site::
+The site is assembled in a staging folder next to the output and swapped in atomically
+(:mod:`frstory.publish.lock`: one build per site at a time, ``renameat2(RENAME_EXCHANGE)``), so
+readers never see a half-built site, nor a moment without one. A build fails as a whole unless
+``keep_going`` is set: then failed pages keep their last good version (or are listed as
+unavailable). ``frstory build NOTEBOOK`` rebuilds those pages and keeps the others: the marker
+file lists every page with its files, parameters and index card. With ``SOURCE_DATE_EPOCH`` set,
+identical inputs give byte-identical pages::
 
     site/
       index.html              story cards: title, dek, date, reading time
@@ -9,7 +14,7 @@ notebook succeeded, so readers never see a half-built or partly stale site::
       data/01-slug-fig-1.csv  "Get the data" for every chart with frstory furniture
       assets/plotly.min.js    one shared copy from the installed plotly package
       assets/frstory.css, assets/frstory.js
-      .frstory-site           marker: only folders holding it are ever replaced
+      .frstory-site           marker (only folders holding it are ever replaced) and page list
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import csv
 import io
 import json
 import os
-import secrets
+import re
 import shutil
 import subprocess
 import sys
@@ -29,7 +34,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import quote
+from typing import Any
+from urllib.parse import quote, unquote
 
 from frstory import __version__
 from frstory.errors import BuildError
@@ -40,17 +46,21 @@ from frstory.publish.freeze import (
     default_cache_dir,
     environment_hash,
     notebook_content_hash,
+    parameters_key,
     source_hash,
     stale_reason,
     write_atomic,
 )
+from frstory.publish.lock import SiteLock, remove_leftovers, staging_path, swap_in
+from frstory.publish.progress import Progress, make_progress
 from frstory.publish.render import TEMPLATES_DIR, StoryMeta, read_story_meta, reading_minutes
 
 __all__ = ["StoryResult", "BuildReport", "build", "default_notebooks_dir", "plotly_js_path", "SITE_MARKER"]
 
 SITE_MARKER = ".frstory-site"
+#: Defaults of the site's title and description; a project sets its own (:func:`site_config`).
 SITE_TITLE = "frstory"
-SITE_DESCRIPTION = "Data stories on facial recognition, policy and markets, with every number traceable to its source."
+SITE_DESCRIPTION = "Data stories with every number traceable to its source."
 #: Packages whose versions the methods box lists (when installed).
 REPORTED_PACKAGES = ("pandas", "numpy", "plotly", "yfinance", "exchange-calendars", "scipy", "statsmodels",
                      "nbclient", "nbconvert", "ipykernel")
@@ -75,7 +85,10 @@ class StoryResult:
     error : str or None
         For failures: ``notebook: cell N, line L: Exception: message``.
     warnings : list of str
-        Problems that did not stop the page (e.g. malformed chart data: no CSV).
+        Problems that did not stop the page (e.g. malformed chart data: no CSV, a placeholder
+        title).
+    slug : str or None
+        The page's name without ``.html``.
     """
 
     notebook: Path
@@ -85,6 +98,8 @@ class StoryResult:
     page: str | None = None
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
+    #: The page's name without ``.html`` (the notebook's stem, or stem plus parameter values).
+    slug: str | None = None
 
 
 @dataclass
@@ -226,6 +241,9 @@ def _display_read_path(path: str, roots: Sequence[Path]) -> str:
 #: data and are published with the site, so a reader can download what a number came from. Price
 #: caches are not republished: their per-chart extracts are in each chart's "Get the data" CSV.
 PUBLISHED_READ_KINDS = frozenset({"events", "claims"})
+#: Files a notebook opened itself (seen by the kernel's audit hook) are published when they are
+#: tabular data; modules and other files are listed with their hash only.
+PUBLISHED_FILE_SUFFIXES = frozenset({".csv", ".tsv", ".json"})
 
 
 def _publish_read(read: dict, staging: Path) -> str | None:
@@ -235,7 +253,9 @@ def _publish_read(read: dict, staging: Path) -> str | None:
     freeze cache re-executes a notebook whose data changed, so a mismatch means the file changed
     during the build); anything else is listed without a link.
     """
-    if read.get("kind") not in PUBLISHED_READ_KINDS:
+    kind = read.get("kind")
+    if kind not in PUBLISHED_READ_KINDS and not (
+            kind == "file" and Path(str(read.get("path", ""))).suffix.lower() in PUBLISHED_FILE_SUFFIXES):
         return None
     source, expected = Path(str(read.get("path", ""))), str(read.get("file_sha256") or read.get("sha256") or "")
     if not source.is_file() or not expected or sha256_file(source) != expected:
@@ -265,22 +285,6 @@ def _check_output_dir(out_dir: Path) -> None:
                 f"refusing to replace {out_dir}: it is not empty and not a site built by frstory "
                 f"(no {SITE_MARKER} file); choose a new or empty --out folder"
             )
-
-
-def _swap_into_place(staging: Path, out_dir: Path) -> None:
-    """Make ``staging`` the site: old site -> backup, staging -> out, delete backup."""
-    backup = None
-    if out_dir.exists():
-        backup = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}-{secrets.token_hex(4)}")
-        os.rename(out_dir, backup)
-    try:
-        os.rename(staging, out_dir)
-    except BaseException:
-        if backup is not None:
-            os.rename(backup, out_dir)
-        raise
-    if backup is not None:
-        shutil.rmtree(backup, ignore_errors=True)
 
 
 def plotly_js_path() -> Path:
@@ -316,11 +320,68 @@ def _run_coroutine(coro):
 class _Job:
     path: Path
     label: str
+    slug: str
+    parameters: dict
     meta: StoryMeta
     content_hash: str
     entry: FrozenEntry
     reason: str | None
     frozen: tuple[dict, dict] | None
+
+    @property
+    def key(self) -> str:
+        """How progress lines name this page: the notebook, plus its slug when parameterised."""
+        return self.label if not self.parameters else f"{self.label} [{self.slug}]"
+
+
+def _source_date_epoch() -> datetime | None:
+    """``$SOURCE_DATE_EPOCH`` as a UTC time (reproducible-builds.org), or ``None`` when unset.
+
+    Examples
+    --------
+    >>> import os; os.environ["SOURCE_DATE_EPOCH"] = "0"; _source_date_epoch().year
+    1970
+    >>> del os.environ["SOURCE_DATE_EPOCH"]
+    """
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not raw:
+        return None
+    try:
+        return datetime.fromtimestamp(int(raw), tz=timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        raise BuildError(f"SOURCE_DATE_EPOCH={raw!r} is not a number of seconds since 1970-01-01: "
+                         "set it to an integer, e.g. $(git log -1 --format=%ct)") from None
+
+
+def _now() -> datetime:
+    return _source_date_epoch() or datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def _read_manifest(out_dir: Path) -> list[dict]:
+    """The pages the current site holds (from its marker file), ``[]`` when unknown."""
+    try:
+        data = json.loads((out_dir / SITE_MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    stories = data.get("stories") if isinstance(data, dict) else None
+    if not isinstance(stories, list):
+        return []
+    return [s for s in stories if isinstance(s, dict) and isinstance(s.get("slug"), str)
+            and isinstance(s.get("files"), list)]
+
+
+def _placeholder_warnings(job: _Job, meta: StoryMeta) -> list[str]:
+    from frstory.publish.scaffold import PLACEHOLDER_DEK, placeholder_title
+
+    warnings = []
+    stem_slug = re.sub(r"^\d+-", "", job.path.stem)
+    if meta.title.strip().lower() in {placeholder_title(stem_slug).lower(), job.path.stem.lower()}:
+        warnings.append(f"{job.label}: the title {meta.title!r} is the placeholder made from the file name: "
+                        "set frstory.title in the notebook metadata")
+    if meta.dek.strip() == PLACEHOLDER_DEK:
+        warnings.append(f"{job.label}: the dek is still the scaffold's placeholder: set frstory.dek "
+                        "to one sentence about the story")
+    return warnings
 
 
 def build(
@@ -332,7 +393,11 @@ def build(
     force: bool = False,
     cell_timeout: float = 600,
     cache_dir: str | os.PathLike | None = None,
-    progress: Callable[[str], None] | None = _stderr,
+    progress: Callable[[str], None] | Progress | str | None = "auto",
+    parameters: dict[str, Any] | None = None,
+    slug: str | None = None,
+    keep_going: bool = False,
+    wait: bool = True,
 ) -> BuildReport:
     """Execute the story notebooks and write the static site.
 
@@ -342,10 +407,12 @@ def build(
         Folder of story notebooks (only ``*.ipynb``, sorted; jupytext ``.py`` pairs are ignored).
         Default ``<repo>/notebooks``.
     out_dir : path-like, optional
-        Site folder, default ``site`` next to ``notebooks_dir``. Replaced as a whole at the end of
-        a successful build; a non-empty folder not built by frstory is never replaced.
+        Site folder, default ``site`` next to ``notebooks_dir``. Swapped atomically for the new
+        site at the end of the build; a non-empty folder not built by frstory is never replaced.
     notebooks : sequence of path-like, optional
-        Build only these notebooks (the site then holds only their pages).
+        Build only these notebooks: their pages are rebuilt, every other page of the site kept.
+        Without it, every notebook of ``notebooks_dir`` is built, plus the parameterised pages
+        the site already has (their notebooks still existing); other pages are dropped.
     jobs : int, optional
         Notebooks executed at the same time (one kernel each). Default: number of CPUs.
     force : bool
@@ -354,8 +421,20 @@ def build(
         Seconds a single cell may run.
     cache_dir : path-like, optional
         Freeze cache, default ``<repo>/.frstory-cache``.
-    progress : callable or None
-        Receives one line per event (default: print to stderr); ``None`` for silence.
+    progress : "auto", callable, Progress or None
+        ``"auto"`` (default): a live per-notebook, per-cell display on a terminal, plain lines on
+        stderr otherwise; a callable receives plain lines; ``None`` for silence.
+    parameters : dict, optional
+        Parameters for the ``notebooks`` given (papermill semantics); each gets a page of its
+        own, ``<stem>--<values>`` (see :func:`frstory.publish.params.parameter_slug`).
+    slug : str, optional
+        The page name for a single parameterised notebook, instead of the generated one.
+    keep_going : bool
+        Publish the notebooks that succeeded even when some failed: a failed page keeps its last
+        good version (or is listed as unavailable on the index). :class:`BuildError` is still
+        raised at the end.
+    wait : bool
+        When another build is writing the same site, wait for it (default) or stop at once.
 
     Returns
     -------
@@ -366,8 +445,8 @@ def build(
     ------
     BuildError
         When any notebook fails (the message names notebook, cell, line and exception for every
-        failure) or the output folder cannot be used. The previous site is left as it was; the
-        report is attached as ``error.report``.
+        failure) or the output folder cannot be used. Without ``keep_going`` the previous site is
+        left as it was. The report is attached as ``error.report``.
 
     Examples
     --------
@@ -376,8 +455,30 @@ def build(
     'built site: 3 stories (1 executed, 2 cached, 0 failed) in 4.2 s'
     """
     started = time.perf_counter()
-    say = progress or (lambda _line: None)
+    reporter = make_progress(progress)
+    try:
+        return _build(started, reporter, notebooks_dir, out_dir, notebooks, jobs, force, cell_timeout, cache_dir,
+                      parameters, slug, keep_going, wait)
+    finally:
+        reporter.close()
+
+
+def _build(started, reporter: Progress, notebooks_dir, out_dir, notebooks, jobs, force, cell_timeout, cache_dir,
+           parameters, slug, keep_going, wait) -> BuildReport:
+    from frstory.publish.params import SLUG_SAFE, parameter_slug
+
+    say = reporter.line
     notebooks_dir = Path(notebooks_dir) if notebooks_dir is not None else default_notebooks_dir()
+    parameters = dict(parameters or {})
+    partial = bool(notebooks)
+    if (parameters or slug) and not notebooks:
+        raise BuildError("parameters (-p/--params) and --slug need the NOTEBOOK to build with them, "
+                         "e.g. frstory build notebooks/02-x.ipynb -p ticker MSFT")
+    if slug is not None:
+        if len(notebooks or []) != 1:
+            raise BuildError("--slug names one page: give exactly one NOTEBOOK with it")
+        if not SLUG_SAFE.match(slug):
+            raise BuildError(f"--slug {slug!r} is not valid: use lower-case letters and digits joined by hyphens")
     if notebooks:
         paths = [Path(p) for p in notebooks]
         for p in paths:
@@ -393,11 +494,40 @@ def build(
     _check_output_dir(out_dir)
     cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     jobs = max(1, int(jobs or os.cpu_count() or 1))
+    config = site_config(notebooks_dir.resolve().parent)
 
+    with SiteLock(out_dir, wait=wait, say=say):
+        leftovers = remove_leftovers(out_dir)
+        if leftovers:
+            say(f"removed {len(leftovers)} folder{'s' if len(leftovers) != 1 else ''} left by an interrupted build")
+        old_pages = _read_manifest(out_dir)
+        if partial and not old_pages and (out_dir / SITE_MARKER).is_file():
+            say(f"warning: {out_dir.name}/ was built by an older frstory that did not list its pages: "
+                "only the pages built now will be in it; run `frstory build` once to rebuild them all")
+        # (notebook, parameters, slug) of every page to build
+        pages: list[tuple[Path, dict, str]] = [
+            (p, parameters, slug or (parameter_slug(p.stem, parameters) if parameters else p.stem)) for p in paths]
+        if not partial:
+            # A full build keeps the parameterised pages made earlier, re-built from their notebooks.
+            for page in old_pages:
+                nb_path = notebooks_dir / str(page.get("notebook", ""))
+                if page.get("parameters") and nb_path.is_file() and page["slug"] not in {s for *_, s in pages}:
+                    pages.append((nb_path, dict(page["parameters"]), page["slug"]))
+        slugs = [s for *_, s in pages]
+        if len(set(slugs)) != len(slugs):
+            raise BuildError("two pages would have the same name: " + ", ".join(sorted({s for s in slugs if slugs.count(s) > 1})))
+        report = _build_locked(started, reporter, notebooks_dir, out_dir, pages, partial, old_pages, jobs, force,
+                               cell_timeout, cache, keep_going, config)
+    return report
+
+
+def _build_locked(started, reporter: Progress, notebooks_dir, out_dir, pages, partial, old_pages, jobs, force,
+                  cell_timeout, cache, keep_going, config) -> BuildReport:
+    say = reporter.line
     src_hash, env_hash = source_hash(), environment_hash()
-    results: dict[Path, StoryResult] = {}
+    results: dict[str, StoryResult] = {}
     planned: list[_Job] = []
-    for path in paths:
+    for path, params, page_slug in pages:
         label = _label(path)
         try:
             nb_json = json.loads(path.read_text(encoding="utf-8"))
@@ -406,39 +536,46 @@ def build(
             meta = read_story_meta(nb_json, label)
         except (OSError, ValueError) as exc:
             message = f"{label}: not a readable notebook ({exc}); open and re-save it in Jupyter"
-            results[path] = StoryResult(path, "failed", error=message)
+            results[page_slug] = StoryResult(path, "failed", error=message, slug=page_slug)
             continue
         except BuildError as exc:
-            results[path] = StoryResult(path, "failed", error=str(exc))
+            results[page_slug] = StoryResult(path, "failed", error=str(exc), slug=page_slug)
             continue
         content = notebook_content_hash(nb_json)
-        entry = FrozenEntry.for_notebook(cache, path)
+        entry = FrozenEntry.for_notebook(cache, path, page_slug)
         frozen = entry.load()
-        reason = "forced" if force else stale_reason(frozen[0] if frozen else None, content=content,
-                                                      source=src_hash, environment=env_hash)
-        planned.append(_Job(path, label, meta, content, entry, reason, None if reason else frozen))
+        reason = "forced" if force else (entry.problem or stale_reason(
+            frozen[0] if frozen else None, content=content, source=src_hash, environment=env_hash,
+            parameters=params))
+        planned.append(_Job(path, label, page_slug, params, meta, content, entry, reason, None if reason else frozen))
 
     to_run = [job for job in planned if job.reason]
-    say(f"frstory build: {len(paths)} notebook{'s' if len(paths) != 1 else ''}, "
+    n = len(pages)
+    say(f"frstory build: {n} page{'s' if n != 1 else ''}, "
         f"{len(to_run)} to execute, {min(jobs, max(1, len(to_run)))} at a time")
     for job in planned:
         if not job.reason:
-            say(f"  cached     {job.label}")
-    for path, result in results.items():
+            say(f"  cached     {job.key}")
+    for result in results.values():
         say(f"  FAILED     {result.error}")
 
     if to_run:
-        renders = _run_coroutine(_execute_all(to_run, cache, jobs, cell_timeout, src_hash, env_hash, say))
+        renders = _run_coroutine(_execute_all(to_run, cache, jobs, cell_timeout, src_hash, env_hash, reporter,
+                                              _read_ignore(cache, out_dir)))
         for job, (result, frozen) in zip(to_run, renders):
-            results[job.path] = result
+            results[job.slug] = result
             job.frozen = frozen
     for job in planned:
-        if job.path not in results:
-            results[job.path] = StoryResult(job.path, "cached", page=f"{job.path.stem}.html")
+        if job.slug not in results:
+            results[job.slug] = StoryResult(job.path, "cached", page=f"{job.slug}.html", slug=job.slug)
+    for job in planned:
+        if job.frozen is not None:
+            meta = _meta_from_record(job)
+            results[job.slug].warnings[:0] = _placeholder_warnings(job, meta)
 
-    stories = [results[p] for p in paths]
+    stories = [results[s] for *_, s in pages]
     failures = [s for s in stories if s.status == "failed"]
-    if failures:
+    if failures and not keep_going:
         report = BuildReport(out_dir, stories, time.perf_counter() - started, published=False)
         say(report.summary())
         error = BuildError(
@@ -448,29 +585,70 @@ def build(
         error.report = report  # type: ignore[attr-defined]
         raise error
 
-    _write_site(out_dir, planned, results, notebooks_dir)
+    good = [job for job in planned if job.frozen is not None]
+    built_slugs = {job.slug for job in good}
+    # Pages this build does not replace: on a partial build every other page, and on any build
+    # a page whose notebook failed keeps its last good version (--keep-going).
+    failed_slugs = {s.slug for s in failures}
+    kept = [p for p in old_pages if p["slug"] not in built_slugs
+            and (p["slug"] in failed_slugs or (partial and p["slug"] not in {s for *_, s in pages}))]
+    unavailable = [s for s in failures if s.slug not in {p["slug"] for p in kept}]
+    _write_site(out_dir, good, results, notebooks_dir, kept, unavailable, config)
     report = BuildReport(out_dir, stories, time.perf_counter() - started, published=True)
     for story in stories:
         for warning in story.warnings:
             say(f"  warning    {warning}")
     say(report.summary())
+    if failures:
+        kept_failed = sorted(failed_slugs & {p["slug"] for p in kept})
+        note = (f" (kept the last good page of {', '.join(kept_failed)})" if kept_failed else "")
+        error = BuildError(
+            f"{len(failures)} of {len(stories)} notebook{'s' if len(stories) != 1 else ''} failed; "
+            f"the others were published to {_label(out_dir)}{note}:\n" + "\n".join(s.error or "" for s in failures))
+        error.report = report  # type: ignore[attr-defined]
+        raise error
     return report
 
 
+def _read_ignore(cache: Path, out_dir: Path) -> list[Path]:
+    """Folders whose files a notebook opens without them being its data: the freeze cache, the
+    site, and the price cache (prices are reported by their loader, per ticker, with their
+    provenance; the raw cache files are neither listed nor republished)."""
+    from frstory.paths import price_cache_dir
+
+    return [cache, out_dir, price_cache_dir()]
+
+
+def _meta_from_record(job: _Job) -> StoryMeta:
+    """The story metadata as executed (inline expressions in title and dek substituted)."""
+    record = job.frozen[0] if job.frozen else {}
+    stored = record.get("meta")
+    if isinstance(stored, dict):
+        try:
+            return StoryMeta(**stored)
+        except TypeError:
+            pass
+    return job.meta
+
+
 async def _execute_all(jobs_to_run: list[_Job], cache: Path, jobs: int, cell_timeout: float,
-                       src_hash: str, env_hash: str, say: Callable[[str], None]):
+                       src_hash: str, env_hash: str, reporter: Progress, read_ignore: list[Path]):
     # Import the execution stack here, in the event-loop thread, before the rendering thread
     # starts importing nbconvert: both pull in jupyter_client, and importing one package from two
     # threads at once can expose a half-initialised module.
+    import dataclasses
+    import tempfile
+
     import nbclient  # noqa: F401
     import nbformat
 
-    from frstory.publish.execute import ensure_kernelspec, execute_notebook
+    from frstory.publish.execute import ensure_kernelspec, run_notebook
 
     kernels_root = ensure_kernelspec(cache)
     semaphore = asyncio.Semaphore(jobs)
     renderer_holder: list = []
     loop = asyncio.get_running_loop()
+    executed_at = _now().isoformat()
 
     def renderer():
         if not renderer_holder:
@@ -485,52 +663,66 @@ async def _execute_all(jobs_to_run: list[_Job], cache: Path, jobs: int, cell_tim
 
     def finish(job: _Job, outcome) -> tuple[StoryResult, tuple[dict, dict]]:
         """Render, record provenance and freeze one executed notebook (in the rendering thread)."""
-        render = renderer().render(outcome.notebook, job.path.stem, job.meta.title)
+        meta = read_story_meta(outcome.notebook, job.label)
+        render = renderer().render(outcome.notebook, job.slug, meta.title)
         render["content_hash"] = job.content_hash
         record = {
             "notebook": str(job.path.resolve()),
+            "slug": job.slug,
+            "parameters": job.parameters,
+            "parameters_key": parameters_key(job.parameters),
+            "meta": dataclasses.asdict(meta),
             "content_hash": job.content_hash,
             "source_hash": src_hash,
             "environment_hash": env_hash,
             "reads": outcome.reads,
             "prices": _price_provenance(outcome.reads),
-            "executed_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "executed_at": executed_at,
             "execution_seconds": round(outcome.seconds, 3),
         }
         job.entry.store(record, nbformat.writes(outcome.notebook), render)
-        result = StoryResult(job.path, "executed", outcome.seconds, job.reason, page=f"{job.path.stem}.html",
-                             warnings=list(render.get("warnings", [])))
-        return result, (record, render)
+        # Read back what was stored, so this build publishes exactly what a later one would.
+        frozen = job.entry.load()
+        if frozen is None:
+            raise BuildError(f"{job.label}: the freeze cache entry could not be read back after writing it")
+        result = StoryResult(job.path, "executed", outcome.seconds, job.reason, page=f"{job.slug}.html",
+                             warnings=list(render.get("warnings", [])), slug=job.slug)
+        return result, frozen
 
     # Rendering (and the nbconvert import) runs in one worker thread so that it never blocks the
     # event loop: a kernel slot freed by one notebook is taken by the next at once.
     render_pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="frstory-render")
     warm_up = loop.run_in_executor(render_pool, renderer)
+    logs = cache / "logs"
+    # Read and kernel logs are private to this build, so two builds sharing a cache (even of two
+    # different sites) never append to one another's.
+    run_logs = Path(tempfile.mkdtemp(prefix=f"run-{os.getpid()}-", dir=_mkdirs(logs)))
 
     async def one(job: _Job):
         async with semaphore:
-            say(f"  executing  {job.label} ({job.reason})")
-            logs = cache / "logs"
-            outcome = await execute_notebook(
-                job.path, kernels_root=kernels_root, read_log=logs / f"{job.path.stem}.reads.jsonl",
-                kernel_log=logs / f"{job.path.stem}.kernel.log", cell_timeout=cell_timeout,
+            reporter.notebook_started(job.key, job.reason)
+            outcome = await run_notebook(
+                job.path, kernels_root=kernels_root, read_log=run_logs / f"{job.slug}.reads.jsonl",
+                kernel_log=run_logs / f"{job.slug}.kernel.log", cell_timeout=cell_timeout,
+                parameters=job.parameters, read_ignore=read_ignore,
+                on_cell=lambda number, total: reporter.cell(job.key, number, total),
             )
         if outcome.failure is not None:
             message = outcome.failure.describe(job.label)
             if not outcome.failure.missing_data and outcome.failure.traceback:
-                log = logs / f"{job.path.stem}.error.log"
+                log = logs / f"{job.slug}.error.log"
                 write_atomic(log, outcome.failure.traceback)
                 message += f"\n    (full traceback: {_label(log)})"
-            say(f"  FAILED     {job.label} after {outcome.seconds:.1f} s")
-            return StoryResult(job.path, "failed", outcome.seconds, job.reason, error=message), None
+            reporter.notebook_finished(job.key, False, outcome.seconds)
+            return StoryResult(job.path, "failed", outcome.seconds, job.reason, error=message, slug=job.slug), None
         try:
             result, frozen = await loop.run_in_executor(render_pool, finish, job, outcome)
         except Exception as exc:  # a rendering bug must not take the other notebooks down with it
-            say(f"  FAILED     {job.label}: could not render")
+            reporter.line(f"  FAILED     {job.key}: could not render")
             message = (f"{job.label}: executed, but rendering its page failed: {type(exc).__name__}: {exc} "
                        "(please report this with the notebook)")
-            return StoryResult(job.path, "failed", outcome.seconds, job.reason, error=message), None
-        say(f"  done       {job.label} in {outcome.seconds:.1f} s")
+            return StoryResult(job.path, "failed", outcome.seconds, job.reason, error=message, slug=job.slug), None
+        reporter.notebook_finished(job.key, True, outcome.seconds)
         return result, frozen
 
     try:
@@ -541,6 +733,12 @@ async def _execute_all(jobs_to_run: list[_Job], cache: Path, jobs: int, cell_tim
         except Exception:  # a broken nbconvert install surfaces when the first render runs
             pass
         render_pool.shutdown(wait=True)
+        shutil.rmtree(run_logs, ignore_errors=True)
+
+
+def _mkdirs(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 def _format_time(iso: str) -> str:
@@ -564,16 +762,31 @@ def _template_env():
     )
 
 
-def _write_site(out_dir: Path, planned: list[_Job], results: dict[Path, StoryResult], notebooks_dir: Path) -> None:
+def _card(entry: dict) -> dict:
+    """An index card for a page kept from the previous site (its manifest entry)."""
+    meta = entry.get("meta") if isinstance(entry.get("meta"), dict) else {}
+    try:
+        story_meta = StoryMeta(**meta)
+    except TypeError:
+        story_meta = StoryMeta(title=str(entry.get("slug")))
+    return {"meta": story_meta, "page": entry.get("page"), "minutes": int(entry.get("minutes") or 1),
+            "figure_count": int(entry.get("figure_count") or 0), "slug": entry["slug"], "unavailable": False}
+
+
+def _write_site(out_dir: Path, good: list[_Job], results: dict[str, StoryResult], notebooks_dir: Path,
+                kept: list[dict], unavailable: list[StoryResult], config: dict) -> None:
+    import dataclasses
+
     env = _template_env()
-    built_at = datetime.now(timezone.utc).replace(microsecond=0)
+    built_at = _now()
     versions = _installed_versions()
     packages = [("Python", sys.version.split()[0])] + [
         (name, versions[name]) for name in REPORTED_PACKAGES if name in versions
     ]
     common = {
-        "site_title": SITE_TITLE,
-        "site_description": SITE_DESCRIPTION,
+        "site_title": config["title"],
+        "site_description": config["description"],
+        "base_url": config["base_url"],
         "frstory_version": __version__,
         "built_at_iso": built_at.isoformat(),
         "built_at_display": _format_time(built_at.isoformat()),
@@ -583,52 +796,137 @@ def _write_site(out_dir: Path, planned: list[_Job], results: dict[Path, StoryRes
     roots = [r for r in (REPO_ROOT, notebooks_dir.resolve().parent) if r is not None]
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(os.path.realpath(out_dir.parent)) / f".{out_dir.name}.building-{os.getpid()}-{secrets.token_hex(4)}"
+    staging = staging_path(out_dir)
     staging.mkdir()
     try:
         (staging / "assets").mkdir()
         (staging / "data").mkdir()
-        stories = []
-        for job in planned:
+        manifest: list[dict] = []
+        cards: list[dict] = []
+        for entry in kept:
+            # A page this build does not replace: copy its files from the current site.
+            for rel in entry["files"]:
+                source, target = out_dir / rel, staging / rel
+                if ".." in Path(rel).parts or not source.is_file():
+                    continue
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, target)
+            manifest.append(entry)
+            cards.append(_card(entry))
+        for job in good:
             record, render = job.frozen  # type: ignore[misc]
-            page = f"{job.path.stem}.html"
+            meta = _meta_from_record(job)
+            page = f"{job.slug}.html"
+            files = [page]
             for figure in render.get("figures", []):
                 if figure.get("file"):
                     (staging / "data" / figure["file"]).write_text(
                         _csv_text(figure["columns"], figure["rows"]), encoding="utf-8")
-            reads = [
-                {"kind": r.get("kind", ""), "file": _display_read_path(r.get("path", ""), roots),
-                 "sha256": r.get("file_sha256") or r.get("sha256") or "", "href": _publish_read(r, staging)}
-                for r in record.get("reads", [])
-            ]
+                    files.append(f"data/{figure['file']}")
+            reads = []
+            for r in record.get("reads", []):
+                href = _publish_read(r, staging)
+                if href:
+                    files.append(unquote(href))
+                reads.append({"kind": _read_kind(r), "file": _display_read_path(r.get("path", ""), roots),
+                              "sha256": r.get("file_sha256") or r.get("sha256") or "", "href": href})
             figure_count = len(render.get("figures", []))
-            stories.append({
-                "meta": job.meta,
+            story = {
+                "meta": meta,
                 "page": quote(page),
+                "slug": job.slug,
+                "parameters": job.parameters,
                 "body_html": render["body_html"],
                 "figure_count": figure_count,
                 "minutes": reading_minutes(render.get("words", 0), figure_count),
                 "missing_data": render.get("missing_data", []),
                 "reads": reads,
                 "prices": record.get("prices", []),
-                "price_reads": any(str(r["kind"]).startswith("prices") for r in reads),
+                "price_reads": any(str(r.get("kind", "")).startswith("prices") for r in record.get("reads", [])),
                 "executed_at": record.get("executed_at", ""),
                 "executed_at_display": _format_time(record.get("executed_at", "")),
-                "cached": results[job.path].status == "cached",
+                "cached": results[job.slug].status == "cached",
                 "notebook_name": job.path.name,
-            })
-            html_text = env.get_template("story.html.j2").render(story=stories[-1], **common)
+                "unavailable": False,
+            }
+            html_text = env.get_template("story.html.j2").render(story=story, **common)
             (staging / page).write_text(html_text, encoding="utf-8")
-        (staging / "index.html").write_text(env.get_template("index.html.j2").render(stories=stories, **common),
+            cards.append(story)
+            manifest.append({"slug": job.slug, "page": quote(page), "notebook": job.path.name,
+                             "parameters": job.parameters, "meta": dataclasses.asdict(meta),
+                             "minutes": story["minutes"], "figure_count": figure_count, "files": sorted(set(files))})
+        for failed in unavailable:
+            meta = StoryMeta(title=failed.slug or failed.notebook.stem)
+            cards.append({"meta": meta, "page": None, "minutes": 0, "figure_count": 0, "slug": failed.slug,
+                          "unavailable": True})
+        cards.sort(key=lambda c: c["slug"] or "")
+        manifest.sort(key=lambda e: e["slug"])
+        (staging / "index.html").write_text(env.get_template("index.html.j2").render(stories=cards, **common),
                                             encoding="utf-8")
-        if any(s["figure_count"] for s in stories):
+        if any(c["figure_count"] for c in cards):
             shutil.copyfile(plotly_js_path(), staging / "assets" / "plotly.min.js")
         for name in ("frstory.css", "frstory.js"):
             shutil.copyfile(TEMPLATES_DIR / "assets" / name, staging / "assets" / name)
         (staging / SITE_MARKER).write_text(
-            json.dumps({"generator": f"frstory {__version__}", "built_at": built_at.isoformat()}) + "\n",
+            json.dumps({"generator": f"frstory {__version__}", "built_at": built_at.isoformat(),
+                        "stories": manifest}, indent=1, sort_keys=True) + "\n",
             encoding="utf-8")
-        _swap_into_place(staging, out_dir)
+        swap_in(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _read_kind(read: dict) -> str:
+    kind = str(read.get("kind", ""))
+    return "opened by the notebook" if kind == "file" else kind
+
+
+def site_config(project_root: Path) -> dict:
+    """Site title, description and base URL from the project's configuration.
+
+    Read from ``frstory.toml`` at the project root (top-level keys), else from
+    ``[tool.frstory]`` in its ``pyproject.toml``; every key is optional::
+
+        title = "The Data Desk"
+        description = "Stories from the data, every number traceable to its source."
+        base_url = "https://example.org/stories/"
+
+    Raises
+    ------
+    BuildError
+        For a file that is not TOML, a value that is not text, or a base URL that is not http(s).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> site_config(pathlib.Path(tempfile.mkdtemp()))["title"]
+    'frstory'
+    """
+    import tomllib
+
+    config = {"title": SITE_TITLE, "description": SITE_DESCRIPTION, "base_url": ""}
+    frstory_toml, pyproject = project_root / "frstory.toml", project_root / "pyproject.toml"
+    source, table = None, {}
+    try:
+        if frstory_toml.is_file():
+            source, table = frstory_toml, tomllib.loads(frstory_toml.read_text(encoding="utf-8"))
+        elif pyproject.is_file():
+            source = pyproject
+            table = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}).get("frstory", {})
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise BuildError(f"{source.name if source else 'site configuration'}: cannot read it ({exc}); "
+                         "fix the TOML syntax") from None
+    if not isinstance(table, dict):
+        table = {}
+    for key in ("title", "description", "base_url"):
+        if key in table:
+            value = table[key]
+            if not isinstance(value, str):
+                raise BuildError(f"{source.name}: {key} = {value!r} must be text in quotes")
+            config[key] = value.strip()
+    if config["base_url"] and not re.match(r"^https?://[^\s<>\"']+$", config["base_url"]):
+        raise BuildError(f"{source.name}: base_url {config['base_url']!r} must start with http:// or https://")
+    if config["base_url"] and not config["base_url"].endswith("/"):
+        config["base_url"] += "/"
+    return config
