@@ -177,7 +177,7 @@ charts.abnormal_returns(
 # (`{python} wording.crash_clause(crash_in_estimation, excluded_period)`). The market-adjusted model
 # assumes `{python} name` moves one-for-one with the index and estimates nothing. The third line
 # re-estimates the market model without `{python} prose.month(excluded_period[0])` to
-# `{python} prose.month(excluded_period[1])``{python} wording.repeats_first(crash_in_estimation)`.
+# `{python} prose.month(excluded_period[1]) + wording.repeats_first(crash_in_estimation)`.
 
 # %%
 story.specifications_table(robust, res.event_window)
