@@ -137,6 +137,14 @@ def test_sentence_leaves_a_year_that_opens_it():
     assert prose.sentence("2020 ended with 21 measures.") == "2020 ended with 21 measures."
 
 
+def test_sentence_spells_out_a_numeral_followed_by_a_comma():
+    assert prose.sentence("14, the report said.") == "Fourteen, the report said."
+
+
+def test_sentence_leaves_a_numeral_that_is_part_of_a_word():
+    assert prose.sentence("21st-century policing.") == "21st-century policing."
+
+
 def test_sentence_spells_out_only_the_opening_numeral():
     assert prose.sentence("3 of 14 measures.") == "Three of 14 measures."
 

@@ -174,7 +174,8 @@ def join(items: Iterable[object], *, conj: str = "and") -> str:
 
 # A numeral opening a sentence, after any opening quote, bracket or Markdown emphasis. A bare
 # four-digit number is a year ("2020 ended..."), which style guides let open a sentence.
-_OPENING = re.compile(r"^(?P<lead>[\s\"'“‘(*_]*)(?P<num>[+-]?\d[\d,]*(?:\.\d+)?%?)(?P<rest>.*)$", re.DOTALL)
+# The numeral must end the word: "21st" or "5G" is left as written.
+_OPENING = re.compile(r"^(?P<lead>[\s\"'“‘(*_]*)(?P<num>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?)(?!\w)(?P<rest>.*)$", re.DOTALL)
 _YEAR = re.compile(r"^[12]\d{3}$")
 
 
