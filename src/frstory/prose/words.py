@@ -175,7 +175,12 @@ def join(items: Iterable[object], *, conj: str = "and") -> str:
 # A numeral opening a sentence, after any opening quote, bracket or Markdown emphasis. A bare
 # four-digit number is a year ("2020 ended..."), which style guides let open a sentence.
 # The numeral must end the word: "21st" or "5G" is left as written.
-_OPENING = re.compile(r"^(?P<lead>[\s\"'“‘(*_]*)(?P<num>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?)(?!\w)(?P<rest>.*)$", re.DOTALL)
+_OPENING = re.compile(
+    r"^(?P<lead>[\s\"'“‘(*_]*)"
+    r"(?P<num>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?)(?!\w)"
+    r"(?P<rest>.*)$",
+    re.DOTALL,
+)
 _YEAR = re.compile(r"^[12]\d{3}$")
 
 
