@@ -124,9 +124,12 @@ def worst_since(daily: pd.Series, day: object) -> str:
     earlier = series.loc[:day].iloc[:-1]
     if value == 0 or earlier.empty:
         return ""
-    larger = earlier[earlier < value] if value < 0 else earlier[earlier > value]
+    # A day as bad (or as good) as this one counts: a tie is not a record.
+    larger = earlier[earlier <= value] if value < 0 else earlier[earlier >= value]
     word = "worst" if value < 0 else "best"
     if larger.empty:
+        if len(earlier) < NOTABLE_SESSIONS:
+            return ""
         return f", its {word} day since at least {prose.date(earlier.index[0], weekday=True)}"
     since = larger.index.max()
     if len(earlier.loc[since:]) < NOTABLE_SESSIONS:
@@ -321,7 +324,6 @@ def ordinal_word(n: int) -> str:
     >>> ordinal_word(2), ordinal_word(21)
     ('second', 'twenty-first')
     """
-    import inflect
+    from num2words import num2words  # the words library frstory.prose uses for spelled numbers
 
-    engine = inflect.engine()
-    return str(engine.number_to_words(engine.ordinal(int(n))))
+    return str(num2words(int(n), to="ordinal"))
