@@ -359,3 +359,24 @@ def test_new_story_metadata_travels_in_the_py_pair(tmp_path):
     meta = jupytext.read(pair).metadata["frstory"]
     assert meta["title"] == "Synthetic title" and meta["byline"] == "Synthetic Desk"
     assert meta["dek"] == PLACEHOLDER_DEK and meta["synthetic"] is False and meta["date"]
+
+
+# -- command-line checks that need no kernel ------------------------------------------------------
+
+def test_parameters_without_a_notebook_are_refused_with_an_example(tmp_path, capsys):
+    from frstory.cli import main
+
+    (tmp_path / "notebooks").mkdir()
+    status = main(["build", "--notebooks", str(tmp_path / "notebooks"), "-p", "ticker", "SYNB"])
+    assert status == 1
+    assert "need the NOTEBOOK to build with them, e.g. frstory build notebooks/02-x.ipynb -p ticker MSFT" in (
+        capsys.readouterr().err)
+
+
+def test_an_invalid_slug_is_refused(tmp_path, capsys):
+    from frstory.cli import main
+
+    notebook = tmp_path / "01-synthetic.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(), notebook)
+    assert main(["build", str(notebook), "--slug", "Bad Slug", "--out", str(tmp_path / "site")]) == 1
+    assert "--slug 'Bad Slug' is not valid" in capsys.readouterr().err
