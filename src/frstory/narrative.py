@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from frstory.analysis.results import format_p  # re-exported: notebooks format p like summaries
+from frstory.prose import p_value as format_p  # re-exported until the notebooks call frstory.prose.p_value
 from frstory.errors import AnalysisError
 
 __all__ = [
