@@ -392,7 +392,7 @@ def test_robustness_lines_up_three_specifications(synthetic):
     table = fr.robustness(synthetic, "SYNB", "2020-06-10", market_session="post", benchmark=BENCH,
                           exclude_period=("2020-02-01", "2020-04-30"))
     assert table["model"].tolist() == ["market", "market_adjusted", "market"]
-    assert "without 1 February 2020 to 30 April 2020" in table["specification"].iloc[2]
+    assert f"without {prose.date_range('2020-02-01', '2020-04-30')}" in table["specification"].iloc[2]
     excluded = study(synthetic, "SYNB", exclude=[("2020-02-01", "2020-04-30")])
     assert table["beta"].iloc[2] == pytest.approx(excluded.beta, abs=1e-15)
     assert table["ar_0"].iloc[1] == pytest.approx(study(synthetic, "SYNB", model="market_adjusted").car(0, 0).car)

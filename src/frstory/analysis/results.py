@@ -326,10 +326,7 @@ class EventStudyResult:
                 f"{self._timing()}; {bench} {prose.moved(row['benchmark_ret'])} that day."
             ))
             better = "better" if row["ar"] > 0 else "worse"
-            verb = {"rose": "rise", "fell": "fall"}
-            expected_move = prose.moved(row["expected"])
-            expected_move = next((expected_move.replace(k, v, 1) for k, v in verb.items()
-                                  if expected_move.startswith(k)), "stay unchanged")
+            expected_move = prose.moved(row["expected"], up="rise", down="fall", flat="stay unchanged")
             parts.append(
                 f"{self._model_clause(name, bench)}, {name} would have been expected to {expected_move}; "
                 f"it did {prose.points(row['ar'], signed=False)} {better} than that. "
