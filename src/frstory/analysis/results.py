@@ -257,7 +257,7 @@ class EventStudyResult:
         period = ""
         if self.estimation_start is not None and self.estimation_end is not None:
             period = (f" over {prose.plural(self.n_estimation, 'session')} from "
-                      f"{prose.date_range(self.estimation_start, self.estimation_end)}")
+                      f"{prose.date(self.estimation_start)} to {prose.date(self.estimation_end)}")
             if self.excluded_sessions:
                 ranges = prose.join([prose.date_range(a, b) for a, b in self.excluded])
                 period += f", leaving out {ranges}"
@@ -330,7 +330,7 @@ class EventStudyResult:
             parts.append(
                 f"{self._model_clause(name, bench)}, {name} would have been expected to {expected_move}; "
                 f"it did {prose.points(row['ar'], signed=False)} {better} than that. "
-                f"That abnormal return is {_significance(c0.t, c0.p)}: on an ordinary day like this one "
+                f"That abnormal return is {_significance(c0.t, c0.p)}: on an ordinary day "
                 f"{name}'s abnormal return is within about ±{prose.percent(c0.sd)} (one standard deviation, "
                 "including the uncertainty of the model)."
             )
