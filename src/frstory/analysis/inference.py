@@ -276,6 +276,7 @@ def cross_section_tests(
     estimation_residuals: pd.DataFrame | None = None,
     rank_estimation: np.ndarray | None = None,
     rank_window: np.ndarray | None = None,
+    rank_tested: np.ndarray | None = None,
     positive_share: np.ndarray | None = None,
     window_positive: np.ndarray | None = None,
     clustered: bool = False,
@@ -294,7 +295,10 @@ def cross_section_tests(
     rank_estimation, rank_window : numpy.ndarray, shape (N, T) and (N, L)
         Standardised ranks (``K / (M + 1) - 1/2``) of each firm's estimation and window abnormal
         returns, aligned in event time; the rank test's denominator is the time series of their
-        cross-sectional means, which carries any cross-correlation of same-day events.
+        cross-sectional means over all ``T + L`` days, which carries any cross-correlation of
+        same-day events.
+    rank_tested : numpy.ndarray of bool, shape (L,), optional
+        Which event-window days the rank test sums (default all: the CAR window).
     positive_share, window_positive : numpy.ndarray, shape (N,)
         Share of positive estimation abnormal returns per firm, and whether each firm's window
         abnormal return (or CAR) is positive.
@@ -344,7 +348,8 @@ def cross_section_tests(
         est_mean = np.nanmean(rank_estimation, axis=0) if np.size(rank_estimation) else np.array([])
         win_mean = np.nanmean(rank_window, axis=0)
         series = _finite(np.concatenate([est_mean, win_mean]))
-        win = _finite(win_mean)
+        tested = np.ones(win_mean.shape, bool) if rank_tested is None else np.asarray(rank_tested, bool)
+        win = _finite(win_mean[tested])
         if series.size >= 3 and win.size:
             s = np.sqrt(np.mean(series**2))
             z = float(win.sum() / (np.sqrt(win.size) * s))
@@ -406,7 +411,8 @@ def adjust_pvalues(
     series = pd.Series(pvalues, dtype="float64") if not isinstance(pvalues, pd.Series) else pvalues.astype("float64")
     bad = series[(series < 0) | (series > 1)]
     if len(bad):
-        raise AnalysisError(f"p-value {bad.iloc[0]!r} at {bad.index[0]!r} is outside 0..1; pass p-values, not statistics")
+        raise AnalysisError(f"p-value {float(bad.iloc[0])!r} at {bad.index[0]!r} is outside 0..1; pass p-values, "
+                            "not statistics")
     ok = series.notna()
     adjusted = pd.Series(np.nan, index=series.index)
     reject = pd.Series(False, index=series.index)
