@@ -204,3 +204,11 @@ def test_missing_p_values_stay_missing_and_out_of_the_correction():
 def test_a_statistic_passed_as_a_p_value_is_refused():
     with pytest.raises(fr.AnalysisError, match=r"p-value 2.3 at 1 is outside 0..1"):
         fr.adjust_pvalues([0.01, 2.3])
+
+
+@pytest.mark.parametrize(("k", "n", "share"), [(6, 7, 0.625), (0, 11, 0.5), (11, 11, 0.48), (3, 11, 0.52), (1, 1, 0.5),
+                                               (2, 9, 0.3), (5, 10, 0.5)])
+def test_the_vectorised_exact_binomial_p_equals_scipy_binomtest(k, n, share):
+    est = np.r_[np.ones(int(share * 1000)), -np.ones(1000 - int(share * 1000))]
+    win = np.r_[np.ones(k), -np.ones(n - k)]
+    assert inference.sign_test_window(est, win)[2][0] == pytest.approx(stats.binomtest(k, n, share).pvalue, rel=1e-12)

@@ -40,12 +40,11 @@ def reader_name(ticker: str, *, article: bool = False) -> str:
     ('the S&P 500', 'SYNQ')
     """
     from frstory import prose
-    from frstory.errors import FrstoryError
 
-    try:
-        return prose.display_name(ticker, article=article)
-    except (FrstoryError, KeyError):
+    # Look first: an unknown name's error searches for close matches, too slow for 500 events.
+    if ticker not in prose.display_names():
         return ticker
+    return prose.display_name(ticker, article=article)
 
 
 def _significance(t: float, p: float) -> str:
@@ -314,9 +313,8 @@ class EventStudyResult:
         """
         from frstory import prose
 
-        names = names or {}
-        name = names.get(self.ticker) or prose.display_name(self.ticker)
-        bench = names.get(self.benchmark) or prose.display_name(self.benchmark, article=True)
+        name = prose.display_name(self.ticker, names=names)
+        bench = prose.display_name(self.benchmark, article=True, names=names)
         parts: list[str] = []
         row = self._day0_row()
         if row is not None and np.isfinite(row["ret"]) and np.isfinite(row["ar"]):
