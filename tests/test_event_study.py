@@ -14,7 +14,6 @@ from scipy import stats
 
 import frstory as fr
 from frstory import prose
-from frstory.data.calendar import reaction_sessions
 
 BENCH = "^SYNX"
 INJECTED = -0.08  # SYNA's abnormal return on Thursday 11 June 2020 (synthetic)
@@ -183,16 +182,6 @@ def test_day0_follows_market_hours_weekends_and_holidays(synthetic, date, sessio
 def test_window_offsets_count_nyse_sessions_across_a_holiday(synthetic):
     res = study(synthetic, "SYNB", "2020-07-02", market_session="regular", event_window=(-1, 2))
     assert res.table["date"].dt.strftime("%m-%d").tolist() == ["07-01", "07-02", "07-06", "07-07"]
-
-
-def test_vectorised_day0_matches_reaction_session():
-    dates = pd.date_range("2020-06-25", "2020-07-10")
-    for session in ("pre", "regular", "post", "unknown"):
-        got = reaction_sessions(dates, [session] * len(dates), [str(d.date()) for d in dates])
-        assert list(got) == [fr.reaction_session(d, session) for d in dates]
-    closed = [d for d in dates if not fr.is_session(d)]
-    got = reaction_sessions(pd.DatetimeIndex(closed), ["closed"] * len(closed), ["x"] * len(closed))
-    assert list(got) == [fr.reaction_session(d, "closed") for d in closed]
 
 
 # ---------------------------------------------------------------------------------- warnings and errors

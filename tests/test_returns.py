@@ -156,3 +156,9 @@ def test_returns_and_event_study_agree_on_every_session_with_a_gap():
     np.testing.assert_array_equal(np.isnan(table["ret"]), np.isnan(panel.loc[table.index, "SYNA"]))
     np.testing.assert_allclose(table["ret"], panel.loc[table.index, "SYNA"], rtol=1e-15)
     np.testing.assert_allclose(table["benchmark_ret"], panel.loc[table.index, "^SYNX"], rtol=1e-15)
+
+
+def test_rebased_prices_compound_the_daily_returns(synthetic):
+    rebased = fr.rebase(synthetic, "2020-06-15").query("ticker == 'SYNB' and date >= '2020-06-15'")
+    daily = fr.returns(synthetic).query("ticker == 'SYNB' and date > '2020-06-15'")
+    np.testing.assert_allclose(rebased["rebased"].iloc[1:], 100 * np.cumprod(1 + daily["ret"].to_numpy()), rtol=1e-12)

@@ -107,7 +107,7 @@ class EventStudyResult:
         Columns :data:`TABLE_COLUMNS`, one row per event-window session that lies inside the data.
     alpha, beta, r2, sigma : float
         Model estimates (``nan`` where the model has none); ``sigma`` is the residual standard
-        deviation over the estimation window, used for the t-statistics.
+        deviation over the estimation window (the t-statistics add the estimation error to it).
     n_estimation : int
         Sessions in the estimation window with returns for both series.
     warnings : list of str
@@ -129,6 +129,12 @@ class EventStudyResult:
     excluded_sessions : int
         Sessions of the plain estimation window that ``excluded`` removed (the window was
         extended back by as many sessions).
+    x_mean, sxx : float
+        The benchmark's mean return over the estimation sample and its sum of squared
+        deviations: with ``n_estimation`` they give the prediction-error variance of every
+        abnormal return and CAR (:mod:`frstory.analysis.inference`).
+    estimation_ar : numpy.ndarray
+        The estimation sample's abnormal returns (residuals), for the rank and sign tests.
     """
 
     ticker: str
