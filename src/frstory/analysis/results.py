@@ -217,10 +217,14 @@ class EventStudyResult:
         known = np.isfinite(ar)
         if not known.any():
             return CarResult(start, end, math.nan, math.nan, math.nan)
+        # A result built by hand (e.g. a chart fixture) may lack the estimation inputs; it then gets
+        # sigma * sqrt(L), the variance without the estimation-error term.
+        complete = "benchmark_ret" in rows.columns and np.isfinite(self.x_mean) and np.isfinite(self.sxx)
+        bench = rows["benchmark_ret"].to_numpy(dtype="float64") if complete else np.zeros(ar.size)
         out = inference.car_test(
-            ar[None, :], rows["benchmark_ret"].to_numpy(dtype="float64")[None, :], known[None, :],
+            ar[None, :], bench[None, :], known[None, :],
             n=np.array([self.n_estimation]), x_mean=np.array([self.x_mean]), sxx=np.array([self.sxx]),
-            sigma=np.array([self.sigma]), n_params=self.n_params, model=self.model,
+            sigma=np.array([self.sigma]), n_params=self.n_params, model=self.model if complete else "market_adjusted",
         )
         est = np.asarray(self.estimation_ar, dtype="float64")[None, :]
         if known.sum() == 1:
