@@ -59,9 +59,11 @@ def test_text_that_is_not_a_date_is_a_clear_error():
         prose.date("next Tuesday")
 
 
-def test_a_number_is_not_taken_for_a_date():
+@pytest.mark.parametrize("number", [20200611, np.int64(20200611), 1591833600.0])
+def test_a_number_is_not_taken_for_a_date(number):
+    # pandas would read it as nanoseconds since 1970 and print a day in January 1970.
     with pytest.raises(prose.ProseError, match="is a number, not a date"):
-        prose.date(20200611)
+        prose.date(number)
 
 
 def test_month_names_month_and_year():

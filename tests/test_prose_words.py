@@ -63,9 +63,14 @@ def test_plural_groups_thousands_in_the_count():
     assert prose.plural(2647, "session") == "2,647 sessions"
 
 
-def test_plural_form_overrides_the_dictionary():
-    assert prose.plural(2, "CAR", plural_form="CARs") == "2 CARs"
-    assert prose.plural(1, "CAR", plural_form="CARs") == "1 CAR"
+def test_plural_keeps_an_acronym_s_capitals():
+    assert prose.plural(2, "CAR") == "2 CARs"
+
+
+def test_plural_form_overrides_the_inflector():
+    # The inflector pluralises the last word only.
+    assert prose.plural(2, "ban or limit", plural_form="bans or limits") == "2 bans or limits"
+    assert prose.plural(1, "ban or limit", plural_form="bans or limits") == "1 ban or limit"
 
 
 def test_plural_of_a_fractional_count_is_a_clear_error():
@@ -132,6 +137,14 @@ def test_sentence_leaves_a_year_that_opens_it():
     assert prose.sentence("2020 ended with 21 measures.") == "2020 ended with 21 measures."
 
 
+def test_sentence_spells_out_a_numeral_followed_by_a_comma():
+    assert prose.sentence("14, the report said.") == "Fourteen, the report said."
+
+
+def test_sentence_leaves_a_numeral_that_is_part_of_a_word():
+    assert prose.sentence("21st-century policing.") == "21st-century policing."
+
+
 def test_sentence_spells_out_only_the_opening_numeral():
     assert prose.sentence("3 of 14 measures.") == "Three of 14 measures."
 
@@ -150,8 +163,9 @@ def test_sentence_of_plural_output_reads_right():
     assert prose.sentence(f"{prose.plural(1, 'event')} matched.") == "One event matched."
 
 
-def test_importing_prose_does_not_import_inflect():
-    # inflect's import takes seconds (typeguard); only a call that spells or pluralises pays for it.
-    code = "import sys, frstory.prose; print('inflect' in sys.modules)"
+def test_importing_prose_loads_the_word_libraries_only_when_first_used():
+    code = ("import sys, frstory.prose as p; before = {'num2words', 'inflection'} & set(sys.modules); "
+            "p.plural(3, 'event', spell=True); after = {'num2words', 'inflection'} <= set(sys.modules); "
+            "print(sorted(before), after, 'inflect' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "False"
+    assert result.stdout.strip() == "[] True False"

@@ -7,6 +7,7 @@ names come from babel for ``locale`` (``en_GB`` by default, whose long date is t
 from __future__ import annotations
 
 import datetime as _dt
+import numbers
 
 import pandas as pd
 from babel.dates import format_date
@@ -36,7 +37,7 @@ def as_day(value: object, func: str = "date") -> _dt.date:
     >>> as_day("2020-06-11"), as_day(pd.Timestamp("2020-06-11 16:00", tz="America/New_York"))
     (datetime.date(2020, 6, 11), datetime.date(2020, 6, 11))
     """
-    if isinstance(value, bool) or isinstance(value, (int, float)) and not pd.isna(value):
+    if isinstance(value, numbers.Number) and not pd.isna(value):
         # pandas would read 1591833600 as nanoseconds since 1970: a number is never a date here.
         raise ProseError(f"{func}: {value!r} is a number, not a date; pass a date such as '2020-06-11'")
     try:

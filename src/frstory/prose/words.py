@@ -1,9 +1,10 @@
 """Words around numbers: ordinals, spelled-out numbers, plurals, lists and sentence openings.
 
-Spelled numbers and plurals come from inflect, ordinals from humanize. inflect is imported on
-first use, not with this module: it checks its own types with typeguard, which makes ``import
-inflect`` take seconds (measured 3.6-6.2 s on the shared 2-core machine), and a notebook that never
-spells a number should not pay for it.
+Spelled numbers come from num2words, plurals from inflection (the Rails inflector), ordinals from
+humanize. Not inflect: it type-checks itself with typeguard, which re-parses its own source for each
+of 23 methods at import, so ``import inflect`` took 3.6-6.2 s on the shared 2-core machine (45 s
+under a profiler), a cost every notebook that writes "3 events" would pay; num2words and inflection
+give the same words and import in about a tenth of a second each, and only when first used.
 """
 
 from __future__ import annotations
@@ -23,10 +24,17 @@ __all__ = ["ordinal", "spelled", "plural", "join", "sentence"]
 
 
 @functools.cache
-def _inflect() -> Any:
-    import inflect
+def _num2words() -> Any:
+    from num2words import num2words
 
-    return inflect.engine()
+    return num2words
+
+
+@functools.cache
+def _pluralize() -> Any:
+    from inflection import pluralize
+
+    return pluralize
 
 
 def ordinal(n: int) -> str:
@@ -79,7 +87,7 @@ def spelled(n: int) -> str:
     >>> spelled(3), spelled(21), spelled(0), spelled(140)
     ('three', 'twenty-one', 'zero', 'one hundred and forty')
     """
-    return str(_inflect().number_to_words(integer(n, "n", "spelled")))
+    return str(_num2words()(integer(n, "n", "spelled"), lang="en"))
 
 
 def plural(n: int, noun: str, *, spell: bool = False, plural_form: str | None = None,
@@ -95,7 +103,8 @@ def plural(n: int, noun: str, *, spell: bool = False, plural_form: str | None = 
     spell : bool, default False
         Spell the count out: ``"three events"``.
     plural_form : str, optional
-        The plural when inflect's would be wrong for your noun (``"CARs"`` for ``"CAR"``).
+        The plural when the inflector's is wrong for your noun (it pluralises the last word:
+        ``"ban or limit"`` would give ``"ban or limits"``).
     locale : str, default "en_US"
         Babel locale of the numeral (``"2,647 events"``).
 
@@ -112,8 +121,8 @@ def plural(n: int, noun: str, *, spell: bool = False, plural_form: str | None = 
     --------
     >>> plural(1, "event"), plural(0, "event"), plural(3, "company"), plural(3, "event", spell=True)
     ('1 event', '0 events', '3 companies', 'three events')
-    >>> plural(2647, "session"), plural(2, "CAR", plural_form="CARs")
-    ('2,647 sessions', '2 CARs')
+    >>> plural(2647, "session"), plural(2, "ban or limit", plural_form="bans or limits")
+    ('2,647 sessions', '2 bans or limits')
     """
     count = integer(n, "n", "plural")
     if not isinstance(noun, str) or not noun.strip():
@@ -121,7 +130,7 @@ def plural(n: int, noun: str, *, spell: bool = False, plural_form: str | None = 
     if abs(count) == 1:
         word = noun
     else:
-        word = plural_form if plural_form is not None else str(_inflect().plural_noun(noun, count))
+        word = plural_form if plural_form is not None else str(_pluralize()(noun))
     return f"{spelled(count) if spell else number(count, locale=locale)} {word}"
 
 
@@ -149,8 +158,8 @@ def join(items: Iterable[object], *, conj: str = "and") -> str:
     >>> join(["a"]), join(["a", "b"]), join(["a", "b", "c"]), join(["a", "b", "c"], conj="or")
     ('a', 'a and b', 'a, b and c', 'a, b or c')
     """
-    # Written here rather than with inflect.join: its default adds the serial comma the house style
-    # leaves out, and it would make every list pay inflect's seconds-long import.
+    # Written here: no kept library joins without the serial comma the house style leaves out
+    # (inflect's join adds it by default and costs seconds to import, see the module docstring).
     words = []
     for position, item in enumerate(items):
         if item is None or item != item:  # NaN is the one value unequal to itself
@@ -165,7 +174,13 @@ def join(items: Iterable[object], *, conj: str = "and") -> str:
 
 # A numeral opening a sentence, after any opening quote, bracket or Markdown emphasis. A bare
 # four-digit number is a year ("2020 ended..."), which style guides let open a sentence.
-_OPENING = re.compile(r"^(?P<lead>[\s\"'“‘(*_]*)(?P<num>[+-]?\d[\d,]*(?:\.\d+)?%?)(?P<rest>.*)$", re.DOTALL)
+# The numeral must end the word: "21st" or "5G" is left as written.
+_OPENING = re.compile(
+    r"^(?P<lead>[\s\"'“‘(*_]*)"
+    r"(?P<num>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?)(?!\w)"
+    r"(?P<rest>.*)$",
+    re.DOTALL,
+)
 _YEAR = re.compile(r"^[12]\d{3}$")
 
 
