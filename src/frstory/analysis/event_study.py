@@ -414,8 +414,9 @@ def _warnings(panel: _Panel, core: _Core, i: int, ticker: str, benchmark: str, d
         market0 = core.market0[i]
         out.append(
             f"On day 0 ({prose.date(day0, weekday=True)}) {bench} {prose.moved(market0)}, "
-            f"{core.market_z[i]:.1f} times its typical daily move in the estimation window "
-            f"(robust standard deviation {prose.percent(core.market_robust_sd[i])}; {core.market_plain_z[i]:.1f} times "
+            f"{prose.number(core.market_z[i], decimals=1)} times its typical daily move in the estimation window "
+            f"(robust standard deviation {prose.percent(core.market_robust_sd[i])}; "
+            f"{prose.number(core.market_plain_z[i], decimals=1)} times "
             "the plain standard deviation, which large past swings inflate). A market-wide move this big "
             f"dominates the day: {name}'s abnormal return then depends heavily on the estimated beta and on "
             "other news that hit the whole market, so read it with care."
@@ -597,7 +598,7 @@ def event_study(
     prices : pandas.DataFrame
         Tidy price frame of :func:`frstory.load_prices` holding ``ticker`` and ``benchmark``.
     ticker : str
-        The stock studied, e.g. ``"AMZN"``.
+        The stock studied, e.g. ``"SYNA"``.
     event_date : date-like
         Calendar date (US Eastern) of the announcement.
     market_session : {"pre", "regular", "post", "closed", "unknown"}
@@ -621,7 +622,7 @@ def event_study(
     exclude : iterable of (start, end), optional
         Date ranges (inclusive) left out of the estimation sample. The window is extended back by
         as many sessions as are left out, so it keeps ``s1 - s0 + 1`` sessions, e.g.
-        ``exclude=[("2020-02-01", "2020-04-30")]`` drops the Covid crash.
+        ``exclude=[("2020-02-01", "2020-04-30")]`` leaves out February to April 2020.
     label, event_id : str
         Description and identifier of the event, for the summary and tables.
 
