@@ -46,6 +46,7 @@ from IPython.display import Markdown
 import frstory as fr
 from frstory import charts, narrative
 from frstory.narrative import escape_markdown as md, long_date
+from story import corrections, measures
 
 pd.set_option("display.max_colwidth", None)  # tables show whole sentences
 events = fr.load_events()
@@ -66,9 +67,9 @@ retreat_days = (max(c["date"] for c in companies) - min(c["date"] for c in compa
 days_after_floyd = (ibm["date"] - floyd["date"]).days
 audit_years = (ibm["date"] - audit["date"]).days / 365.25
 
-total = narrative.tally_bans(events, until=count_until)
-before_pause = narrative.tally_bans(events, until=amazon["date"])
-after_floyd = narrative.tally_bans(events, after=floyd["date"], until=count_until)
+total = measures.tally_bans(events, until=count_until)
+before_pause = measures.tally_bans(events, until=amazon["date"])
+after_floyd = measures.tally_bans(events, after=floyd["date"], until=count_until)
 
 
 def place(measure):  # "California", not "California (Gov. Gavin Newsom)"
@@ -229,7 +230,7 @@ Markdown(
 )
 
 # %%
-narrative.seed_corrections(claims).set_index("Article")
+corrections.seed_corrections(claims).set_index("Article")
 
 # %% [markdown]
 # ## How we did this

@@ -46,6 +46,8 @@ import dataclasses
 
 from frstory.analysis.results import display_name
 from frstory.narrative import escape_markdown as md, long_date
+from story import measures
+from story.federal import is_federal
 
 pd.set_option("display.max_colwidth", None)  # tables show whole sentences
 events = fr.load_events()
@@ -83,12 +85,12 @@ all_within_noise = all(s.car(*car_window).p >= 0.10 for s in specifications)
 due = moratorium["date"] + pd.DateOffset(years=1)
 
 # The policy landscape: bans and limits in force at the pause and at the extension.
-at_pause = narrative.tally_bans(events, until=moratorium["date"])
-at_extension = narrative.tally_bans(events, until=extension["date"])
-new_in_year = narrative.tally_bans(events, after=moratorium["date"], until=extension["date"])
+at_pause = measures.tally_bans(events, until=moratorium["date"])
+at_extension = measures.tally_bans(events, until=extension["date"])
+new_in_year = measures.tally_bans(events, after=moratorium["date"], until=extension["date"])
 year = events[(events["date"] > moratorium["date"]) & (events["date"] <= extension["date"])]
-federal = year[narrative.is_federal(year)]
-federal_measures = at_extension.measures["id"].isin(events.loc[narrative.is_federal(events), "id"]).sum()
+federal = year[is_federal(year)]
+federal_measures = at_extension.measures["id"].isin(events.loc[is_federal(events), "id"]).sum()
 incidents = year[year["category"] == "incident"]
 after = events[(events["date"] > extension["date"])
                & (events["date"] <= extension["date"] + pd.Timedelta(days=days_after))]

@@ -1,0 +1,220 @@
+"""The facial-recognition story's own helpers (notebooks/story): bans and limits, federal actors,
+the research desk's corrections.
+
+Unit tests use synthetic events (``fr.synthetic_events()``, edited per test and labelled as such);
+the last group checks the counts the stories print against the committed events file.
+"""
+
+from __future__ import annotations
+
+import doctest
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import frstory as fr
+from frstory.errors import AnalysisError
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "notebooks"))
+import story.corrections as corrections  # noqa: E402
+import story.federal as federal_module  # noqa: E402
+import story.measures as measures_module  # noqa: E402
+
+
+def synthetic_events_with(**columns: dict[str, str | None]) -> pd.DataFrame:
+    """``fr.synthetic_events()`` with cells replaced, e.g. ``place={"syn-ban-2": "..."}`` (still synthetic)."""
+    events = fr.synthetic_events()
+    for column, values in columns.items():
+        for event_id, value in values.items():
+            events.loc[events["id"] == event_id, column] = pd.NA if value is None else value
+    return events
+
+
+def synthetic_claims() -> pd.DataFrame:
+    """Made-up claims in the claims-file format, one per editorial verdict."""
+    rows = [
+        ("syn-ok", "001_synthetic.txt", "Synthetic claim that checks out.", "confirmed", "Synthetic: right."),
+        ("syn-loose", "002_synthetic.txt", "Synthetic claim that is roughly right.", "imprecise", "Synthetic: loose."),
+        ("syn-bad-b", "003_synthetic.txt", "Synthetic claim that is wrong (B).", "wrong", "Synthetic: wrong B."),
+        ("syn-bad-a", "002_synthetic.txt", "Synthetic claim that is wrong (A).", "wrong", "Synthetic: wrong A."),
+        ("syn-quote", "003_synthetic.txt", "Synthetic opinion.", "not relevant", "Synthetic: nothing to check."),
+    ]
+    return pd.DataFrame(rows, columns=["id", "seed_file", "claim", "editorial_verdict", "editorial_note"])
+
+
+# ---------------------------------------------------------------------------------------------
+# ban_measures and tally_bans
+
+
+def test_ban_measures_lists_only_rows_with_a_ban_level_in_date_order():
+    events = fr.synthetic_events().sample(frac=1.0, random_state=3)  # shuffled on purpose
+    measures = measures_module.ban_measures(events)
+    assert measures["id"].tolist() == ["syn-ban-1", "syn-ban-2", "syn-ban-3", "syn-ban-4"]
+    assert measures["date"].is_monotonic_increasing
+
+
+def test_a_measure_is_a_limit_exactly_when_its_measure_column_says_limit():
+    events = synthetic_events_with(measure={"syn-ban-1": "limit", "syn-ban-3": "ban"})
+    limits = measures_module.ban_measures(events).set_index("id")["is_limit"]
+    assert limits.to_dict() == {"syn-ban-1": True, "syn-ban-2": False, "syn-ban-3": False, "syn-ban-4": False}
+
+
+def test_the_notes_do_not_decide_whether_a_measure_is_a_limit():
+    events = synthetic_events_with(notes={"syn-ban-1": "Synthetic. Restricts rather than bans."})
+    assert not measures_module.ban_measures(events).set_index("id").loc["syn-ban-1", "is_limit"]
+
+
+def test_a_measures_jurisdiction_is_its_place():
+    jurisdiction = measures_module.ban_measures(fr.synthetic_events()).set_index("id")["jurisdiction"]
+    assert jurisdiction.to_dict() == {"syn-ban-1": "Synthville, ZZ", "syn-ban-2": "Fakeport, ZZ",
+                                      "syn-ban-3": "State of Synthesia", "syn-ban-4": "Mock County, ZZ"}
+
+
+def test_two_measures_with_the_same_place_share_a_jurisdiction():
+    events = synthetic_events_with(place={"syn-ban-2": "Synthville, ZZ"})
+    jurisdiction = measures_module.ban_measures(events).set_index("id")["jurisdiction"]
+    assert jurisdiction["syn-ban-1"] == jurisdiction["syn-ban-2"] == "Synthville, ZZ"
+
+
+@pytest.mark.parametrize(("column", "value"), [("place", None), ("place", "  "), ("measure", None), ("measure", "pause")])
+def test_ban_measures_rejects_a_ban_row_without_a_valid_measure_or_place(column, value):
+    events = synthetic_events_with(**{column: {"syn-ban-2": value}})
+    with pytest.raises(AnalysisError, match=f"ban row 'syn-ban-2' has {column} "):
+        measures_module.ban_measures(events)
+
+
+def test_tally_counts_after_exclusive_and_until_inclusive():
+    events = fr.synthetic_events()
+    tally = measures_module.tally_bans(events, after="2019-05-14", until="2020-09-09")
+    assert tally.measures["id"].tolist() == ["syn-ban-2", "syn-ban-3", "syn-ban-4"]
+    assert (tally.first["id"], tally.latest["id"]) == ("syn-ban-2", "syn-ban-4")
+
+
+def test_tally_counts_levels_in_city_county_state_order_and_says_them_in_words():
+    tally = measures_module.tally_bans(fr.synthetic_events())
+    assert list(tally.by_level.items()) == [("city", 2), ("county", 1), ("state", 1)]
+    assert tally.levels_phrase() == "2 city, 1 county and 1 state"
+
+
+def test_tally_counts_a_place_with_two_measures_once_as_a_jurisdiction():
+    events = synthetic_events_with(place={"syn-ban-2": "Synthville, ZZ"})
+    tally = measures_module.tally_bans(events)
+    assert (tally.n_measures, tally.n_jurisdictions) == (4, 3)
+
+
+def test_tally_counts_limits():
+    assert measures_module.tally_bans(fr.synthetic_events()).n_limits == 1  # syn-ban-3 has measure "limit"
+
+
+def test_a_month_precision_measure_counts_from_the_first_of_its_month():
+    # syn-ban-3 is dated 2019-12 (stored as 2019-12-01)
+    assert measures_module.tally_bans(fr.synthetic_events(), until="2019-12-01").n_measures == 3
+    assert measures_module.tally_bans(fr.synthetic_events(), until="2019-11-30").n_measures == 2
+
+
+def test_an_empty_range_gives_zero_counts_and_no_first_or_latest():
+    tally = measures_module.tally_bans(fr.synthetic_events(), until="2018-12-31")
+    assert (tally.n_measures, tally.n_jurisdictions, tally.n_limits) == (0, 0, 0)
+    assert tally.first is None and tally.latest is None and tally.levels_phrase() == "none"
+
+
+def test_tally_rejects_a_range_that_ends_before_it_starts():
+    with pytest.raises(AnalysisError, match="until=2019-01-01 is before after=2020-01-01"):
+        measures_module.tally_bans(fr.synthetic_events(), after="2020-01-01", until="2019-01-01")
+
+
+def test_tally_rejects_a_bound_that_is_not_a_date():
+    with pytest.raises(AnalysisError, match="'soon' is not a date"):
+        measures_module.tally_bans(fr.synthetic_events(), until="soon")
+
+
+@pytest.mark.parametrize("column", ["ban", "measure", "place"])
+def test_ban_measures_names_a_missing_column(column):
+    with pytest.raises(AnalysisError, match=f"no column '{column}'"):
+        measures_module.ban_measures(fr.synthetic_events().drop(columns=column))
+
+
+# ---------------------------------------------------------------------------------------------
+# is_federal
+
+
+@pytest.mark.parametrize(("actor", "federal"), [
+    ("Congressional Democrats (Reps. Bass, Nadler; Sens. Booker, Harris)", True),
+    ("Sens. Ed Markey, Jeff Merkley; Reps. Pramila Jayapal, Ayanna Pressley", True),
+    ("US House of Representatives", True),
+    ("House Oversight and Reform Committee (Chair Elijah Cummings)", True),
+    ("Massachusetts Legislature", False),
+    ("Virginia (General Assembly; Gov. Ralph Northam)", False),
+    ("King County Council (Washington)", False),
+    ("Synthetic City A", False),
+])
+def test_is_federal_marks_congress_and_its_members_only(actor, federal):
+    assert federal_module.is_federal(pd.DataFrame({"actor": [actor]})).tolist() == [federal]
+
+
+# ---------------------------------------------------------------------------------------------
+# seed_corrections
+
+
+def test_seed_corrections_lists_wrong_claims_before_imprecise_ones_by_article():
+    table = corrections.seed_corrections(synthetic_claims())
+    assert table.index.tolist() == ["syn-bad-a", "syn-bad-b", "syn-loose"]
+    assert table.columns.tolist() == ["Article", "What it said", "Verdict", "What the record shows"]
+    assert table.loc["syn-bad-a", "Article"] == "Seed 002"
+    assert table.loc["syn-bad-b", "What the record shows"] == "Synthetic: wrong B."
+
+
+def test_seed_corrections_can_list_other_verdicts():
+    table = corrections.seed_corrections(synthetic_claims(), verdicts=("not relevant",))
+    assert table.index.tolist() == ["syn-quote"]
+
+
+def test_seed_corrections_rejects_an_unknown_verdict():
+    with pytest.raises(AnalysisError, match="'false'"):
+        corrections.seed_corrections(synthetic_claims(), verdicts=("false",))
+
+
+def test_seed_corrections_names_a_missing_column():
+    with pytest.raises(AnalysisError, match="no column 'editorial_note'"):
+        corrections.seed_corrections(synthetic_claims().drop(columns="editorial_note"))
+
+
+# ---------------------------------------------------------------------------------------------
+# The counts the stories print, on the committed events file
+
+
+@pytest.fixture(scope="module")
+def events() -> pd.DataFrame:
+    return fr.load_events()
+
+
+def test_in_the_events_file_portland_maine_is_one_jurisdiction_with_two_measures(events):
+    measures = measures_module.ban_measures(events).set_index("id")
+    assert measures.loc["portland-me-ballot", "jurisdiction"] == measures.loc["portland-me-council-ban", "jurisdiction"]
+    assert measures["jurisdiction"].duplicated().sum() == 1
+
+
+def test_in_the_events_file_the_three_restrictive_state_laws_are_the_limits(events):
+    limits = measures_module.ban_measures(events).query("is_limit")["id"]
+    assert set(limits) == {"ca-ab1215", "wa-sb6280", "ma-police-reform-law"}
+
+
+def test_in_the_events_file_the_whole_timeline_counts_14_measures_in_13_places(events):
+    tally = measures_module.tally_bans(events)
+    assert (tally.n_measures, tally.n_jurisdictions, tally.n_limits) == (14, 13, 3)
+    assert tally.by_level == {"city": 8, "county": 1, "state": 5}
+
+
+def test_in_the_events_file_amazons_pause_and_extension_see_5_then_13_measures(events):
+    at_pause = measures_module.tally_bans(events, until=fr.narrative.event(events, "amzn-moratorium")["date"])
+    at_extension = measures_module.tally_bans(events, until=fr.narrative.event(events, "amzn-moratorium-extended")["date"])
+    assert at_pause.n_measures == 5
+    assert (at_extension.n_measures, at_extension.n_jurisdictions) == (13, 12)
+
+
+@pytest.mark.parametrize("module", [measures_module, federal_module, corrections], ids=lambda m: m.__name__)
+def test_the_examples_in_the_docstrings_run(module):
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0
