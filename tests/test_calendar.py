@@ -52,3 +52,23 @@ def test_june_2020_has_22_sessions_and_july_3rd_is_a_holiday():
     assert len(fr.nyse_sessions("2020-06-01", "2020-06-30")) == 22
     assert not fr.is_session("2020-07-03")
     assert fr.is_session("2020-07-02")
+
+
+def test_many_announcements_get_the_same_sessions_as_one_at_a_time():
+    dates = pd.date_range("2020-06-25", "2020-07-10")
+    for session in ("pre", "regular", "post", "unknown"):
+        together = fr.data.calendar.reaction_sessions(dates, [session] * len(dates))
+        assert list(together) == [fr.reaction_session(d, session) for d in dates], session
+
+
+def test_a_bad_announcement_in_a_batch_is_named_by_its_id():
+    with pytest.raises(fr.AnalysisError, match="event 'b-exit': 2020-06-10 was an NYSE session"):
+        fr.data.calendar.reaction_sessions(["2020-06-13", "2020-06-10"], ["closed", "closed"], ids=["a", "b-exit"])
+
+
+def test_session_positions_count_sessions_not_calendar_days():
+    from frstory.data.calendar import session_positions
+
+    pos, on = session_positions(pd.to_datetime(["2020-07-02", "2020-07-03", "2020-07-06", "2020-07-07"]))
+    assert on.tolist() == [True, False, True, True]
+    assert (pos[2] - pos[0], pos[3] - pos[2]) == (1, 1)

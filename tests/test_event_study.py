@@ -13,7 +13,7 @@ import statsmodels.api as sm
 from scipy import stats
 
 import frstory as fr
-from frstory.analysis.event_study import _reaction_sessions
+from frstory import prose
 
 BENCH = "^SYNX"
 INJECTED = -0.08  # SYNA's abnormal return on Thursday 11 June 2020 (synthetic)
@@ -86,19 +86,40 @@ def test_known_parameters_and_the_injected_abnormal_return_are_recovered(synthet
     assert res.car(0, 0).p < 1e-6
 
 
-def test_t_statistics_use_the_estimation_residual_sd(synthetic):
+def test_t_statistics_use_the_prediction_error_sd_of_statsmodels(synthetic):
     res = study(synthetic, "SYNB")
-    table = res.table
-    np.testing.assert_allclose(table["ar_t"], table["ar"] / res.sigma, rtol=1e-12)
-    np.testing.assert_allclose(table["car_t"], table["car"] / (res.sigma * np.sqrt(np.arange(1, 12))), rtol=1e-12)
+    fit, rets, pos = reference_ols(synthetic, "SYNB", "2020-06-11")
+    window = rets.iloc[pos - 5: pos + 6]
+    # statsmodels' observation standard error is the prediction-error sd of each day's AR
+    predicted = fit.get_prediction(sm.add_constant(window[[BENCH]], has_constant="add")).summary_frame()
+    np.testing.assert_allclose(res.table["ar_sd"], predicted["obs_ci_upper"].sub(predicted["mean"])
+                               / stats.t.ppf(0.975, fit.df_resid), rtol=1e-10)
+    np.testing.assert_allclose(res.table["ar_t"], res.table["ar"] / res.table["ar_sd"], rtol=1e-12)
+
+
+def test_car_t_uses_the_covariance_of_the_prediction_errors(synthetic):
+    res = study(synthetic, "SYNB")
+    fit, rets, pos = reference_ols(synthetic, "SYNB", "2020-06-11")
+    window = sm.add_constant(rets.iloc[pos - 5: pos + 6][[BENCH]], has_constant="add").to_numpy()
+    # V = sigma^2 (I + X* (X'X)^-1 X*'): Campbell, Lo & MacKinlay (1997), eq. 4.4.8
+    cov = fit.mse_resid * np.eye(11) + window @ fit.cov_params().to_numpy() @ window.T
+    running = np.array([cov[:n, :n].sum() for n in range(1, 12)])
+    np.testing.assert_allclose(res.table["car_sd"], np.sqrt(running), rtol=1e-10)
+    np.testing.assert_allclose(res.table["car_t"], res.table["car"] / np.sqrt(running), rtol=1e-10)
 
 
 def test_car_of_a_sub_window_has_a_two_sided_t_p_value(synthetic):
     res = study(synthetic, "SYNB")
     sub = res.car(-1, 2)
     ars = res.table.set_index("offset").loc[-1:2, "ar"]
-    t = ars.sum() / (res.sigma * 2.0)
+    fit, rets, pos = reference_ols(synthetic, "SYNB", "2020-06-11")
+    x = sm.add_constant(rets.iloc[pos - 1: pos + 3][[BENCH]], has_constant="add").to_numpy()
+    ones = np.ones(4)
+    sd = np.sqrt(fit.mse_resid * 4 + ones @ x @ fit.cov_params().to_numpy() @ x.T @ ones)
+    t = ars.sum() / sd
     assert (sub.start, sub.end) == (-1, 2)
+    assert sub.sd == pytest.approx(sd, rel=1e-10)
+    assert sub.limit == pytest.approx(stats.t.ppf(0.975, 238) * sd, rel=1e-10)
     assert sub.car == pytest.approx(ars.sum(), abs=1e-15)
     assert sub.t == pytest.approx(t)
     assert sub.p == pytest.approx(2 * stats.t.sf(abs(t), 240 - 2))
@@ -161,16 +182,6 @@ def test_day0_follows_market_hours_weekends_and_holidays(synthetic, date, sessio
 def test_window_offsets_count_nyse_sessions_across_a_holiday(synthetic):
     res = study(synthetic, "SYNB", "2020-07-02", market_session="regular", event_window=(-1, 2))
     assert res.table["date"].dt.strftime("%m-%d").tolist() == ["07-01", "07-02", "07-06", "07-07"]
-
-
-def test_vectorised_day0_matches_reaction_session():
-    dates = pd.date_range("2020-06-25", "2020-07-10")
-    for session in ("pre", "regular", "post", "unknown"):
-        got = _reaction_sessions(dates, [session] * len(dates), [str(d.date()) for d in dates])
-        assert list(got) == [fr.reaction_session(d, session) for d in dates]
-    closed = [d for d in dates if not fr.is_session(d)]
-    got = _reaction_sessions(pd.DatetimeIndex(closed), ["closed"] * len(closed), ["x"] * len(closed))
-    assert list(got) == [fr.reaction_session(d, "closed") for d in closed]
 
 
 # ---------------------------------------------------------------------------------- warnings and errors
@@ -268,24 +279,40 @@ def test_invalid_windows_are_an_error(synthetic):
 # ---------------------------------------------------------------------------------- summary
 
 
-def test_summary_states_the_computed_numbers(synthetic):
+NAMES = {"SYNB": "Synthetic B", BENCH: "the synthetic index"}
+
+
+def test_summary_states_the_computed_numbers_in_house_style(synthetic):
     res = study(synthetic, "SYNB", label="SYNB pauses sales (synthetic)")
     day0 = res.table.set_index("offset").loc[0]
     c0, whole = res.car(0, 0), res.car()
-    text = res.summary()
-    assert f"{abs(day0['ret']) * 100:.1f}%" in text
-    assert f"{abs(day0['benchmark_ret']) * 100:.1f}%" in text
-    assert f"{abs(day0['ar']) * 100:.1f} percentage points" in text
-    assert f"beta {res.beta:.2f}" in text
-    assert f"t = {c0.t:.1f}" in text and f"t = {whole.t:.1f}" in text
-    assert f"p = {whole.p:.2f}" in text
-    assert "Thursday 11 June 2020" in text and "after the close on Wednesday 10 June" in text
+    text = res.summary(names=NAMES)
+    assert prose.moved(day0["ret"]) in text and prose.moved(day0["benchmark_ret"]) in text
+    assert prose.points(day0["ar"], signed=False) in text
+    assert f"beta {prose.number(res.beta, decimals=2)}" in text
+    assert prose.t_stat(c0.t) in text and prose.t_stat(whole.t) in text
+    assert prose.p_value(c0.p) in text and prose.p_value(whole.p) in text
+    assert "Thursday 11 June 2020" in text and "after the close on Wednesday 10 June 2020" in text
     assert f"{res.n_estimation} sessions" in text
+
+
+def test_summary_reports_the_rank_test_and_the_detection_limit_of_a_null_result(synthetic):
+    res = study(synthetic, "SYNB")
+    c0 = res.car(0, 0)
+    assert c0.p >= 0.05  # SYNB has no injected abnormal return
+    text = res.summary(names=NAMES)
+    assert f"rank test, which assumes nothing about the shape of returns, gives {prose.p_value(c0.rank_p)}" in text
+    assert f"of at least {prose.points(c0.limit, signed=False)} either way significant" in text
+
+
+def test_summary_without_a_reader_name_says_how_to_register_one(synthetic):
+    with pytest.raises(fr.FrstoryError, match="SYNB"):
+        study(synthetic, "SYNB").summary()
 
 
 def test_summary_includes_the_warnings(synthetic):
     res = study(synthetic, "SYNB", "2020-12-28", market_session="regular")
-    assert res.warnings and all(w in res.summary() for w in res.warnings)
+    assert res.warnings and all(w in res.summary(names=NAMES) for w in res.warnings)
 
 
 # ---------------------------------------------------------------------------------- many events
@@ -329,7 +356,7 @@ def test_clustered_events_are_flagged_and_not_pooled(synthetic, many_events):
     table = fr.event_studies(synthetic, many_events, benchmark=BENCH).set_index("event_id")
     assert table.loc["a-pause", "clustered_with"] == "b-exit, c-pledge"
     assert table.loc["a-weekend", "clustered_with"] == ""
-    assert "cross-sectional" in table.attrs["note"] and "not" in table.attrs["note"]
+    assert "cross-sectional dependence" in table.attrs["note"] and "fr.pooled_tests" in table.attrs["note"]
 
 
 def test_event_studies_records_or_raises_events_it_cannot_compute(synthetic, many_events):
@@ -351,9 +378,10 @@ def test_event_studies_needs_the_events_columns(synthetic, many_events):
 
 
 def test_robustness_lines_up_three_specifications(synthetic):
-    table = fr.robustness(synthetic, "SYNB", "2020-06-10", market_session="post", benchmark=BENCH)
+    table = fr.robustness(synthetic, "SYNB", "2020-06-10", market_session="post", benchmark=BENCH,
+                          exclude_period=("2020-02-01", "2020-04-30"))
     assert table["model"].tolist() == ["market", "market_adjusted", "market"]
-    assert "without 1 February 2020 to 30 April 2020" in table["specification"].iloc[2]
+    assert f"without {prose.date_range('2020-02-01', '2020-04-30')}" in table["specification"].iloc[2]
     excluded = study(synthetic, "SYNB", exclude=[("2020-02-01", "2020-04-30")])
     assert table["beta"].iloc[2] == pytest.approx(excluded.beta, abs=1e-15)
     assert table["ar_0"].iloc[1] == pytest.approx(study(synthetic, "SYNB", model="market_adjusted").car(0, 0).car)
@@ -361,7 +389,8 @@ def test_robustness_lines_up_three_specifications(synthetic):
 
 def test_robustness_refuses_to_be_told_the_model(synthetic):
     with pytest.raises(fr.AnalysisError, match="varies model="):
-        fr.robustness(synthetic, "SYNB", "2020-06-10", model="market", benchmark=BENCH)
+        fr.robustness(synthetic, "SYNB", "2020-06-10", model="market", benchmark=BENCH,
+                      exclude_period=("2020-02-01", "2020-04-30"))
 
 
 # ---------------------------------------------------------------------------------- real snapshot
@@ -382,5 +411,5 @@ def test_amazon_moratorium_reacts_on_11_june_during_the_market_fall(market_dir):
     assert res.day0 == pd.Timestamp("2020-06-11")
     move = res.table.set_index("offset").loc[0, "benchmark_ret"]
     assert move < -0.05  # the S&P 500 fell 5.9% that day
-    assert any(w.startswith("On day 0 (Thursday 11 June 2020) the S&P 500 (^GSPC) fell 5.9%") for w in res.warnings)
-    assert "Amazon's shares fell" in res.summary()
+    assert any(w.startswith("On day 0 (Thursday 11 June 2020) the S&P 500 fell 5.9%") for w in res.warnings)
+    assert "Amazon's shares fell" in res.summary(names={"AMZN": "Amazon"})

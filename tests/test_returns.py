@@ -109,3 +109,56 @@ def test_rebase_with_a_ticker_missing_on_the_base_date_names_it(synthetic):
 def test_rebase_before_the_data_is_an_error(synthetic):
     with pytest.raises(fr.AnalysisError, match="no usable close on the base date 2020-05-01"):
         fr.rebase(synthetic, "2020-05-01")
+
+
+def test_rebase_with_a_missing_base_day_names_the_day_to_use_instead(synthetic):
+    prices = synthetic[~((synthetic["ticker"] == "SYNB") & (synthetic["date"] == "2020-06-15"))]
+    with pytest.raises(fr.AnalysisError, match=r"pass base_date='2020-06-12' \(the last session before it on which "
+                                               r"every ticker has a price\)"):
+        fr.rebase(prices, "2020-06-15")
+
+
+# --------------------------------------------------------------- one calendar alignment for all
+
+
+def _without_session(prices, ticker, day):
+    return prices[~((prices["ticker"] == ticker) & (prices["date"] == day))]
+
+
+def test_a_missing_session_gives_a_missing_return_not_a_two_session_return(synthetic):
+    out = fr.returns(_without_session(synthetic, "SYNA", "2020-06-10")).query("ticker == 'SYNA'").set_index("date")
+    assert np.isnan(out.loc["2020-06-11", "ret"])  # 9 June -> 11 June would span two sessions
+    assert out.loc["2020-06-12", "ret"] == pytest.approx(_close(synthetic, "SYNA", "2020-06-12")
+                                                         / _close(synthetic, "SYNA", "2020-06-11") - 1)
+
+
+def test_returns_across_a_holiday_are_one_session_apart(synthetic):
+    out = fr.returns(synthetic).query("ticker == 'SYNA'").set_index("date")
+    assert out.loc["2020-07-06", "ret"] == pytest.approx(_close(synthetic, "SYNA", "2020-07-06")
+                                                         / _close(synthetic, "SYNA", "2020-07-02") - 1)
+
+
+def test_a_row_dated_on_a_weekend_has_no_return_and_is_no_previous_price(synthetic):
+    saturday = synthetic[(synthetic["ticker"] == "SYNA") & (synthetic["date"] == "2020-06-12")].assign(
+        date=pd.Timestamp("2020-06-13"), close=1.0)
+    out = fr.returns(pd.concat([synthetic, saturday])).query("ticker == 'SYNA'").set_index("date")
+    assert np.isnan(out.loc["2020-06-13", "ret"])
+    assert out.loc["2020-06-15", "ret"] == pytest.approx(_close(synthetic, "SYNA", "2020-06-15")
+                                                         / _close(synthetic, "SYNA", "2020-06-12") - 1)
+
+
+def test_returns_and_event_study_agree_on_every_session_with_a_gap():
+    long = fr.synthetic_prices(["SYNA"], "2019-01-02", "2020-07-31", benchmark="^SYNX", seed=3)
+    long = _without_session(long, "SYNA", "2020-07-08")
+    res = fr.event_study(long, "SYNA", "2020-07-09", benchmark="^SYNX", event_window=(-3, 3))
+    panel = fr.returns(long).pivot(index="date", columns="ticker", values="ret")
+    table = res.table.set_index("date")
+    np.testing.assert_array_equal(np.isnan(table["ret"]), np.isnan(panel.loc[table.index, "SYNA"]))
+    np.testing.assert_allclose(table["ret"], panel.loc[table.index, "SYNA"], rtol=1e-15)
+    np.testing.assert_allclose(table["benchmark_ret"], panel.loc[table.index, "^SYNX"], rtol=1e-15)
+
+
+def test_rebased_prices_compound_the_daily_returns(synthetic):
+    rebased = fr.rebase(synthetic, "2020-06-15").query("ticker == 'SYNB' and date >= '2020-06-15'")
+    daily = fr.returns(synthetic).query("ticker == 'SYNB' and date > '2020-06-15'")
+    np.testing.assert_allclose(rebased["rebased"].iloc[1:], 100 * np.cumprod(1 + daily["ret"].to_numpy()), rtol=1e-12)

@@ -39,6 +39,9 @@ _EXPORTS: dict[str, str] = {
     "event_study": "frstory.analysis.event_study",
     "event_studies": "frstory.analysis.event_study",
     "robustness": "frstory.analysis.event_study",
+    "pooled_tests": "frstory.analysis.event_study",
+    "specifications": "frstory.analysis.specifications",
+    "adjust_pvalues": "frstory.analysis.inference",
     "EventStudyResult": "frstory.analysis.results",
     "check_claims": "frstory.analysis.factcheck",
     # synthetic examples
@@ -67,7 +70,9 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from frstory.analysis.event_study import event_studies, event_study, robustness
+    from frstory.analysis.event_study import event_studies, event_study, pooled_tests, robustness
+    from frstory.analysis.inference import adjust_pvalues
+    from frstory.analysis.specifications import specifications
     from frstory.analysis.factcheck import check_claims
     from frstory.analysis.results import EventStudyResult
     from frstory.analysis.returns import rebase, returns

@@ -13,10 +13,11 @@ Method (Campbell, Lo & MacKinlay 1997, ch. 4; MacKinlay 1997):
   (expected return = the benchmark's; nothing estimated) or ``constant_mean`` (expected return =
   the stock's mean return in the estimation window).
 * ``sigma`` is the residual standard deviation, ``sqrt(SSR / (n - k))`` with ``k`` estimated
-  parameters (2, 0, 1). t-statistics use it without the estimation-error term:
-  ``ar_t = ar / sigma`` and ``car_t = car / (sigma * sqrt(L))`` for ``L`` summed days; with
-  240 estimation days the omitted term changes the variance by well under 5% even on a
-  -6% market day. p-values are two-sided from Student's t with ``n - k`` degrees of freedom.
+  parameters (2, 1, 0). Every test, standard error and detection limit comes from
+  :mod:`frstory.analysis.inference`: the full prediction-error variance of AR and CAR (the
+  estimation-error term matters when the benchmark moves far from its mean, e.g. a -6% day judged
+  with a window of calm days), Student's t on ``n - k`` degrees of freedom, a rank test and a
+  sign test beside the t-test, and, for several firms, :func:`pooled_tests`.
 """
 
 from __future__ import annotations
@@ -30,19 +31,14 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from frstory.analysis.results import (
-    SUMMARY_COLUMNS,
-    TABLE_COLUMNS,
-    EventStudyResult,
-    _long_date,
-    _pct,
-    display_name,
-)
+from frstory import prose
+from frstory.analysis import inference
+from frstory.analysis.results import SUMMARY_COLUMNS, TABLE_COLUMNS, EventStudyResult, reader_name
 from frstory.analysis.returns import _check_price_frame
-from frstory.data.calendar import MARKET_SESSIONS, _as_day, nyse_calendar, nyse_sessions, reaction_session
+from frstory.data.calendar import _as_day, reaction_session, reaction_sessions, session_positions
 from frstory.errors import AnalysisError
 
-__all__ = ["event_study", "event_studies", "robustness", "MODELS", "CLUSTER_NOTE"]
+__all__ = ["event_study", "event_studies", "robustness", "pooled_tests", "MODELS", "CLUSTER_NOTE"]
 
 #: Normal-return models and the number of parameters each estimates.
 MODELS = {"market": 2, "market_adjusted": 0, "constant_mean": 1}
@@ -53,17 +49,13 @@ RECOMMENDED_ESTIMATION = 100
 SPLIT_LIKE_JUMP = 0.40
 #: Day 0's benchmark move beyond this many robust standard deviations gets a warning.
 MARKET_MOVE_SIGMAS = 3.0
-#: The February-April 2020 Covid crash, left out of the estimation window by :func:`robustness`.
-COVID_CRASH = ("2020-02-01", "2020-04-30")
-
 CLUSTER_NOTE = (
     "Each row is a single-firm test: its t and p use only that firm's own estimation-window noise. "
-    "Rows listed in 'clustered_with' share event-window sessions (e.g. IBM 8 June, Amazon 10 June "
-    "and Microsoft 11 June 2020 all react on or around the 11 June market fall), so the same "
-    "market-wide news hits all of them and their abnormal returns are correlated (cross-sectional "
-    "dependence). Averaging them or pooling their t-statistics as if independent would overstate "
-    "the evidence; a pooled test would need a portfolio approach or the Kolari-Pynnonen "
-    "correction, which this table deliberately does not report."
+    "Rows listed in 'clustered_with' share event-window sessions, so the same market-wide news hits "
+    "all of them and their abnormal returns are correlated (cross-sectional dependence). Averaging "
+    "them or pooling their t-statistics as if independent would overstate the evidence; "
+    "fr.pooled_tests pools them with the Kolari-Pynnonen adjustment and a rank test whose "
+    "denominator carries the correlation, and refuses the sign test for clustered events."
 )
 
 
@@ -124,10 +116,13 @@ def _build_panel(prices: pd.DataFrame, tickers: Sequence[str], price: str, *, wh
     if np.isnat(day_ns).any():
         raise AnalysisError(f"{what}: the price frame has rows without a date (NaT); drop or fix them")
     day_ns = day_ns.astype("datetime64[D]").astype("datetime64[ns]")  # midnight
-    sessions = nyse_sessions(pd.Timestamp(day_ns.min()), pd.Timestamp(day_ns.max()))
-    grid = sessions.to_numpy("datetime64[ns]")
-    pos = np.minimum(np.searchsorted(grid, day_ns), len(grid) - 1)
-    on_calendar = grid[pos] == day_ns
+    # One calendar alignment for returns and event studies: positions on the NYSE session axis.
+    cal_pos, on_calendar = session_positions(day_ns)
+    if not on_calendar.any():
+        raise AnalysisError(f"{what}: none of the price rows falls on an NYSE session; check the date column")
+    first_pos = int(cal_pos[on_calendar].min())
+    sessions = _sessions_between(first_pos, int(cal_pos[on_calendar].max()))
+    pos = cal_pos - first_pos
     values = prices[price].to_numpy(dtype="float64", na_value=np.nan)[keep]
     pos, codes, values = pos[on_calendar], codes[keep][on_calendar], values[on_calendar]
     n_sessions, n_tickers = len(sessions), len(wanted)
@@ -168,6 +163,12 @@ def _build_panel(prices: pd.DataFrame, tickers: Sequence[str], price: str, *, wh
     return _Panel(sessions, wanted, rets, overnight, first, last, int((~on_calendar).sum()), price, missing)
 
 
+def _sessions_between(first: int, last: int) -> pd.DatetimeIndex:
+    from frstory.data.calendar import _session_grid
+
+    return pd.DatetimeIndex(_session_grid()[first: last + 1], name="date")
+
+
 # --------------------------------------------------------------------------------------------
 # Windows, day 0 and options
 
@@ -205,34 +206,6 @@ def _check_exclude(exclude) -> tuple[tuple[pd.Timestamp, pd.Timestamp], ...]:
             raise AnalysisError(f"exclude range {start.date()} to {end.date()} ends before it starts; swap the dates")
         out.append((start, end))
     return tuple(out)
-
-
-def _reaction_sessions(dates: pd.DatetimeIndex, sessions: Sequence[str], ids: Sequence[str]) -> pd.DatetimeIndex:
-    """Vectorised :func:`frstory.reaction_session` for many events (same rules, same errors)."""
-    cal = nyse_calendar()
-    all_sessions = pd.DatetimeIndex(cal.sessions)
-    if all_sessions.tz is not None:
-        all_sessions = all_sessions.tz_localize(None)
-    days = dates.normalize().to_numpy("datetime64[ns]")
-    grid = all_sessions.to_numpy("datetime64[ns]")
-    sessions = np.asarray(sessions, dtype=object)
-    unknown = ~np.isin(sessions, MARKET_SESSIONS)
-    outside = (days < grid[0]) | (days > grid[-1])
-    left = np.searchsorted(grid, days, side="left")
-    is_session = (left < len(grid)) & (grid[np.minimum(left, len(grid) - 1)] == days)
-    closed_on_session = (sessions == "closed") & is_session
-    for bad, why in ((unknown, "market_session {s!r} is not one of " + ", ".join(MARKET_SESSIONS)),
-                     (outside, "date {d} is outside the NYSE calendar"),
-                     (closed_on_session, "{d} was an NYSE session, so market_session 'closed' cannot apply")):
-        if bad.any():
-            i = int(np.flatnonzero(bad)[0])
-            raise AnalysisError(
-                f"event {ids[i]!r}: " + why.format(s=sessions[i], d=pd.Timestamp(days[i]).date())
-                + "; fix the events file (market_session is pre, regular, post, closed or unknown)"
-            )
-    index = left + ((sessions == "post") & is_session)
-    index = np.minimum(index, len(grid) - 1)
-    return pd.DatetimeIndex(grid[index])
 
 
 def _estimation_positions(p0: np.ndarray, window: tuple[int, int], allowed: np.ndarray):
@@ -279,6 +252,8 @@ class _Core:
     beta: np.ndarray
     r2: np.ndarray
     sigma: np.ndarray
+    x_mean: np.ndarray  # the benchmark's mean return over the estimation sample
+    sxx: np.ndarray  # ... and its sum of squared deviations (prediction-error variance)
     expected: np.ndarray
     ar: np.ndarray
     car: np.ndarray
@@ -295,54 +270,37 @@ class _Core:
     evt_gaps: np.ndarray  # ... and inside the event window's
 
 
-def _fit_batch(y: np.ndarray, x: np.ndarray, use: np.ndarray, model: str):
-    """All regressions at once with closed-form OLS on masked matrices (events x sessions)."""
+def _fit(y: np.ndarray, x: np.ndarray, use: np.ndarray, model: str):
+    """Every event's normal-return model at once: closed-form OLS on masked matrices (events x sessions).
+
+    The one OLS path of frstory (a single event is a batch of one); the tests check it against
+    statsmodels. Returns ``alpha, beta, r2, sigma, x_mean, sxx`` per event.
+    """
     n = use.sum(axis=1).astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):
         y0 = np.where(use, y, 0.0)
         x0 = np.where(use, x, 0.0)
         my = y0.sum(axis=1) / n
+        mx = x0.sum(axis=1) / n
         dy = np.where(use, y - my[:, None], 0.0)
+        dx = np.where(use, x - mx[:, None], 0.0)
         syy = (dy * dy).sum(axis=1)
+        sxx = (dx * dx).sum(axis=1)
+        nan = np.full(len(n), np.nan)
         if model == "market":
-            mx = x0.sum(axis=1) / n
-            dx = np.where(use, x - mx[:, None], 0.0)
-            sxx = (dx * dx).sum(axis=1)
             beta = (dx * dy).sum(axis=1) / sxx
             alpha = my - beta * mx
             resid = dy - beta[:, None] * dx
             ssr = (resid * resid).sum(axis=1)
-            return alpha, beta, 1.0 - ssr / syy, np.sqrt(ssr / (n - 2))
-        nan = np.full(len(n), np.nan)
+            return alpha, beta, 1.0 - ssr / syy, np.sqrt(ssr / (n - 2)), mx, sxx
         if model == "constant_mean":
-            return my, nan, nan, np.sqrt(syy / (n - 1))
+            return my, nan, nan, np.sqrt(syy / (n - 1)), mx, sxx
         resid = np.where(use, y - x, 0.0)
-        return nan, nan, nan, np.sqrt((resid * resid).sum(axis=1) / n)
-
-
-def _fit_each(y: np.ndarray, x: np.ndarray, use: np.ndarray, model: str):
-    """One least-squares fit per event (numpy lstsq), the plain reference for :func:`_fit_batch`."""
-    out = np.full((4, len(y)), np.nan)
-    for i in range(len(y)):
-        yi, xi = y[i, use[i]], x[i, use[i]]
-        if yi.size < 3:
-            continue
-        if model == "market":
-            design = np.column_stack([np.ones_like(xi), xi])
-            (a, b), *_ = np.linalg.lstsq(design, yi, rcond=None)
-            resid = yi - a - b * xi
-            ssr = float(resid @ resid)
-            out[:, i] = a, b, 1 - ssr / float(((yi - yi.mean()) ** 2).sum()), math.sqrt(ssr / (yi.size - 2))
-        elif model == "constant_mean":
-            out[0, i] = yi.mean()
-            out[3, i] = math.sqrt(float(((yi - yi.mean()) ** 2).sum()) / (yi.size - 1))
-        else:
-            out[3, i] = math.sqrt(float(((yi - xi) ** 2).sum()) / yi.size)
-    return out[0], out[1], out[2], out[3]
+        return nan, nan, nan, np.sqrt((resid * resid).sum(axis=1) / n), mx, sxx
 
 
 def _core(panel: _Panel, k: np.ndarray, b: np.ndarray, p0: np.ndarray, estimation_window, event_window,
-          model: str, exclude, fit) -> _Core:
+          model: str, exclude) -> _Core:
     n_sessions = len(panel.sessions)
     allowed = np.ones(n_sessions, bool)
     for start, end in exclude:
@@ -368,7 +326,7 @@ def _core(panel: _Panel, k: np.ndarray, b: np.ndarray, p0: np.ndarray, estimatio
     y_evt = np.where(evt_in, panel.rets[safe_evt, k[:, None]], np.nan)
     x_evt = np.where(evt_in, panel.rets[safe_evt, b[:, None]], np.nan)
 
-    alpha, beta, r2, sigma = fit(y_est, x_est, est_use, model)
+    alpha, beta, r2, sigma, x_mean, sxx = _fit(y_est, x_est, est_use, model)
     if model == "market":
         expected = alpha[:, None] + beta[:, None] * x_evt
     elif model == "constant_mean":
@@ -405,7 +363,7 @@ def _core(panel: _Panel, k: np.ndarray, b: np.ndarray, p0: np.ndarray, estimatio
     jump_pos = np.where(jumps, positions, np.iinfo(np.int64).max).min(axis=1)
 
     return _Core(p0, lo, hi, est_pos, est_in, est_use, evt_pos, evt_in, y_est, x_est, y_evt, x_evt,
-                 est_use.sum(axis=1), alpha, beta, r2, sigma, expected, ar, car, days, excluded_sessions,
+                 est_use.sum(axis=1), alpha, beta, r2, sigma, x_mean, sxx, expected, ar, car, days, excluded_sessions,
                  market0, market_z, robust, plain_z, jumps.sum(axis=1), jump_pos,
                  (est_in & ~est_use).sum(axis=1), (evt_in & ~known).sum(axis=1))
 
@@ -448,16 +406,17 @@ def _warnings(panel: _Panel, core: _Core, i: int, ticker: str, benchmark: str, d
               confounders: list[str] | None = None) -> list[str]:
     """Plain-language caveats for event ``i``, in a fixed order, from the batch diagnostics."""
     out: list[str] = []
-    name, bench = display_name(ticker), display_name(benchmark)
+    name, bench = reader_name(ticker), reader_name(benchmark, article=True)
     sessions = panel.sessions
     lo, hi = int(core.lo[i]), int(core.hi[i])
     # 1. a market-wide shock on day 0
     if core.market_z[i] > MARKET_MOVE_SIGMAS:
         market0 = core.market0[i]
         out.append(
-            f"On day 0 ({_long_date(day0)}) {bench} ({benchmark}) {'rose' if market0 > 0 else 'fell'} "
-            f"{_pct(market0)}%, {core.market_z[i]:.1f} times its typical daily move in the estimation window "
-            f"(robust standard deviation {_pct(core.market_robust_sd[i])}%; {core.market_plain_z[i]:.1f} times "
+            f"On day 0 ({prose.date(day0, weekday=True)}) {bench} {prose.moved(market0)}, "
+            f"{prose.number(core.market_z[i], decimals=1)} times its typical daily move in the estimation window "
+            f"(robust standard deviation {prose.percent(core.market_robust_sd[i])}; "
+            f"{prose.number(core.market_plain_z[i], decimals=1)} times "
             "the plain standard deviation, which large past swings inflate). A market-wide move this big "
             f"dominates the day: {name}'s abnormal return then depends heavily on the estimated beta and on "
             "other news that hit the whole market, so read it with care."
@@ -469,14 +428,14 @@ def _warnings(panel: _Panel, core: _Core, i: int, ticker: str, benchmark: str, d
     if est_missing_range:
         out.append(
             f"The estimation window is cut short: {est_missing_range} of its {n_window} sessions lie before "
-            f"the first return available for {ticker} and {benchmark} ({sessions[lo].date()})."
+            f"the first return available for {name} and {bench} ({sessions[lo].date()})."
         )
     e0, _ = event_window
     cut = np.flatnonzero(~core.evt_in[i]) if not core.evt_in[i].all() else ()
     if len(cut):
         out.append(
             f"The event window is truncated: sessions {', '.join(f'{o:+d}' for o in cut + e0)} lie outside the "
-            f"returns available for {ticker} and {benchmark} ({sessions[lo].date()} to {sessions[hi].date()}); "
+            f"returns available for {name} and {bench} ({sessions[lo].date()} to {sessions[hi].date()}); "
             "the cumulative abnormal return covers only the sessions inside the data."
         )
     # 3. few estimation days
@@ -508,7 +467,7 @@ def _warnings(panel: _Panel, core: _Core, i: int, ticker: str, benchmark: str, d
                else "check the prices for a data error")
         k = panel.col(ticker)
         out.append(
-            f"{ticker}'s {panel.price} jumps by more than {SPLIT_LIKE_JUMP:.0%} on {count} session"
+            f"{name}'s {panel.price} jumps by more than {SPLIT_LIKE_JUMP:.0%} on {count} session"
             f"{'s' if count > 1 else ''} in the windows (first {sessions[first].date()}, "
             f"{panel.rets[first, k]:+.1%} close to close): that looks like a stock split, and as-traded close "
             f"returns are wrong across a split day; {fix}."
@@ -603,7 +562,7 @@ def _other_events(events: pd.DataFrame | None, panel: _Panel, day0: pd.DatetimeI
     tickers = rows["ticker"].astype(str).tolist()
     ids = (rows["id"].astype(str).tolist() if "id" in rows.columns
            else [f"{t}-{d.date()}" for t, d in zip(tickers, dates)])
-    day0 = _reaction_sessions(dates, ok_sessions, ids) if day0 is None else day0[usable]
+    day0 = reaction_sessions(dates, ok_sessions, ids) if day0 is None else day0[usable]
     pos = panel.sessions.get_indexer(day0)
     column_of = {t: j for j, t in enumerate(panel.tickers)}
     codes = np.asarray([column_of[t] for t in tickers], dtype=np.int64)
@@ -639,7 +598,7 @@ def event_study(
     prices : pandas.DataFrame
         Tidy price frame of :func:`frstory.load_prices` holding ``ticker`` and ``benchmark``.
     ticker : str
-        The stock studied, e.g. ``"AMZN"``.
+        The stock studied, e.g. ``"SYNA"``.
     event_date : date-like
         Calendar date (US Eastern) of the announcement.
     market_session : {"pre", "regular", "post", "closed", "unknown"}
@@ -663,7 +622,7 @@ def event_study(
     exclude : iterable of (start, end), optional
         Date ranges (inclusive) left out of the estimation sample. The window is extended back by
         as many sessions as are left out, so it keeps ``s1 - s0 + 1`` sessions, e.g.
-        ``exclude=[("2020-02-01", "2020-04-30")]`` drops the Covid crash.
+        ``exclude=[("2020-02-01", "2020-04-30")]`` leaves out February to April 2020.
     label, event_id : str
         Description and identifier of the event, for the summary and tables.
 
@@ -707,7 +666,7 @@ def event_study(
     panel = _build_panel(prices, [ticker, benchmark], price, what=f"fr.event_study({ticker!r})")
     k, b = np.array([0]), np.array([1])
     p0 = int(panel.sessions.get_indexer([day0])[0])
-    core = _core(panel, k, b, np.array([p0]), estimation_window, event_window, model, exclude, _fit_each)
+    core = _core(panel, k, b, np.array([p0]), estimation_window, event_window, model, exclude)
     if _blocked(core, event_window, model)[0]:
         raise AnalysisError(_blocking_error(panel, core, 0, ticker, benchmark, day0, event_window, model))
     other_k, other_pos, other_keys, other_names = _other_events(events, panel)
@@ -721,10 +680,27 @@ def event_study(
                    exclude=exclude)
 
 
+def _estimation_ar(core: _Core, model: str) -> np.ndarray:
+    """Abnormal returns (residuals) of the estimation sample, ``NaN`` outside it (events x sessions)."""
+    if model == "market":
+        expected = core.alpha[:, None] + core.beta[:, None] * core.x_est
+    elif model == "constant_mean":
+        expected = np.broadcast_to(core.alpha[:, None], core.y_est.shape)
+    else:
+        expected = core.x_est
+    return np.where(core.est_use, core.y_est - expected, np.nan)
+
+
 def _result(panel: _Panel, core: _Core, i: int, *, ticker, benchmark, event_date, market_session, day0, model,
             estimation_window, event_window, caveats, label, event_id, exclude) -> EventStudyResult:
     keep = core.evt_in[i]
     sigma = float(core.sigma[i])
+    known = keep & np.isfinite(core.ar[i])
+    fit = dict(n=core.n[i:i + 1], x_mean=core.x_mean[i:i + 1], sxx=core.sxx[i:i + 1], sigma=core.sigma[i:i + 1])
+    # Each day alone: a one-day CAR (same variance formula, same code path as every test).
+    ar_sd = np.sqrt(sigma**2 * inference.variance_factor(np.ones(core.x_evt.shape[1]), core.x_evt[i] - core.x_mean[i], core.n[i], core.sxx[i],
+                                                          model))
+    car_sd = inference.cumulative_sd(core.x_evt[i:i + 1], known[None, :], model=model, **fit)[0]
     table = pd.DataFrame(
         {
             "offset": (np.arange(event_window[0], event_window[1] + 1))[keep].astype("int64"),
@@ -734,12 +710,15 @@ def _result(panel: _Panel, core: _Core, i: int, *, ticker, benchmark, event_date
             "expected": core.expected[i][keep],
             "ar": core.ar[i][keep],
             "car": core.car[i][keep],
-            "ar_t": core.ar[i][keep] / sigma,
-            "car_t": core.car[i][keep] / (sigma * np.sqrt(np.maximum(core.days[i][keep], 1))),
+            "ar_sd": ar_sd[keep],
+            "car_sd": car_sd[keep],
+            "ar_t": core.ar[i][keep] / ar_sd[keep],
+            "car_t": core.car[i][keep] / car_sd[keep],
         },
         columns=list(TABLE_COLUMNS),
     )
     used = core.est_pos[i][core.est_use[i]]
+    est_ar = _estimation_ar(core, model)[i]
     return EventStudyResult(
         ticker=ticker, benchmark=benchmark, event_date=event_date, market_session=market_session, day0=day0,
         model=model, estimation_window=estimation_window, event_window=event_window, table=table,
@@ -747,7 +726,8 @@ def _result(panel: _Panel, core: _Core, i: int, *, ticker, benchmark, event_date
         n_estimation=int(core.n[i]), warnings=caveats, label=label, event_id=event_id, price=panel.price,
         n_params=MODELS[model], estimation_start=panel.sessions[used.min()] if used.size else None,
         estimation_end=panel.sessions[used.max()] if used.size else None, excluded=exclude,
-        excluded_sessions=int(core.excluded_sessions[i]),
+        excluded_sessions=int(core.excluded_sessions[i]), x_mean=float(core.x_mean[i]), sxx=float(core.sxx[i]),
+        estimation_ar=est_ar[np.isfinite(est_ar)],
     )
 
 
@@ -833,7 +813,7 @@ def event_studies(
         for i in np.flatnonzero(dates.isna()):
             errors[i] = f"event {ids[i]!r} has no date; fill in its date"
     ok_dates = dates.fillna(pd.Timestamp("2000-01-03"))
-    day0 = _reaction_sessions(ok_dates, sessions, ids)
+    day0 = reaction_sessions(ok_dates, sessions, ids)
 
     panel = _build_panel(prices, [benchmark, *dict.fromkeys(tickers)], price, what="fr.event_studies",
                          skip_missing=True)
@@ -854,7 +834,7 @@ def event_studies(
     k = np.array([col.get(t, 0) for t in tickers], dtype=np.int64)
     b = np.zeros(n_events, dtype=np.int64)
     p0 = panel.sessions.get_indexer(day0).astype(np.int64)
-    core = _core(panel, k, b, p0, estimation_window, event_window, model, exclude, _fit_batch)
+    core = _core(panel, k, b, p0, estimation_window, event_window, model, exclude)
 
     other_k, other_pos, other_keys, other_names = _other_events(rows, panel, day0)
     self_keys = list(zip(tickers, dates.as_unit("ns").asi8.tolist()))
@@ -907,26 +887,34 @@ def event_studies(
 
 
 def _summary_arrays(panel: _Panel, core: _Core, model: str, event_window) -> dict[str, np.ndarray]:
-    """The numeric columns of the summary table for every event at once (as in ``to_frame``)."""
-    from scipy import stats
+    """The numeric columns of the summary table for every event at once (as in ``to_frame``).
 
+    Day 0 and the whole window go through the same :mod:`frstory.analysis.inference` functions as
+    :meth:`EventStudyResult.car`, so the batch and the single-event numbers agree.
+    """
     n_events = len(core.n)
-    sigma, dof = core.sigma, core.n - MODELS[model]
     e0, e1 = event_window
     nan = np.full(n_events, np.nan)
+    fit = dict(n=core.n, x_mean=core.x_mean, sxx=core.sxx, sigma=core.sigma, n_params=MODELS[model], model=model)
+    known = np.isfinite(core.ar)
+    est_ar = _estimation_ar(core, model)
     ar0 = ret0 = bench0 = nan
+    day0 = {key: nan for key in ("t", "p", "sd", "limit")}
+    rank0 = nan
     if e0 <= 0 <= e1:
         at0 = -e0
         inside = core.evt_in[:, at0]
         ar0 = np.where(inside, core.ar[:, at0], np.nan)
         ret0 = np.where(inside, core.y_evt[:, at0], np.nan)
         bench0 = np.where(inside, core.x_evt[:, at0], np.nan)
-    known = np.isfinite(core.ar)
-    count = known.sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        t0 = ar0 / sigma
-        car = np.where(count > 0, np.where(known, core.ar, 0.0).sum(axis=1), np.nan)
-        car_t = car / (sigma * np.sqrt(count))
+        day0 = inference.car_test(ar0[:, None], core.x_evt[:, at0:at0 + 1], known[:, at0:at0 + 1], **fit)
+        rank0 = inference.rank_test_day(est_ar, ar0)
+    whole = inference.car_test(core.ar, core.x_evt, known, **fit)
+    _, rank_p = inference.rank_test_window(est_ar, core.ar)
+    _, _, sign_p = inference.sign_test_window(est_ar, core.ar)
+    one_day = whole["days"] == 1  # as in EventStudyResult.car: a single day gets the exact rank test
+    if one_day.any():
+        rank_p = np.where(one_day, inference.rank_test_day(est_ar, np.where(known, core.ar, 0.0).sum(axis=1)), rank_p)
     big = np.iinfo(np.int64).max
     first = np.where(core.est_use, core.est_pos, big).min(axis=1)
     last = np.where(core.est_use, core.est_pos, -1).max(axis=1)
@@ -935,12 +923,14 @@ def _summary_arrays(panel: _Panel, core: _Core, model: str, event_window) -> dic
     return {
         "estimation_start": np.where(has, dates[np.clip(first, 0, len(dates) - 1)], np.datetime64("NaT")),
         "estimation_end": np.where(has, dates[np.clip(last, 0, None)], np.datetime64("NaT")),
-        "alpha": core.alpha, "beta": core.beta, "r2": core.r2, "sigma": sigma,
+        "alpha": core.alpha, "beta": core.beta, "r2": core.r2, "sigma": core.sigma,
         "n_estimation": core.n.astype("int64"),
-        "ret_0": ret0, "benchmark_ret_0": bench0, "ar_0": ar0, "ar_0_t": t0,
-        "ar_0_p": 2 * stats.t.sf(np.abs(t0), dof),
+        "ret_0": ret0, "benchmark_ret_0": bench0, "ar_0": ar0, "ar_0_t": day0["t"], "ar_0_p": day0["p"],
+        "ar_0_sd": day0["sd"], "ar_0_limit": day0["limit"], "ar_0_rank_p": rank0,
         "car_start": np.full(n_events, e0), "car_end": np.full(n_events, e1),
-        "car": car, "car_t": car_t, "car_p": 2 * stats.t.sf(np.abs(car_t), dof),
+        "car": whole["car"], "car_t": whole["t"], "car_p": whole["p"], "car_sd": whole["sd"],
+        "car_limit": whole["limit"], "car_rank_p": rank_p,
+        "car_sign_p": np.where(whole["days"] > 1, sign_p, np.nan),
     }
 
 
@@ -963,15 +953,15 @@ def robustness(
     ticker: str,
     event_date,
     *,
-    exclude_period: tuple = COVID_CRASH,
+    exclude_period: tuple,
     **kwargs,
 ) -> pd.DataFrame:
     """The same event study under three specifications, side by side, in one call.
 
     (a) the market model; (b) the market-adjusted model (nothing estimated, so immune to an
-    unusual estimation period); (c) the market model with ``exclude_period`` (by default
-    February-April 2020, the Covid crash) left out of the estimation sample and the window
-    extended back to keep its length (see ``exclude=`` of :func:`event_study`).
+    unusual estimation period); (c) the market model with ``exclude_period`` left out of the
+    estimation sample and the window extended back to keep its length (see ``exclude=`` of
+    :func:`event_study`). For the full grid of choices see :func:`frstory.specifications`.
 
     Parameters
     ----------
@@ -982,7 +972,8 @@ def robustness(
     event_date : date-like
         Announcement date.
     exclude_period : tuple of (start, end)
-        Dates left out of the estimation window in specification (c).
+        Dates left out of the estimation window in specification (c), e.g. a crash that would
+        inflate the noise estimate. Required: which period is unusual is the story's choice.
     **kwargs
         Passed to :func:`event_study` (``market_session``, ``benchmark``, windows, ``price``,
         ``events``, ``label``...); not ``model`` or ``exclude``, which this function varies.
@@ -997,7 +988,8 @@ def robustness(
     --------
     >>> import frstory as fr
     >>> prices = fr.synthetic_prices(["SYNA"], benchmark="^SYNX")
-    >>> fr.robustness(prices, "SYNA", "2020-06-10", benchmark="^SYNX")["model"].tolist()
+    >>> fr.robustness(prices, "SYNA", "2020-06-10", benchmark="^SYNX",
+    ...               exclude_period=("2020-03-01", "2020-03-31"))["model"].tolist()
     ['market', 'market_adjusted', 'market']
     """
     for name in ("model", "exclude"):
@@ -1007,7 +999,7 @@ def robustness(
     specs = [
         ("market model", {"model": "market"}),
         ("market-adjusted model", {"model": "market_adjusted"}),
-        (f"market model, estimation without {_long_date(start, weekday=False)} to {_long_date(end, weekday=False)}",
+        (f"market model, estimation without {prose.date_range(start, end)}",
          {"model": "market", "exclude": [(start, end)]}),
     ]
     frames = []
@@ -1016,3 +1008,78 @@ def robustness(
         frame.insert(0, "specification", description)
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
+
+
+def pooled_tests(
+    prices: pd.DataFrame,
+    events: pd.DataFrame,
+    *,
+    window: tuple[int, int] = (0, 0),
+    benchmark: str = "^GSPC",
+    estimation_window: tuple[int, int] = (-250, -11),
+    model: Literal["market", "market_adjusted", "constant_mean"] = "market",
+    price: str = "close",
+    exclude: Iterable[tuple] | None = None,
+) -> pd.DataFrame:
+    """Is the average abnormal return of several firms' events different from zero? One row per test.
+
+    Each firm's abnormal return over ``window`` (day 0 by default, or a CAR) is standardised by
+    its own prediction-error standard deviation, then pooled with
+    :func:`frstory.analysis.inference.cross_section_tests`: Boehmer-Musumeci-Poulsen (robust to
+    event-induced variance), the same with the Kolari-Pynnönen adjustment for cross-correlated
+    residuals, the Corrado rank test and Cowan's generalised sign test (refused when the event
+    windows share sessions: clustered events are not independent draws).
+
+    Parameters
+    ----------
+    prices, events, benchmark, estimation_window, model, price, exclude
+        As in :func:`event_studies` (every event with a ticker takes part).
+    window : (int, int)
+        Offsets of the abnormal return tested; it is also the event window.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``test, statistic, p, n, significant, note``; ``attrs["clustered"]`` says whether
+        the windows share sessions and ``attrs["mean_ar"]`` is the average abnormal return.
+
+    Examples
+    --------
+    >>> import frstory as fr
+    >>> prices = fr.synthetic_prices(["SYNA", "SYNB"], benchmark="^SYNX")
+    >>> out = fr.pooled_tests(prices, fr.synthetic_events(), benchmark="^SYNX")
+    >>> out["test"].tolist()[:2]
+    ['BMP standardised cross-section', 'BMP with Kolari-Pynnönen adjustment']
+    """
+    estimation_window, window = _check_windows(estimation_window, window, model)
+    table = event_studies(prices, events, benchmark=benchmark, estimation_window=estimation_window,
+                          event_window=window, model=model, price=price, exclude=exclude)
+    rows = events.loc[events["ticker"].notna()].reset_index(drop=True)
+    tickers = rows["ticker"].astype(str).tolist()
+    day0 = pd.DatetimeIndex(table["day0"])
+    panel = _build_panel(prices, [benchmark, *dict.fromkeys(tickers)], price, what="fr.pooled_tests")
+    col = {t: j for j, t in enumerate(panel.tickers)}
+    k = np.array([col[t] for t in tickers], dtype=np.int64)
+    p0 = panel.sessions.get_indexer(day0).astype(np.int64)
+    core = _core(panel, k, np.zeros(len(k), np.int64), p0, estimation_window, window, model,
+                 _check_exclude(exclude))
+    est_ar = _estimation_ar(core, model)
+    known = np.isfinite(core.ar)
+    tested = inference.car_test(core.ar, core.x_evt, known, n=core.n, x_mean=core.x_mean, sxx=core.sxx,
+                                sigma=core.sigma, n_params=MODELS[model], model=model)
+    residuals = pd.DataFrame(
+        {f"{i}": pd.Series(est_ar[i][core.est_use[i]], index=core.est_pos[i][core.est_use[i]])
+         for i in range(len(k))}
+    )
+    rank_est, rank_win = inference.standardised_ranks(est_ar, core.ar)
+    clustered = bool(table["clustered_with"].fillna("").ne("").any())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        positive_share = np.nanmean(np.where(core.est_use, est_ar > 0, np.nan), axis=1)
+    out = inference.cross_section_tests(
+        tested["car"] / tested["sd"], estimation_residuals=residuals, rank_estimation=rank_est,
+        rank_window=rank_win, positive_share=positive_share, window_positive=tested["car"] > 0,
+        clustered=clustered,
+    )
+    out.attrs.update(clustered=clustered, mean_ar=float(np.nanmean(tested["car"])), window=window)
+    return out

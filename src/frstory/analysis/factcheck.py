@@ -114,7 +114,13 @@ def check_claims(claims: pd.DataFrame, prices: pd.DataFrame) -> pd.DataFrame:
             lambda s: s[~s.index.duplicated()])
         for ticker, group in prices.groupby("ticker", sort=False, observed=True)
     }
-    results = [_check_one(row, closes) for row in claims.to_dict("records")]
+    # Day-on-day changes come from fr.returns, the one calendar-aligned return computation.
+    from frstory.analysis.returns import returns
+
+    unique = prices.assign(date=pd.DatetimeIndex(prices["date"]).normalize()).drop_duplicates(["ticker", "date"])
+    changes = returns(unique[["date", "ticker", "close"]])
+    change_of = dict(zip(zip(changes["ticker"].astype(str), changes["date"]), changes["ret"]))
+    results = [_check_one(row, closes, change_of) for row in claims.to_dict("records")]
     out = claims.copy()
     for j, name in enumerate(("verdict", "data_value", "difference", "tolerance", "explanation")):
         out[name] = [r[j] for r in results]
@@ -125,7 +131,7 @@ def check_claims(claims: pd.DataFrame, prices: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _check_one(claim: dict, closes: dict[str, pd.Series]):
+def _check_one(claim: dict, closes: dict[str, pd.Series], change_of: dict):
     from frstory.data.calendar import nyse_calendar
 
     nan = math.nan
@@ -175,10 +181,11 @@ def _check_one(claim: dict, closes: dict[str, pd.Series]):
                     f"{day.date()} is not an NYSE session, so it has no change from a previous close")
         previous_day = pd.Timestamp(cal.previous_session(day)).tz_localize(None)
         previous = series.get(previous_day, nan)
-        if not np.isfinite(previous):
+        change = change_of.get((ticker, day), nan)
+        if not (np.isfinite(previous) and np.isfinite(change)):
             return ("not checkable", nan, nan, nan,
                     f"no price data for {ticker} on the previous session {previous_day.date()}")
-        data_value, tolerance = (close / previous - 1.0) * 100.0, rounding
+        data_value, tolerance = change * 100.0, rounding
         what = (f"{ticker}'s close changed {data_value:+.4f}% on {day.date()} "
                 f"({previous:,.2f} on {previous_day.date()} to {close:,.2f})")
     difference = value - data_value

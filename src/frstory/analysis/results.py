@@ -8,101 +8,58 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-__all__ = ["CarResult", "EventStudyResult", "TABLE_COLUMNS", "SUMMARY_COLUMNS", "display_name", "format_p"]
+__all__ = ["CarResult", "EventStudyResult", "TABLE_COLUMNS", "SUMMARY_COLUMNS", "reader_name"]
 
-#: Columns of :attr:`EventStudyResult.table`, in order.
-TABLE_COLUMNS = ("offset", "date", "ret", "benchmark_ret", "expected", "ar", "car", "ar_t", "car_t")
+#: Columns of :attr:`EventStudyResult.table`, in order. ``ar_sd`` is the prediction-error standard
+#: deviation of each day's abnormal return, ``car_sd`` that of the running CAR (from the window's
+#: first session); ``ar_t`` and ``car_t`` divide by them.
+TABLE_COLUMNS = ("offset", "date", "ret", "benchmark_ret", "expected", "ar", "car", "ar_sd", "car_sd", "ar_t",
+                 "car_t")
 
 #: Columns of :meth:`EventStudyResult.to_frame` and of :func:`frstory.event_studies`, in order.
+#: ``*_limit`` is the detection limit (the smallest abnormal return the t-test calls significant at
+#: 5%, two-sided); ``*_rank_p`` the rank test's p-value, ``car_sign_p`` the sign test's.
 SUMMARY_COLUMNS = (
     "ticker", "event_id", "label", "event_date", "market_session", "day0", "benchmark", "model",
     "price", "estimation_start", "estimation_end", "alpha", "beta", "r2", "sigma", "n_estimation",
-    "ret_0", "benchmark_ret_0", "ar_0", "ar_0_t", "ar_0_p", "car_start", "car_end", "car", "car_t",
-    "car_p", "n_warnings", "warnings",
+    "ret_0", "benchmark_ret_0", "ar_0", "ar_0_t", "ar_0_p", "ar_0_sd", "ar_0_limit", "ar_0_rank_p",
+    "car_start", "car_end", "car", "car_t", "car_p", "car_sd", "car_limit", "car_rank_p", "car_sign_p",
+    "n_warnings", "warnings",
 )
 
-#: Names readers know, for tickers in the story; anything else is shown as its ticker.
-DISPLAY_NAMES = {
-    "AMZN": "Amazon",
-    "MSFT": "Microsoft",
-    "IBM": "IBM",
-    "GOOGL": "Alphabet",
-    "GOOG": "Alphabet",
-    "^GSPC": "the S&P 500",
-    "^IXIC": "the Nasdaq Composite",
-    "^NDX": "the Nasdaq-100",
-    "^DJI": "the Dow Jones Industrial Average",
-}
 
-_MODEL_PARAMETERS = {"market": 2, "constant_mean": 1, "market_adjusted": 0}
+def reader_name(ticker: str, *, article: bool = False) -> str:
+    """The reader's name for ``ticker`` (:func:`frstory.prose.display_name`), else the ticker.
 
-
-def display_name(ticker: str) -> str:
-    """The name a reader knows for ``ticker`` ("Amazon", "the S&P 500"), else the ticker itself.
+    Caveats are produced for any ticker, including ones a story has not named; they fall back to
+    the ticker instead of failing. Summaries use :func:`frstory.prose.display_name` strictly.
 
     Examples
     --------
-    >>> display_name("^GSPC"), display_name("SYNA")
-    ('the S&P 500', 'SYNA')
+    >>> reader_name("^GSPC", article=True), reader_name("SYNQ")
+    ('the S&P 500', 'SYNQ')
     """
-    return DISPLAY_NAMES.get(ticker, ticker)
+    from frstory import prose
 
-
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _long_date(day: pd.Timestamp, *, weekday: bool = True, year: bool = True) -> str:
-    day = pd.Timestamp(day)
-    text = f"{day.day} {day:%B}" + (f" {day.year}" if year else "")
-    return f"{day:%A} {text}" if weekday else text
-
-
-def _pct(fraction: float) -> str:
-    """A fraction as an unsigned percentage with one decimal (two for tiny values): 0.034 -> '3.4'."""
-    value = abs(fraction) * 100
-    return f"{value:.2f}" if 0 < value < 0.05 else f"{value:.1f}"
-
-
-def _move(fraction: float, up: str = "rose", down: str = "fell", flat: str = "was flat") -> str:
-    if not np.isfinite(fraction):
-        return "has no return"
-    if _pct(fraction) in ("0.0", "0.00"):
-        return flat
-    return f"{up if fraction > 0 else down} {_pct(fraction)}%"
-
-
-def format_p(p: float) -> str:
-    """A p-value for readers: two decimals, three near the 5% line so its side is visible.
-
-    Examples
-    --------
-    >>> format_p(0.8812), format_p(0.0493), format_p(0.0507), format_p(0.0004)
-    ('p = 0.88', 'p = 0.049', 'p = 0.051', 'p < 0.001')
-    """
-    if not np.isfinite(p):
-        return "p not available"
-    if p < 0.001:
-        return "p < 0.001"
-    if p < 0.01 or 0.04 <= p < 0.06:
-        return f"p = {p:.3f}"
-    return f"p = {p:.2f}"
-
-
-def _tp(t: float, p: float) -> str:
-    return f"t = {t:.1f}; {format_p(p)}"
+    # Look first: an unknown name's error searches for close matches, too slow for 500 events.
+    if ticker not in prose.display_names():
+        return ticker
+    return prose.display_name(ticker, article=article)
 
 
 def _significance(t: float, p: float) -> str:
+    from frstory import prose
+
     if not np.isfinite(p):
         return "of unknown significance"
+    stats_text = f"{prose.t_stat(t)}; {prose.p_value(p)}"
     if p < 0.01:
-        return f"far outside the range of ordinary daily noise ({_tp(t, p)})"
+        return f"far outside the range of ordinary daily noise ({stats_text})"
     if p < 0.05:
-        return f"outside the range of ordinary daily noise, statistically significant at the 5% level ({_tp(t, p)})"
+        return f"outside the range of ordinary daily noise, statistically significant at the 5% level ({stats_text})"
     if p < 0.10:
-        return f"borderline: larger than most ordinary days, but not clearly beyond the noise ({_tp(t, p)})"
-    return f"within the range of ordinary daily noise ({_tp(t, p)})"
+        return f"borderline: larger than most ordinary days, but not clearly beyond the noise ({stats_text})"
+    return f"within the range of ordinary daily noise ({stats_text})"
 
 
 @dataclass(frozen=True)
@@ -114,6 +71,18 @@ class CarResult:
     car: float
     t: float
     p: float
+    #: Prediction-error standard deviation of the CAR (includes the estimation-error term).
+    sd: float = math.nan
+    #: Detection limit: the smallest |CAR| the two-sided 5% t-test calls significant.
+    limit: float = math.nan
+    #: ``sigma * sqrt(days)``: the standard deviation without the estimation-error term.
+    sd_simple: float = math.nan
+    #: Rank test p-value (exact for one day, Corrado-Cowan for a window).
+    rank_p: float = math.nan
+    #: Sign test p-value (exact binomial; ``NaN`` for one day, where it cannot reject).
+    sign_p: float = math.nan
+    #: Abnormal returns summed.
+    days: int = 0
 
 
 @dataclass
@@ -138,7 +107,7 @@ class EventStudyResult:
         Columns :data:`TABLE_COLUMNS`, one row per event-window session that lies inside the data.
     alpha, beta, r2, sigma : float
         Model estimates (``nan`` where the model has none); ``sigma`` is the residual standard
-        deviation over the estimation window, used for the t-statistics.
+        deviation over the estimation window (the t-statistics add the estimation error to it).
     n_estimation : int
         Sessions in the estimation window with returns for both series.
     warnings : list of str
@@ -160,6 +129,12 @@ class EventStudyResult:
     excluded_sessions : int
         Sessions of the plain estimation window that ``excluded`` removed (the window was
         extended back by as many sessions).
+    x_mean, sxx : float
+        The benchmark's mean return over the estimation sample and its sum of squared
+        deviations: with ``n_estimation`` they give the prediction-error variance of every
+        abnormal return and CAR (:mod:`frstory.analysis.inference`).
+    estimation_ar : numpy.ndarray
+        The estimation sample's abnormal returns (residuals), for the rank and sign tests.
     """
 
     ticker: str
@@ -185,6 +160,9 @@ class EventStudyResult:
     estimation_end: pd.Timestamp | None = None
     excluded: tuple = ()
     excluded_sessions: int = 0
+    x_mean: float = math.nan
+    sxx: float = math.nan
+    estimation_ar: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     @property
     def dof(self) -> int:
@@ -192,11 +170,13 @@ class EventStudyResult:
         return int(self.n_estimation) - int(self.n_params)
 
     def car(self, start: int | None = None, end: int | None = None) -> CarResult:
-        """Cumulative abnormal return over sessions ``start..end`` relative to day 0 (inclusive).
+        """Cumulative abnormal return over sessions ``start..end`` relative to day 0 (inclusive), tested.
 
-        The t-statistic is ``CAR / (sigma * sqrt(L))`` with ``L`` the number of abnormal returns
-        summed (missing days are skipped); the p-value is two-sided from Student's t with
-        :attr:`dof` degrees of freedom.
+        The t-statistic divides by the prediction-error standard deviation of the CAR
+        (:func:`frstory.analysis.inference.car_test`: it includes the estimation error of the
+        model); the p-value is two-sided from Student's t with :attr:`dof` degrees of freedom.
+        Beside it: the detection limit, a rank test and (for more than one day) a sign test.
+        Missing abnormal returns are skipped.
 
         Parameters
         ----------
@@ -217,11 +197,11 @@ class EventStudyResult:
         >>> import frstory as fr
         >>> prices = fr.synthetic_prices(["SYNA"], benchmark="^SYNX")
         >>> res = fr.event_study(prices, "SYNA", "2020-06-10", benchmark="^SYNX")
-        >>> res.car(0, 1).start, res.car(0, 1).end
-        (0, 1)
+        >>> c = res.car(0, 1)
+        >>> (c.start, c.end, c.days), bool(c.sd > c.sd_simple)
+        ((0, 1, 2), True)
         """
-        from scipy import stats
-
+        from frstory.analysis import inference
         from frstory.errors import AnalysisError
 
         lo, hi = self.event_window
@@ -234,21 +214,37 @@ class EventStudyResult:
             )
         rows = self.table[(self.table["offset"] >= start) & (self.table["offset"] <= end)]
         ar = rows["ar"].to_numpy(dtype="float64")
-        ar = ar[np.isfinite(ar)]
-        if ar.size == 0:
+        known = np.isfinite(ar)
+        if not known.any():
             return CarResult(start, end, math.nan, math.nan, math.nan)
-        car = float(ar.sum())
-        t = car / (self.sigma * math.sqrt(ar.size))
-        p = float(2 * stats.t.sf(abs(t), self.dof))
-        return CarResult(start, end, car, float(t), p)
+        # A result built by hand (e.g. a chart fixture) may lack the estimation inputs; it then gets
+        # sigma * sqrt(L), the variance without the estimation-error term.
+        complete = "benchmark_ret" in rows.columns and np.isfinite(self.x_mean) and np.isfinite(self.sxx)
+        bench = rows["benchmark_ret"].to_numpy(dtype="float64") if complete else np.zeros(ar.size)
+        out = inference.car_test(
+            ar[None, :], bench[None, :], known[None, :],
+            n=np.array([self.n_estimation]), x_mean=np.array([self.x_mean]), sxx=np.array([self.sxx]),
+            sigma=np.array([self.sigma]), n_params=self.n_params, model=self.model if complete else "market_adjusted",
+        )
+        est = np.asarray(self.estimation_ar, dtype="float64")[None, :]
+        if known.sum() == 1:
+            rank_p, sign_p = float(inference.rank_test_day(est, ar[known])[0]), math.nan
+        else:
+            rank_p = float(inference.rank_test_window(est, ar[None, :])[1][0])
+            sign_p = float(inference.sign_test_window(est, ar[None, :])[2][0])
+        first = {key: float(value[0]) for key, value in out.items()}
+        return CarResult(start, end, first["car"], first["t"], first["p"], sd=first["sd"], limit=first["limit"],
+                         sd_simple=first["sd_simple"], rank_p=rank_p, sign_p=sign_p, days=int(first["days"]))
 
     def _day0_row(self) -> pd.Series | None:
         rows = self.table[self.table["offset"] == 0]
         return rows.iloc[0] if len(rows) else None
 
     def _timing(self) -> str:
+        from frstory import prose
+
         event = pd.Timestamp(self.event_date)
-        about = f" ({self.label})" if self.label else ""
+        about = f" ({prose.escape_markdown(self.label)})" if self.label else ""
         if pd.Timestamp(self.day0) == event:
             return {
                 "pre": f"the day of the announcement{about}, which came before the market opened",
@@ -260,78 +256,112 @@ class EventStudyResult:
             )
         if self.market_session == "post":
             return (f"the first session after the announcement{about}, made after the close on "
-                    f"{_long_date(event, year=False)}")
-        return (f"the first session after the announcement{about} on {_long_date(event, year=False)}, "
+                    f"{prose.date(event, weekday=True)}")
+        return (f"the first session after the announcement{about} on {prose.date(event, weekday=True)}, "
                 "when the market was closed")
 
     def _model_clause(self, name: str, bench: str) -> str:
+        from frstory import prose
+
         period = ""
         if self.estimation_start is not None and self.estimation_end is not None:
-            period = (f" over {self.n_estimation} sessions from {_long_date(self.estimation_start, weekday=False)} "
-                      f"to {_long_date(self.estimation_end, weekday=False)}")
+            period = (f" over {prose.plural(self.n_estimation, 'session')} from "
+                      f"{prose.date(self.estimation_start)} to {prose.date(self.estimation_end)}")
             if self.excluded_sessions:
-                ranges = " and ".join(
-                    f"{_long_date(a, weekday=False)} to {_long_date(b, weekday=False)}" for a, b in self.excluded
-                )
+                ranges = prose.join([prose.date_range(a, b) for a, b in self.excluded])
                 period += f", leaving out {ranges}"
         if self.model == "market":
-            return (f"Given how {name} usually moves with the market (beta {self.beta:.2f}: on average "
-                    f"{self.beta:.2f}% for each 1% move of {bench}, estimated{period})")
+            beta = prose.number(self.beta, decimals=2)
+            return (f"Given how {name} usually moves with the market (beta {beta}: on average "
+                    f"{beta}% for each 1% move of {bench}, estimated{period})")
         if self.model == "market_adjusted":
             return (f"Assuming {name} simply moves one-for-one with {bench} (the market-adjusted model; "
                     f"daily noise measured{period})")
-        return (f"Judged against its average daily return ({'+' if self.alpha >= 0 else '-'}{_pct(self.alpha)}%, "
+        return (f"Judged against its average daily return ({prose.percent(self.alpha, signed=True)}, "
                 f"measured{period})")
 
-    def summary(self) -> str:
+    def _evidence(self, c: CarResult, what: str) -> str:
+        """The tests beside the t-test and, when nothing is significant, what could have been detected."""
+        from frstory import prose
+
+        parts = []
+        if np.isfinite(c.rank_p):
+            parts.append(f"a rank test, which assumes nothing about the shape of returns, gives {prose.p_value(c.rank_p)}")
+        if np.isfinite(c.sign_p):
+            parts.append(f"a sign test gives {prose.p_value(c.sign_p)}")
+        text = (prose.sentence(prose.join(parts)) + ".") if parts else ""
+        if np.isfinite(c.p) and c.p >= 0.05 and np.isfinite(c.limit):
+            text += (f" With this noise the test would only have called {what} of at least "
+                     f"{prose.points(c.limit, signed=False)} either way significant at the 5% level.")
+        return text.strip()
+
+    def summary(self, names: dict[str, str] | None = None) -> str:
         """One plain-language paragraph with the numbers, their uncertainty and the caveats.
 
-        Everything is formatted from the result: percentages with one decimal, beta with two,
-        t with one and p with two decimals. Warnings are appended as sentences.
+        Numbers, dates and p-values are written by :mod:`frstory.prose`; names come from ``names``
+        or :func:`frstory.prose.display_name` (register a company's name with
+        ``prose.register_display_names``). Beside the t-test it reports the rank (and sign) test
+        and, where the verdict is "no evidence", the detection limit. Warnings are appended.
+
+        Parameters
+        ----------
+        names : dict, optional
+            Reader names by ticker, e.g. ``{"SYNA": "Synthetic A"}``, used before the registry.
+
+        Raises
+        ------
+        frstory.FrstoryError
+            When a ticker has no reader name (the message says how to register one).
 
         Examples
         --------
         >>> import frstory as fr
         >>> prices = fr.synthetic_prices(["SYNA"], benchmark="^SYNX")
-        >>> text = fr.event_study(prices, "SYNA", "2020-06-10", benchmark="^SYNX").summary()
-        >>> text.startswith("SYNA's shares")
+        >>> res = fr.event_study(prices, "SYNA", "2020-06-10", benchmark="^SYNX")
+        >>> res.summary(names={"SYNA": "Synthetic A", "^SYNX": "the synthetic index"}).startswith("Synthetic A's shares")
         True
         """
-        name, bench = display_name(self.ticker), display_name(self.benchmark)
+        from frstory import prose
+
+        name = prose.display_name(self.ticker, names=names)
+        bench = prose.display_name(self.benchmark, article=True, names=names)
         parts: list[str] = []
         row = self._day0_row()
         if row is not None and np.isfinite(row["ret"]) and np.isfinite(row["ar"]):
-            day0 = _cap(_long_date(self.day0))
             c0 = self.car(0, 0)
-            expected = row["expected"]
-            parts.append(
-                f"{name}'s shares {_move(row['ret'])} on {day0}, {self._timing()}; "
-                f"{bench} {_move(row['benchmark_ret'])} that day."
-            )
+            parts.append(prose.sentence(
+                f"{name}'s shares {prose.moved(row['ret'])} on {prose.date(self.day0, weekday=True)}, "
+                f"{self._timing()}; {bench} {prose.moved(row['benchmark_ret'])} that day."
+            ))
             better = "better" if row["ar"] > 0 else "worse"
-            verb = _move(expected, up="rise", down="fall", flat="stay flat")
+            expected_move = prose.moved(row["expected"], up="rise", down="fall", flat="stay unchanged")
             parts.append(
-                f"{self._model_clause(name, bench)}, {name} would have been expected to {verb}; "
-                f"it did {_pct(row['ar'])} percentage points {better} than that. "
+                f"{self._model_clause(name, bench)}, {name} would have been expected to {expected_move}; "
+                f"it did {prose.points(row['ar'], signed=False)} {better} than that. "
                 f"That abnormal return is {_significance(c0.t, c0.p)}: on an ordinary day "
-                f"{name}'s abnormal return is within about ±{_pct(self.sigma)}% (one standard deviation)."
+                f"{name}'s abnormal return is within about ±{prose.percent(c0.sd)} (one standard deviation, "
+                "including the uncertainty of the model)."
             )
+            evidence = self._evidence(c0, "a day-0 abnormal return")
+            if evidence:
+                parts.append(evidence)
         else:
             parts.append(
-                f"The abnormal return of {name} on day 0 ({_long_date(self.day0)}) cannot be computed "
-                "from the data given."
+                f"The abnormal return of {name} on day 0 ({prose.date(self.day0, weekday=True)}) cannot be "
+                "computed from the data given."
             )
         whole = self.car()
         lo, hi = self.event_window
         if np.isfinite(whole.car) and (lo, hi) != (0, 0):
             first, last = self.table["date"].iloc[0], self.table["date"].iloc[-1]
-            direction = "+" if whole.car >= 0 else "-"
             parts.append(
                 f"Over the event window ({lo:+d} to {hi:+d} sessions around day 0, "
-                f"{_long_date(first, weekday=False, year=False)} to {_long_date(last, weekday=False)}) the "
-                f"cumulative abnormal return is {direction}{_pct(whole.car)} percentage points, "
-                f"{_significance(whole.t, whole.p)}."
+                f"{prose.date_range(first, last)}) the cumulative abnormal return is "
+                f"{prose.points(whole.car)}, {_significance(whole.t, whole.p)}."
             )
+            evidence = self._evidence(whole, "a cumulative abnormal return")
+            if evidence:
+                parts.append(evidence)
         if self.warnings:
             parts.append("Caveats: " + " ".join(self.warnings))
         return " ".join(parts)
@@ -375,11 +405,18 @@ class EventStudyResult:
             "ar_0": c0.car,
             "ar_0_t": c0.t,
             "ar_0_p": c0.p,
+            "ar_0_sd": c0.sd,
+            "ar_0_limit": c0.limit,
+            "ar_0_rank_p": c0.rank_p,
             "car_start": self.event_window[0],
             "car_end": self.event_window[1],
             "car": whole.car,
             "car_t": whole.t,
             "car_p": whole.p,
+            "car_sd": whole.sd,
+            "car_limit": whole.limit,
+            "car_rank_p": whole.rank_p,
+            "car_sign_p": whole.sign_p,
             "n_warnings": len(self.warnings),
             "warnings": "\n".join(self.warnings),
         }

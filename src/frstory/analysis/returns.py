@@ -51,6 +51,28 @@ def _sorted_unique(prices: pd.DataFrame, *, what: str) -> pd.DataFrame:
     return out
 
 
+def _previous_session_row(frame: pd.DataFrame) -> np.ndarray:
+    """For each row (sorted by ticker, date): the row of the same ticker one NYSE session earlier, else -1.
+
+    The calendar alignment of :func:`frstory.data.calendar.session_positions`, shared with
+    :func:`frstory.event_study`: a missing session leaves a gap (no two-session return), and a row
+    dated on a weekend or holiday neither has a return nor serves as the previous price.
+    """
+    from frstory.data.calendar import session_positions
+
+    dates = pd.DatetimeIndex(frame["date"])
+    if dates.tz is not None:
+        dates = dates.tz_convert("America/New_York").tz_localize(None)
+    pos, on_calendar = session_positions(dates.normalize())
+    rows = np.flatnonzero(on_calendar)  # rows off the calendar are ignored, as event studies ignore them
+    tickers = frame["ticker"].to_numpy(dtype=object)[rows]
+    pos = pos[rows]
+    ok = np.concatenate([[False], (tickers[1:] == tickers[:-1]) & ((pos[1:] - pos[:-1]) == 1)])
+    out = np.full(len(frame), -1, dtype=np.int64)
+    out[rows[ok]] = rows[np.flatnonzero(ok) - 1]
+    return out
+
+
 def returns(
     prices: pd.DataFrame,
     kind: Literal["simple", "log"] = "simple",
@@ -74,7 +96,8 @@ def returns(
     -------
     pandas.DataFrame
         ``prices`` sorted by ``ticker, date`` with the return column added. The first row of each
-        ticker is ``NaN`` (no previous session), as is any return next to a missing price.
+        ticker is ``NaN`` (no previous session), as is any return next to a missing price or a
+        missing session.
         ``attrs`` are kept; ``attrs["return_kind"]`` and ``attrs["return_price"]`` record the
         choices.
 
@@ -86,9 +109,10 @@ def returns(
 
     Notes
     -----
-    Returns are taken between consecutive rows of a ticker, so if a session is missing from the
-    frame the next return spans two sessions. :func:`frstory.event_study` instead aligns prices
-    to the NYSE calendar and treats such returns as missing.
+    Returns are taken between consecutive NYSE sessions, aligned exactly as in
+    :func:`frstory.event_study`: when a session is missing from the frame, the next session's
+    return is ``NaN`` (never a two-session return), and rows dated on a day that is not a session
+    get ``NaN``.
 
     Examples
     --------
@@ -103,10 +127,8 @@ def returns(
     _check_price_frame(prices, ("date", "ticker", price), what="fr.returns")
     out = _sorted_unique(prices, what="fr.returns")
     values = out[price].to_numpy(dtype="float64", na_value=np.nan)
-    tickers = out["ticker"].to_numpy(dtype=object)
-    first_of_ticker = np.concatenate([[True], tickers[1:] != tickers[:-1]])
-    previous = np.concatenate([[np.nan], values[:-1]])
-    previous[first_of_ticker] = np.nan
+    before = _previous_session_row(out)
+    previous = np.where(before >= 0, values[np.maximum(before, 0)], np.nan)
     if kind == "simple":
         ret = values / previous - 1.0
     else:
@@ -187,10 +209,24 @@ def rebase(
         shown = f"{day.date()}" + (f", i.e. the session {session.date()}" if session != day else "")
         raise AnalysisError(
             f"fr.rebase: no usable {price} on the base date {shown} for {', '.join(problems)}; "
-            "choose a base_date inside every ticker's data (e.g. the first common session)"
+            f"{_base_suggestion(out, price, session)}"
         )
     base = out["ticker"].map(base_values).astype("float64")
     out["rebased"] = out[price].astype("float64") / base * to
     out["base_date"] = session
     out.attrs = {**prices.attrs, "rebased_to": to, "base_date": session.date().isoformat()}
     return out
+
+
+def _base_suggestion(frame: pd.DataFrame, price: str, session: pd.Timestamp) -> str:
+    """The fix for a base date some ticker lacks: the nearest session on which every ticker has a price."""
+    usable = frame[frame[price].astype("float64") > 0]
+    counts = usable.groupby("date")["ticker"].nunique()
+    common = counts.index[counts.to_numpy() == frame["ticker"].nunique()]
+    if len(common) == 0:
+        return "no session has a price for every ticker, so rebase the tickers separately or fill in the data"
+    before, after = common[common <= session], common[common > session]
+    best = before.max() if len(before) else after.min()
+    where = "the last session before it" if len(before) else "the first session after it"
+    return (f"pass base_date='{best.date()}' ({where} on which every ticker has a price) "
+            "or fill in the missing price")

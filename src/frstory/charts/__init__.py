@@ -18,6 +18,7 @@ from frstory.charts.furniture import chart_data
 from frstory.charts.labels import assign_lanes, layout_event_labels
 from frstory.charts.multiples import small_multiples
 from frstory.charts.prices import price_with_events, rebased_comparison
+from frstory.charts.specification_curve import specification_curve
 from frstory.charts.theme import COLORWAY, OKABE_ITO, TEMPLATE_NAME, house_template, register_template
 from frstory.charts.timeline import timeline
 
@@ -29,6 +30,7 @@ __all__ = [
     "event_study_table",
     "cumulative_count",
     "small_multiples",
+    "specification_curve",
     "chart_data",
     "assign_lanes",
     "layout_event_labels",

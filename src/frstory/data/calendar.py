@@ -7,8 +7,10 @@ offline.
 from __future__ import annotations
 
 from functools import lru_cache
+from collections.abc import Sequence
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from frstory.errors import AnalysisError
@@ -16,7 +18,8 @@ from frstory.errors import AnalysisError
 MarketSession = Literal["pre", "regular", "post", "closed", "unknown"]
 MARKET_SESSIONS: tuple[str, ...] = ("pre", "regular", "post", "closed", "unknown")
 
-__all__ = ["MARKET_SESSIONS", "nyse_calendar", "nyse_sessions", "reaction_session", "is_session"]
+__all__ = ["MARKET_SESSIONS", "nyse_calendar", "nyse_sessions", "reaction_session", "reaction_sessions",
+           "session_positions", "is_session"]
 
 
 @lru_cache(maxsize=1)
@@ -87,6 +90,100 @@ def nyse_sessions(start, end) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(sessions.tz_localize(None) if sessions.tz else sessions, name="date")
 
 
+def _session_grid() -> np.ndarray:
+    """Every NYSE session of the calendar as tz-naive ``datetime64[ns]`` midnights."""
+    sessions = pd.DatetimeIndex(nyse_calendar().sessions)
+    if sessions.tz is not None:
+        sessions = sessions.tz_localize(None)
+    return sessions.to_numpy("datetime64[ns]")
+
+
+def session_positions(dates) -> tuple[np.ndarray, np.ndarray]:
+    """Position of each date on the NYSE session axis, and whether it is a session at all.
+
+    Returns and event windows count sessions, not rows: two prices are consecutive only when
+    their positions differ by one, so a missing session leaves a gap instead of a two-session
+    return. ``fr.returns`` and ``fr.event_study`` both align prices with this function.
+
+    Parameters
+    ----------
+    dates : array-like of datetime64
+        Midnight dates (tz-naive, New York calendar days).
+
+    Returns
+    -------
+    (positions, on_calendar) : tuple of numpy.ndarray
+        ``positions`` index the calendar's sessions (valid only where ``on_calendar``).
+
+    Examples
+    --------
+    >>> pos, ok = session_positions(pd.to_datetime(["2020-07-02", "2020-07-03", "2020-07-06"]))
+    >>> (pos[2] - pos[0]).item(), ok.tolist()
+    (1, [True, False, True])
+    """
+    grid = _session_grid()
+    days = pd.DatetimeIndex(dates).to_numpy("datetime64[ns]")
+    pos = np.minimum(np.searchsorted(grid, days), len(grid) - 1)
+    return pos, grid[pos] == days
+
+
+def reaction_sessions(dates, market_sessions: Sequence[str], ids: Sequence[str] | None = None) -> pd.DatetimeIndex:
+    """:func:`reaction_session` for many announcements at once (the one implementation).
+
+    Parameters
+    ----------
+    dates : array-like of date-like
+        Announcement dates (US Eastern calendar days).
+    market_sessions : sequence of str
+        One of :data:`MARKET_SESSIONS` per date.
+    ids : sequence of str, optional
+        Names used in error messages (e.g. the events file's ``id``).
+
+    Returns
+    -------
+    pandas.DatetimeIndex
+        The reaction session of each announcement.
+
+    Raises
+    ------
+    AnalysisError
+        For the first announcement with an unknown ``market_session``, a date outside the
+        calendar, or ``closed`` on a day the exchange was open; the message names it.
+
+    Examples
+    --------
+    >>> [d.date().isoformat() for d in reaction_sessions(["2020-06-10", "2020-07-03"], ["post", "closed"])]
+    ['2020-06-11', '2020-07-06']
+    """
+    dates = pd.DatetimeIndex([_as_day(d) for d in dates]) if not isinstance(dates, pd.DatetimeIndex) else dates
+    if dates.tz is not None:
+        dates = dates.tz_convert("America/New_York").tz_localize(None)
+    grid = _session_grid()
+    days = dates.normalize().to_numpy("datetime64[ns]")
+    sessions = np.asarray(list(market_sessions), dtype=object)
+    unknown = ~np.isin(sessions, MARKET_SESSIONS)
+    outside = (days < grid[0]) | (days > grid[-1])
+    left = np.searchsorted(grid, days, side="left")
+    is_session_day = (left < len(grid)) & (grid[np.minimum(left, len(grid) - 1)] == days)
+    closed_on_session = (sessions == "closed") & is_session_day
+    cal = nyse_calendar()
+    checks = (
+        (unknown, lambda i: f"market_session {sessions[i]!r} is not one of {', '.join(MARKET_SESSIONS)}: "
+                            "say when the news came out relative to the NYSE session"),
+        (outside, lambda i: f"{pd.Timestamp(days[i]).date()} is outside the NYSE calendar's range "
+                            f"({cal.first_session.date()} to {cal.last_session.date()})"),
+        (closed_on_session, lambda i: f"{pd.Timestamp(days[i]).date()} was an NYSE session, so market_session "
+                                      "'closed' cannot apply: use 'pre', 'regular' or 'post' (or 'unknown')"),
+    )
+    for bad, why in checks:
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            prefix = f"event {ids[i]!r}: " if ids is not None else ""
+            raise AnalysisError(prefix + why(i))
+    index = np.minimum(left + ((sessions == "post") & is_session_day), len(grid) - 1)
+    return pd.DatetimeIndex(grid[index], name="day0")
+
+
 def reaction_session(date, market_session: str = "regular") -> pd.Timestamp:
     """The first NYSE session whose close can reflect news released on ``date``.
 
@@ -114,28 +211,11 @@ def reaction_session(date, market_session: str = "regular") -> pd.Timestamp:
 
     Examples
     --------
-    Amazon announced its moratorium after the close on Wednesday 10 June 2020:
+    An announcement after the close on Wednesday 10 June 2020:
 
     >>> reaction_session("2020-06-10", "post").date()
     datetime.date(2020, 6, 11)
     >>> reaction_session("2020-07-03", "closed").date()  # a holiday
     datetime.date(2020, 7, 6)
     """
-    if market_session not in MARKET_SESSIONS:
-        raise AnalysisError(
-            f"market_session {market_session!r} is not one of {', '.join(MARKET_SESSIONS)}: "
-            "say when the news came out relative to the NYSE session"
-        )
-    day = _as_day(date)
-    _check_range(day)
-    cal = nyse_calendar()
-    open_that_day = bool(cal.is_session(day))
-    if market_session == "closed" and open_that_day:
-        raise AnalysisError(
-            f"{day.date()} was an NYSE session, so market_session 'closed' cannot apply: "
-            "use 'pre', 'regular' or 'post' (or 'unknown')"
-        )
-    if market_session == "post" or not open_that_day:
-        nxt = cal.next_session(day) if open_that_day else cal.date_to_session(day, direction="next")
-        return pd.Timestamp(nxt).tz_localize(None) if pd.Timestamp(nxt).tzinfo else pd.Timestamp(nxt)
-    return day
+    return reaction_sessions([_as_day(date)], [market_session])[0]

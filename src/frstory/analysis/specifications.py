@@ -1,0 +1,168 @@
+"""Specification curve: one event study under every reasonable combination of analysis choices.
+
+Simonsohn, Simmons and Nelson (2020), "Specification curve analysis", *Nature Human Behaviour* 4,
+1208-1214: instead of reporting one specification (and a robustness table of two others), run all
+the defensible ones, sort the estimates, and show which choices produce which result. Each
+specification here is one :func:`frstory.event_study` call; its tests come from it, so the curve
+and the single-event pages cannot disagree.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+from scipy import stats
+
+from frstory import prose
+from frstory.analysis.event_study import MODELS, _check_exclude, event_study
+from frstory.analysis.inference import LEVEL
+from frstory.errors import AnalysisError
+
+__all__ = ["specifications", "SPECIFICATION_COLUMNS", "CHOICE_COLUMNS"]
+
+#: The analysis choices, one column each in :func:`specifications`' frame.
+CHOICE_COLUMNS = ("estimation", "excluded", "model", "benchmark")
+
+#: Columns of :func:`specifications`' frame, in order.
+SPECIFICATION_COLUMNS = (
+    "spec", "measure", *CHOICE_COLUMNS, "estimate", "sd", "low", "high", "t", "p", "significant",
+    "rank_p", "limit", "n_estimation", "estimation_window", "exclude_start", "exclude_end",
+)
+
+_MODEL_LABELS = {"market": "Market model", "market_adjusted": "Market-adjusted", "constant_mean": "Constant mean"}
+
+
+def specifications(
+    prices: pd.DataFrame,
+    ticker: str,
+    event_date,
+    *,
+    market_session: str = "regular",
+    benchmarks: Sequence[str] = ("^GSPC",),
+    estimation_windows: Sequence[tuple[int, int]] = ((-250, -11), (-120, -11), (-60, -11)),
+    exclude_periods: Iterable[tuple] = (),
+    models: Sequence[str] = ("market", "market_adjusted", "constant_mean"),
+    car_window: tuple[int, int] = (-1, 1),
+    price: str = "close",
+    level: float = LEVEL,
+) -> pd.DataFrame:
+    """Day-0 abnormal return and CAR under every combination of the analysis choices, as a tidy frame.
+
+    The choices crossed are: the estimation window (``estimation_windows``), whether a period is
+    left out of the estimation sample (none, or each of ``exclude_periods``), the normal-return
+    model (``models``) and the benchmark (``benchmarks``). The market-adjusted model estimates
+    nothing, but its noise estimate still depends on the window, so it is run for each.
+
+    Parameters
+    ----------
+    prices : pandas.DataFrame
+        Tidy price frame holding ``ticker`` and every benchmark.
+    ticker : str
+        The stock studied.
+    event_date : date-like
+        Announcement date; day 0 is ``fr.reaction_session(event_date, market_session)``.
+    market_session : str
+        As in :func:`frstory.event_study`.
+    benchmarks : sequence of str
+        Indices tried as the market.
+    estimation_windows : sequence of (int, int)
+        Estimation windows relative to day 0.
+    exclude_periods : iterable of (start, end)
+        Periods that may be left out of the estimation sample (each tried with and without). No
+        default: which period is unusual is the story's choice.
+    models : sequence of str
+        Normal-return models (``market``, ``market_adjusted``, ``constant_mean``).
+    car_window : (int, int)
+        Offsets of the CAR (it must contain day 0); it is also the event window.
+    price : str
+        Price column.
+    level : float
+        Two-sided level of the intervals, ``significant`` and ``limit``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Two rows per specification (``measure`` ``"ar_0"`` then ``"car"``), columns
+        :data:`SPECIFICATION_COLUMNS`: ``spec`` numbers the specification; the choice columns
+        hold reader labels (``estimation`` "240 sessions", ``excluded`` "none" or the dates,
+        ``model``, ``benchmark`` as a display name, "none" for the constant-mean model, which is
+        run once as it uses no benchmark); ``estimate, sd, low, high`` the estimate, its
+        prediction-error standard deviation and the ``1 - level`` interval from Student's t;
+        ``t, p, significant, rank_p, limit`` its tests and detection limit. ``attrs`` hold
+        ``ticker``, ``day0``, ``car_window`` and ``level``.
+
+    Raises
+    ------
+    AnalysisError
+        For an empty list of choices, an unknown model, or a CAR window without day 0; errors of
+        :func:`frstory.event_study` name the specification that failed.
+
+    Examples
+    --------
+    >>> import frstory as fr
+    >>> prices = fr.synthetic_prices(["SYNA"], benchmark="^SYNX")
+    >>> specs = fr.specifications(prices, "SYNA", "2020-06-10", benchmarks=["^SYNX"],
+    ...                           models=["market", "market_adjusted"])
+    >>> specs["measure"].value_counts().to_dict()
+    {'ar_0': 6, 'car': 6}
+    """
+    lists = {"benchmarks": list(benchmarks), "estimation_windows": list(estimation_windows), "models": list(models)}
+    for name, values in lists.items():
+        if not values:
+            raise AnalysisError(f"fr.specifications: {name}= is empty; give at least one choice")
+    unknown = [m for m in lists["models"] if m not in MODELS]
+    if unknown:
+        raise AnalysisError(f"fr.specifications: model {unknown[0]!r} is not one of {', '.join(MODELS)}")
+    c0, c1 = (int(v) for v in car_window)
+    if not c0 <= 0 <= c1:
+        raise AnalysisError(f"fr.specifications: car_window={car_window!r} must contain day 0, e.g. (-1, 1)")
+    periods: list[tuple | None] = [None, *_check_exclude(list(exclude_periods))]
+    if isinstance(prices, pd.DataFrame) and "ticker" in prices.columns:
+        # Only the stock and the benchmarks: every specification aligns a smaller frame.
+        prices = prices[prices["ticker"].isin([ticker, *lists["benchmarks"]])]
+    combos = [
+        (window, period, model, benchmark)
+        for window, period, model, benchmark in itertools.product(
+            lists["estimation_windows"], periods, lists["models"], lists["benchmarks"])
+        # The constant-mean model ignores the benchmark: one specification, not one per index.
+        if model != "constant_mean" or benchmark == lists["benchmarks"][0]
+    ]
+    rows = []
+    for spec, (window, period, model, benchmark) in enumerate(combos, start=1):
+        try:
+            result = event_study(prices, ticker, event_date, market_session=market_session, benchmark=benchmark,
+                                 estimation_window=window, event_window=(c0, c1), model=model, price=price,
+                                 exclude=[period] if period else None)
+        except AnalysisError as exc:
+            raise AnalysisError(
+                f"fr.specifications, specification {spec} (estimation {window}, model {model}, benchmark "
+                f"{benchmark}{', excluding ' + str(period[0].date()) + ' to ' + str(period[1].date()) if period else ''}): {exc}"
+            ) from exc
+        t_crit = stats.t.ppf(1 - level / 2, result.dof)
+        choices = {
+            "estimation": prose.plural(int(window[1]) - int(window[0]) + 1, "session"),
+            "excluded": prose.date_range(*period) if period else "none",
+            "model": _MODEL_LABELS[model],
+            "benchmark": _bench_name(benchmark) if model != "constant_mean" else "none",
+        }
+        for measure, tested in (("ar_0", result.car(0, 0)), ("car", result.car(c0, c1))):
+            rows.append({
+                "spec": spec, "measure": measure, **choices,
+                "estimate": tested.car, "sd": tested.sd,
+                "low": tested.car - t_crit * tested.sd, "high": tested.car + t_crit * tested.sd,
+                "t": tested.t, "p": tested.p, "significant": bool(tested.p < level), "rank_p": tested.rank_p,
+                "limit": tested.limit, "n_estimation": result.n_estimation,
+                "estimation_window": f"{window[0]}..{window[1]}",
+                "exclude_start": period[0] if period else pd.NaT, "exclude_end": period[1] if period else pd.NaT,
+            })
+    out = pd.DataFrame(rows, columns=list(SPECIFICATION_COLUMNS))
+    out.attrs.update(ticker=ticker, day0=pd.Timestamp(result.day0), car_window=(c0, c1), level=level)
+    return out
+
+
+def _bench_name(ticker: str) -> str:
+    from frstory.analysis.results import reader_name
+
+    return reader_name(ticker)

@@ -1,0 +1,190 @@
+"""Specification curve: estimates under every analysis choice, sorted, with the choices below.
+
+Simonsohn, Simmons and Nelson (2020), "Specification curve analysis", *Nature Human Behaviour* 4,
+1208-1214. The top panel shows each specification's estimate with its interval, sorted from lowest
+to highest; the dot matrix below marks, for each specification (column), which option of each
+choice (row) it used, so a reader sees at once which choices move the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from frstory.charts._common import pad_range
+from frstory.charts._text import escape_text, format_number, text_width_px
+from frstory.charts._validate import require_frame, require_numeric
+from frstory.charts.furniture import prepare
+from frstory.charts.theme import FONT_SIZES, INK, MUTED, OKABE_ITO, PEER_GREY
+from frstory.errors import ChartInputError
+
+__all__ = ["specification_curve"]
+
+_CHOICE_TITLES = {"estimation": "Estimation window", "excluded": "Left out of estimation", "model": "Model",
+                  "benchmark": "Benchmark"}
+_ROW_PX = 22
+
+
+def specification_curve(
+    specs: pd.DataFrame,
+    *,
+    measure: str | None = "ar_0",
+    estimate: str = "estimate",
+    low: str = "low",
+    high: str = "high",
+    significant: str | None = "significant",
+    choices: Sequence[str] = ("estimation", "excluded", "model", "benchmark"),
+    y_title: str | None = None,
+    title: str | None = None,
+    subtitle: str | None = None,
+    source: str | None = None,
+    source_url: str | None = None,
+    notes: str | None = None,
+    alt: str | None = None,
+    template: object = "frstory",
+    width: int = 900,
+    height: int | None = None,
+) -> go.Figure:
+    """Estimates with intervals across specifications, sorted, above a dot matrix of the choices.
+
+    Parameters
+    ----------
+    specs : pandas.DataFrame
+        One row per specification (the frame of :func:`frstory.specifications`, or any tidy frame
+        with an estimate, its interval and one column per choice). Fractions (0.02 is 2%).
+    measure : str or None
+        Keep the rows whose ``measure`` column equals this (``"ar_0"`` day 0, ``"car"``); ``None``
+        when the frame has one row per specification already.
+    estimate, low, high : str
+        Columns of the estimate and its interval.
+    significant : str or None
+        Boolean column: filled markers for significant estimates, hollow for the others.
+    choices : sequence of str
+        Choice columns drawn in the dot matrix, top to bottom; a column missing from ``specs`` is
+        skipped, one with a single option is drawn all the same (the reader sees it was fixed).
+    y_title : str, optional
+        Axis title of the top panel; default from ``measure``.
+    title, subtitle, source, source_url, notes, alt, template, width, height
+        Furniture and size; ``source`` is required. ``height`` defaults to fit the choices.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        The estimates (``Scatter`` with error bars), a zero line and one ``Scatter`` of dots per
+        choice; ``chart_data(fig)`` gives the sorted specifications with their rank.
+
+    Raises
+    ------
+    frstory.ChartInputError
+        When a column is missing or not numeric, no row matches ``measure``, or no choice column
+        is present.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from frstory.charts import specification_curve
+    >>> specs = pd.DataFrame({"estimate": [0.01, -0.02, 0.03], "low": [-0.01, -0.05, 0.005],
+    ...                       "high": [0.03, 0.01, 0.055], "significant": [False, False, True],
+    ...                       "model": ["Market model", "Constant mean", "Market-adjusted"]})
+    >>> fig = specification_curve(specs, measure=None, choices=["model"], source="Synthetic example data")
+    >>> [round(float(v), 2) for v in fig.data[0].y]
+    [-2.0, 1.0, 3.0]
+    """
+    kind = "specification_curve"
+    frame = require_frame(kind, specs, "specs", [estimate, low, high])
+    if measure is not None:
+        if "measure" not in frame.columns:
+            raise ChartInputError(
+                f"{kind}: specs has no 'measure' column to pick {measure!r} from. Fix: pass measure=None when "
+                "the frame has one row per specification."
+            )
+        frame = frame[frame["measure"] == measure]
+        if frame.empty:
+            raise ChartInputError(
+                f"{kind}: no row of specs has measure {measure!r} (it has "
+                f"{', '.join(map(repr, pd.unique(specs['measure'])))}). Fix: choose one of those."
+            )
+    present = [c for c in choices if c in frame.columns]
+    if not present:
+        raise ChartInputError(
+            f"{kind}: none of the choice columns {', '.join(map(repr, choices))} is in specs. Fix: pass choices= "
+            "the columns that hold each specification's options."
+        )
+    frame = frame.assign(**{col: require_numeric(kind, frame, col, "specs") for col in (estimate, low, high)})
+    frame = frame.sort_values(estimate, kind="mergesort").reset_index(drop=True)
+    frame.insert(0, "rank", np.arange(1, len(frame) + 1))
+    flags = (frame[significant].fillna(False).astype(bool).to_numpy() if significant and significant in frame.columns
+             else np.zeros(len(frame), bool))
+
+    # Dot-matrix rows: each choice's options in order of appearance, grouped under the choice.
+    options: list[tuple[str, str]] = []
+    for col in present:
+        for value in pd.unique(frame[col].astype(str)):
+            options.append((col, value))
+    label_px = max(text_width_px(f"{_CHOICE_TITLES.get(c, c)}: {v}", FONT_SIZES["label"]) for c, v in options)
+    left = int(min(max(label_px + 20, 120), width * 0.45))
+    matrix_px = _ROW_PX * len(options) + 16
+    if height is None:
+        from frstory.charts.furniture import footer_height, footer_lines, title_block
+        _, _, top = title_block(kind, title, subtitle, width)
+        bottom = 52 + footer_height(footer_lines(kind, " ".join(str(source or "x").split()), None, notes, width))
+        height = int(top + 300 + matrix_px + 40 + bottom)
+    canvas = prepare(kind, title=title, subtitle=subtitle, source=source, source_url=source_url, notes=notes,
+                     template=template, width=width, height=height, left=left, axis_room=52, min_plot_height=200)
+    share = min(0.7, max(0.25, matrix_px / canvas.frame.plot_height))
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.06, row_heights=[1 - share, share])
+
+    x = frame["rank"].to_numpy()
+    values = 100 * frame[estimate].to_numpy()
+    lows, highs = 100 * frame[low].to_numpy(), 100 * frame[high].to_numpy()
+    colour = OKABE_ITO["blue"]
+    hover = [f"{' · '.join(escape_text(r[c]) for c in present)}" for _, r in frame.iterrows()]
+    fig.add_trace(go.Scatter(
+        x=x, y=values, mode="markers", name="Estimate",
+        marker={"color": [colour if f else "white" for f in flags], "line": {"color": colour, "width": 1.5},
+                "size": 7, "symbol": "circle"},
+        error_y={"type": "data", "symmetric": False, "array": highs - values, "arrayminus": values - lows,
+                 "color": PEER_GREY, "thickness": 1.2, "width": 0},
+        customdata=np.column_stack([lows, highs, hover]),
+        hovertemplate="%{y:+.2f}% (%{customdata[0]:.2f}% to %{customdata[1]:.2f}%)<br>%{customdata[2]}<extra></extra>",
+    ), row=1, col=1)
+    fig.add_hline(y=0, line={"color": "#8C8C8C", "width": 1}, row=1, col=1)
+
+    y_of = {opt: len(options) - i for i, opt in enumerate(options)}
+    for col in present:
+        used = frame[col].astype(str)
+        fig.add_trace(go.Scatter(
+            x=x, y=[y_of[(col, v)] for v in used], mode="markers", name=_CHOICE_TITLES.get(col, col),
+            marker={"color": [colour if f else MUTED for f in flags], "size": 6, "symbol": "square"},
+            hoverinfo="skip", showlegend=False,
+        ), row=2, col=1)
+    # Faint guides between choice groups.
+    group_edges = [y_of[opt] + 0.5 for i, opt in enumerate(options) if i and options[i - 1][0] != opt[0]]
+    for edge in group_edges:
+        fig.add_hline(y=edge, line={"color": "#E5E5E5", "width": 1}, row=2, col=1)
+
+    y_low, y_high = pad_range(float(np.nanmin(np.r_[lows, 0.0])), float(np.nanmax(np.r_[highs, 0.0])), 0.08)
+    label = y_title or {"ar_0": "Day-0 abnormal return", "car": "Cumulative abnormal return"}.get(measure or "", "Estimate")
+    fig.update_yaxes(title_text=escape_text(label), ticksuffix="%", range=[y_low, y_high], row=1, col=1)
+    fig.update_yaxes(tickvals=[y_of[o] for o in options],
+                     ticktext=[escape_text(f"{_CHOICE_TITLES.get(c, c)}: {v}") for c, v in options],
+                     range=[0.4, len(options) + 0.6], showgrid=False, zeroline=False, row=2, col=1)
+    fig.update_xaxes(range=[0.3, len(frame) + 0.7], showgrid=False, showticklabels=False, ticks="", row=1, col=1)
+    fig.update_xaxes(title_text="Specifications, sorted by estimate", range=[0.3, len(frame) + 0.7], showgrid=False,
+                     tickvals=[], row=2, col=1)
+    fig.update_layout(showlegend=False, hovermode="closest", font={"color": INK})
+
+    data = frame[["rank", *present, estimate, low, high, *([significant] if significant in frame.columns else [])]]
+    n_sig = int(flags.sum())
+    level = float(getattr(specs, "attrs", {}).get("level", 0.05))
+    auto_alt = (
+        f"Specification curve of {len(frame)} specifications of the {label.lower()}, sorted from "
+        f"{format_number(values[0], decimals=1, suffix='%', signed=True)} to "
+        f"{format_number(values[-1], decimals=1, suffix='%', signed=True)}; {n_sig} of {len(frame)} significant at the "
+        f"{format_number(100 * level, decimals=0)}% level (filled markers). Below, a dot matrix shows each specification's {', '.join(_CHOICE_TITLES.get(c, c).lower() for c in present)}."
+    )
+    return canvas.finish(fig, alt=alt, auto_alt=auto_alt, data=data)
