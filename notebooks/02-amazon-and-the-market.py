@@ -61,6 +61,9 @@ study_options = dict(market_session=event["market_session"], benchmark=benchmark
                      events=events, label=event["headline"], event_id=event_id)
 res = fr.event_study(prices, ticker, event_date, **study_options)
 robust = fr.robustness(prices, ticker, event_date, exclude_period=excluded_period, **study_options)
+specs = fr.specifications(prices, ticker, event_date, market_session=event["market_session"],
+                          benchmarks=list(dict.fromkeys([benchmark, *comparison])),
+                          exclude_periods=[excluded_period], car_window=(-1, 1))
 checks = fr.check_claims(claims, prices)
 
 # %%
@@ -74,9 +77,10 @@ dek_news = wording.dek_news(event, timing)
 daily = fr.returns(prices).pivot(index="date", columns="ticker", values="ret")
 worst_since = wording.worst_since(daily[benchmark], res.day0)
 default, adjusted, no_crash = (robust.iloc[i] for i in range(3))
-verdict = wording.abnormal_verdict(default["ar_0"], default["ar_0_p"], name)
+verdict = wording.abnormal_verdict(default["ar_0"], default["ar_0_p"], name, detectable=res.car(0, 0).limit)
 crash_in_estimation = default["estimation_start"] <= pd.Timestamp(excluded_period[0])
-robust_verdict = wording.robustness_verdict(robust)
+day0_specs = specs[specs["measure"] == "ar_0"]
+robust_verdict = wording.robustness_verdict(day0_specs.rename(columns={"estimate": "ar_0", "p": "ar_0_p"}))
 before, after = res.car(res.event_window[0], -1), res.car(0, res.event_window[1])
 biggest = res.table.loc[res.table["ar"].abs().idxmax()]
 clustered = story.other_announcements(events, event_id, res.table["date"].min(), res.table["date"].max())
@@ -172,7 +176,26 @@ charts.abnormal_returns(
 # %% [markdown]
 # ## How much does the answer depend on the method?
 #
-# The same event study under three reasonable choices. The market model learns how
+# An event study rests on choices: how long a stretch of history teaches the model what is normal,
+# whether to leave a period of turmoil out of it, which model, and which index stands for the market.
+# The chart runs the day-0 test under every combination of the reasonable choices, sorted by the
+# estimate; dots below mark the choices behind each estimate. `{python} robust_verdict` The estimates
+# range from `{python} prose.points(day0_specs["estimate"].min())` to
+# `{python} prose.points(day0_specs["estimate"].max())`.
+
+# %%
+charts.specification_curve(
+    specs, measure="ar_0",
+    title=prose.sentence(f"{wording.count_of(int(day0_specs['significant'].sum()), len(day0_specs), 'specification')} "
+                         f"{'finds' if int(day0_specs['significant'].sum()) == 1 else 'find'} a day-0 abnormal return "
+                         "significant at the 5% level"),
+    subtitle=f"{name}'s day-0 abnormal return with its 95% interval, under each combination of choices",
+    source=story.SOURCE,
+    notes=f"Excluded period: {prose.month(excluded_period[0])} to {prose.month(excluded_period[1])}.",
+)
+
+# %% [markdown]
+# Three of those specifications in detail. The market model learns how
 # `{python} name` usually moves with the market from the year before the news
 # (`{python} wording.crash_clause(crash_in_estimation, excluded_period)`). The market-adjusted model
 # assumes `{python} name` moves one-for-one with the index and estimates nothing. The third line

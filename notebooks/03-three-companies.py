@@ -39,7 +39,6 @@ excluded_period = ("2020-02-01", "2020-04-30")  # the Covid crash, left out in o
 
 # %%
 import pandas as pd
-from statsmodels.stats.multitest import multipletests
 
 import frstory as fr
 from frstory import charts, prose
@@ -121,7 +120,7 @@ placebo_passes = (
     if without_crash["event_id"].isin(placebos.index).any() else "")
 n_tests = len(robust)
 by_chance = n_tests * 0.05
-n_holm = int(multipletests(robust["ar_0_p"], alpha=0.05, method="holm")[0].sum())
+n_holm = int(fr.adjust_pvalues(robust["ar_0_p"], method="holm")["reject"].sum())
 shared_day0 = firm_day0.value_counts()
 busiest_day0 = shared_day0.index[0]
 busiest_names = sharing_day0[busiest_day0]

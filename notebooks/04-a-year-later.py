@@ -80,7 +80,7 @@ specifications = [dataclasses.replace(study, label=f"Market model, {prose.displa
 # %%
 # Facts the prose cites.
 car = study.car(*car_window)
-detectable = story.detectable(car, study)
+detectable = car.limit
 covered = study.table.set_index("offset").loc[range(car_window[0], car_window[1] + 1), "date"]
 all_within_noise = all(s.car(*car_window).p >= 0.05 for s in specifications)
 due = moratorium["date"] + pd.DateOffset(years=1)

@@ -140,11 +140,11 @@ def test_the_fact_check_speaks_only_of_figures_about_this_share_price(rerun):
 
 
 @pytest.mark.slow
-def test_the_robustness_verdict_says_the_model_decides_only_when_specifications_disagree(rerun):
+def test_the_robustness_verdict_says_the_method_decides_only_when_specifications_disagree(rerun):
     _, nb, _ = rerun
     text = " ".join(reader_paragraphs(nb))
     verdict = next(p for p in reader_paragraphs(nb) if "specifications we tried" in p)
-    if "depends on the choice of model" in verdict:
+    if "depends on the choices of the method" in verdict:
         assert verdict.startswith("Only")
     assert "decided by the choice of model" not in text
 

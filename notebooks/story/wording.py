@@ -150,8 +150,8 @@ def abnormal_verdict(ar: float, p: float, name: str, detectable: float | None = 
     if p >= 0.05:
         text = "within ordinary daily noise, so this day gives no evidence that investors reacted to the news"
         if detectable is not None:
-            text += (f"; only an abnormal return larger than {prose.percent(detectable)} either way would have "
-                     "stood out")
+            text += (f"; only an abnormal return larger than {prose.points(detectable, signed=False)} either way "
+                     "would have stood out")
         return text
     direction = "better" if ar > 0 else "worse"
     return f"beyond ordinary daily noise: {name} did {direction} than its usual relation to the index predicts"
@@ -163,7 +163,7 @@ def robustness_verdict(robust: pd.DataFrame) -> str:
     Examples
     --------
     >>> robustness_verdict(pd.DataFrame({"ar_0": [0.01, 0.02, 0.02], "ar_0_p": [0.9, 0.2, 0.03]}))
-    'Only one of the three specifications we tried finds a day-0 abnormal return significant at the 5% level: the answer depends on the choice of model, so the evidence of a reaction is fragile.'
+    'Only one of the three specifications we tried finds a day-0 abnormal return significant at the 5% level: the answer depends on the choices of the method, so the evidence of a reaction is fragile.'
     """
     n = len(robust)
     significant = robust["ar_0_p"] < 0.05
@@ -177,7 +177,7 @@ def robustness_verdict(robust: pd.DataFrame) -> str:
         return prose.sentence(f"all {specs} find a day-0 abnormal return significant at the 5% level, {same}.")
     return prose.sentence(
         f"only {prose.spelled(k)} of the {specs} {'finds' if k == 1 else 'find'} a day-0 abnormal return "
-        "significant at the 5% level: the answer depends on the choice of model, so the evidence of a "
+        "significant at the 5% level: the answer depends on the choices of the method, so the evidence of a "
         "reaction is fragile."
     )
 
