@@ -894,3 +894,8 @@ def test_ibms_first_session_names_the_sp500s_move_from_the_snapshot(events):
     closes = _closes("GSPC")
     change = closes["2020-06-09"] / closes["2020-06-08"] - 1
     assert f"S&P 500 fell {abs(change):.1%}" in row(events, "ibm-first-session")["description"]
+
+
+def test_extensions_that_are_not_declarations_are_refused_with_what_to_pass(tmp_path):
+    with pytest.raises(TypeError, match="extensions=story.schema.EVENT_EXTENSIONS"):
+        fr.load_events(write_painted(tmp_path), extensions=story_schema)

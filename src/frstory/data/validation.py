@@ -915,11 +915,15 @@ def as_extensions(extensions) -> tuple[Extension, ...]:
         return ()
     if isinstance(extensions, Extension):
         return (extensions,)
-    out = tuple(extensions)
+    try:
+        out = tuple(extensions)
+    except TypeError:
+        out = (extensions,)
     for item in out:
         if not isinstance(item, Extension):
             raise TypeError(
-                f"extensions must be Extension objects (frstory.data.validation.Extension), not {type(item).__name__}"
+                f"extensions must be EventExtension objects (frstory.data.events.EventExtension), not "
+                f"{type(item).__name__}; pass e.g. extensions=story.schema.EVENT_EXTENSIONS"
             )
     return out
 
