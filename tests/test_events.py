@@ -864,3 +864,38 @@ def test_a_rule_cannot_read_a_column_nobody_declared():
 def test_a_malformed_column_declaration_is_refused_when_written(kwargs, match):
     with pytest.raises(ValueError, match=match):
         ExtensionColumn(help="h", **kwargs)
+
+
+# --- market rows agree with the prices they cite ---------------------------------------------------
+
+MARKET = ROOT.parent / "shared" / "market"
+
+
+def _closes(ticker: str) -> pd.Series:
+    path = MARKET / f"{ticker}.csv"
+    if not path.is_file():
+        pytest.skip(f"the market snapshot is not available ({path} missing)")
+    return pd.read_csv(path, index_col="date")["close"]
+
+
+@pytest.mark.parametrize(("event_id", "ticker", "before", "day"), [
+    ("ibm-first-session", "IBM", "2020-06-08", "2020-06-09"),
+    ("amzn-close-2020-06-10", "AMZN", "2020-06-09", "2020-06-10"),
+])
+def test_a_market_rows_closes_and_change_are_the_snapshots(events, event_id, ticker, before, day):
+    closes = _closes(ticker)
+    text = row(events, event_id)["description"]
+    assert f"${closes[day]:,.2f}" in text
+    assert f"${closes[before]:,.2f}" in text
+    assert f"{abs(closes[day] / closes[before] - 1):.1%}" in text
+
+
+def test_ibms_first_session_names_the_sp500s_move_from_the_snapshot(events):
+    closes = _closes("GSPC")
+    change = closes["2020-06-09"] / closes["2020-06-08"] - 1
+    assert f"S&P 500 fell {abs(change):.1%}" in row(events, "ibm-first-session")["description"]
+
+
+def test_extensions_that_are_not_declarations_are_refused_with_what_to_pass(tmp_path):
+    with pytest.raises(TypeError, match="extensions=story.schema.EVENT_EXTENSIONS"):
+        fr.load_events(write_painted(tmp_path), extensions=story_schema)

@@ -35,6 +35,7 @@ from frstory.data.validation import (
     is_iso_day,
     is_midnight,
     is_not_blank,
+    is_plain_number,
     is_slug,
     is_string_dtype,
     is_ticker,
@@ -80,8 +81,6 @@ MEASURE_UNITS: dict[str, tuple[str, ...]] = {
 _OPTIONAL_COLUMNS = ("article_url", "quote", "value", "check_ticker", "check_date", "check_measure", "source_url")
 _CHECK_COLUMNS = ("check_ticker", "check_date", "check_measure")
 _STRING_COLUMNS = tuple(c for c in CLAIM_COLUMNS if c not in ("value", "check_date"))
-# A plain decimal as a spreadsheet writes it: no thousands separators, currency or percent signs.
-_NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?")
 # Readers know articles by their publication; a desk's file names and the word "seed" mean nothing
 # to them (e.g. "Seed 004 said"), so claims and notes must not use them.
 _DESK_TERMS_RE = re.compile(r"\bseeds?\b|\b\w+\.txt\b", re.IGNORECASE)
@@ -297,12 +296,6 @@ def _value_checks(column: str) -> list[pa.Check]:
 # --- the CSV text schema ------------------------------------------------------------------------
 
 
-def _is_plain_number(series: pd.Series) -> pd.Series:
-    return series.astype(object).map(
-        lambda v: not isinstance(v, str) or bool(_NUMBER_RE.fullmatch(v))
-    ).astype(bool)
-
-
 _CSV_RULES: dict[str, Rule] = {
     **_VALUE_RULES,
     **_ROW_RULES,
@@ -321,7 +314,7 @@ _CSV_RULES: dict[str, Rule] = {
 def _csv_column(name: str) -> pa.Column:
     checks = list(_value_checks(name))
     if name == "value":
-        checks.append(pa.Check(_is_plain_number, error="value_number"))
+        checks.append(pa.Check(is_plain_number, error="value_number"))
     if name == "check_date":
         checks.append(pa.Check(is_iso_day, error="check_date_format"))
     return pa.Column(None, checks=checks, nullable=name in _OPTIONAL_COLUMNS, unique=name == "id", required=True)

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,6 +56,7 @@ from frstory.data.validation import (
     is_iso_day,
     is_iso_month,
     is_not_blank,
+    is_plain_number,
     is_slug,
     is_ticker,
     parse_iso_day,
@@ -360,15 +360,6 @@ _FRAME_RULES.update(frame_dtype_rules(
 
 # --- extension columns ---------------------------------------------------------------------------
 
-# Why a plain-number regex rather than float(): float() accepts "nan", "1e3" and "  1", which a
-# spreadsheet never writes for a reported number and which would hide typos.
-_NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?")
-
-
-def _is_plain_number(series: pd.Series) -> pd.Series:
-    return series.astype(object).map(lambda v: not isinstance(v, str) or bool(_NUMBER_RE.fullmatch(v))).astype(bool)
-
-
 def _is_float64(series: pd.Series) -> bool:
     return series.dtype == "float64"
 
@@ -393,7 +384,7 @@ def _extension_value_rules(ext: Extension, col: ExtensionColumn) -> dict[str, Ru
 
 def _extension_csv_checks(col: ExtensionColumn) -> list[pa.Check]:
     if col.dtype == "float64":
-        return [pa.Check(_is_plain_number, error=f"{col.name}:number")]
+        return [pa.Check(is_plain_number, error=f"{col.name}:number")]
     if col.dtype == "date":
         return [pa.Check(is_iso_day, error=f"{col.name}:date")]
     checks = [pa.Check(is_not_blank, error=f"{col.name}:blank")]

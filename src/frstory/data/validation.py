@@ -48,6 +48,7 @@ __all__ = [
     "is_hh_mm",
     "is_ticker",
     "is_not_blank",
+    "is_plain_number",
     "parse_iso_day",
     "has_columns",
     "all_pass",
@@ -75,6 +76,9 @@ SLUG_RE = re.compile(r"[a-z0-9-]+")
 ISO_DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 ISO_MONTH_RE = re.compile(r"\d{4}-\d{2}")
 HH_MM_RE = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d")
+# A plain decimal as a spreadsheet writes it: no thousands separators, currency or percent signs.
+# Why not float(): it accepts "nan", "1e3" and " 1", which hide typos in a reported number.
+PLAIN_NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?")
 # Plain stock tickers (AMZN, BRK.B) and index tickers with Yahoo's caret (^GSPC).
 TICKER_RE = re.compile(r"\^?[A-Z][A-Z0-9.\-]{0,9}")
 
@@ -364,6 +368,17 @@ def is_ticker(series: pd.Series) -> pd.Series:
     [True, True, False, False]
     """
     return _text(series).map(lambda v: _missing(v) or (isinstance(v, str) and bool(TICKER_RE.fullmatch(v)))).astype(bool)
+
+
+def is_plain_number(series: pd.Series) -> pd.Series:
+    """True where the text is a plain decimal such as ``2647.45`` or ``-0.62`` (or missing).
+
+    Examples
+    --------
+    >>> is_plain_number(pd.Series(["2647.45", "2,647.45", "1e3", None])).tolist()
+    [True, False, False, True]
+    """
+    return _text(series).map(lambda v: not isinstance(v, str) or bool(PLAIN_NUMBER_RE.fullmatch(v))).astype(bool)
 
 
 def is_not_blank(series: pd.Series) -> pd.Series:
@@ -900,11 +915,15 @@ def as_extensions(extensions) -> tuple[Extension, ...]:
         return ()
     if isinstance(extensions, Extension):
         return (extensions,)
-    out = tuple(extensions)
+    try:
+        out = tuple(extensions)
+    except TypeError:
+        out = (extensions,)
     for item in out:
         if not isinstance(item, Extension):
             raise TypeError(
-                f"extensions must be Extension objects (frstory.data.validation.Extension), not {type(item).__name__}"
+                f"extensions must be EventExtension objects (frstory.data.events.EventExtension), not "
+                f"{type(item).__name__}; pass e.g. extensions=story.schema.EVENT_EXTENSIONS"
             )
     return out
 
