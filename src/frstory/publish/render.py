@@ -358,6 +358,11 @@ class StoryRenderer:
             # The CSV carries the data; the page does not need a second copy inside the figure JSON.
             meta["frstory"] = {k: v for k, v in furniture.items() if k != "data"}
         text = {k: str(furniture.get(k) or "").strip() for k in ("title", "subtitle", "source", "source_url", "notes", "alt")}
+        if text["title"]:
+            # The furniture's title is the figure's one title: shown as HTML above the chart, so
+            # plotly must not draw a second copy of it (a figure's own title shows when no
+            # furniture title is given). Nothing else in the figure is touched.
+            layout.pop("title", None)
         title = text["title"] or _plain(layout.get("title"))
         label = text["alt"] or (f"Chart: {title}" if title else f"Chart {number} (no description provided)")
         # A fixed width would overflow phones; the container decides the width.
