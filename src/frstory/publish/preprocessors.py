@@ -50,6 +50,8 @@ MAX_PAGE_CHARS = 20_000_000
 DISPLAY_PRIORITY = [PLOTLY_MIME, NOTICE_MIME, WIDGET_MIME, "text/html", "text/markdown", "image/svg+xml",
                     "text/latex", "image/png", "image/jpeg", "text/plain"]
 _STREAM_NAMES = {"stdout"}
+WIDGET_NOTE = ("An interactive widget was here. Widgets need a running Python kernel, so this published page "
+               "cannot show it; run the notebook to use it.")
 
 
 def _tags(cell: dict) -> set[str]:
@@ -160,6 +162,7 @@ class SanitizePreprocessor(Preprocessor):
     * ``text/markdown`` (Markdown printed by code, i.e. data): raw HTML in it is shown as text,
       never interpreted; it is not scanned for math, so "$5 and $6" stays prices.
     * ``text/latex``: MathML (:func:`frstory.publish.math.latex_output_to_mathml`).
+    * ipywidgets: a static note saying the widget needs a live kernel.
 
     Headings become ``<h2>`` or lower (the page's ``<h1>`` is the story title).
     """
@@ -174,6 +177,10 @@ class SanitizePreprocessor(Preprocessor):
         for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
             data = output.get("data")
             if not data:
+                continue
+            if WIDGET_MIME in data:
+                # A widget needs a live kernel; its text/plain ("IntSlider(value=3)") means nothing to a reader.
+                output["data"] = {NOTICE_MIME: {"kind": "widget", "message": WIDGET_NOTE}}
                 continue
             if "text/html" in data:
                 markup = str(data["text/html"])
