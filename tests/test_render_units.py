@@ -143,7 +143,7 @@ def test_furniture_comes_from_meta_and_the_figure_is_otherwise_drawn_as_given(re
     drawn = _figure_json(body)["layout"]
     assert drawn["annotations"] == [annotation] and drawn["margin"] == {"t": 90}
     assert '<p class="fr-figure__title" id="fr-fig-1-title">Synthetic title</p>' in body
-    assert "Source: Synthetic source</p>" in body and "javascript" not in body
+    assert "Source: Synthetic source</p>" in body and "href=\"javascript" not in body
 
 
 # -- limits -----------------------------------------------------------------------------------------
