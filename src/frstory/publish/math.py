@@ -25,6 +25,8 @@ __all__ = ["latex_to_mathml", "latex_output_to_mathml", "math_to_plotly_text", "
 
 _MATHML_NS = "{http://www.w3.org/1998/Math/MathML}"
 # A plotly string is typeset by plotly.js when it starts and ends with "$" (see plotly.js svg_text_utils).
+# Relations and binary operators get spaces around them, as a typesetter would leave.
+_SPACED_OPERATORS = frozenset("= + \u2212 \u00b1 \u00d7 \u00f7 \u2264 \u2265 < > \u2248 \u2260 \u2192 \u22c5 \u2261 \u221d".split())
 _PLOTLY_MATH = re.compile(r"^\$(.+)\$$", re.DOTALL)
 # Display math in a text/latex output: $$...$$, \[...\], \begin{equation}...; else inline $...$.
 _LATEX_BLOCK = re.compile(r"\$\$(.+?)\$\$|\\\[(.+?)\\\]|\\begin\{(equation\*?|align\*?|gather\*?)\}(.+?)\\end\{\3\}",
@@ -97,6 +99,8 @@ def _plotly_text(node: ET.Element) -> str:
     """Plotly's text subset for one MathML element (recursively)."""
     tag = node.tag.replace(_MATHML_NS, "")
     kids = list(node)
+    if tag in {"mo", "mi"} and (node.text or "").strip() in _SPACED_OPERATORS:
+        return f" {html.escape(node.text.strip(), quote=False)} "
     if tag in {"mi", "mn", "mo", "mtext", "ms"}:
         return html.escape((node.text or "").replace("\u00a0", " "), quote=False)
     if tag == "mspace":
@@ -124,7 +128,9 @@ def _plotly_text(node: ET.Element) -> str:
         return ", ".join(_plotly_text(k) for k in kids)
     if tag == "mtable":
         return "; ".join(_plotly_text(k) for k in kids)
-    return "".join(_plotly_text(k) for k in kids)
+    # A leading operator is unary (the minus of -1): no space after it.
+    return "".join(_plotly_text(k).strip() if i == 0 and k.tag.endswith(("}mo", "}mi")) else _plotly_text(k)
+                   for i, k in enumerate(kids))
 
 
 def math_to_plotly_text(tex: str) -> str:
@@ -133,7 +139,7 @@ def math_to_plotly_text(tex: str) -> str:
     Examples
     --------
     >>> math_to_plotly_text(r"\\alpha_{1c} = 352 \\pm 11")
-    'α<sub>1c</sub>=352±11'
+    'α<sub>1c</sub> = 352 ± 11'
     >>> math_to_plotly_text(r"\\frac{1}{x^2}")
     '1/(x<sup>2</sup>)'
     """
@@ -144,7 +150,7 @@ def math_to_plotly_text(tex: str) -> str:
         root = ET.fromstring(markup)
     except ET.ParseError:
         return html.escape(tex, quote=False)
-    return _plotly_text(root).strip()
+    return re.sub(r"\s{2,}", " ", _plotly_text(root)).strip()
 
 
 def figure_math_to_text(value: Any) -> Any:
