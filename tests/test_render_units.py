@@ -187,3 +187,10 @@ def test_formula_like_csv_cells_are_neutralised(cell):
 
 def test_numbers_in_csv_stay_numbers():
     assert csv_text(["change"], [[-1.5]]) == "change\n-1.5\n"
+
+
+def test_a_figure_with_a_large_html_copy_is_still_drawn_from_its_json(renderer):
+    figure = {"data": [{"type": "scatter", "y": [1]}], "layout": {}}
+    output = _display({"application/vnd.plotly.v1+json": figure, "text/html": "<div>" + "p" * 6_000_000 + "</div>"})
+    body = _render(renderer, [output])["body_html"]
+    assert _figure_json(body)["data"] == [{"type": "scatter", "y": [1]}] and "Output not shown" not in body

@@ -85,7 +85,12 @@ def _output_size(output: dict) -> int:
     if output.get("output_type") == "error":
         return len(str(output.get("evalue", "")))
     data = output.get("data") or {}
-    return sum(len(v) if isinstance(v, str) else len(json.dumps(v, default=str)) for v in data.values())
+    # Only the representation the page shows counts (a figure may also carry a 4 MB HTML copy).
+    shown = next((m for m in DISPLAY_PRIORITY if m in data), None)
+    if shown is None:
+        return 0
+    value = data[shown]
+    return len(value) if isinstance(value, str) else len(json.dumps(value, default=str))
 
 
 def _notice(message: str) -> dict:
@@ -146,7 +151,7 @@ class OutputLimitPreprocessor(Preprocessor):
                                              f"first {limit:,}.")]
                     total += limit
                 else:
-                    kind = next(iter(data), output.get("output_type", "output"))
+                    kind = next((m for m in DISPLAY_PRIORITY if m in data), output.get("output_type", "output"))
                     kept.append(_notice(f"Output not shown: this {kind} output is {size:,} characters, over "
                                         f"the {limit:,} a page shows. Make it smaller (fewer rows or points) "
                                         "to publish it."))
@@ -182,6 +187,9 @@ class SanitizePreprocessor(Preprocessor):
                 # A widget needs a live kernel; its text/plain ("IntSlider(value=3)") means nothing to a reader.
                 output["data"] = {NOTICE_MIME: {"kind": "widget", "message": WIDGET_NOTE}}
                 continue
+            if PLOTLY_MIME in data:
+                # The page draws the figure from its JSON; its HTML copy (plotly.js inlined) is not shown.
+                data.pop("text/html", None)
             if "text/html" in data:
                 markup = str(data["text/html"])
                 data["text/html"] = sanitize_html(markup, min_heading=2, keep_styles='id="T_' in markup)
