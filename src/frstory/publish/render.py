@@ -436,7 +436,7 @@ class StoryRenderer:
         import nbformat
 
         self._ctx = _StoryContext(stem, title)
-        nb = nbformat.from_dict(copy.deepcopy(dict(nb)))
+        nb = nbformat.from_dict(nb)  # nbconvert's exporter works on its own deep copy
         body, _ = self._exporter.from_notebook_node(nb, resources={"metadata": {"name": stem}})
         ctx = self._ctx
         return {
