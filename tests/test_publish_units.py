@@ -44,7 +44,7 @@ def test_sanitizer_removes_pandas_style_block_and_border_attribute():
 
 
 def test_sanitizer_keeps_escaped_text_escaped():
-    assert sanitize_html("<td>&lt;script&gt;</td>") == "<td>&lt;script&gt;</td>"
+    assert sanitize_html("<p>&lt;script&gt;</p>") == "<p>&lt;script&gt;</p>"
 
 
 def test_sanitizer_closes_unclosed_tags():

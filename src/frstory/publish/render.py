@@ -1,31 +1,28 @@
-"""Turn an executed notebook into the body of a story page (nbconvert, with frstory's template).
+"""Turn an executed notebook into the body of a story page, on nbconvert's own layers.
 
-What readers get instead of nbconvert's defaults:
+* **Preprocessors** (:mod:`frstory.publish.preprocessors`): nbconvert's tag remover
+  (``remove-cell``, ``remove-input``, ``remove-output``), output size limits with a visible
+  notice, sanitizing of every HTML/Markdown/LaTeX output (nh3, :mod:`frstory.publish.sanitize`) and
+  the grouping of set-up code cells under one "Show code (N cells)".
+* **Template** (``templates/nbconvert/frstory``): ``index.html.j2`` overrides nbconvert's blocks
+  per output type (figure, table/HTML, Markdown, math, SVG/PNG/JPEG image, text, stream, error,
+  widget, notice) and hands each to a macro in ``outputs.html.j2``.
+* **Filters** (this module): what needs Python: Markdown cells with math typeset as MathML
+  (:mod:`frstory.publish.math`, no CDN), figure preparation, counters for words and tables.
 
-* Plotly figures are rendered from their ``application/vnd.plotly.v1+json`` output (nbconvert
-  drops those under plotly >= 6) as a ``<figure>`` with the chart furniture from
-  ``fig.layout.meta["frstory"]``: title and subtitle as real text, source, notes, the alt text as
-  the chart's accessible name and a "Get the data" CSV link. The figure JSON sits in a
-  ``<script type="application/json">`` with ``<``, ``>`` and ``&`` escaped, so no data string can
-  close the script element; one shared script draws every figure.
-* Code is folded into ``<details class="fr-code">``. A code cell with visible output gets its own
-  "Show code" right before that output; a run of consecutive code cells with no visible output
-  (imports, loading, set-up) shares one "Show code (N cells)", so a story does not open with a
-  stack of identical toggles. Prompts are gone, ``stderr`` noise is dropped.
-* Cells tagged ``remove-cell`` are skipped, ``remove-input`` hides the code and ``remove-output``
-  the outputs.
-* Every HTML/Markdown output goes through :func:`frstory.publish.sanitize.sanitize_html` (which
-  also removes pandas' ``<style scoped>`` and ``border="1"``, aligns table columns by content and
-  folds pandas' index-name header row into the header).
-
-The body is rendered by nbconvert's HTML exporter with the package's own template
-(``templates/nbconvert/frstory``). Grouping code cells needs to look across cell boundaries, which
-a one-cell-at-a-time template cannot do, so :func:`mark_code_folds` first marks each cell of a
-run with ``metadata.frstory_fold`` (on a copy: the frozen notebook is never changed).
+Plotly figures are drawn from their ``application/vnd.plotly.v1+json`` output (nbconvert drops
+those under plotly >= 6), data, layout, **frames** and config, so animations and sliders play.
+Chart furniture (title, subtitle, notes, source, alt text, "Get the data" CSV) is read from
+``fig.layout.meta["frstory"]`` and shown as HTML around the chart; the figure itself is drawn as
+it is (frstory.charts draws no furniture of its own). ``$...$`` labels in a figure become plotly
+text with Unicode symbols, superscripts and subscripts (plotly.js would need MathJax). The figure
+JSON sits in a ``<script type="application/json">`` with ``<``, ``>`` and ``&`` escaped, so no data
+string can close the script element; one shared script (``assets/frstory.js``) draws every figure.
 """
 
 from __future__ import annotations
 
+import base64
 import copy
 import html
 import json
@@ -39,6 +36,16 @@ from urllib.parse import quote
 
 from frstory.errors import BuildError
 from frstory.publish.execute import output_mentions_missing_data
+from frstory.publish.math import figure_math_to_text, latex_to_mathml
+from frstory.publish.preprocessors import (
+    DISPLAY_PRIORITY,
+    PLOTLY_MIME,
+    CodeFoldPreprocessor,
+    OutputLimitPreprocessor,
+    SanitizePreprocessor,
+    mark_code_folds,
+    output_shows_something,
+)
 from frstory.publish.sanitize import HeadingIds, sanitize_html
 
 __all__ = [
@@ -47,21 +54,40 @@ __all__ = [
     "mark_code_folds",
     "StoryMeta",
     "read_story_meta",
+    "markdown_heading_text",
     "figure_json_for_script",
     "reading_minutes",
     "StoryRenderer",
 ]
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
-PLOTLY_MIME = "application/vnd.plotly.v1+json"
 WORDS_PER_MINUTE = 230
 SECONDS_PER_FIGURE = 12
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _HTTP_URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
-#: Annotations frstory.charts draws for static exports; the page shows the same text as HTML.
-_DRAWN_FURNITURE = {"frstory-subtitle", "frstory-footer"}
+_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$", re.MULTILINE)
+_BASE64 = re.compile(r"^[A-Za-z0-9+/=]*$")
+
+
+def _source(cell: dict) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
+def markdown_heading_text(markdown: str) -> str:
+    """The plain text of a Markdown heading's content: no ``*``, links or HTML, entities decoded.
+
+    Examples
+    --------
+    >>> markdown_heading_text("The *real* [cost](https://example.org) of `x` &amp; y")
+    'The real cost of x & y'
+    """
+    import nh3
+    from nbconvert.filters.markdown import markdown2html
+
+    return html.unescape(nh3.clean(markdown2html(markdown), tags=set())).strip()
 
 
 @dataclass
@@ -81,11 +107,6 @@ class StoryMeta:
             return ""
         day = date.fromisoformat(self.date)
         return f"{day.day} {day:%B %Y}"
-
-
-def _source(cell: dict) -> str:
-    source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else str(source)
 
 
 def read_story_meta(nb: dict, label: str) -> StoryMeta:
@@ -134,9 +155,9 @@ def read_story_meta(nb: dict, label: str) -> StoryMeta:
         # Fall back to the first Markdown heading, then the file name, so a draft still builds.
         for cell in nb.get("cells", []):
             if cell.get("cell_type") == "markdown":
-                match = re.search(r"^#{1,6}\s+(.+)$", _source(cell), re.MULTILINE)
+                match = _HEADING.search(_source(cell))
                 if match:
-                    title = match.group(1).strip()
+                    title = markdown_heading_text(match.group(2))
                     break
         title = title or Path(label).stem
     return StoryMeta(title=title, dek=(meta.get("dek") or "").strip(), byline=(meta.get("byline") or "").strip(),
@@ -176,38 +197,6 @@ def _plain(text: Any) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", str(text or ""))).strip()
 
 
-def _strip_drawn_furniture(layout: dict, furniture: dict) -> bool:
-    """Remove the title, subtitle and footer that frstory.charts draws inside a figure.
-
-    The charts package draws its furniture on the figure so that PNG exports carry it; on the
-    page the same text is real HTML (selectable, reflowing, read by screen readers), so the
-    drawn copy and the margins reserved for it go. The figure records the pixels it reserved in
-    ``meta["frstory"]["bands"]``, so the plot area keeps its exact size.
-
-    Returns
-    -------
-    bool
-        False when the figure was not finished by frstory.charts (nothing changed).
-    """
-    annotations = layout.get("annotations") or []
-    if not any(isinstance(a, dict) and a.get("name") == "frstory-footer" for a in annotations):
-        return False
-    bands = furniture.get("bands")
-    try:
-        top_band, bottom_band = int(bands["top"]), int(bands["bottom"])
-    except (TypeError, KeyError, ValueError):  # a figure that does not say what it reserved: keep its drawing
-        return False
-    margin = layout.setdefault("margin", {})
-    old_top, old_bottom = int(margin.get("t", top_band)), int(margin.get("b", bottom_band))
-    margin["t"] = max(12, old_top - top_band + 12)
-    margin["b"] = max(12, old_bottom - bottom_band)
-    if isinstance(layout.get("height"), (int, float)):
-        layout["height"] = layout["height"] - (old_top - margin["t"]) - (old_bottom - margin["b"])
-    layout["annotations"] = [a for a in annotations if not (isinstance(a, dict) and a.get("name") in _DRAWN_FURNITURE)]
-    layout.pop("title", None)
-    return True
-
-
 def _nan_free(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None
@@ -216,6 +205,34 @@ def _nan_free(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _nan_free(v) for k, v in value.items()}
     return value
+
+
+def code_summary(cell_count: int) -> str:
+    """The label of a code disclosure: ``Show code`` or ``Show code (N cells)``.
+
+    Examples
+    --------
+    >>> code_summary(1), code_summary(4)
+    ('Show code', 'Show code (4 cells)')
+    """
+    return "Show code" if cell_count == 1 else f"Show code ({cell_count} cells)"
+
+
+def _markdown_with_mathml() -> Any:
+    """nbconvert's Markdown parser (with its math syntax) whose math renders as MathML, not ``$...$``."""
+    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+
+    class MathMLRenderer(IPythonRenderer):
+        def block_math(self, body: str) -> str:
+            return latex_to_mathml(body, display=True)
+
+        def inline_math(self, body: str) -> str:
+            return latex_to_mathml(body)
+
+        def latex_environment(self, name: str, body: str) -> str:
+            return latex_to_mathml(f"\\begin{{{name}}}{body}\\end{{{name}}}", display=True)
+
+    return MarkdownWithMath(renderer=MathMLRenderer(escape=False, exclude_anchor_links=True))
 
 
 class _StoryContext:
@@ -231,74 +248,6 @@ class _StoryContext:
         self.heading_ids = HeadingIds()
 
 
-def _tags(cell: dict) -> set[str]:
-    return set((cell.get("metadata") or {}).get("tags", []) or [])
-
-
-def code_summary(cell_count: int) -> str:
-    """The label of a code disclosure: ``Show code`` or ``Show code (N cells)``.
-
-    Examples
-    --------
-    >>> code_summary(1), code_summary(4)
-    ('Show code', 'Show code (4 cells)')
-    """
-    return "Show code" if cell_count == 1 else f"Show code ({cell_count} cells)"
-
-
-def _output_shows_something(output: dict) -> bool:
-    """Whether :meth:`StoryRenderer._output` draws anything for ``output`` (stderr is dropped)."""
-    kind = output.get("output_type")
-    if kind == "stream":
-        return output.get("name") == "stdout" and bool(str(output.get("text", "")).strip())
-    if kind == "error":
-        return True
-    data = output.get("data") or {}
-    return any(m in data for m in (PLOTLY_MIME, "text/html", "text/markdown", "image/png", "image/jpeg", "text/plain"))
-
-
-def mark_code_folds(nb: Any) -> Any:
-    """A copy of ``nb`` whose output-less code cells carry ``metadata.frstory_fold``.
-
-    Each run of consecutive code cells that show code but no output (imports, loading, set-up)
-    becomes one disclosure: its first cell gets ``open``, its last ``close`` and all of them the
-    run's ``count``. Cells with visible output keep their own "Show code" next to the output.
-
-    Examples
-    --------
-    >>> import nbformat
-    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import a"),
-    ...                                      nbformat.v4.new_code_cell("b = 1")])
-    >>> [c.metadata["frstory_fold"] for c in mark_code_folds(nb).cells]
-    [{'open': True, 'close': False, 'count': 2}, {'open': False, 'close': True, 'count': 2}]
-    """
-    nb = copy.deepcopy(nb)
-    run: list[dict] = []
-
-    def close_run() -> None:
-        for i, cell in enumerate(run):
-            cell.setdefault("metadata", {})["frstory_fold"] = {
-                "open": i == 0, "close": i == len(run) - 1, "count": len(run),
-            }
-        run.clear()
-
-    for cell in nb.get("cells", []):
-        tags = _tags(cell)
-        if "remove-cell" in tags:
-            continue
-        if cell.get("cell_type") != "code":
-            close_run()
-            continue
-        shows_code = bool(_source(cell).strip()) and "remove-input" not in tags
-        shows_output = "remove-output" not in tags and any(_output_shows_something(o) for o in cell.get("outputs", []))
-        if shows_output:
-            close_run()
-        elif shows_code:
-            run.append(cell)
-    close_run()
-    return nb
-
-
 class StoryRenderer:
     """Renders executed notebooks with the package's nbconvert template (``templates/nbconvert``).
 
@@ -312,78 +261,94 @@ class StoryRenderer:
     """
 
     def __init__(self) -> None:
-        import mistune
         from nbconvert import HTMLExporter
-        from nbconvert.filters.markdown import markdown2html
+        from traitlets.config import Config
 
+        config = Config()
+        config.NbConvertBase.display_data_priority = DISPLAY_PRIORITY
+        # nbconvert's own tag remover (on by default in its HTML exporter), with the tags frstory documents.
+        config.TagRemovePreprocessor.enabled = True
+        config.TagRemovePreprocessor.remove_cell_tags = {"remove-cell"}
+        config.TagRemovePreprocessor.remove_input_tags = {"remove-input"}
+        config.TagRemovePreprocessor.remove_all_outputs_tags = {"remove-output"}
         self._exporter = HTMLExporter(
-            template_name="frstory", extra_template_basedirs=[str(TEMPLATES_DIR / "nbconvert")]
+            config=config, template_name="frstory", extra_template_basedirs=[str(TEMPLATES_DIR / "nbconvert")]
         )
-        self._exporter.register_filter("fr_markdown_cell", self._markdown_cell)
-        self._exporter.register_filter("fr_output", self._output)
-        self._exporter.register_filter("fr_tags", lambda cell: sorted(_tags(cell)))
-        self._exporter.register_filter("fr_code_summary", code_summary)
-        self._markdown2html = markdown2html
-        # Markdown printed by code is data: raw HTML in it is shown as text, never interpreted.
-        self._data_markdown = mistune.create_markdown(escape=True, plugins=["table", "strikethrough"])
+        for preprocessor in (OutputLimitPreprocessor(), SanitizePreprocessor(), CodeFoldPreprocessor()):
+            self._exporter.register_preprocessor(preprocessor, enabled=True)
+        filters = {
+            "fr_markdown_cell": self._markdown_cell,
+            "fr_figure": self._figure,
+            "fr_observe": self._observe,
+            "fr_missing_data": lambda output: bool(output_mentions_missing_data(output)),
+            "fr_cell_shows_something": self._cell_shows_something,
+            "fr_code_summary": code_summary,
+            "fr_table_label": self._table_label,
+            "fr_count_words": self._count_words,
+            "fr_data_uri": self._data_uri,
+            "fr_image_alt": self._image_alt,
+            "fr_plain": lambda text: _ANSI.sub("", str(text or "")),
+        }
+        for name, function in filters.items():
+            self._exporter.register_filter(name, function)
+        self._markdown = _markdown_with_mathml()
         self._ctx = _StoryContext("")
 
     # -- filters used by templates/nbconvert/frstory/index.html.j2 -----------------------------------
     def _markdown_cell(self, source: str) -> str:
         if self._ctx.first_markdown:
             self._ctx.first_markdown = False
-            # A notebook that opens with "# <title>" would show its title twice on the page.
-            match = re.match(r"\s*#\s+(.+?)\s*(?:\n|$)", source)
-            if match and self._ctx.title and match.group(1).strip().lower() == self._ctx.title.strip().lower():
-                source = source[match.end():]
-        self._ctx.words += len(_WORD.findall(re.sub(r"<[^>]+>|\(https?://[^)]*\)", " ", source)))
-        return sanitize_html(self._markdown2html(source), min_heading=2, heading_ids=self._ctx.heading_ids)
+            # A notebook that opens with its title as a heading (any level) would show it twice.
+            match = _HEADING.match(source.lstrip("\n"))
+            if match and self._ctx.title and \
+                    markdown_heading_text(match.group(2)).lower() == self._ctx.title.strip().lower():
+                source = source.lstrip("\n")[match.end():]
+        self._ctx.words += len(_WORD.findall(re.sub(r"<[^>]+>|\(https?://[^)]*\)|\$[^$]*\$", " ", source)))
+        return sanitize_html(self._markdown.render(source), min_heading=2, heading_ids=self._ctx.heading_ids)
 
-    def _output(self, output: dict) -> str:
+    def _observe(self, output: dict) -> str:
         message = output_mentions_missing_data(output)
         if message:
             self._ctx.missing_data.append(message)
-        kind = output.get("output_type")
-        if kind == "stream":
-            if output.get("name") != "stdout":
-                return ""  # warnings and logging are for the author, not the reader
-            return f'<pre class="fr-output fr-output--text">{html.escape(_ANSI.sub("", output.get("text", "")))}</pre>'
-        if kind == "error":
-            css = "fr-error fr-error--missing-data" if message else "fr-error"
-            return (f'<div class="{css}" role="note"><p><strong>{html.escape(str(output.get("ename", "Error")))}'
-                    f"</strong>: {html.escape(_ANSI.sub('', str(output.get('evalue', ''))))}</p></div>")
-        data = output.get("data") or {}
-        if PLOTLY_MIME in data and isinstance(data[PLOTLY_MIME], dict):
-            return self._figure(data[PLOTLY_MIME])
-        if "text/html" in data:
-            self._ctx.tables += 1
-            body = sanitize_html(str(data["text/html"]), min_heading=2, heading_ids=self._ctx.heading_ids)
-            if "<table" in body:
-                label = f"Table {self._ctx.tables}"
-                return (f'<div class="fr-output fr-output--table" role="region" tabindex="0" '
-                        f'aria-label="{label}">{body}</div>')
-            return f'<div class="fr-output fr-output--html">{body}</div>'
-        if "text/markdown" in data:
-            text = str(data["text/markdown"])
-            self._ctx.words += len(_WORD.findall(text))
-            body = sanitize_html(self._data_markdown(text), min_heading=2, heading_ids=self._ctx.heading_ids)
-            return f'<div class="fr-output fr-output--markdown">{body}</div>'
-        for mime in ("image/png", "image/jpeg"):
-            if mime in data:
-                alt = ((output.get("metadata") or {}).get(mime) or {}).get("alt") or "Image produced by the analysis"
-                b64 = re.sub(r"\s+", "", str(data[mime]))
-                return (f'<div class="fr-output fr-output--image"><img src="data:{mime};base64,{html.escape(b64)}" '
-                        f'alt="{html.escape(str(alt))}"></div>')
-        if "text/plain" in data:
-            return f'<pre class="fr-output fr-output--text">{html.escape(_ANSI.sub("", str(data["text/plain"])))}</pre>'
         return ""
 
+    @staticmethod
+    def _cell_shows_something(cell: dict) -> bool:
+        removed = (cell.get("metadata") or {}).get("transient", {}).get("remove_source", False)
+        return (bool(_source(cell).strip()) and not removed) or any(output_shows_something(o) for o in cell.get("outputs", []))
+
+    def _table_label(self, safe_html: str) -> str:
+        if "<table" not in safe_html:
+            return ""
+        self._ctx.tables += 1
+        return f"Table {self._ctx.tables}"
+
+    def _count_words(self, safe_html: str) -> str:
+        self._ctx.words += len(_WORD.findall(re.sub(r"<[^>]+>", " ", safe_html)))
+        return safe_html
+
+    @staticmethod
+    def _data_uri(data: Any, mime: str) -> str:
+        if mime == "image/svg+xml":
+            # As an <img>, an SVG cannot run scripts or load anything: no sanitizing of SVG needed.
+            text = "".join(data) if isinstance(data, list) else str(data)
+            return f"data:{mime};base64,{base64.b64encode(text.encode('utf-8')).decode('ascii')}"
+        b64 = re.sub(r"\s+", "", "".join(data) if isinstance(data, list) else str(data))
+        return f"data:{mime};base64,{b64}" if _BASE64.match(b64) else ""
+
+    @staticmethod
+    def _image_alt(output: dict, mime: str) -> str:
+        meta = (output.get("metadata") or {}).get(mime) or {}
+        return str(meta.get("alt") or "Image produced by the analysis") if isinstance(meta, dict) else \
+            "Image produced by the analysis"
+
     # -- figures ----------------------------------------------------------------------------------
-    def _figure(self, figure: dict) -> str:
+    def _figure(self, figure: dict) -> dict:
+        """Everything the ``figure`` macro shows for one plotly figure (and the record for the site)."""
         ctx = self._ctx
         number = len(ctx.figures) + 1
         fid = f"fr-fig-{number}"
-        figure = copy.deepcopy(figure)
+        figure = figure_math_to_text(copy.deepcopy(dict(figure)))
         layout = figure.setdefault("layout", {})
         meta = layout.get("meta")
         furniture = meta.get("frstory") if isinstance(meta, dict) and isinstance(meta.get("frstory"), dict) else {}
@@ -392,71 +357,43 @@ class StoryRenderer:
         if furniture:
             # The CSV carries the data; the page does not need a second copy inside the figure JSON.
             meta["frstory"] = {k: v for k, v in furniture.items() if k != "data"}
-        title = str(furniture.get("title") or "").strip()
-        subtitle = str(furniture.get("subtitle") or "").strip()
-        source = str(furniture.get("source") or "").strip()
-        source_url = str(furniture.get("source_url") or "").strip()
-        notes = str(furniture.get("notes") or "").strip()
-        alt = str(furniture.get("alt") or "").strip()
-        if furniture and not _strip_drawn_furniture(layout, furniture) and title:
-            layout.pop("title", None)  # shown as HTML above the chart instead
-        if not title:
-            title = _plain(layout.get("title"))
-        label = alt or (f"Chart: {title}" if title else f"Chart {number} (no description provided)")
+        text = {k: str(furniture.get(k) or "").strip() for k in ("title", "subtitle", "source", "source_url", "notes", "alt")}
+        if text["title"]:
+            # The furniture's title is the figure's one title: shown as HTML above the chart, so
+            # plotly must not draw a second copy of it (a figure's own title shows when no
+            # furniture title is given). Nothing else in the figure is touched.
+            layout.pop("title", None)
+        title = text["title"] or _plain(layout.get("title"))
+        label = text["alt"] or (f"Chart: {title}" if title else f"Chart {number} (no description provided)")
         # A fixed width would overflow phones; the container decides the width.
         layout.pop("width", None)
         layout["autosize"] = True
         figure["config"] = {"responsive": True, "displaylogo": False, "displayModeBar": False,
-                            **{k: v for k, v in (figure.get("config") or {}).items() if k not in {"responsive"}}}
-
-        parts = [f'<figure class="fr-figure" aria-labelledby="{fid}-title">' if title else '<figure class="fr-figure">']
-        if title:
-            parts.append(f'<p class="fr-figure__title" id="{fid}-title">{html.escape(title)}</p>')
-        describedby = []
-        if subtitle:
-            parts.append(f'<p class="fr-figure__subtitle" id="{fid}-subtitle">{html.escape(subtitle)}</p>')
-            describedby.append(f"{fid}-subtitle")
-        if notes:
-            describedby.append(f"{fid}-notes")
-        described = f' aria-describedby="{" ".join(describedby)}"' if describedby else ""
-        # Reserve the figure's own height, so the page neither jumps when plotly draws nor keeps a
-        # gap under a short figure (a table); figures without a height get the stylesheet's default.
+                            **{k: v for k, v in (figure.get("config") or {}).items() if k != "responsive"}}
         height = layout.get("height")
-        sized = isinstance(height, (int, float)) and height > 0
-        reserve = f' style="min-height: {int(height)}px"' if sized else ""
-        # Chart labels are laid out for the design width and checked down to 640 px (the
-        # stylesheet's .fr-chart min-width); on a narrower screen the chart keeps 640 px and its
-        # frame scrolls sideways (focusable, so keyboards can scroll it) instead of clipping labels.
-        parts.append(
-            f'<div class="fr-chart-frame" tabindex="0" role="group" aria-label="{html.escape(title or label)}'
-            ' (scrolls sideways on narrow screens)">'
-            f'<div class="fr-chart" id="{fid}"{reserve} role="img" aria-label="{html.escape(label)}"{described}>'
-            '<p class="fr-chart__fallback">This chart is interactive and needs JavaScript.'
-            + (" Its data is available below." if csv_info else "") + "</p></div></div>"
-        )
-        parts.append(f'<script type="application/json" data-fr-figure="{fid}">{figure_json_for_script(_nan_free(figure))}</script>')
-        caption = []
-        if notes:
-            caption.append(f'<p class="fr-figure__notes" id="{fid}-notes">{html.escape(notes)}</p>')
-        if source:
-            shown = html.escape(source)
-            if _HTTP_URL.match(source_url):
-                shown = f'<a href="{html.escape(source_url)}" rel="noopener noreferrer">{shown}</a>'
-            caption.append(f'<p class="fr-figure__source">Source: {shown}</p>')
+        describedby = [f"{fid}-subtitle"] if text["subtitle"] else []
+        describedby += [f"{fid}-notes"] if text["notes"] else []
         if csv_info:
             record.update(csv_info)
-            rows = len(csv_info["rows"])
-            caption.append(
-                f'<p class="fr-figure__data"><a class="fr-getdata" href="data/{html.escape(quote(csv_info["file"]))}" download>'
-                f'Get the data</a> <span class="fr-figure__data-size">(CSV, {rows} row{"s" if rows != 1 else ""})</span></p>'
-            )
-        if caption:
-            parts.append('<figcaption class="fr-figure__caption">' + "".join(caption) + "</figcaption>")
-        parts.append("</figure>")
         record["title"] = title
         ctx.figures.append(record)
-        ctx.words += len(_WORD.findall(" ".join([title, subtitle, notes])))
-        return "".join(parts)
+        ctx.words += len(_WORD.findall(" ".join([title, text["subtitle"], text["notes"]])))
+        return {
+            "id": fid,
+            # The title is shown above the chart only when it comes from the furniture: a plain
+            # plotly figure draws its own title, which stays where plotly put it.
+            "title": text["title"],
+            "subtitle": text["subtitle"],
+            "notes": text["notes"],
+            "source": text["source"],
+            "source_href": text["source_url"] if _HTTP_URL.match(text["source_url"]) else "",
+            "label": label,
+            "describedby": describedby,
+            # Reserve the figure's own height, so the page does not jump when plotly draws.
+            "height": int(height) if isinstance(height, (int, float)) and height > 0 else None,
+            "json": figure_json_for_script(_nan_free(figure)),
+            "csv": {"href": quote(csv_info["file"]), "rows": len(csv_info["rows"])} if csv_info else None,
+        }
 
     def _chart_data(self, data: Any, number: int) -> dict | None:
         """Columns and rows for the figure's CSV (the contract of ``fig.layout.meta["frstory"]["data"]``)."""
@@ -483,11 +420,11 @@ class StoryRenderer:
         Parameters
         ----------
         nb : nbformat.NotebookNode
-            The executed notebook.
+            The executed notebook (not changed: nbconvert's preprocessors work on a copy).
         stem : str
             The page's file stem (``01-moratoria``), used for CSV names.
         title : str
-            The story title; a leading ``# <title>`` heading is dropped (the page shows it).
+            The story title; a leading heading with the same text is dropped (the page shows it).
 
         Returns
         -------
@@ -496,8 +433,11 @@ class StoryRenderer:
             ``missing_data`` (messages of ``PriceDataUnavailable`` the notebook showed) and
             ``warnings``.
         """
+        import nbformat
+
         self._ctx = _StoryContext(stem, title)
-        body, _ = self._exporter.from_notebook_node(mark_code_folds(nb), resources={"metadata": {"name": stem}})
+        nb = nbformat.from_dict(nb)  # nbconvert's exporter works on its own deep copy
+        body, _ = self._exporter.from_notebook_node(nb, resources={"metadata": {"name": stem}})
         ctx = self._ctx
         return {
             "body_html": body.strip(),

@@ -1,14 +1,26 @@
-"""An allow-list HTML sanitizer for notebook outputs and Markdown on story pages.
+"""The page's HTML sanitizer: nh3 (the Ammonia sanitizer) with frstory's allow-list, plus table tidying.
 
 Notebook outputs are built from data (headlines, tickers, table cells), so anything that reaches a
-page goes through :func:`sanitize_html`: only harmless tags and attributes survive, ``<script>`` and
-``<style>`` are dropped *with their content*, links must be http(s) or in-page anchors, and inline
-styles and obsolete presentational attributes (pandas' ``border="1"``) are removed so that pages
-pass the HTML checker and look like the rest of the site.
+page goes through :func:`sanitize_html`. The sanitizing itself is nh3's: it parses like a browser
+(html5ever), so unclosed elements, ``<svg>``/``<math>`` inside open elements or a stray
+``<meta charset>`` cannot hang it or make it drop the rest of the document, and it always returns
+well-formed markup. frstory only configures it: the tags a story needs (text, lists, tables,
+figures, and MathML for typeset math), ``<script>``/``<style>``/``<svg>`` and other active or
+foreign content dropped *with* their content, links only ``http(s)://`` or ``#fragment``, images
+only ``http(s)`` or ``data:image/(png|jpeg|gif|webp)``, no inline styles (pandas' ``border="1"``
+and ``style`` go, so tables look like the rest of the site).
 
-Tables get two repairs on the way (:func:`tidy_table`): every body and header cell is marked
-``fr-num`` or ``fr-text`` by what its column holds, so the stylesheet right-aligns numbers and
-left-aligns words, and pandas' separate index-name header row is folded into the header row above.
+pandas ``Styler`` tables keep their look safely (``keep_styles=True``): their ``<style>`` rules are
+inlined into ``style`` attributes by css-inline, so a rule can only ever style its own cell (scoped
+by construction, it cannot reach the page), and nh3 then keeps only the CSS properties in
+:data:`STYLE_PROPERTIES` (colours, fonts, alignment, borders: nothing that loads a URL or moves an
+element out of its table).
+
+Two steps are frstory's own, because no kept library does them (nh3 only removes): headings are
+demoted below the page title and given page-unique ids, and tables are tidied
+(:func:`tidy_table`): columns are classed ``fr-num``/``fr-text`` by what they hold, so numbers
+right-align, and pandas' separate index-name header row is folded into the header. Both work on
+nh3's output, which is well-formed, so a simple tree builder suffices.
 """
 
 from __future__ import annotations
@@ -17,21 +29,29 @@ import html
 import re
 from html.parser import HTMLParser
 
-__all__ = ["sanitize_html", "HeadingIds", "slugify_heading", "looks_numeric", "tidy_table"]
+import nh3
 
-_ALLOWED_TAGS = frozenset(
+__all__ = ["sanitize_html", "HeadingIds", "slugify_heading", "looks_numeric", "tidy_table", "STYLE_PROPERTIES"]
+
+_HTML_TAGS = frozenset(
     """a abbr b blockquote br caption cite code col colgroup dd del details dfn div dl dt em figcaption
     figure h1 h2 h3 h4 h5 h6 hr i img ins kbd li mark ol p pre q s samp small span strong sub summary
     sup table tbody td tfoot th thead time tr u ul var section aside""".split()
 )
+#: MathML Core presentation elements: what latex2mathml writes for typeset math.
+_MATHML_TAGS = frozenset(
+    """math mi mn mo ms mtext mspace mrow mfrac msqrt mroot mstyle merror mpadded mphantom msub msup
+    msubsup munder mover munderover mmultiscripts mprescripts none mtable mtr mtd semantics annotation
+    menclose""".split()
+)
+_TAGS = _HTML_TAGS | _MATHML_TAGS
 # Dropped together with everything inside them (their text is code, styles or foreign content).
 _DROP_WITH_CONTENT = frozenset(
     "script style template iframe object embed noscript textarea select title head frame frameset "
-    "svg math applet audio video canvas form button input link meta base".split()
+    "svg applet audio video canvas form button input link meta base".split()
 )
-_VOID = frozenset({"br", "hr", "img", "col"})
-_GLOBAL_ATTRS = frozenset({"class", "title", "lang", "dir"})
-_TAG_ATTRS = {
+_ATTRIBUTES = {
+    "*": {"class", "title", "lang", "dir"},
     "a": {"href"},
     "img": {"src", "alt", "width", "height"},
     "td": {"colspan", "rowspan"},
@@ -41,13 +61,38 @@ _TAG_ATTRS = {
     "ol": {"start", "reversed"},
     "time": {"datetime"},
     "details": {"open"},
+    "math": {"display", "xmlns"},
+    "mo": {"stretchy", "fence", "separator", "lspace", "rspace", "form", "largeop", "movablelimits", "accent"},
+    "mi": {"mathvariant"},
+    "mtext": {"mathvariant"},
+    "mfrac": {"linethickness"},
+    "mspace": {"width", "height", "depth"},
+    "mstyle": {"displaystyle", "scriptlevel", "mathvariant"},
+    "mpadded": {"width", "height", "depth", "lspace", "voffset"},
+    "mtable": {"columnalign", "rowspacing", "columnspacing", "displaystyle"},
+    "mtd": {"columnalign", "columnspan", "rowspan"},
+    "mover": {"accent"},
+    "munder": {"accentunder"},
+    "menclose": {"notation"},
+    "annotation": {"encoding"},
 }
+#: CSS properties a ``Styler`` table may keep (inlined, per cell): looks only, nothing that loads
+#: a URL (``background``, ``background-image``, ``list-style``, ``content``) or leaves the table
+#: (``position``, ``transform``, ``z-index``).
+STYLE_PROPERTIES = frozenset(
+    """color background-color font-weight font-style font-size font-family font-variant text-align
+    vertical-align text-decoration white-space border border-top border-right border-bottom border-left
+    border-color border-style border-width border-collapse padding padding-top padding-right
+    padding-bottom padding-left width min-width max-width opacity text-transform""".split()
+)
 _SAFE_HREF = re.compile(r"^(https?://|#)", re.IGNORECASE)
 _SAFE_IMG_SRC = re.compile(r"^(https?://|data:image/(png|jpeg|gif|webp);base64,)", re.IGNORECASE)
 _SAFE_CLASS = re.compile(r"[^A-Za-z0-9_ -]")
+_NUMERIC_ATTRS = frozenset({"colspan", "rowspan", "span", "start", "width", "height"})
 _NUMERIC = re.compile(r"^\d{1,4}$")
+_STYLE_BLOCK = re.compile(r"<style[^>]*>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
+_VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-# A table cell that reads as a number: 1,234.5  -0.3  −1.2%  +0.4 pp  (2.1)  ±0.8  $2,647.45  1e-05
 _NUMBER = re.compile(
     r"""^[+\-\u2212\u00b1]?\(?[+\-\u2212\u00b1]?[$\u20ac\u00a3\u00a5]?
         (?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?:[eE][+\-\u2212]?\d+)?
@@ -56,6 +101,8 @@ _NUMBER = re.compile(
 )
 #: Cell texts that mean "no value": they neither make a column textual nor numeric.
 _EMPTY_CELL = frozenset({"", "nan", "<na>", "nat", "none", "null", "n/a", "na", "-", "\u2013", "\u2014", "\u2026", "..."})
+
+
 
 
 def looks_numeric(text: str) -> bool:
@@ -211,7 +258,12 @@ def tidy_table(table_html: str) -> str:
     tables = builder.root.elements("table")
     if len(tables) != 1:
         return table_html
-    table = tables[0]
+    _tidy_table_node(tables[0])
+    return tables[0].html()
+
+
+def _tidy_table_node(table: _Node) -> None:
+    """:func:`tidy_table` on a parsed table, in place."""
     for head in table.elements("thead"):
         _fold_index_name_row(head)
     groups = _table_rows(table)
@@ -237,7 +289,6 @@ def tidy_table(table_html: str) -> str:
                     cell.add_class("fr-num")
                 elif any(c in kinds for c in covered):
                     cell.add_class("fr-text")
-    return table.html()
 
 
 def slugify_heading(text: str) -> str:
@@ -269,126 +320,61 @@ class HeadingIds:
         return candidate
 
 
-class _Sanitizer(HTMLParser):
-    def __init__(self, min_heading: int, heading_ids: HeadingIds | None):
-        super().__init__(convert_charrefs=True)
-        self.min_heading = min_heading
-        self.heading_ids = heading_ids
-        self.out: list[str] = []
-        self.open: list[str] = []
-        self.drop_depth = 0
-        self.drop_tag: str | None = None
-        self.heading: tuple[int, str, list[str]] | None = None  # (out index, tag, text parts)
-        self.table_starts: list[int] = []  # out index of each open <table>
-
-    # -- helpers -------------------------------------------------------------------------
-    def _attrs(self, tag: str, attrs: list[tuple[str, str | None]]) -> str:
-        allowed = _GLOBAL_ATTRS | _TAG_ATTRS.get(tag, set())
-        kept: list[str] = []
-        for name, value in attrs:
-            name = name.lower()
-            if name not in allowed:
-                continue
-            value = "" if value is None else value.strip()
-            if name == "href" and not _SAFE_HREF.match(value):
-                continue
-            if name == "src" and not _SAFE_IMG_SRC.match(value):
-                continue
-            if name in {"colspan", "rowspan", "span", "start", "width", "height"} and not _NUMERIC.match(value):
-                continue
-            if name == "class":
-                value = _SAFE_CLASS.sub("", value).strip()
-                if not value:
-                    continue
-            if name == "scope" and value not in {"row", "col", "rowgroup", "colgroup"}:
-                continue
-            if name in {"open", "reversed"}:
-                kept.append(name)
-                continue
-            kept.append(f'{name}="{html.escape(value, quote=True)}"')
-        if tag == "a" and any(k.startswith("href=\"http") for k in kept):
-            kept.append('rel="noopener noreferrer"')
-        if tag == "img" and not any(k.startswith("alt=") for k in kept):
-            kept.append('alt=""')
-        return "".join(" " + k for k in kept)
-
-    def _mapped(self, tag: str) -> str:
-        if tag in _HEADINGS and int(tag[1]) < self.min_heading:
-            return f"h{self.min_heading}"
-        return tag
-
-    # -- parser callbacks ----------------------------------------------------------------
-    def handle_starttag(self, tag, attrs):
-        tag = tag.lower()
-        if self.drop_depth:
-            if tag == self.drop_tag:
-                self.drop_depth += 1
-            return
-        if tag in _DROP_WITH_CONTENT or (tag == "a" and "anchor-link" in (dict(attrs).get("class") or "")):
-            # nbconvert's pilcrow anchors are replaced by our own heading ids.
-            self.drop_tag, self.drop_depth = tag, 1
-            return
-        if tag not in _ALLOWED_TAGS:
-            return
-        out_tag = self._mapped(tag)
-        if tag in _HEADINGS and self.heading_ids is not None and self.heading is None:
-            self.heading = (len(self.out), out_tag, [])
-            self.out.append("")  # patched with the id once the heading's text is known
-            self.open.append(out_tag)
-            return
-        if tag == "table":
-            self.table_starts.append(len(self.out))
-        self.out.append(f"<{out_tag}{self._attrs(tag, attrs)}>")
-        if tag not in _VOID:
-            self.open.append(out_tag)
-
-    def handle_startendtag(self, tag, attrs):
-        self.handle_starttag(tag, attrs)
-        if tag.lower() not in _VOID and not self.drop_depth and tag.lower() in _ALLOWED_TAGS:
-            self.handle_endtag(tag)
-
-    def handle_endtag(self, tag):
-        tag = tag.lower()
-        if self.drop_depth:
-            if tag == self.drop_tag:
-                self.drop_depth -= 1
-            return
-        if tag not in _ALLOWED_TAGS or tag in _VOID:
-            return
-        out_tag = self._mapped(tag)
-        if out_tag not in self.open:
-            return
-        while self.open:
-            top = self.open.pop()
-            self.out.append(f"</{top}>")
-            if self.heading is not None and top == self.heading[1]:
-                index, htag, parts = self.heading
-                self.out[index] = f'<{htag} id="{self.heading_ids.new("".join(parts))}">'
-                self.heading = None
-            if top == "table" and self.table_starts:
-                start = self.table_starts.pop()
-                # A heading still open around the table keeps an index into self.out: leave it be.
-                if self.heading is None or self.heading[0] < start:
-                    self.out[start:] = [tidy_table("".join(self.out[start:]))]
-            if top == out_tag:
-                break
-
-    def handle_data(self, data):
-        if self.drop_depth:
-            return
-        if self.heading is not None:
-            self.heading[2].append(data)
-        self.out.append(html.escape(data, quote=False))
-
-    def close_all(self) -> str:
-        self.close()
-        while self.open:
-            self.handle_endtag(self.open[-1])
-        return "".join(self.out)
+def _attribute_filter(tag: str, name: str, value: str) -> str | None:
+    """nh3's per-attribute hook: the value checks an allow-list of names cannot express."""
+    value = value.strip()
+    if name == "href":
+        return value if _SAFE_HREF.match(value) else None
+    if name == "src":
+        return value if tag == "img" and _SAFE_IMG_SRC.match(value) else None
+    if name == "class":
+        value = _SAFE_CLASS.sub("", value).strip()
+        return value or None
+    if name in _NUMERIC_ATTRS and tag in _HTML_TAGS:
+        return value if _NUMERIC.match(value) else None
+    if name == "scope":
+        return value if value in {"row", "col", "rowgroup", "colgroup"} else None
+    return value
 
 
-def sanitize_html(markup: str, *, min_heading: int = 1, heading_ids: HeadingIds | None = None) -> str:
-    """Keep only safe, valid HTML from ``markup``.
+def _inline_styles(markup: str) -> str:
+    """Move a fragment's ``<style>`` rules into ``style`` attributes (css-inline), dropping the blocks."""
+    import css_inline
+
+    css = "\n".join(_STYLE_BLOCK.findall(markup))
+    body = _STYLE_BLOCK.sub("", markup)
+    if not css.strip():
+        return body
+    try:
+        return css_inline.inline_fragment(body, css)
+    except Exception:  # CSS css-inline cannot parse: the table keeps its content, loses its colours
+        return body
+
+
+def _finish(node: _Node, min_heading: int, heading_ids: HeadingIds | None) -> None:
+    """Demote and id headings, drop nbconvert's pilcrow anchors, tidy tables (innermost first)."""
+    kept: list[_Node | str] = []
+    for child in node.children:
+        if isinstance(child, str):
+            kept.append(child)
+            continue
+        if child.tag == "a" and "anchor-link" in (child.get("class") or "").split():
+            continue  # nbconvert's pilcrow anchors: our headings carry their own ids
+        _finish(child, min_heading, heading_ids)
+        if child.tag in _HEADINGS:
+            if int(child.tag[1]) < min_heading:
+                child.tag = f"h{min_heading}"
+            if heading_ids is not None:
+                child.attrs = [(k, v) for k, v in child.attrs if k != "id"] + [("id", heading_ids.new(child.text()))]
+        if child.tag == "table":
+            _tidy_table_node(child)
+        kept.append(child)
+    node.children = kept
+
+
+def sanitize_html(markup: str, *, min_heading: int = 1, heading_ids: HeadingIds | None = None,
+                  keep_styles: bool = False) -> str:
+    """Keep only safe, valid HTML from ``markup`` (nh3 with frstory's allow-list).
 
     Parameters
     ----------
@@ -399,6 +385,9 @@ def sanitize_html(markup: str, *, min_heading: int = 1, heading_ids: HeadingIds 
         the page's only ``<h1>`` is the title from the notebook metadata.
     heading_ids : HeadingIds, optional
         When given, every heading gets a page-unique ``id`` for links to sections.
+    keep_styles : bool
+        Keep the look of a pandas ``Styler`` table: its ``<style>`` rules are inlined into the
+        cells they select and filtered to :data:`STYLE_PROPERTIES`.
 
     Returns
     -------
@@ -409,10 +398,27 @@ def sanitize_html(markup: str, *, min_heading: int = 1, heading_ids: HeadingIds 
     Examples
     --------
     >>> sanitize_html('<p onclick="x()">Hi <script>alert(1)</script><a href="javascript:x">a</a></p>')
-    '<p>Hi <a>a</a></p>'
+    '<p>Hi <a rel="noopener noreferrer">a</a></p>'
     >>> sanitize_html('<table border="1" class="dataframe"><tr><td>&lt;b&gt;</td><td>1.5</td></tr></table>')
-    '<table class="dataframe"><tr><td class="fr-text">&lt;b&gt;</td><td class="fr-num">1.5</td></tr></table>'
+    '<table class="dataframe"><tbody><tr><td class="fr-text">&lt;b&gt;</td><td class="fr-num">1.5</td></tr></tbody></table>'
     """
-    parser = _Sanitizer(min_heading, heading_ids)
-    parser.feed(markup)
-    return parser.close_all()
+    attributes = {k: set(v) for k, v in _ATTRIBUTES.items()}
+    if keep_styles:
+        markup = _inline_styles(markup)
+        attributes["*"].add("style")
+    clean = nh3.clean(
+        markup,
+        tags=set(_TAGS),
+        clean_content_tags=set(_DROP_WITH_CONTENT),
+        attributes=attributes,
+        attribute_filter=_attribute_filter,
+        url_schemes={"http", "https", "data"},
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+        filter_style_properties=set(STYLE_PROPERTIES) if keep_styles else None,
+    )
+    builder = _TreeBuilder()
+    builder.feed(clean)
+    builder.close()
+    _finish(builder.root, min_heading, heading_ids)
+    return "".join(html.escape(c, quote=False) if isinstance(c, str) else c.html() for c in builder.root.children)

@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import csv
-import io
 import json
 import os
 import re
@@ -268,12 +266,9 @@ def _publish_read(read: dict, staging: Path) -> str | None:
 
 
 def _csv_text(columns: list[str], rows: list[list]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
-    return buffer.getvalue()
+    from frstory.publish.escaping import csv_text  # formula cells neutralised (OWASP CSV injection)
+
+    return csv_text(columns, rows)
 
 
 def _check_output_dir(out_dir: Path) -> None:

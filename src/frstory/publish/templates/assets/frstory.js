@@ -17,7 +17,14 @@
       }
       var fallback = target.querySelector(".fr-chart__fallback");
       if (fallback) { fallback.remove(); }
-      window.Plotly.newPlot(target, figure.data || [], figure.layout || {}, figure.config || {});
+      // One object with the frames: Plotly.newPlot(el, data, layout, config) would drop them,
+      // and animation buttons and sliders would have nothing to play.
+      window.Plotly.newPlot(target, {
+        data: figure.data || [],
+        layout: figure.layout || {},
+        frames: figure.frames || [],
+        config: figure.config || {}
+      });
     });
   }
 

@@ -1,0 +1,174 @@
+"""Math on story pages without a CDN: LaTeX becomes MathML at build time (latex2mathml).
+
+Browsers typeset MathML natively (Chromium since version 109, Firefox and Safari long before), so a
+page needs no MathJax and no network. Two places hold math:
+
+* Markdown cells, ``text/latex`` outputs and ``$...$`` in Markdown printed by code:
+  :func:`latex_to_mathml` (the MathML then passes the page's sanitizer like any other HTML).
+* Plotly figure text: plotly.js typesets ``$...$`` labels only with MathJax, which a page that
+  works offline does not have (plotly would show the raw LaTeX). :func:`figure_math_to_text`
+  rewrites such labels into plotly's own text subset (Unicode symbols, ``<sup>``, ``<sub>``) from
+  the same MathML, so ``$\\alpha_{1c}^2$`` draws as α<sub>1c</sub><sup>2</sup>. Structures that
+  subset cannot draw (matrices, large operators with limits) are written linearly, e.g.
+  ``(a)/(b)`` for a fraction: readable, not typeset. That trade-off is deliberate: bundling MathJax
+  (~2 MB) for a few labels would double the weight of every story page.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as ET
+from typing import Any
+
+__all__ = ["latex_to_mathml", "latex_output_to_mathml", "math_to_plotly_text", "figure_math_to_text"]
+
+_MATHML_NS = "{http://www.w3.org/1998/Math/MathML}"
+# A plotly string is typeset by plotly.js when it starts and ends with "$" (see plotly.js svg_text_utils).
+# Relations and binary operators get spaces around them, as a typesetter would leave.
+_SPACED_OPERATORS = frozenset("= + \u2212 \u00b1 \u00d7 \u00f7 \u2264 \u2265 < > \u2248 \u2260 \u2192 \u22c5 \u2261 \u221d".split())
+_PLOTLY_MATH = re.compile(r"^\$(.+)\$$", re.DOTALL)
+# Display math in a text/latex output: $$...$$, \[...\], \begin{equation}...; else inline $...$.
+_LATEX_BLOCK = re.compile(r"\$\$(.+?)\$\$|\\\[(.+?)\\\]|\\begin\{(equation\*?|align\*?|gather\*?)\}(.+?)\\end\{\3\}",
+                          re.DOTALL)
+_LATEX_INLINE = re.compile(r"(?<!\\)\$(.+?)(?<!\\)\$|\\\((.+?)\\\)", re.DOTALL)
+
+
+def latex_to_mathml(tex: str, *, display: bool = False) -> str:
+    """MathML for a LaTeX formula, or the formula as escaped code when it cannot be converted.
+
+    Parameters
+    ----------
+    tex : str
+        The formula without its ``$`` delimiters.
+    display : bool
+        Block (display) math rather than inline math.
+
+    Returns
+    -------
+    str
+        ``<math>...</math>`` markup (not yet sanitized: it goes through the page's sanitizer), or
+        ``<code class="fr-math-error">...</code>`` holding the escaped LaTeX.
+
+    Examples
+    --------
+    >>> latex_to_mathml("x^2")
+    '<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline"><mrow><msup><mi>x</mi><mn>2</mn></msup></mrow></math>'
+    """
+    from latex2mathml.converter import convert
+
+    try:
+        return convert(tex.strip(), display="block" if display else "inline")
+    except Exception:  # latex2mathml raises many types for unsupported commands; show the source instead
+        return f'<code class="fr-math-error">{html.escape(tex)}</code>'
+
+
+def latex_output_to_mathml(text: str) -> str:
+    """A ``text/latex`` output (``$$...$$``, ``\\[...\\]``, ``\\begin{equation}``, ``$...$``) as HTML with MathML.
+
+    Text outside the math is escaped; a ``text/latex`` output without delimiters is one formula.
+
+    Examples
+    --------
+    >>> latex_output_to_mathml("$$a$$").startswith('<math xmlns="http://www.w3.org/1998/Math/MathML" display="block">')
+    True
+    """
+    if not _LATEX_BLOCK.search(text) and not _LATEX_INLINE.search(text):
+        return latex_to_mathml(text, display=True)
+    parts: list[str] = []
+
+    def inline(chunk: str) -> str:
+        out, last = [], 0
+        for match in _LATEX_INLINE.finditer(chunk):
+            out.append(html.escape(chunk[last:match.start()]))
+            out.append(latex_to_mathml(match.group(1) or match.group(2)))
+            last = match.end()
+        out.append(html.escape(chunk[last:]))
+        return "".join(out)
+
+    last = 0
+    for match in _LATEX_BLOCK.finditer(text):
+        parts.append(inline(text[last:match.start()]))
+        parts.append(latex_to_mathml(match.group(1) or match.group(2) or match.group(4), display=True))
+        last = match.end()
+    parts.append(inline(text[last:]))
+    return "".join(parts)
+
+
+def _plotly_text(node: ET.Element) -> str:
+    """Plotly's text subset for one MathML element (recursively)."""
+    tag = node.tag.replace(_MATHML_NS, "")
+    kids = list(node)
+    if tag in {"mo", "mi"} and (node.text or "").strip() in _SPACED_OPERATORS:
+        return f" {html.escape(node.text.strip(), quote=False)} "
+    if tag in {"mi", "mn", "mo", "mtext", "ms"}:
+        return html.escape((node.text or "").replace("\u00a0", " "), quote=False)
+    if tag == "mspace":
+        return " "
+    if tag in {"msup", "msub", "msubsup"} and kids:
+        base = _plotly_text(kids[0])
+        if tag == "msup" and len(kids) > 1:
+            return f"{base}<sup>{_plotly_text(kids[1])}</sup>"
+        if tag == "msub" and len(kids) > 1:
+            return f"{base}<sub>{_plotly_text(kids[1])}</sub>"
+        if len(kids) > 2:
+            return f"{base}<sub>{_plotly_text(kids[1])}</sub><sup>{_plotly_text(kids[2])}</sup>"
+        return base
+    if tag in {"munder", "mover", "munderover"} and kids:
+        return " ".join(_plotly_text(k) for k in kids)
+    if tag == "mfrac" and len(kids) == 2:
+        num, den = (_plotly_text(k) for k in kids)
+        wrap = lambda s: s if re.fullmatch(r"[\w.α-ωΑ-Ω]+", s) else f"({s})"  # noqa: E731
+        return f"{wrap(num)}/{wrap(den)}"
+    if tag == "msqrt":
+        return f"√({''.join(_plotly_text(k) for k in kids)})"
+    if tag == "mroot" and len(kids) == 2:
+        return f"<sup>{_plotly_text(kids[1])}</sup>√({_plotly_text(kids[0])})"
+    if tag == "mtr":
+        return ", ".join(_plotly_text(k) for k in kids)
+    if tag == "mtable":
+        return "; ".join(_plotly_text(k) for k in kids)
+    # A leading operator is unary (the minus of -1): no space after it.
+    return "".join(_plotly_text(k).strip() if i == 0 and k.tag.endswith(("}mo", "}mi")) else _plotly_text(k)
+                   for i, k in enumerate(kids))
+
+
+def math_to_plotly_text(tex: str) -> str:
+    """A LaTeX formula in plotly's text subset: Unicode symbols with ``<sup>``/``<sub>``.
+
+    Examples
+    --------
+    >>> math_to_plotly_text(r"\\alpha_{1c} = 352 \\pm 11")
+    'α<sub>1c</sub> = 352 ± 11'
+    >>> math_to_plotly_text(r"\\frac{1}{x^2}")
+    '1/(x<sup>2</sup>)'
+    """
+    markup = latex_to_mathml(tex)
+    if not markup.startswith("<math"):
+        return html.escape(tex, quote=False)
+    try:
+        root = ET.fromstring(markup)
+    except ET.ParseError:
+        return html.escape(tex, quote=False)
+    return re.sub(r"\s{2,}", " ", _plotly_text(root)).strip()
+
+
+def figure_math_to_text(value: Any) -> Any:
+    """A copy of a figure (or any part of one) with every ``$...$`` string rewritten for plotly.
+
+    Walks data, layout and frames, so titles, axis titles, annotations, legend entries, hover
+    templates and slider labels are all covered.
+
+    Examples
+    --------
+    >>> figure_math_to_text({"layout": {"title": {"text": "$\\\\beta^2$"}}, "data": [{"name": "plain $5"}]})
+    {'layout': {'title': {'text': 'β<sup>2</sup>'}}, 'data': [{'name': 'plain $5'}]}
+    """
+    if isinstance(value, str):
+        match = _PLOTLY_MATH.match(value)
+        return math_to_plotly_text(match.group(1)) if match else value
+    if isinstance(value, list):
+        return [figure_math_to_text(v) for v in value]
+    if isinstance(value, dict):
+        return {k: figure_math_to_text(v) for k, v in value.items()}
+    return value
