@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import doctest
 
-import mistune
 import pandas as pd
 import pytest
 
@@ -69,42 +68,7 @@ def test_event_rejects_a_frame_without_an_id_column():
 
 
 # ---------------------------------------------------------------------------------------------
-# wording helpers
-
-
-@pytest.mark.parametrize(("kwargs", "expected"), [
-    ({}, "8 June 2020"),
-    ({"weekday": True}, "Monday 8 June 2020"),
-    ({"year": False}, "8 June"),
-    ({"precision": "month"}, "June 2020"),
-])
-def test_long_date_writes_dates_as_prose_does(kwargs, expected):
-    assert narrative.long_date("2020-06-08", **kwargs) == expected
-
-
-def test_long_date_rejects_an_unknown_precision_and_a_non_date():
-    with pytest.raises(AnalysisError, match="'year'"):
-        narrative.long_date("2020-06-08", precision="year")
-    with pytest.raises(AnalysisError, match="'not a date'"):
-        narrative.long_date("not a date")
-
-
-def test_escaped_text_renders_literally_in_the_publishers_markdown():
-    # The publisher renders Markdown printed by code with mistune (raw HTML escaped).
-    render = mistune.create_markdown(escape=True)
-    text = "Synthetic *stars*, _under_ [a link](https://example.org) <b>tag</b> #1 | pipe"
-    html = render(narrative.escape_markdown(text))
-    assert "<em>" not in html and "<a " not in html and "<b>" not in html
-    assert "*stars*" in html and "_under_" in html and "[a link](https://example.org)" in html
-
-
-def test_escaped_text_cannot_start_a_heading_on_a_new_line():
-    html = mistune.create_markdown(escape=True)("Synthetic line\n" + narrative.escape_markdown("one\n# two"))
-    assert "<h1>" not in html
-
-
-def test_escape_markdown_gives_empty_text_for_missing_values():
-    assert narrative.escape_markdown(pd.NA) == "" and narrative.escape_markdown(None) == ""
+# actor_name
 
 
 @pytest.mark.parametrize(("actor", "expected"), [

@@ -11,7 +11,8 @@ import sys
 import nbformat
 import pytest
 
-from frstory.publish.escaping import csv_text, escape_markdown
+from frstory.prose import escape_markdown
+from frstory.publish.escaping import csv_text
 from frstory.publish.math import figure_math_to_text
 from frstory.publish.render import StoryRenderer, read_story_meta
 from frstory.publish.sanitize import sanitize_html

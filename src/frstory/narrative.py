@@ -18,9 +18,8 @@ import pandas as pd
 
 from frstory.errors import AnalysisError
 
-__all__ = ["actor_name", "escape_markdown", "event", "long_date"]
+__all__ = ["actor_name", "event"]
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
 
 
 def _require_columns(frame: pd.DataFrame, columns: tuple[str, ...], what: str, loader: str) -> None:
@@ -88,28 +87,6 @@ def event(events: pd.DataFrame, event_id: str) -> pd.Series:
     raise AnalysisError(f"no event has id {event_id!r}; {hint} Fix: pass one of the ids in the events frame")
 
 
-def long_date(day: object, *, weekday: bool = False, year: bool = True, precision: object = "day") -> str:
-    """A date as prose writes it: ``8 June 2020`` (``Monday 8 June 2020`` with ``weekday``).
-
-    With ``precision="month"`` (an event known only to the month, stored as the 1st) the day is
-    left out: ``December 2020``.
-
-    Examples
-    --------
-    >>> long_date("2020-06-08"), long_date("2020-06-08", weekday=True, year=False)
-    ('8 June 2020', 'Monday 8 June')
-    >>> long_date("2020-12-01", precision="month")
-    'December 2020'
-    """
-    ts = _as_day(day, "long_date: day")
-    if precision == "month":
-        return f"{ts:%B}" + (f" {ts.year}" if year else "")
-    if precision != "day":
-        raise AnalysisError(f"long_date: precision {precision!r} is not 'day' or 'month' (the events' date_precision)")
-    text = f"{ts.day} {ts:%B}" + (f" {ts.year}" if year else "")
-    return f"{ts:%A} {text}" if weekday else text
-
-
 def actor_name(actor: object) -> str:
     """The short name of an events ``actor``: who acted, without the people and notes around it.
 
@@ -135,21 +112,3 @@ def actor_name(actor: object) -> str:
             break
     shorter = re.sub(r"\s*\([^()]*\)\s*$", "", text.strip())
     return shorter or text.strip()
-
-
-def escape_markdown(text: object) -> str:
-    """Text from data made literal in Markdown: markup characters are backslash-escaped.
-
-    Headlines and notes can contain ``*``, ``_``, ``[`` or ``<``; escaped, they print as
-    themselves instead of turning into emphasis, links or HTML. Newlines become spaces, so a
-    value cannot start a heading or a list. Missing values give ``""``.
-
-    Examples
-    --------
-    >>> escape_markdown("Seed *004* <b>[link](x)</b>")
-    'Seed \\\\*004\\\\* \\\\<b\\\\>\\\\[link\\\\]\\\\(x\\\\)\\\\</b\\\\>'
-    """
-    if text is None or (not isinstance(text, str) and pd.isna(text)):
-        return ""
-    flat = re.sub(r"\s*[\r\n]+\s*", " ", str(text))
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)

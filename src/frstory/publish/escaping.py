@@ -1,8 +1,8 @@
-"""Text from data, made safe for the two places a story page puts it: Markdown and CSV.
+"""Text from data, made safe for the CSVs a story page publishes.
 
-* :func:`escape_markdown`: a headline or claim shown with IPython's ``Markdown(...)`` must read as
-  text. Without escaping, ``[click](https://x)`` becomes a live link and ``![](https://x)`` loads
-  an image. Notebooks write ``Markdown(f"**{escape_markdown(row.headline)}**")``.
+(Markdown has one escaper, :func:`frstory.prose.escape_markdown`: notebooks that print data with
+IPython's ``Markdown(...)`` write ``Markdown(f"**{prose.escape_markdown(row.headline)}**")``.)
+
 * :func:`neutralise_csv_cell` and :func:`csv_text`: the "Get the data" CSVs follow the OWASP
   CSV-injection guidance, so a cell such as ``=HYPERLINK(...)`` opens in a spreadsheet as text,
   not as a formula.
@@ -12,30 +12,12 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from typing import Any, Iterable
 
-__all__ = ["escape_markdown", "neutralise_csv_cell", "csv_text"]
+__all__ = ["neutralise_csv_cell", "csv_text"]
 
-# Every character CommonMark lets a backslash escape (ASCII punctuation), so no span of data can
-# open emphasis, a link, an image, code, a heading, a list or raw HTML.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>&~=\"'$:;/^%@,?])")
 #: OWASP: cells starting with these characters are read as formulas by spreadsheet programs.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def escape_markdown(text: Any) -> str:
-    """``text`` as Markdown that renders to exactly that text (no links, images, emphasis or HTML).
-
-    Line breaks become spaces: a data value is one run of text, never a new block.
-
-    Examples
-    --------
-    >>> escape_markdown("[click](https://example.org) *now* <b>")
-    '\\\\[click\\\\]\\\\(https\\\\:\\\\/\\\\/example\\\\.org\\\\) \\\\*now\\\\* \\\\<b\\\\>'
-    """
-    flat = " ".join(str(text).split())
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
 
 
 def neutralise_csv_cell(value: Any) -> Any:

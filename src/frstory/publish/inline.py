@@ -33,14 +33,15 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["INLINE", "InlineExpression", "find_expressions", "markdown_escape", "value_html",
+from frstory.prose.markdown import escape_markdown  # one owner of Markdown escaping
+
+__all__ = ["INLINE", "InlineExpression", "find_expressions", "value_html",
            "substitute", "defining_cells", "EVAL_MIME"]
 
 #: `` `{python} expr` ``: a code span whose text starts with ``{python}``.
 INLINE = re.compile(r"(?<!`)`\{python\}[ \t]+([^`\n]+?)[ \t]*`(?!`)")
 #: The MIME type the evaluation cell publishes its results under (never shown on a page).
 EVAL_MIME = "application/vnd.frstory.inline+json"
-_MD_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|~^$:])")
 
 
 @dataclass(frozen=True)
@@ -77,22 +78,6 @@ def find_expressions(nb: Any) -> list[InlineExpression]:
     return found
 
 
-def markdown_escape(text: str) -> str:
-    """Text that Markdown and HTML both show literally.
-
-    Examples
-    --------
-    >>> markdown_escape("[a](http://x) <b>&")
-    '\\\\[a\\\\]\\\\(http\\\\://x\\\\) &lt;b&gt;&amp;'
-    """
-    # Backslashes first (they would otherwise escape our own), then HTML's specials as entities:
-    # an entity is literal text to Markdown, and "&" is escaped so no entity can be smuggled in.
-    escaped = _MD_PUNCTUATION.sub(r"\\\1", text)
-    escaped = escaped.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-    # A line break inside a value would end a table row or start a block: keep it on one line.
-    return re.sub(r"\s*\n\s*", " ", escaped)
-
-
 def value_html(value: str, expression: str, cell_number: int | None) -> str:
     """The traceable inline HTML for one value (see the module docstring).
 
@@ -104,7 +89,7 @@ def value_html(value: str, expression: str, cell_number: int | None) -> str:
     title = f"Computed: {expression}" + (f" (code cell {cell_number})" if cell_number else "")
     cell_attr = f' data-fr-cell="{cell_number}"' if cell_number else ""
     return (f'<span class="fr-value" title="{html.escape(title, quote=True)}"{cell_attr}>'
-            f"{markdown_escape(value)}</span>")
+            f"{escape_markdown(value)}</span>")
 
 
 def _assigned_names(source: str) -> set[str]:
