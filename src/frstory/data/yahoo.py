@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import atexit
 import datetime as dt
+import json
 import logging
 import math
 import os
@@ -75,6 +76,9 @@ class RequestRecord:
     status: int | None = None
     error: str | None = None
     timed_out: bool = False
+    #: The body of a price-history answer, kept to check what yfinance does not expose or drops
+    #: (the symbol answered for, split events with a zero numerator).
+    body: bytes | None = None
 
 
 class YahooSession(curl_requests.Session):
@@ -152,6 +156,8 @@ class YahooSession(curl_requests.Session):
             record.timed_out = isinstance(exc, curl_exceptions.Timeout) or "timed out" in str(exc).lower()
             raise
         record.status = response.status_code
+        if "/finance/chart/" in record.url and "period1" in f"{target} {kwargs.get('params')}":
+            record.body = response.content
         return response
 
 
@@ -403,11 +409,40 @@ def fetch_history(ticker: str, start, end, *, timeout: float | None = None) -> Y
         raise PriceDataUnavailable(
             unavailable_message(ticker, start, end, _explain_failure(session, capture.messages, failure))
         ) from failure
+    problems = _chart_problems(ticker, session, meta)
+    if problems:
+        raise PriceDataUnavailable(rejected_message(ticker, start, covered_end, problems))
+    return _to_as_traded(ticker, raw, start, covered_end, history_kwargs, yf.__version__, price_hint)
+
+
+def _chart_problems(ticker: str, session: YahooSession, meta) -> list[str]:
+    """What is wrong with the answer as Yahoo sent it: another symbol, or split events that are
+    not plausible (yfinance turns a 0:1 split into "no split" and would hide it)."""
     symbol = meta.get("symbol") if isinstance(meta, dict) else None
     if not isinstance(symbol, str) or symbol.strip().upper() != ticker.upper():
         said = f"prices for {symbol!r}" if symbol else "prices without saying for which symbol"
-        raise PriceDataUnavailable(rejected_message(ticker, start, covered_end, [f"Yahoo sent {said}, not {ticker!r}"]))
-    return _to_as_traded(ticker, raw, start, covered_end, history_kwargs, yf.__version__, price_hint)
+        return [f"Yahoo sent {said}, not {ticker!r}"]
+    bodies = [r.body for r in session.records if r.body]
+    if not bodies:
+        return []
+    try:
+        result = json.loads(bodies[-1])["chart"]["result"][0]
+        events = (result.get("events") or {}).get("splits") or {}
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+        return []  # yfinance parsed it; its own shape checks apply
+    problems = []
+    for event in events.values() if isinstance(events, dict) else []:
+        try:
+            day = pd.Timestamp(int(event["date"]), unit="s", tz="UTC").tz_convert(EXCHANGE_TZ).strftime("%Y-%m-%d")
+            num, den = float(event["numerator"]), float(event["denominator"])
+            ratio = num / den if den else math.inf
+        except (KeyError, TypeError, ValueError):
+            problems.append(f"a split event without date, numerator and denominator: {event!r}"[:200])
+            continue
+        problem = split_problem({"date": day, "ratio": ratio})
+        if problem:
+            problems.append(f"{problem} on {day} (Yahoo's split {event.get('splitRatio', f'{num:g}:{den:g}')})")
+    return problems
 
 
 def _to_as_traded(
