@@ -107,7 +107,7 @@ def test_a_range_yahoo_answers_only_in_part_is_reported_as_such(serve):
     with pytest.raises(frstory.PriceDataUnavailable) as info:
         frstory.load_prices("SYNA", START, END)
 
-    assert ("answers only part of the range: rows for 2021-02-01 to 2021-05-06, none for 19 of 86 sessions "
+    assert ("covers only part of the range: rows for 2021-02-01 to 2021-05-06, none for 19 of 86 sessions "
             "(2021-01-04, 2021-01-05") in str(info.value)
     assert read_manifest() == {}
 

@@ -132,7 +132,7 @@ def frame_problems(frame: pd.DataFrame, start=None, end=None) -> list[str]:
             present = expected[expected.isin(dates)]
             if len(missing) and len(present) and not missing[(missing > present[0]) & (missing < present[-1])].size:
                 problems.append(
-                    f"answers only part of the range: rows for {present[0].date()} to {present[-1].date()}, "
+                    f"covers only part of the range: rows for {present[0].date()} to {present[-1].date()}, "
                     f"none for {len(missing)} of {len(expected)} sessions ({describe_dates(missing)})")
             elif len(missing):
                 problems.append(f"missing {len(missing)} of {len(expected)} sessions: {describe_dates(missing)}")
