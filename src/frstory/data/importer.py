@@ -131,14 +131,15 @@ def _sessions() -> set[dt.date]:
     return _SESSIONS
 
 
-def _lines(fh, problems: _Problems):
-    """(line number, text) of each line, reading at most MAX_LINE_LENGTH bytes of any line."""
+def _lines(fh, problems: _Problems, where: list[int]):
+    """Each line's text, reading at most MAX_LINE_LENGTH bytes of any line; ``where[0]`` is its number."""
     line_no = 0
     while True:
         raw = fh.readline(MAX_LINE_LENGTH + 1)
         if not raw:
             return
         line_no += 1
+        where[0] = line_no
         if len(raw) > MAX_LINE_LENGTH and not raw.endswith(b"\n"):
             length = len(raw)
             while raw and not raw.endswith(b"\n"):  # skip the rest of the line, in bounded pieces
@@ -153,7 +154,22 @@ def _lines(fh, problems: _Problems):
             problems.add(line_no, None, None, f"is not UTF-8 text ({exc.reason} at byte {exc.start})",
                          "save the file as UTF-8 CSV")
             continue
-        yield line_no, text.rstrip("\r\n")
+        yield text
+
+
+def _rows(fh, problems: _Problems):
+    """(line number, cells) of each CSV row, through one csv.reader over the bounded lines."""
+    where = [0]
+    reader = csv.reader(_lines(fh, problems, where))
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            problems.add(where[0], None, None, f"is not a CSV row ({exc})", "write 7 comma-separated values")
+            continue
+        yield where[0], row
 
 
 def validate_price_csv(path: str | os.PathLike, name: str | None = None) -> tuple[pd.DataFrame | None, list[dict]]:
@@ -187,12 +203,7 @@ def validate_price_csv(path: str | os.PathLike, name: str | None = None) -> tupl
     previous: tuple[dt.date, int] | None = None
     header_seen = False
     with fh:
-        for line_no, text in _lines(fh, problems):
-            try:
-                row = next(csv.reader([text]), [])
-            except csv.Error as exc:
-                problems.add(line_no, None, None, f"is not a CSV row ({exc})", "write 7 comma-separated values")
-                continue
+        for line_no, row in _rows(fh, problems):
             if not header_seen:
                 header_seen = True
                 header = [cell.strip() for cell in row]
