@@ -117,17 +117,17 @@ def ticker_for_file(path: str | os.PathLike) -> str:
     return normalize_ticker(stem)
 
 
-_SESSIONS: set[dt.date] | None = None
+_SESSIONS: frozenset[str] | None = None
 
 
-def _sessions() -> set[dt.date]:
+def _sessions() -> frozenset[str]:
+    """Every NYSE session the calendar knows, as ISO strings (a row's date is checked by lookup)."""
     global _SESSIONS
     if _SESSIONS is None:
         from frstory.data.calendar import nyse_calendar
 
         first, last = calendar_bounds()
-        days = nyse_calendar().sessions_in_range(first, last)
-        _SESSIONS = {d.date() for d in days}
+        _SESSIONS = frozenset(nyse_calendar().sessions_in_range(first, last).strftime("%Y-%m-%d"))
     return _SESSIONS
 
 
@@ -199,8 +199,8 @@ def validate_price_csv(path: str | os.PathLike, name: str | None = None) -> tupl
     first_day, last_day = (d.date() for d in calendar_bounds())
     records: list[tuple] = []
     lines: list[int] = []
-    seen: dict[dt.date, int] = {}
-    previous: tuple[dt.date, int] | None = None
+    seen: dict[str, int] = {}
+    previous: tuple[str, int] | None = None
     header_seen = False
     with fh:
         for line_no, row in _rows(fh, problems):
@@ -223,39 +223,40 @@ def validate_price_csv(path: str | os.PathLike, name: str | None = None) -> tupl
                 continue
             cells = dict(zip(CSV_COLUMNS, (c.strip() for c in row)))
             row_ok = True
-            day = None
             raw_date = cells["date"]
-            if _ISO_DATE.match(raw_date):
-                try:
-                    day = dt.date.fromisoformat(raw_date)
-                except ValueError:
-                    day = None
-            if day is None:
-                row_ok = False
-                problems.add(line_no, "date", raw_date, "is not an ISO date (YYYY-MM-DD)", "write dates like 2020-06-10")
-            elif not first_day <= day <= last_day:
-                row_ok = False
-                problems.add(line_no, "date", raw_date,
-                             f"is outside the NYSE calendar ({first_day} to {last_day})",
-                             "check the year; prices can only be imported for days the calendar knows")
-            elif day not in sessions:
-                row_ok = False
-                what = day.strftime("%A") if day.weekday() >= 5 else "an exchange holiday"
-                problems.add(line_no, "date", raw_date, f"is {what}, not a NYSE session",
-                             "remove the row (no trading that day) or correct its date")
-            else:
-                if day in seen:
+            # ISO strings sort as dates do, so a session's string is all the checks below need.
+            if raw_date in sessions:
+                if raw_date in seen:
                     row_ok = False
-                    problems.add(line_no, "date", raw_date, f"duplicates the date on line {seen[day]}",
+                    problems.add(line_no, "date", raw_date, f"duplicates the date on line {seen[raw_date]}",
                                  "keep one row per trading day")
-                elif previous is not None and day < previous[0]:
+                elif previous is not None and raw_date < previous[0]:
                     row_ok = False
                     problems.add(line_no, "date", raw_date,
-                                 f"comes before {previous[0].isoformat()} on line {previous[1]} (dates must be sorted)",
+                                 f"comes before {previous[0]} on line {previous[1]} (dates must be sorted)",
                                  "sort the rows by date, oldest first")
                 else:
-                    seen[day] = line_no
-                    previous = (day, line_no)
+                    seen[raw_date] = line_no
+                    previous = (raw_date, line_no)
+            else:
+                row_ok = False
+                day = None
+                if _ISO_DATE.match(raw_date):
+                    try:
+                        day = dt.date.fromisoformat(raw_date)
+                    except ValueError:
+                        day = None
+                if day is None:
+                    problems.add(line_no, "date", raw_date, "is not an ISO date (YYYY-MM-DD)",
+                                 "write dates like 2020-06-10")
+                elif not first_day <= day <= last_day:
+                    problems.add(line_no, "date", raw_date,
+                                 f"is outside the NYSE calendar ({first_day} to {last_day})",
+                                 "check the year; prices can only be imported for days the calendar knows")
+                else:
+                    what = day.strftime("%A") if day.weekday() >= 5 else "an exchange holiday"
+                    problems.add(line_no, "date", raw_date, f"is {what}, not a NYSE session",
+                                 "remove the row (no trading that day) or correct its date")
             values: dict[str, float] = {}
             for column in ("open", "high", "low", "close", "adj_close"):
                 raw = cells[column]
@@ -296,7 +297,7 @@ def validate_price_csv(path: str | os.PathLike, name: str | None = None) -> tupl
                              "write the number of shares traded, e.g. 3265400")
                 row_ok = False
             if row_ok and not problems.total:
-                records.append((pd.Timestamp(day), values["open"], values["high"], values["low"],
+                records.append((raw_date, values["open"], values["high"], values["low"],
                                 values["close"], values["adj_close"], int(raw_volume)))
                 lines.append(line_no)
     if not header_seen:
@@ -306,7 +307,7 @@ def validate_price_csv(path: str | os.PathLike, name: str | None = None) -> tupl
     if problems.total:
         return None, problems.listed()
     frame = pd.DataFrame.from_records(records, columns=list(CSV_COLUMNS))
-    frame["date"] = frame["date"].astype("datetime64[ns]")
+    frame["date"] = pd.to_datetime(frame["date"], format="%Y-%m-%d").astype("datetime64[ns]")
     frame["volume"] = frame["volume"].astype("int64")
     frame.attrs["lines"] = lines
     return frame, []
