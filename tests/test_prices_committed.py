@@ -222,3 +222,31 @@ def test_the_committed_package_describes_every_file_it_holds():
         assert segments[-1]["end"] == resource["frstory"]["last_date"]
         assert all(s["url"].startswith("https://github.com/") for s in segments)
     assert "third parties" in package["description"] and "not adjusted for dividends" in package["description"]
+
+
+def test_lock_reads_locks_exactly_the_ranges_a_story_read(tmp_path, monkeypatch, capsys):
+    import_directory(_synthetic_folder(tmp_path / "synthetic-market", tickers=("SYNA", "SYNB")))
+    log = tmp_path / "reads.jsonl"
+    monkeypatch.setenv("FRSTORY_READ_LOG", str(log))
+    frstory.load_prices("SYNA", "2021-02-01", "2021-02-26")
+    frstory.load_prices("SYNA", "2021-03-01", "2021-03-05")
+    committed = tmp_path / "committed"
+    committed.mkdir()
+    (committed / "sources.csv").write_text(
+        f"{SOURCES_HEADER}\nSYNA,2021-01-04,2021-03-31,Synthetic copy,https://example.org/a.csv,2021,unchanged\n")
+
+    assert main(["data", "lock", "--reads", str(log), "--to", str(committed)]) == 0
+
+    (resource,) = json.loads((committed / "datapackage.json").read_text())["resources"]
+    assert resource["frstory"]["ticker"] == "SYNA"  # SYNB was cached but not read
+    assert (resource["frstory"]["first_date"], resource["frstory"]["last_date"]) == ("2021-02-01", "2021-03-05")
+    assert "locked 1 ticker(s)" in capsys.readouterr().out
+
+
+def test_lock_reads_of_a_log_without_price_reads_says_so(tmp_path, capsys):
+    log = tmp_path / "reads.jsonl"
+    log.write_text('{"kind": "events", "path": "events.csv"}\n')
+
+    assert main(["data", "lock", "--reads", str(log), "--to", str(tmp_path / "committed")]) == 1
+
+    assert "read log reads.jsonl records no price read: nothing to lock" in capsys.readouterr().err

@@ -78,10 +78,11 @@ def _cmd_pull(args: argparse.Namespace) -> int:
 
 
 def _cmd_lock(args: argparse.Namespace) -> int:
-    from frstory.data.committed import lock
+    from frstory.data.committed import lock, ranges_read
 
+    ranges = ranges_read(args.reads) if args.reads else None
     resources = lock(args.tickers or None, args.start, args.end, folder=args.to,
-                     title=args.title, description=args.description)
+                     title=args.title, description=args.description, ranges=ranges)
     print(f"locked {len(resources)} ticker(s) into the committed data (datapackage.json updated)")
     rows = [[r["frstory"]["ticker"], r["path"], r["frstory"]["rows"], r["frstory"]["first_date"],
              r["frstory"]["last_date"], r["hash"][7:19]] for r in resources]
@@ -133,6 +134,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     lock.add_argument("--start", default=None, help="first day, inclusive (default: the cached range)")
     lock.add_argument("--end", default=None, help="last day, inclusive (default: the cached range)")
     lock.add_argument("--to", default=None, metavar="FOLDER", help="committed data folder (default data/market)")
+    lock.add_argument("--reads", default=None, metavar="LOG",
+                      help="lock exactly the tickers and ranges a story read: the read log a run wrote "
+                           "(run it with FRSTORY_READ_LOG=LOG)")
     lock.add_argument("--title", default=None, help="the data package's title (kept when omitted)")
     lock.add_argument("--description", default=None,
                       help="the data package's description for readers: sources and treatment (kept when omitted)")

@@ -316,9 +316,58 @@ def _committed_file_name(ticker: str, taken: set[str]) -> str:
     return plain if plain not in taken else _resource_name(ticker) + ".csv"
 
 
+def ranges_read(log: str | os.PathLike) -> dict[str, tuple[str, str]]:
+    """The tickers and ranges a run read, from a read log (``FRSTORY_READ_LOG``, JSON lines).
+
+    Each ticker's range is the union of its reads: the first ``start`` to the last ``end``.
+
+    Raises
+    ------
+    DataValidationError
+        When the log cannot be read, a line is not JSON, or it records no price read.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "reads.jsonl"
+    >>> _ = p.write_text('{"kind": "prices:AMZN", "ticker": "AMZN", "start": "2020-06-01", "end": "2020-06-30"}\\n')
+    >>> ranges_read(p)
+    {'AMZN': ('2020-06-01', '2020-06-30')}
+    """
+    name = Path(log).name
+    try:
+        lines = Path(log).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataValidationError(f"read log {name} cannot be read ({type(exc).__name__}). Fix: give the file "
+                                  "FRSTORY_READ_LOG named when the story ran", []) from None
+    ranges: dict[str, tuple[str, str]] = {}
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            read = json.loads(line)
+        except ValueError:
+            raise DataValidationError(f"read log {name}:{number} is not a JSON line. Fix: give the file "
+                                      "FRSTORY_READ_LOG named when the story ran", []) from None
+        if not (isinstance(read, dict) and str(read.get("kind", "")).startswith("prices:")):
+            continue
+        try:
+            ticker = normalize_ticker(read.get("ticker"))
+            lo, hi = str(pd.Timestamp(read["start"]).date()), str(pd.Timestamp(read["end"]).date())
+        except (KeyError, TypeError, ValueError, DataValidationError):
+            raise DataValidationError(f"read log {name}:{number} is a price read without a valid ticker, start "
+                                      "and end", []) from None
+        old = ranges.get(ticker)
+        ranges[ticker] = (min(lo, old[0]), max(hi, old[1])) if old else (lo, hi)
+    if not ranges:
+        raise DataValidationError(f"read log {name} records no price read: nothing to lock", [])
+    return ranges
+
+
 def lock(
     tickers=None, start=None, end=None, *, folder: str | os.PathLike | None = None,
     title: str | None = None, description: str | None = None,
+    ranges: dict[str, tuple[str, str]] | None = None,
 ) -> list[dict]:
     """Write cached prices into the committed data folder with their provenance (``frstory data lock``).
 
@@ -332,6 +381,9 @@ def lock(
         Default :func:`frstory.paths.default_lock_dir` (the project's ``data/market``).
     title, description : str, optional
         The package's title and description; kept from the existing package when omitted.
+    ranges : dict, optional
+        Ticker -> (start, end) to lock, e.g. :func:`ranges_read` of a story's read log; replaces
+        ``tickers``, ``start`` and ``end``.
 
     Returns
     -------
@@ -356,6 +408,8 @@ def lock(
             "no committed data folder: run `frstory data lock` inside a project (a folder with "
             "pyproject.toml), set FRSTORY_COMMITTED_DATA, or pass --to FOLDER", [])
     manifest = read_manifest()
+    if ranges:
+        tickers = list(ranges)
     names = [normalize_ticker(t) for t in tickers] if tickers else sorted(manifest)
     if not names:
         raise DataValidationError(
@@ -376,8 +430,9 @@ def lock(
                 "--start ... --end ...` or `frstory data import DIR` first", [])
         frame = read_cached_prices(entry)
         args = entry["arguments"]
-        lo = pd.Timestamp(start) if start is not None else pd.Timestamp(args["start"])
-        hi = pd.Timestamp(end) if end is not None else pd.Timestamp(args["end"])
+        want_start, want_end = ranges[ticker] if ranges else (start, end)
+        lo = pd.Timestamp(want_start) if want_start is not None else pd.Timestamp(args["start"])
+        hi = pd.Timestamp(want_end) if want_end is not None else pd.Timestamp(args["end"])
         if lo < pd.Timestamp(args["start"]) or hi > pd.Timestamp(args["end"]):
             raise DataValidationError(
                 f"the price cache holds {ticker} for {args['start']} to {args['end']} only, not "
@@ -455,4 +510,4 @@ def lock(
     return [r for r, _ in written]
 
 
-__all__ += ["read_sources", "CSV_COLUMNS"]
+__all__ += ["read_sources", "ranges_read", "CSV_COLUMNS"]
