@@ -11,6 +11,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 MARKET_DIR = ROOT.parent / "shared" / "market"
+#: The market data committed with the project (a fresh clone has it; the snapshot may be absent).
+COMMITTED_MARKET_DIR = ROOT / "data" / "market"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -29,17 +31,30 @@ def chromium_path() -> str | None:
 
 @pytest.fixture(autouse=True)
 def _isolated_data_dir(tmp_path_factory, monkeypatch):
-    """Every test gets an empty price cache, so no test reads or writes the developer's cache."""
+    """Every test gets an empty price cache and no committed market data, so no test reads or
+    writes the developer's cache and a missing price is a miss (use ``committed_market`` to load
+    the project's committed data)."""
     monkeypatch.setenv("FRSTORY_DATA_DIR", str(tmp_path_factory.mktemp("frstory-data")))
+    monkeypatch.setenv("FRSTORY_COMMITTED_DATA", str(tmp_path_factory.mktemp("frstory-no-committed-data")))
     monkeypatch.delenv("FRSTORY_READ_LOG", raising=False)
+
+
+@pytest.fixture
+def committed_market(monkeypatch) -> Path:
+    """Loads see the project's committed market data (``data/market``), as a fresh clone does."""
+    monkeypatch.setenv("FRSTORY_COMMITTED_DATA", str(COMMITTED_MARKET_DIR))
+    return COMMITTED_MARKET_DIR
 
 
 @pytest.fixture(scope="session")
 def market_dir() -> Path:
-    """``../shared/market``: the real daily snapshot. Skips (with the reason) when it is absent."""
-    if not (MARKET_DIR / "AMZN.csv").is_file():
-        pytest.skip(f"real market snapshot not found at {MARKET_DIR} (CI and the dev machines have it)")
-    return MARKET_DIR
+    """The real daily snapshot as a folder ``frstory data import`` reads: ``../shared/market`` when
+    present, else the same prices committed in ``data/market`` (so a fresh clone runs these tests)."""
+    if (MARKET_DIR / "AMZN.csv").is_file():
+        return MARKET_DIR
+    if (COMMITTED_MARKET_DIR / "datapackage.json").is_file():
+        return COMMITTED_MARKET_DIR
+    pytest.skip("no market data: neither the snapshot (../shared/market) nor data/market is present")
 
 
 @pytest.fixture(scope="session")
@@ -99,5 +114,5 @@ def open_page(browser):
 
 def pytest_report_header(config):
     lines = [f"chromium: {chromium_path() or 'not installed (browser tests skip)'}"]
-    lines.append(f"market snapshot: {MARKET_DIR if MARKET_DIR.is_dir() else 'absent (market tests skip)'}")
+    lines.append(f"market snapshot: {'../shared/market' if MARKET_DIR.is_dir() else 'absent (tests use data/market)'}")
     return lines

@@ -43,8 +43,8 @@ def test_import_of_a_bad_folder_exits_1_naming_file_and_line(tmp_path, capsys):
     assert main(["data", "import", str(folder)]) == 1
 
     err = capsys.readouterr().err
-    assert f"{folder / 'SYNA.csv'}:2: column date value '2021-13-01'" in err
-    assert "nothing was imported" in err
+    assert "SYNA.csv:2: column date value '2021-13-01'" in err
+    assert "nothing was imported" in err and str(tmp_path) not in err
 
 
 def test_status_lists_tickers_with_provenance_and_checksum_state(tmp_path, capsys):
@@ -57,12 +57,12 @@ def test_status_lists_tickers_with_provenance_and_checksum_state(tmp_path, capsy
     out = capsys.readouterr().out
     line = next(row for row in out.splitlines() if row.startswith("SYNA "))
     assert "2021-01-04" in line and "2021-03-31" in line and " ok " in line
-    assert f"imported from {folder.resolve()}" in line
+    assert "imported from SYNA.csv" in line
 
 
 def test_status_reports_a_tampered_file_and_exits_1(tmp_path, capsys):
     main(["data", "import", str(_synthetic_folder(tmp_path / "synthetic-market"))])
-    with open(price_cache_dir() / "SYNA.csv", "a") as fh:
+    with open(price_cache_dir() / read_manifest()["SYNA"]["file"], "a") as fh:
         fh.write("2021-04-01,1,2,0.5,1,1,10\n")
     capsys.readouterr()
 
@@ -86,16 +86,26 @@ def test_pull_offline_exits_1_with_the_unavailable_message(offline, capsys):
     assert "frstory data pull" in err and "frstory data import DIR" in err
 
 
-def test_pull_defaults_to_the_story_tickers(offline, capsys):
-    # Offline the first story ticker fails; the message shows which tickers and range were meant.
+def test_pull_without_tickers_or_committed_data_says_to_name_them(offline, capsys):
     assert main(["data", "pull"]) == 1
-    assert "no prices for AMZN from 2019-01-01 to 2022-12-31" in capsys.readouterr().err
+    assert "no tickers given and the project has no committed market data" in capsys.readouterr().err
+
+
+def test_pull_without_tickers_refreshes_the_committed_tickers_and_ranges(offline, committed_market, capsys):
+    # Offline the first committed ticker fails; the message shows which tickers and range were meant.
+    assert main(["data", "pull"]) == 1
+    assert "no prices for AMZN from 2019-01-02 to 2022-12-30" in capsys.readouterr().err
+
+
+def test_pull_of_a_ticker_without_a_range_says_to_give_one(offline, capsys):
+    assert main(["data", "pull", "SYNA"]) == 1
+    assert "no range for SYNA" in capsys.readouterr().err
 
 
 def test_pull_fetches_into_the_cache(replay, capsys):
     assert main(["data", "pull", "--start", "2021-06-01", "--end", "2021-06-30", "SYNA", "^SYNX"]) == 0
 
-    assert "2 ticker(s) cached" in capsys.readouterr().out
+    assert "2 ticker(s) in the price cache" in capsys.readouterr().out
     assert read_manifest()["^SYNX"]["arguments"]["end"] == "2021-06-30"
 
 

@@ -119,8 +119,9 @@ def test_index_ticker_keeps_its_caret_and_gets_a_safe_file_name(replay):
     prices = frstory.load_prices("^SYNX", "2021-06-01", "2021-06-04")
 
     assert set(prices["ticker"]) == {"^SYNX"}
-    assert read_manifest()["^SYNX"]["file"] == "%5ESYNX.csv"
-    assert (price_cache_dir() / "%5ESYNX.csv").is_file()
+    entry = read_manifest()["^SYNX"]
+    assert entry["file"] == f"%5ESYNX.{entry['sha256'][:16]}.csv"
+    assert (price_cache_dir() / entry["file"]).is_file()
 
 
 def test_several_tickers_come_back_sorted_by_ticker_then_date(replay):
@@ -171,7 +172,7 @@ def test_every_served_ticker_is_recorded_in_the_read_log(replay, tmp_path, monke
     reads = [json.loads(line) for line in log.read_text().splitlines()]
     manifest = read_manifest()
     assert [r["kind"] for r in reads] == ["prices:SYNA", "prices:^SYNX"]
-    assert reads[1]["path"] == str((price_cache_dir() / "%5ESYNX.csv").resolve())
+    assert reads[1]["path"] == str((price_cache_dir() / manifest["^SYNX"]["file"]).resolve())
     assert reads[1]["sha256"] == manifest["^SYNX"]["sha256"]
 
 

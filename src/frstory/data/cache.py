@@ -1,24 +1,29 @@
 """The on-disk price cache: one CSV per ticker plus ``manifest.json`` with provenance.
 
-Layout of :func:`frstory.paths.price_cache_dir` (``$FRSTORY_DATA_DIR/prices``)::
+Layout of :func:`frstory.paths.price_cache_dir` (``$FRSTORY_DATA_DIR/prices``, by default in the
+user's cache folder)::
 
     prices/
-      AMZN.csv          as-traded prices, header ``date,open,high,low,close,adj_close,volume``
-      %5EGSPC.csv       index tickers: the file name is the percent-encoded ticker (``^`` -> ``%5E``)
-      manifest.json     {"format": 1, "tickers": {"AMZN": {<entry>}, "^GSPC": {...}}}
+      AMZN.3f2a...c1.csv     as-traded prices, header ``date,open,high,low,close,adj_close,volume``
+      %5EGSPC.9b0e...47.csv  index tickers: the percent-encoded ticker (``^`` -> ``%5E``)
+      manifest.json          {"format": 1, "tickers": {"AMZN": {<entry>}, "^GSPC": {...}}}
 
-File names are ``urllib.parse.quote(ticker, safe="") + ".csv"``: reversible, unique per ticker (so
-``^GSPC`` and a stock called ``GSPC`` cannot collide) and safe on every file system.
+A data file's name is the percent-encoded ticker (reversible, unique per ticker, safe on every
+file system) plus the first 16 hex digits of its SHA-256: a new version of a ticker's prices is a
+new file, so writing it never touches the version the manifest still points at.
+
+Writes replace the cache as a whole or not at all, also when the process is killed at any
+moment: new files are staged next to the old ones, then ``manifest.json`` is replaced atomically
+(the commit point), then files no entry refers to are removed. Before the commit, readers see
+the old cache; after it, the new one.
 
 A manifest entry (the contract in docs/architecture.md) has ``ticker, source, retrieved_at,
 yfinance_version, arguments, rows, first_date, last_date, sha256, splits, file``. ``arguments``
 always holds ``start`` and ``end``: the inclusive range the cached file is complete for.
 ``splits`` lists ``{"date", "ratio", "method"}``; prices in the CSV are as traded, and the splits
-turn them into split-adjusted prices.
-
-Writes are atomic (temporary file + ``os.replace``), CSVs first and the manifest last, under a
-lock file, so a crash leaves either the old state or a CSV whose checksum the manifest does not
-match, which every read reports (:class:`frstory.errors.CacheIntegrityError`).
+turn them into split-adjusted prices. Every read checks the entry against its file (ticker key,
+file inside the cache and named for the ticker, checksum, rows and sessions of the range, split
+ratios); any inconsistency raises :class:`frstory.errors.CacheIntegrityError` naming the fix.
 """
 
 from __future__ import annotations
@@ -36,26 +41,28 @@ from urllib.parse import quote, unquote
 
 import pandas as pd
 
-from frstory.errors import CacheIntegrityError, DataValidationError
+from frstory.errors import CacheIntegrityError, DataValidationError, FrstoryError
 from frstory.paths import price_cache_dir
-from frstory.provenance import sha256_file
 
 __all__ = [
     "CSV_COLUMNS",
     "MANIFEST_FIELDS",
     "MANIFEST_NAME",
+    "CacheWriteError",
     "normalize_ticker",
     "cache_file_name",
     "ticker_from_file_name",
     "read_manifest",
     "write_entries",
     "entry_state",
+    "check_entry",
     "verify_entry",
     "read_cached_prices",
     "cache_status",
     "frame_to_csv_bytes",
     "atomic_write_bytes",
     "split_factor_after",
+    "writable_dir",
 ]
 
 CSV_COLUMNS: tuple[str, ...] = ("date", "open", "high", "low", "close", "adj_close", "volume")
@@ -66,10 +73,16 @@ MANIFEST_FIELDS: tuple[str, ...] = (
 MANIFEST_NAME = "manifest.json"
 MANIFEST_FORMAT = 1
 _TICKER_RE = re.compile(r"^\^?[A-Z0-9][A-Z0-9.\-=]{0,19}$")
+_STORED_RE = re.compile(r"^(?P<stem>[A-Za-z0-9%.\-=_]+)\.(?P<digest>[0-9a-f]{16})\.csv$")
 _REPAIR_HINT = (
     "re-import the folder it came from (`frstory data import DIR`) or refetch it "
     "(`frstory data pull --refresh TICKER`)"
 )
+_WHERE = "`frstory data status` shows where the cache is"
+
+
+class CacheWriteError(FrstoryError, OSError):
+    """The price cache (or the committed data folder) cannot be written; nothing was changed."""
 
 
 def normalize_ticker(ticker: object) -> str:
@@ -89,8 +102,9 @@ def normalize_ticker(ticker: object) -> str:
     """
     text = str(ticker).strip().upper() if isinstance(ticker, str) else None
     if not text or not _TICKER_RE.match(text):
+        shown = repr(ticker) if not isinstance(ticker, str) or len(ticker) <= 40 else repr(ticker[:40] + "...")
         raise DataValidationError(
-            f"ticker {ticker!r} is not a Yahoo ticker: use letters, digits, '.', '-' or '=' "
+            f"ticker {shown} is not a Yahoo ticker: use letters, digits, '.', '-' or '=' "
             "(up to 20 characters), with a leading '^' for indices, e.g. 'AMZN' or '^GSPC'",
             [{"file": None, "line": None, "column": "ticker", "value": ticker,
               "message": "not a ticker", "fix": "e.g. 'AMZN' or '^GSPC'"}],
@@ -98,15 +112,18 @@ def normalize_ticker(ticker: object) -> str:
     return text
 
 
-def cache_file_name(ticker: str) -> str:
-    """The cache CSV's file name for ``ticker``.
+def cache_file_name(ticker: str, sha256: str | None = None) -> str:
+    """The file name for ``ticker``'s prices; with ``sha256``, the cache's versioned name.
 
     Examples
     --------
     >>> cache_file_name("^GSPC")
     '%5EGSPC.csv'
+    >>> cache_file_name("AMZN", "0123456789abcdef" * 4)
+    'AMZN.0123456789abcdef.csv'
     """
-    return quote(ticker, safe="") + ".csv"
+    stem = quote(ticker, safe="")
+    return f"{stem}.{sha256[:16]}.csv" if sha256 else f"{stem}.csv"
 
 
 def ticker_from_file_name(name: str) -> str:
@@ -114,9 +131,12 @@ def ticker_from_file_name(name: str) -> str:
 
     Examples
     --------
-    >>> ticker_from_file_name("%5EGSPC.csv")
-    '^GSPC'
+    >>> ticker_from_file_name("%5EGSPC.csv"), ticker_from_file_name("AMZN.0123456789abcdef.csv")
+    ('^GSPC', 'AMZN')
     """
+    match = _STORED_RE.match(name)
+    if match:
+        return unquote(match["stem"])
     return unquote(name[:-4] if name.lower().endswith(".csv") else name)
 
 
@@ -124,13 +144,22 @@ def _manifest_path(cache_dir: Path) -> Path:
     return cache_dir / MANIFEST_NAME
 
 
+def _corrupt(reason: str) -> CacheIntegrityError:
+    return CacheIntegrityError(
+        f"the price cache manifest ({MANIFEST_NAME}) is unusable: {reason}. Nothing was read from the "
+        f"cache. Fix: delete the cache's prices folder ({_WHERE}), then re-import "
+        "(`frstory data import DIR`) or refetch (`frstory data pull --refresh TICKERS...`)"
+    )
+
+
 def read_manifest(cache_dir: str | os.PathLike | None = None) -> dict[str, dict]:
-    """The manifest's entries by ticker (empty when nothing is cached yet).
+    """The manifest's entries by ticker (empty when nothing is cached yet), each checked.
 
     Raises
     ------
     CacheIntegrityError
-        When ``manifest.json`` is not valid JSON of the expected shape.
+        When ``manifest.json`` is not valid JSON of the expected shape, or an entry is
+        inconsistent (see :func:`check_entry`).
 
     Examples
     --------
@@ -138,24 +167,122 @@ def read_manifest(cache_dir: str | os.PathLike | None = None) -> dict[str, dict]
     {}
     """
     path = _manifest_path(Path(cache_dir) if cache_dir else price_cache_dir())
-    if not path.is_file():
-        return {}
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        tickers = data["tickers"]
-        if not isinstance(tickers, dict) or not all(isinstance(e, dict) for e in tickers.values()):
-            raise TypeError("'tickers' is not an object of entries")
-    except (ValueError, KeyError, TypeError) as exc:
-        raise CacheIntegrityError(
-            f"price cache manifest {path} is unreadable ({type(exc).__name__}: {exc}). Fix: delete "
-            f"{path} and the CSVs next to it, then re-import (`frstory data import DIR`) or refetch "
-            "(`frstory data pull --refresh TICKERS...`)"
-        ) from exc
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _corrupt(f"it cannot be read ({type(exc).__name__})") from None
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise _corrupt(f"it is not valid JSON ({exc})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("tickers"), dict):
+        raise _corrupt("it has no 'tickers' object")
+    if data.get("format") != MANIFEST_FORMAT:
+        raise _corrupt(f"its format is {data.get('format')!r}, this frstory reads format {MANIFEST_FORMAT}")
+    tickers = data["tickers"]
+    for key, entry in tickers.items():
+        check_entry(key, entry)
     return tickers
+
+
+def check_entry(key: str, entry: object) -> None:
+    """Check one manifest entry on its own (without its file).
+
+    Checks: it is an object with every contract field; its ``ticker`` equals its key; ``file`` is
+    a plain file name, the versioned name of that ticker and of its ``sha256``; ``rows``,
+    ``first_date``, ``last_date`` and ``arguments.start/end`` are consistent; every split is
+    plausible.
+
+    Raises
+    ------
+    CacheIntegrityError
+        Naming the ticker, the field, what is wrong and the fix.
+
+    Examples
+    --------
+    >>> check_entry("AMZN", {"ticker": "MSFT"})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    frstory.errors.CacheIntegrityError: price cache entry 'AMZN' lacks the field(s) ...
+    """
+    from frstory.data.checks import split_problem
+
+    fix = _REPAIR_HINT.replace("TICKER", str(key))
+
+    def bad(what: str) -> CacheIntegrityError:
+        return CacheIntegrityError(f"price cache entry {key!r} {what}. It is not used. Fix: {fix}")
+
+    if not isinstance(entry, dict):
+        raise bad("is not an object")
+    missing = [f for f in MANIFEST_FIELDS if f not in entry]
+    if missing:
+        raise bad(f"lacks the field(s) {', '.join(missing)}")
+    if entry["ticker"] != key:
+        raise bad(f"describes ticker {entry['ticker']!r}")
+    name = entry["file"]
+    if not isinstance(name, str) or "/" in name or "\\" in name or name in {"", ".", ".."}:
+        raise bad(f"names file {name!r}, which is not a plain file name inside the cache")
+    sha = entry["sha256"]
+    if not (isinstance(sha, str) and re.fullmatch(r"[0-9a-f]{64}", sha)):
+        raise bad(f"has sha256 {sha!r}, not a SHA-256 hex digest")
+    if name != cache_file_name(key, sha):
+        raise bad(f"names file {name!r}, but {key}'s file with that checksum is {cache_file_name(key, sha)!r}")
+    rows = entry["rows"]
+    if not isinstance(rows, int) or isinstance(rows, bool) or rows < 1:
+        raise bad(f"has rows {rows!r}, not a positive whole number")
+    args = entry["arguments"]
+    try:
+        first, last = pd.Timestamp(entry["first_date"]), pd.Timestamp(entry["last_date"])
+        start, end = pd.Timestamp(args["start"]), pd.Timestamp(args["end"])
+    except (TypeError, ValueError, KeyError):
+        raise bad("has no valid first_date, last_date and arguments.start/end dates") from None
+    if not (start <= first <= last <= end):
+        raise bad(f"claims the range {args['start']} to {args['end']} but holds {entry['first_date']} "
+                  f"to {entry['last_date']}")
+    splits = entry["splits"]
+    if not isinstance(splits, list):
+        raise bad("has 'splits' that is not a list")
+    for split in splits:
+        problem = split_problem(split)
+        if problem:
+            raise bad(f"has a {problem}")
+
+
+def _umask() -> int:
+    # There is no way to read the umask without setting it; set it back at once.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def writable_dir(folder: Path, what: str = "the price cache") -> None:
+    """Create ``folder`` if needed and check it can be written, or raise :class:`CacheWriteError`.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> writable_dir(pathlib.Path(tempfile.mkdtemp()) / "new")
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CacheWriteError(
+            f"cannot create the folder of {what} ({exc.strerror}); nothing was written. Fix: make its "
+            f"parent writable, or point FRSTORY_DATA_DIR at a writable folder ({_WHERE})"
+        ) from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise CacheWriteError(
+            f"the folder of {what} is read-only; nothing was written. Fix: make it writable "
+            f"(chmod u+w), or point FRSTORY_DATA_DIR at a writable folder ({_WHERE})"
+        )
 
 
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically: a temporary file in the same folder, then ``os.replace``.
+
+    The file gets the usual mode for new files (``0666`` less the umask), not ``mkstemp``'s 0600.
 
     Examples
     --------
@@ -168,6 +295,7 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -177,6 +305,15 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def frame_to_csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -192,7 +329,7 @@ def frame_to_csv_bytes(frame: pd.DataFrame) -> bytes:
 @contextlib.contextmanager
 def _locked(cache_dir: Path) -> Iterator[None]:
     """Serialise manifest read-modify-write between processes (no-op where fcntl is missing)."""
-    cache_dir.mkdir(parents=True, exist_ok=True)
+    writable_dir(cache_dir)
     try:
         import fcntl
     except ImportError:  # pragma: no cover - Windows
@@ -206,10 +343,22 @@ def _locked(cache_dir: Path) -> Iterator[None]:
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
+def _collect_garbage(cache_dir: Path, manifest: dict[str, dict]) -> None:
+    """Remove data files no entry refers to and temporary files of interrupted writes."""
+    keep = {e["file"] for e in manifest.values()}
+    for path in cache_dir.iterdir():
+        stale = (path.name.endswith(".tmp") and path.name.startswith(".")) or (
+            _STORED_RE.match(path.name) and path.name not in keep
+        )
+        if stale:
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+
 def write_entries(
     items: Iterable[tuple[dict, pd.DataFrame]], cache_dir: str | os.PathLike | None = None
 ) -> list[dict]:
-    """Store price frames and their manifest entries: every CSV first, then the manifest once.
+    """Store price frames and their manifest entries as one change: all of them, or none.
 
     Parameters
     ----------
@@ -225,6 +374,11 @@ def write_entries(
     list of dict
         The manifest entries written.
 
+    Raises
+    ------
+    CacheWriteError
+        When the cache folder is read-only or full; the cache is unchanged.
+
     Examples
     --------
     >>> import tempfile
@@ -236,62 +390,81 @@ def write_entries(
     1
     """
     cache_dir = Path(cache_dir) if cache_dir else price_cache_dir()
-    items = list(items)
-    written: list[dict] = []
+    prepared = []
+    for entry, frame in items:
+        body = frame_to_csv_bytes(frame)
+        dates = pd.DatetimeIndex(frame["date"])
+        sha = hashlib.sha256(body).hexdigest()
+        full = {
+            **{k: entry.get(k) for k in MANIFEST_FIELDS},
+            "rows": int(len(frame)),
+            "first_date": dates.min().strftime("%Y-%m-%d") if len(frame) else None,
+            "last_date": dates.max().strftime("%Y-%m-%d") if len(frame) else None,
+            "sha256": sha,
+            "file": cache_file_name(entry["ticker"], sha),
+        }
+        check_entry(entry["ticker"], full)  # never commit an entry a read would reject
+        prepared.append((full, body))
     with _locked(cache_dir):
         manifest = read_manifest(cache_dir)
-        for entry, frame in items:
-            ticker = entry["ticker"]
-            body = frame_to_csv_bytes(frame)
-            name = cache_file_name(ticker)
-            atomic_write_bytes(cache_dir / name, body)
-            dates = pd.DatetimeIndex(frame["date"])
-            full = {
-                **{k: entry.get(k) for k in MANIFEST_FIELDS},
-                "rows": int(len(frame)),
-                "first_date": dates.min().strftime("%Y-%m-%d") if len(frame) else None,
-                "last_date": dates.max().strftime("%Y-%m-%d") if len(frame) else None,
-                "sha256": sha256_file(cache_dir / name),
-                "file": name,
-            }
-            manifest[ticker] = full
-            written.append(full)
-        payload = {"format": MANIFEST_FORMAT, "tickers": dict(sorted(manifest.items()))}
-        atomic_write_bytes(
-            _manifest_path(cache_dir), (json.dumps(payload, indent=2, sort_keys=False) + "\n").encode("utf-8")
-        )
-    return written
+        try:
+            for full, body in prepared:  # stage: new names, the committed files stay untouched
+                atomic_write_bytes(cache_dir / full["file"], body)
+            new_manifest = {**manifest, **{full["ticker"]: full for full, _ in prepared}}
+            payload = {"format": MANIFEST_FORMAT, "tickers": dict(sorted(new_manifest.items()))}
+            _fsync_dir(cache_dir)
+            # The commit point: before this replace readers see the old cache, after it the new.
+            atomic_write_bytes(_manifest_path(cache_dir),
+                               (json.dumps(payload, indent=2) + "\n").encode("utf-8"))
+            _fsync_dir(cache_dir)
+        except OSError as exc:
+            _collect_garbage(cache_dir, manifest)
+            raise CacheWriteError(
+                f"could not write the price cache ({exc.strerror or exc}); it is unchanged. Fix: free disk "
+                f"space or make the folder writable, or point FRSTORY_DATA_DIR elsewhere ({_WHERE})"
+            ) from None
+        _collect_garbage(cache_dir, new_manifest)
+    return [full for full, _ in prepared]
+
+
+def _entry_path(entry: dict, cache_dir: str | os.PathLike | None) -> Path:
+    return (Path(cache_dir) if cache_dir else price_cache_dir()) / entry["file"]
 
 
 def entry_state(entry: dict, cache_dir: str | os.PathLike | None = None) -> str:
     """``"ok"``, ``"MISMATCH"`` (checksum differs from the manifest) or ``"missing file"``."""
-    path = (Path(cache_dir) if cache_dir else price_cache_dir()) / entry["file"]
+    path = _entry_path(entry, cache_dir)
     if not path.is_file():
         return "missing file"
-    return "ok" if sha256_file(path) == entry.get("sha256") else "MISMATCH"
+    return "ok" if hashlib.sha256(path.read_bytes()).hexdigest() == entry.get("sha256") else "MISMATCH"
 
 
 def _verified_bytes(entry: dict, cache_dir: str | os.PathLike | None) -> tuple[Path, bytes]:
-    path = (Path(cache_dir) if cache_dir else price_cache_dir()) / entry["file"]
+    ticker = entry["ticker"]
+    check_entry(ticker, entry)
+    path = _entry_path(entry, cache_dir)
+    fix = _REPAIR_HINT.replace("TICKER", ticker)
     try:
         body = path.read_bytes()
     except FileNotFoundError:
         raise CacheIntegrityError(
-            f"price cache file {path} for {entry['ticker']} is listed in {MANIFEST_NAME} but missing. "
-            f"Fix: {_REPAIR_HINT.replace('TICKER', entry['ticker'])}"
+            f"price cache file {entry['file']} for {ticker} is listed in {MANIFEST_NAME} but missing. Fix: {fix}"
+        ) from None
+    except OSError as exc:
+        raise CacheIntegrityError(
+            f"price cache file {entry['file']} for {ticker} cannot be read ({exc.strerror}). Fix: {fix}"
         ) from None
     actual = hashlib.sha256(body).hexdigest()
     if actual != entry.get("sha256"):
         raise CacheIntegrityError(
-            f"price cache file {path} for {entry['ticker']} was changed after it was written: SHA-256 is "
-            f"{actual}, the manifest expects {entry.get('sha256')}. It is not used. "
-            f"Fix: {_REPAIR_HINT.replace('TICKER', entry['ticker'])}"
+            f"price cache file {entry['file']} for {ticker} was changed after it was written: SHA-256 is "
+            f"{actual}, the manifest expects {entry.get('sha256')}. It is not used. Fix: {fix}"
         )
     return path, body
 
 
 def verify_entry(entry: dict, cache_dir: str | os.PathLike | None = None) -> Path:
-    """The entry's CSV path after checking it against the manifest's SHA-256.
+    """The entry's CSV path after checking the entry and the file's SHA-256.
 
     Raises
     ------
@@ -318,22 +491,67 @@ def split_factor_after(dates: pd.DatetimeIndex, splits: list[dict]) -> pd.Series
     return factor
 
 
+def parse_price_csv(body: bytes) -> pd.DataFrame:
+    """A canonical price CSV (as written by :func:`frame_to_csv_bytes`) as a frame with contract dtypes.
+
+    Examples
+    --------
+    >>> parse_price_csv(b"date,open,high,low,close,adj_close,volume\\n2020-06-10,1,2,0.5,1.5,1.5,10\\n")["volume"].tolist()
+    [10]
+    """
+    frame = pd.read_csv(
+        io.BytesIO(body),
+        dtype={"open": "float64", "high": "float64", "low": "float64", "close": "float64",
+               "adj_close": "float64", "volume": "int64"},
+    )
+    if list(frame.columns) != list(CSV_COLUMNS):
+        raise ValueError(f"header is {','.join(frame.columns)}")
+    frame["date"] = pd.to_datetime(frame["date"], format="%Y-%m-%d").astype("datetime64[ns]")
+    return frame
+
+
+def check_frame_against(entry: dict, frame: pd.DataFrame, where: str, fix: str) -> None:
+    """Check a verified file's rows against what its record claims (rows, dates, every session)."""
+    from frstory.data.checks import frame_problems
+
+    ticker = entry["ticker"]
+    dates = pd.DatetimeIndex(frame["date"])
+    claims = (entry["rows"], entry["first_date"], entry["last_date"])
+    holds = (len(frame), dates.min().strftime("%Y-%m-%d") if len(frame) else None,
+             dates.max().strftime("%Y-%m-%d") if len(frame) else None)
+    if claims != holds:
+        raise CacheIntegrityError(
+            f"{where} for {ticker} holds {holds[0]} rows from {holds[1]} to {holds[2]}, but its record "
+            f"claims {claims[0]} rows from {claims[1]} to {claims[2]}. It is not used. Fix: {fix}"
+        )
+    args = entry.get("arguments") or {}
+    problems = frame_problems(frame, args.get("start"), args.get("end"))
+    if problems:
+        raise CacheIntegrityError(
+            f"{where} for {ticker} is not a complete, plausible series for {args.get('start')} to "
+            f"{args.get('end')}: {'; '.join(problems)}. It is not used. Fix: {fix}"
+        )
+
+
 def read_cached_prices(entry: dict, cache_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     """Read a verified cache CSV (as-traded prices) into a frame with contract dtypes.
 
     Raises
     ------
     CacheIntegrityError
-        When the file is missing or its checksum differs from the manifest.
+        When the entry is inconsistent, the file is missing, its checksum differs from the
+        manifest, or its rows are not the range the manifest claims.
     """
     # Parse exactly the bytes whose checksum was compared, so a concurrent change cannot slip in.
     _, body = _verified_bytes(entry, cache_dir)
-    frame = pd.read_csv(
-        io.BytesIO(body),
-        dtype={"open": "float64", "high": "float64", "low": "float64", "close": "float64",
-               "adj_close": "float64", "volume": "int64"},
-    )
-    frame["date"] = pd.to_datetime(frame["date"], format="%Y-%m-%d").astype("datetime64[ns]")
+    fix = _REPAIR_HINT.replace("TICKER", entry["ticker"])
+    try:
+        frame = parse_price_csv(body)
+    except (ValueError, TypeError) as exc:
+        raise CacheIntegrityError(
+            f"price cache file {entry['file']} for {entry['ticker']} is not a price CSV ({exc}). Fix: {fix}"
+        ) from None
+    check_frame_against(entry, frame, f"price cache file {entry['file']}", fix)
     return frame
 
 

@@ -1,15 +1,20 @@
-"""Daily market prices, as traded, served from a checksummed on-disk cache filled from Yahoo Finance.
+"""Daily market prices, as traded: from the user's cache, the project's committed data, or Yahoo.
 
-``load_prices`` answers from the cache whenever the cache covers the request, and never touches
-the network then. Otherwise it fetches the missing range from Yahoo (``frstory.data.yahoo``) and
-stores it (``frstory.data.cache``); offline, a folder of CSVs can fill the cache instead
-(``frstory data import DIR``, ``frstory.data.importer``).
+``load_prices`` resolves each ticker in this order and never touches the network when an earlier
+place covers the request:
 
-Coverage: each cached ticker is complete for the range ``arguments.start`` to ``arguments.end``
-of its manifest entry. A request is covered when every NYSE session in it lies in that range
-(so a request starting on New Year's Day is covered by data starting on the first session).
-When it is not, the union of the cached and requested ranges is fetched and replaces the file,
-so every file has exactly one source and its provenance says which.
+1. the local price cache (``frstory.data.cache``; filled by ``frstory data import`` and
+   ``frstory data pull``; in the user's cache folder, ``$FRSTORY_DATA_DIR`` overrides);
+2. the market data committed with the project (``frstory.data.committed``; ``data/market`` with a
+   Frictionless ``datapackage.json``), so a fresh clone builds offline;
+3. Yahoo Finance (``frstory.data.yahoo``), only for a range neither holds; the answer is checked
+   and stored in the cache.
+
+Coverage: a cached or committed ticker is complete for the range ``start`` to ``end`` of its
+record. A request is covered when every NYSE session in it lies in that range (so a request
+starting on New Year's Day is covered by data starting on the first session). When nothing covers
+it, the union of the cached and requested ranges is fetched and replaces the cached file, so
+every file has exactly one source and its provenance says which.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
+from frstory.data import committed
 from frstory.data.cache import (
     normalize_ticker,
     read_cached_prices,
@@ -31,10 +37,8 @@ from frstory.errors import DataValidationError
 from frstory.paths import price_cache_dir
 from frstory.provenance import record_read
 
-__all__ = ["load_prices", "price_provenance", "pull", "STORY_TICKERS", "PRICE_COLUMNS"]
+__all__ = ["load_prices", "price_provenance", "pull", "PRICE_COLUMNS"]
 
-#: The story's stocks and benchmarks (``frstory data pull`` fetches these by default).
-STORY_TICKERS: tuple[str, ...] = ("AMZN", "MSFT", "IBM", "GOOGL", "^GSPC", "^IXIC")
 PRICE_COLUMNS: tuple[str, ...] = ("date", "ticker", "open", "high", "low", "close", "adj_close", "volume")
 PROVENANCE_COLUMNS: tuple[str, ...] = (
     "ticker", "source", "retrieved_at", "yfinance_version", "arguments", "rows",
@@ -101,14 +105,18 @@ def _covers(entry: dict, start: pd.Timestamp, end: pd.Timestamp) -> bool:
     return cov_start <= first and last <= cov_end
 
 
-def _ensure_cached(
-    tickers: Sequence[str], start: pd.Timestamp, end: pd.Timestamp, *, refresh: bool, timeout: float | None = None
-) -> dict[str, dict]:
-    """Make sure every ticker's cache covers [start, end]; return the manifest entries.
+def _resolve(
+    tickers: Sequence[str], start: pd.Timestamp, end: pd.Timestamp, *, refresh: bool,
+    timeout: float | None = None, use_committed: bool = True,
+) -> dict[str, tuple[str, dict]]:
+    """Where each ticker is served from: ``("cache", entry)`` or ``("committed", record)``.
 
-    All fetches happen before anything is written, so a failure half-way writes nothing.
+    Tickers neither covers are fetched from Yahoo, all before anything is written, and stored in
+    the cache as one change, so a failure half-way writes nothing.
     """
     manifest = read_manifest()
+    locked = committed.committed_resources() if use_committed and not refresh else {}
+    resolved: dict[str, tuple[str, dict]] = {}
     to_fetch: list[tuple[str, pd.Timestamp, pd.Timestamp]] = []
     for ticker in tickers:
         entry = manifest.get(ticker)
@@ -117,7 +125,12 @@ def _ensure_cached(
             # the fix (re-import or --refresh) is the user's call, not something to do silently.
             verify_entry(entry)
             if _covers(entry, start, end):
+                resolved[ticker] = ("cache", entry)
                 continue
+        record = locked.get(ticker)
+        if record is not None and _covers(record, start, end):
+            resolved[ticker] = ("committed", record)
+            continue
         fetch_start, fetch_end = start, end
         if entry is not None:
             args = entry.get("arguments") or {}
@@ -128,26 +141,36 @@ def _ensure_cached(
             except (KeyError, TypeError, ValueError):
                 pass
         to_fetch.append((ticker, fetch_start, fetch_end))
-    if not to_fetch:
-        return {t: manifest[t] for t in tickers}
+    if to_fetch:
+        from frstory.data import yahoo
 
-    from frstory.data import yahoo
+        fetched = [yahoo.fetch_history(t, s, e, timeout=timeout) for t, s, e in to_fetch]
+        items = []
+        for history in fetched:
+            entry = {
+                "ticker": history.ticker,
+                "source": "yfinance (Yahoo Finance chart API)",
+                "retrieved_at": history.retrieved_at,
+                "yfinance_version": history.yfinance_version,
+                "arguments": history.arguments,
+                "splits": history.splits,
+            }
+            items.append((entry, history.frame))
+        for written in write_entries(items):
+            resolved[written["ticker"]] = ("cache", written)
+    return {t: resolved[t] for t in tickers}
 
-    fetched = [yahoo.fetch_history(t, s, e, timeout=timeout) for t, s, e in to_fetch]
-    items = []
-    for history in fetched:
-        entry = {
-            "ticker": history.ticker,
-            "source": "yfinance (Yahoo Finance chart API)",
-            "retrieved_at": history.retrieved_at,
-            "yfinance_version": history.yfinance_version,
-            "arguments": history.arguments,
-            "splits": history.splits,
-        }
-        items.append((entry, history.frame))
-    for written in write_entries(items):
-        manifest[written["ticker"]] = written
-    return {t: manifest[t] for t in tickers}
+
+def _reader_source(origin: str, record: dict, start: pd.Timestamp, end: pd.Timestamp) -> str:
+    """What a reader is told about where a read's prices came from (never a machine path)."""
+    if origin == "committed":
+        return committed.describe_resource(record, start, end)
+    source = str(record.get("source") or "")
+    if source.startswith("yfinance"):
+        return (f"Yahoo Finance chart API via yfinance {record.get('yfinance_version') or ''}, retrieved "
+                f"{str(record.get('retrieved_at') or '')[:10]}; as traded (later splits undone), "
+                "not adjusted for dividends").replace("yfinance ,", "yfinance,")
+    return source
 
 
 def load_prices(
@@ -205,12 +228,15 @@ def load_prices(
             [{"file": None, "line": None, "column": "end", "value": str(end_day.date()),
               "message": "before start", "fix": "swap start and end"}],
         )
-    entries = _ensure_cached(names, start_day, end_day, refresh=refresh)
+    resolved = _resolve(names, start_day, end_day, refresh=refresh)
     frames = []
     cache_dir = price_cache_dir()
     for ticker in names:
-        entry = entries[ticker]
-        cached = read_cached_prices(entry, cache_dir)
+        origin, entry = resolved[ticker]
+        if origin == "committed":
+            cached, path = committed.read_committed_prices(entry)
+        else:
+            cached, path = read_cached_prices(entry, cache_dir), cache_dir / entry["file"]
         part = cached[(cached["date"] >= start_day) & (cached["date"] <= end_day)].copy()
         if adjusted and entry.get("splits"):
             factor = split_factor_after(pd.DatetimeIndex(part["date"]), entry["splits"]).to_numpy()
@@ -220,36 +246,44 @@ def load_prices(
         part.insert(1, "ticker", ticker)
         frames.append(part)
         record_read(
-            f"prices:{ticker}", cache_dir / entry["file"], entry["sha256"],
+            f"prices:{ticker}", path, entry["sha256"],
             ticker=ticker, start=str(start_day.date()), end=str(end_day.date()),
-            source=entry.get("source"), adjusted=bool(adjusted),
+            origin=origin, source=_reader_source(origin, entry, start_day, end_day),
+            retrieved_at=entry.get("retrieved_at"), yfinance_version=entry.get("yfinance_version"),
+            rows=int(len(part)),
+            first_date=part["date"].min().strftime("%Y-%m-%d") if len(part) else None,
+            last_date=part["date"].max().strftime("%Y-%m-%d") if len(part) else None,
+            adjusted=bool(adjusted),
         )
     prices = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(PRICE_COLUMNS))
     prices = prices.loc[:, list(PRICE_COLUMNS)].sort_values(["ticker", "date"], ignore_index=True)
     prices["ticker"] = prices["ticker"].astype("string")
     prices["date"] = prices["date"].astype("datetime64[ns]")
     prices["volume"] = prices["volume"].astype("int64")
-    prices.attrs["provenance"] = [dict(entries[t]) for t in names]
+    prices.attrs["provenance"] = [
+        {k: v for k, v in resolved[t][1].items() if k != "segments"} for t in names
+    ]
     prices.attrs["adjusted"] = bool(adjusted)
     return prices
 
 
 def pull(
-    tickers: str | Iterable[str] = STORY_TICKERS,
-    start="2019-01-01",
-    end="2022-12-31",
+    tickers: str | Iterable[str] | None = None,
+    start=None,
+    end=None,
     *,
     refresh: bool = False,
     timeout: float | None = None,
 ) -> list[dict]:
-    """Fetch tickers into the cache (only what is missing unless ``refresh``), for offline work later.
+    """Fetch tickers from Yahoo into the cache (only what is missing unless ``refresh``).
 
     Parameters
     ----------
-    tickers : str or iterable of str
-        Default: the story's tickers, :data:`STORY_TICKERS`.
-    start, end : date-like
-        Inclusive range; default 2019-01-01 to 2022-12-31.
+    tickers : str or iterable of str, optional
+        Default: the tickers of the project's committed data (``data/market/datapackage.json``).
+    start, end : date-like, optional
+        Inclusive range; default the committed range of each ticker. Required for a ticker the
+        committed data does not hold.
     refresh : bool
         Refetch even what the cache already covers.
     timeout : float, optional
@@ -262,35 +296,63 @@ def pull(
 
     Raises
     ------
+    DataValidationError
+        No tickers given and no committed data, or no range for a ticker.
     PriceDataUnavailable
-        Offline, or when Yahoo has no data; nothing is written then.
+        Offline, or when Yahoo has no data or fails the checks; nothing is written then.
 
     Examples
     --------
     >>> [e["ticker"] for e in pull(["AMZN"], "2020-06-01", "2020-06-30")]  # doctest: +SKIP
     ['AMZN']
     """
+    locked = committed.committed_resources()
+    if tickers is None or (not isinstance(tickers, str) and not list(tickers)):
+        if not locked:
+            raise DataValidationError(
+                "no tickers given and the project has no committed market data to refresh. Fix: name "
+                "them, e.g. `frstory data pull AMZN ^GSPC --start 2020-01-01 --end 2020-12-31`",
+                [{"file": None, "line": None, "column": "tickers", "value": None,
+                  "message": "empty", "fix": "pass tickers"}])
+        tickers = list(locked)
     names = _as_tickers(tickers)
-    start_day, end_day = _as_day(start, "start"), _as_day(end, "end")
-    if end_day < start_day:
-        raise DataValidationError(
-            f"end {end_day.date()} is before start {start_day.date()}: swap them (end is inclusive)",
-            [{"file": None, "line": None, "column": "end", "value": str(end_day.date()),
-              "message": "before start", "fix": "swap start and end"}],
-        )
-    entries = _ensure_cached(names, start_day, end_day, refresh=refresh, timeout=timeout)
+    plan = []
+    for ticker in names:
+        args = (locked.get(ticker) or {}).get("arguments") or {}
+        lo, hi = start if start is not None else args.get("start"), end if end is not None else args.get("end")
+        if lo is None or hi is None:
+            raise DataValidationError(
+                f"no range for {ticker}: the committed data does not hold it. Fix: give --start and --end",
+                [{"file": None, "line": None, "column": "start", "value": None,
+                  "message": "missing", "fix": "give --start and --end"}])
+        start_day, end_day = _as_day(lo, "start"), _as_day(hi, "end")
+        if end_day < start_day:
+            raise DataValidationError(
+                f"end {end_day.date()} is before start {start_day.date()}: swap them (end is inclusive)",
+                [{"file": None, "line": None, "column": "end", "value": str(end_day.date()),
+                  "message": "before start", "fix": "swap start and end"}],
+            )
+        plan.append((ticker, start_day, end_day))
+    entries: dict[str, dict] = {}
+    # One range per ticker; tickers sharing a range are fetched and committed together.
+    for (lo, hi) in dict.fromkeys((s, e) for _, s, e in plan):
+        group = [t for t, s, e in plan if (s, e) == (lo, hi)]
+        resolved = _resolve(group, lo, hi, refresh=refresh, timeout=timeout, use_committed=False)
+        entries.update({ticker: entry for ticker, (_, entry) in resolved.items()})
     return [entries[t] for t in names]
 
 
 def price_provenance() -> pd.DataFrame:
-    """The price cache manifest as a frame, one row per cached ticker.
+    """Where prices are served from: the cache's entries, then committed tickers the cache lacks.
 
     Returns
     -------
     pandas.DataFrame
         ``ticker, source, retrieved_at, yfinance_version, arguments, rows, first_date,
         last_date, sha256, splits, file`` (``arguments`` a dict, ``splits`` a list of dicts;
-        ``file`` relative to :func:`frstory.paths.price_cache_dir`).
+        ``file`` a name inside the cache or the committed folder). For committed tickers
+        ``source`` is the reader-facing account of origin and treatment from ``datapackage.json``
+        and ``retrieved_at`` when the data was locked.
 
     Examples
     --------
@@ -299,4 +361,7 @@ def price_provenance() -> pd.DataFrame:
     """
     manifest = read_manifest()
     rows = [{k: entry.get(k) for k in PROVENANCE_COLUMNS} for _, entry in sorted(manifest.items())]
+    for ticker, record in sorted(committed.committed_resources().items()):
+        if ticker not in manifest:
+            rows.append({k: record.get(k) for k in PROVENANCE_COLUMNS})
     return pd.DataFrame(rows, columns=list(PROVENANCE_COLUMNS))

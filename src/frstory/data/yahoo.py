@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import atexit
 import datetime as dt
+import json
 import logging
 import math
 import os
@@ -43,6 +44,7 @@ from curl_cffi import requests as curl_requests
 from curl_cffi.requests import exceptions as curl_exceptions
 
 from frstory.data.cache import split_factor_after
+from frstory.data.checks import describe_dates, frame_problems, split_problem
 from frstory.errors import PriceDataUnavailable
 
 __all__ = [
@@ -54,6 +56,7 @@ __all__ = [
     "yahoo_session",
     "fetch_history",
     "unavailable_message",
+    "rejected_message",
     "last_complete_day",
 ]
 
@@ -73,6 +76,9 @@ class RequestRecord:
     status: int | None = None
     error: str | None = None
     timed_out: bool = False
+    #: The body of a price-history answer, kept to check what yfinance does not expose or drops
+    #: (the symbol answered for, split events with a zero numerator).
+    body: bytes | None = None
 
 
 class YahooSession(curl_requests.Session):
@@ -150,6 +156,8 @@ class YahooSession(curl_requests.Session):
             record.timed_out = isinstance(exc, curl_exceptions.Timeout) or "timed out" in str(exc).lower()
             raise
         record.status = response.status_code
+        if "/finance/chart/" in record.url and "period1" in f"{target} {kwargs.get('params')}":
+            record.body = response.content
         return response
 
 
@@ -262,14 +270,37 @@ def last_complete_day(now: pd.Timestamp | None = None) -> pd.Timestamp:
 
 
 def unavailable_message(ticker: str, start, end, cause: str) -> str:
-    """The :class:`PriceDataUnavailable` message: ticker, range, cause and both ways to fix it."""
+    """The :class:`PriceDataUnavailable` message: ticker, range, cause and both ways to fix it.
+
+    Examples
+    --------
+    >>> unavailable_message("AMZN", "2020-06-01", "2020-06-30", "offline")[:60]
+    'no prices for AMZN from 2020-06-01 to 2020-06-30: they are n'
+    """
     start_s, end_s = pd.Timestamp(start).date(), pd.Timestamp(end).date()
     return (
-        f"no prices for {ticker} from {start_s} to {end_s}: they are not in the price cache and "
-        f"Yahoo Finance could not provide them ({cause}). Fix: with network access run "
-        f"`frstory data pull --start {start_s} --end {end_s} {ticker}`; without network run "
-        "`frstory data import DIR` on a folder of price CSVs (see /work/shared/market/README.md "
-        "for the format)."
+        f"no prices for {ticker} from {start_s} to {end_s}: they are not in the price cache or the "
+        f"project's committed data, and Yahoo Finance could not provide them ({cause}). Fix: with "
+        f"network access run `frstory data pull --start {start_s} --end {end_s} {ticker}`; without "
+        "network run `frstory data import DIR` on a folder of price CSVs (header "
+        "date,open,high,low,close,adj_close,volume; see `frstory data import --help`)."
+    )
+
+
+def rejected_message(ticker: str, start, end, problems: list[str]) -> str:
+    """The message for a Yahoo answer that failed the checks: ticker, range, every problem, fix.
+
+    Examples
+    --------
+    >>> rejected_message("AMZN", "2020-06-01", "2020-06-30", ["high below low: 2020-06-10"])[:72]
+    "Yahoo Finance's answer for AMZN from 2020-06-01 to 2020-06-30 was rejected"
+    """
+    start_s, end_s = pd.Timestamp(start).date(), pd.Timestamp(end).date()
+    return (
+        f"Yahoo Finance's answer for {ticker} from {start_s} to {end_s} was rejected and nothing was "
+        f"stored: {'; '.join(problems)}. Fix: retry later (`frstory data pull --refresh --start {start_s} "
+        f"--end {end_s} {ticker}`); if Yahoo keeps answering this way, ask for a range it covers, or "
+        "import checked CSVs with `frstory data import DIR`."
     )
 
 
@@ -378,7 +409,40 @@ def fetch_history(ticker: str, start, end, *, timeout: float | None = None) -> Y
         raise PriceDataUnavailable(
             unavailable_message(ticker, start, end, _explain_failure(session, capture.messages, failure))
         ) from failure
+    problems = _chart_problems(ticker, session, meta)
+    if problems:
+        raise PriceDataUnavailable(rejected_message(ticker, start, covered_end, problems))
     return _to_as_traded(ticker, raw, start, covered_end, history_kwargs, yf.__version__, price_hint)
+
+
+def _chart_problems(ticker: str, session: YahooSession, meta) -> list[str]:
+    """What is wrong with the answer as Yahoo sent it: another symbol, or split events that are
+    not plausible (yfinance turns a 0:1 split into "no split" and would hide it)."""
+    symbol = meta.get("symbol") if isinstance(meta, dict) else None
+    if not isinstance(symbol, str) or symbol.strip().upper() != ticker.upper():
+        said = f"prices for {symbol!r}" if symbol else "prices without saying for which symbol"
+        return [f"Yahoo sent {said}, not {ticker!r}"]
+    bodies = [r.body for r in session.records if r.body]
+    if not bodies:
+        return []
+    try:
+        result = json.loads(bodies[-1])["chart"]["result"][0]
+        events = (result.get("events") or {}).get("splits") or {}
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+        return []  # yfinance parsed it; its own shape checks apply
+    problems = []
+    for event in events.values() if isinstance(events, dict) else []:
+        try:
+            day = pd.Timestamp(int(event["date"]), unit="s", tz="UTC").tz_convert(EXCHANGE_TZ).strftime("%Y-%m-%d")
+            num, den = float(event["numerator"]), float(event["denominator"])
+            ratio = num / den if den else math.inf
+        except (KeyError, TypeError, ValueError):
+            problems.append(f"a split event without date, numerator and denominator: {event!r}"[:200])
+            continue
+        problem = split_problem({"date": day, "ratio": ratio})
+        if problem:
+            problems.append(f"{problem} on {day} (Yahoo's split {event.get('splitRatio', f'{num:g}:{den:g}')})")
+    return problems
 
 
 def _to_as_traded(
@@ -396,6 +460,9 @@ def _to_as_traded(
         raise PriceDataUnavailable(
             unavailable_message(ticker, start, covered_end, f"yfinance returned no {', '.join(missing)} column")
         )
+    problems: list[str] = []
+    if raw.index.duplicated().any():
+        problems.append(f"duplicate dates: {describe_dates(raw.index[raw.index.duplicated()])}")
     raw = raw[~raw.index.duplicated(keep="first")].sort_index()
     split_col = raw["Stock Splits"] if "Stock Splits" in raw.columns else pd.Series(0.0, index=raw.index)
     splits = [
@@ -403,7 +470,12 @@ def _to_as_traded(
         for day, ratio in split_col[(split_col.fillna(0) != 0)].items()
         if float(ratio) != 1.0
     ]
-    raw = raw.dropna(subset=["Close"])
+    problems += [f"{problem} on {split['date']}" for split in splits if (problem := split_problem(split))]
+    if problems:  # an implausible split would turn every earlier price into nonsense
+        raise PriceDataUnavailable(rejected_message(ticker, start, covered_end, problems))
+    # Rows with no price at all are how Yahoo pads some ranges; rows with some prices are kept
+    # so that the checks below report them instead of a silent gap.
+    raw = raw.dropna(how="all", subset=["Open", "High", "Low", "Close"])
     raw = raw[(raw.index >= start) & (raw.index <= covered_end)]
     if raw.empty:
         raise PriceDataUnavailable(
@@ -418,8 +490,11 @@ def _to_as_traded(
         as_traded = raw[col].to_numpy(dtype="float64") * factor
         frame[out] = np.round(as_traded, decimals)
     frame["adj_close"] = raw["Adj Close"].to_numpy(dtype="float64")
-    volume = raw["Volume"].fillna(0).to_numpy(dtype="float64") / factor
-    frame["volume"] = np.rint(volume).astype("int64")
+    frame["volume"] = np.rint(raw["Volume"].to_numpy(dtype="float64") / factor)
+    problems = frame_problems(frame, start, covered_end)
+    if problems:
+        raise PriceDataUnavailable(rejected_message(ticker, start, covered_end, problems))
+    frame["volume"] = frame["volume"].astype("int64")
     arguments = {
         "call": "yfinance.Ticker(ticker, session=YahooSession).history(...)",
         "start": start.strftime("%Y-%m-%d"),

@@ -209,6 +209,10 @@ def _price_provenance(reads: list[dict]) -> list[dict]:
         text = "" if value is None else str(value)
         return text[:10] if text.endswith("00:00:00") else text
 
+    # Each read records the reader-facing origin of what it served (cache or committed data).
+    described = {str(r.get("ticker")): r for r in price_reads if r.get("ticker") and r.get("source")}
+    if described:
+        return [{k: clean(read.get(k)) for k in fields} for read in described.values()]
     try:
         from frstory.data.prices import price_provenance
 
