@@ -263,12 +263,16 @@ def test_a_split_like_jump_is_a_warning(synthetic):
 
 def test_other_events_of_the_same_firm_in_the_estimation_window_are_warned(synthetic):
     events = fr.synthetic_events()
-    extra = events.iloc[[6]].assign(id="syn-a-earlier", date=pd.Timestamp("2020-01-15"), market_session="regular")
-    other_firm = events.iloc[[6]].assign(id="syn-b-other", ticker="SYNB", date=pd.Timestamp("2020-02-11"))
+    extra = events.iloc[[6]].assign(id="syn-a-earlier", date=pd.Timestamp("2020-01-15"), market_session="regular",
+                                    headline="Synthetic earlier news of A")
+    other_firm = events.iloc[[6]].assign(id="syn-b-other", ticker="SYNB", date=pd.Timestamp("2020-02-11"),
+                                         headline="Synthetic news of B")
     res = study(synthetic, "SYNA", events=pd.concat([events, extra, other_firm]))
     hits = [w for w in res.warnings if "estimation window contains other listed events" in w]
     assert len(hits) == 1
-    assert "syn-a-earlier" in hits[0] and "syn-b-other" not in hits[0] and "syn-a-pause" not in hits[0]
+    # Readers see the headline and the date in words, never the event's id.
+    assert "Synthetic earlier news of A (15 January 2020)" in hits[0]
+    assert "Synthetic news of B" not in hits[0] and "syn-a-earlier" not in hits[0]
 
 
 def test_invalid_windows_are_an_error(synthetic):

@@ -20,9 +20,29 @@ import pytest
 import frstory as fr
 from frstory.publish import execute_notebook
 
+COMMITTED_MARKET = Path(__file__).resolve().parents[1] / "data" / "market"
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 sys.path.insert(0, str(NOTEBOOKS_DIR))
-import story  # noqa: E402  (the story's own package, beside its notebooks)
+import story  # noqa: E402
+
+_SHARED_CACHE: list[Path] = []
+
+
+def _story_environment(tmp_path_factory) -> pytest.MonkeyPatch:
+    """Environment of a story run: the committed market data, as a fresh clone has it, and one empty
+    price cache of the test session's own (never the developer's)."""
+    if not _SHARED_CACHE:
+        _SHARED_CACHE.append(tmp_path_factory.mktemp("story-cache"))
+    mp = pytest.MonkeyPatch()
+    mp.setenv("FRSTORY_COMMITTED_DATA", str(COMMITTED_MARKET))
+    mp.setenv("FRSTORY_DATA_DIR", str(_SHARED_CACHE[0]))
+    return mp
+
+
+@pytest.fixture(autouse=True)
+def _committed(committed_market):
+    """Loads in the test process see the committed data too."""
+    return committed_market  (the story's own package, beside its notebooks)
 
 STORY_02 = NOTEBOOKS_DIR / "02-amazon-and-the-market.ipynb"
 STORY_03 = NOTEBOOKS_DIR / "03-three-companies.ipynb"
@@ -68,11 +88,14 @@ def reference_study(event_id: str) -> fr.EventStudyResult:
 
 
 @pytest.fixture(scope="module", params=list(COMPANY_EVENTS))
-def rerun(request):
+def rerun(request, tmp_path_factory):
     """(event id, executed story 02 for that event, reference event study)."""
     event_id = request.param
-    nb = execute_notebook(STORY_02, {"event_id": event_id})
-    return event_id, nb, reference_study(event_id)
+    mp = _story_environment(tmp_path_factory)
+    try:
+        return event_id, execute_notebook(STORY_02, {"event_id": event_id}), reference_study(event_id)
+    finally:
+        mp.undo()
 
 
 @pytest.mark.slow
@@ -165,9 +188,13 @@ def test_reader_text_carries_no_ids_raw_tickers_or_unevaluated_expressions(rerun
 
 
 @pytest.fixture(scope="module")
-def three_rerun():
-    return execute_notebook(STORY_03, {"firm_event_ids": ["ibm-exits-fr", "amzn-moratorium-extended"],
-                                       "placebo_ticker": "MSFT"})
+def three_rerun(tmp_path_factory):
+    mp = _story_environment(tmp_path_factory)
+    try:
+        return execute_notebook(STORY_03, {"firm_event_ids": ["ibm-exits-fr", "amzn-moratorium-extended"],
+                                           "placebo_ticker": "MSFT"})
+    finally:
+        mp.undo()
 
 
 @pytest.mark.slow

@@ -165,3 +165,14 @@ def place(measure: pd.Series) -> str:
     """The place of a ban or limit as prose names it: "California", not "California (Gov. ...)"."""
     return fr.narrative.actor_name(measure["actor"])
 
+
+
+def corrections_table(claims: pd.DataFrame) -> pd.DataFrame:
+    """The research desk's corrections as a reader's table, dates written in the house style."""
+    from story.corrections import corrections
+
+    table = corrections(claims).set_index("Publication")
+    iso = r"\b(\d{4}-\d{2}-\d{2})\b"
+    table["What the record shows"] = table["What the record shows"].str.replace(
+        iso, lambda m: prose.date(m.group(1)), regex=True)
+    return table

@@ -567,7 +567,10 @@ def _other_events(events: pd.DataFrame | None, panel: _Panel, day0: pd.DatetimeI
     column_of = {t: j for j, t in enumerate(panel.tickers)}
     codes = np.asarray([column_of[t] for t in tickers], dtype=np.int64)
     keys = list(zip(tickers, dates.as_unit("ns").asi8.tolist()))
-    names = [f"{i}, announced {d.date()}" for i, d in zip(ids, dates)]
+    # Readers see these in warnings: the headline and a date in words, never an internal id.
+    headlines = (rows["headline"].astype("string").fillna("").tolist() if "headline" in rows.columns
+                 else [""] * len(rows))
+    names = [f"{h} ({prose.date(d)})" if h else f"an event of {prose.date(d)}" for h, d in zip(headlines, dates)]
     return codes, pos, keys, names
 
 
