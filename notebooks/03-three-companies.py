@@ -241,7 +241,9 @@ pd.concat({
 # %% [markdown]
 # ## What `{python} n_firms` companies can and cannot show
 #
-# * **Tests that share days are not independent.** `{python} side_by_side.attrs["note"]`
+# * **Tests that share days are not independent.** Each row tests one company against its own history of
+#   ordinary noise. Rows whose event windows share sessions are hit by the same market-wide news, so their
+#   abnormal returns move together; pooling them as if they were independent would overstate the evidence.
 #   Here `{python} wording.how_many(n_clustered)` of the `{python} prose.spelled(len(side_by_side))` rows share
 #   event-window sessions with another row`{python} busiest_clause`.
 # * **A handful of firms.** `{python} prose.sentence(n_firms)` firms cannot establish a pattern: even a clear

@@ -12,42 +12,25 @@ import ast
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import jupytext
 import nbformat
 import pandas as pd
 import pytest
+from story_pages import NOTEBOOKS_DIR, ROOT, lede, lede_and_next, reader_paragraphs, reader_text, story_environment
 
 import frstory as fr
+import story
 from frstory.publish import execute_notebook
 from frstory.publish.inline import INLINE
-
-ROOT = Path(__file__).resolve().parents[1]
-COMMITTED_MARKET = Path(__file__).resolve().parents[1] / "data" / "market"
-NOTEBOOKS_DIR = ROOT / "notebooks"
-sys.path.insert(0, str(NOTEBOOKS_DIR))
-import story  # noqa: E402
-
-_SHARED_CACHE: list[Path] = []
-
-
-def _story_environment(tmp_path_factory) -> pytest.MonkeyPatch:
-    """Environment of a story run: the committed market data, as a fresh clone has it, and one empty
-    price cache of the test session's own (never the developer's)."""
-    if not _SHARED_CACHE:
-        _SHARED_CACHE.append(tmp_path_factory.mktemp("story-cache"))
-    mp = pytest.MonkeyPatch()
-    mp.setenv("FRSTORY_COMMITTED_DATA", str(COMMITTED_MARKET))
-    mp.setenv("FRSTORY_DATA_DIR", str(_SHARED_CACHE[0]))
-    return mp
+from story import measures
 
 
 @pytest.fixture(autouse=True)
 def _committed(committed_market):
     """Loads in the test process see the committed data too."""
     return committed_market
-from story import measures  # noqa: E402
+
 
 STORIES = ("01-timeline", "02-amazon-and-the-market", "03-three-companies", "04-a-year-later")
 PLOTLY = "application/vnd.plotly.v1+json"
@@ -55,36 +38,6 @@ PLOTLY = "application/vnd.plotly.v1+json"
 
 def committed(name: str) -> nbformat.NotebookNode:
     return nbformat.read(NOTEBOOKS_DIR / f"{name}.ipynb", as_version=4)
-
-
-def reader_paragraphs(nb) -> list[str]:
-    """Markdown cells as a reader reads them: tags, Markdown escapes and line breaks gone."""
-    out = []
-    for cell in nb.cells:
-        if cell.cell_type != "markdown":
-            continue
-        for block in re.split(r"\n\s*\n", cell.source):
-            text = re.sub(r"<[^>]+>", "", block)
-            text = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)
-            text = " ".join(text.split())
-            if text:
-                out.append(text.replace("&amp;", "&"))
-    return out
-
-
-def reader_text(nb) -> str:
-    return " ".join(reader_paragraphs(nb))
-
-
-def lede(nb) -> str:
-    return next(p for p in reader_paragraphs(nb) if p.startswith("**"))
-
-
-def lede_and_next(nb) -> str:
-    """The findings paragraph and the one after it."""
-    paragraphs = reader_paragraphs(nb)
-    i = paragraphs.index(lede(nb))
-    return " ".join(paragraphs[i:i + 2])
 
 
 def figures(nb) -> list[dict]:
@@ -158,7 +111,7 @@ def runs(tmp_path_factory):
 
     def run(name: str) -> nbformat.NotebookNode:
         if name not in done:
-            mp = _story_environment(tmp_path_factory)
+            mp = story_environment(tmp_path_factory)
             try:
                 done[name] = execute_notebook(NOTEBOOKS_DIR / f"{name}.ipynb")
             finally:

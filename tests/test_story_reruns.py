@@ -9,40 +9,22 @@ test process, from the same committed data.
 
 from __future__ import annotations
 
-import html
 import re
-import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
+from story_pages import NOTEBOOKS_DIR, lede, reader_paragraphs, story_environment
 
 import frstory as fr
+import story
 from frstory.publish import execute_notebook
-
-COMMITTED_MARKET = Path(__file__).resolve().parents[1] / "data" / "market"
-NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
-sys.path.insert(0, str(NOTEBOOKS_DIR))
-import story  # noqa: E402
-
-_SHARED_CACHE: list[Path] = []
-
-
-def _story_environment(tmp_path_factory) -> pytest.MonkeyPatch:
-    """Environment of a story run: the committed market data, as a fresh clone has it, and one empty
-    price cache of the test session's own (never the developer's)."""
-    if not _SHARED_CACHE:
-        _SHARED_CACHE.append(tmp_path_factory.mktemp("story-cache"))
-    mp = pytest.MonkeyPatch()
-    mp.setenv("FRSTORY_COMMITTED_DATA", str(COMMITTED_MARKET))
-    mp.setenv("FRSTORY_DATA_DIR", str(_SHARED_CACHE[0]))
-    return mp
 
 
 @pytest.fixture(autouse=True)
 def _committed(committed_market):
     """Loads in the test process see the committed data too."""
-    return committed_market  (the story's own package, beside its notebooks)
+    return committed_market
+
 
 STORY_02 = NOTEBOOKS_DIR / "02-amazon-and-the-market.ipynb"
 STORY_03 = NOTEBOOKS_DIR / "03-three-companies.ipynb"
@@ -54,26 +36,6 @@ COMPANY_EVENTS = {
     "amzn-moratorium-extended": "Amazon",
 }
 COMPANIES = {"IBM", "Amazon", "Microsoft", "Alphabet"}
-
-
-def reader_paragraphs(nb) -> list[str]:
-    """The Markdown cells as a reader reads them: tags, Markdown escapes and line breaks gone."""
-    out = []
-    for cell in nb.cells:
-        if cell.cell_type != "markdown":
-            continue
-        for block in re.split(r"\n\s*\n", cell.source):
-            text = re.sub(r"<[^>]+>", "", block)
-            text = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)
-            text = html.unescape(" ".join(text.split()))
-            if text:
-                out.append(text)
-    return out
-
-
-def lede(nb) -> str:
-    """The findings paragraph: the first paragraph that opens in bold."""
-    return next(p for p in reader_paragraphs(nb) if p.startswith("**"))
 
 
 def reference_study(event_id: str) -> fr.EventStudyResult:
@@ -91,7 +53,7 @@ def reference_study(event_id: str) -> fr.EventStudyResult:
 def rerun(request, tmp_path_factory):
     """(event id, executed story 02 for that event, reference event study)."""
     event_id = request.param
-    mp = _story_environment(tmp_path_factory)
+    mp = story_environment(tmp_path_factory)
     try:
         return event_id, execute_notebook(STORY_02, {"event_id": event_id}), reference_study(event_id)
     finally:
@@ -189,7 +151,7 @@ def test_reader_text_carries_no_ids_raw_tickers_or_unevaluated_expressions(rerun
 
 @pytest.fixture(scope="module")
 def three_rerun(tmp_path_factory):
-    mp = _story_environment(tmp_path_factory)
+    mp = story_environment(tmp_path_factory)
     try:
         return execute_notebook(STORY_03, {"firm_event_ids": ["ibm-exits-fr", "amzn-moratorium-extended"],
                                            "placebo_ticker": "MSFT"})
