@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from frstory.charts._text import escape_text, format_date, safe_url, shorten, text_width_px
 from frstory.charts._validate import require_dates, require_frame, require_numeric, to_timestamp
 from frstory.charts.labels import spread_positions
-from frstory.charts.theme import FONT_SIZES
+from frstory.charts.theme import FONT_SIZES, INK
 from frstory.errors import ChartInputError
 
 __all__ = ["tidy_prices", "rebase_frame", "EventMark", "event_marks", "end_labels", "pad_range", "value_phrase"]
@@ -71,26 +71,24 @@ def tidy_prices(
 
 
 def rebase_frame(kind: str, frame: pd.DataFrame, value: str, base_date: object, *, what: str = "rebase_to") -> tuple[pd.Series, dict[str, pd.Timestamp]]:
-    """``100 * value / value on the base session`` per ticker (the last session on or before ``base_date``)."""
+    """``100 * value / value on the base session`` per ticker, aligned with ``frame``'s rows.
+
+    The arithmetic is :func:`frstory.analysis.returns.rebase` (the one implementation); this only
+    aligns its result with the chart's frame and words its errors for the chart keyword.
+    """
+    from frstory.analysis.returns import rebase
+    from frstory.errors import AnalysisError
+
     base = to_timestamp(kind, base_date, what)
-    rebased = pd.Series(np.nan, index=frame.index, dtype="float64")
-    base_sessions: dict[str, pd.Timestamp] = {}
-    for ticker, rows in frame.groupby("ticker", sort=False):
-        before = rows[rows["date"] <= base]
-        if before.empty:
-            raise ChartInputError(
-                f"{kind}: {what}={base.date()} is before the first {ticker} price ({rows['date'].min().date()}), so "
-                f"{ticker} cannot be indexed to 100 there. Fix: choose a base date on or after {rows['date'].min().date()}."
-            )
-        base_value = before[value].iloc[-1]
-        if not np.isfinite(base_value) or base_value == 0:
-            raise ChartInputError(
-                f"{kind}: {ticker} {value} on the base session {before['date'].iloc[-1].date()} is {base_value!r}; "
-                "cannot index to 100. Fix: choose another base date."
-            )
-        base_sessions[str(ticker)] = before["date"].iloc[-1]
-        rebased.loc[rows.index] = 100.0 * rows[value] / base_value
-    return rebased, base_sessions
+    try:
+        out = rebase(frame[["date", "ticker", value]], base, price=value)
+    except AnalysisError as err:
+        raise ChartInputError(f"{kind}: cannot index to 100 at {what}={base.date()}: {err}. Fix: choose another {what}.") from err
+    keyed = out.set_index(["ticker", "date"])["rebased"]
+    index = pd.MultiIndex.from_arrays([frame["ticker"], frame["date"]])
+    rebased = pd.Series(keyed.reindex(index).to_numpy(dtype="float64"), index=frame.index)
+    sessions = {str(t): pd.Timestamp(d) for t, d in out.groupby("ticker", sort=False)["base_date"].first().items()}
+    return rebased, sessions
 
 
 def pad_range(low: float, high: float, fraction: float = 0.06) -> tuple[float, float]:
@@ -191,3 +189,47 @@ def date_axis(x_range: tuple[pd.Timestamp, pd.Timestamp]) -> dict:
             {"dtickrange": ["M11", None], "value": "%Y"},
         ],
     }
+
+
+#: Below this plot width, direct labels give way to numbers and a numbered key under the chart.
+KEY_BELOW_PX = 440
+_KEY_LINE = 1.3
+
+
+def numbered_key_lines(labels: Sequence[str], width: int, *, font_size: float = FONT_SIZES["label"]) -> list[str]:
+    """Escaped lines of a numbered key (``1  First label``), wrapped to fit ``width`` px.
+
+    Examples
+    --------
+    >>> numbered_key_lines(["IBM exits", "Amazon pauses"], 300)
+    ['<b>1</b> IBM exits', '<b>2</b> Amazon pauses']
+    """
+    from frstory.charts._text import wrap_text
+
+    lines = []
+    for number, label in enumerate(labels, start=1):
+        prefix = f"{number} "
+        wrapped = wrap_text(prefix + " ".join(str(label).split()), width - 16, font_size)
+        for i, line in enumerate(wrapped):
+            if i == 0:
+                lines.append(f"<b>{number}</b> " + escape_text(line[len(prefix):]))
+            else:
+                lines.append("\u2003" + escape_text(line))
+    return lines
+
+
+def numbered_key_height(lines: Sequence[str], font_size: float = FONT_SIZES["label"]) -> int:
+    """Pixels a numbered key needs below the x-axis."""
+    return int(round(len(lines) * _KEY_LINE * font_size)) + 8 if lines else 0
+
+
+def add_numbered_key(fig: go.Figure, lines: Sequence[str], *, left_margin: int, below_px: int) -> None:
+    """Draw a numbered key in the bottom margin, ``below_px`` under the plot, aligned with the figure's left edge."""
+    if not lines:
+        return
+    fig.add_annotation(
+        text="<br>".join(lines), name="frstory-key", showarrow=False, align="left",
+        xref="paper", x=0, xanchor="left", xshift=-(left_margin - 8),
+        yref="paper", y=0, yanchor="top", yshift=-below_px,
+        font={"size": FONT_SIZES["label"], "color": INK},
+    )

@@ -15,6 +15,7 @@ from frstory.charts._text import escape_text, format_date, format_number, text_w
 from frstory.charts._validate import to_timestamp
 from frstory.charts.event_study import BAND_FILL, _offset_text, car_band, check_result
 from frstory.charts.furniture import prepare
+from frstory.charts.responsive import responsive
 from frstory.charts.theme import COLORWAY, FONT_SIZES, INK
 from frstory.errors import ChartInputError
 
@@ -97,6 +98,7 @@ def _panel_title_lines(text: str, max_px: float) -> list[str]:
     return [lines[0], second.rstrip() + "…"]
 
 
+@responsive
 def small_multiples(
     data: pd.DataFrame | Sequence[object],
     *,
@@ -137,7 +139,7 @@ def small_multiples(
     band : bool
         Results only: draw the 95 % no-effect band.
     columns : int, optional
-        Panels per row; default up to 3.
+        Most panels per row (default 3); fewer on narrow widths, so each panel keeps about 250 px.
     title, subtitle, source, source_url, notes, alt, template, width
         Furniture and size; ``source`` is required.
     height : int, optional
@@ -170,7 +172,8 @@ def small_multiples(
             f"{type(data).__name__}. Fix: small_multiples(prices, day0=...) or small_multiples([result_a, result_b])."
         )
     n = len(panels)
-    cols = columns or min(n, 3)
+    # Panels stay at least ~250 px wide: a narrow screen gets fewer columns (one on a phone).
+    cols = max(1, min(columns or 3, n, int(width // 250)))
     rows = math.ceil(n / cols)
     spacing = 0.035
     probe = prepare(kind, title=title, subtitle=subtitle, source=source, source_url=source_url, notes=notes,
@@ -182,7 +185,7 @@ def small_multiples(
     extra_lines = max(len(lines) for lines in title_lines) - 1
     title_room, row_gap = 24 + _TITLE_LINE_PX * extra_lines, 50 + _TITLE_LINE_PX * extra_lines
     if height is None:
-        height = probe.frame.top + _TITLE_LINE_PX * extra_lines + probe.frame.bottom + rows * 230 + (rows - 1) * row_gap
+        height = probe.frame.top + _TITLE_LINE_PX * extra_lines + probe.frame.bottom + rows * (230 if cols > 1 else 190) + (rows - 1) * row_gap
     canvas = prepare(kind, title=title, subtitle=subtitle, source=source, source_url=source_url, notes=notes,
                      template=template, width=width, height=height, extra_top=title_room, axis_room=52)
     vertical_gap = row_gap / canvas.frame.plot_height if rows > 1 else 0.0

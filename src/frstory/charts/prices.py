@@ -8,7 +8,11 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from frstory.charts._common import (
+    KEY_BELOW_PX,
     EventMark,
+    add_numbered_key,
+    numbered_key_height,
+    numbered_key_lines,
     end_label_room,
     date_axis,
     end_labels,
@@ -21,8 +25,9 @@ from frstory.charts._common import (
 from frstory.charts._text import escape_text, format_date, format_date_range, format_number
 from frstory.charts._validate import to_timestamp
 from frstory.charts.furniture import prepare
+from frstory.charts.responsive import responsive
 from frstory.charts.labels import LABEL_PAD_PX, layout_event_labels
-from frstory.charts.theme import BENCHMARK_GREY, COLORWAY, EVENT_GREY, FONT_SIZES, INK, PEER_GREY, SHADE
+from frstory.charts.theme import color_for, BENCHMARK_GREY, COLORWAY, EVENT_GREY, FONT_SIZES, INK, PEER_GREY, SHADE
 from frstory.errors import ChartInputError
 
 __all__ = ["price_with_events", "rebased_comparison"]
@@ -43,6 +48,7 @@ def _short_day(ts: pd.Timestamp, reference_year: int | None = None) -> str:
     return f"{ts.day} {ts:%B}" if reference_year == ts.year else format_date(ts)
 
 
+@responsive
 def price_with_events(
     prices: pd.DataFrame,
     events: pd.DataFrame | None = None,
@@ -55,6 +61,7 @@ def price_with_events(
     end: object = None,
     label: str = "headline",
     max_label_chars: int = 28,
+    colors: dict[str, str] | None = None,
     title: str | None = None,
     subtitle: str | None = None,
     source: str | None = None,
@@ -173,23 +180,37 @@ def price_with_events(
 
     as_dollars = rebase_to is None and value != "volume" and not any(_is_index(t) for t in chosen)
     right = end_label_room(chosen)
-    left = 64
+    narrow = width < 520
+    left = 56 if narrow else 64
     plot_width = width - left - right
-    label_marks = [*points, *periods]
+    label_marks = sorted([*points, *periods], key=lambda m: m.date)
     label_dates = [max(m.date, x_range[0]) for m in label_marks]
-    boxes = layout_event_labels(label_dates, [m.label for m in label_marks], x_range, plot_width,
-                                font_size=FONT_SIZES["label"])
+    texts = [m.label for m in label_marks]
+    boxes = layout_event_labels(label_dates, texts, x_range, plot_width, font_size=FONT_SIZES["label"])
     n_lanes = max((b.lane for b in boxes), default=-1) + 1
+    # Labels that would stack more than five deep, or run past the plot, become numbers with a
+    # numbered key under the chart (the way print graphics handle a crowded week on a phone).
+    numbered = bool(label_marks) and (
+        plot_width < KEY_BELOW_PX or n_lanes > 5 or any(b.x1_px > plot_width or b.x0_px < 0 for b in boxes)
+    )
+    key_lines: list[str] = []
+    if numbered:
+        key_lines = numbered_key_lines(texts, width)
+        texts = [str(i) for i in range(1, len(label_marks) + 1)]
+        boxes = layout_event_labels(label_dates, texts, x_range, plot_width, font_size=FONT_SIZES["label"])
+        n_lanes = max((b.lane for b in boxes), default=-1) + 1
+    axis_room = 44
     canvas = prepare(kind, title=title, subtitle=subtitle, source=source, source_url=source_url, notes=notes,
-                     template=template, width=width, height=height, left=left, right=right,
-                     extra_top=n_lanes * LANE_PX + (8 if n_lanes else 0))
+                     template=template, width=width, height=height + numbered_key_height(key_lines), left=left,
+                     right=right, extra_top=n_lanes * LANE_PX + (8 if n_lanes else 0), axis_room=axis_room,
+                     extra_bottom=numbered_key_height(key_lines))
     plot_height = canvas.frame.plot_height
 
     fig = go.Figure()
     ends = []
     for i, ticker in enumerate(chosen):
         rows = frame[frame["ticker"] == ticker]
-        colour = COLORWAY[i % len(COLORWAY)]
+        colour = color_for(ticker, colors)
         number = "%{y:$,.2f}" if as_dollars else "%{y:,.2f}"
         fig.add_trace(go.Scatter(
             x=rows["date"], y=rows[column], mode="lines", name=escape_text(ticker),
@@ -205,7 +226,7 @@ def price_with_events(
     for mark in periods:
         fig.add_shape(type="rect", xref="x", yref="paper", x0=max(mark.date, x_range[0]), x1=min(mark.end, x_range[1]),
                       y0=0, y1=1, fillcolor=SHADE, line={"width": 0}, layer="below", name=f"frstory-period-{mark.event_id}")
-    for mark, box, date in zip(label_marks, boxes, label_dates, strict=True):
+    for mark, box, date, text in zip(label_marks, boxes, label_dates, texts, strict=True):
         lift = 4 + box.lane * LANE_PX
         if mark.end is None:
             fig.add_shape(type="line", xref="x", yref="paper", x0=date, x1=date, y0=0,
@@ -215,10 +236,11 @@ def price_with_events(
         fig.add_annotation(
             x=date, xref="x", y=1, yref="paper", yanchor="bottom", yshift=lift,
             xanchor=box.anchor, xshift=LABEL_PAD_PX if box.anchor == "left" else -LABEL_PAD_PX,
-            text=escape_text(mark.label), hovertext=mark.hover, showarrow=False, align="left",
+            text=escape_text(text), hovertext=mark.hover, showarrow=False, align="left",
             font={"size": FONT_SIZES["label"], "color": INK}, bgcolor="rgba(255,255,255,0.9)", borderpad=1,
             name=f"frstory-event-label-{mark.event_id}",
         )
+    add_numbered_key(fig, key_lines, left_margin=left, below_px=axis_room)
     end_labels(fig, ends, y_range=y_range, plot_height=plot_height)
     if rebase_to is not None:
         y_title = f"{value_phrase(value).capitalize()}, {format_date(to_timestamp(kind, rebase_to, 'rebase_to'))} = 100"
@@ -226,7 +248,8 @@ def price_with_events(
         y_title = value_phrase(value).capitalize() + (" (US$)" if as_dollars else "")
     fig.update_layout(
         xaxis=date_axis(x_range),
-        yaxis={"range": list(y_range), "title": {"text": escape_text(y_title)}, "tickformat": ",.0f" if y_range[1] > 100 else ",.2f",
+        # On a phone the subtitle carries the unit; the rotated axis title would eat the plot.
+        yaxis={"range": list(y_range), "title": {"text": "" if narrow else escape_text(y_title)}, "tickformat": ",.0f" if y_range[1] > 100 else ",.2f",
                "tickprefix": "$" if as_dollars else ""},
         showlegend=False, hovermode="x unified",
     )
@@ -258,6 +281,7 @@ def _price_alt(frame, chosen, column, value, x_range, as_dollars, marks, rebase_
     return "; ".join(parts) + "."
 
 
+@responsive
 def rebased_comparison(
     prices: pd.DataFrame,
     base_date: object,
@@ -268,6 +292,7 @@ def rebased_comparison(
     value: str = "close",
     start: object = None,
     end: object = None,
+    colors: dict[str, str] | None = None,
     title: str | None = None,
     subtitle: str | None = None,
     source: str | None = None,
@@ -300,6 +325,8 @@ def rebased_comparison(
         Price column to index.
     start, end : date, optional
         Limit the x-axis to these dates.
+    colors : dict of str to str, optional
+        Colours for some categories/entities, overriding the house mapping (:func:`frstory.charts.theme.color_for`).
     title, subtitle, source, source_url, notes, alt, template, width, height
         Furniture and size as in :func:`price_with_events`; when ``subtitle`` is omitted it says
         what 100 means.
@@ -343,8 +370,9 @@ def rebased_comparison(
 
     if subtitle is None:
         subtitle = f"{value_phrase(value).capitalize()}, indexed to 100 on {format_date(base)}"
+    narrow = width < 520
     canvas = prepare(kind, title=title, subtitle=subtitle, source=source, source_url=source_url, notes=notes,
-                     template=template, width=width, height=height, right=end_label_room(chosen))
+                     template=template, width=width, height=height, right=end_label_room(chosen), left=48 if narrow else 64)
     others = [t for t in chosen if t not in highlighted]
     # Draw order puts the subject on top of the greyed lines.
     order = [t for t in others if t not in bench] + [t for t in others if t in bench] + highlighted
@@ -353,7 +381,7 @@ def rebased_comparison(
     for ticker in order:
         rows = frame[frame["ticker"] == ticker]
         if ticker in highlighted:
-            colour, line, bold = COLORWAY[highlighted.index(ticker) % len(COLORWAY)], {"width": 3.25}, True
+            colour, line, bold = color_for(ticker, colors), {"width": 3.25}, True
         elif ticker in bench:
             colour, line, bold = BENCHMARK_GREY, {"width": 1.75, "dash": "dash"}, False
         else:
@@ -369,7 +397,7 @@ def rebased_comparison(
     end_labels(fig, ends, y_range=(y_low, y_high), plot_height=canvas.frame.plot_height)
     fig.update_layout(
         xaxis=date_axis(x_range),
-        yaxis={"range": [y_low, y_high], "title": {"text": f"Index, {escape_text(format_date(base))} = 100"}},
+        yaxis={"range": [y_low, y_high], "title": {"text": "" if narrow else f"Index, {escape_text(format_date(base))} = 100"}},
         showlegend=False, hovermode="x unified",
     )
     data = frame[["date", "ticker", value, "index_100"]].copy()
