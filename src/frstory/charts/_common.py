@@ -233,3 +233,31 @@ def add_numbered_key(fig: go.Figure, lines: Sequence[str], *, left_margin: int, 
         yref="paper", y=0, yanchor="top", yshift=-below_px,
         font={"size": FONT_SIZES["label"], "color": INK},
     )
+
+
+def batched(fig: go.Figure) -> go.Figure:
+    """Make ``fig.add_annotation``/``fig.add_shape`` collect plain dicts until :func:`flush`.
+
+    plotly copies and re-validates the whole annotation tuple on every ``add_annotation``, which
+    makes a chart with n labels cost O(n^2); charts are built once per breakpoint, so that adds
+    up. Setting all of them at once validates each label once.
+    """
+    pending: dict[str, list[dict]] = {"annotations": [], "shapes": []}
+    object.__setattr__(fig, "add_annotation", lambda **kw: pending["annotations"].append(kw))
+    object.__setattr__(fig, "add_shape", lambda **kw: pending["shapes"].append(kw))
+    object.__setattr__(fig, "_frstory_pending", pending)
+    return fig
+
+
+def flush(fig: go.Figure) -> go.Figure:
+    """Apply what :func:`batched` collected and restore plotly's own methods."""
+    pending = fig.__dict__.pop("_frstory_pending", None)
+    if pending is None:
+        return fig
+    fig.__dict__.pop("add_annotation", None)
+    fig.__dict__.pop("add_shape", None)
+    fig.update_layout(
+        annotations=[*fig.layout.annotations, *pending["annotations"]],
+        shapes=[*fig.layout.shapes, *pending["shapes"]],
+    )
+    return fig

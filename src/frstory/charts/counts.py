@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from frstory.charts._common import date_axis, end_label_room, end_labels
+from frstory.charts._common import batched, date_axis, end_label_room, end_labels
 from frstory.charts._text import escape_text, format_date, format_date_range
 from frstory.charts._validate import require_dates, require_frame, to_timestamp
 from frstory.charts.furniture import prepare
@@ -119,7 +119,7 @@ def cumulative_count(
     names = [f"{name} ({final[name]})" for name, _, _, _ in series]
     canvas = prepare(kind, title=title, subtitle=subtitle, source=source, source_url=source_url, notes=notes,
                      template=template, width=width, height=height, right=end_label_room(names))
-    fig = go.Figure()
+    fig = batched(go.Figure())
     ends = []
     y_high = max(final.values()) * 1.12 + 0.3
     for (name, rows, colour, line_width), end_name in zip(series, names, strict=True):

@@ -170,6 +170,9 @@ def finish_figure(
     }
     if template is not None:
         layout["template"] = template
+    from frstory.charts._common import flush
+
+    flush(fig)
     fig.update_layout(**layout)
     return fig
 

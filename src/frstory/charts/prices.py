@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from frstory.charts._common import (
+    batched,
     KEY_BELOW_PX,
     EventMark,
     add_numbered_key,
@@ -206,7 +207,7 @@ def price_with_events(
                      extra_bottom=numbered_key_height(key_lines))
     plot_height = canvas.frame.plot_height
 
-    fig = go.Figure()
+    fig = batched(go.Figure())
     ends = []
     for i, ticker in enumerate(chosen):
         rows = frame[frame["ticker"] == ticker]

@@ -28,8 +28,8 @@ import plotly.io as pio
 __all__ = ["BREAKPOINTS", "responsive", "layout_for_width"]
 
 #: Widths (px of the chart's container) a layout is computed for, besides the requested width.
-#: 280 fits a 320 px phone with 1 rem page margins; 1280 px screens get the design width.
-BREAKPOINTS: tuple[int, ...] = (280, 340, 420, 520, 640, 760)
+#: 280 fits a 320 px phone (1 rem page margins), 350 a 390 px phone; story columns are at most 800 px.
+BREAKPOINTS: tuple[int, ...] = (280, 350, 480, 640)
 
 F = TypeVar("F", bound=Callable[..., go.Figure])
 
@@ -74,7 +74,7 @@ def responsive(func: F) -> F:
     >>> prices = fr.synthetic_prices(["SYNA"], "2020-06-01", "2020-06-30")
     >>> fig = charts.price_with_events(prices, source="Synthetic")
     >>> [v["width"] for v in fig.layout.meta["frstory"]["layouts"]]
-    [280, 340, 420, 520, 640, 760]
+    [280, 350, 480, 640]
     """
     signature = inspect.signature(func)
     default_width = signature.parameters["width"].default

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from frstory.charts._common import KEY_BELOW_PX, add_numbered_key, date_axis, numbered_key_height, numbered_key_lines
+from frstory.charts._common import batched, KEY_BELOW_PX, add_numbered_key, date_axis, numbered_key_height, numbered_key_lines
 from frstory.charts._text import (
     escape_text,
     format_date,
@@ -264,7 +264,7 @@ def timeline(
         lane_tops = [total_px - float(sum(lane_px[:i])) for i in range(len(lanes))]
         lane_centres = [top - size / 2 for top, size in zip(lane_tops, lane_px, strict=True)]
 
-    fig = go.Figure()
+    fig = batched(go.Figure())
     rows = []
     label_anchors: list[tuple[object, pd.Timestamp, float, str, str, str]] = []
     for lane_index, category in enumerate(lanes):
