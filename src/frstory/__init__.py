@@ -45,7 +45,7 @@ _EXPORTS: dict[str, str] = {
     "synthetic_prices": "frstory.examples",
     "synthetic_events": "frstory.examples",
 }
-_SUBMODULES = {"charts", "data", "analysis", "publish", "examples", "errors", "paths", "provenance", "narrative"}
+_SUBMODULES = {"charts", "data", "analysis", "publish", "examples", "errors", "paths", "provenance", "narrative", "prose"}
 
 __all__ = sorted([*_EXPORTS, *_SUBMODULES, "__version__"])
 
