@@ -17,6 +17,7 @@ from frstory.charts.counts import cumulative_count
 from frstory.charts.event_study import abnormal_returns, event_study_table
 from frstory.charts.export import export, with_furniture
 from frstory.charts.furniture import chart_data
+from frstory.charts.general import bar, line
 from frstory.charts.labels import assign_lanes, layout_event_labels
 from frstory.charts.multiples import small_multiples
 from frstory.charts.prices import price_with_events, rebased_comparison
@@ -35,6 +36,8 @@ from frstory.charts.theme import (
 from frstory.charts.timeline import timeline
 
 __all__ = [
+    "line",
+    "bar",
     "price_with_events",
     "rebased_comparison",
     "timeline",

@@ -31,6 +31,21 @@ def value_phrase(value: str) -> str:
     return VALUE_PHRASES.get(value, value.replace("_", " "))
 
 
+def as_price_frame(kind: str, data: object, *, x: str, y: str, color: str, name: str = "prices") -> pd.DataFrame:
+    """``data`` with its ``x`` and ``color`` columns named ``date`` and ``ticker`` (the loader's names).
+
+    Lets the price charts take any tidy frame (monthly counts by desk, say); a missing column is an
+    error naming the keyword to pass.
+    """
+    from frstory.charts._validate import require_columns
+
+    frame = require_columns(kind, data, {"x": x, "y": y, "color": color}, name=name)
+    if x == "date" and color == "ticker":
+        return frame
+    keep = [c for c in frame.columns if c not in {"date", "ticker"} or c in {x, color}]
+    return frame[keep].rename(columns={x: "date", color: "ticker"})
+
+
 def tidy_prices(
     kind: str,
     prices: object,
@@ -261,3 +276,84 @@ def flush(fig: go.Figure) -> go.Figure:
         shapes=[*fig.layout.shapes, *pending["shapes"]],
     )
     return fig
+
+
+#: Vertical distance between event-label lanes above the plot, px.
+LANE_PX = 20
+
+
+@dataclass(frozen=True)
+class EventLayer:
+    """Event marks on a date axis with their labels planned for one plot width.
+
+    Labels sit in lanes above the plot, or, when they would stack more than five deep, run past
+    the plot or the plot is narrower than :data:`KEY_BELOW_PX`, become numbers with a numbered
+    key under the chart.
+    """
+
+    marks: list[EventMark]
+    dates: list[pd.Timestamp]
+    texts: list[str]
+    boxes: list
+    key_lines: list[str]
+
+    @property
+    def n_lanes(self) -> int:
+        return max((b.lane for b in self.boxes), default=-1) + 1
+
+    @property
+    def extra_top(self) -> int:
+        return self.n_lanes * LANE_PX + (8 if self.n_lanes else 0)
+
+    @property
+    def extra_bottom(self) -> int:
+        return numbered_key_height(self.key_lines)
+
+
+def plan_event_layer(marks: Sequence[EventMark], x_range: tuple[pd.Timestamp, pd.Timestamp], plot_width: float,
+                     width: int) -> EventLayer:
+    """Lanes (or numbers and a key) for the labels of ``marks`` at this plot width."""
+    from frstory.charts.labels import layout_event_labels
+
+    ordered = sorted(marks, key=lambda m: m.date)
+    dates = [max(m.date, x_range[0]) for m in ordered]
+    texts = [m.label for m in ordered]
+    boxes = layout_event_labels(dates, texts, x_range, plot_width, font_size=FONT_SIZES["label"])
+    lanes = max((b.lane for b in boxes), default=-1) + 1
+    numbered = bool(ordered) and (
+        plot_width < KEY_BELOW_PX or lanes > 5 or any(b.x1_px > plot_width or b.x0_px < 0 for b in boxes)
+    )
+    key_lines: list[str] = []
+    if numbered:
+        key_lines = numbered_key_lines(texts, width)
+        texts = [str(i) for i in range(1, len(ordered) + 1)]
+        boxes = layout_event_labels(dates, texts, x_range, plot_width, font_size=FONT_SIZES["label"])
+    return EventLayer(ordered, dates, texts, boxes, key_lines)
+
+
+def draw_event_layer(fig: go.Figure, layer: EventLayer, *, x_range: tuple[pd.Timestamp, pd.Timestamp],
+                     plot_height: float, left: int, axis_room: int) -> None:
+    """Shaded periods, dotted event lines, their labels in lanes and the numbered key (if any)."""
+    from frstory.charts.labels import LABEL_PAD_PX
+    from frstory.charts.theme import EVENT_GREY, SHADE
+
+    for mark in layer.marks:
+        if mark.end is not None:
+            fig.add_shape(type="rect", xref="x", yref="paper", x0=max(mark.date, x_range[0]),
+                          x1=min(mark.end, x_range[1]), y0=0, y1=1, fillcolor=SHADE, line={"width": 0},
+                          layer="below", name=f"frstory-period-{mark.event_id}")
+    for mark, box, date, text in zip(layer.marks, layer.boxes, layer.dates, layer.texts, strict=True):
+        lift = 4 + box.lane * LANE_PX
+        if mark.end is None:
+            fig.add_shape(type="line", xref="x", yref="paper", x0=date, x1=date, y0=0,
+                          y1=1 + (lift + LANE_PX - 4) / plot_height,
+                          line={"color": EVENT_GREY, "width": 1, "dash": "dot"}, layer="above",
+                          name=f"frstory-event-line-{mark.event_id}")
+        fig.add_annotation(
+            x=date, xref="x", y=1, yref="paper", yanchor="bottom", yshift=lift,
+            xanchor=box.anchor, xshift=LABEL_PAD_PX if box.anchor == "left" else -LABEL_PAD_PX,
+            text=escape_text(text), hovertext=mark.hover, showarrow=False, align="left",
+            font={"size": FONT_SIZES["label"], "color": INK}, bgcolor="rgba(255,255,255,0.9)", borderpad=1,
+            name=f"frstory-event-label-{mark.event_id}",
+        )
+    add_numbered_key(fig, layer.key_lines, left_margin=left, below_px=axis_room)

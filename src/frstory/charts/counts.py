@@ -12,7 +12,7 @@ from frstory.charts._text import escape_text, format_date, format_date_range
 from frstory.charts._validate import require_dates, require_frame, to_timestamp
 from frstory.charts.furniture import prepare
 from frstory.charts.responsive import responsive
-from frstory.charts.theme import color_for, COLORWAY, INK
+from frstory.charts.theme import INK, color_for
 from frstory.errors import ChartInputError
 
 __all__ = ["cumulative_count"]

@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from scipy import stats
 
-from frstory.charts._text import MINUS, escape_text, format_date, format_number, text_width_px, wrap_text
+from frstory.charts._text import MINUS, escape_text, format_date, format_number, text_width_px
 from frstory.charts.furniture import prepare
 from frstory.charts.responsive import responsive
 from frstory.charts.table import Table

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from frstory.charts._text import escape_text, link, safe_url, wrap_text
-from frstory.charts.theme import FONT_SIZES, MUTED, TEMPLATE_NAME, register_template
+from frstory.charts.theme import FONT_SIZES, TEMPLATE_NAME, register_template
 from frstory.errors import ChartInputError
 
 __all__ = ["Frame", "Canvas", "prepare", "finish_figure", "chart_data", "json_table", "resolve_template", "EDGE_PX"]

@@ -21,7 +21,7 @@ from frstory.charts._validate import require_dates, require_frame
 from frstory.charts.furniture import prepare
 from frstory.charts.responsive import responsive
 from frstory.charts.labels import LABEL_PAD_PX, assign_lanes, layout_marker_labels
-from frstory.charts.theme import color_for, COLORWAY, FONT_SIZES, INK, MUTED
+from frstory.charts.theme import FONT_SIZES, INK, MUTED, color_for
 from frstory.errors import ChartInputError
 
 __all__ = ["AUTO_LABEL_MAX_EVENTS", "AUTO_LABEL_SHORT_RANGE_DAYS", "CATEGORY_ORDER", "timeline"]
