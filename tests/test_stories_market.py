@@ -365,7 +365,8 @@ def test_three_companies_robustness_covers_every_row_three_ways(three):
 def test_three_companies_charts_carry_source_alt_and_title(three):
     nb, _ = three
     figures = _figures(nb)
-    assert [f["layout"]["meta"]["frstory"]["kind"] for f in figures] == ["event_study_table", "small_multiples"]
+    assert [f["layout"]["meta"]["frstory"]["kind"] for f in figures] == ["small_multiples"]
+    assert any('<table class="fr-table">' in t and "<caption>" in t for t in _html_tables(nb)), "the results table is HTML"
     for figure in figures:
         meta = figure["layout"]["meta"]["frstory"]
         assert meta["source"].strip() and meta["alt"].strip() and meta["title"].strip()

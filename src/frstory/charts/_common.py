@@ -192,9 +192,15 @@ def end_label_room(names: Sequence[str]) -> int:
     return int(np.ceil(widest)) + 16
 
 
-def date_axis(x_range: tuple[pd.Timestamp, pd.Timestamp]) -> dict:
-    """x-axis settings for dates written the newsroom way (``8 Jun``, ``Jun 2020``, ``2020``)."""
-    return {
+def date_axis(x_range: tuple[pd.Timestamp, pd.Timestamp], plot_px: float | None = None) -> dict:
+    """x-axis settings for dates written the newsroom way (``8 Jun``, ``Jun 2020``, ``2020``).
+
+    With ``plot_px`` the number of ticks is capped at one per 80 px, room for the widest
+    label (``Jun 2020``): plotly's own spacing assumes shorter labels and lets them collide on a phone.
+    """
+    # Upright ticks: plotly rotates crowded ones, which then run into whatever sits below the axis.
+    extra = {"nticks": max(2, int(plot_px // 80)), "tickangle": 0} if plot_px else {}
+    return {**extra,
         "range": [x_range[0], x_range[1]],
         "type": "date",
         "hoverformat": "%-d %B %Y",
@@ -216,8 +222,8 @@ def numbered_key_lines(labels: Sequence[str], width: int, *, font_size: float = 
 
     Examples
     --------
-    >>> numbered_key_lines(["IBM exits", "Amazon pauses"], 300)
-    ['<b>1</b> IBM exits', '<b>2</b> Amazon pauses']
+    >>> numbered_key_lines(["SYNB exits", "SYNA pauses"], 300)
+    ['<b>1</b> SYNB exits', '<b>2</b> SYNA pauses']
     """
     from frstory.charts._text import wrap_text
 

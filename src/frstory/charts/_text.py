@@ -109,7 +109,7 @@ def text_width_px(text: str, font_size: float, *, bold: bool = False) -> float:
 
     Examples
     --------
-    >>> 45 < text_width_px("IBM exits", 12) < 70
+    >>> 45 < text_width_px("SYNB exits", 12) < 70
     True
     """
     em = sum(_char_em(ch) for ch in text)

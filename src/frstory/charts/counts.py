@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from frstory.charts._common import batched, date_axis, end_label_room, end_labels
 from frstory.charts._text import escape_text, format_date, format_date_range
 from frstory.charts._validate import require_dates, require_frame, to_timestamp
-from frstory.charts.furniture import prepare
+from frstory.charts.furniture import document, prepare
 from frstory.charts.responsive import responsive
 from frstory.charts.theme import INK, color_for
 from frstory.errors import ChartInputError
@@ -21,6 +21,7 @@ TOTAL_GREY = "#B3B3B3"
 
 
 @responsive
+@document
 def cumulative_count(
     events: pd.DataFrame,
     *,
@@ -65,8 +66,7 @@ def cumulative_count(
         x-axis limits; default the span of the counted events with a margin.
     colors : dict of str to str, optional
         Colours for some categories/entities, overriding the house mapping (:func:`frstory.charts.theme.color_for`).
-    title, subtitle, source, source_url, notes, alt, template, width, height
-        Furniture and size; ``source`` is required.
+    {furniture}
 
     Returns
     -------
@@ -144,7 +144,7 @@ def cumulative_count(
         ends.append((end_name, x1, float(running), INK if name == "Total" else colour, name == "Total"))
     end_labels(fig, ends, y_range=(0, y_high), plot_height=canvas.frame.plot_height)
     fig.update_layout(
-        xaxis=date_axis((x0, x1)),
+        xaxis=date_axis((x0, x1), canvas.frame.plot_width),
         yaxis={"range": [0, y_high], "title": {"text": escape_text(f"Cumulative {noun}")}, "rangemode": "tozero",
                "dtick": 1 if y_high <= 12 else None},
         showlegend=False, hovermode="closest",

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from scipy import stats
 
 from frstory.charts._text import MINUS, escape_text, format_date, format_number, text_width_px
-from frstory.charts.furniture import prepare
+from frstory.charts.furniture import document, prepare
 from frstory.charts.responsive import responsive
 from frstory.charts.table import Table
 from frstory.charts.theme import FONT_SIZES, INK, MUTED, OKABE_ITO
@@ -116,6 +116,7 @@ def car_over(result: object, start: int, end: int) -> tuple[float, float, float]
 
 
 @responsive
+@document
 def abnormal_returns(
     result: object,
     *,
@@ -142,8 +143,7 @@ def abnormal_returns(
         One firm and one event (``table`` with ``offset, date, ar, car``; ``sigma``; ``day0``).
     band : bool
         Draw the 95 % no-effect band around zero.
-    title, subtitle, source, source_url, notes, alt, template, width, height
-        Furniture and size; ``source`` is required.
+    {furniture}
 
     Returns
     -------

@@ -27,43 +27,13 @@ from frstory.charts._common import (
 )
 from frstory.charts._text import escape_text, shorten, text_width_px, wrap_text
 from frstory.charts._validate import require_columns, require_dates, require_numeric, to_timestamp
-from frstory.charts.furniture import prepare
+from frstory.charts.furniture import FURNITURE_DOC, document, prepare
 from frstory.charts.responsive import responsive
 from frstory.charts.theme import FONT_SIZES, PEER_GREY, color_for
 from frstory.charts.units import Unit, UnitName, get_unit, series_name
 from frstory.errors import ChartInputError
 
 __all__ = ["FURNITURE_DOC", "document", "line", "bar"]
-
-#: The furniture keywords every chart shares, documented once (as plotly.express does) and
-#: substituted into each chart's docstring for ``{furniture}``.
-FURNITURE_DOC = """title : str, optional
-        The headline: the finding in a sentence. Kept in ``fig.layout.meta["frstory"]``; the page
-        shows it above the chart and :func:`frstory.charts.export` draws it on static files.
-    subtitle : str, optional
-        What is plotted: measure, unit and period.
-    source : str
-        Required: where the data comes from.
-    source_url : str, optional
-        http(s) link for the source.
-    notes : str, optional
-        Caveats, shown under the chart.
-    alt : str, optional
-        Alternative text; when omitted it is written from the data, finding first.
-    template : str, plotly Template or None
-        ``"frstory"`` (house style), any registered template or combination such as
-        ``"frstory+mine"``, or ``None`` for plotly's default.
-    width, height : int
-        Design size in px. Layouts for narrower screens are computed as well
-        (:mod:`frstory.charts.responsive`), so the chart reads from 320 px up."""
-
-
-def document(func):
-    """Substitute the shared furniture documentation for ``{furniture}`` in ``func``'s docstring."""
-    if func.__doc__ and "{furniture}" in func.__doc__:
-        func.__doc__ = func.__doc__.replace("{furniture}", FURNITURE_DOC)
-    return func
-
 
 def _x_values(kind: str, frame: pd.DataFrame, x: str) -> tuple[pd.Series, bool]:
     """The x column as dates (``True``) when it holds dates, else as it is (categories or numbers)."""
@@ -262,7 +232,7 @@ def line(
     if ends:
         end_labels(fig, ends, y_range=y_range, plot_height=canvas.frame.plot_height)
     axis_title = what[:1].upper() + what[1:] + (f" ({the_unit.axis_word})" if the_unit.name == "currency" else "")
-    xaxis: dict[str, Any] = date_axis(x_range) if is_date else {"title": {"text": escape_text(x.replace("_", " "))}}
+    xaxis: dict[str, Any] = date_axis(x_range, canvas.frame.plot_width) if is_date else {"title": {"text": escape_text(x.replace("_", " "))}}
     if is_date and monthly:
         xaxis["hoverformat"] = "%B %Y"
     fig.update_layout(
@@ -384,8 +354,9 @@ def bar(
     # Upright bars need each category name to fit its slot in at most two lines; otherwise go horizontal.
     plot_guess = width - 64 - 24
     slot = plot_guess / max(len(categories), 1)
-    wrapped = {c: wrap_text(str(c), slot - 8, FONT_SIZES["tick"]) for c in categories}
-    horizontal = bool(categories) and any(len(lines) > 2 or any(text_width_px(w, FONT_SIZES["tick"]) > slot - 4 for w in lines)
+    # Keep a fifth of each slot free: the width estimate is approximate and names must not touch.
+    wrapped = {c: wrap_text(str(c), slot * 0.8, FONT_SIZES["tick"]) for c in categories}
+    horizontal = bool(categories) and any(len(lines) > 2 or any(text_width_px(w, FONT_SIZES["tick"]) > slot * 0.8 for w in lines)
                                           for lines in wrapped.values())
     if horizontal:
         longest = max(text_width_px(str(c), FONT_SIZES["tick"]) for c in categories)
@@ -410,7 +381,7 @@ def bar(
     legend_px = 26 if groups else 0
     n_bars = len(categories) if horizontal else 0
     if horizontal:
-        height = max(height if not narrow else 0, 60 + n_bars * max(len(groups), 1) * 22 + axis_room + legend_px)
+        height = max(200, height if not narrow else 0, 60 + n_bars * max(len(groups), 1) * 22 + axis_room + legend_px)
     canvas = prepare(kind, title=title, subtitle=subtitle, source=source, source_url=source_url, notes=notes,
                      template=template, width=width, height=height + (layer.extra_bottom if layer else 0), left=left,
                      right=24 + (40 if text else 0), extra_top=(layer.extra_top if layer else 0) + legend_px,
@@ -436,7 +407,8 @@ def bar(
     value_axis = {"range": value_range, "title": {"text": "" if narrow else escape_text(what[:1].upper() + what[1:])},
                   **the_unit.axis(), "showgrid": True}
     if is_date:
-        x_axis: dict[str, Any] = date_axis((work["_x"].min() - pd.Timedelta(days=15), work["_x"].max() + pd.Timedelta(days=15)))
+        x_axis: dict[str, Any] = date_axis((work["_x"].min() - pd.Timedelta(days=15), work["_x"].max() + pd.Timedelta(days=15)),
+                                           canvas.frame.plot_width)
         if monthly:
             x_axis["hoverformat"] = "%B %Y"
     else:

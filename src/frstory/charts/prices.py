@@ -25,7 +25,7 @@ from frstory.charts._common import (
 from frstory import prose
 from frstory.charts._text import escape_text, format_date, format_date_range
 from frstory.charts._validate import to_timestamp
-from frstory.charts.furniture import prepare
+from frstory.charts.furniture import document, prepare
 from frstory.charts.responsive import responsive
 from frstory.charts.theme import BENCHMARK_GREY, EVENT_GREY, PEER_GREY, color_for
 from frstory.charts.units import Unit, UnitName, get_unit, series_name
@@ -44,6 +44,7 @@ def _short_day(ts: pd.Timestamp, reference_year: int | None = None) -> str:
 
 
 @responsive
+@document
 def price_with_events(
     prices: pd.DataFrame,
     events: pd.DataFrame | None = None,
@@ -88,8 +89,15 @@ def price_with_events(
         the plotted dates are left out.
     tickers : str or sequence of str, optional
         Tickers to draw, in this order; default: all in ``prices``.
-    value : str
-        Price column to draw (``close``, ``adj_close`` ...).
+    x, y, color : str
+        Columns of dates, values and series; default the price loader's ``date``, ``close`` and
+        ``ticker``. Any tidy frame works (monthly counts by desk: ``x="month", y="stories",
+        color="desk"``); a missing column is an error naming the keyword to pass.
+    unit : {"currency", "percent", "points", "count", "index", "number"}, optional
+        What ``y`` holds. Default: price behaviour, US$ as traded (``index`` when rebased,
+        ``number`` for market indices).
+    names : mapping, optional
+        Reader names for series; default :func:`frstory.prose.display_name` (``^GSPC`` -> S&P 500).
     rebase_to : date, optional
         Index every ticker to 100 on this date (the last session on or before it).
     shade : bool or sequence of (start, end, label), optional
@@ -101,19 +109,7 @@ def price_with_events(
         Events column used for the short labels (shortened to ``max_label_chars``).
     max_label_chars : int
         Longest label; longer ones are cut at a word with an ellipsis.
-    title, subtitle, notes : str, optional
-        Furniture drawn on the chart and stored in ``fig.layout.meta["frstory"]``.
-    source : str
-        Required: where the data comes from (drawn in the footer).
-    source_url : str, optional
-        http(s) link for the source line.
-    alt : str, optional
-        Alternative text; generated from the data when omitted.
-    template : str, Template or None
-        ``"frstory"`` (house style, default), any registered template or combination such as
-        ``"frstory+mine"``, or ``None`` for plotly's default.
-    width, height : int
-        Figure size in px (the label layout is computed for this width).
+    {furniture}
 
     Returns
     -------
@@ -221,7 +217,7 @@ def price_with_events(
     else:
         y_title = value_phrase(value).capitalize() + (f" ({the_unit.axis_word})" if as_dollars else "")
     fig.update_layout(
-        xaxis=date_axis(x_range),
+        xaxis=date_axis(x_range, canvas.frame.plot_width),
         # On a phone the subtitle carries the unit; the rotated axis title would eat the plot.
         yaxis={"range": [v * the_unit.scale for v in y_range], "title": {"text": "" if narrow else escape_text(y_title)},
                **the_unit.axis(), **({"tickformat": ",.0f" if y_range[1] > 100 else ",.2f"} if as_dollars else {})},
@@ -268,6 +264,7 @@ def _price_alt(frame, chosen, column, value, x_range, unit, marks, rebase_to, la
 
 
 @responsive
+@document
 def rebased_comparison(
     prices: pd.DataFrame,
     base_date: object,
@@ -310,15 +307,16 @@ def rebased_comparison(
         Tickers to draw; default all.
     benchmarks : sequence of str, optional
         Tickers drawn as benchmarks; default: index tickers (those starting with ``^``).
-    value : str
-        Price column to index.
+    x, y, color : str
+        Columns of dates, values and series (default ``date``, ``close``, ``ticker``).
+    names : mapping, optional
+        Reader names for series; default :func:`frstory.prose.display_name`.
     start, end : date, optional
         Limit the x-axis to these dates.
     colors : dict of str to str, optional
         Colours for some categories/entities, overriding the house mapping (:func:`frstory.charts.theme.color_for`).
-    title, subtitle, source, source_url, notes, alt, template, width, height
-        Furniture and size as in :func:`price_with_events`; when ``subtitle`` is omitted it says
-        what 100 means.
+    {furniture}
+        When ``subtitle`` is omitted it says what 100 means.
 
     Returns
     -------
@@ -388,7 +386,7 @@ def rebased_comparison(
         fig.add_vline(x=base, line={"color": "#8C8C8C", "width": 1, "dash": "dot"}, layer="below")
     end_labels(fig, ends, y_range=(y_low, y_high), plot_height=canvas.frame.plot_height)
     fig.update_layout(
-        xaxis=date_axis(x_range),
+        xaxis=date_axis(x_range, canvas.frame.plot_width),
         yaxis={"range": [y_low, y_high], "title": {"text": "" if narrow else f"Index, {escape_text(format_date(base))} = 100"}},
         showlegend=False, hovermode="x unified",
     )

@@ -206,7 +206,7 @@ def timeline(
     shown = _shown(frame, x0, x1)
     # The marker key (exact date / month only) sits above the plot: one row, or two on a phone.
     narrow = width < 520
-    legend_px = (46 if narrow else 26) if has_month else 8
+    legend_px = 46 if has_month else 8  # plotly may wrap even a short horizontal legend to two rows
     labelled = _want_labels(kind, labels, int(shown.sum()), x0, x1)
     # Measure the furniture on a tall canvas: margins and plot width do not depend on the height.
     probe = prepare(kind, title=title, subtitle=subtitle, source=source, source_url=source_url, notes=notes,
@@ -233,7 +233,7 @@ def timeline(
         # A lane is never lower than 40 px, the room a category name needs (and prepare's minimum).
         lane_px = [max(n * ROW_PX + 2 * LANE_PAD_PX, 40) for n in n_rows]
         if height is None:
-            height = probe.frame.top + probe.frame.bottom + round(sum(lane_px)) + key_px
+            height = max(200, probe.frame.top + probe.frame.bottom + round(sum(lane_px)) + key_px)
         elif (height - probe.frame.top - probe.frame.bottom) / sum(lane_px) * ROW_PX < MIN_ROW_PX:
             need = probe.frame.top + probe.frame.bottom + round(sum(lane_px) * MIN_ROW_PX / ROW_PX)
             if labels is True:
@@ -252,7 +252,7 @@ def timeline(
             levels = _stack_offsets([(d - x0).total_seconds() * scale for d in lane_dates], MARKER_PX + 2)
             deepest = max(deepest, max(levels, default=0) + 1)
         lane_height = max(LANE_HEIGHT_PX, round(deepest * (MARKER_PX + 2) / 0.8))
-        height = probe.frame.top + probe.frame.bottom + lane_height * len(lanes) + 20
+        height = max(200, probe.frame.top + probe.frame.bottom + lane_height * len(lanes) + 20)
     canvas = prepare(kind, title=title, subtitle=subtitle, source=source, source_url=source_url, notes=notes,
                      template=template, width=width, height=height, left=96, extra_top=legend_px, axis_room=40,
                      extra_bottom=key_px, min_plot_height=40 * len(lanes))
@@ -356,7 +356,7 @@ def timeline(
     else:
         yaxis = {"range": [-0.6, len(lanes) - 0.4], "tickvals": list(range(len(lanes)))[::-1], "showgrid": True, **ticks}
     fig.update_layout(
-        xaxis={**date_axis((x0, x1)), "showgrid": True, "gridcolor": "#EFEFEF"},
+        xaxis={**date_axis((x0, x1), plot_width), "showgrid": True, "gridcolor": "#EFEFEF"},
         yaxis=yaxis,
         legend={"orientation": "h", "x": 0 if narrow else 1, "xanchor": "left" if narrow else "right", "y": 1,
                 "yanchor": "bottom", "yref": "paper"},
