@@ -484,7 +484,8 @@ def test_event_study_table_formats_numbers():
     t = car / (result.sigma * math.sqrt(len(result.table)))
     assert row[2] == f"\u2212{abs(100 * car):.2f}%"
     assert row[3] == f"\u2212{abs(t):.2f}"
-    assert 0 <= float(row[4]) <= 1 and row[5] == "240"
+    assert 0 <= float(row[4]) <= 1 and len(row) == 5, "one estimation length for all rows: no n column"
+    assert "Each estimation window has 240 sessions." in table.notes
     assert table.header[2] == "CAR (\u22125, +10)"
 
 

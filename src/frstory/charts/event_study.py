@@ -300,14 +300,17 @@ def event_study_table(
     same_window = data[["window_start", "window_end"]].drop_duplicates().shape[0] == 1
     car_header = (f"CAR ({_offset_text(int(data['window_start'][0]))}, {_offset_text(int(data['window_end'][0]))})"
                   if same_window else "CAR (window)")
-    header = ["Ticker", "Event, day 0", car_header, "t", "p", "n"]
+    # One estimation length for every row goes into the note: a column fewer keeps the table
+    # within a phone's width.
+    same_n = data["n_estimation"].nunique() == 1
+    header = ["Ticker", "Event, day 0", car_header, "t", "p"] + ([] if same_n else ["n"])
     cells = []
     for r in data.itertuples():
         car_text = (format_number(100 * r.car, decimals=2, suffix="%", signed=True)
                     + ("" if same_window else f" ({_offset_text(r.window_start)}, {_offset_text(r.window_end)})"))
         event = f"{r.event}, {format_date(r.day0)}" if r.event else format_date(r.day0)
         cells.append([r.ticker, event, car_text, format_number(r.t, decimals=2),
-                      "<0.001" if r.p < 0.001 else f"{r.p:.3f}", f"{r.n_estimation:,}"])
+                      "<0.001" if r.p < 0.001 else f"{r.p:.3f}"] + ([] if same_n else [f"{r.n_estimation:,}"]))
     parts = [
         f"{r.ticker} ({r.event or 'event'}, day 0 {format_date(r.day0)}): CAR "
         f"{format_number(100 * r.car, decimals=2, suffix='%', signed=True)}, t {format_number(r.t, decimals=2)}, p {r.p:.3f}"
@@ -315,7 +318,9 @@ def event_study_table(
     ]
     auto_alt = f"Table of {len(data)} event-study result{'s' if len(data) != 1 else ''}: " + "; ".join(parts) + "."
     text = " ".join(str(alt).split()) if alt is not None and str(alt).strip() else auto_alt
-    notes_text = ((notes + " ") if notes else "") + "n: sessions in the estimation window."
-    return Table(data=data, header=header, rows=cells, numeric=[False, False, True, True, True, True],
+    n_note = (f"Each estimation window has {int(data['n_estimation'].iloc[0]):,} sessions." if same_n
+              else "n: sessions in the estimation window.")
+    notes_text = ((notes + " ") if notes else "") + n_note
+    return Table(data=data, header=header, rows=cells, numeric=[False, False, True, True, True] + ([] if same_n else [True]),
                  title=title or "", subtitle=subtitle or "", source=source_text, source_url=source_url or "",
                  notes=notes_text, alt=text)

@@ -149,7 +149,10 @@ def _standalone_html(fig: go.Figure, info: dict, include_plotlyjs: bool | str) -
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{e(title)}</title>\n</head>\n<body>\n<figure>\n"
+        f"<title>{e(title)}</title>\n"
+        "<style>body { margin: 0; font-family: system-ui, sans-serif; } figure { margin: 0; } "
+        "figcaption { padding: 0 16px; font-size: 0.85rem; color: #595959; }</style>\n"
+        "</head>\n<body>\n<figure>\n"
         f'<div role="img" aria-label="{e(info.get("alt", ""))}">{div}</div>\n'
         f'<figcaption><p>{e(info.get("alt", ""))}</p>{"".join(caption)}</figcaption>\n'
         "</figure>\n</body>\n</html>\n"

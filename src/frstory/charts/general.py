@@ -29,7 +29,7 @@ from frstory.charts._text import escape_text, shorten, text_width_px, wrap_text
 from frstory.charts._validate import require_columns, require_dates, require_numeric, to_timestamp
 from frstory.charts.furniture import FURNITURE_DOC, document, prepare
 from frstory.charts.responsive import responsive
-from frstory.charts.theme import FONT_SIZES, PEER_GREY, color_for
+from frstory.charts.theme import COLORWAY, FONT_SIZES, PEER_GREY, color_for
 from frstory.charts.units import Unit, UnitName, get_unit, series_name
 from frstory.errors import ChartInputError
 
@@ -216,7 +216,7 @@ def line(
     y_range = pad_range(float(min(scaled.min(), 0 if the_unit.name == "count" else scaled.min())), float(scaled.max()))
     ends = []
     for (key, rows), label in zip(parts, labels or [""] * len(parts), strict=True):
-        colour = color_for(key or y, dict(colors or {}))
+        colour = color_for(key, dict(colors or {})) if key else COLORWAY[0]
         if highlighted and key not in highlighted:
             colour = PEER_GREY
         name = label or what
@@ -359,11 +359,19 @@ def bar(
     horizontal = bool(categories) and any(len(lines) > 2 or any(text_width_px(w, FONT_SIZES["tick"]) > slot * 0.8 for w in lines)
                                           for lines in wrapped.values())
     if horizontal:
+        # Names beside the bars, in up to two lines within 45% of the width (the rest elided).
         longest = max(text_width_px(str(c), FONT_SIZES["tick"]) for c in categories)
-        left = int(min(longest + 16, width * 0.4))
+        left = int(min(longest + 16, width * 0.45))
         names_px = left - 16
-        cat_text = {c: str(c) if text_width_px(str(c), FONT_SIZES["tick"]) <= names_px else
-                    shorten(str(c), max(4, int(len(str(c)) * names_px / text_width_px(str(c), FONT_SIZES["tick"])))) for c in categories}
+        cat_text = {}
+        for c in categories:
+            lines = wrap_text(str(c), names_px, FONT_SIZES["tick"])
+            if len(lines) > 2 or any(text_width_px(w, FONT_SIZES["tick"]) > names_px for w in lines):
+                rest = " ".join(lines[1:])
+                while rest and text_width_px(shorten(rest, len(rest)), FONT_SIZES["tick"]) > names_px:
+                    rest = shorten(rest, len(rest) - 1)
+                lines = [shorten(lines[0], max(2, int(len(lines[0]) * names_px / text_width_px(lines[0], FONT_SIZES["tick"])))), rest]
+            cat_text[c] = "<br>".join(escape_text(w) for w in lines if w)
         axis_room, extra_bottom = 36, 0
     else:
         left = 52 if narrow else 64
@@ -390,7 +398,7 @@ def bar(
     for group in groups or [""]:
         rows = work[work["_g"] == group]
         name = series_name(group, dict(names or {})) if group else what
-        colour = color_for(group or y, dict(colors or {}))
+        colour = color_for(group, dict(colors or {})) if group else COLORWAY[0]
         values = rows["_y"] * the_unit.scale
         positions = [cat_text[c] for c in rows["_x"]] if categories else rows["_x"]
         axis = "x" if horizontal else "y"

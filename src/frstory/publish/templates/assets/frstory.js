@@ -56,13 +56,21 @@
     return { data: data, layout: layout, variant: variant ? variant.width : 0 };
   }
 
+  function reserveHeight(target, layout) {
+    /* The page reserved the design height; a narrow layout may be shorter (or taller). */
+    if (layout && layout.height) { target.style.minHeight = layout.height + "px"; }
+  }
+
   function refitOnResize(target, figure) {
+    var first = fitToWidth(figure, target.clientWidth);
+    reserveHeight(target, first.layout);
     if (!window.ResizeObserver) { return; }
-    var current = fitToWidth(figure, target.clientWidth).variant;
+    var current = first.variant;
     var observer = new ResizeObserver(function () {
       var shown = fitToWidth(figure, target.clientWidth);
       if (shown.variant === current) { return; }
       current = shown.variant;
+      reserveHeight(target, shown.layout);
       window.Plotly.react(target, shown.data, shown.layout, figure.config || {});
     });
     observer.observe(target);
