@@ -275,7 +275,7 @@ def test_a_label_hovers_with_its_markers_hover_text():
     fig = week_chart()
     label = next(a for a in label_annotations(fig) if a.name == LABEL_PREFIX + "syn-week-4")
     assert label.hovertext == ("<b>Synthetic city bans face surveillance</b><br>24 June 2020<br>Synthetic actor<br>"
-                               "Source: https://example.org/synthetic")
+                               "Source: example.org")
 
 
 def test_a_period_label_sits_on_its_bar_and_the_bar_keeps_its_row_clear():

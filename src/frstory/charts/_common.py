@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from frstory.charts._text import escape_text, format_date, safe_url, shorten, text_width_px
+from frstory.charts._text import escape_text, format_date, shorten, source_site, text_width_px
 from frstory.charts._validate import require_dates, require_frame, require_numeric, to_timestamp
 from frstory.charts.labels import spread_positions
 from frstory.charts.theme import FONT_SIZES, INK
@@ -150,8 +150,8 @@ def event_marks(
             when = f"{when} to {format_date(end)}"
         hover = [f"<b>{escape_text(row['headline'])}</b>", escape_text(when)]
         if "source_url" in frame.columns and pd.notna(row["source_url"]) and str(row["source_url"]).strip():
-            url = safe_url(row["source_url"], what=f"{kind}: {name} column 'source_url' for event {event_id}")
-            hover.append("Source: " + escape_text(url))
+            site = source_site(row["source_url"], what=f"{kind}: {name} column 'source_url' for event {event_id}")
+            hover.append("Source: " + escape_text(site))
         text = row[label] if pd.notna(row[label]) else row["headline"]
         marks.append(EventMark(dates.iloc[pos], end, shorten(str(text), max_label_chars), "<br>".join(hover), event_id))
     return marks

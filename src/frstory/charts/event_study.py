@@ -187,12 +187,12 @@ def abnormal_returns(
                                  fillcolor=BAND_FILL, name="95% range if no effect", legendgroup="band", hoverinfo="skip"))
     fig.add_trace(go.Bar(
         x=offsets, y=100 * table["ar"], name="Abnormal return", marker={"color": OKABE_ITO["sky_blue"]},
-        customdata=[[d] for d in dates], hovertemplate="%{customdata[0]}: %{y:+.2f}%<extra>AR</extra>",
+        customdata=[[d] for d in dates], hovertemplate="%{customdata[0]}: %{y:+.2f}%<extra>Abnormal return</extra>",
     ))
     fig.add_trace(go.Scatter(
         x=offsets, y=100 * table["car"], mode="lines+markers", name="Cumulative abnormal return",
         line={"color": OKABE_ITO["vermillion"], "width": 3}, marker={"size": 6},
-        hovertemplate="%{y:+.2f}%<extra>CAR</extra>",
+        hovertemplate="%{y:+.2f}%<extra>Cumulative abnormal return</extra>",
     ))
     fig.add_hline(y=0, line={"color": "#8C8C8C", "width": 1})
     fig.add_vline(x=0, line={"color": INK, "width": 1, "dash": "dot"})
@@ -204,7 +204,9 @@ def abnormal_returns(
     low, high = float(np.nanmin(values)), float(np.nanmax(values))
     pad = (high - low) * 0.12 or 1.0
     fig.update_layout(
-        xaxis={"title": {"text": "Trading days from day 0" if narrow else "Trading days relative to day 0"}, "tickvals": offsets,
+        # The hover title names the day ("Day +1"), not a bare offset such as "0".
+        xaxis={"title": {"text": "Trading days from day 0" if narrow else "Trading days relative to day 0"},
+               "unifiedhovertitle": {"text": "Day %{x:+d}"}, "tickvals": offsets,
                "ticktext": [_offset_text(o) for o in offsets], "range": [offsets[0] - 0.7, offsets[-1] + 0.7],
                "showgrid": False, "nticks": 30},
         yaxis={"title": {"text": "Per cent"}, "ticksuffix": "%", "range": [low - pad, high + pad]},

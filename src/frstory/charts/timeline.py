@@ -14,7 +14,7 @@ from frstory.charts._text import (
     escape_text,
     format_date,
     format_date_range,
-    safe_url,
+    source_site,
     shorten,
 )
 from frstory.charts._validate import require_dates, require_frame
@@ -299,7 +299,7 @@ def timeline(
                 url = ""
                 if "source_url" in part.columns and pd.notna(row["source_url"]) and str(row["source_url"]).strip():
                     event_id = row["id"] if "id" in part.columns else f"row {row.name}"
-                    url = "Source: " + escape_text(safe_url(row["source_url"], what=f"{kind}: events column 'source_url' for event {event_id}"))
+                    url = "Source: " + escape_text(source_site(row["source_url"], what=f"{kind}: events column 'source_url' for event {event_id}"))
                 custom.append([escape_text(row["headline"]), escape_text(when), actor, url])
                 if labelled and index in label_of:
                     text, anchor = label_of[index]
