@@ -159,7 +159,7 @@ def test_price_alt_text_gives_range_extremes_and_event_count():
     syna = prices[(prices["ticker"] == "SYNA") & (prices["date"] >= "2020-05-01")]
     low = syna.loc[syna["close"].idxmin()]
     alt = fig.layout.meta["frstory"]["alt"]
-    assert alt.startswith("Line chart of SYNA closing price, 1 May to 31 July 2020; ")
+    assert "Line chart of SYNA closing price, 1 May to 31 July 2020; " in alt, "the finding comes first, then the data"
     assert f"low ${low['close']:,.2f} on {low['date'].day} {low['date']:%B}" in alt
     assert "5 events marked" in alt
 

@@ -122,7 +122,7 @@ def text_width_px(text: str, font_size: float, *, bold: bool = False) -> float:
 
     Examples
     --------
-    >>> 45 < text_width_px("SYNB exits", 12) < 70
+    >>> 50 < text_width_px("SYNB exits", 12) < 80
     True
     """
     em = sum(_char_em(ch) for ch in text)
