@@ -33,8 +33,7 @@ def _chart_calls():
         "rebased_comparison": lambda **kw: charts.rebased_comparison(prices, "2020-06-05", highlight="SYNA", **kw),
         "timeline": lambda **kw: charts.timeline(events, **kw),
         "abnormal_returns": lambda **kw: charts.abnormal_returns(result, **kw),
-        "event_study_table": lambda **kw: charts.event_study_table([result], **kw),
-        "cumulative_count": lambda **kw: charts.cumulative_count(events, **kw),
+        "cumulative_count": lambda **kw: charts.cumulative_count(events, by="ban", noun="bans", **kw),
         "small_multiples": lambda **kw: charts.small_multiples(prices, day0="2020-06-11", **kw),
     }
 
@@ -91,12 +90,13 @@ def test_furniture_is_stored_in_layout_meta(figures, kind):
 
 
 @pytest.mark.parametrize("kind", [*CHART_KINDS, "small_multiples_results"])
-def test_furniture_is_drawn_on_the_figure(figures, kind):
+def test_furniture_lives_only_in_meta_and_is_never_drawn(figures, kind):
     fig = figures[kind]
-    texts = {a.name: a.text for a in fig.layout.annotations if a.name}
-    assert fig.layout.title.text == "A synthetic title"
-    assert texts["frstory-subtitle"] == "A synthetic subtitle"
-    assert texts["frstory-footer"] == f"Source: {SOURCE}<br>Note: Made-up numbers."
+    info = fig.layout.meta["frstory"]
+    assert (info["title"], info["subtitle"], info["notes"]) == ("A synthetic title", "A synthetic subtitle", "Made-up numbers.")
+    assert info["source"] == SOURCE
+    drawn = [a.text for a in fig.layout.annotations] + [fig.layout.title.text or ""]
+    assert not any("A synthetic" in t or "Source:" in t or "Made-up" in t for t in drawn)
 
 
 @pytest.mark.parametrize("kind", [*CHART_KINDS, "small_multiples_results"])
@@ -104,23 +104,25 @@ def test_meta_is_strict_json(figures, kind):
     json.dumps(figures[kind].layout.meta, allow_nan=False)
 
 
-def test_long_titles_wrap_to_the_figure_width():
+def test_export_draws_long_titles_wrapped_to_the_export_width():
     title = "A deliberately long synthetic headline that cannot possibly fit on one line of a chart nine hundred pixels wide"
-    fig = charts.price_with_events(synthetic_prices(), source=SOURCE, title=title)
+    fig = charts.with_furniture(charts.price_with_events(synthetic_prices(), source=SOURCE, title=title), width=900)
     lines = fig.layout.title.text.split("<br>")
     assert len(lines) >= 2
     assert all(text_width_px(line, FONT_SIZES["title"], bold=True) <= 900 - 32 for line in lines)
 
 
-def test_taller_furniture_gets_a_taller_top_margin():
+def test_export_gives_taller_furniture_a_taller_top_margin():
     short = charts.price_with_events(synthetic_prices(), source=SOURCE, title="Short")
     long = charts.price_with_events(synthetic_prices(), source=SOURCE, title="Short", subtitle="and a subtitle " * 12)
-    assert long.layout.margin.t > short.layout.margin.t
+    assert charts.with_furniture(long).layout.margin.t > charts.with_furniture(short).layout.margin.t
+    assert long.layout.margin.t == short.layout.margin.t, "on the page the furniture is HTML: the plot is unchanged"
 
 
-def test_source_url_links_the_footer():
+def test_source_url_links_the_exported_footer():
     fig = charts.price_with_events(synthetic_prices(), source=SOURCE, source_url="https://example.org/synthetic")
-    footer = next(a.text for a in fig.layout.annotations if a.name == "frstory-footer")
+    drawn = charts.with_furniture(fig)
+    footer = next(a.text for a in drawn.layout.annotations if a.name == "frstory-footer")
     assert footer.startswith('<a href="https://example.org/synthetic"')
     assert fig.layout.meta["frstory"]["source_url"] == "https://example.org/synthetic"
 
@@ -157,7 +159,7 @@ def test_price_alt_text_gives_range_extremes_and_event_count():
     syna = prices[(prices["ticker"] == "SYNA") & (prices["date"] >= "2020-05-01")]
     low = syna.loc[syna["close"].idxmin()]
     alt = fig.layout.meta["frstory"]["alt"]
-    assert alt.startswith("Line chart of SYNA closing price, 1 May to 31 July 2020; ")
+    assert "Line chart of SYNA closing price, 1 May to 31 July 2020; " in alt, "the finding comes first, then the data"
     assert f"low ${low['close']:,.2f} on {low['date'].day} {low['date']:%B}" in alt
     assert "5 events marked" in alt
 
@@ -180,7 +182,7 @@ def test_chart_data_round_trips_the_prices_behind_the_chart():
 
 
 def test_chart_data_works_on_the_figure_as_json():
-    fig = charts.cumulative_count(synthetic_events(), source=SOURCE)
+    fig = charts.cumulative_count(synthetic_events(), by="ban", noun="bans", source=SOURCE)
     back = charts.chart_data(json.loads(fig.to_json()))
     assert back["ban"].tolist() == ["city", "city", "state", "county"]
     assert back["date"].dt.strftime("%Y-%m-%d").tolist() == ["2019-05-14", "2019-07-16", "2019-12-01", "2020-09-09"]
@@ -273,7 +275,7 @@ def test_highlight_must_be_drawn():
 
 
 def test_base_date_before_the_data_is_a_clear_error():
-    with pytest.raises(fr.ChartInputError, match="before the first SYNA price"):
+    with pytest.raises(fr.ChartInputError, match="base_date=2019-01-01.*SYNA"):
         charts.rebased_comparison(synthetic_prices(), "2019-01-01", highlight="SYNA", source=SOURCE)
 
 
@@ -288,7 +290,7 @@ def test_cumulative_count_needs_something_to_count():
     events = synthetic_events()
     events["ban"] = pd.NA
     with pytest.raises(fr.ChartInputError, match="no event has a value in column 'ban'"):
-        charts.cumulative_count(events, source=SOURCE)
+        charts.cumulative_count(events, by="ban", noun="bans", source=SOURCE)
 
 
 # --- escaping -----------------------------------------------------------------------------
@@ -304,10 +306,10 @@ def test_markup_in_data_reaches_plotly_escaped():
     prices = synthetic_prices()
     prices["ticker"] = prices["ticker"].replace({"SYNB": "<i>SYNB</i>"})
     fig = charts.price_with_events(prices, events, start="2020-05-01", source=SOURCE, title="<b>T</b>")
-    texts = [a.text for a in fig.layout.annotations] + [t.name for t in fig.data] + [fig.layout.title.text]
+    texts = [a.text for a in fig.layout.annotations] + [t.name for t in fig.data]
     assert not any("<b>Bold" in t or "<script" in t or "<i>SYNB" in t for t in texts)
     assert "&lt;i&gt;SYNB&lt;/i&gt;" in [t.name for t in fig.data]
-    assert fig.layout.title.text == "&lt;b&gt;T&lt;/b&gt;"
+    assert charts.with_furniture(fig).layout.title.text == "&lt;b&gt;T&lt;/b&gt;"
 
 
 # --- label lanes --------------------------------------------------------------------------
@@ -381,7 +383,7 @@ def test_price_with_events_structure():
 def test_event_hover_has_headline_date_and_source():
     fig = charts.price_with_events(synthetic_prices(), synthetic_events(), tickers="SYNA", start="2020-05-01", source=SOURCE)
     hovers = [c[0] for c in fig.data[-1].customdata]
-    assert "<b>SYNA pauses police sales</b><br>10 June 2020<br>Source: https://example.org/synthetic/syn-a-pause" in hovers
+    assert "<b>SYNA pauses police sales</b><br>10 June 2020<br>Source: example.org" in hovers
 
 
 def test_explicit_shade_tuples_are_drawn():
@@ -476,14 +478,15 @@ def test_abnormal_returns_marks_day_zero():
 
 def test_event_study_table_formats_numbers():
     result = synthetic_result()
-    fig = charts.event_study_table([result], source=SOURCE)
-    cells = fig.data[0].cells.values
+    table = charts.event_study_table([result], source=SOURCE)
+    row = table.rows[0]
     car = result.table["ar"].sum()
     t = car / (result.sigma * math.sqrt(len(result.table)))
-    assert cells[3][0] == f"\u2212{abs(100 * car):.2f}%"
-    assert cells[4][0] == f"\u2212{abs(t):.2f}"
-    assert 0 <= float(cells[5][0]) <= 1 and cells[6][0] == "240"
-    assert fig.data[0].header.values[3] == "<b>CAR (\u22125, +10)</b>"
+    assert row[2] == f"\u2212{abs(100 * car):.2f}%"
+    assert row[3] == f"\u2212{abs(t):.2f}"
+    assert 0 <= float(row[4]) <= 1 and len(row) == 5, "one estimation length for all rows: no n column"
+    assert "Each estimation window has 240 sessions." in table.notes
+    assert table.header[2] == "CAR (\u22125, +10)"
 
 
 def test_event_study_table_uses_the_results_own_car_when_it_has_one():
@@ -493,18 +496,24 @@ def test_event_study_table_uses_the_results_own_car_when_it_has_one():
 
     base = synthetic_result()
     result = WithCar(**{f: getattr(base, f) for f in base.__dataclass_fields__})
-    cells = charts.event_study_table([result], source=SOURCE).data[0].cells.values
-    assert (cells[3][0], cells[4][0], cells[5][0]) == ("+12.34%", "9.00", "&lt;0.001")
+    row = charts.event_study_table([result], source=SOURCE).rows[0]
+    assert (row[2], row[3], row[4]) == ("+12.34%", "9.00", "<0.001")
 
 
-def test_event_study_table_grows_rows_for_long_event_labels_instead_of_clipping_them():
-    long_label = "SYNA pauses police sales of its face-matching service for a year, citing Congress"
-    short = charts.event_study_table([synthetic_result(label="short")] * 6, source=SOURCE)
-    long = charts.event_study_table([synthetic_result(label=long_label)] * 6, source=SOURCE)
-    event_cells = long.data[0].cells.values[1]
-    assert all("<br>" in cell for cell in event_cells), "long labels are wrapped onto several lines"
-    extra_lines = sum(cell.count("<br>") for cell in event_cells)
-    assert long.layout.height - short.layout.height >= 18 * extra_lines
+def test_event_study_table_is_an_html_table_with_every_row_and_its_furniture():
+    results = [synthetic_result(label=f"Event <{i}>") for i in range(8)]
+    html = charts.event_study_table(results, title="Eight rows", subtitle="All of them", source=SOURCE,
+                                    notes="A note")._repr_html_()
+    assert html.count("<tr>") == 1 + 8 + 1, "header, every result, footer: nothing clipped"
+    assert "<caption><strong>Eight rows</strong><br><span>All of them</span></caption>" in html
+    assert "Event &lt;3&gt;" in html and "<3>" not in html
+    assert f"Source: {SOURCE}" in html and "Note: A note" in html
+
+
+def test_event_study_table_data_is_the_unformatted_numbers():
+    table = charts.event_study_table([synthetic_result()], source=SOURCE)
+    data = charts.chart_data(table)
+    assert data.loc[0, "ticker"] == "SYNA" and isinstance(data.loc[0, "car"], float)
 
 
 def test_small_multiples_wraps_long_panel_titles_to_two_lines_within_the_panel():
@@ -520,7 +529,7 @@ def test_small_multiples_wraps_long_panel_titles_to_two_lines_within_the_panel()
 
 
 def test_cumulative_count_steps_up_once_per_event():
-    fig = charts.cumulative_count(synthetic_events(), source=SOURCE)
+    fig = charts.cumulative_count(synthetic_events(), by="ban", noun="bans", source=SOURCE)
     finals = {t.name: t.y[-1] for t in fig.data}
     assert finals == {"Total": 4, "City": 2, "County": 1, "State": 1}
     assert all(t.line.shape == "hv" for t in fig.data)

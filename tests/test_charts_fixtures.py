@@ -47,7 +47,7 @@ def synthetic_result(ticker: str = "SYNA", day0: str = "2020-06-11", label: str 
 
 
 def every_chart(**furniture) -> dict:
-    """One figure of each chart kind, built from synthetic data."""
+    """One figure of each chart kind, built from synthetic data (tables are HTML: see every_table)."""
     furniture = {"source": SOURCE, **furniture}
     prices, events = synthetic_prices(), synthetic_events()
     results = [synthetic_result(), synthetic_result("SYNB", "2020-06-08", "SYNB exits the business", seed=2)]
@@ -56,8 +56,14 @@ def every_chart(**furniture) -> dict:
         "rebased_comparison": charts.rebased_comparison(prices, "2020-06-05", highlight="SYNA", **furniture),
         "timeline": charts.timeline(events, **furniture),
         "abnormal_returns": charts.abnormal_returns(results[0], **furniture),
-        "event_study_table": charts.event_study_table(results, **furniture),
-        "cumulative_count": charts.cumulative_count(events, **furniture),
+        "cumulative_count": charts.cumulative_count(events, by="ban", noun="bans", **furniture),
         "small_multiples": charts.small_multiples(prices, day0={"SYNB": "2020-06-08", "SYNA": "2020-06-11"}, **furniture),
         "small_multiples_results": charts.small_multiples(results, **furniture),
     }
+
+
+def every_table(**furniture) -> dict:
+    """One HTML table of each table kind, built from synthetic data."""
+    furniture = {"source": SOURCE, **furniture}
+    results = [synthetic_result(), synthetic_result("SYNB", "2020-06-08", "SYNB exits the business", seed=2)]
+    return {"event_study_table": charts.event_study_table(results, **furniture)}

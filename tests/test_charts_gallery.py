@@ -45,8 +45,11 @@ def test_gallery_executes_and_every_chart_carries_furniture(tmp_path, monkeypatc
         if "application/vnd.plotly.v1+json" in output.get("data", {})
     ]
     kinds = [f["layout"]["meta"]["frstory"]["kind"] for f in figures]
-    assert kinds == ["price_with_events", "rebased_comparison", "timeline", "abnormal_returns", "event_study_table",
+    assert kinds == ["price_with_events", "rebased_comparison", "timeline", "abnormal_returns",
+                     "line", "bar", "bar", "line", "price_with_events", "rebased_comparison", "small_multiples",
                      "cumulative_count", "small_multiples", "small_multiples"]
+    tables = [o["data"]["text/html"] for c in nb.cells for o in c.get("outputs", []) if "fr-table" in o.get("data", {}).get("text/html", "")]
+    assert len(tables) == 1, "the event-study results are an HTML table"
     for figure in figures:
         meta = figure["layout"]["meta"]["frstory"]
         assert meta["source"] == "Synthetic example data (frstory.examples)"

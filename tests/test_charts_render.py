@@ -27,10 +27,10 @@ def figures():
 
 @pytest.fixture(scope="module")
 def html_dir(tmp_path_factory, figures):
-    """Every chart as an HTML page sharing one plotly.min.js (include_plotlyjs='directory')."""
+    """Every chart exported as standalone HTML (furniture drawn by charts.export), plotly.js inlined."""
     out = tmp_path_factory.mktemp("charts-html")
     for kind, fig in figures.items():
-        fig.write_html(out / f"{kind}.html", include_plotlyjs="directory", full_html=True)
+        charts.export(fig, out / f"{kind}.html")
     return out
 
 
@@ -49,14 +49,15 @@ def _overlap(a: dict, b: dict) -> bool:
 
 
 @pytest.mark.parametrize("kind", ["price_with_events", "rebased_comparison", "timeline", "abnormal_returns",
-                                  "event_study_table", "cumulative_count", "small_multiples", "small_multiples_results"])
-def test_every_chart_renders_in_chromium_without_errors(open_page, html_dir, figures, kind):
+                                  "cumulative_count", "small_multiples", "small_multiples_results"])
+def test_every_exported_chart_renders_in_chromium_with_its_furniture(open_page, html_dir, figures, kind):
     report = open_page(html_dir / f"{kind}.html", wait_for=".js-plotly-plot .main-svg")
     assert report.problems == []
     page = report.page
     n_traces = page.evaluate("document.querySelector('.js-plotly-plot').data.length")
     assert n_traces == len(figures[kind].data)
-    width, height = figures[kind].layout.width, figures[kind].layout.height
+    drawn = charts.with_furniture(figures[kind])
+    width, height = drawn.layout.width, drawn.layout.height
     footer = [b for b in _boxes(page, ".annotation-text") if b["text"].startswith("Source:")]
     assert len(footer) == 1
     # The footer is inside the figure and clear of the x-axis tick labels (nothing cut off or overprinted).
@@ -95,7 +96,7 @@ def test_markup_in_data_is_shown_as_text_never_run(open_page, tmp_path):
     fig = charts.price_with_events(prices, events, start="2020-05-01", label="short", max_label_chars=60,
                                    title="<b>Not bold</b> <a href='javascript:alert(1)'>x</a>", source="<em>desk</em>")
     path = tmp_path / "escape.html"
-    fig.write_html(path, include_plotlyjs=True)
+    charts.export(fig, path)
     report = open_page(path, wait_for=".js-plotly-plot .main-svg")
     page = report.page
     texts = [b["text"] for b in _boxes(page, ".annotation-text")]
@@ -104,7 +105,7 @@ def test_markup_in_data_is_shown_as_text_never_run(open_page, tmp_path):
     assert "Source: <em>desk</em>" in texts
     assert page.evaluate("document.querySelector('.gtitle').textContent") == "<b>Not bold</b> <a href='javascript:alert(1)'>x</a>"
     # Hover over the SYNA event: the headline shows literally in the hover label.
-    trace = [t.name for t in fig.data].index("Events")
+    trace = [t.name for t in fig.data].index("Events")  # export keeps the traces in order
     point = [i for i, c in enumerate(fig.data[trace].customdata) if "Bold" in c[0]][0]
     page.evaluate(f"Plotly.Fx.hover(document.querySelector('.js-plotly-plot'), [{{curveNumber: {trace}, pointNumber: {point}}}])")
     hover = page.evaluate("document.querySelector('.hoverlayer').textContent")
@@ -121,17 +122,16 @@ def test_markup_in_data_is_shown_as_text_never_run(open_page, tmp_path):
 
 def test_table_cells_escape_markup(open_page, tmp_path):
     result = synthetic_result(label="<b>event</b> <script>window.__pwned=1</script>")
-    fig = charts.event_study_table([result], source=SOURCE)
+    table = charts.event_study_table([result], source=SOURCE)
     path = tmp_path / "table.html"
-    fig.write_html(path, include_plotlyjs=True)
-    page = open_page(path, wait_for=".js-plotly-plot .main-svg").page
-    cells = page.evaluate("Array.from(document.querySelectorAll('.table .cell-text')).map(t => t.textContent)")
-    # Table cells wrap at spaces into separate lines, so compare without whitespace.
-    assert "<b>event</b><script>window.__pwned=1</script>" in ["".join(c.split()) for c in cells]
+    path.write_text(f"<!DOCTYPE html><html lang='en'><title>t</title><body>{table._repr_html_()}</body></html>")
+    page = open_page(path).page
+    cells = page.evaluate("Array.from(document.querySelectorAll('td')).map(t => t.textContent)")
+    assert "<b>event</b> <script>window.__pwned=1</script>, 11 June 2020" in cells
     assert page.evaluate("window.__pwned === undefined")
 
 
-_PNG_STATS_JS = """async () => {
+_PNG_STATS_JS = """async (subject) => {
     const img = document.querySelector('img');
     await img.decode();
     const canvas = document.createElement('canvas');
@@ -140,22 +140,23 @@ _PNG_STATS_JS = """async () => {
     ctx.drawImage(img, 0, 0);
     const px = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
     let ink = 0, blue = 0;
+    const [br, bg, bb] = [parseInt(subject.slice(1, 3), 16), parseInt(subject.slice(3, 5), 16), parseInt(subject.slice(5, 7), 16)];
     const colours = new Set();
     for (let i = 0; i < px.length; i += 4) {
         const [r, g, b, a] = [px[i], px[i + 1], px[i + 2], px[i + 3]];
         if (a > 0 && !(r === 255 && g === 255 && b === 255)) ink++;
-        if (r === 0x00 && g === 0x72 && b === 0xB2) blue++;
+        if (r === br && g === bg && b === bb) blue++;
         colours.add((r << 16) | (g << 8) | b);
     }
     return {width: canvas.width, height: canvas.height, ink: ink / (px.length / 4), blue, colours: colours.size};
 }"""
 
 
-def _png_stats(open_page, path: Path) -> dict:
-    """Decode a PNG in Chromium (an <img> drawn on a canvas) and summarise its pixels."""
+def _png_stats(open_page, path: Path, subject: str = "#0072B2") -> dict:
+    """Decode a PNG in Chromium (an <img> drawn on a canvas) and summarise its pixels (``blue``: pixels of ``subject``)."""
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     page = open_page(path).page
-    return page.evaluate(_PNG_STATS_JS)
+    return page.evaluate(_PNG_STATS_JS, subject)
 
 
 def test_every_chart_exports_to_png_with_kaleido(figures, open_page):
@@ -169,9 +170,11 @@ def test_every_chart_exports_to_png_with_kaleido(figures, open_page):
     # write_images ignores layout.width/height (it falls back to 700x500), so pass them on.
     pio.write_images(figs, paths, width=[f.layout.width for f in figs], height=[f.layout.height for f in figs])
     for kind, fig, path in zip(figures, figs, paths, strict=True):
-        stats = _png_stats(open_page, path)
+        subject = next((t.line.color for t in fig.data if t.type == "scatter" and t.line.color and "SYNA" in (t.name or "")),
+                       "#0072B2")
+        stats = _png_stats(open_page, path, subject)
         assert (stats["width"], stats["height"]) == (fig.layout.width, fig.layout.height)
         assert 0.02 < stats["ink"] < 0.6, (kind, stats)
         assert stats["colours"] > 50, (kind, stats)  # antialiased text and several colours, not a blank canvas
         if kind in ("price_with_events", "rebased_comparison", "small_multiples"):
-            assert stats["blue"] > 200, (kind, stats)  # the subject's Okabe-Ito blue line is drawn
+            assert stats["blue"] > 200, (kind, stats)  # the subject's line is drawn in its house colour

@@ -204,12 +204,12 @@ def test_labels_must_be_true_false_or_auto():
 
 
 def test_labels_true_at_a_height_too_small_for_the_rows_names_the_height_needed():
-    with pytest.raises(ChartInputError, match=r"at height=420 px .* Fix: height=None .*height>=\d+"):
-        week_chart(labels=True, height=420)
+    with pytest.raises(ChartInputError, match=r"at height=300 px .* Fix: height=None .*height>=\d+"):
+        week_chart(labels=True, height=300)
 
 
 def test_auto_at_a_height_too_small_for_the_rows_leaves_labels_off():
-    assert label_annotations(week_chart(height=420)) == []
+    assert label_annotations(week_chart(height=300)) == []
 
 
 def test_a_given_height_with_room_spreads_the_rows_and_keeps_every_label():
@@ -275,14 +275,17 @@ def test_labels_leave_the_data_and_the_hover_unchanged():
     assert len(charts.chart_data(labelled)) == len(events)
     assert [(t.name, t.hovertemplate, json.dumps(list(map(list, t.customdata)))) for t in labelled.data] == \
            [(t.name, t.hovertemplate, json.dumps(list(map(list, t.customdata)))) for t in plain.data]
-    assert labelled.layout.meta["frstory"] == plain.layout.meta["frstory"]
+    def furniture(fig):  # the narrow-screen layouts differ by design (labels or not); the rest is the same
+        return {k: v for k, v in fig.layout.meta["frstory"].items() if k != "layouts"}
+
+    assert furniture(labelled) == furniture(plain)
 
 
 def test_a_label_hovers_with_its_markers_hover_text():
     fig = week_chart()
     label = next(a for a in label_annotations(fig) if a.name == LABEL_PREFIX + "syn-week-4")
     assert label.hovertext == ("<b>Synthetic city bans face surveillance</b><br>24 June 2020<br>Synthetic actor<br>"
-                               "Source: https://example.org/synthetic")
+                               "Source: example.org")
 
 
 def test_a_period_label_sits_on_its_bar_and_the_bar_keeps_its_row_clear():

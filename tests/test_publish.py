@@ -296,16 +296,17 @@ def test_each_chart_box_is_as_tall_as_its_drawn_figure(project, open_page):
     assert boxes and all(abs(box - drawn) <= 1 for box, drawn in boxes), boxes
 
 
-def test_on_a_phone_charts_keep_their_checked_width_and_scroll_in_their_frame(project, open_page):
+def test_on_a_phone_charts_fit_the_screen_and_nothing_scrolls_sideways(project, open_page):
+    # frstory.charts carries layouts for narrow screens (charts.responsive); the full check of
+    # every story at 320-1280 px is tests/test_charts_responsive.py.
     _, _, site = project
     report = open_page(site / "01-figures.html", wait_for=".js-plotly-plot .main-svg", viewport=(390, 800))
     page = report.page
     assert page.evaluate("document.documentElement.scrollWidth") <= 390, "the page itself never scrolls sideways"
     widths = page.evaluate("() => [...document.querySelectorAll('.js-plotly-plot')].map(el => el._fullLayout.width)")
-    assert widths and min(widths) >= 640
+    assert widths and max(widths) <= 390 - 32
     frame = page.locator(".fr-chart-frame").first
-    assert frame.evaluate("el => el.scrollWidth > el.clientWidth && getComputedStyle(el).overflowX === 'auto'")
-    assert frame.get_attribute("tabindex") == "0"
+    assert frame.evaluate("el => el.scrollWidth <= el.clientWidth")
 
 
 def test_methods_box_links_the_curated_data_a_story_read_and_only_that(project):

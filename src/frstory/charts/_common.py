@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from frstory.charts._text import escape_text, format_date, safe_url, shorten, text_width_px
+from frstory.charts._text import escape_text, format_date, shorten, source_site, text_width_px
 from frstory.charts._validate import require_dates, require_frame, require_numeric, to_timestamp
 from frstory.charts.labels import spread_positions
-from frstory.charts.theme import FONT_SIZES
+from frstory.charts.theme import FONT_SIZES, INK
 from frstory.errors import ChartInputError
 
 __all__ = ["tidy_prices", "rebase_frame", "EventMark", "event_marks", "end_labels", "pad_range", "value_phrase"]
@@ -29,6 +29,21 @@ VALUE_PHRASES = {
 
 def value_phrase(value: str) -> str:
     return VALUE_PHRASES.get(value, value.replace("_", " "))
+
+
+def as_price_frame(kind: str, data: object, *, x: str, y: str, color: str, name: str = "prices") -> pd.DataFrame:
+    """``data`` with its ``x`` and ``color`` columns named ``date`` and ``ticker`` (the loader's names).
+
+    Lets the price charts take any tidy frame (monthly counts by desk, say); a missing column is an
+    error naming the keyword to pass.
+    """
+    from frstory.charts._validate import require_columns
+
+    frame = require_columns(kind, data, {"x": x, "y": y, "color": color}, name=name)
+    if x == "date" and color == "ticker":
+        return frame
+    keep = [c for c in frame.columns if c not in {"date", "ticker"} or c in {x, color}]
+    return frame[keep].rename(columns={x: "date", color: "ticker"})
 
 
 def tidy_prices(
@@ -71,26 +86,24 @@ def tidy_prices(
 
 
 def rebase_frame(kind: str, frame: pd.DataFrame, value: str, base_date: object, *, what: str = "rebase_to") -> tuple[pd.Series, dict[str, pd.Timestamp]]:
-    """``100 * value / value on the base session`` per ticker (the last session on or before ``base_date``)."""
+    """``100 * value / value on the base session`` per ticker, aligned with ``frame``'s rows.
+
+    The arithmetic is :func:`frstory.analysis.returns.rebase` (the one implementation); this only
+    aligns its result with the chart's frame and words its errors for the chart keyword.
+    """
+    from frstory.analysis.returns import rebase
+    from frstory.errors import AnalysisError
+
     base = to_timestamp(kind, base_date, what)
-    rebased = pd.Series(np.nan, index=frame.index, dtype="float64")
-    base_sessions: dict[str, pd.Timestamp] = {}
-    for ticker, rows in frame.groupby("ticker", sort=False):
-        before = rows[rows["date"] <= base]
-        if before.empty:
-            raise ChartInputError(
-                f"{kind}: {what}={base.date()} is before the first {ticker} price ({rows['date'].min().date()}), so "
-                f"{ticker} cannot be indexed to 100 there. Fix: choose a base date on or after {rows['date'].min().date()}."
-            )
-        base_value = before[value].iloc[-1]
-        if not np.isfinite(base_value) or base_value == 0:
-            raise ChartInputError(
-                f"{kind}: {ticker} {value} on the base session {before['date'].iloc[-1].date()} is {base_value!r}; "
-                "cannot index to 100. Fix: choose another base date."
-            )
-        base_sessions[str(ticker)] = before["date"].iloc[-1]
-        rebased.loc[rows.index] = 100.0 * rows[value] / base_value
-    return rebased, base_sessions
+    try:
+        out = rebase(frame[["date", "ticker", value]], base, price=value)
+    except AnalysisError as err:
+        raise ChartInputError(f"{kind}: cannot index to 100 at {what}={base.date()}: {err}. Fix: choose another {what}.") from err
+    keyed = out.set_index(["ticker", "date"])["rebased"]
+    index = pd.MultiIndex.from_arrays([frame["ticker"], frame["date"]])
+    rebased = pd.Series(keyed.reindex(index).to_numpy(dtype="float64"), index=frame.index)
+    sessions = {str(t): pd.Timestamp(d) for t, d in out.groupby("ticker", sort=False)["base_date"].first().items()}
+    return rebased, sessions
 
 
 def pad_range(low: float, high: float, fraction: float = 0.06) -> tuple[float, float]:
@@ -137,8 +150,8 @@ def event_marks(
             when = f"{when} to {format_date(end)}"
         hover = [f"<b>{escape_text(row['headline'])}</b>", escape_text(when)]
         if "source_url" in frame.columns and pd.notna(row["source_url"]) and str(row["source_url"]).strip():
-            url = safe_url(row["source_url"], what=f"{kind}: {name} column 'source_url' for event {event_id}")
-            hover.append("Source: " + escape_text(url))
+            site = source_site(row["source_url"], what=f"{kind}: {name} column 'source_url' for event {event_id}")
+            hover.append("Source: " + escape_text(site))
         text = row[label] if pd.notna(row[label]) else row["headline"]
         marks.append(EventMark(dates.iloc[pos], end, shorten(str(text), max_label_chars), "<br>".join(hover), event_id))
     return marks
@@ -179,9 +192,15 @@ def end_label_room(names: Sequence[str]) -> int:
     return int(np.ceil(widest)) + 16
 
 
-def date_axis(x_range: tuple[pd.Timestamp, pd.Timestamp]) -> dict:
-    """x-axis settings for dates written the newsroom way (``8 Jun``, ``Jun 2020``, ``2020``)."""
-    return {
+def date_axis(x_range: tuple[pd.Timestamp, pd.Timestamp], plot_px: float | None = None) -> dict:
+    """x-axis settings for dates written the newsroom way (``8 Jun``, ``Jun 2020``, ``2020``).
+
+    With ``plot_px`` the number of ticks is capped at one per 80 px, room for the widest
+    label (``Jun 2020``): plotly's own spacing assumes shorter labels and lets them collide on a phone.
+    """
+    # Upright ticks: plotly rotates crowded ones, which then run into whatever sits below the axis.
+    extra = {"nticks": max(2, int(plot_px // 80)), "tickangle": 0} if plot_px else {}
+    return {**extra,
         "range": [x_range[0], x_range[1]],
         "type": "date",
         "hoverformat": "%-d %B %Y",
@@ -191,3 +210,156 @@ def date_axis(x_range: tuple[pd.Timestamp, pd.Timestamp]) -> dict:
             {"dtickrange": ["M11", None], "value": "%Y"},
         ],
     }
+
+
+#: Below this plot width, direct labels give way to numbers and a numbered key under the chart.
+KEY_BELOW_PX = 440
+_KEY_LINE = 1.3
+
+
+def numbered_key_lines(labels: Sequence[str], width: int, *, font_size: float = FONT_SIZES["label"]) -> list[str]:
+    """Escaped lines of a numbered key (``1  First label``), wrapped to fit ``width`` px.
+
+    Examples
+    --------
+    >>> numbered_key_lines(["SYNB exits", "SYNA pauses"], 300)
+    ['<b>1</b> SYNB exits', '<b>2</b> SYNA pauses']
+    """
+    from frstory.charts._text import wrap_text
+
+    lines = []
+    for number, label in enumerate(labels, start=1):
+        prefix = f"{number} "
+        wrapped = wrap_text(prefix + " ".join(str(label).split()), width - 16, font_size)
+        for i, line in enumerate(wrapped):
+            if i == 0:
+                lines.append(f"<b>{number}</b> " + escape_text(line[len(prefix):]))
+            else:
+                lines.append("\u2003" + escape_text(line))
+    return lines
+
+
+def numbered_key_height(lines: Sequence[str], font_size: float = FONT_SIZES["label"]) -> int:
+    """Pixels a numbered key needs below the x-axis."""
+    return int(round(len(lines) * _KEY_LINE * font_size)) + 8 if lines else 0
+
+
+def add_numbered_key(fig: go.Figure, lines: Sequence[str], *, left_margin: int, below_px: int) -> None:
+    """Draw a numbered key in the bottom margin, ``below_px`` under the plot, aligned with the figure's left edge."""
+    if not lines:
+        return
+    fig.add_annotation(
+        text="<br>".join(lines), name="frstory-key", showarrow=False, align="left",
+        xref="paper", x=0, xanchor="left", xshift=-(left_margin - 8),
+        yref="paper", y=0, yanchor="top", yshift=-below_px,
+        font={"size": FONT_SIZES["label"], "color": INK},
+    )
+
+
+def batched(fig: go.Figure) -> go.Figure:
+    """Make ``fig.add_annotation``/``fig.add_shape`` collect plain dicts until :func:`flush`.
+
+    plotly copies and re-validates the whole annotation tuple on every ``add_annotation``, which
+    makes a chart with n labels cost O(n^2); charts are built once per breakpoint, so that adds
+    up. Setting all of them at once validates each label once.
+    """
+    pending: dict[str, list[dict]] = {"annotations": [], "shapes": []}
+    object.__setattr__(fig, "add_annotation", lambda **kw: pending["annotations"].append(kw))
+    object.__setattr__(fig, "add_shape", lambda **kw: pending["shapes"].append(kw))
+    object.__setattr__(fig, "_frstory_pending", pending)
+    return fig
+
+
+def flush(fig: go.Figure) -> go.Figure:
+    """Apply what :func:`batched` collected and restore plotly's own methods."""
+    pending = fig.__dict__.pop("_frstory_pending", None)
+    if pending is None:
+        return fig
+    fig.__dict__.pop("add_annotation", None)
+    fig.__dict__.pop("add_shape", None)
+    fig.update_layout(
+        annotations=[*fig.layout.annotations, *pending["annotations"]],
+        shapes=[*fig.layout.shapes, *pending["shapes"]],
+    )
+    return fig
+
+
+#: Vertical distance between event-label lanes above the plot, px.
+LANE_PX = 20
+
+
+@dataclass(frozen=True)
+class EventLayer:
+    """Event marks on a date axis with their labels planned for one plot width.
+
+    Labels sit in lanes above the plot, or, when they would stack more than five deep, run past
+    the plot or the plot is narrower than :data:`KEY_BELOW_PX`, become numbers with a numbered
+    key under the chart.
+    """
+
+    marks: list[EventMark]
+    dates: list[pd.Timestamp]
+    texts: list[str]
+    boxes: list
+    key_lines: list[str]
+
+    @property
+    def n_lanes(self) -> int:
+        return max((b.lane for b in self.boxes), default=-1) + 1
+
+    @property
+    def extra_top(self) -> int:
+        return self.n_lanes * LANE_PX + (8 if self.n_lanes else 0)
+
+    @property
+    def extra_bottom(self) -> int:
+        return numbered_key_height(self.key_lines)
+
+
+def plan_event_layer(marks: Sequence[EventMark], x_range: tuple[pd.Timestamp, pd.Timestamp], plot_width: float,
+                     width: int) -> EventLayer:
+    """Lanes (or numbers and a key) for the labels of ``marks`` at this plot width."""
+    from frstory.charts.labels import layout_event_labels
+
+    ordered = sorted(marks, key=lambda m: m.date)
+    dates = [max(m.date, x_range[0]) for m in ordered]
+    texts = [m.label for m in ordered]
+    boxes = layout_event_labels(dates, texts, x_range, plot_width, font_size=FONT_SIZES["label"])
+    lanes = max((b.lane for b in boxes), default=-1) + 1
+    numbered = bool(ordered) and (
+        plot_width < KEY_BELOW_PX or lanes > 5 or any(b.x1_px > plot_width or b.x0_px < 0 for b in boxes)
+    )
+    key_lines: list[str] = []
+    if numbered:
+        key_lines = numbered_key_lines(texts, width)
+        texts = [str(i) for i in range(1, len(ordered) + 1)]
+        boxes = layout_event_labels(dates, texts, x_range, plot_width, font_size=FONT_SIZES["label"])
+    return EventLayer(ordered, dates, texts, boxes, key_lines)
+
+
+def draw_event_layer(fig: go.Figure, layer: EventLayer, *, x_range: tuple[pd.Timestamp, pd.Timestamp],
+                     plot_height: float, left: int, axis_room: int) -> None:
+    """Shaded periods, dotted event lines, their labels in lanes and the numbered key (if any)."""
+    from frstory.charts.labels import LABEL_PAD_PX
+    from frstory.charts.theme import EVENT_GREY, SHADE
+
+    for mark in layer.marks:
+        if mark.end is not None:
+            fig.add_shape(type="rect", xref="x", yref="paper", x0=max(mark.date, x_range[0]),
+                          x1=min(mark.end, x_range[1]), y0=0, y1=1, fillcolor=SHADE, line={"width": 0},
+                          layer="below", name=f"frstory-period-{mark.event_id}")
+    for mark, box, date, text in zip(layer.marks, layer.boxes, layer.dates, layer.texts, strict=True):
+        lift = 4 + box.lane * LANE_PX
+        if mark.end is None:
+            fig.add_shape(type="line", xref="x", yref="paper", x0=date, x1=date, y0=0,
+                          y1=1 + (lift + LANE_PX - 4) / plot_height,
+                          line={"color": EVENT_GREY, "width": 1, "dash": "dot"}, layer="above",
+                          name=f"frstory-event-line-{mark.event_id}")
+        fig.add_annotation(
+            x=date, xref="x", y=1, yref="paper", yanchor="bottom", yshift=lift,
+            xanchor=box.anchor, xshift=LABEL_PAD_PX if box.anchor == "left" else -LABEL_PAD_PX,
+            text=escape_text(text), hovertext=mark.hover, showarrow=False, align="left",
+            font={"size": FONT_SIZES["label"], "color": INK}, bgcolor="rgba(255,255,255,0.9)", borderpad=1,
+            name=f"frstory-event-label-{mark.event_id}",
+        )
+    add_numbered_key(fig, layer.key_lines, left_margin=left, below_px=axis_room)

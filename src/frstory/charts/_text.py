@@ -12,6 +12,7 @@ from frstory.errors import ChartInputError
 __all__ = [
     "escape_text",
     "safe_url",
+    "source_site",
     "link",
     "text_width_px",
     "wrap_text",
@@ -69,6 +70,18 @@ def safe_url(url: object, *, what: str = "source_url") -> str:
     return quote(text, safe=":/?#[]@!$&()*+,;=%~-._")
 
 
+def source_site(url: object, *, what: str = "source_url") -> str:
+    """The site of a checked http(s) URL, for hover text: ``nytimes.com``, not a raw address.
+
+    Examples
+    --------
+    >>> source_site("https://www.example.org/2020/06/a-long-path?x=1")
+    'example.org'
+    """
+    host = urlsplit(safe_url(url, what=what)).hostname or ""
+    return host.removeprefix("www.")
+
+
 def link(text: object, url: object, *, what: str = "source_url") -> str:
     """An escaped plotly ``<a>`` link (http(s) only).
 
@@ -109,7 +122,7 @@ def text_width_px(text: str, font_size: float, *, bold: bool = False) -> float:
 
     Examples
     --------
-    >>> 45 < text_width_px("IBM exits", 12) < 70
+    >>> 50 < text_width_px("SYNB exits", 12) < 80
     True
     """
     em = sum(_char_em(ch) for ch in text)

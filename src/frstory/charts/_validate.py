@@ -34,8 +34,8 @@ def require_frame(kind: str, frame: object, name: str, columns: Iterable[str]) -
     if missing:
         raise ChartInputError(
             f"{kind}: {name} has no column {missing[0]!r} (missing: {', '.join(map(repr, missing))}; "
-            f"it has {', '.join(map(repr, map(str, frame.columns)))}). Fix: rename the column or pass "
-            "the right column name as a keyword."
+            f"it has {', '.join(map(repr, map(str, frame.columns)))}). Fix: rename the column to {missing[0]!r} "
+            f"({kind} reads {name} in the frstory loader's format)."
         )
     if frame.empty:
         raise ChartInputError(
@@ -118,3 +118,33 @@ def to_timestamp(kind: str, value: object, what: str) -> pd.Timestamp:
             "or a pandas Timestamp."
         )
     return ts.tz_localize(None) if ts.tzinfo is not None else ts
+
+
+def require_columns(kind: str, frame: object, keywords: dict[str, str | None], name: str = "data") -> pd.DataFrame:
+    """Check ``frame`` holds the column each keyword names; the error names the keyword to pass.
+
+    Examples
+    --------
+    >>> require_columns("line", pd.DataFrame({"month": [1], "n": [2]}), {"x": "month", "y": "n"}).shape
+    (1, 2)
+    """
+    import difflib
+
+    if not isinstance(frame, pd.DataFrame):
+        raise ChartInputError(
+            f"{kind}: {name} must be a tidy pandas DataFrame (one row per observation), got {type(frame).__name__}. "
+            f"Fix: pd.DataFrame(...) with one column for each of {', '.join(k + '=' for k in keywords)}."
+        )
+    columns = [str(c) for c in frame.columns]
+    for keyword, column in keywords.items():
+        if column is None or column in frame.columns:
+            continue
+        guess = difflib.get_close_matches(str(column), columns, n=1)
+        suggestion = guess[0] if guess else (columns[0] if columns else "<column>")
+        raise ChartInputError(
+            f"{kind}: {name} has no column {column!r} for {keyword}= (it has {', '.join(map(repr, columns))}). "
+            f"Fix: pass {keyword}={suggestion!r}, or rename the column."
+        )
+    if frame.empty:
+        raise ChartInputError(f"{kind}: {name} is empty (0 rows), so there is nothing to draw. Fix: check the filters that produced it.")
+    return frame

@@ -1,4 +1,4 @@
-"""Cumulative counts of events over time (e.g. city, county and state bans)."""
+"""Cumulative counts of events over time, one line per group (e.g. measures by level of government)."""
 
 from __future__ import annotations
 
@@ -7,29 +7,32 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from frstory.charts._common import date_axis, end_label_room, end_labels
+from frstory.charts._common import batched, date_axis, end_label_room, end_labels
 from frstory.charts._text import escape_text, format_date, format_date_range
 from frstory.charts._validate import require_dates, require_frame, to_timestamp
-from frstory.charts.furniture import prepare
-from frstory.charts.theme import COLORWAY, INK
+from frstory.charts.furniture import document, prepare
+from frstory.charts.responsive import responsive
+from frstory.charts.theme import INK, color_for
 from frstory.errors import ChartInputError
 
 __all__ = ["cumulative_count"]
 
-GROUP_ORDER = ("city", "county", "state")
 TOTAL_GREY = "#B3B3B3"
 
 
+@responsive
+@document
 def cumulative_count(
     events: pd.DataFrame,
     *,
-    by: str = "ban",
+    by: str,
+    noun: str,
     label: str = "headline",
     groups: Sequence[str] | None = None,
     total: bool = True,
-    noun: str = "bans",
     start: object = None,
     end: object = None,
+    colors: dict[str, str] | None = None,
     title: str | None = None,
     subtitle: str | None = None,
     source: str | None = None,
@@ -42,28 +45,28 @@ def cumulative_count(
 ) -> go.Figure:
     """Step chart of how many events of each kind had happened by each date, plus the total.
 
-    Only rows with a value in ``by`` count (for the story: government bans by level, the
-    ``ban`` column). Each step's hover lists the events behind it; lines are labelled at
-    their ends.
+    Only rows with a value in ``by`` count (say a ``level`` column holding ``city``, ``state``
+    ...). Each step's hover lists the events behind it; lines are labelled at their ends.
 
     Parameters
     ----------
     events : pandas.DataFrame
         Events with ``date``, ``by`` and ``label`` columns (the :func:`frstory.load_events` format).
     by : str
-        Column whose values are the groups (``city``, ``county``, ``state``).
+        Required: the column whose values are the groups; rows with no value there are not counted.
     label : str
         Column shown on hover for each event.
     groups : sequence of str, optional
-        Groups to draw, in order; default those present (city, county, state first).
+        Groups to draw, in order; default those present, in order of their first event.
     total : bool
         Add a line for all groups together.
     noun : str
-        What is counted, for labels and alt text.
+        Required: what is counted, in the plural (``"measures"``), for the axis, hover and alt text.
     start, end : date, optional
         x-axis limits; default the span of the counted events with a margin.
-    title, subtitle, source, source_url, notes, alt, template, width, height
-        Furniture and size; ``source`` is required.
+    colors : dict of str to str, optional
+        Colours for some categories/entities, overriding the house mapping (:func:`frstory.charts.theme.color_for`).
+    {furniture}
 
     Returns
     -------
@@ -74,8 +77,8 @@ def cumulative_count(
     >>> import frstory as fr
     >>> from frstory.charts import cumulative_count
     >>> events = fr.synthetic_events()
-    >>> events["ban"] = events["id"].map({"syn-ban-1": "city", "syn-ban-2": "city", "syn-ban-3": "state"})
-    >>> fig = cumulative_count(events, source="Synthetic example data (frstory.examples)")
+    >>> events["level"] = events["id"].map({"syn-ban-1": "city", "syn-ban-2": "city", "syn-ban-3": "state"})
+    >>> fig = cumulative_count(events, by="level", noun="measures", source="Synthetic example data (frstory.examples)")
     >>> [trace.name for trace in fig.data]
     ['Total', 'City', 'State']
     """
@@ -87,11 +90,11 @@ def cumulative_count(
     if counted.empty:
         raise ChartInputError(
             f"{kind}: no event has a value in column {by!r} of events, so there is nothing to count. "
-            f"Fix: fill in {by!r} (e.g. city, county, state) for the events to count, or pass by=<column>."
+            f"Fix: fill in {by!r} for the events to count, or pass by=<the column that names each event's group>."
         )
     present = list(dict.fromkeys(counted["_group"].tolist()))
     if groups is None:
-        chosen = [g for g in GROUP_ORDER if g in present] + sorted(g for g in present if g not in GROUP_ORDER)
+        chosen = list(dict.fromkeys(counted.sort_values("_date", kind="stable")["_group"].tolist()))
     else:
         chosen = list(groups)
         missing = [g for g in chosen if g not in present]
@@ -108,7 +111,7 @@ def cumulative_count(
     x1 = to_timestamp(kind, end, "end") if end is not None else last + span * 0.06
     precision = counted["date_precision"].astype(str) if "date_precision" in counted.columns else pd.Series("day", index=counted.index)
 
-    series = [(g.capitalize(), counted[counted["_group"] == g], COLORWAY[i % len(COLORWAY)], 2.25) for i, g in enumerate(chosen)]
+    series = [(g.capitalize(), counted[counted["_group"] == g], color_for(g, colors), 2.25) for g in chosen]
     if total and len(chosen) > 1:
         # Drawn first, wide and grey: where one group is the whole total, its line stays visible on top.
         series.insert(0, ("Total", counted, TOTAL_GREY, 6.0))
@@ -116,7 +119,7 @@ def cumulative_count(
     names = [f"{name} ({final[name]})" for name, _, _, _ in series]
     canvas = prepare(kind, title=title, subtitle=subtitle, source=source, source_url=source_url, notes=notes,
                      template=template, width=width, height=height, right=end_label_room(names))
-    fig = go.Figure()
+    fig = batched(go.Figure())
     ends = []
     y_high = max(final.values()) * 1.12 + 0.3
     for (name, rows, colour, line_width), end_name in zip(series, names, strict=True):
@@ -141,7 +144,7 @@ def cumulative_count(
         ends.append((end_name, x1, float(running), INK if name == "Total" else colour, name == "Total"))
     end_labels(fig, ends, y_range=(0, y_high), plot_height=canvas.frame.plot_height)
     fig.update_layout(
-        xaxis=date_axis((x0, x1)),
+        xaxis=date_axis((x0, x1), canvas.frame.plot_width),
         yaxis={"range": [0, y_high], "title": {"text": escape_text(f"Cumulative {noun}")}, "rangemode": "tozero",
                "dtick": 1 if y_high <= 12 else None},
         showlegend=False, hovermode="closest",

@@ -10,8 +10,10 @@ import pandas as pd
 import plotly.graph_objects as go
 from scipy import stats
 
-from frstory.charts._text import MINUS, escape_text, format_date, format_number, wrap_text
-from frstory.charts.furniture import prepare
+from frstory.charts._text import MINUS, escape_text, format_date, format_number, text_width_px
+from frstory.charts.furniture import document, prepare
+from frstory.charts.responsive import responsive
+from frstory.charts.table import Table
 from frstory.charts.theme import FONT_SIZES, INK, MUTED, OKABE_ITO
 from frstory.errors import ChartInputError
 
@@ -61,6 +63,17 @@ def check_result(kind: str, result: object, name: str = "result") -> pd.DataFram
     return out
 
 
+def _legend_rows(names: Sequence[str], plot_px: float) -> int:
+    """Rows a horizontal plotly legend needs for ``names`` in ``plot_px`` (40 px of symbol and gap each)."""
+    rows, used = 1, 0.0
+    for name in names:
+        item = text_width_px(name, FONT_SIZES["label"]) + 40
+        if used and used + item > plot_px:
+            rows, used = rows + 1, 0.0
+        used += item
+    return rows
+
+
 def car_band(table: pd.DataFrame, sigma: float, start: int | None = None) -> np.ndarray:
     """Half-width of the 95 % band for CAR with no abnormal effect: ``1.96 * sigma * sqrt(n)``.
 
@@ -102,6 +115,8 @@ def car_over(result: object, start: int, end: int) -> tuple[float, float, float]
     return car, t, p
 
 
+@responsive
+@document
 def abnormal_returns(
     result: object,
     *,
@@ -128,8 +143,7 @@ def abnormal_returns(
         One firm and one event (``table`` with ``offset, date, ar, car``; ``sigma``; ``day0``).
     band : bool
         Draw the 95 % no-effect band around zero.
-    title, subtitle, source, source_url, notes, alt, template, width, height
-        Furniture and size; ``source`` is required.
+    {furniture}
 
     Returns
     -------
@@ -156,8 +170,14 @@ def abnormal_returns(
     offsets = table["offset"].astype(int).tolist()
     day0 = pd.Timestamp(result.day0)
     label = getattr(result, "label", "") or ""
+    # The legend above the plot wraps into as many rows as the plot's width needs.
+    legend_names = (["95% range if no effect"] if band else []) + ["Abnormal return", "Cumulative abnormal return"]
+    narrow = width < 520
+    left = 52 if narrow else 64
+    legend_rows = _legend_rows(legend_names, width - left - 24)
     canvas = prepare(kind, title=title, subtitle=subtitle, source=source, source_url=source_url, notes=notes,
-                     template=template, width=width, height=height, extra_top=30, axis_room=52)
+                     template=template, width=width, height=height + 20 * (legend_rows - 1), extra_top=10 + 20 * legend_rows,
+                     axis_room=52, left=left)
     dates = [format_date(d) for d in table["date"]]
     fig = go.Figure()
     if band:
@@ -167,32 +187,37 @@ def abnormal_returns(
                                  fillcolor=BAND_FILL, name="95% range if no effect", legendgroup="band", hoverinfo="skip"))
     fig.add_trace(go.Bar(
         x=offsets, y=100 * table["ar"], name="Abnormal return", marker={"color": OKABE_ITO["sky_blue"]},
-        customdata=[[d] for d in dates], hovertemplate="%{customdata[0]}: %{y:+.2f}%<extra>AR</extra>",
+        customdata=[[d] for d in dates], hovertemplate="%{customdata[0]}: %{y:+.2f}%<extra>Abnormal return</extra>",
     ))
     fig.add_trace(go.Scatter(
         x=offsets, y=100 * table["car"], mode="lines+markers", name="Cumulative abnormal return",
         line={"color": OKABE_ITO["vermillion"], "width": 3}, marker={"size": 6},
-        hovertemplate="%{y:+.2f}%<extra>CAR</extra>",
+        hovertemplate="%{y:+.2f}%<extra>Cumulative abnormal return</extra>",
     ))
     fig.add_hline(y=0, line={"color": "#8C8C8C", "width": 1})
     fig.add_vline(x=0, line={"color": INK, "width": 1, "dash": "dot"})
     fig.add_annotation(x=0, xref="x", y=1, yref="paper", yanchor="top", xanchor="left", xshift=4, showarrow=False,
-                       text=f"Day 0: {escape_text(format_date(day0))}", font={"size": FONT_SIZES["label"], "color": MUTED},
+                       text="Day 0" if narrow else f"Day 0: {escape_text(format_date(day0))}", font={"size": FONT_SIZES["label"], "color": MUTED},
                        bgcolor="rgba(255,255,255,0.85)", name="frstory-day0")
     values = np.concatenate([100 * table["ar"].to_numpy(), 100 * table["car"].to_numpy(),
                              100 * half if band else np.array([0.0]), -100 * half if band else np.array([0.0])])
     low, high = float(np.nanmin(values)), float(np.nanmax(values))
     pad = (high - low) * 0.12 or 1.0
     fig.update_layout(
-        xaxis={"title": {"text": "Trading days relative to day 0"}, "tickvals": offsets,
+        # The hover title names the day ("Day +1"), not a bare offset such as "0".
+        xaxis={"title": {"text": "Trading days from day 0" if narrow else "Trading days relative to day 0"},
+               "unifiedhovertitle": {"text": "Day %{x:+d}"}, "tickvals": offsets,
                "ticktext": [_offset_text(o) for o in offsets], "range": [offsets[0] - 0.7, offsets[-1] + 0.7],
                "showgrid": False, "nticks": 30},
         yaxis={"title": {"text": "Per cent"}, "ticksuffix": "%", "range": [low - pad, high + pad]},
         legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1, "yanchor": "bottom", "yref": "paper"},
         showlegend=True, hovermode="x unified", bargap=0.35,
     )
-    if len(offsets) > 25:
-        fig.update_xaxes(tickvals=[o for o in offsets if o % 5 == 0], ticktext=[_offset_text(o) for o in offsets if o % 5 == 0])
+    # Every day gets a tick while they are 26 px apart; then every other, then every fifth.
+    plot_px = canvas.frame.plot_width
+    step = next((s for s in (1, 2, 5, 10, 20) if plot_px / len(offsets) * s >= 26), 50)
+    if step > 1:
+        fig.update_xaxes(tickvals=[o for o in offsets if o % step == 0], ticktext=[_offset_text(o) for o in offsets if o % step == 0])
     data = pd.DataFrame({"offset": offsets, "date": table["date"], "ar": table["ar"], "car": table["car"],
                          "band_low": -half, "band_high": half})
     data.insert(0, "ticker", str(result.ticker))
@@ -220,11 +245,8 @@ def event_study_table(
     source_url: str | None = None,
     notes: str | None = None,
     alt: str | None = None,
-    template: object = "frstory",
-    width: int = 900,
-    height: int | None = None,
-) -> go.Figure:
-    """A formatted table of several event-study results: ticker, event, day 0, CAR, t, p, n.
+) -> Table:
+    """An HTML table of several event-study results: ticker, event and day 0, CAR, t, p, n.
 
     Parameters
     ----------
@@ -232,16 +254,15 @@ def event_study_table(
         One row each, in this order.
     window : (int, int), optional
         Offsets for the CAR; default each result's full event window.
-    title, subtitle, source, source_url, notes, alt, template, width
+    title, subtitle, source, source_url, notes, alt
         Furniture; ``source`` is required.
-    height : int, optional
-        Default fits the rows.
 
     Returns
     -------
-    plotly.graph_objects.Figure
-        One ``go.Table`` trace; numbers formatted (CAR in per cent with a sign, t to two
-        decimals, p to three).
+    frstory.charts.Table
+        Shown as an HTML table (``_repr_html_``): a caption, one row per result with numbers
+        formatted (CAR in per cent with a sign, t to two decimals, p to three) and the source in
+        the footer; ``chart_data(table)`` gives the unformatted numbers.
 
     Examples
     --------
@@ -253,9 +274,9 @@ def event_study_table(
     >>> table["car"] = table["ar"].cumsum()
     >>> result = EventStudyResult("SYNA", "^SYNX", pd.Timestamp("2020-06-10"), "post", pd.Timestamp("2020-06-11"),
     ...                           "market", (-250, -11), (0, 1), table, 0.0, 1.0, 0.5, 0.01, 240, [], "Synthetic")
-    >>> fig = event_study_table([result], source="Synthetic example data (frstory.examples)")
-    >>> fig.data[0].cells.values[0]
-    ['SYNA']
+    >>> out = event_study_table([result], source="Synthetic example data (frstory.examples)")
+    >>> out.rows[0][0], out.header[2]
+    ('SYNA', 'CAR (0, +1)')
     """
     kind = "event_study_table"
     if isinstance(results, (str, bytes)) or not isinstance(results, Sequence) or len(results) == 0:
@@ -263,6 +284,9 @@ def event_study_table(
             f"{kind}: results must be a non-empty list of EventStudyResult, got {type(results).__name__}"
             f"{' (empty)' if isinstance(results, Sequence) else ''}. Fix: event_study_table([result_a, result_b], ...)."
         )
+    from frstory.charts._validate import require_source
+
+    source_text = require_source(kind, source)
     rows = []
     for i, result in enumerate(results):
         table = check_result(kind, result, name=f"results[{i}]")
@@ -278,43 +302,27 @@ def event_study_table(
     same_window = data[["window_start", "window_end"]].drop_duplicates().shape[0] == 1
     car_header = (f"CAR ({_offset_text(int(data['window_start'][0]))}, {_offset_text(int(data['window_end'][0]))})"
                   if same_window else "CAR (window)")
-    header = ["Ticker", "Event", "Day 0", car_header, "t", "p", "n (est. days)"]
-    car_cells = [format_number(100 * r.car, decimals=2, suffix="%", signed=True)
-                 + ("" if same_window else f" ({_offset_text(r.window_start)}, {_offset_text(r.window_end)})")
-                 for r in data.itertuples()]
-    # Wrap event labels ourselves: plotly grows a row for <br> lines but not for its own wrapping,
-    # so the figure height (fixed, for the publisher) can only be right if we know the line count.
-    column_px = [70, 260, 110, 110, 60, 60, 90]
-    event_px = column_px[1] / sum(column_px) * (width - 32) - 16
-    event_lines = [wrap_text(str(v), event_px, FONT_SIZES["body"]) or [""] for v in data["event"]]
-    cells = [
-        [escape_text(v) for v in data["ticker"]],
-        ["<br>".join(escape_text(line) for line in lines) for lines in event_lines],
-        [escape_text(format_date(d)) for d in data["day0"]],
-        car_cells,
-        [format_number(v, decimals=2) for v in data["t"]],
-        ["<0.001" .replace("<", "&lt;") if v < 0.001 else f"{v:.3f}" for v in data["p"]],
-        [f"{v:,}" for v in data["n_estimation"]],
-    ]
-    row_px, line_px = 30, 18
-    table_px = 34 + sum(row_px + line_px * (len(lines) - 1) for lines in event_lines) + 8
-    if height is None:
-        from frstory.charts.furniture import footer_height, footer_lines, title_block
-        _, _, top = title_block(kind, title, subtitle, width)
-        bottom = 12 + footer_height(footer_lines(kind, " ".join(str(source or "x").split()), None, notes, width))
-        height = max(200, top + table_px + bottom)
-    canvas = prepare(kind, title=title, subtitle=subtitle, source=source, source_url=source_url, notes=notes,
-                     template=template, width=width, height=height, axis_room=12, min_plot_height=60, left=16, right=16)
-    fig = go.Figure(go.Table(
-        columnwidth=column_px,
-        header={"values": [f"<b>{h}</b>" for h in header], "align": ["left", "left", "left", "right", "right", "right", "right"],
-                "height": 34},
-        cells={"values": cells, "align": ["left", "left", "left", "right", "right", "right", "right"], "height": row_px},
-    ))
+    # One estimation length for every row goes into the note: a column fewer keeps the table
+    # within a phone's width.
+    same_n = data["n_estimation"].nunique() == 1
+    header = ["Ticker", "Event, day 0", car_header, "t", "p"] + ([] if same_n else ["n"])
+    cells = []
+    for r in data.itertuples():
+        car_text = (format_number(100 * r.car, decimals=2, suffix="%", signed=True)
+                    + ("" if same_window else f" ({_offset_text(r.window_start)}, {_offset_text(r.window_end)})"))
+        event = f"{r.event}, {format_date(r.day0)}" if r.event else format_date(r.day0)
+        cells.append([r.ticker, event, car_text, format_number(r.t, decimals=2),
+                      "<0.001" if r.p < 0.001 else f"{r.p:.3f}"] + ([] if same_n else [f"{r.n_estimation:,}"]))
     parts = [
         f"{r.ticker} ({r.event or 'event'}, day 0 {format_date(r.day0)}): CAR "
         f"{format_number(100 * r.car, decimals=2, suffix='%', signed=True)}, t {format_number(r.t, decimals=2)}, p {r.p:.3f}"
         for r in data.itertuples()
     ]
     auto_alt = f"Table of {len(data)} event-study result{'s' if len(data) != 1 else ''}: " + "; ".join(parts) + "."
-    return canvas.finish(fig, alt=alt, auto_alt=auto_alt, data=data)
+    text = " ".join(str(alt).split()) if alt is not None and str(alt).strip() else auto_alt
+    n_note = (f"Each estimation window has {int(data['n_estimation'].iloc[0]):,} sessions." if same_n
+              else "n: sessions in the estimation window.")
+    notes_text = ((notes + " ") if notes else "") + n_note
+    return Table(data=data, header=header, rows=cells, numeric=[False, False, True, True, True] + ([] if same_n else [True]),
+                 title=title or "", subtitle=subtitle or "", source=source_text, source_url=source_url or "",
+                 notes=notes_text, alt=text)

@@ -1,8 +1,7 @@
 """Newsroom furniture for every chart: title, subtitle, source, notes, alt text and the data.
 
-All of it is stored in ``fig.layout.meta["frstory"]`` for the publisher (see
-docs/architecture.md) *and* drawn on the figure, so a static PNG export still carries the
-title block and the source line.
+All of it is stored in ``fig.layout.meta["frstory"]`` and nowhere else: the publisher shows it as
+HTML around the chart, and :func:`frstory.charts.export` draws it on PNG/SVG/HTML exports.
 """
 
 from __future__ import annotations
@@ -17,15 +16,47 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from frstory.charts._text import escape_text, link, safe_url, wrap_text
-from frstory.charts.theme import FONT_SIZES, MUTED, TEMPLATE_NAME, register_template
+from frstory.charts.theme import FONT_SIZES, TEMPLATE_NAME, register_template
 from frstory.errors import ChartInputError
 
-__all__ = ["Frame", "Canvas", "prepare", "finish_figure", "chart_data", "json_table", "resolve_template", "EDGE_PX"]
+__all__ = ["FURNITURE_DOC", "document", "Frame", "Canvas", "prepare", "finish_figure", "chart_data", "json_table", "resolve_template", "EDGE_PX"]
 
 #: Space between the figure edge and the title block / footer, px.
 EDGE_PX = 16
+#: Space above the plot (or the label bands above it) so the top tick label is not cut.
+TOP_PX = 12
 _LINE = 1.3  # plotly.js line spacing, in em of the text's font size
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+#: The furniture keywords every chart shares, documented once (as plotly.express does) and
+#: substituted into each chart's docstring for ``{furniture}``.
+FURNITURE_DOC = """title : str, optional
+        The headline: the finding in a sentence. Kept in ``fig.layout.meta["frstory"]``; the page
+        shows it above the chart and :func:`frstory.charts.export` draws it on static files.
+    subtitle : str, optional
+        What is plotted: measure, unit and period.
+    source : str
+        Required: where the data comes from.
+    source_url : str, optional
+        http(s) link for the source.
+    notes : str, optional
+        Caveats, shown under the chart.
+    alt : str, optional
+        Alternative text; when omitted it is written from the data, finding first.
+    template : str, plotly Template or None
+        ``"frstory"`` (house style), any registered template or combination such as
+        ``"frstory+mine"``, or ``None`` for plotly's default.
+    width, height : int
+        Design size in px. Layouts for narrower screens are computed as well
+        (:mod:`frstory.charts.responsive`), so the chart reads from 320 px up."""
+
+
+def document(func):
+    """Substitute the shared furniture documentation for ``{furniture}`` in ``func``'s docstring."""
+    if func.__doc__ and "{furniture}" in func.__doc__:
+        func.__doc__ = func.__doc__.replace("{furniture}", FURNITURE_DOC)
+    return func
 
 
 @dataclass(frozen=True)
@@ -139,17 +170,17 @@ def finish_figure(
     alt: str,
     data: pd.DataFrame,
     template: object,
-    title_lines: list[str],
-    subtitle_lines: list[str],
-    footer: list[str],
+    title_lines: list[str] | None = None,
+    subtitle_lines: list[str] | None = None,
+    footer: list[str] | None = None,
 ) -> go.Figure:
-    """Apply size, margins, template, title block, footer and ``meta["frstory"]`` to ``fig``.
+    """Apply size, margins, template and ``meta["frstory"]`` to ``fig``.
 
-    ``meta["frstory"]["bands"]`` records the pixels reserved for the drawn title block (``top``)
-    and footer (``bottom``), so a page that shows the furniture as HTML (the publisher) can drop
-    the drawn copy and those margins without knowing how this module lays them out.
+    The furniture (title, subtitle, source, notes, alt text) lives only in
+    ``meta["frstory"]``: the page shows it as HTML around the chart and
+    :func:`frstory.charts.export` draws it on static exports, so nothing is drawn here that a
+    publisher would have to delete.
     """
-    _, _, top_band = title_block(kind, title, subtitle, frame.width)
     layout: dict[str, Any] = {
         "width": frame.width,
         "height": frame.height,
@@ -164,47 +195,19 @@ def finish_figure(
                 "notes": notes or "",
                 "alt": alt,
                 "data": json_table(data),
-                "bands": {"top": top_band, "bottom": footer_height(footer)},
             }
         },
     }
     if template is not None:
         layout["template"] = template
-    if title_lines:
-        layout["title"] = {
-            "text": "<br>".join(escape_text(line) for line in title_lines),
-            # Annotations carry ~2 px of padding; match it so title, subtitle and footer align.
-            "x": (EDGE_PX + 2) / frame.width,
-            "xref": "container",
-            "xanchor": "left",
-            "y": 1 - EDGE_PX / frame.height,
-            "yref": "container",
-            "yanchor": "top",
-            "font": {"size": FONT_SIZES["title"], "weight": 700},
-        }
+    from frstory.charts._common import flush
+
+    flush(fig)
     fig.update_layout(**layout)
-    if subtitle_lines:
-        top_of_subtitle = EDGE_PX + round(len(title_lines) * _LINE * FONT_SIZES["title"]) + 6
-        fig.add_annotation(
-            text="<br>".join(escape_text(line) for line in subtitle_lines),
-            name="frstory-subtitle",
-            xref="paper", x=0, xanchor="left", xshift=-(frame.left - EDGE_PX),
-            yref="paper", y=1, yanchor="top", yshift=frame.top - top_of_subtitle,
-            align="left", showarrow=False,
-            font={"size": FONT_SIZES["subtitle"], "color": MUTED},
-        )
-    fig.add_annotation(
-        text="<br>".join(footer),
-        name="frstory-footer",
-        xref="paper", x=0, xanchor="left", xshift=-(frame.left - EDGE_PX),
-        yref="paper", y=0, yanchor="bottom", yshift=-(frame.bottom - 8),
-        align="left", showarrow=False,
-        font={"size": FONT_SIZES["footer"], "color": MUTED},
-    )
     return fig
 
 
-def chart_data(fig: go.Figure | dict) -> pd.DataFrame:
+def chart_data(fig: go.Figure | dict | Any) -> pd.DataFrame:
     """The tidy DataFrame behind a frstory chart, for a "Get the data" CSV.
 
     Parameters
@@ -232,6 +235,10 @@ def chart_data(fig: go.Figure | dict) -> pd.DataFrame:
     >>> chart_data(fig).columns.tolist()
     ['date', 'ticker', 'close']
     """
+    from frstory.charts.table import Table
+
+    if isinstance(fig, Table):
+        return fig.data.copy()
     meta = fig.layout.meta if isinstance(fig, go.Figure) else (fig.get("layout") or {}).get("meta")
     info = meta.get("frstory") if isinstance(meta, dict) else None
     if not isinstance(info, dict) or not isinstance(info.get("data"), dict):
@@ -313,7 +320,9 @@ def prepare(
     right: int = 24,
     extra_top: int = 0,
     axis_room: int = 44,
+    extra_bottom: int = 0,
     min_plot_height: int = 120,
+    min_plot_width: int = 120,
 ) -> Canvas:
     """Validate the furniture keywords and work out the margins they need at this size."""
     from frstory.charts._validate import require_source
@@ -324,12 +333,12 @@ def prepare(
     for name, value in (("width", width), ("height", height)):
         if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 200:
             raise ChartInputError(f"{kind}: {name} must be a whole number of pixels >= 200, got {value!r}. Fix: e.g. {name}=900.")
-    title_lines, subtitle_lines, top = title_block(kind, title, subtitle, int(width))
-    footer = footer_lines(kind, source_text, url, notes, int(width))
-    bottom = axis_room + footer_height(footer)
-    top += extra_top
+    # Title block and footer are HTML on the page (and drawn by export()), not part of the plot.
+    title_lines, subtitle_lines, footer = [], [], []
+    bottom = axis_room + extra_bottom
+    top = TOP_PX + extra_top
     frame = Frame(int(width), int(height), int(left), int(right), int(top), int(bottom))
-    if frame.plot_height < min_plot_height or frame.plot_width < 150:
+    if frame.plot_height < min_plot_height or frame.plot_width < min_plot_width:
         raise ChartInputError(
             f"{kind}: at {width}x{height} px the title, labels and footer leave only "
             f"{frame.plot_width:.0f}x{frame.plot_height:.0f} px for the plot. Fix: pass a larger height= "

@@ -101,7 +101,7 @@ def layout_event_labels(
     Examples
     --------
     >>> days = pd.to_datetime(["2020-06-08", "2020-06-10", "2020-06-11"])
-    >>> boxes = layout_event_labels(days, ["IBM exits", "Amazon pauses", "Microsoft pledges"],
+    >>> boxes = layout_event_labels(days, ["SYNB exits", "SYNA pauses", "SYNC pledges"],
     ...                             (pd.Timestamp("2020-05-01"), pd.Timestamp("2020-07-31")), 800)
     >>> sorted(b.lane for b in boxes)
     [0, 1, 2]
@@ -180,10 +180,10 @@ def layout_marker_labels(
 
     Examples
     --------
-    >>> rows = layout_marker_labels([100, 110, 400], ["IBM exits", "Amazon pauses", "Later"], 800)
+    >>> rows = layout_marker_labels([100, 110, 400], ["SYNB exits", "SYNA pauses", "Later"], 800)
     >>> [r.row for r in rows], rows[0].anchor
     ([0, 1, 0], 'left')
-    >>> layout_marker_labels([790], ["Microsoft pledges"], 800)[0].anchor
+    >>> layout_marker_labels([790], ["SYNC pledges"], 800)[0].anchor
     'right'
     """
     if keep_clear_to_px is None:

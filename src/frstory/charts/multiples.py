@@ -1,4 +1,4 @@
-"""Small multiples: several companies' reactions on shared axes, each around its own day 0."""
+"""Small multiples: several series (companies, desks ...) on shared axes, each around its own day 0."""
 
 from __future__ import annotations
 
@@ -10,11 +10,13 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from frstory.charts._common import pad_range, tidy_prices, value_phrase
+from frstory.charts._common import pad_range, rebase_frame, tidy_prices, value_phrase
 from frstory.charts._text import escape_text, format_date, format_number, text_width_px, wrap_text
 from frstory.charts._validate import to_timestamp
 from frstory.charts.event_study import BAND_FILL, _offset_text, car_band, check_result
 from frstory.charts.furniture import prepare
+from frstory.charts.responsive import responsive
+from frstory.charts.units import series_name
 from frstory.charts.theme import COLORWAY, FONT_SIZES, INK
 from frstory.errors import ChartInputError
 
@@ -25,7 +27,7 @@ def _panels_from_prices(kind, prices, day0, window, value, tickers):
     if day0 is None:
         raise ChartInputError(
             f"{kind}: day0 is required with a price frame: a date for all tickers or a mapping such as "
-            "{'IBM': '2020-06-08', 'AMZN': '2020-06-11'}. Fix: pass day0=..."
+            "{'SYNB': '2020-06-08', 'SYNA': '2020-06-11'}. Fix: pass day0=..."
         )
     if isinstance(day0, Mapping):
         order = list(day0) if tickers is None else ([tickers] if isinstance(tickers, str) else list(tickers))
@@ -53,7 +55,8 @@ def _panels_from_prices(kind, prices, day0, window, value, tickers):
         part = rows[keep].copy()
         part["offset"] = offsets[keep]
         base_rows = part[part["offset"] == -1] if (part["offset"] == -1).any() else part.iloc[[0]]
-        part["index_100"] = 100.0 * part[value] / float(base_rows[value].iloc[0])
+        # The one rebase implementation (frstory.analysis), on this panel's base row.
+        part["index_100"], _ = rebase_frame(kind, part, value, base_rows["date"].iloc[0], what="day0 - 1 (the base row)")
         day0_session = rows["date"].iloc[pos0]
         panels.append({
             "name": ticker, "title": f"{ticker}: day 0 {format_date(day0_session)}", "x": part["offset"].tolist(),
@@ -97,12 +100,17 @@ def _panel_title_lines(text: str, max_px: float) -> list[str]:
     return [lines[0], second.rstrip() + "…"]
 
 
+@responsive
 def small_multiples(
     data: pd.DataFrame | Sequence[object],
     *,
     day0: object | Mapping[str, object] = None,
     window: tuple[int, int] = (-5, 10),
-    value: str = "close",
+    x: str = "date",
+    y: str = "close",
+    color: str = "ticker",
+    names: dict[str, str] | None = None,
+    offset_title: str | None = None,
     tickers: Sequence[str] | str | None = None,
     band: bool = True,
     columns: int | None = None,
@@ -116,7 +124,7 @@ def small_multiples(
     width: int = 900,
     height: int | None = None,
 ) -> go.Figure:
-    """One panel per company on shared axes, each aligned on its own day 0.
+    """One panel per series on shared axes, each aligned on its own day 0.
 
     With a price frame each panel shows the price indexed to 100 on the session before day 0,
     against trading days relative to day 0; with event-study results each panel shows the CAR
@@ -130,14 +138,19 @@ def small_multiples(
         Prices only: each ticker's day 0 (the first session on or after it is used).
     window : (int, int)
         Prices only: sessions relative to day 0 to show.
-    value : str
-        Prices only: price column.
+    x, y, color : str
+        Frames only: the columns of dates, values and series (default the price loader's
+        ``date``, ``close`` and ``ticker``); any tidy frame works, e.g. monthly counts by desk.
+    names : mapping, optional
+        Reader names for series (default :func:`frstory.prose.display_name`, else the key).
+    offset_title : str, optional
+        x-axis title; default "Trading days relative to day 0" (or the ``x`` column's steps).
     tickers : sequence of str, optional
         Prices only: panels in this order; default the ``day0`` mapping's order (or all tickers).
     band : bool
         Results only: draw the 95 % no-effect band.
     columns : int, optional
-        Panels per row; default up to 3.
+        Most panels per row (default 3); fewer on narrow widths, so each panel keeps about 250 px.
     title, subtitle, source, source_url, notes, alt, template, width
         Furniture and size; ``source`` is required.
     height : int, optional
@@ -161,7 +174,12 @@ def small_multiples(
     if isinstance(window, (str, bytes)) or len(window) != 2 or not all(isinstance(w, (int, np.integer)) for w in window) or window[0] > 0 or window[1] < 0:
         raise ChartInputError(f"{kind}: window must be (start, end) offsets around day 0 with start <= 0 <= end, got {window!r}. Fix: window=(-5, 10).")
     if isinstance(data, pd.DataFrame):
-        panels, measure, reference = _panels_from_prices(kind, data, day0, window, value, tickers)
+        from frstory.charts._common import as_price_frame
+
+        frame = as_price_frame(kind, data, x=x, y=y, color=color, name="data")
+        panels, measure, reference = _panels_from_prices(kind, frame, day0, window, y, tickers)
+        for panel in panels:
+            panel["title"] = panel["title"].replace(str(panel["name"]), series_name(panel["name"], names), 1)
     elif isinstance(data, Sequence) and not isinstance(data, (str, bytes)) and len(data) > 0:
         panels, measure, reference = _panels_from_results(kind, data, band)
     else:
@@ -170,7 +188,8 @@ def small_multiples(
             f"{type(data).__name__}. Fix: small_multiples(prices, day0=...) or small_multiples([result_a, result_b])."
         )
     n = len(panels)
-    cols = columns or min(n, 3)
+    # Panels stay at least ~250 px wide: a narrow screen gets fewer columns (one on a phone).
+    cols = max(1, min(columns or 3, n, int(width // 250)))
     rows = math.ceil(n / cols)
     spacing = 0.035
     probe = prepare(kind, title=title, subtitle=subtitle, source=source, source_url=source_url, notes=notes,
@@ -182,7 +201,7 @@ def small_multiples(
     extra_lines = max(len(lines) for lines in title_lines) - 1
     title_room, row_gap = 24 + _TITLE_LINE_PX * extra_lines, 50 + _TITLE_LINE_PX * extra_lines
     if height is None:
-        height = probe.frame.top + _TITLE_LINE_PX * extra_lines + probe.frame.bottom + rows * 230 + (rows - 1) * row_gap
+        height = probe.frame.top + _TITLE_LINE_PX * extra_lines + probe.frame.bottom + rows * (230 if cols > 1 else 190) + (rows - 1) * row_gap
     canvas = prepare(kind, title=title, subtitle=subtitle, source=source, source_url=source_url, notes=notes,
                      template=template, width=width, height=height, extra_top=title_room, axis_room=52)
     vertical_gap = row_gap / canvas.frame.plot_height if rows > 1 else 0.0
@@ -219,7 +238,10 @@ def small_multiples(
     offsets = sorted({o for p in panels for o in p["x"]})
     ticks = [o for o in offsets if o % 5 == 0] if len(offsets) > 12 else offsets
     fig.update_xaxes(tickvals=ticks, ticktext=[_offset_text(o) for o in ticks], range=[offsets[0] - 0.5, offsets[-1] + 0.5])
-    fig.update_xaxes(title_text="Trading days relative to day 0", row=rows, col=1)
+    if offset_title is None:
+        steps = "Trading days" if not isinstance(data, pd.DataFrame) or x == "date" else f"{x.replace('_', ' ').capitalize()}s"
+        offset_title = f"{steps} from day 0" if width < 520 else f"{steps} relative to day 0"
+    fig.update_xaxes(title_text=escape_text(offset_title), row=rows, col=1)
     for row in range(1, rows + 1):
         fig.update_yaxes(title_text="CAR" if reference == 0 else "Index", row=row, col=1)
     fig.update_yaxes(range=[y_low, y_high], ticksuffix="%" if reference == 0 else "")
@@ -231,7 +253,7 @@ def small_multiples(
         shown = format_number(final, decimals=1, suffix="%", signed=True) if reference == 0 else f"{final:.1f}"
         last.append(f"{panel['name']} {shown} at day {_offset_text(int(panel['x'][-1]))}")
     auto_alt = (
-        f"Small multiples, one panel per company ({n}), of {measure} around each company's own day 0, "
+        f"Small multiples, one panel per series ({n}), of {measure} around each series' own day 0, "
         f"days {_offset_text(offsets[0])} to {_offset_text(offsets[-1])}, on shared axes: {'; '.join(last)}."
     )
     return canvas.finish(fig, alt=alt, auto_alt=auto_alt, data=data_frame)

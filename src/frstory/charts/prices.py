@@ -9,52 +9,59 @@ import plotly.graph_objects as go
 
 from frstory.charts._common import (
     EventMark,
-    end_label_room,
+    batched,
     date_axis,
+    draw_event_layer,
+    end_label_room,
     end_labels,
     event_marks,
+    as_price_frame,
     pad_range,
+    plan_event_layer,
     rebase_frame,
     tidy_prices,
     value_phrase,
 )
-from frstory.charts._text import escape_text, format_date, format_date_range, format_number
+from frstory import prose
+from frstory.charts._text import escape_text, format_date, format_date_range
 from frstory.charts._validate import to_timestamp
-from frstory.charts.furniture import prepare
-from frstory.charts.labels import LABEL_PAD_PX, layout_event_labels
-from frstory.charts.theme import BENCHMARK_GREY, COLORWAY, EVENT_GREY, FONT_SIZES, INK, PEER_GREY, SHADE
+from frstory.charts.furniture import document, prepare
+from frstory.charts.responsive import responsive
+from frstory.charts.theme import BENCHMARK_GREY, EVENT_GREY, PEER_GREY, color_for
+from frstory.charts.units import Unit, UnitName, get_unit, series_name
 from frstory.errors import ChartInputError
 
 __all__ = ["price_with_events", "rebased_comparison"]
 
-#: Vertical distance between label lanes above the plot, px.
-LANE_PX = 20
 
 
 def _is_index(ticker: str) -> bool:
     return str(ticker).startswith("^")
 
 
-def _money(value: float, as_dollars: bool) -> str:
-    return format_number(value, decimals=0 if abs(value) >= 1000 else 2, prefix="$" if as_dollars else "")
-
-
 def _short_day(ts: pd.Timestamp, reference_year: int | None = None) -> str:
     return f"{ts.day} {ts:%B}" if reference_year == ts.year else format_date(ts)
 
 
+@responsive
+@document
 def price_with_events(
     prices: pd.DataFrame,
     events: pd.DataFrame | None = None,
     *,
+    x: str = "date",
+    y: str = "close",
+    color: str = "ticker",
+    unit: UnitName | Unit | None = None,
+    names: dict[str, str] | None = None,
     tickers: Sequence[str] | str | None = None,
-    value: str = "close",
     rebase_to: object = None,
     shade: bool | Sequence[tuple[object, object, str]] | None = None,
     start: object = None,
     end: object = None,
     label: str = "headline",
     max_label_chars: int = 28,
+    colors: dict[str, str] | None = None,
     title: str | None = None,
     subtitle: str | None = None,
     source: str | None = None,
@@ -82,8 +89,15 @@ def price_with_events(
         the plotted dates are left out.
     tickers : str or sequence of str, optional
         Tickers to draw, in this order; default: all in ``prices``.
-    value : str
-        Price column to draw (``close``, ``adj_close`` ...).
+    x, y, color : str
+        Columns of dates, values and series; default the price loader's ``date``, ``close`` and
+        ``ticker``. Any tidy frame works (monthly counts by desk: ``x="month", y="stories",
+        color="desk"``); a missing column is an error naming the keyword to pass.
+    unit : {"currency", "percent", "points", "count", "index", "number"}, optional
+        What ``y`` holds. Default: price behaviour, US$ as traded (``index`` when rebased,
+        ``number`` for market indices).
+    names : mapping, optional
+        Reader names for series; default :func:`frstory.prose.display_name` (``^GSPC`` -> S&P 500).
     rebase_to : date, optional
         Index every ticker to 100 on this date (the last session on or before it).
     shade : bool or sequence of (start, end, label), optional
@@ -95,19 +109,7 @@ def price_with_events(
         Events column used for the short labels (shortened to ``max_label_chars``).
     max_label_chars : int
         Longest label; longer ones are cut at a word with an ellipsis.
-    title, subtitle, notes : str, optional
-        Furniture drawn on the chart and stored in ``fig.layout.meta["frstory"]``.
-    source : str
-        Required: where the data comes from (drawn in the footer).
-    source_url : str, optional
-        http(s) link for the source line.
-    alt : str, optional
-        Alternative text; generated from the data when omitted.
-    template : str, Template or None
-        ``"frstory"`` (house style, default), any registered template or combination such as
-        ``"frstory+mine"``, or ``None`` for plotly's default.
-    width, height : int
-        Figure size in px (the label layout is computed for this width).
+    {furniture}
 
     Returns
     -------
@@ -131,7 +133,8 @@ def price_with_events(
     ['SYNA', 'Events']
     """
     kind = "price_with_events"
-    frame, chosen = tidy_prices(kind, prices, value=value, tickers=tickers)
+    value = y
+    frame, chosen = tidy_prices(kind, as_price_frame(kind, prices, x=x, y=y, color=color), value=value, tickers=tickers)
     if start is not None:
         frame = frame[frame["date"] >= to_timestamp(kind, start, "start")]
     if end is not None:
@@ -171,93 +174,97 @@ def price_with_events(
     points = [m for m in points if x_range[0] <= m.date <= x_range[1]]
     periods = [m for m in periods if in_range(m)]
 
-    as_dollars = rebase_to is None and value != "volume" and not any(_is_index(t) for t in chosen)
-    right = end_label_room(chosen)
-    left = 64
+    # Price behaviour is this chart's default only: US$ as traded, unless indices, volume or a rebase.
+    if unit is None:
+        as_dollars = rebase_to is None and value != "volume" and not any(_is_index(t) for t in chosen)
+        unit = "currency" if as_dollars else ("index" if rebase_to is not None else ("count" if value == "volume" else "number"))
+    the_unit = get_unit(kind, unit)
+    as_dollars = the_unit.name == "currency"
+    label_of = {t: series_name(t, names) for t in chosen}
+    right = end_label_room(list(label_of.values()))
+    narrow = width < 520
+    left = 56 if narrow else 64
     plot_width = width - left - right
-    label_marks = [*points, *periods]
-    label_dates = [max(m.date, x_range[0]) for m in label_marks]
-    boxes = layout_event_labels(label_dates, [m.label for m in label_marks], x_range, plot_width,
-                                font_size=FONT_SIZES["label"])
-    n_lanes = max((b.lane for b in boxes), default=-1) + 1
+    layer = plan_event_layer([*points, *periods], x_range, plot_width, width)
+    axis_room = 44
     canvas = prepare(kind, title=title, subtitle=subtitle, source=source, source_url=source_url, notes=notes,
-                     template=template, width=width, height=height, left=left, right=right,
-                     extra_top=n_lanes * LANE_PX + (8 if n_lanes else 0))
+                     template=template, width=width, height=height + layer.extra_bottom, left=left,
+                     right=right, extra_top=layer.extra_top, axis_room=axis_room, extra_bottom=layer.extra_bottom)
     plot_height = canvas.frame.plot_height
 
-    fig = go.Figure()
+    fig = batched(go.Figure())
     ends = []
     for i, ticker in enumerate(chosen):
         rows = frame[frame["ticker"] == ticker]
-        colour = COLORWAY[i % len(COLORWAY)]
-        number = "%{y:$,.2f}" if as_dollars else "%{y:,.2f}"
+        colour = color_for(ticker, colors)
+        name = escape_text(label_of[ticker])
         fig.add_trace(go.Scatter(
-            x=rows["date"], y=rows[column], mode="lines", name=escape_text(ticker),
-            line={"color": colour, "width": 2.25}, hovertemplate=f"{number}<extra>%{{fullData.name}}</extra>",
+            x=rows["date"], y=rows[column] * the_unit.scale, mode="lines", name=name,
+            line={"color": colour, "width": 2.25}, hovertemplate=the_unit.hover() + f"<extra>{name}</extra>",
         ))
-        ends.append((ticker, rows["date"].iloc[-1], float(rows[column].iloc[-1]), colour, len(chosen) > 1))
+        ends.append((label_of[ticker], rows["date"].iloc[-1], float(rows[column].iloc[-1]) * the_unit.scale, colour,
+                     len(chosen) > 1))
     if points:
         fig.add_trace(go.Scatter(
             x=[m.date for m in points], y=[y_range[1]] * len(points), mode="markers", name="Events",
             marker={"symbol": "triangle-down", "size": 9, "color": EVENT_GREY}, cliponaxis=False,
             customdata=[[m.hover] for m in points], hovertemplate="%{customdata[0]}<extra></extra>", showlegend=False,
         ))
-    for mark in periods:
-        fig.add_shape(type="rect", xref="x", yref="paper", x0=max(mark.date, x_range[0]), x1=min(mark.end, x_range[1]),
-                      y0=0, y1=1, fillcolor=SHADE, line={"width": 0}, layer="below", name=f"frstory-period-{mark.event_id}")
-    for mark, box, date in zip(label_marks, boxes, label_dates, strict=True):
-        lift = 4 + box.lane * LANE_PX
-        if mark.end is None:
-            fig.add_shape(type="line", xref="x", yref="paper", x0=date, x1=date, y0=0,
-                          y1=1 + (lift + LANE_PX - 4) / plot_height,
-                          line={"color": EVENT_GREY, "width": 1, "dash": "dot"}, layer="above",
-                          name=f"frstory-event-line-{mark.event_id}")
-        fig.add_annotation(
-            x=date, xref="x", y=1, yref="paper", yanchor="bottom", yshift=lift,
-            xanchor=box.anchor, xshift=LABEL_PAD_PX if box.anchor == "left" else -LABEL_PAD_PX,
-            text=escape_text(mark.label), hovertext=mark.hover, showarrow=False, align="left",
-            font={"size": FONT_SIZES["label"], "color": INK}, bgcolor="rgba(255,255,255,0.9)", borderpad=1,
-            name=f"frstory-event-label-{mark.event_id}",
-        )
+    draw_event_layer(fig, layer, x_range=x_range, plot_height=plot_height, left=left, axis_room=axis_room)
     end_labels(fig, ends, y_range=y_range, plot_height=plot_height)
     if rebase_to is not None:
         y_title = f"{value_phrase(value).capitalize()}, {format_date(to_timestamp(kind, rebase_to, 'rebase_to'))} = 100"
     else:
-        y_title = value_phrase(value).capitalize() + (" (US$)" if as_dollars else "")
+        y_title = value_phrase(value).capitalize() + (f" ({the_unit.axis_word})" if as_dollars else "")
     fig.update_layout(
-        xaxis=date_axis(x_range),
-        yaxis={"range": list(y_range), "title": {"text": escape_text(y_title)}, "tickformat": ",.0f" if y_range[1] > 100 else ",.2f",
-               "tickprefix": "$" if as_dollars else ""},
+        xaxis=date_axis(x_range, canvas.frame.plot_width),
+        # On a phone the subtitle carries the unit; the rotated axis title would eat the plot.
+        yaxis={"range": [v * the_unit.scale for v in y_range], "title": {"text": "" if narrow else escape_text(y_title)},
+               **the_unit.axis(), **({"tickformat": ",.0f" if y_range[1] > 100 else ",.2f"} if as_dollars else {})},
         showlegend=False, hovermode="x unified",
     )
 
     data = frame[["date", "ticker", value] + ([column] if column != value else [])].copy()
     data["ticker"] = data["ticker"].astype(str)
-    auto_alt = _price_alt(frame, chosen, column, value, x_range, as_dollars, points + periods, rebase_to)
-    return canvas.finish(fig, alt=alt, auto_alt=auto_alt, data=data)
+    auto_alt = _price_alt(frame, chosen, column, value, x_range, the_unit, points + periods, rebase_to, label_of)
+    return canvas.finish(fig, alt=alt, auto_alt=auto_alt, data=data.rename(columns={"date": x, "ticker": color}))
 
 
-def _price_alt(frame, chosen, column, value, x_range, as_dollars, marks, rebase_to) -> str:
-    phrase = value_phrase(value) + ("s" if len(chosen) > 1 else "")
+def _price_alt(frame, chosen, column, value, x_range, unit, marks, rebase_to, label_of) -> str:
+    """Finding first (how each series moved over the chart), then its range and the events marked."""
+    year = x_range[1].year if x_range[0].year == x_range[1].year else None
+    findings = []
+    for ticker in chosen:
+        rows = frame[frame["ticker"] == ticker]
+        first, last = float(rows[column].iloc[0]), float(rows[column].iloc[-1])
+        if unit.name in ("currency", "index", "number") and first > 0:
+            moved = prose.moved(last / first - 1)
+        else:
+            moved = "rose" if last > first else ("fell" if last < first else "was unchanged")
+        findings.append(f"{label_of[ticker]} {moved}{',' if '%' in moved else ''} from {unit.text(first)} on {_short_day(rows['date'].iloc[0], year)} "
+                        f"to {unit.text(last)} on {format_date(rows['date'].iloc[-1])}")
+    phrase = value_phrase(value) + ("s" if len(chosen) > 1 and not value_phrase(value).endswith("s") else "")
     if rebase_to is not None:
         phrase += f" indexed to 100 on {format_date(to_timestamp('alt', rebase_to, 'rebase_to'))}"
-    names = chosen[0] if len(chosen) == 1 else ", ".join(chosen[:-1]) + " and " + chosen[-1]
-    parts = [f"Line chart of {names} {phrase}, {format_date_range(*x_range)}"]
-    year = x_range[1].year if x_range[0].year == x_range[1].year else None
+    parts = [prose.sentence("; ".join(findings)) + "."]
+    extremes = []
     for ticker in chosen:
         rows = frame[frame["ticker"] == ticker]
         low = rows.loc[rows[column].idxmin()]
         high = rows.loc[rows[column].idxmax()]
-        who = f"{ticker} " if len(chosen) > 1 else ""
-        parts.append(
-            f"{who}low {_money(low[column], as_dollars)} on {_short_day(low['date'], year)}, "
-            f"high {_money(high[column], as_dollars)} on {_short_day(high['date'], year)}"
-        )
+        who = f"{label_of[ticker]} " if len(chosen) > 1 else ""
+        extremes.append(f"{who}low {unit.text(low[column])} on {_short_day(low['date'], year)}, "
+                        f"high {unit.text(high[column])} on {_short_day(high['date'], year)}")
+    shape = f"Line chart of {prose.join([label_of[t] for t in chosen])} {phrase}, {format_date_range(*x_range)}; "
+    shape += "; ".join(extremes)
     if marks:
-        parts.append(f"{len(marks)} event{'s' if len(marks) != 1 else ''} marked")
-    return "; ".join(parts) + "."
+        shape += f"; {prose.plural(len(marks), 'event')} marked"
+    parts.append(shape + ".")
+    return " ".join(parts)
 
 
+@responsive
+@document
 def rebased_comparison(
     prices: pd.DataFrame,
     base_date: object,
@@ -265,9 +272,13 @@ def rebased_comparison(
     highlight: str | Sequence[str],
     tickers: Sequence[str] | str | None = None,
     benchmarks: Sequence[str] | None = None,
-    value: str = "close",
+    x: str = "date",
+    y: str = "close",
+    color: str = "ticker",
+    names: dict[str, str] | None = None,
     start: object = None,
     end: object = None,
+    colors: dict[str, str] | None = None,
     title: str | None = None,
     subtitle: str | None = None,
     source: str | None = None,
@@ -296,13 +307,16 @@ def rebased_comparison(
         Tickers to draw; default all.
     benchmarks : sequence of str, optional
         Tickers drawn as benchmarks; default: index tickers (those starting with ``^``).
-    value : str
-        Price column to index.
+    x, y, color : str
+        Columns of dates, values and series (default ``date``, ``close``, ``ticker``).
+    names : mapping, optional
+        Reader names for series; default :func:`frstory.prose.display_name`.
     start, end : date, optional
         Limit the x-axis to these dates.
-    title, subtitle, source, source_url, notes, alt, template, width, height
-        Furniture and size as in :func:`price_with_events`; when ``subtitle`` is omitted it says
-        what 100 means.
+    colors : dict of str to str, optional
+        Colours for some categories/entities, overriding the house mapping (:func:`frstory.charts.theme.color_for`).
+    {furniture}
+        When ``subtitle`` is omitted it says what 100 means.
 
     Returns
     -------
@@ -319,7 +333,9 @@ def rebased_comparison(
     ['SYNB', '^SYNX', 'SYNA']
     """
     kind = "rebased_comparison"
-    frame, chosen = tidy_prices(kind, prices, value=value, tickers=tickers)
+    value = y
+    frame, chosen = tidy_prices(kind, as_price_frame(kind, prices, x=x, y=y, color=color), value=value, tickers=tickers)
+    label_of = {t: series_name(t, names) for t in chosen}
     highlighted = [highlight] if isinstance(highlight, str) else list(highlight)
     if not highlighted:
         raise ChartInputError(f"{kind}: highlight is empty. Fix: highlight='{chosen[0]}'.")
@@ -343,8 +359,10 @@ def rebased_comparison(
 
     if subtitle is None:
         subtitle = f"{value_phrase(value).capitalize()}, indexed to 100 on {format_date(base)}"
+    narrow = width < 520
     canvas = prepare(kind, title=title, subtitle=subtitle, source=source, source_url=source_url, notes=notes,
-                     template=template, width=width, height=height, right=end_label_room(chosen))
+                     template=template, width=width, height=height, right=end_label_room(list(label_of.values())),
+                     left=48 if narrow else 64)
     others = [t for t in chosen if t not in highlighted]
     # Draw order puts the subject on top of the greyed lines.
     order = [t for t in others if t not in bench] + [t for t in others if t in bench] + highlighted
@@ -353,34 +371,40 @@ def rebased_comparison(
     for ticker in order:
         rows = frame[frame["ticker"] == ticker]
         if ticker in highlighted:
-            colour, line, bold = COLORWAY[highlighted.index(ticker) % len(COLORWAY)], {"width": 3.25}, True
+            colour, line, bold = color_for(ticker, colors), {"width": 3.25}, True
         elif ticker in bench:
             colour, line, bold = BENCHMARK_GREY, {"width": 1.75, "dash": "dash"}, False
         else:
             colour, line, bold = PEER_GREY, {"width": 1.75}, False
         fig.add_trace(go.Scatter(
-            x=rows["date"], y=rows["index_100"], mode="lines", name=escape_text(ticker), line={"color": colour, **line},
-            hovertemplate="%{y:.1f}<extra>%{fullData.name}</extra>",
+            x=rows["date"], y=rows["index_100"], mode="lines", name=escape_text(label_of[ticker]), line={"color": colour, **line},
+            hovertemplate="%{y:.1f}<extra>" + escape_text(label_of[ticker]) + "</extra>",
         ))
-        ends.append((ticker, rows["date"].iloc[-1], float(rows["index_100"].iloc[-1]), colour, bold))
+        ends.append((label_of[ticker], rows["date"].iloc[-1], float(rows["index_100"].iloc[-1]), colour, bold))
     fig.add_hline(y=100, line={"color": "#8C8C8C", "width": 1}, layer="below")
     if x_range[0] < base <= x_range[1]:
         fig.add_vline(x=base, line={"color": "#8C8C8C", "width": 1, "dash": "dot"}, layer="below")
     end_labels(fig, ends, y_range=(y_low, y_high), plot_height=canvas.frame.plot_height)
     fig.update_layout(
-        xaxis=date_axis(x_range),
-        yaxis={"range": [y_low, y_high], "title": {"text": f"Index, {escape_text(format_date(base))} = 100"}},
+        xaxis=date_axis(x_range, canvas.frame.plot_width),
+        yaxis={"range": [y_low, y_high], "title": {"text": "" if narrow else f"Index, {escape_text(format_date(base))} = 100"}},
         showlegend=False, hovermode="x unified",
     )
     data = frame[["date", "ticker", value, "index_100"]].copy()
     data["ticker"] = data["ticker"].astype(str)
-    last_parts = []
-    for ticker in [*highlighted, *[t for t in chosen if t not in highlighted]]:
-        rows = frame[frame["ticker"] == ticker]
-        last_parts.append(f"{ticker} at {rows['index_100'].iloc[-1]:.1f}")
-    names = ", ".join(f"{t} (highlighted)" if t in highlighted else t for t in chosen)
+    def change(ticker: str) -> float:
+        return float(frame.loc[frame["ticker"] == ticker, "index_100"].iloc[-1]) / 100 - 1
+
+    # Finding first: how the subject moved from the base date, then the others for comparison.
+    subject = prose.join([f"{label_of[t]} {prose.moved(change(t))}" for t in highlighted])
+    others = [t for t in chosen if t not in highlighted]
+    comparison = (f", against {prose.join([f'{prose.percent(change(t), signed=True)} for {label_of[t]}' for t in others])}"
+                  if others else "")
+    finding = prose.sentence(f"{subject} from {format_date(base)} to {format_date(x_range[1])}{comparison}") + "."
+    listed = ", ".join(f"{label_of[t]} (highlighted)" if t in highlighted else label_of[t] for t in chosen)
     auto_alt = (
-        f"Line chart of {value_phrase(value)}s indexed to 100 on {format_date(base)} for {names}, "
-        f"{format_date_range(*x_range)}; on {format_date(x_range[1])}: {', '.join(last_parts)}."
+        f"{finding} Line chart of {value_phrase(value)}s indexed to 100 on {format_date(base)} for {listed}, "
+        f"{format_date_range(*x_range)}."
     )
+    data = data.rename(columns={"date": x, "ticker": color})
     return canvas.finish(fig, alt=alt, auto_alt=auto_alt, data=data)

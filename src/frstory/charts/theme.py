@@ -39,6 +39,9 @@ __all__ = [
     "FONT_SIZES",
     "house_template",
     "register_template",
+    "HOUSE_COLORS",
+    "color_for",
+    "register_colors",
 ]
 
 TEMPLATE_NAME = "frstory"
@@ -79,6 +82,66 @@ PEER_GREY = "#ABABAB"
 BENCHMARK_GREY = "#5E5E5E"
 EVENT_GREY = "#7A7A7A"
 SHADE = "rgba(0, 0, 0, 0.07)"
+
+#: The house colour of each known category or entity: the same colour on every chart of every page.
+#: Event categories of the events contract are fixed here; a story adds its entities (tickers,
+#: groups) with :func:`register_colors`. Anything else gets a colour from its name, never from
+#: its position in a chart, so it is also the same everywhere.
+HOUSE_COLORS: dict[str, str] = {
+    "corporate": OKABE_ITO["blue"],
+    "policy": OKABE_ITO["vermillion"],
+    "protest": OKABE_ITO["bluish_green"],
+    "research": OKABE_ITO["orange"],
+    "incident": OKABE_ITO["reddish_purple"],
+    "market": OKABE_ITO["sky_blue"],
+}
+_NAMED_COLORS = COLORWAY[:6]
+
+
+def register_colors(mapping: dict[str, str]) -> None:
+    """Give categories or entities their house colour (for every chart made afterwards).
+
+    Parameters
+    ----------
+    mapping : dict of str to str
+        Name (a category, ticker or group, compared case-insensitively) to a CSS colour.
+
+    Examples
+    --------
+    >>> register_colors({"SYNA": "#0072B2"})
+    >>> color_for("syna")
+    '#0072B2'
+    """
+    for name, colour in mapping.items():
+        if not isinstance(colour, str) or not colour.strip():
+            from frstory.errors import ChartInputError
+
+            raise ChartInputError(f"register_colors: colour for {name!r} must be a CSS colour string, got {colour!r}.")
+        HOUSE_COLORS[str(name).lower()] = colour
+
+
+def color_for(name: object, colors: dict[str, str] | None = None) -> str:
+    """The house colour of a category or entity: ``colors`` first, then the house mapping, then its name.
+
+    Examples
+    --------
+    >>> color_for("policy")
+    '#D55E00'
+    >>> color_for("Some group") == color_for("some group")
+    True
+    """
+    import zlib
+
+    key = str(name).lower()
+    if colors:
+        for given, colour in colors.items():
+            if str(given).lower() == key:
+                return colour
+    if key in HOUSE_COLORS:
+        return HOUSE_COLORS[key]
+    # A stable hash (not Python's salted hash()), so a name gets the same colour in every process.
+    return _NAMED_COLORS[zlib.crc32(key.encode("utf-8")) % len(_NAMED_COLORS)]
+
 
 #: Font sizes in px. Chart functions set these explicitly on the furniture, so the layout
 #: arithmetic (label lanes, margins) holds under any template.

@@ -9,18 +9,19 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from frstory.charts._common import date_axis
+from frstory.charts._common import batched, KEY_BELOW_PX, add_numbered_key, date_axis, numbered_key_height, numbered_key_lines
 from frstory.charts._text import (
     escape_text,
     format_date,
     format_date_range,
-    safe_url,
+    source_site,
     shorten,
 )
 from frstory.charts._validate import require_dates, require_frame
 from frstory.charts.furniture import prepare
+from frstory.charts.responsive import responsive
 from frstory.charts.labels import LABEL_PAD_PX, assign_lanes, layout_marker_labels
-from frstory.charts.theme import COLORWAY, FONT_SIZES, INK, MUTED
+from frstory.charts.theme import FONT_SIZES, INK, MUTED, color_for
 from frstory.errors import ChartInputError
 
 __all__ = ["AUTO_LABEL_MAX_EVENTS", "AUTO_LABEL_SHORT_RANGE_DAYS", "CATEGORY_ORDER", "timeline"]
@@ -97,6 +98,7 @@ def _label_rows(
     return row_of, label_of, n_rows
 
 
+@responsive
 def timeline(
     events: pd.DataFrame,
     *,
@@ -106,6 +108,7 @@ def timeline(
     labels: bool | Literal["auto"] = "auto",
     label_column: str = "headline",
     max_label_chars: int = 64,
+    colors: dict[str, str] | None = None,
     title: str | None = None,
     subtitle: str | None = None,
     source: str | None = None,
@@ -149,6 +152,8 @@ def timeline(
         Events column the labels come from (missing values fall back to ``headline``).
     max_label_chars : int
         Longest label; longer ones are cut at a word with an ellipsis.
+    colors : dict of str to str, optional
+        Colours for some categories/entities, overriding the house mapping (:func:`frstory.charts.theme.color_for`).
     title, subtitle, source, source_url, notes, alt, template, width
         Furniture and size; ``source`` is required.
     height : int, optional
@@ -199,11 +204,16 @@ def timeline(
     if not isinstance(max_label_chars, (int, np.integer)) or isinstance(max_label_chars, bool) or max_label_chars < 2:
         raise ChartInputError(f"{kind}: max_label_chars must be a whole number >= 2, got {max_label_chars!r}. Fix: e.g. max_label_chars=40.")
     shown = _shown(frame, x0, x1)
+    # The marker key (exact date / month only) sits above the plot: one row, or two on a phone.
+    narrow = width < 520
+    legend_px = 46 if has_month else 8  # plotly may wrap even a short horizontal legend to two rows
     labelled = _want_labels(kind, labels, int(shown.sum()), x0, x1)
     # Measure the furniture on a tall canvas: margins and plot width do not depend on the height.
     probe = prepare(kind, title=title, subtitle=subtitle, source=source, source_url=source_url, notes=notes,
-                    template=template, width=width, height=2000, left=96, extra_top=26, axis_room=40)
+                    template=template, width=width, height=2000, left=96, extra_top=legend_px, axis_room=40)
     lane_px: list[float] = []
+    key_lines: list[str] = []
+    key_px = 0
     if labelled:
         if label_column not in frame.columns:
             raise ChartInputError(
@@ -212,11 +222,18 @@ def timeline(
             )
         text = frame[label_column].where(frame[label_column].notna(), frame["headline"])
         label_text = pd.Series(["" if pd.isna(t) else shorten(str(t), int(max_label_chars)) for t in text], index=frame.index)
+        if probe.frame.plot_width < KEY_BELOW_PX:
+            # Too narrow for words beside the markers: numbers in date order, and a numbered key below.
+            order = frame[shown].sort_values(["_date", "category"], kind="stable").index
+            key_lines = numbered_key_lines([label_text[i] for i in order], int(width))
+            key_px = numbered_key_height(key_lines)
+            label_text = pd.Series("", index=frame.index)
+            label_text[order] = [str(n) for n in range(1, len(order) + 1)]
         row_of, label_of, n_rows = _label_rows(frame, lanes, label_text, shown, x0, x1, probe.frame.plot_width)
         # A lane is never lower than 40 px, the room a category name needs (and prepare's minimum).
         lane_px = [max(n * ROW_PX + 2 * LANE_PAD_PX, 40) for n in n_rows]
         if height is None:
-            height = probe.frame.top + probe.frame.bottom + round(sum(lane_px))
+            height = max(200, probe.frame.top + probe.frame.bottom + round(sum(lane_px)) + key_px)
         elif (height - probe.frame.top - probe.frame.bottom) / sum(lane_px) * ROW_PX < MIN_ROW_PX:
             need = probe.frame.top + probe.frame.bottom + round(sum(lane_px) * MIN_ROW_PX / ROW_PX)
             if labels is True:
@@ -224,7 +241,7 @@ def timeline(
                     f"{kind}: at height={height} px the {sum(n_rows)} rows of labelled events would be closer than "
                     f"{MIN_ROW_PX} px. Fix: height=None (fits the rows), height>={need}, or labels=False."
                 )
-            labelled = False
+            labelled, key_lines, key_px = False, [], 0
     if height is None:
         # Fit the height to the lanes; a lane with many events on one date gets the room to
         # stack them without touching.
@@ -235,10 +252,10 @@ def timeline(
             levels = _stack_offsets([(d - x0).total_seconds() * scale for d in lane_dates], MARKER_PX + 2)
             deepest = max(deepest, max(levels, default=0) + 1)
         lane_height = max(LANE_HEIGHT_PX, round(deepest * (MARKER_PX + 2) / 0.8))
-        height = probe.frame.top + probe.frame.bottom + lane_height * len(lanes) + 20
+        height = max(200, probe.frame.top + probe.frame.bottom + lane_height * len(lanes) + 20)
     canvas = prepare(kind, title=title, subtitle=subtitle, source=source, source_url=source_url, notes=notes,
-                     template=template, width=width, height=height, left=96, extra_top=26, axis_room=40,
-                     min_plot_height=40 * len(lanes))
+                     template=template, width=width, height=height, left=96, extra_top=legend_px, axis_room=40,
+                     extra_bottom=key_px, min_plot_height=40 * len(lanes))
     plot_width = canvas.frame.plot_width
     to_px = plot_width / (x1 - x0).total_seconds()
     if labelled:
@@ -247,12 +264,12 @@ def timeline(
         lane_tops = [total_px - float(sum(lane_px[:i])) for i in range(len(lanes))]
         lane_centres = [top - size / 2 for top, size in zip(lane_tops, lane_px, strict=True)]
 
-    fig = go.Figure()
+    fig = batched(go.Figure())
     rows = []
     label_anchors: list[tuple[object, pd.Timestamp, float, str, str, str]] = []
     for lane_index, category in enumerate(lanes):
         y_base = len(lanes) - 1 - lane_index
-        colour = COLORWAY[lane_index % len(COLORWAY)]
+        colour = color_for(category, colors)
         sub = frame[frame["category"].astype(str) == category].sort_values("_date", kind="stable")
         if sub.empty:
             continue
@@ -282,7 +299,7 @@ def timeline(
                 url = ""
                 if "source_url" in part.columns and pd.notna(row["source_url"]) and str(row["source_url"]).strip():
                     event_id = row["id"] if "id" in part.columns else f"row {row.name}"
-                    url = "Source: " + escape_text(safe_url(row["source_url"], what=f"{kind}: events column 'source_url' for event {event_id}"))
+                    url = "Source: " + escape_text(source_site(row["source_url"], what=f"{kind}: events column 'source_url' for event {event_id}"))
                 custom.append([escape_text(row["headline"]), escape_text(when), actor, url])
                 if labelled and index in label_of:
                     text, anchor = label_of[index]
@@ -321,6 +338,7 @@ def timeline(
             text=escape_text(text), hovertext=hover, showarrow=False, align="left",
             font={"size": FONT_SIZES["label"], "color": INK}, name=f"frstory-timeline-label-{name}",
         )
+    add_numbered_key(fig, key_lines, left_margin=96, below_px=40)
     # Key for filled and hollow markers, shown only when both kinds occur.
     if has_month:
         for name, fill in (("Exact date", MUTED), ("Only the month is known", "#FFFFFF")):
@@ -338,9 +356,10 @@ def timeline(
     else:
         yaxis = {"range": [-0.6, len(lanes) - 0.4], "tickvals": list(range(len(lanes)))[::-1], "showgrid": True, **ticks}
     fig.update_layout(
-        xaxis={**date_axis((x0, x1)), "showgrid": True, "gridcolor": "#EFEFEF"},
+        xaxis={**date_axis((x0, x1), plot_width), "showgrid": True, "gridcolor": "#EFEFEF"},
         yaxis=yaxis,
-        legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1, "yanchor": "bottom", "yref": "paper"},
+        legend={"orientation": "h", "x": 0 if narrow else 1, "xanchor": "left" if narrow else "right", "y": 1,
+                "yanchor": "bottom", "yref": "paper"},
         showlegend=has_month, hovermode="closest",
     )
     data = pd.DataFrame(rows).sort_values(["date", "category"], kind="stable").reset_index(drop=True)

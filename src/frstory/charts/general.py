@@ -1,0 +1,438 @@
+"""General charts for any tidy data: :func:`line` and :func:`bar`, plotly.express style.
+
+A tidy frame (one row per observation) plus column keywords (``x``, ``y``, ``color``), a
+``unit`` that formats axes, hover and alt text, and the shared furniture keywords. Events from
+a timeline can be marked on a date axis (``events=``) with labels that never collide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from frstory import prose
+from frstory.charts._common import (
+    batched,
+    date_axis,
+    draw_event_layer,
+    end_label_room,
+    end_labels,
+    event_marks,
+    pad_range,
+    plan_event_layer,
+)
+from frstory.charts._text import escape_text, shorten, text_width_px, wrap_text
+from frstory.charts._validate import require_columns, require_dates, require_numeric, to_timestamp
+from frstory.charts.furniture import FURNITURE_DOC, document, prepare
+from frstory.charts.responsive import responsive
+from frstory.charts.theme import COLORWAY, FONT_SIZES, PEER_GREY, color_for
+from frstory.charts.units import Unit, UnitName, get_unit, series_name
+from frstory.errors import ChartInputError
+
+__all__ = ["FURNITURE_DOC", "document", "line", "bar"]
+
+def _x_values(kind: str, frame: pd.DataFrame, x: str) -> tuple[pd.Series, bool]:
+    """The x column as dates (``True``) when it holds dates, else as it is (categories or numbers)."""
+    series = frame[x]
+    if pd.api.types.is_datetime64_any_dtype(series.dtype) or (
+        series.dtype == object and series.dropna().map(lambda v: isinstance(v, (pd.Timestamp, np.datetime64))).all()
+    ):
+        return require_dates(kind, frame, x, "data"), True
+    if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
+        try:
+            return require_dates(kind, frame, x, "data"), True
+        except ChartInputError:
+            return series.astype(str), False
+    return series, False
+
+
+def _is_monthly(dates: pd.Series) -> bool:
+    """True for monthly data (every date the 1st of a month, at least 28 days apart): written "June 2020"."""
+    unique = pd.Series(dates.drop_duplicates().sort_values())
+    return bool(len(unique) > 1 and (unique.dt.day == 1).all() and (unique.diff().dropna() >= pd.Timedelta(days=28)).all())
+
+
+def _when(value: object, monthly: bool) -> str:
+    if isinstance(value, pd.Timestamp):
+        return prose.month(value) if monthly else prose.date(value)
+    return str(value)
+
+
+def _series(kind: str, frame: pd.DataFrame, color: str | None) -> list[tuple[str, pd.DataFrame]]:
+    if color is None:
+        return [("", frame)]
+    keys = list(dict.fromkeys(frame[color].astype(str)))
+    return [(key, frame[frame[color].astype(str) == key]) for key in keys]
+
+
+def _line_alt(parts: list[tuple[str, pd.DataFrame]], unit: Unit, currency: str, what: str, monthly: bool) -> str:
+    """Finding first (how each series moved, first to last), then the range of the data."""
+    sentences = []
+    for name, rows in parts:
+        first, last = rows.iloc[0], rows.iloc[-1]
+        peak = rows.loc[rows["_y"].idxmax()]
+        low = rows.loc[rows["_y"].idxmin()]
+        verb = "rose" if last["_y"] > first["_y"] else ("fell" if last["_y"] < first["_y"] else "was unchanged")
+        who = name or what
+        text = (f"{who} {verb} from {unit.text(first['_y'], currency=currency)} in {_when(first['_x'], monthly)} "
+                f"to {unit.text(last['_y'], currency=currency)} in {_when(last['_x'], monthly)}")
+        if peak["_x"] not in (first["_x"], last["_x"]):
+            text += f", peaking at {unit.text(peak['_y'], currency=currency)} in {_when(peak['_x'], monthly)}"
+        elif low["_x"] not in (first["_x"], last["_x"]):
+            text += f", with a low of {unit.text(low['_y'], currency=currency)} in {_when(low['_x'], monthly)}"
+        sentences.append(prose.sentence(text) + ".")
+    n = len(parts)
+    kind = "Line chart" + (f" of {prose.plural(n, 'series')}" if n > 1 else "")
+    return " ".join(sentences) + f" {kind}, {prose.plural(len(parts[0][1]), 'point')}" + (" each." if n > 1 else ".")
+
+
+@responsive
+@document
+def line(
+    data: pd.DataFrame,
+    *,
+    x: str = "date",
+    y: str = "value",
+    color: str | None = None,
+    unit: UnitName | Unit = "number",
+    currency: str = "USD",
+    names: Mapping[str, str] | None = None,
+    colors: Mapping[str, str] | None = None,
+    highlight: str | Sequence[str] | None = None,
+    y_title: str | None = None,
+    events: pd.DataFrame | None = None,
+    event_label: str = "headline",
+    max_label_chars: int = 28,
+    start: object = None,
+    end: object = None,
+    title: str | None = None,
+    subtitle: str | None = None,
+    source: str | None = None,
+    source_url: str | None = None,
+    notes: str | None = None,
+    alt: str | None = None,
+    template: object = "frstory",
+    width: int = 900,
+    height: int = 480,
+) -> go.Figure:
+    """A line per series of a tidy frame, labelled at its end, with optional event marks.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Tidy data: one row per observation.
+    x : str
+        Column for the x-axis (dates, numbers or categories); default ``"date"``.
+    y : str
+        Column of values; default ``"value"``.
+    color : str, optional
+        Column naming the series (one line each, in its house colour, labelled at its end).
+    unit : {"number", "count", "currency", "percent", "points", "index"}
+        What the values are; formats the axis, hover and alt text (percent and points take
+        fractions). See :mod:`frstory.charts.units`.
+    currency : str
+        ISO code for ``unit="currency"``.
+    names : mapping, optional
+        Reader names for series keys; default :func:`frstory.prose.display_name`, else the key.
+    colors : mapping, optional
+        Colours for some series, overriding the house mapping.
+    highlight : str or sequence of str, optional
+        Series to draw in colour; the others turn grey.
+    y_title : str, optional
+        Axis title; default the ``y`` column's name.
+    events : pandas.DataFrame, optional
+        Events (``date``, ``headline``) to mark on a date axis.
+    event_label : str
+        Events column for the labels.
+    max_label_chars : int
+        Longest event label.
+    start, end : date, optional
+        Limit a date axis.
+    {furniture}
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+
+    Raises
+    ------
+    frstory.ChartInputError
+        A missing column (naming the keyword to pass), non-numeric values, an unknown unit.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from frstory import charts
+    >>> stories = pd.DataFrame({"month": pd.date_range("2020-01-01", periods=6, freq="MS"),
+    ...                         "stories": [3, 5, 4, 12, 30, 18]})
+    >>> fig = charts.line(stories, x="month", y="stories", unit="count", source="Newsroom archive")
+    >>> fig.layout.meta["frstory"]["alt"].split(".")[0]
+    'Stories rose from 3 in January 2020 to 18 in June 2020, peaking at 30 in May 2020'
+    """
+    kind = "line"
+    frame = require_columns(kind, data, {"x": x, "y": y, "color": color})
+    the_unit = get_unit(kind, unit)
+    xs, is_date = _x_values(kind, frame, x)
+    work = pd.DataFrame({"_x": xs, "_y": require_numeric(kind, frame, y, "data")}, index=frame.index)
+    if color is not None:
+        work[color] = frame[color].astype(str)
+    if is_date:
+        if start is not None:
+            work = work[work["_x"] >= to_timestamp(kind, start, "start")]
+        if end is not None:
+            work = work[work["_x"] <= to_timestamp(kind, end, "end")]
+    work = work.dropna(subset=["_y"])
+    if work.empty:
+        raise ChartInputError(f"{kind}: no values to draw in column {y!r} (between start and end). Fix: check the data.")
+    if is_date:
+        work = work.sort_values("_x", kind="stable")
+    parts = _series(kind, work, color)
+    highlighted = [highlight] if isinstance(highlight, str) else list(highlight or [])
+    monthly = _is_monthly(work["_x"]) if is_date else False
+    what = y_title or y.replace("_", " ")
+    labels = [series_name(key, dict(names or {})) for key, _ in parts] if color is not None else []
+    narrow = width < 520
+    left = 52 if narrow else 64
+    right = end_label_room(labels) if labels else 24
+    x_range = (work["_x"].min(), work["_x"].max()) if is_date else None
+    marks = []
+    if events is not None:
+        if not is_date:
+            raise ChartInputError(f"{kind}: events can only be marked on a date axis, but x={x!r} holds no dates. Fix: drop events= or pass x=<a date column>.")
+        marks = [m for m in event_marks(kind, events, label=event_label, max_label_chars=max_label_chars)
+                 if (m.end or m.date) >= x_range[0] and m.date <= x_range[1]]
+    layer = plan_event_layer(marks, x_range, width - left - right, width) if marks else None
+    axis_room = 44
+    canvas = prepare(kind, title=title, subtitle=subtitle, source=source, source_url=source_url, notes=notes,
+                     template=template, width=width, height=height + (layer.extra_bottom if layer else 0), left=left,
+                     right=right, extra_top=layer.extra_top if layer else 0, axis_room=axis_room,
+                     extra_bottom=layer.extra_bottom if layer else 0)
+    fig = batched(go.Figure())
+    scaled = work["_y"] * the_unit.scale
+    y_range = pad_range(float(min(scaled.min(), 0 if the_unit.name == "count" else scaled.min())), float(scaled.max()))
+    ends = []
+    for (key, rows), label in zip(parts, labels or [""] * len(parts), strict=True):
+        colour = color_for(key, dict(colors or {})) if key else COLORWAY[0]
+        if highlighted and key not in highlighted:
+            colour = PEER_GREY
+        name = label or what
+        fig.add_trace(go.Scatter(
+            x=rows["_x"], y=rows["_y"] * the_unit.scale, mode="lines" if len(rows) > 1 else "markers", name=escape_text(name),
+            line={"color": colour, "width": 3 if key in highlighted else 2.25}, marker={"color": colour},
+            hovertemplate=the_unit.hover() + "<extra>" + escape_text(name) + "</extra>",
+        ))
+        if label:
+            ends.append((label, rows["_x"].iloc[-1], float(rows["_y"].iloc[-1] * the_unit.scale), colour, key in highlighted))
+    if layer is not None:
+        draw_event_layer(fig, layer, x_range=x_range, plot_height=canvas.frame.plot_height, left=left, axis_room=axis_room)
+    if ends:
+        end_labels(fig, ends, y_range=y_range, plot_height=canvas.frame.plot_height)
+    axis_title = what[:1].upper() + what[1:] + (f" ({the_unit.axis_word})" if the_unit.name == "currency" else "")
+    xaxis: dict[str, Any] = date_axis(x_range, canvas.frame.plot_width) if is_date else {"title": {"text": escape_text(x.replace("_", " "))}}
+    if is_date and monthly:
+        xaxis["hoverformat"] = "%B %Y"
+    fig.update_layout(
+        xaxis=xaxis,
+        yaxis={"range": list(y_range), "title": {"text": "" if narrow else escape_text(axis_title)}, **the_unit.axis()},
+        showlegend=False, hovermode="x unified",
+    )
+    out = work.rename(columns={"_x": x, "_y": y})
+    auto_alt = _line_alt([(lab or "", rows) for (_, rows), lab in zip(parts, labels or [""] * len(parts))],
+                         the_unit, currency, what, monthly)
+    return canvas.finish(fig, alt=alt, auto_alt=auto_alt, data=out.reset_index(drop=True))
+
+
+def _bar_alt(frame: pd.DataFrame, unit: Unit, currency: str, what: str, monthly: bool, groups: list[str]) -> str:
+    """Finding first (the highest and lowest bar), then what the chart holds."""
+
+    def where(row: pd.Series) -> str:
+        return _when(row["_x"], monthly) + (f" ({row['_g']})" if groups else "")
+
+    top = frame.loc[frame["_y"].idxmax()]
+    low = frame.loc[frame["_y"].idxmin()]
+    finding = (f"{what[:1].upper() + what[1:]}: highest in {where(top)}, at {unit.text(top['_y'], currency=currency)}; "
+               f"lowest in {where(low)}, at {unit.text(low['_y'], currency=currency)}.")
+    shape = f"Bar chart of {prose.plural(len(frame), 'bar')}" + (f" in {prose.plural(len(groups), 'group')}" if groups else "")
+    return f"{finding} {shape}."
+
+
+@responsive
+@document
+def bar(
+    data: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    color: str | None = None,
+    unit: UnitName | Unit = "number",
+    currency: str = "USD",
+    names: Mapping[str, str] | None = None,
+    colors: Mapping[str, str] | None = None,
+    text: bool = False,
+    y_title: str | None = None,
+    events: pd.DataFrame | None = None,
+    event_label: str = "headline",
+    max_label_chars: int = 28,
+    title: str | None = None,
+    subtitle: str | None = None,
+    source: str | None = None,
+    source_url: str | None = None,
+    notes: str | None = None,
+    alt: str | None = None,
+    template: object = "frstory",
+    width: int = 900,
+    height: int = 480,
+) -> go.Figure:
+    """Bars of a tidy frame: over time (a date ``x``) or by category, grouped by ``color``.
+
+    Categories are written out in full: on a screen too narrow for them under upright bars,
+    the bars turn horizontal with their names beside them.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Tidy data: one row per bar.
+    x : str
+        Column for the bars' positions: dates (monthly counts, say) or categories.
+    y : str
+        Column of values (bar lengths).
+    color : str, optional
+        Column of groups: bars side by side, each group in its house colour, with a legend.
+    unit : {"number", "count", "currency", "percent", "points", "index"}
+        What the values are (formats axis, hover, text and alt text).
+    currency : str
+        ISO code for ``unit="currency"``.
+    names : mapping, optional
+        Reader names for groups.
+    colors : mapping, optional
+        Colours for some groups (overriding the house mapping).
+    text : bool
+        Write each bar's value at its end.
+    y_title : str, optional
+        Value axis title; default the ``y`` column's name.
+    events : pandas.DataFrame, optional
+        Events to mark (only with dates on ``x``).
+    event_label : str
+        Events column for the labels.
+    max_label_chars : int
+        Longest event label.
+    {furniture}
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from frstory import charts
+    >>> desks = pd.DataFrame({"desk": ["Business", "Metro", "Politics"], "stories": [12, 30, 18]})
+    >>> fig = charts.bar(desks, x="desk", y="stories", unit="count", source="Newsroom archive")
+    >>> fig.layout.meta["frstory"]["alt"].split(";")[0]
+    'Stories: highest in Metro, at 30'
+    """
+    kind = "bar"
+    frame = require_columns(kind, data, {"x": x, "y": y, "color": color})
+    the_unit = get_unit(kind, unit)
+    xs, is_date = _x_values(kind, frame, x)
+    work = pd.DataFrame({"_x": xs, "_y": require_numeric(kind, frame, y, "data")}, index=frame.index)
+    work["_g"] = frame[color].astype(str) if color is not None else ""
+    work = work.dropna(subset=["_y"])
+    if work.empty:
+        raise ChartInputError(f"{kind}: column {y!r} has no values. Fix: check the data.")
+    if is_date:
+        work = work.sort_values("_x", kind="stable")
+    groups = list(dict.fromkeys(work["_g"])) if color is not None else []
+    monthly = _is_monthly(work["_x"]) if is_date else False
+    what = y_title or y.replace("_", " ")
+    narrow = width < 520
+    categories = list(dict.fromkeys(work["_x"])) if not is_date else []
+    # Upright bars need each category name to fit its slot in at most two lines; otherwise go horizontal.
+    plot_guess = width - 64 - 24
+    slot = plot_guess / max(len(categories), 1)
+    # Keep a fifth of each slot free: the width estimate is approximate and names must not touch.
+    wrapped = {c: wrap_text(str(c), slot * 0.8, FONT_SIZES["tick"]) for c in categories}
+    horizontal = bool(categories) and any(len(lines) > 2 or any(text_width_px(w, FONT_SIZES["tick"]) > slot * 0.8 for w in lines)
+                                          for lines in wrapped.values())
+    if horizontal:
+        # Names beside the bars, in up to two lines within 45% of the width (the rest elided).
+        longest = max(text_width_px(str(c), FONT_SIZES["tick"]) for c in categories)
+        left = int(min(longest + 16, width * 0.45))
+        names_px = left - 16
+        cat_text = {}
+        for c in categories:
+            lines = wrap_text(str(c), names_px, FONT_SIZES["tick"])
+            if len(lines) > 2 or any(text_width_px(w, FONT_SIZES["tick"]) > names_px for w in lines):
+                rest = " ".join(lines[1:])
+                while rest and text_width_px(shorten(rest, len(rest)), FONT_SIZES["tick"]) > names_px:
+                    rest = shorten(rest, len(rest) - 1)
+                lines = [shorten(lines[0], max(2, int(len(lines[0]) * names_px / text_width_px(lines[0], FONT_SIZES["tick"])))), rest]
+            cat_text[c] = "<br>".join(escape_text(w) for w in lines if w)
+        axis_room, extra_bottom = 36, 0
+    else:
+        left = 52 if narrow else 64
+        lines = max((len(v) for v in wrapped.values()), default=1)
+        cat_text = {c: "<br>".join(escape_text(w) for w in wrapped[c]) for c in categories}
+        axis_room, extra_bottom = 30 + 16 * lines, 0
+    marks = []
+    if events is not None:
+        if not is_date:
+            raise ChartInputError(f"{kind}: events can only be marked when x holds dates (x={x!r} does not). Fix: drop events=.")
+        x_range = (work["_x"].min() - pd.Timedelta(days=15), work["_x"].max() + pd.Timedelta(days=15))
+        marks = [m for m in event_marks(kind, events, label=event_label, max_label_chars=max_label_chars)
+                 if (m.end or m.date) >= x_range[0] and m.date <= x_range[1]]
+    layer = plan_event_layer(marks, x_range, width - left - 24, width) if marks else None
+    legend_px = 26 if groups else 0
+    n_bars = len(categories) if horizontal else 0
+    if horizontal:
+        height = max(200, height if not narrow else 0, 60 + n_bars * max(len(groups), 1) * 22 + axis_room + legend_px)
+    canvas = prepare(kind, title=title, subtitle=subtitle, source=source, source_url=source_url, notes=notes,
+                     template=template, width=width, height=height + (layer.extra_bottom if layer else 0), left=left,
+                     right=24 + (40 if text else 0), extra_top=(layer.extra_top if layer else 0) + legend_px,
+                     axis_room=axis_room, extra_bottom=extra_bottom + (layer.extra_bottom if layer else 0))
+    fig = batched(go.Figure())
+    for group in groups or [""]:
+        rows = work[work["_g"] == group]
+        name = series_name(group, dict(names or {})) if group else what
+        colour = color_for(group, dict(colors or {})) if group else COLORWAY[0]
+        values = rows["_y"] * the_unit.scale
+        positions = [cat_text[c] for c in rows["_x"]] if categories else rows["_x"]
+        axis = "x" if horizontal else "y"
+        fig.add_trace(go.Bar(
+            x=values if horizontal else positions, y=positions if horizontal else values,
+            orientation="h" if horizontal else "v", name=escape_text(name), marker={"color": colour},
+            text=[the_unit.text(v / the_unit.scale, currency=currency) for v in values] if text else None,
+            textposition="outside" if text else None, cliponaxis=False,
+            hovertemplate=the_unit.hover(axis) + "<extra>" + escape_text(name) + "</extra>",
+        ))
+    low = min(0.0, float((work["_y"] * the_unit.scale).min()))
+    high = max(0.0, float((work["_y"] * the_unit.scale).max()))
+    value_range = [low, high + (high - low) * 0.08]
+    value_axis = {"range": value_range, "title": {"text": "" if narrow else escape_text(what[:1].upper() + what[1:])},
+                  **the_unit.axis(), "showgrid": True}
+    if is_date:
+        x_axis: dict[str, Any] = date_axis((work["_x"].min() - pd.Timedelta(days=15), work["_x"].max() + pd.Timedelta(days=15)),
+                                           canvas.frame.plot_width)
+        if monthly:
+            x_axis["hoverformat"] = "%B %Y"
+    else:
+        order = [cat_text[c] for c in categories]
+        x_axis = {"type": "category", "categoryorder": "array", "categoryarray": order[::-1] if horizontal else order,
+                  "tickangle": 0, "automargin": False}
+    if layer is not None:
+        draw_event_layer(fig, layer, x_range=x_range, plot_height=canvas.frame.plot_height, left=left, axis_room=axis_room)
+    fig.update_layout(
+        xaxis={**value_axis, "showgrid": True} if horizontal else x_axis,
+        yaxis={**x_axis, "showgrid": False} if horizontal else value_axis,
+        barmode="group", bargap=0.25, showlegend=bool(groups), hovermode="closest",
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1, "yanchor": "bottom", "yref": "paper"},
+    )
+    out = work.rename(columns={"_x": x, "_y": y}).drop(columns=["_g"] if color is None else [])
+    if color is not None:
+        out = out.rename(columns={"_g": color})
+    auto_alt = _bar_alt(work, the_unit, currency, what, monthly, groups)
+    return canvas.finish(fig, alt=alt, auto_alt=auto_alt, data=out.reset_index(drop=True))

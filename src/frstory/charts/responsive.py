@@ -1,0 +1,152 @@
+"""Responsive by construction: every chart carries its own layouts for narrower screens.
+
+plotly places labels where it is told and never moves them out of each other's way (plotly.js
+#4674), and a layout computed for 900 px does not fit a phone. So each chart function is run
+once more for every breakpoint width below the one asked for, and the differences (margins,
+height, label annotations and their rows, axis ticks, the data of traces whose positions depend
+on the width) are stored in ``fig.layout.meta["frstory"]["layouts"]``. The page script
+(``frstory.js``) shows the layout made for the widest breakpoint that still fits its container
+and switches when the container is resized.
+
+Why picking "the widest breakpoint that fits" is safe: every label is placed in pixels at the
+breakpoint's width, anchored at a data position at one end of its box. On a wider container
+the anchors move apart (the plot area only grows) while the boxes keep their size, so two boxes
+that were clear of each other stay clear, and a box inside the plot stays inside.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import json
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+__all__ = ["BREAKPOINTS", "responsive", "layout_for_width"]
+
+#: Widths (px of the chart's container) a layout is computed for, besides the requested width.
+#: 280 fits a 320 px phone (1 rem page margins), 350 a 390 px phone; story columns are at most 800 px.
+BREAKPOINTS: tuple[int, ...] = (280, 350, 480, 640)
+
+F = TypeVar("F", bound=Callable[..., go.Figure])
+
+# Layout keys that never differ between breakpoints, or that are the page's business.
+_SKIP_LAYOUT = {"template", "meta", "width", "autosize"}
+
+
+def _as_json(fig: go.Figure) -> dict[str, Any]:
+    return json.loads(pio.to_json(fig, validate=False))
+
+
+def _variant(base: dict[str, Any], small: dict[str, Any], width: int) -> dict[str, Any]:
+    """What the ``width`` layout changes relative to ``base``: whole top-level layout keys and trace keys."""
+    layout = {k: v for k, v in small["layout"].items() if k not in _SKIP_LAYOUT and base["layout"].get(k) != v}
+    # Keys the base sets and the small layout does not: reset them explicitly.
+    for key in base["layout"]:
+        if key not in _SKIP_LAYOUT and key not in small["layout"]:
+            layout[key] = None
+    variant: dict[str, Any] = {"width": width, "layout": layout}
+    base_data, small_data = base.get("data", []), small.get("data", [])
+    if len(base_data) != len(small_data) or any(a.get("type") != b.get("type") for a, b in zip(base_data, small_data)):
+        variant["data"] = small_data
+        variant["replace_data"] = True
+    else:
+        changed = [{k: v for k, v in b.items() if a.get(k) != v} for a, b in zip(base_data, small_data)]
+        if any(changed):
+            variant["data"] = changed
+    return variant
+
+
+def responsive(func: F) -> F:
+    """Decorate a chart function so its figure carries layouts for the :data:`BREAKPOINTS` below its width.
+
+    The wrapped function must take ``width`` as a keyword. Building the narrow layouts runs the
+    chart function again at each narrower breakpoint; a breakpoint at which the chart cannot be
+    drawn (it raises) is skipped, and the page then uses the next wider layout.
+
+    Examples
+    --------
+    >>> import frstory as fr
+    >>> from frstory import charts
+    >>> prices = fr.synthetic_prices(["SYNA"], "2020-06-01", "2020-06-30")
+    >>> fig = charts.price_with_events(prices, source="Synthetic")
+    >>> [v["width"] for v in fig.layout.meta["frstory"]["layouts"]]
+    [280, 350, 480, 640]
+    """
+    signature = inspect.signature(func)
+    default_width = signature.parameters["width"].default
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> go.Figure:
+        fig = func(*args, **kwargs)
+        width = kwargs.get("width", default_width)
+        base = _as_json(fig)
+        variants = []
+        for breakpoint_px in BREAKPOINTS:
+            if breakpoint_px >= width:
+                break
+            try:
+                small = func(*args, **{**kwargs, "width": breakpoint_px})
+            except Exception:  # noqa: BLE001 - a layout that cannot be made at this width is simply not offered
+                continue
+            variants.append(_variant(base, _as_json(small), breakpoint_px))
+        meta = dict(fig.layout.meta or {})
+        furniture = dict(meta.get("frstory") or {})
+        furniture["width"] = int(width)
+        furniture["layouts"] = variants
+        meta["frstory"] = furniture
+        fig.layout.meta = meta
+        return fig
+
+    return wrapper  # type: ignore[return-value]
+
+
+def layout_for_width(fig: go.Figure | dict, width: float) -> go.Figure:
+    """The figure as the page shows it in a container ``width`` px wide (the same choice as frstory.js).
+
+    Parameters
+    ----------
+    fig : plotly.graph_objects.Figure or dict
+        A figure made by a :mod:`frstory.charts` function.
+    width : float
+        Container width in px.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        A new figure, ``width`` px wide, with the layout of the widest breakpoint that fits.
+
+    Examples
+    --------
+    >>> import frstory as fr
+    >>> from frstory import charts
+    >>> prices = fr.synthetic_prices(["SYNA"], "2020-06-01", "2020-06-30")
+    >>> layout_for_width(charts.price_with_events(prices, source="Synthetic"), 300).layout.width
+    300
+    """
+    figure = fig.to_dict() if isinstance(fig, go.Figure) else json.loads(json.dumps(fig, default=str))
+    figure = json.loads(pio.to_json(figure, validate=False))
+    layout = figure.setdefault("layout", {})
+    furniture = (layout.get("meta") or {}).get("frstory") or {}
+    chosen = None
+    for variant in furniture.get("layouts") or []:
+        if variant["width"] <= width and (chosen is None or variant["width"] > chosen["width"]):
+            chosen = variant
+    variants = furniture.get("layouts") or []
+    if chosen is None and variants and width < min(v["width"] for v in variants):
+        chosen = min(variants, key=lambda v: v["width"])
+    if chosen is not None and width < furniture.get("width", 0):
+        for key, value in chosen["layout"].items():
+            if value is None:
+                layout.pop(key, None)
+            else:
+                layout[key] = value
+        if chosen.get("replace_data"):
+            figure["data"] = chosen["data"]
+        elif chosen.get("data"):
+            figure["data"] = [{**trace, **change} for trace, change in zip(figure["data"], chosen["data"])]
+    layout["width"] = int(width)
+    return go.Figure(figure)

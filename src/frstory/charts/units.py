@@ -1,0 +1,109 @@
+"""What a chart's values are, and how axes, hover labels and alt text write them.
+
+A chart is told its unit once (``unit="percent"``) and every place that shows a value follows
+from it: tick labels, hover labels (the same format as the axis, with the series' name) and the
+numbers in the alt text (written by :mod:`frstory.prose`, the house style for reader text).
+
+Units take values as stored in a tidy frame: fractions for ``percent`` and ``points``
+(0.034 is 3.4%, a difference of 0.002 is 0.2 percentage points), amounts for ``currency``,
+whole numbers for ``count``, levels for ``index`` (100 = the base) and anything for ``number``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from frstory import prose
+from frstory.errors import ChartInputError
+
+__all__ = ["UNITS", "Unit", "UnitName", "get_unit", "series_name"]
+
+UnitName = Literal["currency", "percent", "points", "count", "index", "number"]
+
+
+@dataclass(frozen=True)
+class Unit:
+    """How one kind of value is scaled and written.
+
+    ``scale`` multiplies stored values for display (points: x100); ``tickformat``/``hoverformat``
+    are d3 formats applied to the scaled values; ``prefix``/``suffix`` wrap them.
+    """
+
+    name: str
+    scale: float
+    tickformat: str
+    hoverformat: str
+    prefix: str = ""
+    suffix: str = ""
+    axis_word: str = ""
+
+    def axis(self) -> dict:
+        """plotly axis settings for this unit."""
+        return {"tickformat": self.tickformat, "tickprefix": self.prefix, "ticksuffix": self.suffix,
+                "hoverformat": self.hoverformat}
+
+    def hover(self, axis: str = "y") -> str:
+        """A hovertemplate value written like the axis: ``$%{y:,.2f}``."""
+        return f"{self.prefix}%{{{axis}:{self.hoverformat}}}{self.suffix}"
+
+    def text(self, value: float, *, currency: str = "USD") -> str:
+        """A value for reader text (alt text): ``$2,647.45``, ``3.4%``, ``+0.2 percentage points``, ``2,647``."""
+        if self.name == "currency":
+            return prose.money(value, currency=currency, decimals=0 if abs(value) >= 1000 else 2)
+        if self.name == "percent":
+            return prose.percent(value, decimals=1)
+        if self.name == "points":
+            return prose.points(value, decimals=1)
+        if self.name == "count":
+            return prose.number(value, decimals=0)
+        if self.name == "index":
+            return prose.number(value, decimals=1)
+        return prose.number(value, decimals=0 if abs(value) >= 100 else 2)
+
+
+UNITS: dict[str, Unit] = {
+    "currency": Unit("currency", 1.0, ",.2f", ",.2f", prefix="$", axis_word="US$"),
+    "percent": Unit("percent", 1.0, ".0%", ".1%", axis_word="per cent"),
+    "points": Unit("points", 100.0, "+.1f", "+.1f", suffix=" pp", axis_word="percentage points"),
+    "count": Unit("count", 1.0, ",d", ",d"),
+    "index": Unit("index", 1.0, ",.0f", ",.1f", axis_word="index"),
+    "number": Unit("number", 1.0, ",~g", ",.2~f"),
+}
+
+
+def get_unit(kind: str, unit: object) -> Unit:
+    """The :class:`Unit` named ``unit``; an unknown name is an error naming the ``unit`` keyword.
+
+    Examples
+    --------
+    >>> get_unit("line", "percent").hover()
+    '%{y:.1%}'
+    """
+    if isinstance(unit, Unit):
+        return unit
+    if unit not in UNITS:
+        raise ChartInputError(
+            f"{kind}: unit={unit!r} is not a unit frstory knows. Fix: pass unit= one of "
+            f"{', '.join(map(repr, UNITS))} (percent and points take fractions: 0.034 is 3.4%)."
+        )
+    return UNITS[str(unit)]
+
+
+def series_name(value: object, names: dict[str, str] | None = None) -> str:
+    """The reader name of a series: ``names`` first, then a registered display name, else the value itself.
+
+    Examples
+    --------
+    >>> series_name("^GSPC"), series_name("City"), series_name("X", {"X": "Ex"})
+    ('S&P 500', 'City', 'Ex')
+    """
+    text = str(value)
+    if names and text in names:
+        return str(names[text])
+    try:
+        return prose.display_name(text)
+    except prose.UnknownDisplayName:
+        return text
+    except prose.ProseError:
+        return text

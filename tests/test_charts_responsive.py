@@ -1,0 +1,154 @@
+"""Every chart of every story and of the gallery, measured in a real Chromium from 320 to 1280 px.
+
+The site is built once from the real notebooks (the real market snapshot imported into a
+temporary price cache), served over loopback HTTP and opened at each width. At every width:
+the document never scrolls sideways, and every label (annotations, legend entries, tick labels)
+lies inside its chart and overlaps no other label. Screenshots land in
+/tmp/frstory-responsive/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[1]
+WIDTHS = (320, 390, 640, 800, 1280)
+SHOTS = Path("/tmp/frstory-responsive")
+
+# Label boxes of every drawn chart, in page coordinates, grouped per chart.
+MEASURE = """() => {
+  const box = el => { const r = el.getBoundingClientRect(); return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; };
+  return Array.from(document.querySelectorAll('.js-plotly-plot')).map((plot, i) => {
+    const svg = plot.querySelector('.main-svg');
+    const labels = [];
+    const add = (el, kind) => {
+      const r = box(el);
+      const text = (el.textContent || '').trim();
+      if (r.right - r.left < 0.5 || r.bottom - r.top < 0.5 || !text) { return; }
+      labels.push({kind, text: text.slice(0, 60), ...r});
+    };
+    plot.querySelectorAll('g.annotation-text-g text, g.annotation .annotation-text').forEach(el => add(el, 'annotation'));
+    plot.querySelectorAll('.legendtext').forEach(el => add(el, 'legend'));
+    plot.querySelectorAll('.xtick text, .ytick text').forEach(el => add(el, 'tick'));
+    plot.querySelectorAll('.g-xtitle text, .g-ytitle text').forEach(el => add(el, 'axis title'));
+    return {chart: plot.id || String(i), frame: box(svg), labels};
+  });
+}"""
+
+
+def _overlap(a: dict, b: dict, slack: float = 0.5) -> bool:
+    return (a["left"] < b["right"] - slack and b["left"] < a["right"] - slack
+            and a["top"] < b["bottom"] - slack and b["top"] < a["bottom"] - slack)
+
+
+def _inside(label: dict, frame: dict, slack: float = 1.0) -> bool:
+    return (label["left"] >= frame["left"] - slack and label["right"] <= frame["right"] + slack
+            and label["top"] >= frame["top"] - slack and label["bottom"] <= frame["bottom"] + slack)
+
+
+def _problems(charts: list[dict]) -> list[str]:
+    found = []
+    for chart in charts:
+        labels = chart["labels"]
+        for label in labels:
+            if not _inside(label, chart["frame"]):
+                found.append(f"{chart['chart']}: {label['kind']} {label['text']!r} leaves the chart")
+        for i, a in enumerate(labels):
+            for b in labels[i + 1:]:
+                # Duplicated text nodes of one annotation (plotly draws some twice) are not a collision.
+                if a is b or (a["text"] == b["text"] and a["kind"] == b["kind"] and _overlap(a, b, 0) and
+                              abs(a["left"] - b["left"]) < 1 and abs(a["top"] - b["top"]) < 1):
+                    continue
+                if _overlap(a, b):
+                    found.append(f"{chart['chart']}: {a['kind']} {a['text']!r} overlaps {b['kind']} {b['text']!r}")
+    return found
+
+
+@pytest.fixture(scope="module")
+def site(market_dir, tmp_path_factory):
+    """The real stories and the gallery, built into a site and served on 127.0.0.1."""
+    from frstory.data.importer import import_directory
+    from frstory.publish.site import build
+
+    work = tmp_path_factory.mktemp("responsive-site")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("FRSTORY_DATA_DIR", str(work / "data"))
+        mp.delenv("FRSTORY_READ_LOG", raising=False)
+        import_directory(market_dir)
+        report = build(ROOT / "notebooks", work / "site", jobs=2, cache_dir=work / "cache", progress=None)
+    assert report.ok, report.summary()
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(work / "site"))
+    handler.log_message = lambda *a, **k: None  # type: ignore[method-assign]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    pages = sorted(p.name for p in (work / "site").glob("*.html") if p.name != "index.html")
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", pages
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _open(browser, url: str, width: int):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url, wait_until="load")
+    page.wait_for_function("Array.from(document.querySelectorAll('.fr-chart'))"
+                           ".every(chart => chart.querySelector('.main-svg'))", timeout=30_000)
+    page.wait_for_timeout(300)  # plotly finishes text layout (and a re-layout) after the first frame
+    return context, page, errors
+
+
+def test_the_site_has_the_gallery_and_every_story(site):
+    _, pages = site
+    assert "00-chart-gallery.html" in pages and len(pages) >= 5
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_page_scrolls_sideways_and_no_label_collides_or_leaves_its_chart(browser, site, width):
+    base, pages = site
+    SHOTS.mkdir(exist_ok=True)
+    problems, charts_seen = [], 0
+    for name in pages:
+        context, page, errors = _open(browser, f"{base}/{name}", width)
+        try:
+            assert errors == [], f"{name} at {width}px: {errors}"
+            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            if overflow > 0:
+                problems.append(f"{name}: the page scrolls {overflow}px sideways")
+            charts = page.evaluate(MEASURE)
+            charts_seen += len(charts)
+            problems += [f"{name} @{width}px {p}" for p in _problems(charts)]
+            for chart in charts:
+                if chart["frame"]["right"] > width + 0.5 or chart["frame"]["left"] < -0.5:
+                    problems.append(f"{name} @{width}px {chart['chart']}: the chart is wider than the screen")
+            if width in (390, 1280):
+                page.screenshot(path=str(SHOTS / f"{name.removesuffix('.html')}-{width}.png"), full_page=True)
+        finally:
+            context.close()
+    assert charts_seen >= 20, charts_seen
+    assert problems == []
+
+
+def test_a_chart_switches_layout_when_its_screen_narrows(browser, site):
+    base, _ = site
+    context, page, _ = _open(browser, f"{base}/00-chart-gallery.html", 1280)
+    try:
+        wide = page.evaluate("document.querySelector('.js-plotly-plot')._fullLayout.width")
+        page.set_viewport_size({"width": 390, "height": 900})
+        page.wait_for_timeout(800)
+        narrow = page.evaluate("document.querySelector('.js-plotly-plot')._fullLayout.width")
+        assert wide > 700 and narrow < 400
+        assert _problems(page.evaluate(MEASURE)) == []
+        assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    finally:
+        context.close()
