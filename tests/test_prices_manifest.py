@@ -67,14 +67,15 @@ def test_a_file_outside_the_cache_is_never_read(cache, file):
 def test_a_split_ratio_of_zero_is_refused_instead_of_giving_infinite_prices(cache):
     _edit(cache, lambda t: t["SYNA"].update(splits=[{"date": "2020-06-15", "ratio": 0, "method": "inferred"}]))
 
-    assert "price cache entry 'SYNA' has a split ratio 0 is not a plausible split" in _load_error()
+    assert ("price cache entry 'SYNA' has a split that cannot be right: split ratio 0 is not a plausible split "
+            "(between 1/100 and 100, not 1). It is not used.") in _load_error()
 
 
 @pytest.mark.parametrize("ratio", [-2, "x", 1e9, float("inf")])
 def test_other_implausible_split_ratios_are_refused(cache, ratio):
     _edit(cache, lambda t: t["SYNA"].update(splits=[{"date": "2020-06-15", "ratio": ratio}]))
 
-    assert "price cache entry 'SYNA' has a split ratio" in _load_error()
+    assert "price cache entry 'SYNA' has a split that cannot be right: split ratio" in _load_error()
 
 
 @pytest.mark.parametrize("key", ["file", "sha256", "arguments", "splits", "rows", "ticker"])

@@ -247,7 +247,7 @@ def check_entry(key: str, entry: object) -> None:
     for split in splits:
         problem = split_problem(split)
         if problem:
-            raise bad(f"has a {problem}")
+            raise bad(f"has a split that cannot be right: {problem}")
 
 
 def _umask() -> int:

@@ -127,7 +127,7 @@ def _resource_record(resource: dict) -> dict:
     for split in info.get("splits") or []:
         problem = split_problem(split)
         if problem:
-            raise _integrity(f"resource for {ticker} has a {problem}")
+            raise _integrity(f"resource for {ticker} has a split that cannot be right: {problem}")
     return {
         "ticker": ticker, "file": path, "sha256": digest.split(":", 1)[1],
         "rows": info.get("rows"), "first_date": info.get("first_date"), "last_date": info.get("last_date"),

@@ -292,7 +292,7 @@ def rejected_message(ticker: str, start, end, problems: list[str]) -> str:
 
     Examples
     --------
-    >>> rejected_message("AMZN", "2020-06-01", "2020-06-30", ["high below low: 2020-06-10"])[:72]
+    >>> rejected_message("AMZN", "2020-06-01", "2020-06-30", ["high below low: 2020-06-10"]).split(" and ")[0]
     "Yahoo Finance's answer for AMZN from 2020-06-01 to 2020-06-30 was rejected"
     """
     start_s, end_s = pd.Timestamp(start).date(), pd.Timestamp(end).date()
