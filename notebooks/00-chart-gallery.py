@@ -99,7 +99,7 @@ charts.timeline(events, title="Two years of synthetic events", subtitle="By cate
 
 # %%
 syna = fr.event_study(prices, "SYNA", "2020-06-10", market_session="post", benchmark="^SYNX",
-                      label="SYNA pauses police sales")
+                      label="SYNA pauses a product line")
 synb = fr.event_study(prices, "SYNB", "2020-06-08", market_session="post", benchmark="^SYNX",
                       label="SYNB exits the business")
 charts.abnormal_returns(syna, title="SYNA's abnormal returns around the synthetic announcement", source=SOURCE)
@@ -158,7 +158,7 @@ charts.small_multiples(stories, day0="2020-07-01", x="month", y="stories", color
 # ## A cumulative count
 
 # %%
-events["level"] = events["id"].map({"syn-ban-1": "city", "syn-ban-2": "city", "syn-ban-3": "state", "syn-ban-4": "county"})
+events["level"] = events["id"].map({"syn-rule-1": "city", "syn-rule-2": "city", "syn-rule-3": "state", "syn-rule-4": "county"})
 charts.cumulative_count(events, by="level", noun="measures", title="Synthetic measures add up",
                         subtitle="Synthetic measures by level of government", source=SOURCE)
 

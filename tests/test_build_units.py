@@ -369,7 +369,7 @@ def test_parameters_without_a_notebook_are_refused_with_an_example(tmp_path, cap
     (tmp_path / "notebooks").mkdir()
     status = main(["build", "--notebooks", str(tmp_path / "notebooks"), "-p", "ticker", "SYNB"])
     assert status == 1
-    assert "need the NOTEBOOK to build with them, e.g. frstory build notebooks/02-x.ipynb -p ticker MSFT" in (
+    assert "need the NOTEBOOK to build with them, e.g. frstory build notebooks/02-x.ipynb -p ticker SYNA" in (
         capsys.readouterr().err)
 
 

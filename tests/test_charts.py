@@ -317,8 +317,8 @@ def test_markup_in_data_reaches_plotly_escaped():
 
 def test_three_events_in_four_days_get_three_lanes():
     days = pd.to_datetime(["2020-06-08", "2020-06-10", "2020-06-11"])
-    boxes = layout_event_labels(days, ["IBM exits facial recognition", "Amazon pauses police sales",
-                                       "Microsoft pledges no police sales"],
+    boxes = layout_event_labels(days, ["Alpha Co exits a business", "Beta Co pauses a product line",
+                                       "Gamma Co pledges to change a policy"],
                                 (pd.Timestamp("2020-05-01"), pd.Timestamp("2020-07-31")), 780)
     assert sorted(b.lane for b in boxes) == [0, 1, 2]
 
@@ -383,7 +383,7 @@ def test_price_with_events_structure():
 def test_event_hover_has_headline_date_and_source():
     fig = charts.price_with_events(synthetic_prices(), synthetic_events(), tickers="SYNA", start="2020-05-01", source=SOURCE)
     hovers = [c[0] for c in fig.data[-1].customdata]
-    assert "<b>SYNA pauses police sales</b><br>10 June 2020<br>Source: example.org" in hovers
+    assert "<b>SYNA pauses a product line</b><br>10 June 2020<br>Source: example.org" in hovers
 
 
 def test_explicit_shade_tuples_are_drawn():
@@ -517,7 +517,7 @@ def test_event_study_table_data_is_the_unformatted_numbers():
 
 
 def test_small_multiples_wraps_long_panel_titles_to_two_lines_within_the_panel():
-    long_label = ("SYNA pauses police sales of its face-matching service for a year, citing Congress, the protests "
+    long_label = ("SYNA pauses a product line of its face-matching service for a year, citing Congress, the protests "
                   "in many cities and a letter from shareholders and employees")
     results = [synthetic_result(label=long_label), synthetic_result("SYNB", label="short")]
     fig = charts.small_multiples(results, source=SOURCE)
@@ -550,7 +550,7 @@ def test_small_multiples_of_results_show_car_with_bands():
     fig = charts.small_multiples(results, source=SOURCE)
     lines = [t for t in fig.data if t.mode == "lines+markers"]
     assert len(lines) == 2 and np.allclose(lines[1].y, 100 * results[1].table["car"])
-    assert [a.text for a in fig.layout.annotations[:2]] == ["SYNA: SYNA pauses police sales", "SYNB: SYNB exits"]
+    assert [a.text for a in fig.layout.annotations[:2]] == ["SYNA: SYNA pauses a product line", "SYNB: SYNB exits"]
 
 
 # --- documentation ------------------------------------------------------------------------

@@ -21,12 +21,12 @@ def synthetic_prices() -> pd.DataFrame:
 def synthetic_events() -> pd.DataFrame:
     events = fr.synthetic_events()
     events["ban"] = events["id"].map(
-        {"syn-ban-1": "city", "syn-ban-2": "city", "syn-ban-3": "state", "syn-ban-4": "county"}
+        {"syn-rule-1": "city", "syn-rule-2": "city", "syn-rule-3": "state", "syn-rule-4": "county"}
     ).astype("string")
     return events
 
 
-def synthetic_result(ticker: str = "SYNA", day0: str = "2020-06-11", label: str = "SYNA pauses police sales",
+def synthetic_result(ticker: str = "SYNA", day0: str = "2020-06-11", label: str = "SYNA pauses a product line",
                      *, seed: int = 1, sigma: float = 0.012, window: tuple[int, int] = (-5, 10)) -> EventStudyResult:
     """A hand-built EventStudyResult with made-up abnormal returns (a -4 % shock on day 0)."""
     rng = np.random.default_rng(seed)

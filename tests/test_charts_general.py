@@ -170,7 +170,7 @@ def test_wide_screens_keep_words_beside_the_events():
     fig = charts.price_with_events(synthetic_prices(), synthetic_events(), tickers="SYNA", start="2020-05-01",
                                    source=SOURCE)
     labels = [a.text for a in fig.layout.annotations if (a.name or "").startswith("frstory-event-label-")]
-    assert "SYNA pauses police sales" in labels
+    assert "SYNA pauses a product line" in labels
 
 
 def test_long_category_names_turn_bars_horizontal_on_a_phone():

@@ -394,7 +394,7 @@ def test_a_frame_with_plain_object_columns_breaks_the_frame_contract():
 
 def test_a_frame_ban_row_without_a_place_is_reported_by_row():
     frame = story_schema.example_events()
-    position = frame.index[frame["id"] == "syn-ban-3"][0]
+    position = frame.index[frame["id"] == "syn-rule-3"][0]
     frame.loc[position, "place"] = pd.NA
     with pytest.raises(fr.DataValidationError) as err:
         validate_events(frame, source="my frame", extensions=STORY)
@@ -417,7 +417,7 @@ def test_a_frame_measure_on_a_non_ban_row_is_reported_by_row():
 
 def test_a_frame_month_date_that_is_not_the_first_is_reported_by_row():
     frame = fr.synthetic_events()
-    position = frame.index[frame["id"] == "syn-ban-3"][0]
+    position = frame.index[frame["id"] == "syn-rule-3"][0]
     frame.loc[position, "date"] = pd.Timestamp("2019-12-15")
     with pytest.raises(fr.DataValidationError) as err:
         validate_events(frame)
@@ -440,7 +440,7 @@ SYNTHETIC_ROWS = [
     {
         "id": "syn-pause", "date": "2020-06-10", "date_precision": "day", "time_et": "17:43",
         "market_session": "post", "category": "corporate", "actor": "SYNA Inc",
-        "headline": "SYNA pauses police sales", "description": "A made-up announcement (synthetic test row).",
+        "headline": "SYNA pauses a product line", "description": "A made-up announcement (synthetic test row).",
         "source_url": "https://example.org/syn-pause", "confidence": "medium", "notes": "",
         "ticker": "SYNA", "end_date": "", "ban": "", "measure": "", "place": "",
     },
@@ -624,7 +624,7 @@ def test_a_blank_place(tmp_path):
 
 def second_measure(**changes) -> list[dict]:
     """The synthetic rows plus a second synthetic measure (CSV line 5) with ``changes``."""
-    extra = dict(SYNTHETIC_ROWS[0], id="syn-ban-again", date="2020-09-09", headline="Synthetic city bans it again")
+    extra = dict(SYNTHETIC_ROWS[0], id="syn-rule-again", date="2020-09-09", headline="Synthetic city bans it again")
     return [*SYNTHETIC_ROWS, {**extra, **changes}]
 
 

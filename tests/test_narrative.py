@@ -17,7 +17,7 @@ from frstory.errors import AnalysisError
 
 
 def synthetic_events_with(**columns: dict[str, str | None]) -> pd.DataFrame:
-    """``fr.synthetic_events()`` with cells replaced, e.g. ``place={"syn-ban-2": "..."}`` (still synthetic)."""
+    """``fr.synthetic_events()`` with cells replaced, e.g. ``place={"syn-rule-2": "..."}`` (still synthetic)."""
     events = fr.synthetic_events()
     for column, values in columns.items():
         for event_id, value in values.items():

@@ -26,7 +26,7 @@ from story.schema import example_events  # noqa: E402
 
 
 def synthetic_events_with(**columns: dict[str, str | None]) -> pd.DataFrame:
-    """``example_events()`` with cells replaced, e.g. ``place={"syn-ban-2": "..."}`` (still synthetic)."""
+    """``example_events()`` with cells replaced, e.g. ``place={"syn-rule-2": "..."}`` (still synthetic)."""
     events = example_events()
     for column, values in columns.items():
         for event_id, value in values.items():
@@ -53,45 +53,45 @@ def synthetic_claims() -> pd.DataFrame:
 def test_ban_measures_lists_only_rows_with_a_ban_level_in_date_order():
     events = example_events().sample(frac=1.0, random_state=3)  # shuffled on purpose
     measures = measures_module.ban_measures(events)
-    assert measures["id"].tolist() == ["syn-ban-1", "syn-ban-2", "syn-ban-3", "syn-ban-4"]
+    assert measures["id"].tolist() == ["syn-rule-1", "syn-rule-2", "syn-rule-3", "syn-rule-4"]
     assert measures["date"].is_monotonic_increasing
 
 
 def test_a_measure_is_a_limit_exactly_when_its_measure_column_says_limit():
-    events = synthetic_events_with(measure={"syn-ban-1": "limit", "syn-ban-3": "ban"})
+    events = synthetic_events_with(measure={"syn-rule-1": "limit", "syn-rule-3": "ban"})
     limits = measures_module.ban_measures(events).set_index("id")["is_limit"]
-    assert limits.to_dict() == {"syn-ban-1": True, "syn-ban-2": False, "syn-ban-3": False, "syn-ban-4": False}
+    assert limits.to_dict() == {"syn-rule-1": True, "syn-rule-2": False, "syn-rule-3": False, "syn-rule-4": False}
 
 
 def test_the_notes_do_not_decide_whether_a_measure_is_a_limit():
-    events = synthetic_events_with(notes={"syn-ban-1": "Synthetic. Restricts rather than bans."})
-    assert not measures_module.ban_measures(events).set_index("id").loc["syn-ban-1", "is_limit"]
+    events = synthetic_events_with(notes={"syn-rule-1": "Synthetic. Restricts rather than bans."})
+    assert not measures_module.ban_measures(events).set_index("id").loc["syn-rule-1", "is_limit"]
 
 
 def test_a_measures_jurisdiction_is_its_place():
     jurisdiction = measures_module.ban_measures(example_events()).set_index("id")["jurisdiction"]
-    assert jurisdiction.to_dict() == {"syn-ban-1": "Synthville, ZZ", "syn-ban-2": "Fakeport, ZZ",
-                                      "syn-ban-3": "State of Synthesia", "syn-ban-4": "Mock County, ZZ"}
+    assert jurisdiction.to_dict() == {"syn-rule-1": "Synthville, ZZ", "syn-rule-2": "Fakeport, ZZ",
+                                      "syn-rule-3": "State of Synthesia", "syn-rule-4": "Mock County, ZZ"}
 
 
 def test_two_measures_with_the_same_place_share_a_jurisdiction():
-    events = synthetic_events_with(place={"syn-ban-2": "Synthville, ZZ"})
+    events = synthetic_events_with(place={"syn-rule-2": "Synthville, ZZ"})
     jurisdiction = measures_module.ban_measures(events).set_index("id")["jurisdiction"]
-    assert jurisdiction["syn-ban-1"] == jurisdiction["syn-ban-2"] == "Synthville, ZZ"
+    assert jurisdiction["syn-rule-1"] == jurisdiction["syn-rule-2"] == "Synthville, ZZ"
 
 
 @pytest.mark.parametrize(("column", "value"), [("place", None), ("place", "  "), ("measure", None), ("measure", "pause")])
 def test_ban_measures_rejects_a_ban_row_without_a_valid_measure_or_place(column, value):
-    events = synthetic_events_with(**{column: {"syn-ban-2": value}})
-    with pytest.raises(AnalysisError, match=f"ban row 'syn-ban-2' has {column} "):
+    events = synthetic_events_with(**{column: {"syn-rule-2": value}})
+    with pytest.raises(AnalysisError, match=f"ban row 'syn-rule-2' has {column} "):
         measures_module.ban_measures(events)
 
 
 def test_tally_counts_after_exclusive_and_until_inclusive():
     events = example_events()
     tally = measures_module.tally_bans(events, after="2019-05-14", until="2020-09-09")
-    assert tally.measures["id"].tolist() == ["syn-ban-2", "syn-ban-3", "syn-ban-4"]
-    assert (tally.first["id"], tally.latest["id"]) == ("syn-ban-2", "syn-ban-4")
+    assert tally.measures["id"].tolist() == ["syn-rule-2", "syn-rule-3", "syn-rule-4"]
+    assert (tally.first["id"], tally.latest["id"]) == ("syn-rule-2", "syn-rule-4")
 
 
 def test_tally_counts_levels_in_city_county_state_order_and_says_them_in_words():
@@ -101,17 +101,17 @@ def test_tally_counts_levels_in_city_county_state_order_and_says_them_in_words()
 
 
 def test_tally_counts_a_place_with_two_measures_once_as_a_jurisdiction():
-    events = synthetic_events_with(place={"syn-ban-2": "Synthville, ZZ"})
+    events = synthetic_events_with(place={"syn-rule-2": "Synthville, ZZ"})
     tally = measures_module.tally_bans(events)
     assert (tally.n_measures, tally.n_jurisdictions) == (4, 3)
 
 
 def test_tally_counts_limits():
-    assert measures_module.tally_bans(example_events()).n_limits == 1  # syn-ban-3 has measure "limit"
+    assert measures_module.tally_bans(example_events()).n_limits == 1  # syn-rule-3 has measure "limit"
 
 
 def test_a_month_precision_measure_counts_from_the_first_of_its_month():
-    # syn-ban-3 is dated 2019-12 (stored as 2019-12-01)
+    # syn-rule-3 is dated 2019-12 (stored as 2019-12-01)
     assert measures_module.tally_bans(example_events(), until="2019-12-01").n_measures == 3
     assert measures_module.tally_bans(example_events(), until="2019-11-30").n_measures == 2
 

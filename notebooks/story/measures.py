@@ -161,7 +161,7 @@ def tally_bans(events: pd.DataFrame, *, after: object = None, until: object = No
     >>> import frstory as fr
     >>> tally = tally_bans(example_events(), until="2019-12-31")
     >>> tally.n_measures, tally.by_level, tally.first["id"]
-    (3, {'city': 2, 'state': 1}, 'syn-ban-1')
+    (3, {'city': 2, 'state': 1}, 'syn-rule-1')
     """
     start = None if after is None else as_day(after, "tally_bans: after")
     end = None if until is None else as_day(until, "tally_bans: until")

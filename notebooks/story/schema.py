@@ -68,10 +68,10 @@ EVENT_EXTENSIONS: tuple[EventExtension, ...] = (GOVERNMENT_MEASURES,)
 # Made-up measures for the synthetic timeline's policy rows, for examples and tests of the story's
 # helpers (the places are invented and say so by their names).
 _EXAMPLE_MEASURES = {
-    "syn-ban-1": ("city", "ban", "Synthville, ZZ"),
-    "syn-ban-2": ("city", "ban", "Fakeport, ZZ"),
-    "syn-ban-3": ("state", "limit", "State of Synthesia"),
-    "syn-ban-4": ("county", "ban", "Mock County, ZZ"),
+    "syn-rule-1": ("city", "ban", "Synthville, ZZ"),
+    "syn-rule-2": ("city", "ban", "Fakeport, ZZ"),
+    "syn-rule-3": ("state", "limit", "State of Synthesia"),
+    "syn-rule-4": ("county", "ban", "Mock County, ZZ"),
 }
 
 

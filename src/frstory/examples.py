@@ -122,8 +122,8 @@ def synthetic_events() -> pd.DataFrame:
     """A small made-up event timeline in the format of :func:`frstory.load_events`.
 
     Three announcements in four days (so labels must not collide), a protest period with an
-    ``end_date`` and four local or state rules over two years (``policy`` events ``syn-ban-1`` to
-    ``syn-ban-4``, one at month precision). Headlines say they are synthetic. The frame has the
+    ``end_date`` and four local or state rules over two years (``policy`` events ``syn-rule-1`` to
+    ``syn-rule-4``, one at month precision). Headlines say they are synthetic. The frame has the
     generic columns only (a story that declares extension columns adds its own); it passes
     :data:`frstory.data.events.EVENTS_SCHEMA`: the same columns, order and dtypes as the loader.
 
@@ -132,21 +132,21 @@ def synthetic_events() -> pd.DataFrame:
     >>> synthetic_events()["category"].nunique() >= 3
     True
     >>> synthetic_events().loc[lambda e: e["category"] == "policy", "id"].tolist()
-    ['syn-ban-1', 'syn-ban-2', 'syn-ban-3', 'syn-ban-4']
+    ['syn-rule-1', 'syn-rule-2', 'syn-rule-3', 'syn-rule-4']
     """
     columns = ["id", "date", "date_precision", "market_session", "category", "actor", "ticker",
                "headline", "end_date"]
     rows = [
         ("syn-study", "2019-03-05", "day", "unknown", "research", "Synthetic Lab", None, "Synthetic audit finds error gap", None),
-        ("syn-ban-1", "2019-05-14", "day", "regular", "policy", "Synthetic City A", None, "Synthetic city A passes a rule", None),
-        ("syn-ban-2", "2019-07-16", "day", "post", "policy", "Synthetic City B", None, "Synthetic city B passes a rule", None),
-        ("syn-ban-3", "2019-12", "month", "unknown", "policy", "Synthetic State C", None, "Synthetic state C passes a rule", None),
+        ("syn-rule-1", "2019-05-14", "day", "regular", "policy", "Synthetic City A", None, "Synthetic city A passes a rule", None),
+        ("syn-rule-2", "2019-07-16", "day", "post", "policy", "Synthetic City B", None, "Synthetic city B passes a rule", None),
+        ("syn-rule-3", "2019-12", "month", "unknown", "policy", "Synthetic State C", None, "Synthetic state C passes a rule", None),
         ("syn-protest", "2020-05-26", "day", "unknown", "protest", "Synthetic marchers", None, "Synthetic protests begin", "2020-06-20"),
         ("syn-a-exits", "2020-06-08", "day", "post", "corporate", "SYNB Corp", "SYNB", "SYNB exits the business", None),
-        ("syn-a-pause", "2020-06-10", "day", "post", "corporate", "SYNA Inc", "SYNA", "SYNA pauses police sales", None),
-        ("syn-c-pledge", "2020-06-11", "day", "regular", "corporate", "SYNC Co", None, "SYNC pledges no police sales", None),
+        ("syn-a-pause", "2020-06-10", "day", "post", "corporate", "SYNA Inc", "SYNA", "SYNA pauses a product line", None),
+        ("syn-c-pledge", "2020-06-11", "day", "regular", "corporate", "SYNC Co", None, "SYNC pledges to change a policy", None),
         ("syn-crash", "2020-06-11", "day", "regular", "market", "Synthetic market", None, "Synthetic market falls", None),
-        ("syn-ban-4", "2020-09-09", "day", "regular", "policy", "Synthetic County D", None, "Synthetic county D passes a rule", None),
+        ("syn-rule-4", "2020-09-09", "day", "regular", "policy", "Synthetic County D", None, "Synthetic county D passes a rule", None),
     ]
     raw = pd.DataFrame(rows, columns=columns)
     # A month-precision date is stored as the first day of its month, as the loader does.

@@ -51,7 +51,7 @@ def event(events: pd.DataFrame, event_id: str) -> pd.Series:
     events : pandas.DataFrame
         The frame of :func:`frstory.load_events`.
     event_id : str
-        An ``id`` from ``data/events.csv``, e.g. ``"amzn-moratorium"``.
+        An ``id`` from ``data/events.csv``, e.g. ``"syn-a-pause"``.
 
     Returns
     -------

@@ -32,7 +32,7 @@ def record_read(kind: str, path: str | os.PathLike, sha256: str | None = None, *
     Parameters
     ----------
     kind : str
-        What was read, e.g. ``"events"`` or ``"prices:AMZN"``.
+        What was read, e.g. ``"events"`` or ``"prices:SYNA"``.
     path : path-like
         The file read (for prices: the cache manifest).
     sha256 : str, optional

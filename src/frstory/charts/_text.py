@@ -199,9 +199,9 @@ def shorten(text: str, max_chars: int) -> str:
 
     Examples
     --------
-    >>> shorten("SYNA pauses police sales", 14)
+    >>> shorten("SYNA pauses a product line", 14)
     'SYNA pauses…'
-    >>> shorten("SYNA pauses police sales", 13)  # "pauses" ends exactly at the cut: kept
+    >>> shorten("SYNA pauses a product line", 13)  # "pauses" ends exactly at the cut: kept
     'SYNA pauses…'
     """
     text = " ".join(str(text).split())

@@ -77,7 +77,7 @@ def cumulative_count(
     >>> import frstory as fr
     >>> from frstory.charts import cumulative_count
     >>> events = fr.synthetic_events()
-    >>> events["level"] = events["id"].map({"syn-ban-1": "city", "syn-ban-2": "city", "syn-ban-3": "state"})
+    >>> events["level"] = events["id"].map({"syn-rule-1": "city", "syn-rule-2": "city", "syn-rule-3": "state"})
     >>> fig = cumulative_count(events, by="level", noun="measures", source="Synthetic example data (frstory.examples)")
     >>> [trace.name for trace in fig.data]
     ['Total', 'City', 'State']

@@ -4,9 +4,9 @@ Layout of :func:`frstory.paths.price_cache_dir` (``$FRSTORY_DATA_DIR/prices``, b
 user's cache folder)::
 
     prices/
-      AMZN.3f2a...c1.csv     as-traded prices, header ``date,open,high,low,close,adj_close,volume``
+      SYNA.3f2a...c1.csv     as-traded prices, header ``date,open,high,low,close,adj_close,volume``
       %5EGSPC.9b0e...47.csv  index tickers: the percent-encoded ticker (``^`` -> ``%5E``)
-      manifest.json          {"format": 1, "tickers": {"AMZN": {<entry>}, "^GSPC": {...}}}
+      manifest.json          {"format": 1, "tickers": {"SYNA": {<entry>}, "^GSPC": {...}}}
 
 A data file's name is the percent-encoded ticker (reversible, unique per ticker, safe on every
 file system) plus the first 16 hex digits of its SHA-256: a new version of a ticker's prices is a
@@ -95,8 +95,8 @@ def normalize_ticker(ticker: object) -> str:
 
     Examples
     --------
-    >>> normalize_ticker(" amzn ")
-    'AMZN'
+    >>> normalize_ticker(" syna ")
+    'SYNA'
     >>> normalize_ticker("^gspc")
     '^GSPC'
     """
@@ -105,9 +105,9 @@ def normalize_ticker(ticker: object) -> str:
         shown = repr(ticker) if not isinstance(ticker, str) or len(ticker) <= 40 else repr(ticker[:40] + "...")
         raise DataValidationError(
             f"ticker {shown} is not a Yahoo ticker: use letters, digits, '.', '-' or '=' "
-            "(up to 20 characters), with a leading '^' for indices, e.g. 'AMZN' or '^GSPC'",
+            "(up to 20 characters), with a leading '^' for indices, e.g. 'SYNA' or '^GSPC'",
             [{"file": None, "line": None, "column": "ticker", "value": ticker,
-              "message": "not a ticker", "fix": "e.g. 'AMZN' or '^GSPC'"}],
+              "message": "not a ticker", "fix": "e.g. 'SYNA' or '^GSPC'"}],
         )
     return text
 
@@ -119,8 +119,8 @@ def cache_file_name(ticker: str, sha256: str | None = None) -> str:
     --------
     >>> cache_file_name("^GSPC")
     '%5EGSPC.csv'
-    >>> cache_file_name("AMZN", "0123456789abcdef" * 4)
-    'AMZN.0123456789abcdef.csv'
+    >>> cache_file_name("SYNA", "0123456789abcdef" * 4)
+    'SYNA.0123456789abcdef.csv'
     """
     stem = quote(ticker, safe="")
     return f"{stem}.{sha256[:16]}.csv" if sha256 else f"{stem}.csv"
@@ -131,8 +131,8 @@ def ticker_from_file_name(name: str) -> str:
 
     Examples
     --------
-    >>> ticker_from_file_name("%5EGSPC.csv"), ticker_from_file_name("AMZN.0123456789abcdef.csv")
-    ('^GSPC', 'AMZN')
+    >>> ticker_from_file_name("%5EGSPC.csv"), ticker_from_file_name("SYNA.0123456789abcdef.csv")
+    ('^GSPC', 'SYNA')
     """
     match = _STORED_RE.match(name)
     if match:
@@ -202,10 +202,10 @@ def check_entry(key: str, entry: object) -> None:
 
     Examples
     --------
-    >>> check_entry("AMZN", {"ticker": "MSFT"})  # doctest: +ELLIPSIS
+    >>> check_entry("SYNA", {"ticker": "SYNB"})  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    frstory.errors.CacheIntegrityError: price cache entry 'AMZN' lacks the field(s) ...
+    frstory.errors.CacheIntegrityError: price cache entry 'SYNA' lacks the field(s) ...
     """
     from frstory.data.checks import split_problem
 

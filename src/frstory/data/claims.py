@@ -227,7 +227,7 @@ _VALUE_RULES: dict[str, Rule] = {
     ),
     "unit_known": Rule("unit", "is not a known unit", "use one of " + ", ".join(UNITS)),
     "check_ticker_format": Rule(
-        "check_ticker", "is not a ticker", "write the ticker in capitals, e.g. AMZN, or leave it empty",
+        "check_ticker", "is not a ticker", "write the ticker in capitals, e.g. SYNA, or leave it empty",
     ),
     "check_measure_known": Rule(
         "check_measure", "is not a check measure", "use close, pct_change or after_hours, or leave it empty",
@@ -435,7 +435,7 @@ def load_claims(path: str | os.PathLike | None = None) -> pd.DataFrame:
     --------
     >>> claims = load_claims()
     >>> claims.loc[claims["check_measure"] == "close", ["check_ticker", "value"]].values.tolist()
-    [['AMZN', 2647.45]]
+    [['SYNA', 2647.45]]
     """
     path = Path(path) if path is not None else curated_data_file("claims.csv")
     return load_curated_csv(

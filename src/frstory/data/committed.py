@@ -241,7 +241,7 @@ def read_sources(folder: Path) -> dict[str, list[dict]]:
             try:
                 ticker = normalize_ticker(row["ticker"])
             except DataValidationError:
-                problems.append(_sources_problem(line, "ticker", row["ticker"], "is not a ticker", "e.g. AMZN or ^GSPC"))
+                problems.append(_sources_problem(line, "ticker", row["ticker"], "is not a ticker", "e.g. SYNA or ^GSPC"))
                 continue
             try:
                 start, end = dt.date.fromisoformat(row["start"]), dt.date.fromisoformat(row["end"])
@@ -330,9 +330,9 @@ def ranges_read(log: str | os.PathLike) -> dict[str, tuple[str, str]]:
     --------
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "reads.jsonl"
-    >>> _ = p.write_text('{"kind": "prices:AMZN", "ticker": "AMZN", "start": "2020-06-01", "end": "2020-06-30"}\\n')
+    >>> _ = p.write_text('{"kind": "prices:SYNA", "ticker": "SYNA", "start": "2020-06-01", "end": "2020-06-30"}\\n')
     >>> ranges_read(p)
-    {'AMZN': ('2020-06-01', '2020-06-30')}
+    {'SYNA': ('2020-06-01', '2020-06-30')}
     """
     name = Path(log).name
     try:
@@ -398,7 +398,7 @@ def lock(
 
     Examples
     --------
-    >>> lock(["AMZN"], "2020-06-01", "2020-06-30", folder="/tmp/market")  # doctest: +SKIP
+    >>> lock(["SYNA"], "2020-06-01", "2020-06-30", folder="/tmp/market")  # doctest: +SKIP
     """
     from frstory.data.calendar import nyse_sessions
 

@@ -269,7 +269,7 @@ _VALUE_RULES: dict[str, Rule] = {
     ),
     "confidence_known": Rule("confidence", "is not a confidence level", "use high, medium or low"),
     "ticker_format": Rule(
-        "ticker", "is not a ticker", "write the listed ticker in capitals, e.g. AMZN, or leave it empty",
+        "ticker", "is not a ticker", "write the listed ticker in capitals, e.g. SYNA, or leave it empty",
     ),
 }
 

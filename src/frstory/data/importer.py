@@ -27,8 +27,8 @@ ratio n (or 1/n) up to 100 within 0.2 %, or a small adjustment factor up to 1.25
 treats a spin-off), and the new price level holds the next session. Anything else is flagged as
 an implausible one-day move for the user to check, never stored as a split: a jump that reverses
 the next session (a spike), a ratio like 7.3, or an adjusted close that moves more than
-threefold in a day. In the real snapshot this finds AMZN 20 on 2022-06-06, GOOGL 20 on 2022-07-18
-and IBM 1.046 on 2021-11-04 (Yahoo's treatment of the Kyndryl spin-off) and nothing else.
+threefold in a day. On a snapshot of large US stocks it finds two 20-for-1 splits and one 1.046
+spin-off adjustment, and nothing else.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ __all__ = [
 KNOWN_INDEXES: frozenset[str] = frozenset({"GSPC", "IXIC", "DJI", "NDX", "RUT", "VIX"})
 #: How far the adjusted-vs-as-traded ratio must move for a day to count as a split candidate.
 SPLIT_THRESHOLD = 1.03
-#: Largest adjustment factor taken as a spin-off-style "split" (IBM/Kyndryl was 1.046).
+#: Largest adjustment factor taken as a spin-off-style "split" (Yahoo's spin-off factors are near 1.05).
 MAX_ADJUSTMENT_FACTOR = 1.25
 #: An adjusted close that moves more than this factor in one session is flagged.
 MAX_DAILY_MOVE = 3.0
@@ -108,8 +108,8 @@ def ticker_for_file(path: str | os.PathLike) -> str:
 
     Examples
     --------
-    >>> ticker_for_file("GSPC.csv"), ticker_for_file("amzn.csv"), ticker_for_file("%5EIXIC.csv")
-    ('^GSPC', 'AMZN', '^IXIC')
+    >>> ticker_for_file("GSPC.csv"), ticker_for_file("syna.csv"), ticker_for_file("%5EIXIC.csv")
+    ('^GSPC', 'SYNA', '^IXIC')
     """
     stem = unquote(Path(path).name[: -len(".csv")]).strip().upper()
     if stem in KNOWN_INDEXES:
@@ -418,7 +418,7 @@ def _package_files(src: Path) -> tuple[list[tuple[str, Path, dict]], list[dict]]
             ticker = normalize_ticker(info.get("ticker"))
         except DataValidationError:
             problems.append(_problem(DATAPACKAGE_NAME, None, "ticker", info.get("ticker"), "is not a ticker",
-                                     "e.g. AMZN or ^GSPC"))
+                                     "e.g. SYNA or ^GSPC"))
             continue
         file = src / path
         expected = str(resource.get("hash", "")).removeprefix("sha256:")
@@ -466,7 +466,7 @@ def import_directory(src_dir: str | os.PathLike) -> list[dict]:
     --------
     >>> entries = import_directory("data/market")  # doctest: +SKIP
     >>> [e["ticker"] for e in entries]  # doctest: +SKIP
-    ['AMZN', 'GOOGL', 'IBM', 'MSFT', '^GSPC', '^IXIC']
+    ['SYNA', 'SYNB', '^GSPC']
     """
     src = Path(src_dir).expanduser()
     shown = src.resolve().name or str(src_dir)
@@ -485,10 +485,10 @@ def import_directory(src_dir: str | os.PathLike) -> list[dict]:
                 candidates.append((ticker_for_file(path), path, None))
             except DataValidationError:
                 problems.append(_problem(path.name, None, None, path.name, "does not name a ticker",
-                                         "rename it to TICKER.csv, e.g. AMZN.csv or GSPC.csv for ^GSPC"))
+                                         "rename it to TICKER.csv, e.g. SYNA.csv or GSPC.csv for ^GSPC"))
     if not candidates and not problems:
         problem = _problem(shown, None, None, None, "holds no .csv files",
-                           "put one CSV per ticker there (AMZN.csv, GSPC.csv, ...)")
+                           "put one CSV per ticker there (SYNA.csv, GSPC.csv, ...)")
         raise DataValidationError(_message(None, [problem]), [problem])
     parsed: list[tuple[str, Path, pd.DataFrame, dict | None, list[dict]]] = []
     owners: dict[str, Path] = {}

@@ -60,7 +60,7 @@ def _as_tickers(tickers: str | Iterable[str]) -> list[str]:
             out.append(ticker)
     if not out:
         raise DataValidationError(
-            "no tickers given: pass a ticker such as 'AMZN' or a list such as ['AMZN', '^GSPC']",
+            "no tickers given: pass a ticker such as 'SYNA' or a list such as ['SYNA', '^GSPC']",
             [{"file": None, "line": None, "column": "tickers", "value": tickers,
               "message": "empty", "fix": "pass at least one ticker"}],
         )
@@ -189,13 +189,13 @@ def load_prices(
     Parameters
     ----------
     tickers : str or iterable of str
-        Yahoo tickers, e.g. ``"AMZN"`` or ``["AMZN", "^GSPC"]`` (indices keep their caret).
+        Yahoo tickers, e.g. ``"SYNA"`` or ``["SYNA", "^GSPC"]`` (indices keep their caret).
     start, end : date-like
         Inclusive range of exchange-local dates.
     adjusted : bool
-        ``False`` (default): open/high/low/close and volume as traded that day (AMZN closed at
-        2647.45 on 2020-06-10). ``True``: split-adjusted to the splits known to the cache (what
-        Yahoo shows today; 132.37 for that day).
+        ``False`` (default): open/high/low/close and volume as traded that day (a stock that closed
+        at 2,647.45 before a later 20-for-1 split reads 2,647.45). ``True``: split-adjusted to the
+        splits known to the cache (what Yahoo shows today: 132.37 for that day).
     refresh : bool
         Refetch from Yahoo even when the cache covers the request.
 
@@ -216,7 +216,7 @@ def load_prices(
 
     Examples
     --------
-    >>> prices = load_prices(["AMZN"], "2020-06-09", "2020-06-10")  # doctest: +SKIP
+    >>> prices = load_prices(["SYNA"], "2020-06-09", "2020-06-10")  # doctest: +SKIP
     >>> prices["close"].tolist()  # doctest: +SKIP
     [2600.86, 2647.45]
     """
@@ -303,15 +303,15 @@ def pull(
 
     Examples
     --------
-    >>> [e["ticker"] for e in pull(["AMZN"], "2020-06-01", "2020-06-30")]  # doctest: +SKIP
-    ['AMZN']
+    >>> [e["ticker"] for e in pull(["SYNA"], "2020-06-01", "2020-06-30")]  # doctest: +SKIP
+    ['SYNA']
     """
     locked = committed.committed_resources()
     if tickers is None or (not isinstance(tickers, str) and not list(tickers)):
         if not locked:
             raise DataValidationError(
                 "no tickers given and the project has no committed market data to refresh. Fix: name "
-                "them, e.g. `frstory data pull AMZN ^GSPC --start 2020-01-01 --end 2020-12-31`",
+                "them, e.g. `frstory data pull SYNA ^GSPC --start 2020-01-01 --end 2020-12-31`",
                 [{"file": None, "line": None, "column": "tickers", "value": None,
                   "message": "empty", "fix": "pass tickers"}])
         tickers = list(locked)

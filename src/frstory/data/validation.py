@@ -79,7 +79,7 @@ HH_MM_RE = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d")
 # A plain decimal as a spreadsheet writes it: no thousands separators, currency or percent signs.
 # Why not float(): it accepts "nan", "1e3" and " 1", which hide typos in a reported number.
 PLAIN_NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?")
-# Plain stock tickers (AMZN, BRK.B) and index tickers with Yahoo's caret (^GSPC).
+# Plain stock tickers (SYNA, BRK.B) and index tickers with Yahoo's caret (^GSPC).
 TICKER_RE = re.compile(r"\^?[A-Z][A-Z0-9.\-]{0,9}")
 
 
@@ -279,7 +279,7 @@ def is_slug(series: pd.Series) -> pd.Series:
 
     Examples
     --------
-    >>> is_slug(pd.Series(["amzn-moratorium", "IBM exits"])).tolist()
+    >>> is_slug(pd.Series(["syna-pause", "SYND exits"])).tolist()
     [True, False]
     """
     return _text(series).map(lambda v: _missing(v) or (isinstance(v, str) and bool(SLUG_RE.fullmatch(v)))).astype(bool)
@@ -364,7 +364,7 @@ def is_ticker(series: pd.Series) -> pd.Series:
 
     Examples
     --------
-    >>> is_ticker(pd.Series(["AMZN", "^GSPC", "amzn", "AMZN "])).tolist()
+    >>> is_ticker(pd.Series(["SYNA", "^GSPC", "syna", "SYNA "])).tolist()
     [True, True, False, False]
     """
     return _text(series).map(lambda v: _missing(v) or (isinstance(v, str) and bool(TICKER_RE.fullmatch(v)))).astype(bool)
@@ -386,7 +386,7 @@ def is_not_blank(series: pd.Series) -> pd.Series:
 
     Examples
     --------
-    >>> is_not_blank(pd.Series(["Amazon", "   "])).tolist()
+    >>> is_not_blank(pd.Series(["Synthetic Co", "   "])).tolist()
     [True, False]
     """
     return _text(series).map(lambda v: _missing(v) or (isinstance(v, str) and bool(v.strip()))).astype(bool)

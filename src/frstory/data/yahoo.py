@@ -98,8 +98,8 @@ class YahooSession(curl_requests.Session):
     Examples
     --------
     >>> s = YahooSession(base_url="http://127.0.0.1:8765", timeout=5)
-    >>> s.rewrite("https://query2.finance.yahoo.com/v8/finance/chart/AMZN?range=1d")
-    'http://127.0.0.1:8765/v8/finance/chart/AMZN?range=1d'
+    >>> s.rewrite("https://query2.finance.yahoo.com/v8/finance/chart/SYNA?range=1d")
+    'http://127.0.0.1:8765/v8/finance/chart/SYNA?range=1d'
     """
 
     def __init__(self, base_url: str | None = None, timeout: float = DEFAULT_TIMEOUT):
@@ -274,8 +274,8 @@ def unavailable_message(ticker: str, start, end, cause: str) -> str:
 
     Examples
     --------
-    >>> unavailable_message("AMZN", "2020-06-01", "2020-06-30", "offline")[:60]
-    'no prices for AMZN from 2020-06-01 to 2020-06-30: they are n'
+    >>> unavailable_message("SYNA", "2020-06-01", "2020-06-30", "offline")[:60]
+    'no prices for SYNA from 2020-06-01 to 2020-06-30: they are n'
     """
     start_s, end_s = pd.Timestamp(start).date(), pd.Timestamp(end).date()
     return (
@@ -292,8 +292,8 @@ def rejected_message(ticker: str, start, end, problems: list[str]) -> str:
 
     Examples
     --------
-    >>> rejected_message("AMZN", "2020-06-01", "2020-06-30", ["high below low: 2020-06-10"]).split(" and ")[0]
-    "Yahoo Finance's answer for AMZN from 2020-06-01 to 2020-06-30 was rejected"
+    >>> rejected_message("SYNA", "2020-06-01", "2020-06-30", ["high below low: 2020-06-10"]).split(" and ")[0]
+    "Yahoo Finance's answer for SYNA from 2020-06-01 to 2020-06-30 was rejected"
     """
     start_s, end_s = pd.Timestamp(start).date(), pd.Timestamp(end).date()
     return (
@@ -333,7 +333,7 @@ def fetch_history(ticker: str, start, end, *, timeout: float | None = None) -> Y
     Parameters
     ----------
     ticker : str
-        Yahoo symbol (``AMZN``, ``^GSPC``).
+        Yahoo symbol (``SYNA``, ``^GSPC``).
     start, end : date-like
         Inclusive range. Rows after :func:`last_complete_day` are dropped.
     timeout : float, optional
@@ -351,7 +351,7 @@ def fetch_history(ticker: str, start, end, *, timeout: float | None = None) -> Y
 
     Examples
     --------
-    >>> fetch_history("AMZN", "2020-06-09", "2020-06-10").frame["close"].tolist()  # doctest: +SKIP
+    >>> fetch_history("SYNA", "2020-06-09", "2020-06-10").frame["close"].tolist()  # doctest: +SKIP
     [2600.86, 2647.45]
     """
     start, end = pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize()

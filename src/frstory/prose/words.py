@@ -104,7 +104,7 @@ def plural(n: int, noun: str, *, spell: bool = False, plural_form: str | None = 
         Spell the count out: ``"three events"``.
     plural_form : str, optional
         The plural when the inflector's is wrong for your noun (it pluralises the last word:
-        ``"ban or limit"`` would give ``"ban or limits"``).
+        ``"rule or limit"`` would give ``"rule or limits"``).
     locale : str, default "en_US"
         Babel locale of the numeral (``"2,647 events"``).
 
@@ -121,8 +121,8 @@ def plural(n: int, noun: str, *, spell: bool = False, plural_form: str | None = 
     --------
     >>> plural(1, "event"), plural(0, "event"), plural(3, "company"), plural(3, "event", spell=True)
     ('1 event', '0 events', '3 companies', 'three events')
-    >>> plural(2647, "session"), plural(2, "ban or limit", plural_form="bans or limits")
-    ('2,647 sessions', '2 bans or limits')
+    >>> plural(2647, "session"), plural(2, "rule or limit", plural_form="rules or limits")
+    ('2,647 sessions', '2 rules or limits')
     """
     count = integer(n, "n", "plural")
     if not isinstance(noun, str) or not noun.strip():
@@ -209,8 +209,8 @@ def sentence(text: str) -> str:
     --------
     >>> sentence("14 measures took effect."), sentence("the S&P 500 fell."), sentence("1 event")
     ('Fourteen measures took effect.', 'The S&P 500 fell.', 'One event')
-    >>> sentence("2020 ended with 21 bans.")
-    '2020 ended with 21 bans.'
+    >>> sentence("2020 ended with 21 rules.")
+    '2020 ended with 21 rules.'
     """
     if not isinstance(text, str):
         raise ProseError(f"sentence: text is {text!r} ({type(text).__name__}); pass the sentence as a string")

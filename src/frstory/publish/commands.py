@@ -53,7 +53,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="scaffold a story notebook (NN-SLUG.ipynb + jupytext .py pair)",
         description="Create notebooks/NN-SLUG.ipynb and its jupytext pair; never overwrites a file.",
     )
-    new.add_argument("slug", metavar="SLUG", help="lower-case words joined by hyphens, e.g. amazon-moratorium")
+    new.add_argument("slug", metavar="SLUG", help="lower-case words joined by hyphens, e.g. city-budget-vote")
     new.add_argument("--notebooks", dest="notebooks_dir", type=Path, default=None, metavar="DIR",
                      help="folder of story notebooks (default: <repo>/notebooks)")
     new.add_argument("--title", default=None, help="story title (default: from the slug)")

@@ -107,7 +107,7 @@ class NotebookFailure:
         return self.ename == _MISSING_DATA
 
     def describe(self, notebook_label: str) -> str:
-        """``notebooks/02-x.ipynb: cell 7, line 3: KeyError: 'AMZN'`` (+ the source line)."""
+        """``notebooks/02-x.ipynb: cell 7, line 3: KeyError: 'SYNA'`` (+ the source line)."""
         where = []
         if self.cell is not None:
             where.append(f"cell {self.cell}")
@@ -391,7 +391,7 @@ def execute_notebook(path: str | os.PathLike, parameters: dict | None = None, *,
 
     Examples
     --------
-    >>> nb = execute_notebook("notebooks/02-x.ipynb", {"ticker": "MSFT"})  # doctest: +SKIP
+    >>> nb = execute_notebook("notebooks/02-x.ipynb", {"ticker": "SYNA"})  # doctest: +SKIP
     >>> nb.metadata["frstory"]["title"]  # doctest: +SKIP
     """
     import asyncio
@@ -434,8 +434,8 @@ def output_mentions_missing_data(output: dict) -> str | None:
 
     Examples
     --------
-    >>> output_mentions_missing_data({"output_type": "stream", "text": "PriceDataUnavailable: no AMZN"})
-    'PriceDataUnavailable: no AMZN'
+    >>> output_mentions_missing_data({"output_type": "stream", "text": "PriceDataUnavailable: no SYNA"})
+    'PriceDataUnavailable: no SYNA'
     """
     kind = output.get("output_type")
     if kind == "error" and output.get("ename") == _MISSING_DATA:

@@ -1,7 +1,7 @@
 """Page parameters: ``frstory build NOTEBOOK -p NAME VALUE`` and ``--params FILE.yml``.
 
 Papermill's semantics, so a notebook written for papermill builds unchanged: values are YAML
-scalars (``-p year 2020`` is an int, ``-p ticker MSFT`` a string), and a code cell tagged
+scalars (``-p year 2020`` is an int, ``-p ticker SYNA`` a string), and a code cell tagged
 ``injected-parameters`` assigning them is inserted right after the cell tagged ``parameters``
 (at the top when there is none). Papermill itself is not called: its ``execute_notebook`` runs
 the kernel too, and the publisher runs its own (with the read log and inline expressions).
@@ -29,8 +29,8 @@ def parse_value(text: str) -> Any:
 
     Examples
     --------
-    >>> parse_value("MSFT"), parse_value("3"), parse_value("0.5"), parse_value("true")
-    ('MSFT', 3, 0.5, True)
+    >>> parse_value("SYNA"), parse_value("3"), parse_value("0.5"), parse_value("true")
+    ('SYNA', 3, 0.5, True)
     >>> parse_value("2020-06-11")
     '2020-06-11'
     """
@@ -77,9 +77,9 @@ def read_params_file(path: str | Path) -> dict[str, Any]:
     Examples
     --------
     >>> import tempfile, pathlib
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "p.yml"; _ = p.write_text("ticker: MSFT\\nwindow: 5\\n")
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "p.yml"; _ = p.write_text("ticker: SYNA\\nwindow: 5\\n")
     >>> read_params_file(p)
-    {'ticker': 'MSFT', 'window': 5}
+    {'ticker': 'SYNA', 'window': 5}
     """
     import yaml
 
@@ -113,8 +113,8 @@ def inject_parameters(nb: Any, parameters: dict[str, Any]) -> Any:
     >>> nb = nbformat.v4.new_notebook()
     >>> cell = nbformat.v4.new_code_cell("ticker = 'A'"); cell.metadata["tags"] = ["parameters"]
     >>> nb.cells = [cell]
-    >>> inject_parameters(nb, {"ticker": "MSFT"}).cells[1].source
-    "# Parameters\\nticker = 'MSFT'\\n"
+    >>> inject_parameters(nb, {"ticker": "SYNA"}).cells[1].source
+    "# Parameters\\nticker = 'SYNA'\\n"
     """
     import nbformat
 
@@ -143,8 +143,8 @@ def parameter_slug(stem: str, parameters: dict[str, Any]) -> str:
 
     Examples
     --------
-    >>> parameter_slug("02-market", {"ticker": "MSFT", "event_id": "msft-police-pledge"})
-    '02-market--msft-msft-police-pledge'
+    >>> parameter_slug("02-market", {"ticker": "SYNA", "event_id": "syn-a-pause"})
+    '02-market--syna-syn-a-pause'
     >>> parameter_slug("02-market", {})
     '02-market'
     """

@@ -112,7 +112,7 @@ def looks_numeric(text: str) -> bool:
     --------
     >>> [looks_numeric(t) for t in ["1,234.5", "\u22120.3%", "+1.2 pp", "(2.1)", "\u00b10.8", "inf"]]
     [True, True, True, True, True, True]
-    >>> [looks_numeric(t) for t in ["2020-06-10", "AMZN", "12,34", "%", "1.2.3"]]
+    >>> [looks_numeric(t) for t in ["2020-06-10", "SYNA", "12,34", "%", "1.2.3"]]
     [False, False, False, False, False]
     """
     text = " ".join(text.split())

@@ -76,8 +76,8 @@ def placeholder_title(slug: str) -> str:
 
     Examples
     --------
-    >>> placeholder_title("amazon-moratorium")
-    'Amazon moratorium'
+    >>> placeholder_title("city-budget-vote")
+    'City budget vote'
     """
     return slug.replace("-", " ").capitalize()
 
@@ -160,7 +160,7 @@ def new_story(
     Parameters
     ----------
     slug : str
-        Lower-case words joined by hyphens, e.g. ``"amazon-moratorium"``.
+        Lower-case words joined by hyphens, e.g. ``"city-budget-vote"``.
     notebooks_dir : path-like, optional
         Default ``<repo>/notebooks``. Created when missing.
     title : str, optional
@@ -187,9 +187,9 @@ def new_story(
     Examples
     --------
     >>> import tempfile
-    >>> nb, py = new_story("amazon-moratorium", tempfile.mkdtemp())
+    >>> nb, py = new_story("city-budget-vote", tempfile.mkdtemp())
     >>> nb.name, py.name
-    ('01-amazon-moratorium.ipynb', '01-amazon-moratorium.py')
+    ('01-city-budget-vote.ipynb', '01-city-budget-vote.py')
     """
     import jupytext
     import nbformat
@@ -199,7 +199,7 @@ def new_story(
     if not isinstance(slug, str) or not SLUG_PATTERN.match(slug) or len(slug) > 60:
         raise FrstoryError(
             f"slug {slug!r} is not valid: use lower-case letters and digits joined by single hyphens, "
-            "at most 60 characters, e.g. 'amazon-moratorium'"
+            "at most 60 characters, e.g. 'city-budget-vote'"
         )
     folder = Path(notebooks_dir) if notebooks_dir is not None else default_notebooks_dir()
     folder.mkdir(parents=True, exist_ok=True)

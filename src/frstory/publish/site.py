@@ -472,7 +472,7 @@ def _build(started, reporter: Progress, notebooks_dir, out_dir, notebooks, jobs,
     partial = bool(notebooks)
     if (parameters or slug) and not notebooks:
         raise BuildError("parameters (-p/--params) and --slug need the NOTEBOOK to build with them, "
-                         "e.g. frstory build notebooks/02-x.ipynb -p ticker MSFT")
+                         "e.g. frstory build notebooks/02-x.ipynb -p ticker SYNA")
     if slug is not None:
         if len(notebooks or []) != 1:
             raise BuildError("--slug names one page: give exactly one NOTEBOOK with it")
