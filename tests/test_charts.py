@@ -318,7 +318,7 @@ def test_markup_in_data_reaches_plotly_escaped():
 def test_three_events_in_four_days_get_three_lanes():
     days = pd.to_datetime(["2020-06-08", "2020-06-10", "2020-06-11"])
     boxes = layout_event_labels(days, ["Alpha Co exits a business", "Beta Co pauses a product line",
-                                       "Gamma Co pledges to change a policy"],
+                                       "Gamma Co pledges a change"],
                                 (pd.Timestamp("2020-05-01"), pd.Timestamp("2020-07-31")), 780)
     assert sorted(b.lane for b in boxes) == [0, 1, 2]
 

@@ -76,7 +76,7 @@ def test_event_labels_do_not_overlap_when_rendered(open_page, tmp_path, width):
     path = tmp_path / "labels.html"
     fig.write_html(path, include_plotlyjs=True)
     page = open_page(path, wait_for=".js-plotly-plot .main-svg").page
-    wanted = {"SYNB exits the business", "SYNA pauses a product line", "SYNC pledges to change a policy",
+    wanted = {"SYNB exits the business", "SYNA pauses a product line", "SYNC pledges a change",
               "Synthetic market falls", "Synthetic protests begin"}
     boxes = [b for b in _boxes(page, ".annotation-text") if b["text"] in wanted]
     assert {b["text"] for b in boxes} == wanted

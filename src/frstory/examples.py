@@ -144,7 +144,7 @@ def synthetic_events() -> pd.DataFrame:
         ("syn-protest", "2020-05-26", "day", "unknown", "protest", "Synthetic marchers", None, "Synthetic protests begin", "2020-06-20"),
         ("syn-a-exits", "2020-06-08", "day", "post", "corporate", "SYNB Corp", "SYNB", "SYNB exits the business", None),
         ("syn-a-pause", "2020-06-10", "day", "post", "corporate", "SYNA Inc", "SYNA", "SYNA pauses a product line", None),
-        ("syn-c-pledge", "2020-06-11", "day", "regular", "corporate", "SYNC Co", None, "SYNC pledges to change a policy", None),
+        ("syn-c-pledge", "2020-06-11", "day", "regular", "corporate", "SYNC Co", None, "SYNC pledges a change", None),
         ("syn-crash", "2020-06-11", "day", "regular", "market", "Synthetic market", None, "Synthetic market falls", None),
         ("syn-rule-4", "2020-09-09", "day", "regular", "policy", "Synthetic County D", None, "Synthetic county D passes a rule", None),
     ]

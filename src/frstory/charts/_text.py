@@ -200,8 +200,8 @@ def shorten(text: str, max_chars: int) -> str:
     Examples
     --------
     >>> shorten("SYNA pauses a product line", 14)
-    'SYNA pauses…'
-    >>> shorten("SYNA pauses a product line", 13)  # "pauses" ends exactly at the cut: kept
+    'SYNA pauses a…'
+    >>> shorten("SYNA pauses a product line", 12)  # "pauses" ends exactly at the cut: kept
     'SYNA pauses…'
     """
     text = " ".join(str(text).split())

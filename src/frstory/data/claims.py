@@ -434,8 +434,8 @@ def load_claims(path: str | os.PathLike | None = None) -> pd.DataFrame:
     Examples
     --------
     >>> claims = load_claims()
-    >>> claims.loc[claims["check_measure"] == "close", ["check_ticker", "value"]].values.tolist()
-    [['SYNA', 2647.45]]
+    >>> claims.loc[claims["check_measure"] == "close", "value"].tolist()
+    [2647.45]
     """
     path = Path(path) if path is not None else curated_data_file("claims.csv")
     return load_curated_csv(
