@@ -6,7 +6,7 @@
 #     dek: Every chart in frstory.charts, drawn from made-up data so that the house
 #       style, furniture and label placement can be checked at a glance.
 #     synthetic: true
-#     title: Chart gallery
+#     title: The frstory chart gallery
 #   jupytext:
 #     formats: ipynb,py:percent
 #     notebook_metadata_filter: frstory

@@ -17,7 +17,7 @@ def test_gallery_is_committed_without_outputs_and_says_it_is_synthetic():
     nb = nbformat.read(GALLERY, as_version=4)
     assert all(not c.get("outputs") and c.get("execution_count") is None for c in nb.cells if c.cell_type == "code")
     meta = nb.metadata["frstory"]
-    assert meta["title"] == "Chart gallery" and meta["synthetic"] is True and meta["byline"] == "frstory"
+    assert meta["title"] == "The frstory chart gallery" and meta["synthetic"] is True and meta["byline"] == "frstory"
     assert {"dek", "date"} <= set(meta)
     assert "synthetic" in nb.cells[0].source.lower() and nb.cells[0].cell_type == "markdown"
     assert sum("parameters" in c.metadata.get("tags", []) for c in nb.cells) == 1
