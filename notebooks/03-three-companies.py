@@ -97,6 +97,8 @@ span_days = (last_date - first_date).days + 1
 span_text = prose.plural(span_days, "day", spell=span_days <= 10)
 title_text = prose.sentence(f"{n_firms} companies, {span_text}")
 n_firm_significant = int((firms["ar_0_p"] < 0.05).sum())
+firm_limits = prose.join([f"{prose.points(f.ar_0_limit, signed=False)} for {prose.display_name(f.ticker)}"
+                          for f in firms.itertuples()])
 beaten = [prose.display_name(f.ticker) for f in firms.itertuples()
           if abs(rows.loc[placebo_of[f.Index]].ar_0) >= abs(f.ar_0)]
 window_dates = pd.concat([r.table["date"] for r in results])
@@ -140,7 +142,8 @@ protests = story.background_periods(events, first_date, last_date)
 # %% [markdown]
 # **`{python} prose.sentence(wording.count_of(n_firm_significant, len(firms), "company"))` had a
 # day-0 abnormal return beyond ordinary daily noise at the 5% level (market model against
-# `{python} market`).** `{python} placebo_compared`
+# `{python} market`).** With each company's ordinary noise, only a day-0 abnormal return larger than
+# `{python} firm_limits` would have counted, so smaller reactions cannot be ruled out. `{python} placebo_compared`
 #
 # With the Covid crash left out of the estimation window, `{python} wording.how_many(len(without_crash))`
 # of the `{python} prose.spelled(len(study_events))` day-0 abnormal returns `{python} "is" if len(without_crash) == 1 else "are"`

@@ -189,6 +189,8 @@ def test_story_02_confirms_the_two_price_figures_the_articles_reported(runs):
 def test_story_03_finds_no_firm_beyond_noise_and_says_which_pass_without_the_crash(runs):
     nb = runs("03-three-companies")
     assert lede(nb).startswith("**None of the three companies had a day-0 abnormal return beyond ordinary")
+    # A null result carries the size of reaction the test could have seen.
+    assert re.search(r"only a day-0 abnormal return larger than \d+\.\d percentage points for IBM", lede(nb))
     # With the full prediction-error variance the placebo no longer passes without the crash (p = 0.047
     # with the old variance), so the page no longer says it does.
     assert "passes the same test" not in reader_text(nb)

@@ -105,8 +105,9 @@ class StoryMeta:
         """``10 June 2020`` (or an empty string when the story has no date)."""
         if not self.date:
             return ""
-        day = date.fromisoformat(self.date)
-        return f"{day.day} {day:%B %Y}"
+        from frstory import prose  # the one owner of dates in words
+
+        return prose.date(date.fromisoformat(self.date))
 
 
 def read_story_meta(nb: dict, label: str) -> StoryMeta:

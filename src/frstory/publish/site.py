@@ -745,7 +745,9 @@ def _format_time(iso: str) -> str:
         moment = datetime.fromisoformat(iso)
     except (TypeError, ValueError):
         return iso or "unknown"
-    return f"{moment.day} {moment:%B %Y, %H:%M} UTC"
+    from frstory import prose  # the one owner of dates in words
+
+    return f"{prose.date(moment.date())}, {moment:%H:%M} UTC"
 
 
 def _template_env():
