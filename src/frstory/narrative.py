@@ -18,11 +18,19 @@ import pandas as pd
 
 from frstory.errors import AnalysisError
 
-__all__ = ["actor_name", "event"]
+__all__ = ["actor_name", "event", "require_columns"]
 
 
 
-def _require_columns(frame: pd.DataFrame, columns: tuple[str, ...], what: str, loader: str) -> None:
+def require_columns(frame: pd.DataFrame, columns: tuple[str, ...], what: str, loader: str) -> None:
+    """Raise a clear :class:`~frstory.errors.AnalysisError` unless ``frame`` is a DataFrame with ``columns``.
+
+    ``what`` names the caller in the message and ``loader`` the call that gives the right frame.
+
+    Examples
+    --------
+    >>> require_columns(pd.DataFrame({"id": []}), ("id",), "my_helper", "fr.load_events()")
+    """
     if not isinstance(frame, pd.DataFrame):
         raise AnalysisError(f"{what} needs the frame of {loader}, got {type(frame).__name__}; pass {loader}")
     missing = [c for c in columns if c not in frame.columns]
@@ -31,16 +39,6 @@ def _require_columns(frame: pd.DataFrame, columns: tuple[str, ...], what: str, l
             f"{what}: the frame has no column {', '.join(map(repr, missing))} (it has "
             f"{', '.join(map(repr, frame.columns))}); pass the frame of {loader}"
         )
-
-
-def _as_day(value: object, what: str) -> pd.Timestamp:
-    try:
-        day = pd.Timestamp(value)
-    except (TypeError, ValueError) as exc:
-        raise AnalysisError(f"{what} {value!r} is not a date; give a date such as '2020-06-10'") from exc
-    if pd.isna(day):
-        raise AnalysisError(f"{what} {value!r} is not a date; give a date such as '2020-06-10'")
-    return day.tz_localize(None).normalize() if day.tz is not None else day.normalize()
 
 
 def event(events: pd.DataFrame, event_id: str) -> pd.Series:
@@ -69,7 +67,7 @@ def event(events: pd.DataFrame, event_id: str) -> pd.Series:
     >>> event(fr.synthetic_events(), "syn-a-pause")["date"].date()
     datetime.date(2020, 6, 10)
     """
-    _require_columns(events, ("id",), "frstory.narrative.event", "fr.load_events()")
+    require_columns(events, ("id",), "frstory.narrative.event", "fr.load_events()")
     ids = events["id"].astype("string")
     matches = events[ids == event_id]
     if len(matches) == 1:
