@@ -16,27 +16,6 @@ from frstory import narrative
 from frstory.errors import AnalysisError
 
 
-def synthetic_events_with(**columns: dict[str, str | None]) -> pd.DataFrame:
-    """``fr.synthetic_events()`` with cells replaced, e.g. ``place={"syn-rule-2": "..."}`` (still synthetic)."""
-    events = fr.synthetic_events()
-    for column, values in columns.items():
-        for event_id, value in values.items():
-            events.loc[events["id"] == event_id, column] = pd.NA if value is None else value
-    return events
-
-
-def synthetic_claims() -> pd.DataFrame:
-    """Made-up claims in the claims-file format, one per editorial verdict."""
-    rows = [
-        ("syn-ok", "001_synthetic.txt", "Synthetic claim that checks out.", "confirmed", "Synthetic: right."),
-        ("syn-loose", "002_synthetic.txt", "Synthetic claim that is roughly right.", "imprecise", "Synthetic: loose."),
-        ("syn-bad-b", "003_synthetic.txt", "Synthetic claim that is wrong (B).", "wrong", "Synthetic: wrong B."),
-        ("syn-bad-a", "002_synthetic.txt", "Synthetic claim that is wrong (A).", "wrong", "Synthetic: wrong A."),
-        ("syn-quote", "003_synthetic.txt", "Synthetic opinion.", "not relevant", "Synthetic: nothing to check."),
-    ]
-    return pd.DataFrame(rows, columns=["id", "seed_file", "claim", "editorial_verdict", "editorial_note"])
-
-
 # ---------------------------------------------------------------------------------------------
 # event
 

@@ -398,7 +398,7 @@ def lock(
 
     Examples
     --------
-    >>> lock(["SYNA"], "2020-06-01", "2020-06-30", folder="/tmp/market")  # doctest: +SKIP
+    >>> lock(["SYNA"], "2020-06-01", "2020-06-30", folder="data/market")  # doctest: +SKIP
     """
     from frstory.data.calendar import nyse_sessions
 
