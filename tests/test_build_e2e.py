@@ -22,6 +22,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from notebook_factory import story_notebook
 
 from frstory.cli import main as cli_main
 from frstory.errors import BuildError
@@ -31,14 +32,6 @@ pytestmark = pytest.mark.slow
 md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
 HOSTILE = "[synthetic link](javascript:alert(1)) <img src=x onerror=alert(1)> **synthetic bold**"
 FRSTORY = str(Path(sys.executable).parent / "frstory")
-
-
-def _notebook(meta: dict, cells: list) -> nbformat.NotebookNode:
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["frstory"] = meta
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = cells
-    return nb
 
 
 def _tree(folder: Path) -> dict[str, str]:
@@ -63,7 +56,7 @@ def _cli(*args: str) -> tuple[int, str]:
 def _inline_notebook(extra_markdown: str = "") -> nbformat.NotebookNode:
     parameters = code('ticker = "SYNA"\nfactor = 2')
     parameters.metadata["tags"] = ["parameters"]
-    return _notebook(
+    return story_notebook(
         {"title": "Synthetic shares of `{python} ticker`", "dek": "A total of `{python} total`.",
          "date": "2020-06-10", "synthetic": True},
         [
@@ -87,7 +80,7 @@ def inline_project(tmp_path_factory):
     (root / "data" / "synthetic-own.csv").write_text("day,value\n1,10\n2,11\n")
     (root / "notebooks" / "story" / "__init__.py").write_text("BASE = 10\n")
     nbformat.write(_inline_notebook(), root / "notebooks" / "01-inline.ipynb")
-    nbformat.write(_notebook({"title": "Synthetic plain", "synthetic": True}, [md("Plain synthetic."), code("x = 1")]),
+    nbformat.write(story_notebook({"title": "Synthetic plain", "synthetic": True}, [md("Plain synthetic."), code("x = 1")]),
                    root / "notebooks" / "02-plain.ipynb")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("FRSTORY_DATA_DIR", str(root / "frstory-data"))
@@ -131,7 +124,7 @@ def test_files_the_notebook_opened_itself_are_listed_in_the_methods_box(inline_p
 def test_a_failing_inline_expression_names_notebook_cell_and_expression(inline_project, tmp_path):
     root, _, _ = inline_project
     bad = tmp_path / "09-bad-inline.ipynb"
-    nbformat.write(_notebook({"title": "Synthetic bad"}, [code("x = 1"), md("Value: `{python} y + 1`.")]), bad)
+    nbformat.write(story_notebook({"title": "Synthetic bad"}, [code("x = 1"), md("Value: `{python} y + 1`.")]), bad)
     before = _tree(root / "site")
     status, stderr = _cli("build", str(bad), "--notebooks", "notebooks", "--out", "site", "--cache-dir", "cache")
     assert status == 1
@@ -217,18 +210,18 @@ def keep_going(tmp_path_factory):
     root = tmp_path_factory.mktemp("build-keep-going")
     notebooks = root / "notebooks"
     notebooks.mkdir()
-    nbformat.write(_notebook({"title": "Synthetic good"}, [md("Version one."), code("x = 1")]), notebooks / "01-good.ipynb")
-    nbformat.write(_notebook({"title": "Synthetic flaky"}, [md("Flaky but fine."), code("y = 2")]),
+    nbformat.write(story_notebook({"title": "Synthetic good"}, [md("Version one."), code("x = 1")]), notebooks / "01-good.ipynb")
+    nbformat.write(story_notebook({"title": "Synthetic flaky"}, [md("Flaky but fine."), code("y = 2")]),
                    notebooks / "02-flaky.ipynb")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("FRSTORY_DATA_DIR", str(root / "frstory-data"))
         build(notebooks, root / "site", cache_dir=root / "cache", jobs=2, progress=None)
         before = _tree(root / "site")
-        nbformat.write(_notebook({"title": "Synthetic good"}, [md("Version two."), code("x = 1")]),
+        nbformat.write(story_notebook({"title": "Synthetic good"}, [md("Version two."), code("x = 1")]),
                        notebooks / "01-good.ipynb")
-        nbformat.write(_notebook({"title": "Synthetic flaky"}, [md("Flaky."), code("raise ValueError('synthetic')")]),
+        nbformat.write(story_notebook({"title": "Synthetic flaky"}, [md("Flaky."), code("raise ValueError('synthetic')")]),
                        notebooks / "02-flaky.ipynb")
-        nbformat.write(_notebook({"title": "Synthetic new"}, [code("1 / 0")]), notebooks / "03-new.ipynb")
+        nbformat.write(story_notebook({"title": "Synthetic new"}, [code("1 / 0")]), notebooks / "03-new.ipynb")
         with pytest.raises(BuildError) as info:
             build(notebooks, root / "site", cache_dir=root / "cache", jobs=2, progress=None, keep_going=True)
     return root, before, info.value
@@ -289,7 +282,7 @@ def tiny(tmp_path_factory):
     (root / "notebooks").mkdir()
     (root / "data").mkdir()
     (root / "data" / "synthetic-tiny.csv").write_text("a\n1\n")
-    nbformat.write(_notebook({"title": "Synthetic tiny", "date": "2020-06-10", "synthetic": True}, [
+    nbformat.write(story_notebook({"title": "Synthetic tiny", "date": "2020-06-10", "synthetic": True}, [
         md("The file has `{python} len(rows)` rows."),
         code("from frstory.provenance import record_read\nrecord_read('synthetic', '../data/synthetic-tiny.csv')\n"
              "rows = open('../data/synthetic-tiny.csv').read().splitlines()"),

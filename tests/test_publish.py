@@ -27,6 +27,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from notebook_factory import story_notebook
 
 from frstory.cli import main as cli_main
 from frstory.provenance import sha256_file
@@ -68,14 +69,6 @@ HOSTILE_CELL = f"<script>window.{PWNED}=7</script>"
 SETUP_MARKERS = ("synthetic-setup-one", "synthetic-setup-two", "synthetic-setup-three")
 
 
-def _notebook(meta: dict, cells: list) -> nbformat.NotebookNode:
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["frstory"] = meta
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = cells
-    return nb
-
-
 def _write_project(root: Path) -> None:
     md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
     (root / "notebooks").mkdir(parents=True)
@@ -87,7 +80,7 @@ def _write_project(root: Path) -> None:
         'DATA = Path("..") / "data" / "{name}"\nrecord_read("{kind}", DATA)\n'
         "rows = list(csv.reader(DATA.open()))\n"
     )
-    figures = _notebook(
+    figures = story_notebook(
         {"title": "Synthetic figures", "dek": "A synthetic story with two charts.", "byline": "Synthetic Desk",
          "date": "2020-06-10", "synthetic": True},
         [
@@ -107,7 +100,7 @@ def _write_project(root: Path) -> None:
             md("## Synthetic notes\n\nThe end."),
         ],
     )
-    hostile = _notebook(
+    hostile = story_notebook(
         {"title": f"Synthetic {HOSTILE_CELL} title", "dek": f'<img src=x onerror="window.{PWNED}=1">',
          "byline": f"<b onmouseover=\"window.{PWNED}=2\">Synthetic</b>", "date": "2020-06-11"},
         [
@@ -122,7 +115,7 @@ def _write_project(root: Path) -> None:
                  f"display(HTML('<b onclick=\"window.{PWNED}=8\">synthetic html</b><script>window.{PWNED}=9</script>'))"),
         ],
     )
-    missing = _notebook(
+    missing = story_notebook(
         {"title": "Synthetic missing prices", "dek": "Prices for a synthetic ticker are not cached.",
          "date": "2020-06-12", "synthetic": False},
         [
@@ -495,10 +488,10 @@ def broken_project(tmp_path_factory):
         new_story("synthetic-scaffold", root / "notebooks", synthetic=True)
         first = build(root / "notebooks", root / "site", cache_dir=root / "cache", progress=None)
         before = _tree_hashes(root / "site")
-        nbformat.write(_notebook({"title": "Synthetic broken"}, [
+        nbformat.write(story_notebook({"title": "Synthetic broken"}, [
             md("Synthetic."), code("x = 1"), code("prices = {'SYNA': 1}\nprices['AMZN']")]),
             root / "notebooks" / "02-broken.ipynb")
-        nbformat.write(_notebook({"title": "Synthetic no prices"}, [
+        nbformat.write(story_notebook({"title": "Synthetic no prices"}, [
             code("import frstory as fr\nraise fr.PriceDataUnavailable('no cached prices for SYNQ: run frstory data pull')")]),
             root / "notebooks" / "03-no-prices.ipynb")
         mp.chdir(root)
