@@ -17,6 +17,7 @@ the path it has on the client, else at ``$FRSTORY_WORKER_PROJECT_ROOT`` on the w
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import shutil
 import socket
@@ -93,8 +94,6 @@ def execute_on_worker(request: dict) -> dict:
     """
     import dataclasses
 
-    import nbformat
-
     from frstory.paths import price_cache_dir
     from frstory.publish.execute import ensure_kernelspec, run_notebook
     from frstory.publish.freeze import portable_reads
@@ -119,7 +118,9 @@ def execute_on_worker(request: dict) -> dict:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return {
-        "notebook": nbformat.writes(outcome.notebook),
+        # Plain JSON in the kernel's key order (nbformat.writes would sort the keys, and the page
+        # would then differ from a local build's in the order of a figure's JSON).
+        "notebook": json.dumps(outcome.notebook),
         "reads": portable_reads(outcome.reads, root),
         "seconds": outcome.seconds,
         "failure": dataclasses.asdict(outcome.failure) if outcome.failure is not None else None,
@@ -135,7 +136,7 @@ def _outcome(result: dict, project_root: Path):
     from frstory.publish.freeze import local_reads
 
     notebook = result["notebook"]
-    nb = nbformat.reads(notebook, as_version=4) if isinstance(notebook, str) else nbformat.from_dict(notebook)
+    nb = nbformat.from_dict(json.loads(notebook) if isinstance(notebook, str) else notebook)
     failure = NotebookFailure(**result["failure"]) if result.get("failure") else None
     return ExecutionOutcome(nb, local_reads(result.get("reads", []), project_root), float(result.get("seconds", 0)),
                             failure)
@@ -166,7 +167,7 @@ def execute_on_cluster(address: str, jobs: Sequence[Any], cell_timeout: float, r
             # pure=False: the same notebook may read different data on a later build.
             future = client.submit(execute_on_worker, request, pure=False, key=f"frstory-{job.slug}-{os.urandom(4).hex()}")
             futures[future] = index
-        for future in as_completed(list(futures)):
+        for future in as_completed(list(futures), loop=client.loop):
             index = futures[future]
             job = jobs[index]
             try:

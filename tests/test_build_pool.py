@@ -1,0 +1,106 @@
+"""Kernels started ahead of need: every notebook still gets a fresh interpreter of its own, the
+pre-imported libraries are invisible to it, and kernels are killed after their notebook.
+
+Real kernels, real processes; one small project built once for all specifications.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import psutil
+import pytest
+from notebook_factory import story_notebook
+
+from frstory.publish import build, execute_notebook
+from frstory.publish.freeze import FrozenEntry
+from frstory.publish.pool import PREIMPORT
+
+pytestmark = pytest.mark.slow
+md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+
+NAMESPACE = ("import json, os, psutil, sys, time\n"
+             "print(json.dumps({'names': sorted(k for k in globals() if not k.startswith('_')),"
+             " 'pid': os.getpid(), 'born': psutil.Process().create_time(),"
+             " 'leaked': hasattr(sys, 'synthetic_leak') or 'synthetic_secret' in globals()}))")
+
+
+def _notebook(*cells) -> nbformat.NotebookNode:
+    return story_notebook({"title": "Synthetic pool check", "date": "2020-06-10", "synthetic": True},
+                          [md("Synthetic."), *cells])
+
+
+def _printed(executed: nbformat.NotebookNode, index: int = 1) -> dict:
+    text = "".join(o.get("text", "") for o in executed.cells[index].outputs if o.get("output_type") == "stream")
+    return json.loads(text.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def pooled(tmp_path_factory):
+    """Three notebooks built one at a time (--jobs 1): the first leaves state behind and takes
+    2 s, the others report their namespace, process and birth time."""
+    root = tmp_path_factory.mktemp("build-pool")
+    (root / "notebooks").mkdir()
+    nbformat.write(_notebook(code(NAMESPACE), code(
+        "import sys, time\nsynthetic_secret = 42\nsys.synthetic_leak = True\ntime.sleep(2)\n"
+        "print(json.dumps({'ended': time.time()}))")), root / "notebooks" / "01-first.ipynb")
+    for name in ("02-second", "03-third"):
+        nbformat.write(_notebook(code(NAMESPACE)), root / "notebooks" / f"{name}.ipynb")
+    report = build(root / "notebooks", root / "site", cache_dir=root / "cache", jobs=1, progress=None)
+    executed = {}
+    for story in report.stories:
+        entry = FrozenEntry.for_notebook(root / "cache", story.notebook)
+        executed[story.notebook.stem] = nbformat.read(entry.executed_path, as_version=4)
+    return root, report, executed
+
+
+def test_state_left_by_one_notebook_is_never_seen_by_the_next(pooled):
+    _, _, executed = pooled
+    assert _printed(executed["02-second"])["leaked"] is False
+    assert _printed(executed["03-third"])["leaked"] is False
+
+
+def test_every_notebook_runs_in_a_process_of_its_own(pooled):
+    _, _, executed = pooled
+    pids = {_printed(nb)["pid"] for nb in executed.values()}
+    assert len(pids) == 3
+
+
+def test_the_next_kernel_is_started_while_the_current_notebook_runs(pooled):
+    _, _, executed = pooled
+    ended = _printed(executed["01-first"], 2)["ended"]
+    assert _printed(executed["02-second"])["born"] < ended
+
+
+def test_each_kernel_is_killed_after_its_notebook(pooled):
+    _, _, executed = pooled
+    alive = [pid for pid in (_printed(nb)["pid"] for nb in executed.values()) if psutil.pid_exists(pid)
+             and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE]
+    assert alive == []
+
+
+def test_a_warm_kernel_shows_the_notebook_the_same_namespace_as_a_cold_one(pooled):
+    root, _, executed = pooled
+    cold = execute_notebook(root / "notebooks" / "02-second.ipynb", cache_dir=root / "cold-cache")
+    assert _printed(executed["02-second"])["names"] == _printed(cold)["names"]
+    assert executed["02-second"].cells[1].execution_count == cold.cells[1].execution_count == 1
+
+
+def test_the_preimported_libraries_import_without_a_warning():
+    # A warning raised while importing ahead would never reach the notebook's output.
+    imports = "; ".join(f"import {name}" for name in PREIMPORT)
+    result = subprocess.run([sys.executable, "-W", "error", "-c", imports], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_frstory_imports_none_of_the_heavy_libraries():
+    code_ = ("import sys, frstory, frstory.publish, frstory.publish.execute, frstory.publish.freeze, "
+             "frstory.publish.pool, frstory.publish.distributed; "
+             "print(sorted(m for m in ('pandas', 'numpy', 'plotly', 'scipy', 'nbclient', 'distributed') "
+             "if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code_], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
