@@ -37,6 +37,7 @@ PREIMPORT: tuple[str, ...] = (
     "plotly.graph_objects",
     "plotly.io",
     "nbformat",  # plotly's first figure display imports it
+    "exchange_calendars",  # frstory's trading calendar
 )
 
 
