@@ -23,9 +23,10 @@ from frstory.publish.pool import PREIMPORT
 pytestmark = pytest.mark.slow
 md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
 
-NAMESPACE = ("import json, os, psutil, sys, time\n"
+NAMESPACE = ("import json, os, psutil, random, sys, time\nimport numpy\n"
              "print(json.dumps({'names': sorted(k for k in globals() if not k.startswith('_')),"
              " 'pid': os.getpid(), 'born': psutil.Process().create_time(),"
+             " 'random': [random.random(), float(numpy.random.random())],"
              " 'leaked': hasattr(sys, 'synthetic_leak') or 'synthetic_secret' in globals()}))")
 
 
@@ -74,6 +75,12 @@ def test_the_next_kernel_is_started_while_the_current_notebook_runs(pooled):
     _, _, executed = pooled
     ended = _printed(executed["01-first"], 2)["ended"]
     assert _printed(executed["02-second"])["born"] < ended
+
+
+def test_unseeded_random_numbers_differ_between_notebooks_as_in_fresh_interpreters(pooled):
+    _, _, executed = pooled
+    draws = [tuple(_printed(nb)["random"]) for nb in executed.values()]
+    assert len({d[0] for d in draws}) == 3 and len({d[1] for d in draws}) == 3
 
 
 def test_each_kernel_is_killed_after_its_notebook(pooled):

@@ -96,7 +96,7 @@ def execute_on_worker(request: dict) -> dict:
 
     from frstory.paths import price_cache_dir
     from frstory.publish.execute import ensure_kernelspec, run_notebook
-    from frstory.publish.freeze import portable_reads
+    from frstory.publish.freeze import environment_hash, portable_reads, source_hash
 
     root = Path(os.environ.get(WORKER_ROOT_ENV) or request["project_root"])
     path = root / request["relpath"]
@@ -125,6 +125,9 @@ def execute_on_worker(request: dict) -> dict:
         "seconds": outcome.seconds,
         "failure": dataclasses.asdict(outcome.failure) if outcome.failure is not None else None,
         "worker": host,
+        # What the page was really executed with: the client records these, not its own.
+        "source_hash": source_hash(),
+        "environment_hash": environment_hash(),
     }
 
 
@@ -139,7 +142,7 @@ def _outcome(result: dict, project_root: Path):
     nb = nbformat.from_dict(json.loads(notebook) if isinstance(notebook, str) else notebook)
     failure = NotebookFailure(**result["failure"]) if result.get("failure") else None
     return ExecutionOutcome(nb, local_reads(result.get("reads", []), project_root), float(result.get("seconds", 0)),
-                            failure)
+                            failure, result.get("source_hash"), result.get("environment_hash"))
 
 
 def execute_on_cluster(address: str, jobs: Sequence[Any], cell_timeout: float, read_ignore: Sequence[Path],

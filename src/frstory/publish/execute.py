@@ -167,6 +167,10 @@ class ExecutionOutcome:
     reads: list[dict] = field(default_factory=list)
     seconds: float = 0.0
     failure: NotebookFailure | None = None
+    #: For a notebook executed elsewhere (a Dask worker): that machine's frstory source and
+    #: environment hashes, which the frozen entry then records instead of this machine's.
+    source_hash: str | None = None
+    environment_hash: str | None = None
 
 
 def _read_log(path: Path) -> list[dict]:

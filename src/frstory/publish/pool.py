@@ -78,15 +78,58 @@ class KernelPool:
     """
 
     def __init__(self, kernels_root: Path, log_dir: Path, *, read_ignore: list[Path] | None = None,
-                 preimport: tuple[str, ...] = PREIMPORT, startup_timeout: float = 120):
+                 preimport: tuple[str, ...] = PREIMPORT, startup_timeout: float = 120, fork: bool | None = None):
+        from frstory.publish import forkserver
+
         self.kernels_root = Path(kernels_root)
         self.log_dir = Path(log_dir)
         self.read_ignore = list(read_ignore or [])
         self.preimport = tuple(preimport)
         self.startup_timeout = startup_timeout
+        #: Fork kernels from a server that imported the libraries once (:mod:`frstory.publish.forkserver`).
+        self.fork = forkserver.available() if fork is None else fork
         self._numbers = itertools.count(1)
         self._managers: set[Any] = set()  # every kernel started and not yet killed
         self._disposals: set[asyncio.Task] = set()
+        self._server: asyncio.subprocess.Process | None = None
+        self._server_dir: str | None = None
+        self._server_lock = asyncio.Lock()
+
+    async def _fork_server(self, project_root: Path) -> str | None:
+        """The fork server's socket, starting the server on first use; ``None`` when it cannot run."""
+        import shutil
+        import sys
+        import tempfile
+
+        from frstory.publish import forkserver
+
+        async with self._server_lock:
+            if self._server_dir is not None:
+                return str(Path(self._server_dir) / "s") if self._server is not None else None
+            # A short folder of its own: a Unix socket's path is limited to about 100 bytes.
+            self._server_dir = tempfile.mkdtemp(prefix="frstory-fork-")
+            socket_path = str(Path(self._server_dir) / "s")
+            forkserver.ensure_forked_kernelspec(self.kernels_root)
+            env = kernel_env(self.log_dir / "forkserver.reads.jsonl", project_root, self.read_ignore,
+                             preimport=self.preimport)
+            self.log_dir.mkdir(parents=True, exist_ok=True)
+            try:
+                with open(self.log_dir / "forkserver.log", "wb") as log:
+                    self._server = await asyncio.create_subprocess_exec(
+                        sys.executable, "-m", "frstory.publish.forkserver", "--serve", socket_path, env=env,
+                        stdout=asyncio.subprocess.PIPE, stderr=log, stdin=asyncio.subprocess.DEVNULL)
+                line = await asyncio.wait_for(self._server.stdout.readline(), self.startup_timeout)
+                if line.strip() != b"ready":
+                    raise RuntimeError("the fork server did not start")
+            except Exception:  # no fork server: ordinary kernels still work, only slower to start
+                if self._server is not None:
+                    with contextlib.suppress(ProcessLookupError):
+                        self._server.kill()
+                    await self._server.wait()
+                self._server = None
+                shutil.rmtree(self._server_dir, ignore_errors=True)
+                return None
+            return socket_path
 
     async def start(self, cwd: Path, project_root: Path) -> WarmKernel:
         """Start a kernel in ``cwd`` logging reads under ``project_root``; return it once it answers."""
@@ -95,9 +138,15 @@ class KernelPool:
         stderr_path = (self.log_dir / f"kernel-{number}.log").resolve()
         self.log_dir.mkdir(parents=True, exist_ok=True)
         read_log.write_text("", encoding="utf-8")
-        km = _kernel_manager_class(self.kernels_root)(kernel_name=KERNEL_NAME)
-        self._managers.add(km)
+        socket_path = await self._fork_server(project_root) if self.fork else None
         env = kernel_env(read_log, project_root, self.read_ignore, preimport=self.preimport)
+        if socket_path is not None:
+            from frstory.publish.forkserver import FORKED_KERNEL_NAME, SOCKET_ENV
+
+            env[SOCKET_ENV] = socket_path
+        km = _kernel_manager_class(self.kernels_root)(
+            kernel_name=FORKED_KERNEL_NAME if socket_path is not None else KERNEL_NAME)
+        self._managers.add(km)
         try:
             # The kernel's stdout/stderr (start-up warnings) go to its log file, not the console.
             with open(stderr_path, "wb") as stderr:
@@ -136,3 +185,12 @@ class KernelPool:
         await asyncio.gather(*(self._kill(km) for km in list(self._managers)), return_exceptions=True)
         if self._disposals:
             await asyncio.gather(*list(self._disposals), return_exceptions=True)
+        if self._server is not None:
+            with contextlib.suppress(ProcessLookupError):
+                self._server.terminate()
+            await self._server.wait()
+            self._server = None
+        if self._server_dir is not None:
+            import shutil
+
+            shutil.rmtree(self._server_dir, ignore_errors=True)

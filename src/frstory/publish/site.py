@@ -711,8 +711,10 @@ async def _execute_all(jobs_to_run: list[_Job], cache: Path, jobs: int, cell_tim
             "parameters_key": parameters_key(job.parameters),
             "meta": dataclasses.asdict(meta),
             "content_hash": job.content_hash,
-            "source_hash": src_hash,
-            "environment_hash": env_hash,
+            # A worker with another frstory or other packages records its own hashes, so the
+            # next local build executes the page again instead of trusting it.
+            "source_hash": outcome.source_hash or src_hash,
+            "environment_hash": outcome.environment_hash or env_hash,
             "reads": portable_reads(outcome.reads, job.project_root),
             "prices": _price_provenance(outcome.reads),
             "executed_at": executed_at,
@@ -723,8 +725,13 @@ async def _execute_all(jobs_to_run: list[_Job], cache: Path, jobs: int, cell_tim
         frozen = _load_entry(job.entry, job.path)
         if frozen is None:
             raise BuildError(f"{job.label}: the freeze cache entry could not be read back after writing it")
+        warnings = list(render.get("warnings", []))
+        if (outcome.source_hash or src_hash) != src_hash or (outcome.environment_hash or env_hash) != env_hash:
+            warnings.append(f"{job.label}: executed on a Dask worker whose frstory source or installed packages "
+                            "differ from this machine's: give the workers the same environment (the next local "
+                            "build executes this notebook again)")
         result = StoryResult(job.path, "executed", outcome.seconds, job.reason, page=f"{job.slug}.html",
-                             warnings=list(render.get("warnings", [])), slug=job.slug)
+                             warnings=warnings, slug=job.slug)
         return result, frozen
 
     # Rendering (and the nbconvert import) runs in one worker thread so that it never blocks the
