@@ -9,7 +9,11 @@ Every notebook still runs in a fresh interpreter: a warm kernel is handed to exa
 notebook and killed afterwards, never reused. The only thing a warm kernel has done before
 the notebook's first cell is import the libraries of :data:`PREIMPORT` (in the kernel process,
 before IPython starts: no variable is defined in the notebook's namespace and execution counts
-start at 1), so ``import pandas`` in the first cell finds the module already loaded.
+start at 1), so ``import pandas`` in the first cell finds the module already loaded. On Linux
+the kernels are forked from one server process that did those imports once for the whole build
+(:mod:`frstory.publish.forkserver`), so a kernel costs a fork instead of an interpreter start-up
+plus the imports; elsewhere (or with ``FRSTORY_FORK_KERNELS=0``) each warm kernel is an ordinary
+process that imports them itself.
 """
 
 from __future__ import annotations

@@ -772,13 +772,14 @@ async def _execute_all(jobs_to_run: list[_Job], cache: Path, jobs: int, cell_tim
         # more kernels warm up behind them.
         queue: asyncio.Queue = asyncio.Queue(maxsize=jobs)
         starting: list[asyncio.Task] = []
+        workers = min(jobs, len(jobs_to_run))
 
         async def producer() -> None:
             for index, job in enumerate(jobs_to_run):
                 task = asyncio.ensure_future(pool.start(job.path.parent, job.project_root))
                 starting.append(task)
                 await queue.put((index, job, task))
-            for _ in range(jobs):
+            for _ in range(workers):
                 await queue.put(None)
 
         async def worker() -> None:
@@ -802,7 +803,7 @@ async def _execute_all(jobs_to_run: list[_Job], cache: Path, jobs: int, cell_tim
                 pages[index] = asyncio.ensure_future(publish(job, outcome))
 
         try:
-            await asyncio.gather(producer(), *(worker() for _ in range(min(jobs, len(jobs_to_run)) or 1)))
+            await asyncio.gather(producer(), *(worker() for _ in range(workers)))
         finally:
             for task in starting:
                 task.cancel()
