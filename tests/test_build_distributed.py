@@ -62,7 +62,7 @@ def project(tmp_path_factory):
 def cluster():
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
                       host="127.0.0.1") as local:
         yield local.scheduler_address
 
@@ -139,12 +139,14 @@ def _free_port() -> int:
 
 def test_an_unreachable_scheduler_is_named_with_how_to_fix_it(project, tmp_path):
     address = f"tcp://127.0.0.1:{_free_port()}"
+    lines: list[str] = []
     with pytest.raises(BuildError) as caught:
-        build(project / "notebooks", tmp_path / "site", cache_dir=tmp_path / "cache", progress=None,
+        build(project / "notebooks", tmp_path / "site", cache_dir=tmp_path / "cache", progress=lines.append,
               scheduler=address)
     message = str(caught.value)
     assert f"cannot reach the Dask scheduler at {address}" in message and "dask scheduler" in message
     assert not (tmp_path / "site").exists()
+    assert not any("executing" in line for line in lines)  # stopped before announcing any notebook
 
 
 def test_without_dask_installed_the_error_names_the_extra_to_install(project, tmp_path):

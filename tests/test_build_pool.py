@@ -28,7 +28,7 @@ BORN = ("(next(int(l.split()[1]) for l in open('/proc/stat') if l.startswith('bt
 NAMESPACE = ("import json, os, random, sys, time\nimport numpy\n"
              "print(json.dumps({'names': sorted(k for k in globals() if not k.startswith('_')),"
              f" 'pid': os.getpid(), 'born': {BORN},"
-             " 'random': [random.random(), float(numpy.random.random())],"
+             " 'random': [random.random(), float(numpy.random.random())], 'path': sys.path, 'cwd': os.getcwd(),"
              " 'leaked': hasattr(sys, 'synthetic_leak') or 'synthetic_secret' in globals()}))")
 
 
@@ -103,6 +103,8 @@ def test_a_warm_kernel_shows_the_notebook_the_same_namespace_as_a_cold_one(poole
     root, _, executed = pooled
     cold = execute_notebook(root / "notebooks" / "02-second.ipynb", cache_dir=root / "cold-cache")
     assert _printed(executed["02-second"])["names"] == _printed(cold)["names"]
+    assert _printed(executed["02-second"])["path"] == _printed(cold)["path"]
+    assert _printed(executed["02-second"])["cwd"] == _printed(cold)["cwd"]
     assert executed["02-second"].cells[1].execution_count == cold.cells[1].execution_count == 1
 
 

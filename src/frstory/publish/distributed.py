@@ -145,13 +145,13 @@ def _outcome(result: dict, project_root: Path):
                             failure, result.get("source_hash"), result.get("environment_hash"))
 
 
-def execute_on_cluster(address: str, jobs: Sequence[Any], cell_timeout: float, read_ignore: Sequence[Path],
+def execute_on_cluster(client: Any, jobs: Sequence[Any], cell_timeout: float, read_ignore: Sequence[Path],
                        arrived: Callable[[int, Any], None]) -> None:
-    """Submit one task per job to the scheduler at ``address``; call ``arrived(index, outcome)``
-    for each as soon as it finishes (in completion order; every job is reported exactly once)."""
+    """Submit one task per job through ``client`` (from :func:`connect`, closed at the end); call
+    ``arrived(index, outcome)`` for each as soon as it finishes (in completion order; every job
+    is reported exactly once)."""
     from frstory.publish.execute import ExecutionOutcome, NotebookFailure
 
-    client = connect(address)
     try:
         from distributed import as_completed
 

@@ -35,6 +35,7 @@ import threading
 __all__ = ["FORKED_KERNEL_NAME", "SOCKET_ENV", "available", "ensure_forked_kernelspec", "serve", "launch"]
 
 FORKED_KERNEL_NAME = "frstory-python-forked"
+_SERVER_PATH0 = sys.path[0] if sys.path else None  # the server's working folder, as `python -m` set it
 SOCKET_ENV = "FRSTORY_FORKSERVER"
 _FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2)
 
@@ -101,6 +102,9 @@ def _child(request: dict, fds: list[int]) -> None:
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
+        if sys.path and sys.path[0] == _SERVER_PATH0:
+            # `python -m` puts the working folder first on sys.path: the kernel's, not the server's.
+            sys.path[0] = os.path.abspath(request["cwd"])
         if "numpy.random" in sys.modules:
             # A fresh `import numpy` seeds its global generator from the OS; a forked copy would
             # otherwise repeat the server's sequence in every notebook.

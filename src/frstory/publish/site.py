@@ -811,15 +811,18 @@ async def _execute_all(jobs_to_run: list[_Job], cache: Path, jobs: int, cell_tim
             await pool.close()
 
     async def run_on_cluster() -> None:
-        from frstory.publish.distributed import execute_on_cluster
+        from frstory.publish.distributed import connect, execute_on_cluster
 
         def arrived(index: int, outcome) -> None:  # called from the Dask thread
             loop.call_soon_threadsafe(lambda: pages.__setitem__(index, asyncio.ensure_future(
                 publish(jobs_to_run[index], outcome))))
 
+        # Connect first (a thread: Dask's synchronous client runs its own event loop), so an
+        # unreachable scheduler stops the build before any notebook is announced.
+        client = await asyncio.to_thread(connect, scheduler)
         for job in jobs_to_run:
             reporter.notebook_started(job.key, job.reason)
-        await asyncio.to_thread(execute_on_cluster, scheduler, jobs_to_run, cell_timeout, read_ignore, arrived)
+        await asyncio.to_thread(execute_on_cluster, client, jobs_to_run, cell_timeout, read_ignore, arrived)
         await asyncio.sleep(0)  # let the last call_soon_threadsafe callbacks run
 
     try:
