@@ -108,7 +108,7 @@ def test_environment_key_does_not_depend_on_how_frstory_was_started(tmp_path):
 
 
 def test_a_frozen_entry_altered_after_writing_is_refused(tmp_path):
-    entry = FrozenEntry.for_notebook(tmp_path, tmp_path / "01-synthetic.ipynb")
+    entry = FrozenEntry.for_page(tmp_path, "01-synthetic", "c")
     entry.store({"content_hash": "c"}, "{}", {"content_hash": "c", "body_html": "<p>ok</p>"})
     assert entry.load() is not None and entry.problem is None
     render = json.loads(entry.render_path.read_text())
@@ -119,10 +119,44 @@ def test_a_frozen_entry_altered_after_writing_is_refused(tmp_path):
 
 
 def test_a_parameterised_page_has_its_own_freeze_slot(tmp_path):
-    notebook = tmp_path / "02-synthetic.ipynb"
-    plain = FrozenEntry.for_notebook(tmp_path, notebook)
-    other = FrozenEntry.for_notebook(tmp_path, notebook, "02-synthetic--synb")
+    plain = FrozenEntry.for_page(tmp_path, "02-synthetic", "c")
+    other = FrozenEntry.for_page(tmp_path, "02-synthetic--synb", "c", {"ticker": "SYNB"})
     assert plain.directory != other.directory
+
+
+def test_the_freeze_slot_is_keyed_by_content_not_by_where_the_notebook_is(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+    for checkout in ("checkout-a", "checkout-b"):
+        (tmp_path / checkout / "notebooks").mkdir(parents=True)
+        nbformat.write(nb, tmp_path / checkout / "notebooks" / "01-synthetic.ipynb")
+    a, b = (FrozenEntry.for_notebook(tmp_path / "cache", tmp_path / c / "notebooks" / "01-synthetic.ipynb")
+            for c in ("checkout-a", "checkout-b"))
+    assert a.directory == b.directory
+
+
+def test_the_freeze_slot_changes_with_the_notebooks_content(tmp_path):
+    before = FrozenEntry.for_page(tmp_path, "01-synthetic", notebook_content_hash(
+        nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])))
+    after = FrozenEntry.for_page(tmp_path, "01-synthetic", notebook_content_hash(
+        nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 2")])))
+    assert before.directory != after.directory
+
+
+def test_data_reads_recorded_in_one_checkout_are_checked_in_another(tmp_path):
+    from frstory.provenance import sha256_file
+    from frstory.publish.freeze import local_reads, portable_reads
+
+    for checkout in ("worker", "laptop"):
+        (tmp_path / checkout / "data").mkdir(parents=True)
+        (tmp_path / checkout / "data" / "synthetic-a.csv").write_text("a\n1\n")
+    worker_file = tmp_path / "worker" / "data" / "synthetic-a.csv"
+    recorded = portable_reads([{"kind": "file", "path": str(worker_file), "file_sha256": sha256_file(worker_file)}],
+                              tmp_path / "worker")
+    here = local_reads(recorded, tmp_path / "laptop")
+    assert here[0]["path"] == str(tmp_path / "laptop" / "data" / "synthetic-a.csv")
+    assert stale_reason(_record(here), **KEYS) is None
+    (tmp_path / "laptop" / "data" / "synthetic-a.csv").write_text("a\n2\n")
+    assert stale_reason(_record(here), **KEYS).startswith("data changed:")
 
 
 # -- lock, swap and leftovers ------------------------------------------------------------------

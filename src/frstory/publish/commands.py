@@ -46,6 +46,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                        help="seconds one cell may run (default: 600)")
     build.add_argument("--cache-dir", type=Path, default=None, metavar="DIR",
                        help="freeze cache folder (default: <repo>/.frstory-cache)")
+    build.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="execute the notebooks on this Dask distributed scheduler (e.g. tcp://host:8786); "
+                            "pages are rendered here. Needs pip install 'frstory[dask]'")
     build.set_defaults(func=_build)
 
     new = sub.add_parser(
@@ -79,7 +82,7 @@ def _build(args: argparse.Namespace) -> int:
         parameters[name] = parse_value(value)
     build(args.notebooks_dir, args.out, notebooks=args.notebooks or None, jobs=args.jobs, force=args.force,
           cell_timeout=args.timeout, cache_dir=args.cache_dir, parameters=parameters or None, slug=args.slug,
-          keep_going=args.keep_going, wait=args.wait)
+          keep_going=args.keep_going, wait=args.wait, scheduler=args.scheduler)
     return 0
 
 

@@ -27,8 +27,8 @@ from typing import Any
 
 from frstory.provenance import READ_LOG_ENV, sha256_file
 
-__all__ = ["KERNEL_NAME", "ensure_kernelspec", "NotebookFailure", "ExecutionOutcome", "run_notebook",
-           "execute_notebook"]
+__all__ = ["KERNEL_NAME", "ensure_kernelspec", "kernel_env", "NotebookFailure", "ExecutionOutcome",
+           "run_notebook", "execute_notebook"]
 
 KERNEL_NAME = "frstory-python"
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -60,6 +60,45 @@ def ensure_kernelspec(cache_dir: Path) -> Path:
 
         write_atomic(path, text)
     return root
+
+
+def kernel_env(read_log: Path, project_root: Path, read_ignore: list[Path] | None = None,
+               extra_env: dict[str, str] | None = None, preimport: tuple[str, ...] = ()) -> dict[str, str]:
+    """The environment of a build kernel: this process's, plus what the kernel needs to know.
+
+    Parameters
+    ----------
+    read_log : Path
+        Where the kernel logs the files it reads (``FRSTORY_READ_LOG``).
+    project_root : Path
+        Files opened under this folder are logged as reads.
+    read_ignore : list of Path, optional
+        Folders under the project whose files are never reads.
+    extra_env : dict, optional
+        More variables (win over the others).
+    preimport : tuple of str
+        Modules the kernel imports before it starts serving (``FRSTORY_PREIMPORT``, see
+        :mod:`frstory.publish.kernel`).
+
+    Examples
+    --------
+    >>> kernel_env(Path("/tmp/r.jsonl"), Path("/tmp"))["PLOTLY_RENDERER"]
+    'plotly_mimetype'
+    """
+    env = dict(os.environ)
+    env.update(
+        {
+            READ_LOG_ENV: str(Path(read_log).resolve()),
+            "FRSTORY_PROJECT_ROOT": str(Path(project_root).resolve()),
+            "FRSTORY_READ_IGNORE": os.pathsep.join(str(Path(p).resolve()) for p in (read_ignore or [])),
+            "PLOTLY_RENDERER": "plotly_mimetype",
+            # ipykernel's debugger warns about frozen modules on every start; we never debug builds.
+            "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+            "FRSTORY_PREIMPORT": ",".join(preimport),
+        }
+    )
+    env.update(extra_env or {})
+    return env
 
 
 def _kernel_manager_class(kernels_root: Path):
@@ -128,6 +167,10 @@ class ExecutionOutcome:
     reads: list[dict] = field(default_factory=list)
     seconds: float = 0.0
     failure: NotebookFailure | None = None
+    #: For a notebook executed elsewhere (a Dask worker): that machine's frstory source and
+    #: environment hashes, which the frozen entry then records instead of this machine's.
+    source_hash: str | None = None
+    environment_hash: str | None = None
 
 
 def _read_log(path: Path) -> list[dict]:
@@ -200,6 +243,8 @@ async def run_notebook(
     project_root: Path | None = None,
     read_ignore: list[Path] | None = None,
     on_cell: Callable[[int, int], None] | None = None,
+    notebook: Any = None,
+    kernel: Any = None,
 ) -> ExecutionOutcome:
     """Run every cell of the notebook at ``path`` in a new kernel; never raises for cell errors.
 
@@ -225,6 +270,13 @@ async def run_notebook(
         Folders under the project whose files are never reads (the cache, the site).
     on_cell : callable, optional
         Called as ``on_cell(number, total)`` before each code cell runs (1-based, code cells only).
+    notebook : dict or NotebookNode, optional
+        The notebook to run instead of reading ``path`` (which still sets the working folder):
+        the build runs exactly the content its freeze key was computed from.
+    kernel : frstory.publish.pool.WarmKernel, optional
+        A kernel started ahead of need for this notebook (:class:`frstory.publish.pool.KernelPool`):
+        its own read log and stderr file replace ``read_log`` and ``kernel_log``, and the caller
+        disposes of it afterwards. Without it a kernel is started here and shut down after.
 
     Returns
     -------
@@ -246,26 +298,23 @@ async def run_notebook(
     from frstory.publish.params import inject_parameters
 
     start = time.perf_counter()
+    if kernel is not None:
+        read_log, kernel_log = kernel.read_log, kernel.stderr_path
     # The kernel runs in the notebook's folder, so every path handed to it must be absolute.
     read_log, kernel_log = Path(read_log).resolve(), Path(kernel_log).resolve()
-    nb = nbformat.read(str(path), as_version=4)
+    if notebook is not None:
+        # Parsed from text as nbformat.read does (multi-line sources joined); a copy, so the
+        # caller's notebook stays unexecuted.
+        nb = nbformat.reads(json.dumps(notebook), as_version=4)
+    else:
+        nb = nbformat.read(str(path), as_version=4)
     if parameters:
         inject_parameters(nb, parameters)
-    read_log.parent.mkdir(parents=True, exist_ok=True)
-    read_log.write_text("", encoding="utf-8")
+    if kernel is None:
+        read_log.parent.mkdir(parents=True, exist_ok=True)
+        read_log.write_text("", encoding="utf-8")
     root = Path(project_root) if project_root is not None else Path(path).resolve().parent.parent
-    env = dict(os.environ)
-    env.update(
-        {
-            READ_LOG_ENV: str(read_log),
-            "FRSTORY_PROJECT_ROOT": str(root.resolve()),
-            "FRSTORY_READ_IGNORE": os.pathsep.join(str(Path(p).resolve()) for p in (read_ignore or [])),
-            "PLOTLY_RENDERER": "plotly_mimetype",
-            # ipykernel's debugger warns about frozen modules on every start; we never debug builds.
-            "PYDEVD_DISABLE_FILE_VALIDATION": "1",
-        }
-    )
-    env.update(extra_env or {})
+    env = kernel_env(read_log, root, read_ignore, extra_env)
     current: dict[str, int] = {}
     code_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
     code_number = {index: n for n, index in enumerate(code_cells, start=1)}
@@ -277,6 +326,7 @@ async def run_notebook(
 
     client = NotebookClient(
         nb,
+        km=kernel.km if kernel is not None else None,
         timeout=cell_timeout,
         kernel_name=KERNEL_NAME,
         kernel_manager_class=_kernel_manager_class(kernels_root),
@@ -284,10 +334,12 @@ async def run_notebook(
         on_cell_execute=on_cell_execute,
         startup_timeout=120,
     )
+    if kernel is not None:
+        client.kc = kernel.kc  # channels already open and the kernel answered: no start-up wait
     expressions = inline.find_expressions(nb)
     failure = None
     kernel_log.parent.mkdir(parents=True, exist_ok=True)
-    with open(kernel_log, "wb") as kernel_stderr:
+    with open(kernel_log, "ab" if kernel is not None else "wb") as kernel_stderr:
         try:
             await _execute_with_inline(client, nb, expressions, env=env, stderr=kernel_stderr, stdout=kernel_stderr)
         except CellTimeoutError as exc:

@@ -16,8 +16,14 @@ and ``render.json`` as written, so an entry altered afterwards is executed again
 Quarto's ``freeze`` looks only at the source file, so a new data snapshot or a pandas upgrade
 silently publishes stale numbers; this cache re-executes exactly the notebooks affected.
 
-Layout: ``<cache>/freeze/<stem>-<path hash>/`` holds ``executed.ipynb``, ``render.json`` and
-``record.json`` (written last, so a half-written entry is never taken for a complete one).
+Layout: ``<cache>/freeze/<slug>-<content key>/`` holds ``executed.ipynb``, ``render.json`` and
+``record.json`` (written last, so a half-written entry is never taken for a complete one). The
+slot is keyed by content only (:func:`content_key`: the notebook's content, its parameters and
+the page name), never by a path or a modification time, and the data files an entry read are
+recorded relative to the project folder (:func:`portable_reads`, :func:`local_reads`). So an
+entry written by a build on a Dask worker, in another checkout or on another machine, is reused
+by a later local build (and the other way round) whenever the notebook, its parameters, the
+frstory source, the environment and the bytes of every file it read are the same.
 """
 
 from __future__ import annotations
@@ -42,13 +48,16 @@ __all__ = [
     "source_hash",
     "environment_hash",
     "parameters_key",
+    "content_key",
     "FrozenEntry",
+    "portable_reads",
+    "local_reads",
     "stale_reason",
     "write_atomic",
 ]
 
 #: Bumped when the layout of frozen entries changes, so old entries are ignored.
-FREEZE_FORMAT = 2
+FREEZE_FORMAT = 3
 
 # Notebook metadata that changes when a notebook is merely opened or run, not edited.
 _VOLATILE_NB_METADATA = {"language_info", "widgets", "papermill", "execution", "varInspector", "toc"}
@@ -203,6 +212,68 @@ def _sha256_text(data: str) -> str:
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
+def content_key(content: str, parameters: dict | None = None, slug: str = "") -> str:
+    """The freeze slot of a page: SHA-256 of the notebook's content hash, parameters and page name.
+
+    Nothing about where the notebook lives (path, checkout, machine, modification time) enters
+    it, so every machine building the same notebook with the same parameters finds the same slot.
+
+    Examples
+    --------
+    >>> content_key("c", {"ticker": "SYNA"}, "02-x--syna") == content_key("c", {"ticker": "SYNA"}, "02-x--syna")
+    True
+    >>> content_key("c") == content_key("c", {"ticker": "SYNA"})
+    False
+    """
+    payload = json.dumps({"content": content, "parameters": parameters_key(parameters), "slug": slug or ""})
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def portable_reads(reads: list[dict], project_root: Path) -> list[dict]:
+    """The reads with ``relpath``, the path relative to ``project_root``, for files inside it.
+
+    A frozen entry written on one machine can then be checked on another where the project
+    lives elsewhere (:func:`local_reads`). Files outside the project keep only their path.
+
+    Examples
+    --------
+    >>> portable_reads([{"kind": "file", "path": "/p/data/a.csv"}], Path("/p"))[0]["relpath"]
+    'data/a.csv'
+    """
+    root = Path(project_root).resolve()
+    out = []
+    for read in reads:
+        read = dict(read)
+        path = read.get("path")
+        if path:
+            try:
+                read["relpath"] = Path(path).resolve().relative_to(root).as_posix()
+            except ValueError:
+                read.pop("relpath", None)
+        out.append(read)
+    return out
+
+
+def local_reads(reads: list[dict], project_root: Path) -> list[dict]:
+    """The reads of a frozen entry with ``path`` pointing into *this* project folder.
+
+    Examples
+    --------
+    >>> local_reads([{"path": "/elsewhere/data/a.csv", "relpath": "data/a.csv"}], Path("/p"))[0]["path"]
+    '/p/data/a.csv'
+    """
+    root = Path(project_root).resolve()
+    out = []
+    for read in reads:
+        read = dict(read)
+        relpath = read.get("relpath")
+        # A relative path that climbs out of the project is not trusted: keep the recorded path.
+        if isinstance(relpath, str) and relpath and ".." not in Path(relpath).parts and not Path(relpath).is_absolute():
+            read["path"] = str(root / relpath)
+        out.append(read)
+    return out
+
+
 @dataclass
 class FrozenEntry:
     """One page's slot in the freeze cache (a notebook, or a notebook with parameters)."""
@@ -212,16 +283,38 @@ class FrozenEntry:
     problem: str | None = None
 
     @classmethod
-    def for_notebook(cls, cache_dir: Path, notebook: Path, slug: str | None = None) -> FrozenEntry:
-        """The slot of ``notebook`` built as page ``slug`` (default: the notebook's stem).
+    def for_page(cls, cache_dir: Path, slug: str, content: str, parameters: dict | None = None) -> FrozenEntry:
+        """The slot of page ``slug`` built from a notebook whose content hash is ``content``.
 
-        Keyed by the resolved path, so two checkouts never collide.
+        Examples
+        --------
+        >>> FrozenEntry.for_page(Path("cache"), "01-x", "c").directory.name.startswith("01-x-")
+        True
         """
-        key_text = str(notebook.resolve())
-        if slug and slug != notebook.stem:
-            key_text += "\0" + slug
-        key = hashlib.sha256(key_text.encode("utf-8")).hexdigest()[:16]
-        return cls(Path(cache_dir) / "freeze" / f"{slug or notebook.stem}-{key}")
+        key = content_key(content, parameters, slug)[:24]
+        return cls(Path(cache_dir) / "freeze" / f"{slug}-{key}")
+
+    @classmethod
+    def for_notebook(cls, cache_dir: Path, notebook: Path, slug: str | None = None,
+                     parameters: dict | None = None) -> FrozenEntry:
+        """The slot of the notebook file ``notebook`` built as page ``slug`` (default: its stem).
+
+        Reads the notebook to compute its content hash (see :meth:`for_page`).
+        """
+        nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
+        return cls.for_page(cache_dir, slug or Path(notebook).stem, notebook_content_hash(nb), parameters)
+
+    def previous_versions(self) -> list[Path]:
+        """Other slots of the same page (an earlier content of its notebook or parameters)."""
+        name = self.directory.name
+        slug, _, key = name.rpartition("-")
+        parent = self.directory.parent
+        if not parent.is_dir():
+            return []
+        import glob
+
+        return [p for p in parent.glob(f"{glob.escape(slug)}-*") if p.name != name
+                and len(p.name) == len(name) and (p / "record.json").is_file()]
 
     @property
     def record_path(self) -> Path:

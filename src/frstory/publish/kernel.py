@@ -16,6 +16,10 @@ Started by the kernelspec (``python -m frstory.publish.kernel -f CONNECTION_FILE
     Only files under this folder are logged.
 ``FRSTORY_READ_IGNORE``
     ``os.pathsep``-separated folders never logged (the freeze cache, the site being built).
+``FRSTORY_PREIMPORT``
+    Comma-separated modules imported before ipykernel starts (a kernel warmed ahead of need,
+    :mod:`frstory.publish.pool`). They land in ``sys.modules`` only: the notebook's namespace is
+    untouched, so its ``import pandas`` is merely instant.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ import os
 import sys
 import threading
 
-__all__ = ["install_read_hook", "main"]
+__all__ = ["install_read_hook", "preimport", "main"]
 
 # Folders of tools, not of data: a file there is never a story's input.
 _IGNORED_PARTS = {".git", ".venv", "venv", "site-packages", "dist-packages", ".ipynb_checkpoints",
@@ -114,12 +118,35 @@ def install_read_hook(log_path: str, project_root: str, ignore: list[str] | tupl
     sys.addaudithook(hook)
 
 
+def preimport(names: str) -> list[str]:
+    """Import the comma-separated modules ``names`` (skipping any that fail); return those imported.
+
+    Examples
+    --------
+    >>> preimport("json, no_such_module_here")
+    ['json']
+    """
+    import importlib
+
+    done = []
+    for name in (n.strip() for n in names.split(",")):
+        if not name:
+            continue
+        try:
+            importlib.import_module(name)
+        except Exception:  # not installed or broken: the notebook's own import will say so
+            continue
+        done.append(name)
+    return done
+
+
 def main() -> None:
     """Install the hook (when the publisher asked for it) and run ipykernel."""
     log, root = os.environ.get("FRSTORY_READ_LOG"), os.environ.get("FRSTORY_PROJECT_ROOT")
     if log and root:
         ignore = [p for p in os.environ.get("FRSTORY_READ_IGNORE", "").split(os.pathsep) if p]
         install_read_hook(log, root, ignore)
+    preimport(os.environ.get("FRSTORY_PREIMPORT", ""))
     from ipykernel import kernelapp
 
     kernelapp.launch_new_instance()

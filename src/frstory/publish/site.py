@@ -43,8 +43,10 @@ from frstory.publish.freeze import (
     FrozenEntry,
     default_cache_dir,
     environment_hash,
+    local_reads,
     notebook_content_hash,
     parameters_key,
+    portable_reads,
     source_hash,
     stale_reason,
     write_atomic,
@@ -326,11 +328,29 @@ class _Job:
     entry: FrozenEntry
     reason: str | None
     frozen: tuple[dict, dict] | None
+    #: The notebook as read when the build was planned: what is executed and what the key is of.
+    source: dict | None = None
+
+    @property
+    def project_root(self) -> Path:
+        """The folder whose files count as the notebook's data (as :func:`run_notebook` sets it)."""
+        return self.path.resolve().parent.parent
 
     @property
     def key(self) -> str:
         """How progress lines name this page: the notebook, plus its slug when parameterised."""
         return self.label if not self.parameters else f"{self.label} [{self.slug}]"
+
+
+def _load_entry(entry: FrozenEntry, notebook: Path) -> tuple[dict, dict] | None:
+    """A frozen entry with its data reads pointing into this checkout (it may have been written
+    on another machine, e.g. a Dask worker, where the project lives elsewhere)."""
+    frozen = entry.load()
+    if frozen is None:
+        return None
+    record, render = frozen
+    record["reads"] = local_reads(record.get("reads", []), notebook.resolve().parent.parent)
+    return record, render
 
 
 def _source_date_epoch() -> datetime | None:
@@ -397,6 +417,7 @@ def build(
     slug: str | None = None,
     keep_going: bool = False,
     wait: bool = True,
+    scheduler: str | None = None,
 ) -> BuildReport:
     """Execute the story notebooks and write the static site.
 
@@ -434,6 +455,12 @@ def build(
         raised at the end.
     wait : bool
         When another build is writing the same site, wait for it (default) or stop at once.
+    scheduler : str, optional
+        Address of a Dask distributed scheduler (``tcp://host:8786``): each notebook to execute
+        becomes a task that runs it in a fresh kernel on a worker; pages are rendered here and
+        frozen in the local cache, which is keyed by content, so a later local build reuses
+        them. Needs ``pip install 'frstory[dask]'``; workers need frstory, the same
+        environment and the project (see README, "Scaling out"). ``jobs`` is then ignored.
 
     Returns
     -------
@@ -457,13 +484,13 @@ def build(
     reporter = make_progress(progress)
     try:
         return _build(started, reporter, notebooks_dir, out_dir, notebooks, jobs, force, cell_timeout, cache_dir,
-                      parameters, slug, keep_going, wait)
+                      parameters, slug, keep_going, wait, scheduler)
     finally:
         reporter.close()
 
 
 def _build(started, reporter: Progress, notebooks_dir, out_dir, notebooks, jobs, force, cell_timeout, cache_dir,
-           parameters, slug, keep_going, wait) -> BuildReport:
+           parameters, slug, keep_going, wait, scheduler=None) -> BuildReport:
     from frstory.publish.params import SLUG_SAFE, parameter_slug
 
     say = reporter.line
@@ -516,12 +543,12 @@ def _build(started, reporter: Progress, notebooks_dir, out_dir, notebooks, jobs,
         if len(set(slugs)) != len(slugs):
             raise BuildError("two pages would have the same name: " + ", ".join(sorted({s for s in slugs if slugs.count(s) > 1})))
         report = _build_locked(started, reporter, notebooks_dir, out_dir, pages, partial, old_pages, jobs, force,
-                               cell_timeout, cache, keep_going, config)
+                               cell_timeout, cache, keep_going, config, scheduler)
     return report
 
 
 def _build_locked(started, reporter: Progress, notebooks_dir, out_dir, pages, partial, old_pages, jobs, force,
-                  cell_timeout, cache, keep_going, config) -> BuildReport:
+                  cell_timeout, cache, keep_going, config, scheduler=None) -> BuildReport:
     say = reporter.line
     src_hash, env_hash = source_hash(), environment_hash()
     results: dict[str, StoryResult] = {}
@@ -541,17 +568,21 @@ def _build_locked(started, reporter: Progress, notebooks_dir, out_dir, pages, pa
             results[page_slug] = StoryResult(path, "failed", error=str(exc), slug=page_slug)
             continue
         content = notebook_content_hash(nb_json)
-        entry = FrozenEntry.for_notebook(cache, path, page_slug)
-        frozen = entry.load()
+        entry = FrozenEntry.for_page(cache, page_slug, content, params)
+        frozen = _load_entry(entry, path)
         reason = "forced" if force else (entry.problem or stale_reason(
             frozen[0] if frozen else None, content=content, source=src_hash, environment=env_hash,
             parameters=params))
-        planned.append(_Job(path, label, page_slug, params, meta, content, entry, reason, None if reason else frozen))
+        if reason == "not executed before" and entry.previous_versions():
+            reason = "notebook or parameters changed"
+        planned.append(_Job(path, label, page_slug, params, meta, content, entry, reason, None if reason else frozen,
+                            nb_json))
 
     to_run = [job for job in planned if job.reason]
     n = len(pages)
-    say(f"frstory build: {n} page{'s' if n != 1 else ''}, "
-        f"{len(to_run)} to execute, {min(jobs, max(1, len(to_run)))} at a time")
+    where = (f"on the Dask cluster at {scheduler}" if scheduler
+             else f"{min(jobs, max(1, len(to_run)))} at a time")
+    say(f"frstory build: {n} page{'s' if n != 1 else ''}, {len(to_run)} to execute, {where}")
     for job in planned:
         if not job.reason:
             say(f"  cached     {job.key}")
@@ -560,7 +591,7 @@ def _build_locked(started, reporter: Progress, notebooks_dir, out_dir, pages, pa
 
     if to_run:
         renders = _run_coroutine(_execute_all(to_run, cache, jobs, cell_timeout, src_hash, env_hash, reporter,
-                                              _read_ignore(cache, out_dir)))
+                                              _read_ignore(cache, out_dir), scheduler))
         for job, (result, frozen) in zip(to_run, renders):
             results[job.slug] = result
             job.frozen = frozen
@@ -631,7 +662,16 @@ def _meta_from_record(job: _Job) -> StoryMeta:
 
 
 async def _execute_all(jobs_to_run: list[_Job], cache: Path, jobs: int, cell_timeout: float,
-                       src_hash: str, env_hash: str, reporter: Progress, read_ignore: list[Path]):
+                       src_hash: str, env_hash: str, reporter: Progress, read_ignore: list[Path],
+                       scheduler: str | None = None):
+    """Execute ``jobs_to_run`` and render each page as soon as its notebook finishes.
+
+    Locally, kernels come from a :class:`~frstory.publish.pool.KernelPool`: the kernels of the
+    next ``jobs`` notebooks start while the current ones run, each is used by one notebook and
+    killed. With ``scheduler``, each notebook is a task on that Dask cluster
+    (:mod:`frstory.publish.distributed`) and only rendering happens here. Either way, pages are
+    rendered in one thread while other notebooks execute, and frozen as they come.
+    """
     # Import the execution stack here, in the event-loop thread, before the rendering thread
     # starts importing nbconvert: both pull in jupyter_client, and importing one package from two
     # threads at once can expose a half-initialised module.
@@ -641,10 +681,9 @@ async def _execute_all(jobs_to_run: list[_Job], cache: Path, jobs: int, cell_tim
     import nbclient  # noqa: F401
     import nbformat
 
-    from frstory.publish.execute import ensure_kernelspec, run_notebook
+    from frstory.publish.execute import ExecutionOutcome, NotebookFailure, ensure_kernelspec, run_notebook
+    from frstory.publish.pool import KernelPool
 
-    kernels_root = ensure_kernelspec(cache)
-    semaphore = asyncio.Semaphore(jobs)
     renderer_holder: list = []
     loop = asyncio.get_running_loop()
     executed_at = _now().isoformat()
@@ -666,30 +705,38 @@ async def _execute_all(jobs_to_run: list[_Job], cache: Path, jobs: int, cell_tim
         render = renderer().render(outcome.notebook, job.slug, meta.title)
         render["content_hash"] = job.content_hash
         record = {
-            "notebook": str(job.path.resolve()),
+            "notebook": job.path.name,
             "slug": job.slug,
             "parameters": job.parameters,
             "parameters_key": parameters_key(job.parameters),
             "meta": dataclasses.asdict(meta),
             "content_hash": job.content_hash,
-            "source_hash": src_hash,
-            "environment_hash": env_hash,
-            "reads": outcome.reads,
+            # A worker with another frstory or other packages records its own hashes, so the
+            # next local build executes the page again instead of trusting it.
+            "source_hash": outcome.source_hash or src_hash,
+            "environment_hash": outcome.environment_hash or env_hash,
+            "reads": portable_reads(outcome.reads, job.project_root),
             "prices": _price_provenance(outcome.reads),
             "executed_at": executed_at,
             "execution_seconds": round(outcome.seconds, 3),
         }
         job.entry.store(record, nbformat.writes(outcome.notebook), render)
         # Read back what was stored, so this build publishes exactly what a later one would.
-        frozen = job.entry.load()
+        frozen = _load_entry(job.entry, job.path)
         if frozen is None:
             raise BuildError(f"{job.label}: the freeze cache entry could not be read back after writing it")
+        warnings = list(render.get("warnings", []))
+        if (outcome.source_hash or src_hash) != src_hash or (outcome.environment_hash or env_hash) != env_hash:
+            warnings.append(f"{job.label}: executed on a Dask worker whose frstory source or installed packages "
+                            "differ from this machine's: give the workers the same environment (the next local "
+                            "build executes this notebook again)")
         result = StoryResult(job.path, "executed", outcome.seconds, job.reason, page=f"{job.slug}.html",
-                             warnings=list(render.get("warnings", [])), slug=job.slug)
+                             warnings=warnings, slug=job.slug)
         return result, frozen
 
     # Rendering (and the nbconvert import) runs in one worker thread so that it never blocks the
-    # event loop: a kernel slot freed by one notebook is taken by the next at once.
+    # event loop: a kernel freed by one notebook is taken by the next at once, and a page is
+    # rendered while the other notebooks still execute.
     render_pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="frstory-render")
     warm_up = loop.run_in_executor(render_pool, renderer)
     logs = cache / "logs"
@@ -697,15 +744,7 @@ async def _execute_all(jobs_to_run: list[_Job], cache: Path, jobs: int, cell_tim
     # different sites) never append to one another's.
     run_logs = Path(tempfile.mkdtemp(prefix=f"run-{os.getpid()}-", dir=_mkdirs(logs)))
 
-    async def one(job: _Job):
-        async with semaphore:
-            reporter.notebook_started(job.key, job.reason)
-            outcome = await run_notebook(
-                job.path, kernels_root=kernels_root, read_log=run_logs / f"{job.slug}.reads.jsonl",
-                kernel_log=run_logs / f"{job.slug}.kernel.log", cell_timeout=cell_timeout,
-                parameters=job.parameters, read_ignore=read_ignore,
-                on_cell=lambda number, total: reporter.cell(job.key, number, total),
-            )
+    async def publish(job: _Job, outcome) -> tuple[StoryResult, tuple[dict, dict] | None]:
         if outcome.failure is not None:
             message = outcome.failure.describe(job.label)
             if not outcome.failure.missing_data and outcome.failure.traceback:
@@ -724,9 +763,78 @@ async def _execute_all(jobs_to_run: list[_Job], cache: Path, jobs: int, cell_tim
         reporter.notebook_finished(job.key, True, outcome.seconds)
         return result, frozen
 
+    pages: dict[int, asyncio.Future] = {}
+
+    async def run_locally() -> None:
+        kernels_root = ensure_kernelspec(cache)
+        pool = KernelPool(kernels_root, run_logs, read_ignore=read_ignore)
+        # Each queued notebook already has its kernel starting: `jobs` execute while up to `jobs`
+        # more kernels warm up behind them.
+        queue: asyncio.Queue = asyncio.Queue(maxsize=jobs)
+        starting: list[asyncio.Task] = []
+        workers = min(jobs, len(jobs_to_run))
+
+        async def producer() -> None:
+            for index, job in enumerate(jobs_to_run):
+                task = asyncio.ensure_future(pool.start(job.path.parent, job.project_root))
+                starting.append(task)
+                await queue.put((index, job, task))
+            for _ in range(workers):
+                await queue.put(None)
+
+        async def worker() -> None:
+            while (item := await queue.get()) is not None:
+                index, job, kernel_task = item
+                reporter.notebook_started(job.key, job.reason)
+                try:
+                    kernel = await kernel_task
+                except Exception as exc:  # the kernel could not start: this notebook fails, others go on
+                    outcome = ExecutionOutcome(None, [], 0.0, NotebookFailure(
+                        None, None, "", type(exc).__name__, f"the kernel did not start: {exc}"))
+                else:
+                    try:
+                        outcome = await run_notebook(
+                            job.path, kernels_root=kernels_root, read_log=kernel.read_log,
+                            kernel_log=kernel.stderr_path, cell_timeout=cell_timeout, parameters=job.parameters,
+                            read_ignore=read_ignore, notebook=job.source, kernel=kernel,
+                            on_cell=lambda number, total, key=job.key: reporter.cell(key, number, total))
+                    finally:
+                        pool.dispose(kernel)
+                pages[index] = asyncio.ensure_future(publish(job, outcome))
+
+        try:
+            await asyncio.gather(producer(), *(worker() for _ in range(workers)))
+        finally:
+            for task in starting:
+                task.cancel()
+            await asyncio.gather(*starting, return_exceptions=True)
+            await pool.close()
+
+    async def run_on_cluster() -> None:
+        from frstory.publish.distributed import connect, execute_on_cluster
+
+        def arrived(index: int, outcome) -> None:  # called from the Dask thread
+            loop.call_soon_threadsafe(lambda: pages.__setitem__(index, asyncio.ensure_future(
+                publish(jobs_to_run[index], outcome))))
+
+        # Connect first (a thread: Dask's synchronous client runs its own event loop), so an
+        # unreachable scheduler stops the build before any notebook is announced.
+        client = await asyncio.to_thread(connect, scheduler)
+        for job in jobs_to_run:
+            reporter.notebook_started(job.key, job.reason)
+        await asyncio.to_thread(execute_on_cluster, client, jobs_to_run, cell_timeout, read_ignore, arrived)
+        await asyncio.sleep(0)  # let the last call_soon_threadsafe callbacks run
+
     try:
-        return await asyncio.gather(*(one(job) for job in jobs_to_run))
+        if scheduler:
+            await run_on_cluster()
+        else:
+            await run_locally()
+        return [await pages[index] for index in range(len(jobs_to_run))]
     finally:
+        for page in pages.values():
+            if not page.done():
+                page.cancel()
         try:
             await warm_up
         except Exception:  # a broken nbconvert install surfaces when the first render runs
