@@ -275,6 +275,7 @@ class _Core:
     jump_pos: np.ndarray
     est_gaps: np.ndarray  # returns missing inside the estimation window's data range
     evt_gaps: np.ndarray  # ... and inside the event window's
+    allowed: np.ndarray  # per session: may it enter an estimation window (not excluded)
 
 
 def _fit(y: np.ndarray, x: np.ndarray, use: np.ndarray, model: str):
@@ -378,7 +379,7 @@ def _core(panel: _Panel, k: np.ndarray, b: np.ndarray, p0: np.ndarray, estimatio
     return _Core(p0, lo, hi, est_pos, est_in, est_use, evt_pos, evt_in, y_est, x_est, y_evt, x_evt,
                  est_use.sum(axis=1), alpha, beta, r2, sigma, x_mean, sxx, expected, ar, car, days, excluded_sessions,
                  market0, market_z, robust, plain_z, jumps.sum(axis=1), jump_pos,
-                 (est_in & ~est_use).sum(axis=1), (evt_in & ~known).sum(axis=1))
+                 (est_in & ~est_use).sum(axis=1), (evt_in & ~known).sum(axis=1), allowed)
 
 
 def _distinct_rows(p0: np.ndarray, use: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -554,16 +555,25 @@ class _Others:
 
     def __post_init__(self) -> None:
         self._names: dict[int, str] = {}
-        self._days: dict[pd.Timestamp, str] = {}
+        self._dated: dict[int, str] = {}
+        self._days: dict[int, str] = {}
 
     def name(self, j: int) -> str:
+        """``headline (11 June 2020)``, or ``an event of 11 June 2020`` without a headline."""
         text = self._names.get(j)
         if text is None:
-            d = self.dates[j]
-            day = self._days.get(d)
+            ns = int(self.date_ns[j])
+            day = self._days.get(ns)
             if day is None:
-                day = self._days[d] = prose.date(d)
+                day = self._days[ns] = prose.date(pd.Timestamp(ns))
             text = self._names[j] = f"{self.headlines[j]} ({day})" if self.headlines[j] else f"an event of {day}"
+        return text
+
+    def dated_name(self, j: int, day_text: np.ndarray) -> str:
+        """:meth:`name` and its day 0, as an estimation-window warning lists it."""
+        text = self._dated.get(j)
+        if text is None:
+            text = self._dated[j] = f"{self.name(j)}: day 0 {day_text[self.pos[j]]}"
         return text
 
 
@@ -571,9 +581,10 @@ def _event_overlaps(panel: _Panel, core: _Core, k: np.ndarray, self_dates: np.nd
                     event_window) -> tuple[list[list[str]], list[list[str]]]:
     """For each event, the other same-firm events whose day 0 lies in its estimation/event window.
 
-    Hits are found by binary search of every window session's key among the sorted listed
-    events (no sessions x tickers matrix, which a whole market would make large); only the first
-    few are named (with a count of the rest), so many overlapping events stay cheap.
+    Each window covers a run of its firm's column, so two binary searches among the sorted
+    listed events find every hit (no sessions x tickers matrix, which a whole market would make
+    large); only the first few are named (with a count of the rest), so many overlapping events
+    stay cheap.
     """
     n_events = len(k)
     in_est: list[list[str]] = [[] for _ in range(n_events)]
@@ -582,34 +593,41 @@ def _event_overlaps(panel: _Panel, core: _Core, k: np.ndarray, self_dates: np.nd
         return in_est, in_evt
     n_sessions = len(panel.sessions)
     day_text = panel.day_text()
-    e0 = event_window[0]
+    rows_all = np.arange(n_events)
     for positions, inside, target, is_event_window in ((core.est_pos, core.est_in, in_est, False),
                                                         (core.evt_pos, core.evt_in, in_evt, True)):
-        query = k[:, None] * n_sessions + np.clip(positions, 0, n_sessions - 1)
-        left = np.searchsorted(others.key, query, "left")
-        hits = np.where(inside, np.searchsorted(others.key, query, "right") - left, 0)
-        rows, cols = np.nonzero(hits)  # row by row, each window in calendar order
-        if rows.size == 0:
+        # The sessions inside the data form one run of columns (positions increase along a row).
+        some = inside.any(axis=1)
+        first = positions[rows_all, inside.argmax(axis=1)]
+        last = positions[rows_all, inside.shape[1] - 1 - inside[:, ::-1].argmax(axis=1)]
+        left = np.searchsorted(others.key, k * n_sessions + first, "left")
+        reps = np.where(some, np.searchsorted(others.key, k * n_sessions + last, "right") - left, 0)
+        if not reps.any():
             continue
-        reps = hits[rows, cols]
-        offsets = np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps)
-        other = np.repeat(left[rows, cols], reps) + offsets
-        rows, cols = np.repeat(rows, reps), np.repeat(cols, reps)
+        other = np.repeat(left, reps) + (np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps))
+        rows = np.repeat(rows_all, reps)
+        if not is_event_window:
+            # An excluded session inside the run is not part of the estimation window.
+            kept = core.allowed[others.pos[other]]
+            rows, other = rows[kept], other[kept]
+        listed = np.bincount(rows, minlength=n_events)
         not_self = others.date_ns[other] != self_dates[rows]  # same column, so same ticker: same event
-        rows, cols, other = rows[not_self], cols[not_self], other[not_self]
+        rows, other = rows[not_self], other[not_self]
         count = np.bincount(rows, minlength=n_events)
         rank = np.arange(rows.size) - (np.cumsum(count) - count)[rows]
         shown = rank < _SHOWN_EVENTS
-        for i, col, j in zip(rows[shown].tolist(), cols[shown].tolist(), other[shown].tolist()):
-            if is_event_window:
-                offset = col + e0
+        rows, other = rows[shown].tolist(), other[shown].tolist()
+        if is_event_window:
+            offsets = (others.pos[other] - core.p0[rows]).tolist()
+            for i, j, offset in zip(rows, other, offsets):
                 target[i].append(f"{others.name(j)}: {f'day {offset:+d}' if offset else 'day 0'}")
-            else:
-                target[i].append(f"{others.name(j)}: day 0 {day_text[others.pos[j]]}")
+        else:
+            for i, j in zip(rows, other):
+                target[i].append(others.dated_name(j, day_text))
         total = count
         if not is_event_window:
             # Once the estimation window shows its quota, every listed event in it is counted.
-            total = np.where(count >= _SHOWN_EVENTS, hits.sum(axis=1), count)
+            total = np.where(count >= _SHOWN_EVENTS, listed, count)
         for i in np.flatnonzero(total > np.minimum(count, _SHOWN_EVENTS)):
             target[i].append(f"and {int(total[i]) - len(target[i])} more")
     return in_est, in_evt
