@@ -138,10 +138,11 @@ def test_working_memory_is_bounded_by_one_block_not_the_number_of_events(prices)
         return lambda: fr.event_studies(prices, events, benchmark=BENCH, block_size=block_size)
 
     fr.event_studies(prices, small, benchmark=BENCH)  # warm caches (calendar, babel) outside the measure
-    small_peak, large_peak = _peak_mib(run(small, 120)), _peak_mib(run(large, 120))
+    # Four times the events in blocks of 240: only the table itself grows (~2 KB per event).
+    small_peak, large_peak = _peak_mib(run(small, 240)), _peak_mib(run(large, 240))
     one_block_peak = _peak_mib(run(large, len(large)))
-    assert large_peak < 1.5 * small_peak, (small_peak, large_peak)
-    assert one_block_peak > 2 * large_peak, (large_peak, one_block_peak)
+    assert large_peak < 1.4 * small_peak, (small_peak, large_peak)
+    assert one_block_peak > 2.5 * large_peak, (large_peak, one_block_peak)
 
 
 # -------------------------------------------------------------------------------------- Dask
