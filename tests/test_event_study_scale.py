@@ -212,3 +212,23 @@ def test_a_dask_dataframe_panel_missing_a_column_is_named(prices, events, dask_c
 def test_client_must_be_a_dask_client(prices, events):
     with pytest.raises(AnalysisError, match="client= must be a dask.distributed Client"):
         fr.event_studies(prices, events, benchmark=BENCH, client="tcp://127.0.0.1:8786")
+
+
+def test_the_window_rank_statistic_equals_scipys_ranks_with_ties_and_gaps():
+    from scipy import stats
+
+    from frstory.analysis import inference
+
+    rng = np.random.default_rng(8)
+    est = rng.normal(size=(40, 60)).round(1)  # rounding makes ties
+    win = rng.normal(0.5, 1, size=(40, 4)).round(1)
+    est[rng.random(est.shape) < 0.1] = np.nan
+    win[rng.random(win.shape) < 0.2] = np.nan
+    win[3] = np.nan  # a row without window data
+    z, _ = inference.rank_test_window(est, win)
+    for row in range(40):
+        pool = np.concatenate([est[row], win[row]])
+        ranks = stats.rankdata(pool, nan_policy="omit") / (np.isfinite(pool).sum() + 1) - 0.5
+        window = ranks[60:][np.isfinite(win[row])]
+        expected = window.sum() / (np.sqrt(window.size) * np.sqrt(np.nanmean(ranks**2))) if window.size else np.nan
+        np.testing.assert_allclose(z[row], expected, rtol=1e-12, equal_nan=True)

@@ -124,7 +124,9 @@ def _build_panel(prices: pd.DataFrame, tickers: Sequence[str], price: str, *, wh
         raise AnalysisError(f"{what}: the price frame has rows without a date (NaT); drop or fix them")
     day_ns = day_ns.astype("datetime64[D]").astype("datetime64[ns]")  # midnight
     # One calendar alignment for returns and event studies: positions on the NYSE session axis.
-    cal_pos, on_calendar = session_positions(day_ns)
+    # A tidy frame repeats each date once per ticker, so only its distinct dates are looked up.
+    day_codes, distinct_days = pd.factorize(day_ns)
+    cal_pos, on_calendar = (values[day_codes] for values in session_positions(distinct_days))
     if not on_calendar.any():
         raise AnalysisError(f"{what}: none of the price rows falls on an NYSE session; check the date column")
     first_pos = int(cal_pos[on_calendar].min())

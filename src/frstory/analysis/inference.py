@@ -236,10 +236,30 @@ def rank_test_window(estimation_ar, window_ar) -> tuple[np.ndarray, np.ndarray]:
     >>> z.round(2).tolist()
     [2.96]
     """
-    est_u, win_u = standardised_ranks(estimation_ar, window_ar)
+    # The ranks of standardised_ranks, from one sorted copy of each row: np.sort is several times
+    # faster than the argsort behind scipy.stats.rankdata, which dominated a market-wide batch
+    # (15,000 events); the tests check this against rankdata, ties and missing values included.
+    est = np.atleast_2d(np.asarray(estimation_ar, float))
+    win = np.atleast_2d(np.asarray(window_ar, float))
+    pool = np.concatenate([est, win], axis=1)
+    m = np.isfinite(pool).sum(axis=1)
+    # A window value's average rank among the row's M values: (#smaller + #smaller-or-equal + 1) / 2.
+    smaller = (pool[:, None, :] < win[:, :, None]).sum(axis=2)
+    at_most = (pool[:, None, :] <= win[:, :, None]).sum(axis=2)
+    win_u = np.where(np.isfinite(win), (smaller + at_most + 1) / 2 / (m[:, None] + 1) - 0.5, np.nan)
+    # Every value's average rank: tied values share the mean of their positions in the sorted row.
+    ordered = np.sort(pool, axis=1)  # NaN last
+    cols = np.arange(pool.shape[1])
+    new = np.ones(pool.shape, bool)
+    new[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    last = np.ones(pool.shape, bool)
+    last[:, :-1] = new[:, 1:]
+    start = np.maximum.accumulate(np.where(new, cols, 0), axis=1)
+    end = np.minimum.accumulate(np.where(last, cols, pool.shape[1] - 1)[:, ::-1], axis=1)[:, ::-1]
+    all_u = np.where(cols < m[:, None], ((start + end) / 2 + 1) / (m[:, None] + 1) - 0.5, np.nan)
     with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # rows without data give NaN
-        s = np.sqrt(np.nanmean(np.concatenate([est_u, win_u], axis=1) ** 2, axis=1))
+        s = np.sqrt(np.nanmean(all_u**2, axis=1))
         days = np.isfinite(win_u).sum(axis=1)
         z = np.where(days > 0, np.nansum(win_u, axis=1) / (np.sqrt(days) * s), np.nan)
     return z, 2 * stats.norm.sf(np.abs(z))
