@@ -78,6 +78,29 @@ class _Panel:
     def col(self, ticker: str) -> int:
         return self.tickers.index(ticker)
 
+    def jumps(self, usable: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Split-like jumps (a close-to-close or overnight move beyond :data:`SPLIT_LIKE_JUMP`).
+
+        Returns ``(count, first)``, both sessions x tickers: ``count[p, j]`` jumps of ticker ``j``
+        before position ``p`` (one extra row at the end) and ``first[p, j]`` the first jump at or
+        after ``p`` (a huge number if none), counting only ``usable`` sessions when given.
+        """
+        key = None if usable is None or usable.all() else usable.tobytes()
+        cache = self.__dict__.setdefault("_jumps", {})
+        if key not in cache:
+            with np.errstate(invalid="ignore"):
+                size = np.abs(self.rets) if self.overnight is None else np.fmax(np.abs(self.rets),
+                                                                                np.abs(self.overnight))
+                jumpy = size > SPLIT_LIKE_JUMP
+            if key is not None:
+                jumpy &= usable[:, None]
+            count = np.zeros((jumpy.shape[0] + 1, jumpy.shape[1]), np.int64)
+            np.cumsum(jumpy, axis=0, out=count[1:])
+            never = np.iinfo(np.int64).max
+            at = np.where(jumpy, np.arange(jumpy.shape[0])[:, None], never)
+            cache[key] = count, np.minimum.accumulate(at[::-1], axis=0)[::-1]
+        return cache[key]
+
     def day_text(self) -> np.ndarray:
         """The sessions as ISO dates, made once: a market-wide batch prints thousands of them."""
         text = self.__dict__.get("_day_text")
@@ -368,19 +391,25 @@ def _core(panel: _Panel, k: np.ndarray, b: np.ndarray, p0: np.ndarray, estimatio
         plain_z = np.abs(market0 - mean) / sd
         market_z = np.abs(market0 - centre) / robust
 
-    # Split-like jumps of the stock inside either window (earliest first).
-    positions = np.concatenate([np.where(est_in, est_pos, -1), np.where(evt_in, evt_pos, -1)], axis=1)
-    valid = positions >= 0
-    safe = np.clip(positions, 0, None)
-    size = np.abs(panel.rets[safe, k[:, None]])
-    if panel.overnight is not None:
-        size = np.fmax(size, np.abs(panel.overnight[safe, k[:, None]]))
-    jumps = valid & (size > SPLIT_LIKE_JUMP)
-    jump_pos = np.where(jumps, positions, np.iinfo(np.int64).max).min(axis=1)
+    # Split-like jumps of the stock inside either window (earliest first). Each window is one run
+    # of sessions on the stock's column (the estimation window skipping excluded sessions), so
+    # running counts over the panel give every event's count without gathering its windows.
+    jump_count = np.zeros(len(p0), np.int64)
+    jump_pos = np.full(len(p0), np.iinfo(np.int64).max)
+    for positions, inside, usable in ((evt_pos, evt_in, None), (est_pos, est_in, allowed)):
+        count, first = panel.jumps(usable)
+        some = inside.any(axis=1)
+        rows = np.arange(len(p0))
+        start = positions[rows, inside.argmax(axis=1)]
+        end = positions[rows, inside.shape[1] - 1 - inside[:, ::-1].argmax(axis=1)]
+        start, end = np.where(some, start, 0), np.where(some, end, -1)
+        jump_count += np.where(some, count[end + 1, k] - count[start, k], 0)
+        nearest = first[start, k]
+        jump_pos = np.where(some & (nearest <= end), nearest, jump_pos)  # the estimation window comes first
 
     return _Core(p0, lo, hi, est_pos, est_in, est_use, evt_pos, evt_in, y_est, x_est, y_evt, x_evt,
                  est_use.sum(axis=1), alpha, beta, r2, sigma, x_mean, sxx, expected, ar, car, days, excluded_sessions,
-                 market0, market_z, robust, plain_z, jumps.sum(axis=1), jump_pos,
+                 market0, market_z, robust, plain_z, jump_count, jump_pos,
                  (est_in & ~est_use).sum(axis=1), (evt_in & ~known).sum(axis=1), allowed)
 
 
