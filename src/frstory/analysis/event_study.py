@@ -866,9 +866,9 @@ def _result(panel: _Panel, core: _Core, i: int, *, ticker, benchmark, event_date
 # --------------------------------------------------------------------------------------------
 # Blocks of event dates: what one worker computes (locally or on a Dask cluster)
 
-#: Events per block in :func:`event_studies`. Every block holds a few dozen (events x window)
-#: matrices, about 60 KB per event with the default windows, so 2,000 events need roughly
-#: 120 MB at most; larger blocks are no faster (the matrices stop fitting in the caches).
+#: Events per block in :func:`event_studies`. A block's (events x window) matrices take about
+#: 20 KB per event with the default windows (tracemalloc, benchmarks/bench_event_study.py), so
+#: 2,000 events add some 40 MB at most; larger blocks are no faster.
 BLOCK_SIZE = 2000
 
 
@@ -957,7 +957,7 @@ def event_studies(
         ``raise``: the first event that cannot be computed raises :class:`AnalysisError`.
         ``record``: its row has ``NaN`` numbers and the reason in ``warnings``.
     block_size : int
-        Events per block (default :data:`BLOCK_SIZE`, about 120 MB of working memory with the
+        Events per block (default :data:`BLOCK_SIZE`, about 40 MB of working memory with the
         default windows). Smaller blocks use less memory; the numbers do not depend on it.
     client : dask.distributed.Client, optional
         Run the blocks on this Dask cluster (``pip install 'frstory[dask]'``). Without it the
