@@ -896,8 +896,8 @@ def _blocks(p0: np.ndarray, block_size: int) -> list[np.ndarray]:
     return [np.sort(order[start:start + block_size]) for start in range(0, order.size, block_size)]
 
 
-def _study_block(panel: _Panel, others: _Others, spec: _BlockSpec, idx: np.ndarray, k: np.ndarray,
-                 p0: np.ndarray, tickers: list[str], day0: pd.DatetimeIndex, self_dates: np.ndarray,
+def _study_block(panel: _Panel, others: _Others, spec: _BlockSpec, k: np.ndarray, p0: np.ndarray,
+                 tickers: list[str], day0: pd.DatetimeIndex, self_dates: np.ndarray,
                  pre_failed: np.ndarray) -> dict:
     """Everything :func:`event_studies` reports for one block of events.
 
@@ -905,7 +905,6 @@ def _study_block(panel: _Panel, others: _Others, spec: _BlockSpec, idx: np.ndarr
     the panel. Returns the summary columns, which events cannot be computed and why (in block
     order), and each event's caveats (``None`` for those that failed).
     """
-    del idx  # the caller keeps the mapping to rows; the argument keeps jobs self-describing
     core = _core(panel, k, np.zeros(len(k), np.int64), p0, spec.estimation_window, spec.event_window, spec.model,
                  spec.exclude)
     blocked = _blocked(core, spec.event_window, spec.model)
@@ -1049,8 +1048,9 @@ def event_studies(
     spec = _BlockSpec(benchmark, estimation_window, event_window, model, exclude)
     pre_failed = np.array([e is not None for e in errors], dtype=bool)
     self_dates = dates.as_unit("ns").asi8
-    jobs = [(idx, k[idx], p0[idx], [tickers[i] for i in idx], day0[idx], self_dates[idx], pre_failed[idx])
-            for idx in _blocks(p0, block_size)]
+    blocks = _blocks(p0, block_size)
+    jobs = [(k[idx], p0[idx], [tickers[i] for i in idx], day0[idx], self_dates[idx], pre_failed[idx])
+            for idx in blocks]
     if client is not None or dask_panel:
         from frstory.analysis._dask import run_blocks
 
@@ -1060,7 +1060,7 @@ def event_studies(
 
     columns: dict[str, np.ndarray] = {}
     caveats: list[list[str] | None] = [None] * n_events
-    for (idx, *_), out in zip(jobs, outs):
+    for idx, out in zip(blocks, outs):
         for name, values in out["columns"].items():
             if name not in columns:
                 columns[name] = np.empty(n_events, dtype=values.dtype)
