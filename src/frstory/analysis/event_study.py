@@ -78,6 +78,36 @@ class _Panel:
     def col(self, ticker: str) -> int:
         return self.tickers.index(ticker)
 
+    def jumps(self, usable: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Split-like jumps (a close-to-close or overnight move beyond :data:`SPLIT_LIKE_JUMP`).
+
+        Returns ``(count, first)``, both sessions x tickers: ``count[p, j]`` jumps of ticker ``j``
+        before position ``p`` (one extra row at the end) and ``first[p, j]`` the first jump at or
+        after ``p`` (a huge number if none), counting only ``usable`` sessions when given.
+        """
+        key = None if usable is None or usable.all() else usable.tobytes()
+        cache = self.__dict__.setdefault("_jumps", {})
+        if key not in cache:
+            with np.errstate(invalid="ignore"):
+                size = np.abs(self.rets) if self.overnight is None else np.fmax(np.abs(self.rets),
+                                                                                np.abs(self.overnight))
+                jumpy = size > SPLIT_LIKE_JUMP
+            if key is not None:
+                jumpy &= usable[:, None]
+            count = np.zeros((jumpy.shape[0] + 1, jumpy.shape[1]), np.int64)
+            np.cumsum(jumpy, axis=0, out=count[1:])
+            never = np.iinfo(np.int64).max
+            at = np.where(jumpy, np.arange(jumpy.shape[0])[:, None], never)
+            cache[key] = count, np.minimum.accumulate(at[::-1], axis=0)[::-1]
+        return cache[key]
+
+    def day_text(self) -> np.ndarray:
+        """The sessions as ISO dates, made once: a market-wide batch prints thousands of them."""
+        text = self.__dict__.get("_day_text")
+        if text is None:
+            text = self.__dict__["_day_text"] = np.datetime_as_string(self.sessions.to_numpy("datetime64[D]"))
+        return text
+
 
 def _available(prices: pd.DataFrame) -> str:
     names = sorted(map(str, pd.unique(prices["ticker"].dropna())))
@@ -117,7 +147,9 @@ def _build_panel(prices: pd.DataFrame, tickers: Sequence[str], price: str, *, wh
         raise AnalysisError(f"{what}: the price frame has rows without a date (NaT); drop or fix them")
     day_ns = day_ns.astype("datetime64[D]").astype("datetime64[ns]")  # midnight
     # One calendar alignment for returns and event studies: positions on the NYSE session axis.
-    cal_pos, on_calendar = session_positions(day_ns)
+    # A tidy frame repeats each date once per ticker, so only its distinct dates are looked up.
+    day_codes, distinct_days = pd.factorize(day_ns)
+    cal_pos, on_calendar = (values[day_codes] for values in session_positions(distinct_days))
     if not on_calendar.any():
         raise AnalysisError(f"{what}: none of the price rows falls on an NYSE session; check the date column")
     first_pos = int(cal_pos[on_calendar].min())
@@ -268,6 +300,7 @@ class _Core:
     jump_pos: np.ndarray
     est_gaps: np.ndarray  # returns missing inside the estimation window's data range
     evt_gaps: np.ndarray  # ... and inside the event window's
+    allowed: np.ndarray  # per session: may it enter an estimation window (not excluded)
 
 
 def _fit(y: np.ndarray, x: np.ndarray, use: np.ndarray, model: str):
@@ -344,28 +377,54 @@ def _core(panel: _Panel, k: np.ndarray, b: np.ndarray, p0: np.ndarray, estimatio
     # holds a crash (Feb-Mar 2020 inflates the plain standard deviation almost threefold).
     p0_in = (p0 >= lo) & (p0 <= hi)
     market0 = np.where(p0_in, panel.rets[np.clip(p0, 0, n_sessions - 1), b], np.nan)
-    x_used = np.where(est_use, x_est, np.nan)
+    # The benchmark's estimation sample depends only on day 0 and on which sessions are used, so
+    # events of the same day share it: the medians (a sort per row, the dearest step of a market-wide
+    # batch) are taken once per distinct sample and copied, which changes no number.
+    first, shared = _distinct_rows(p0, est_use)
+    x_used = np.where(est_use[first], x_est[first], np.nan)
     with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows belong to blocked events
         centre = np.nanmedian(x_used, axis=1)
         robust = 1.4826 * np.nanmedian(np.abs(x_used - centre[:, None]), axis=1)
-        plain_z = np.abs(market0 - np.nanmean(x_used, axis=1)) / np.nanstd(x_used, axis=1, ddof=1)
+        mean, sd = np.nanmean(x_used, axis=1), np.nanstd(x_used, axis=1, ddof=1)
+        centre, robust, mean, sd = centre[shared], robust[shared], mean[shared], sd[shared]
+        plain_z = np.abs(market0 - mean) / sd
         market_z = np.abs(market0 - centre) / robust
 
-    # Split-like jumps of the stock inside either window (earliest first).
-    positions = np.concatenate([np.where(est_in, est_pos, -1), np.where(evt_in, evt_pos, -1)], axis=1)
-    valid = positions >= 0
-    safe = np.clip(positions, 0, None)
-    size = np.abs(panel.rets[safe, k[:, None]])
-    if panel.overnight is not None:
-        size = np.fmax(size, np.abs(panel.overnight[safe, k[:, None]]))
-    jumps = valid & (size > SPLIT_LIKE_JUMP)
-    jump_pos = np.where(jumps, positions, np.iinfo(np.int64).max).min(axis=1)
+    # Split-like jumps of the stock inside either window (earliest first). Each window is one run
+    # of sessions on the stock's column (the estimation window skipping excluded sessions), so
+    # running counts over the panel give every event's count without gathering its windows.
+    jump_count = np.zeros(len(p0), np.int64)
+    jump_pos = np.full(len(p0), np.iinfo(np.int64).max)
+    for positions, inside, usable in ((evt_pos, evt_in, None), (est_pos, est_in, allowed)):
+        count, first = panel.jumps(usable)
+        some = inside.any(axis=1)
+        rows = np.arange(len(p0))
+        start = positions[rows, inside.argmax(axis=1)]
+        end = positions[rows, inside.shape[1] - 1 - inside[:, ::-1].argmax(axis=1)]
+        start, end = np.where(some, start, 0), np.where(some, end, -1)
+        jump_count += np.where(some, count[end + 1, k] - count[start, k], 0)
+        nearest = first[start, k]
+        jump_pos = np.where(some & (nearest <= end), nearest, jump_pos)  # the estimation window comes first
 
     return _Core(p0, lo, hi, est_pos, est_in, est_use, evt_pos, evt_in, y_est, x_est, y_evt, x_evt,
                  est_use.sum(axis=1), alpha, beta, r2, sigma, x_mean, sxx, expected, ar, car, days, excluded_sessions,
-                 market0, market_z, robust, plain_z, jumps.sum(axis=1), jump_pos,
-                 (est_in & ~est_use).sum(axis=1), (evt_in & ~known).sum(axis=1))
+                 market0, market_z, robust, plain_z, jump_count, jump_pos,
+                 (est_in & ~est_use).sum(axis=1), (evt_in & ~known).sum(axis=1), allowed)
+
+
+def _distinct_rows(p0: np.ndarray, use: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Events with the same day 0 and the same sessions used: one representative row each.
+
+    Returns ``(first, shared)``: the index of each distinct (day 0, mask) pair's first event and,
+    per event, which pair it has, so that ``values[first][shared]`` spreads per-pair values back.
+    """
+    if len(p0) == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    key = np.concatenate([p0.astype(np.int64)[:, None].view(np.uint8), np.packbits(use, axis=1)], axis=1)
+    key = np.ascontiguousarray(key).view(np.dtype((np.void, key.shape[1])))[:, 0]
+    _, first, shared = np.unique(key, return_index=True, return_inverse=True)
+    return first, shared.reshape(-1)
 
 
 def _blocked(core: _Core, event_window, model: str) -> np.ndarray:
@@ -401,150 +460,218 @@ def _blocking_error(panel: _Panel, core: _Core, i: int, ticker: str, benchmark: 
     return None
 
 
-def _warnings(panel: _Panel, core: _Core, i: int, ticker: str, benchmark: str, day0: pd.Timestamp,
-              estimation_window, event_window, others: list[str] | None = None,
-              confounders: list[str] | None = None) -> list[str]:
-    """Plain-language caveats for event ``i``, in a fixed order, from the batch diagnostics."""
-    out: list[str] = []
-    name, bench = reader_name(ticker), reader_name(benchmark, article=True)
-    sessions = panel.sessions
-    lo, hi = int(core.lo[i]), int(core.hi[i])
-    # 1. a market-wide shock on day 0
-    if core.market_z[i] > MARKET_MOVE_SIGMAS:
-        market0 = core.market0[i]
-        out.append(
-            f"On day 0 ({prose.date(day0, weekday=True)}) {bench} {prose.moved(market0)}, "
-            f"{prose.number(core.market_z[i], decimals=1)} times its typical daily move in the estimation window "
-            f"(robust standard deviation {prose.percent(core.market_robust_sd[i])}; "
-            f"{prose.number(core.market_plain_z[i], decimals=1)} times "
-            "the plain standard deviation, which large past swings inflate). A market-wide move this big "
-            f"dominates the day: {name}'s abnormal return then depends heavily on the estimated beta and on "
-            "other news that hit the whole market, so read it with care."
-        )
-    # 2. windows cut short by the data
+def _caveats(panel: _Panel, core: _Core, k: np.ndarray, tickers: Sequence[str], benchmark: str,
+             day0: pd.DatetimeIndex, estimation_window, event_window, in_est: Sequence[list[str]],
+             in_evt: Sequence[list[str]], skip: np.ndarray | None = None) -> list[list[str] | None]:
+    """Plain-language caveats for every event of a batch, each list in a fixed order.
+
+    The conditions are tested on whole arrays; Python only writes the sentences that apply, so a
+    market-wide batch (thousands of events) spends its time on text it shows. ``skip`` marks
+    events that cannot be computed: they get ``None``.
+    """
+    n_events = len(tickers)
+    skip = np.zeros(n_events, bool) if skip is None else skip
+    bench = reader_name(benchmark, article=True)
+    day_text = panel.day_text()
+    names: dict[str, str] = {}
+    weekdays: dict[pd.Timestamp, str] = {}
     s0, s1 = estimation_window
-    n_window = s1 - s0 + 1
-    est_missing_range = int(n_window - core.est_in[i].sum())
-    if est_missing_range:
-        out.append(
-            f"The estimation window is cut short: {est_missing_range} of its {n_window} sessions lie before "
-            f"the first return available for {name} and {bench} ({sessions[lo].date()})."
-        )
     e0, _ = event_window
-    cut = np.flatnonzero(~core.evt_in[i]) if not core.evt_in[i].all() else ()
-    if len(cut):
-        out.append(
-            f"The event window is truncated: sessions {', '.join(f'{o:+d}' for o in cut + e0)} lie outside the "
-            f"returns available for {name} and {bench} ({sessions[lo].date()} to {sessions[hi].date()}); "
-            "the cumulative abnormal return covers only the sessions inside the data."
-        )
-    # 3. few estimation days
-    n = int(core.n[i])
-    if n < RECOMMENDED_ESTIMATION:
-        out.append(
-            f"Only {n} estimation sessions were available (fewer than the {RECOMMENDED_ESTIMATION} recommended), "
-            "so the model and its noise estimate are imprecise."
-        )
-    # 4. missing returns
-    est_nan = int(core.est_gaps[i])
-    if est_nan:
-        out.append(
-            f"{est_nan} estimation-window return{'s were' if est_nan > 1 else ' was'} missing for {ticker} or "
-            f"{benchmark} and dropped (a missing price also removes the next session's return)."
-        )
-    evt_nan = np.flatnonzero(core.evt_in[i] & ~np.isfinite(core.ar[i])) if core.evt_gaps[i] else ()
-    if len(evt_nan):
-        dates = ", ".join(f"{o:+d} ({sessions[core.evt_pos[i, j]].date()})" for j, o in zip(evt_nan, evt_nan + e0))
-        out.append(
-            f"No abnormal return on session{'s' if evt_nan.size > 1 else ''} {dates}: a price of {ticker} or "
-            f"{benchmark} is missing there; cumulative returns skip {'them' if evt_nan.size > 1 else 'it'}."
-        )
-    # 5. split-like jumps (as-traded prices are wrong across a split)
-    if core.jump_count[i]:
-        first = int(core.jump_pos[i])
-        count = int(core.jump_count[i])
-        fix = ("use price='adj_close' or fr.load_prices(..., adjusted=True)" if panel.price == "close"
-               else "check the prices for a data error")
-        k = panel.col(ticker)
-        out.append(
-            f"{name}'s {panel.price} jumps by more than {SPLIT_LIKE_JUMP:.0%} on {count} session"
-            f"{'s' if count > 1 else ''} in the windows (first {sessions[first].date()}, "
-            f"{panel.rets[first, k]:+.1%} close to close): that looks like a stock split, and as-traded close "
-            f"returns are wrong across a split day; {fix}."
-        )
-    # 6. other news of the same firm
-    if others:
-        out.append(
-            f"The estimation window contains other listed events of {name} ({'; '.join(others)}): their news "
-            "moves the price, which can bias the model and inflate its noise estimate."
-        )
-    if confounders:
-        out.append(
-            f"Other listed events of {name} fall inside the event window ({'; '.join(confounders)}): their "
-            "news is mixed into the cumulative abnormal return."
-        )
-    if panel.off_calendar:
-        out.append(f"{panel.off_calendar} price rows on dates that are not NYSE sessions were ignored.")
+    n_window = s1 - s0 + 1
+    shock = core.market_z > MARKET_MOVE_SIGMAS
+    est_missing = n_window - core.est_in.sum(axis=1)
+    evt_cut = ~core.evt_in.all(axis=1)
+    lo, hi, n, est_gaps, evt_gaps, jumps = (v.tolist() for v in (core.lo, core.hi, core.n, core.est_gaps,
+                                                                  core.evt_gaps, core.jump_count))
+    fix = ("use price='adj_close' or fr.load_prices(..., adjusted=True)" if panel.price == "close"
+           else "check the prices for a data error")
+    out: list[list[str] | None] = []
+    for i in range(n_events):
+        if skip[i]:
+            out.append(None)
+            continue
+        caveats: list[str] = []
+        ticker = tickers[i]
+        name = names.get(ticker)
+        if name is None:
+            name = names[ticker] = reader_name(ticker)
+        # 1. a market-wide shock on day 0
+        if shock[i]:
+            when = weekdays.get(day0[i])
+            if when is None:
+                when = weekdays[day0[i]] = prose.date(day0[i], weekday=True)
+            caveats.append(
+                f"On day 0 ({when}) {bench} {prose.moved(core.market0[i])}, "
+                f"{prose.number(core.market_z[i], decimals=1)} times its typical daily move in the estimation window "
+                f"(robust standard deviation {prose.percent(core.market_robust_sd[i])}; "
+                f"{prose.number(core.market_plain_z[i], decimals=1)} times "
+                "the plain standard deviation, which large past swings inflate). A market-wide move this big "
+                f"dominates the day: {name}'s abnormal return then depends heavily on the estimated beta and on "
+                "other news that hit the whole market, so read it with care."
+            )
+        # 2. windows cut short by the data
+        if est_missing[i]:
+            caveats.append(
+                f"The estimation window is cut short: {est_missing[i]} of its {n_window} sessions lie before "
+                f"the first return available for {name} and {bench} ({day_text[lo[i]]})."
+            )
+        if evt_cut[i]:
+            cut = np.flatnonzero(~core.evt_in[i])
+            caveats.append(
+                f"The event window is truncated: sessions {', '.join(f'{o:+d}' for o in cut + e0)} lie outside the "
+                f"returns available for {name} and {bench} ({day_text[lo[i]]} to {day_text[hi[i]]}); "
+                "the cumulative abnormal return covers only the sessions inside the data."
+            )
+        # 3. few estimation days
+        if n[i] < RECOMMENDED_ESTIMATION:
+            caveats.append(
+                f"Only {n[i]} estimation sessions were available (fewer than the {RECOMMENDED_ESTIMATION} "
+                "recommended), so the model and its noise estimate are imprecise."
+            )
+        # 4. missing returns
+        if est_gaps[i]:
+            caveats.append(
+                f"{est_gaps[i]} estimation-window return{'s were' if est_gaps[i] > 1 else ' was'} missing for "
+                f"{ticker} or {benchmark} and dropped (a missing price also removes the next session's return)."
+            )
+        if evt_gaps[i]:
+            evt_nan = np.flatnonzero(core.evt_in[i] & ~np.isfinite(core.ar[i]))
+            dates = ", ".join(f"{o:+d} ({day_text[core.evt_pos[i, j]]})" for j, o in zip(evt_nan, evt_nan + e0))
+            caveats.append(
+                f"No abnormal return on session{'s' if evt_nan.size > 1 else ''} {dates}: a price of {ticker} or "
+                f"{benchmark} is missing there; cumulative returns skip {'them' if evt_nan.size > 1 else 'it'}."
+            )
+        # 5. split-like jumps (as-traded prices are wrong across a split)
+        if jumps[i]:
+            first = int(core.jump_pos[i])
+            caveats.append(
+                f"{name}'s {panel.price} jumps by more than {SPLIT_LIKE_JUMP:.0%} on {jumps[i]} session"
+                f"{'s' if jumps[i] > 1 else ''} in the windows (first {day_text[first]}, "
+                f"{panel.rets[first, k[i]]:+.1%} close to close): that looks like a stock split, and as-traded "
+                f"close returns are wrong across a split day; {fix}."
+            )
+        # 6. other news of the same firm
+        if in_est[i]:
+            caveats.append(
+                f"The estimation window contains other listed events of {name} ({'; '.join(in_est[i])}): their "
+                "news moves the price, which can bias the model and inflate its noise estimate."
+            )
+        if in_evt[i]:
+            caveats.append(
+                f"Other listed events of {name} fall inside the event window ({'; '.join(in_evt[i])}): their "
+                "news is mixed into the cumulative abnormal return."
+            )
+        if panel.off_calendar:
+            caveats.append(f"{panel.off_calendar} price rows on dates that are not NYSE sessions were ignored.")
+        out.append(caveats)
     return out
 
 
 _SHOWN_EVENTS = 5
 
 
-def _event_overlaps(panel: _Panel, core: _Core, k: np.ndarray, self_keys: Sequence, other_k: np.ndarray,
-                    other_pos: np.ndarray, other_keys: Sequence, other_names: Sequence[str],
+@dataclass
+class _Others:
+    """Listed events with a ticker in the panel and a day 0 on it, sorted by (column, day 0).
+
+    Overlap warnings look them up by ``key = column * sessions + position``; readers see them by
+    their headline and date (:meth:`name`), written only for the few events a warning shows.
+    """
+
+    key: np.ndarray
+    pos: np.ndarray
+    date_ns: np.ndarray  # the announcement date, to recognise the event itself
+    headlines: list[str]
+    dates: pd.DatetimeIndex
+
+    def __post_init__(self) -> None:
+        self._names: dict[int, str] = {}
+        self._dated: dict[int, str] = {}
+        self._days: dict[int, str] = {}
+
+    def name(self, j: int) -> str:
+        """``headline (11 June 2020)``, or ``an event of 11 June 2020`` without a headline."""
+        text = self._names.get(j)
+        if text is None:
+            ns = int(self.date_ns[j])
+            day = self._days.get(ns)
+            if day is None:
+                day = self._days[ns] = prose.date(pd.Timestamp(ns))
+            text = self._names[j] = f"{self.headlines[j]} ({day})" if self.headlines[j] else f"an event of {day}"
+        return text
+
+    def dated_name(self, j: int, day_text: np.ndarray) -> str:
+        """:meth:`name` and its day 0, as an estimation-window warning lists it."""
+        text = self._dated.get(j)
+        if text is None:
+            text = self._dated[j] = f"{self.name(j)}: day 0 {day_text[self.pos[j]]}"
+        return text
+
+
+def _event_overlaps(panel: _Panel, core: _Core, k: np.ndarray, self_dates: np.ndarray, others: _Others,
                     event_window) -> tuple[list[list[str]], list[list[str]]]:
     """For each event, the other same-firm events whose day 0 lies in its estimation/event window.
 
-    Hits are found with one lookup in a sessions x tickers count matrix; only the first few are
-    named (with a count of the rest), so many overlapping events stay cheap.
+    Each window covers a run of its firm's column, so two binary searches among the sorted
+    listed events find every hit (no sessions x tickers matrix, which a whole market would make
+    large); only the first few are named (with a count of the rest), so many overlapping events
+    stay cheap.
     """
     n_events = len(k)
     in_est: list[list[str]] = [[] for _ in range(n_events)]
     in_evt: list[list[str]] = [[] for _ in range(n_events)]
-    valid = other_pos >= 0
-    if not valid.any():
+    if others.key.size == 0 or n_events == 0:
         return in_est, in_evt
-    marks = np.zeros((len(panel.sessions), len(panel.tickers)), np.int64)
-    np.add.at(marks, (other_pos[valid], other_k[valid]), 1)
-    est_hits = np.where(core.est_in, marks[np.clip(core.est_pos, 0, None), k[:, None]], 0)
-    safe_evt = np.clip(core.evt_pos, 0, len(panel.sessions) - 1)
-    evt_hits = np.where(core.evt_in, marks[safe_evt, k[:, None]], 0)
-    by_slot: dict[tuple[int, int], list[int]] = {}
-    for j in np.flatnonzero(valid):
-        by_slot.setdefault((int(other_k[j]), int(other_pos[j])), []).append(int(j))
-    day_text = np.datetime_as_string(panel.sessions.to_numpy("datetime64[D]"))
-    e0 = event_window[0]
-    for i in np.flatnonzero(est_hits.any(axis=1) | evt_hits.any(axis=1)):
-        for hits, positions, target, is_event_window in ((est_hits, core.est_pos, in_est, False),
-                                                          (evt_hits, core.evt_pos, in_evt, True)):
-            total = 0
-            for col in np.flatnonzero(hits[i]):
-                pos = int(positions[i, col])
-                for j in by_slot.get((int(k[i]), pos), []):
-                    if other_keys[j] == self_keys[i]:
-                        continue
-                    total += 1
-                    if len(target[i]) < _SHOWN_EVENTS:
-                        offset = int(col) + e0
-                        where = (f"day {offset:+d}" if offset else "day 0") if is_event_window else f"day 0 {day_text[pos]}"
-                        target[i].append(f"{other_names[j]}: {where}")
-                if not is_event_window and len(target[i]) >= _SHOWN_EVENTS:
-                    # Everything in the estimation window is another event: count the rest at once.
-                    total = int(hits[i].sum())
-                    break
-            if total > len(target[i]):
-                target[i].append(f"and {total - len(target[i])} more")
+    n_sessions = len(panel.sessions)
+    day_text = panel.day_text()
+    rows_all = np.arange(n_events)
+    for positions, inside, target, is_event_window in ((core.est_pos, core.est_in, in_est, False),
+                                                        (core.evt_pos, core.evt_in, in_evt, True)):
+        # The sessions inside the data form one run of columns (positions increase along a row).
+        some = inside.any(axis=1)
+        first = positions[rows_all, inside.argmax(axis=1)]
+        last = positions[rows_all, inside.shape[1] - 1 - inside[:, ::-1].argmax(axis=1)]
+        left = np.searchsorted(others.key, k * n_sessions + first, "left")
+        reps = np.where(some, np.searchsorted(others.key, k * n_sessions + last, "right") - left, 0)
+        if not reps.any():
+            continue
+        other = np.repeat(left, reps) + (np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps))
+        rows = np.repeat(rows_all, reps)
+        if not is_event_window:
+            # An excluded session inside the run is not part of the estimation window.
+            kept = core.allowed[others.pos[other]]
+            rows, other = rows[kept], other[kept]
+        listed = np.bincount(rows, minlength=n_events)
+        not_self = others.date_ns[other] != self_dates[rows]  # same column, so same ticker: same event
+        rows, other = rows[not_self], other[not_self]
+        count = np.bincount(rows, minlength=n_events)
+        rank = np.arange(rows.size) - (np.cumsum(count) - count)[rows]
+        shown = rank < _SHOWN_EVENTS
+        rows, other = rows[shown].tolist(), other[shown].tolist()
+        if is_event_window:
+            offsets = (others.pos[other] - core.p0[rows]).tolist()
+            for i, j, offset in zip(rows, other, offsets):
+                target[i].append(f"{others.name(j)}: {f'day {offset:+d}' if offset else 'day 0'}")
+        else:
+            for i, j in zip(rows, other):
+                target[i].append(others.dated_name(j, day_text))
+        total = count
+        if not is_event_window:
+            # Once the estimation window shows its quota, every listed event in it is counted.
+            total = np.where(count >= _SHOWN_EVENTS, listed, count)
+        for i in np.flatnonzero(total > np.minimum(count, _SHOWN_EVENTS)):
+            target[i].append(f"and {int(total[i]) - len(target[i])} more")
     return in_est, in_evt
 
 
-def _other_events(events: pd.DataFrame | None, panel: _Panel, day0: pd.DatetimeIndex | None = None):
-    """Arrays describing listed events that have a ticker in the panel (for overlap warnings).
+def _other_events(events: pd.DataFrame | None, panel: _Panel, day0: pd.DatetimeIndex | None = None) -> _Others:
+    """The listed events that have a ticker in the panel (for overlap warnings).
 
     ``day0``, when given, holds the reaction sessions already computed for every row of ``events``.
     """
+    empty = _Others(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), [], pd.DatetimeIndex([]))
     if events is None or len(events) == 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), [], []
+        return empty
     if not isinstance(events, pd.DataFrame) or not {"ticker", "date"} <= set(events.columns):
         raise AnalysisError("events= needs the events frame of fr.load_events() (columns ticker, date, market_session)")
     usable = (events["ticker"].notna() & events["ticker"].isin(panel.tickers) & events["date"].notna()).to_numpy(bool)
@@ -552,26 +679,29 @@ def _other_events(events: pd.DataFrame | None, panel: _Panel, day0: pd.DatetimeI
         usable = usable & (events["date_precision"].fillna("day") != "month").to_numpy(bool)
     rows = events.loc[usable]
     if len(rows) == 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), [], []
+        return empty
     dates = pd.DatetimeIndex(rows["date"]).normalize()
     sess = (rows["market_session"].fillna("unknown").astype(str).to_numpy(object)
             if "market_session" in rows.columns else np.full(len(rows), "unknown", object))
     # An inconsistent row (bad or 'closed' market_session) must not block a warning about it:
     # 'unknown' maps it to the date itself or the next session, which is what 'closed' means anyway.
     ok_sessions = np.where(np.isin(sess, ("pre", "regular", "post")), sess, "unknown")
-    tickers = rows["ticker"].astype(str).tolist()
+    tickers = rows["ticker"].astype(str)
     ids = (rows["id"].astype(str).tolist() if "id" in rows.columns
            else [f"{t}-{d.date()}" for t, d in zip(tickers, dates)])
     day0 = reaction_sessions(dates, ok_sessions, ids) if day0 is None else day0[usable]
-    pos = panel.sessions.get_indexer(day0)
-    column_of = {t: j for j, t in enumerate(panel.tickers)}
-    codes = np.asarray([column_of[t] for t in tickers], dtype=np.int64)
-    keys = list(zip(tickers, dates.as_unit("ns").asi8.tolist()))
+    pos = panel.sessions.get_indexer(day0).astype(np.int64)
+    column_of = pd.Series(np.arange(len(panel.tickers)), index=panel.tickers)
+    codes = column_of.reindex(tickers.to_numpy()).to_numpy(np.int64)
     # Readers see these in warnings: the headline and a date in words, never an internal id.
-    headlines = (rows["headline"].astype("string").fillna("").tolist() if "headline" in rows.columns
-                 else [""] * len(rows))
-    names = [f"{h} ({prose.date(d)})" if h else f"an event of {prose.date(d)}" for h, d in zip(headlines, dates)]
-    return codes, pos, keys, names
+    headlines = (rows["headline"].astype("string").fillna("").to_numpy(object) if "headline" in rows.columns
+                 else np.full(len(rows), "", object))
+    on_axis = pos >= 0
+    key = codes[on_axis] * len(panel.sessions) + pos[on_axis]
+    order = np.argsort(key, kind="stable")  # stable: listed order within a session, as before
+    date_ns = dates.as_unit("ns").asi8[on_axis][order]
+    return _Others(key[order], pos[on_axis][order], date_ns, headlines[on_axis][order].tolist(),
+                   dates[on_axis][order])
 
 
 # --------------------------------------------------------------------------------------------
@@ -672,11 +802,10 @@ def event_study(
     core = _core(panel, k, b, np.array([p0]), estimation_window, event_window, model, exclude)
     if _blocked(core, event_window, model)[0]:
         raise AnalysisError(_blocking_error(panel, core, 0, ticker, benchmark, day0, event_window, model))
-    other_k, other_pos, other_keys, other_names = _other_events(events, panel)
-    in_est, in_evt = _event_overlaps(panel, core, k, [(ticker, event_day.as_unit("ns").value)], other_k, other_pos, other_keys,
-                                     other_names, event_window)
-    caveats = _warnings(panel, core, 0, ticker, benchmark, day0, estimation_window, event_window,
-                        in_est[0], in_evt[0])
+    in_est, in_evt = _event_overlaps(panel, core, k, np.array([event_day.as_unit("ns").value]),
+                                     _other_events(events, panel), event_window)
+    caveats = _caveats(panel, core, k, [ticker], benchmark, pd.DatetimeIndex([day0]), estimation_window,
+                       event_window, in_est, in_evt)[0]
     return _result(panel, core, 0, ticker=ticker, benchmark=benchmark, event_date=event_day,
                    market_session=market_session, day0=day0, model=model, estimation_window=estimation_window,
                    event_window=event_window, caveats=caveats, label=label, event_id=event_id,
@@ -734,6 +863,61 @@ def _result(panel: _Panel, core: _Core, i: int, *, ticker, benchmark, event_date
     )
 
 
+# --------------------------------------------------------------------------------------------
+# Blocks of event dates: what one worker computes (locally or on a Dask cluster)
+
+#: Events per block in :func:`event_studies`. A block's (events x window) matrices take about
+#: 20 KB per event with the default windows (tracemalloc, benchmarks/bench_event_study.py), so
+#: 2,000 events add some 40 MB at most; larger blocks are no faster.
+BLOCK_SIZE = 2000
+
+
+@dataclass(frozen=True)
+class _BlockSpec:
+    """The settings every block shares."""
+
+    benchmark: str
+    estimation_window: tuple[int, int]
+    event_window: tuple[int, int]
+    model: str
+    exclude: tuple
+
+
+def _blocks(p0: np.ndarray, block_size: int) -> list[np.ndarray]:
+    """Event indices cut into blocks of at most ``block_size``, ordered by day 0.
+
+    Ordered by date, a block covers a run of consecutive event dates, so events of the same day
+    share their benchmark statistics (see :func:`_distinct_rows`) and a block touches a narrow
+    band of the returns matrix. There is always at least one block, possibly empty.
+    """
+    order = np.argsort(p0, kind="stable")
+    if order.size == 0:
+        return [order]
+    return [np.sort(order[start:start + block_size]) for start in range(0, order.size, block_size)]
+
+
+def _study_block(panel: _Panel, others: _Others, spec: _BlockSpec, k: np.ndarray, p0: np.ndarray,
+                 tickers: list[str], day0: pd.DatetimeIndex, self_dates: np.ndarray,
+                 pre_failed: np.ndarray) -> dict:
+    """Everything :func:`event_studies` reports for one block of events.
+
+    A pure function of its arguments (no shared state), so a Dask worker can run it on a copy of
+    the panel. Returns the summary columns, which events cannot be computed and why (in block
+    order), and each event's caveats (``None`` for those that failed).
+    """
+    core = _core(panel, k, np.zeros(len(k), np.int64), p0, spec.estimation_window, spec.event_window, spec.model,
+                 spec.exclude)
+    blocked = _blocked(core, spec.event_window, spec.model)
+    errors = [_blocking_error(panel, core, i, tickers[i], spec.benchmark, day0[i], spec.event_window, spec.model)
+              for i in np.flatnonzero(blocked)]
+    failed = blocked | pre_failed
+    in_est, in_evt = _event_overlaps(panel, core, k, self_dates, others, spec.event_window)
+    caveats = _caveats(panel, core, k, tickers, spec.benchmark, day0, spec.estimation_window, spec.event_window,
+                       in_est, in_evt, skip=failed)
+    return {"columns": _summary_arrays(panel, core, spec.model, spec.event_window), "blocked": blocked,
+            "errors": errors, "caveats": caveats}
+
+
 def event_studies(
     prices: pd.DataFrame,
     events: pd.DataFrame,
@@ -745,17 +929,24 @@ def event_studies(
     price: str = "close",
     exclude: Iterable[tuple] | None = None,
     on_error: Literal["raise", "record"] = "raise",
+    block_size: int = BLOCK_SIZE,
+    client=None,
 ) -> pd.DataFrame:
     """Event studies for many tickers x events at once, vectorised, one tidy row per pair.
 
     All estimation windows are gathered into matrices with numpy fancy indexing and every
     regression is solved at once with closed-form OLS slopes; the numbers equal
-    :func:`event_study` on each pair (to floating-point precision).
+    :func:`event_study` on each pair (to floating-point precision). Events are processed in
+    blocks of consecutive event dates, so memory stays bounded by one block however many events
+    there are; with a Dask ``client`` (or a Dask DataFrame as ``prices``) the blocks run on the
+    cluster's workers and the table is the same.
 
     Parameters
     ----------
-    prices : pandas.DataFrame
-        Tidy price frame holding every ticker of ``events`` and the ``benchmark``.
+    prices : pandas.DataFrame or dask.dataframe.DataFrame
+        Tidy price frame holding every ticker of ``events`` and the ``benchmark``. A Dask
+        DataFrame with the same columns is filtered to those tickers on the cluster and then
+        aligned into one returns matrix (sessions x tickers) that every worker receives.
     events : pandas.DataFrame
         The events contract: at least ``ticker, date, market_session``; ``id`` and ``headline``
         are used when present. Rows without a ticker are skipped (they are not firm events).
@@ -764,6 +955,13 @@ def event_studies(
     on_error : {"raise", "record"}
         ``raise``: the first event that cannot be computed raises :class:`AnalysisError`.
         ``record``: its row has ``NaN`` numbers and the reason in ``warnings``.
+    block_size : int
+        Events per block (default :data:`BLOCK_SIZE`, about 40 MB of working memory with the
+        default windows). Smaller blocks use less memory; the numbers do not depend on it.
+    client : dask.distributed.Client, optional
+        Run the blocks on this Dask cluster (``pip install 'frstory[dask]'``). Without it the
+        work stays in this process and Dask is not imported, unless ``prices`` is a Dask
+        DataFrame: then the current client is used if there is one, else Dask's local scheduler.
 
     Returns
     -------
@@ -790,6 +988,11 @@ def event_studies(
         raise AnalysisError(f"on_error {on_error!r} is not 'raise' or 'record'")
     if not isinstance(events, pd.DataFrame):
         raise AnalysisError("fr.event_studies needs the events frame of fr.load_events() as events=")
+    if isinstance(block_size, bool) or not isinstance(block_size, (int, np.integer)) or block_size < 1:
+        raise AnalysisError(f"block_size={block_size!r} is not a positive whole number of events per block, "
+                            f"e.g. {BLOCK_SIZE}")
+    # Recognised by module name so that the local path never imports Dask.
+    dask_panel = type(prices).__module__.split(".")[0] == "dask"
     missing = [c for c in ("ticker", "date", "market_session") if c not in events.columns]
     if missing:
         raise AnalysisError(
@@ -818,6 +1021,10 @@ def event_studies(
     ok_dates = dates.fillna(pd.Timestamp("2000-01-03"))
     day0 = reaction_sessions(ok_dates, sessions, ids)
 
+    if dask_panel:
+        from frstory.analysis._dask import collect_prices
+
+        prices = collect_prices(prices, [benchmark, *dict.fromkeys(tickers)], price, client)
     panel = _build_panel(prices, [benchmark, *dict.fromkeys(tickers)], price, what="fr.event_studies",
                          skip_missing=True)
     if benchmark in panel.missing:
@@ -835,32 +1042,39 @@ def event_studies(
             errors[i] = f"no prices for {t} in the price frame"
     col = {t: j for j, t in enumerate(panel.tickers)}
     k = np.array([col.get(t, 0) for t in tickers], dtype=np.int64)
-    b = np.zeros(n_events, dtype=np.int64)
     p0 = panel.sessions.get_indexer(day0).astype(np.int64)
-    core = _core(panel, k, b, p0, estimation_window, event_window, model, exclude)
+    clustered = _clusters(p0, k, event_window, ids)
+    others = _other_events(rows, panel, day0)
+    spec = _BlockSpec(benchmark, estimation_window, event_window, model, exclude)
+    pre_failed = np.array([e is not None for e in errors], dtype=bool)
+    self_dates = dates.as_unit("ns").asi8
+    blocks = _blocks(p0, block_size)
+    jobs = [(k[idx], p0[idx], [tickers[i] for i in idx], day0[idx], self_dates[idx], pre_failed[idx])
+            for idx in blocks]
+    if client is not None or dask_panel:
+        from frstory.analysis._dask import run_blocks
 
-    other_k, other_pos, other_keys, other_names = _other_events(rows, panel, day0)
-    self_keys = list(zip(tickers, dates.as_unit("ns").asi8.tolist()))
-    in_est, in_evt = _event_overlaps(panel, core, k, self_keys, other_k, other_pos, other_keys, other_names,
-                                     event_window)
-    clustered = _clusters(p0, k, event_window, ids, errors)
+        outs = run_blocks(_study_block, panel, others, spec, jobs, client)
+    else:
+        outs = [_study_block(panel, others, spec, *job) for job in jobs]
 
-    blocked = _blocked(core, event_window, model)
-    for i in np.flatnonzero(blocked):
-        if errors[i] is None:
-            errors[i] = _blocking_error(panel, core, i, tickers[i], benchmark, day0[i], event_window, model)
+    columns: dict[str, np.ndarray] = {}
+    caveats: list[list[str] | None] = [None] * n_events
+    for idx, out in zip(blocks, outs):
+        for name, values in out["columns"].items():
+            if name not in columns:
+                columns[name] = np.empty(n_events, dtype=values.dtype)
+            columns[name][idx] = values
+        for i, text in zip(idx[out["blocked"]].tolist(), out["errors"]):
+            if errors[i] is None:
+                errors[i] = text
+        for i, listed in zip(idx.tolist(), out["caveats"]):
+            caveats[i] = listed
     failed = np.array([e is not None for e in errors], dtype=bool)
     if on_error == "raise" and failed.any():
         i = int(np.flatnonzero(failed)[0])
         raise AnalysisError(f"fr.event_studies, event {ids[i]!r} ({tickers[i]}): {errors[i]}")
-
-    columns = _summary_arrays(panel, core, model, event_window)
-    caveats = [
-        [f"Not computed: {errors[i]}"] if failed[i] else
-        _warnings(panel, core, i, tickers[i], benchmark, day0[i], estimation_window, event_window,
-                  in_est[i], in_evt[i])
-        for i in range(n_events)
-    ]
+    caveats = [[f"Not computed: {errors[i]}"] if failed[i] else caveats[i] for i in range(n_events)]
     table = pd.DataFrame({
         "ticker": pd.array(tickers, dtype="string"),
         "event_id": pd.array(ids, dtype="string"),
@@ -937,17 +1151,35 @@ def _summary_arrays(panel: _Panel, core: _Core, model: str, event_window) -> dic
     }
 
 
-def _clusters(p0: np.ndarray, k: np.ndarray, event_window, ids: list[str], errors) -> list[str]:
-    """For each event, other firms' events whose event windows share at least one session."""
+def _clusters(p0: np.ndarray, k: np.ndarray, event_window, ids: list[str]) -> list[str]:
+    """For each event, other firms' events whose event windows share at least one session.
+
+    Windows of equal length overlap when their days 0 are at most ``e1 - e0`` sessions apart, so
+    events are grouped by day 0 and each group looks only at its neighbours (an events x events
+    matrix would take gigabytes for a whole market). Hits are listed in the events' order.
+    """
     e0, e1 = event_window
-    start, end = p0 + e0, p0 + e1
-    overlap = (start[:, None] <= end[None, :]) & (start[None, :] <= end[:, None]) & (k[:, None] != k[None, :])
-    overlap &= (p0[:, None] >= 0) & (p0[None, :] >= 0)
-    out = []
-    for i in range(len(p0)):
-        hits = np.flatnonzero(overlap[i])
-        shown = ", ".join(ids[j] for j in hits[:_SHOWN_EVENTS])
-        out.append(shown + (f" and {len(hits) - _SHOWN_EVENTS} more" if len(hits) > _SHOWN_EVENTS else ""))
+    out = [""] * len(p0)
+    on_axis = np.flatnonzero(p0 >= 0)
+    if on_axis.size == 0:
+        return out
+    order = on_axis[np.argsort(p0[on_axis], kind="stable")]
+    day = p0[order]
+    days, starts = np.unique(day, return_index=True)
+    ends = np.append(starts[1:], day.size)
+    near_lo = np.searchsorted(day, days - (e1 - e0), "left")
+    near_hi = np.searchsorted(day, days + (e1 - e0), "right")
+    for g in range(days.size):
+        near = np.sort(order[near_lo[g]:near_hi[g]])
+        same_firm = np.bincount(k[near])
+        # The first hits of any member are among the first _SHOWN_EVENTS + (its own firm's) events.
+        head = near[:_SHOWN_EVENTS + int(same_firm.max())]
+        head_firms, head_ids = k[head].tolist(), [ids[j] for j in head]
+        for i in order[starts[g]:ends[g]].tolist():
+            firm = k[i]
+            shown = [name for name, f in zip(head_ids, head_firms) if f != firm][:_SHOWN_EVENTS]
+            total = near.size - int(same_firm[firm])
+            out[i] = ", ".join(shown) + (f" and {total - _SHOWN_EVENTS} more" if total > _SHOWN_EVENTS else "")
     return out
 
 

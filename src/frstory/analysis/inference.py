@@ -236,13 +236,48 @@ def rank_test_window(estimation_ar, window_ar) -> tuple[np.ndarray, np.ndarray]:
     >>> z.round(2).tolist()
     [2.96]
     """
-    est_u, win_u = standardised_ranks(estimation_ar, window_ar)
+    # The ranks of standardised_ranks, from one sorted copy of each row: np.sort is several times
+    # faster than the argsort behind scipy.stats.rankdata, which dominated a market-wide batch
+    # (15,000 events); the tests check this against rankdata, ties and missing values included.
+    est = np.atleast_2d(np.asarray(estimation_ar, float))
+    win = np.atleast_2d(np.asarray(window_ar, float))
+    pool = np.concatenate([est, win], axis=1)
+    m = np.isfinite(pool).sum(axis=1)
+    ordered = np.sort(pool, axis=1)  # NaN last
+    # A window value's average rank among the row's M values: (#smaller + #smaller-or-equal + 1) / 2.
+    smaller, at_most = _count_below(ordered, win, np.less), _count_below(ordered, win, np.less_equal)
+    win_u = np.where(np.isfinite(win), (smaller + at_most + 1) / 2 / (m[:, None] + 1) - 0.5, np.nan)
+    # Mean square of all M standardised ranks U = K / (M + 1) - 1/2 in closed form: the ranks
+    # 1..M have sum M (M + 1) / 2 and sum of squares M (M + 1) (2M + 1) / 6, less t (t^2 - 1) / 12
+    # for each group of t tied values (they share their mean rank). Ties are rare in returns, so
+    # only rows that have them are counted, one by one.
+    m_float = m.astype(float)
+    squares = m_float * (m_float + 1) * (2 * m_float + 1) / 6
+    for row in np.flatnonzero((ordered[:, 1:] == ordered[:, :-1]).any(axis=1)):
+        _, size = np.unique(ordered[row, : m[row]], return_counts=True)
+        squares[row] -= float((size * (size * size - 1)).sum()) / 12
     with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # rows without data give NaN
-        s = np.sqrt(np.nanmean(np.concatenate([est_u, win_u], axis=1) ** 2, axis=1))
+        s = np.sqrt((squares / (m_float + 1) ** 2 - m_float / 4) / m_float)
         days = np.isfinite(win_u).sum(axis=1)
         z = np.where(days > 0, np.nansum(win_u, axis=1) / (np.sqrt(days) * s), np.nan)
     return z, 2 * stats.norm.sf(np.abs(z))
+
+
+def _count_below(ordered: np.ndarray, values: np.ndarray, below) -> np.ndarray:
+    """How many of each row's sorted values ``v`` have ``below(v, value)``: a binary search per cell.
+
+    ``numpy.searchsorted`` takes one sorted array; this runs the same bisection on every row at
+    once (``NaN`` sorts last and is never below, so it is not counted).
+    """
+    lo = np.zeros(values.shape, np.int64)
+    hi = np.full(values.shape, ordered.shape[1], np.int64)
+    for _ in range(int(ordered.shape[1]).bit_length()):
+        mid = (lo + hi) // 2
+        probe = np.take_along_axis(ordered, np.minimum(mid, ordered.shape[1] - 1), axis=1)
+        go = (mid < hi) & below(probe, values)
+        lo, hi = np.where(go, mid + 1, lo), np.where(go, hi, mid)
+    return lo
 
 
 def sign_test_window(estimation_ar, window_ar) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
