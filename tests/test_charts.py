@@ -482,7 +482,7 @@ def test_event_study_table_formats_numbers():
     row = table.rows[0]
     car = result.table["ar"].sum()
     t = car / (result.sigma * math.sqrt(len(result.table)))
-    assert row[2] == f"\u2212{abs(100 * car):.2f}%"
+    assert row[2] == f"\u2212{abs(100 * car):.2f} pp", "a CAR is a difference of returns: percentage points"
     assert row[3] == f"\u2212{abs(t):.2f}"
     assert 0 <= float(row[4]) <= 1 and len(row) == 5, "one estimation length for all rows: no n column"
     assert "Each estimation window has 240 sessions." in table.notes
@@ -497,7 +497,7 @@ def test_event_study_table_uses_the_results_own_car_when_it_has_one():
     base = synthetic_result()
     result = WithCar(**{f: getattr(base, f) for f in base.__dataclass_fields__})
     row = charts.event_study_table([result], source=SOURCE).rows[0]
-    assert (row[2], row[3], row[4]) == ("+12.34%", "9.00", "<0.001")
+    assert (row[2], row[3], row[4]) == ("+12.34 pp", "9.00", "<0.001")
 
 
 def test_event_study_table_is_an_html_table_with_every_row_and_its_furniture():
