@@ -556,8 +556,9 @@ def test_small_multiples_of_results_show_car_with_bands():
 # --- documentation ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("module", ["theme", "_text", "labels", "furniture", "prices", "timeline", "event_study",
-                                    "counts", "multiples"])
+@pytest.mark.parametrize("module", ["theme", "_text", "_common", "labels", "furniture", "prices", "timeline", "event_study",
+                                    "counts", "multiples", "general", "units", "specification_curve", "responsive",
+                                    "table"])
 def test_docstring_examples_run(module):
     import doctest
     import importlib
