@@ -163,7 +163,7 @@ metro_study = fr.event_study(readers, "METRO", "2020-06-11", market_session="pre
 business_study = fr.event_study(readers, "BUSINESS", "2020-06-11", market_session="pre", benchmark="SITE",
                                 price="readers", label="no launch, same day")
 assert metro_study.car(0, 0).p < 0.05
-charts.abnormal_returns(metro_study, unit="percent", names=section_names,
+charts.abnormal_returns(metro_study, unit="percent", names=section_names, step="weekday",
                         title="The metro section gained readers the day its newsletter launched",
                         subtitle="Growth in weekday readers beyond the site's, per cent", source=SOURCE)
 
@@ -250,7 +250,7 @@ charts.small_multiples(prices, day0={"SYNB": synb.day0, "SYNA": syna.day0},
 charts.small_multiples([syna, synb], title="Cumulative abnormal returns, synthetic", source=SOURCE)
 
 # %%
-charts.small_multiples([metro_study, business_study], unit="percent", names=section_names, window=(-5, 5),
+charts.small_multiples([metro_study, business_study], unit="percent", names=section_names, step="weekday",
                        title="Readers beyond the site's growth, by section",
                        subtitle="Cumulative growth in weekday readers beyond the site's, per cent", source=SOURCE)
 

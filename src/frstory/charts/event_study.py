@@ -130,6 +130,7 @@ def abnormal_returns(
     band: bool = True,
     unit: UnitName | Unit = "points",
     names: dict[str, str] | None = None,
+    step: str = "trading day",
     title: str | None = None,
     subtitle: str | None = None,
     source: str | None = None,
@@ -157,6 +158,9 @@ def abnormal_returns(
         minus the expected return is a difference of percentages, so percentage points by default.
     names : mapping, optional
         Reader name of the ticker; default :func:`frstory.prose.display_name`, else the ticker.
+    step : str
+        The word for one step along the x-axis, in the singular: ``"trading day"`` for prices,
+        ``"weekday"`` for a weekday series such as readers.
     {furniture}
 
     Returns
@@ -181,6 +185,8 @@ def abnormal_returns(
     """
     kind = "abnormal_returns"
     table = check_result(kind, result)
+    steps = prose.plural(2, str(step)).split(" ", 1)[1]
+    steps = steps[:1].upper() + steps[1:]
     the_unit = get_unit(kind, unit)
     scale = the_unit.scale
     start = int(result.event_window[0]) if result.event_window else int(table["offset"].min())
@@ -224,7 +230,7 @@ def abnormal_returns(
     pad = (high - low) * 0.12 or 1.0
     fig.update_layout(
         # The hover title names the day ("Day +1"), not a bare offset such as "0".
-        xaxis={"title": {"text": "Trading days from day 0" if narrow else "Trading days relative to day 0"},
+        xaxis={"title": {"text": f"{steps} from day 0" if narrow else f"{steps} relative to day 0"},
                "unifiedhovertitle": {"text": "Day %{x:+d}"}, "tickvals": offsets,
                "ticktext": [_offset_text(o) for o in offsets], "range": [offsets[0] - 0.7, offsets[-1] + 0.7],
                "showgrid": False, "nticks": 30},

@@ -46,7 +46,7 @@ def step_of(dates: pd.Series, value: str) -> str:
 
 def _zero(step: str) -> str:
     """What the aligned step is called: ``day 0`` (trading days, days), ``month 0``..."""
-    return "day 0" if step in ("trading day", "day") else f"{step} 0"
+    return "day 0" if step.endswith("day") else f"{step} 0"
 
 
 def _panels_from_prices(kind, prices, day0, window, value, tickers, step):
@@ -182,9 +182,9 @@ def small_multiples(
         for a frame (each panel is indexed to 100), ``"points"`` for results (a CAR is a
         difference of returns, in percentage points).
     step : str, optional
-        Frames only: the word for one step along the x-axis, in the singular (``"month"``);
-        default ``"trading day"`` for price columns (``close``, ``adj_close`` ...), else from the
-        spacing of the dates (day, week, month, quarter, year).
+        The word for one step along the x-axis, in the singular (``"month"``); default
+        ``"trading day"`` for results and price columns (``close``, ``adj_close`` ...), else from
+        the spacing of the dates (day, week, month, quarter, year).
     offset_title : str, optional
         x-axis title; default "Trading days relative to day 0" ("Months relative to month 0" ...).
     tickers : sequence of str, optional
@@ -234,7 +234,7 @@ def small_multiples(
             panel["title"] = panel["title"].replace(str(panel["name"]), series_name(panel["name"], names), 1)
             panel["name"] = series_name(panel["name"], names)
     elif isinstance(data, Sequence) and not isinstance(data, (str, bytes)) and len(data) > 0:
-        step = "trading day"
+        step = step or "trading day"
         panels, measure, reference = _panels_from_results(kind, data, band, names)
     else:
         raise ChartInputError(
@@ -307,7 +307,7 @@ def small_multiples(
     fig.update_layout(showlegend=False, hovermode="closest")
     data_frame = pd.concat([p["data"] for p in panels], ignore_index=True)
     # Finding first (where each panel ended), then what the panels show.
-    end = f"{step} {_offset_text(offsets[-1])}" if step not in ("trading day", "day") else f"day {_offset_text(offsets[-1])}"
+    end = f"{_zero(step).split()[0]} {_offset_text(offsets[-1])}"
     if reference == 0:
         moves = [f"{p['name']} {the_unit.text(float(p['y'][-1]), signed=True)}" for p in panels]
         finding = f"Cumulative abnormal return by {end}: {'; '.join(moves)}"
