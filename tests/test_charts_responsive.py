@@ -37,7 +37,9 @@ MEASURE = """() => {
     plot.querySelectorAll('g.annotation-text-g text, g.annotation .annotation-text').forEach(el => add(el, 'annotation'));
     plot.querySelectorAll('.legendtext').forEach(el => add(el, 'legend'));
     plot.querySelectorAll('.xtick text, .ytick text').forEach(el => add(el, 'tick'));
-    plot.querySelectorAll('.g-xtitle text, .g-ytitle text').forEach(el => add(el, 'axis title'));
+    // Every axis title, of subplots too (g-x2title, g-y3title ...).
+    plot.querySelectorAll('.infolayer g[class^="g-x"][class$="title"] text, .infolayer g[class^="g-y"][class$="title"] text')
+      .forEach(el => add(el, 'axis title'));
     return {chart: plot.id || String(i), frame: box(svg), labels};
   });
 }"""

@@ -278,7 +278,7 @@ def event_study_table(
     notes: str | None = None,
     alt: str | None = None,
 ) -> Table:
-    """An HTML table of several event-study results: stock, event and day 0, CAR, t, p, n.
+    """An HTML table of several event-study results: stock, event and day 0, CAR, t, p (and n).
 
     Parameters
     ----------
@@ -312,8 +312,11 @@ def event_study_table(
     >>> result = EventStudyResult("SYNA", "^SYNX", pd.Timestamp("2020-06-10"), "post", pd.Timestamp("2020-06-11"),
     ...                           "market", (-250, -11), (0, 1), table, 0.0, 1.0, 0.5, 0.01, 240, [], "Synthetic")
     >>> out = event_study_table([result], source="Synthetic example data (frstory.examples)")
-    >>> out.rows[0][0], out.header[2], out.rows[0][2]
-    ('SYNA', 'CAR (0, +1)', '−2.60 pp')
+    >>> out.header, out.rows[0]
+    (['Event, day 0', 'CAR, pp', 't', 'p'], ['SYNA: Synthetic, 11 June 2020', '−2.60', '−1.84', '0.067'])
+    >>> out.notes
+    'CAR: cumulative abnormal return over sessions 0 to +1 around day 0, in percentage points. Each estimation window has 240 sessions.'
+
     >>> out.alt.split(":")[0]
     'The cumulative abnormal return is not significant at the 5% level'
     """
@@ -341,23 +344,30 @@ def event_study_table(
         })
     data = pd.DataFrame(rows)
     same_window = data[["window_start", "window_end"]].drop_duplicates().shape[0] == 1
-    car_header = (f"CAR ({_offset_text(int(data['window_start'][0]))}, {_offset_text(int(data['window_end'][0]))})"
-                  if same_window else "CAR (window)")
-    # One estimation length for every row goes into the note: a column fewer keeps the table
-    # within a phone's width.
+    # Written to fit a 320 px phone without sideways scrolling: the stock and its event share the
+    # row header, the CAR column's heading is short (its window and unit go into the note) and
+    # one estimation length for every row goes into the note too.
     same_n = data["n_estimation"].nunique() == 1
-    header = ["Stock", "Event, day 0", car_header, "t", "p"] + ([] if same_n else ["n"])
+    unit_word = {"points": "pp", "percent": "%"}.get(the_unit.name, "")
+    header = ["Event, day 0", "CAR" + (f", {unit_word}" if unit_word else ""), "t", "p"] + ([] if same_n else ["n"])
 
     def car_text(value: float, **kw: object) -> str:
         return the_unit.text(value, signed=True, decimals=2, **kw)  # type: ignore[arg-type]
 
+    def car_cell(value: float) -> str:
+        text = car_text(value, short=True, minus=MINUS)
+        return text.removesuffix(" pp").removesuffix("%") if unit_word else text
+
     cells = []
     for r in data.itertuples():
-        car_cell = (car_text(r.car, short=True, minus=MINUS)
-                    + ("" if same_window else f" ({_offset_text(r.window_start)}, {_offset_text(r.window_end)})"))
-        event = f"{r.event}, {format_date(r.day0)}" if r.event else format_date(r.day0)
-        cells.append([r.name, event, car_cell, format_number(r.t, decimals=2),
+        shown = car_cell(r.car) + ("" if same_window else f" ({_offset_text(r.window_start)}, {_offset_text(r.window_end)})")
+        event = f"{r.name}: {r.event}, {format_date(r.day0)}" if r.event else f"{r.name}, {format_date(r.day0)}"
+        cells.append([event, shown, format_number(r.t, decimals=2),
                       "<0.001" if r.p < 0.001 else f"{r.p:.3f}"] + ([] if same_n else [f"{r.n_estimation:,}"]))
+    unit_name = {"points": "percentage points", "percent": "per cent"}.get(the_unit.name, "")
+    window_note = (f"CAR: cumulative abnormal return over sessions {_offset_text(int(data['window_start'][0]))} to "
+                   f"{_offset_text(int(data['window_end'][0]))} around day 0" if same_window
+                   else "CAR: cumulative abnormal return over the sessions in brackets") + (f", in {unit_name}." if unit_name else ".")
     # Finding first (how many are significant), then each row in words.
     n_sig = int((data["p"] < level).sum())
     noun = prose.plural(len(data), "cumulative abnormal return")
@@ -377,7 +387,7 @@ def event_study_table(
     text = " ".join(str(alt).split()) if alt is not None and str(alt).strip() else auto_alt
     n_note = (f"Each estimation window has {int(data['n_estimation'].iloc[0]):,} sessions." if same_n
               else "n: sessions in the estimation window.")
-    notes_text = ((notes + " ") if notes else "") + n_note
-    return Table(data=data, header=header, rows=cells, numeric=[False, False, True, True, True] + ([] if same_n else [True]),
+    notes_text = ((notes + " ") if notes else "") + window_note + " " + n_note
+    return Table(data=data, header=header, rows=cells, numeric=[False, True, True, True] + ([] if same_n else [True]),
                  title=title or "", subtitle=subtitle or "", source=source_text, source_url=source_url or "",
                  notes=notes_text, alt=text)

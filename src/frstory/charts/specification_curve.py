@@ -17,10 +17,11 @@ from plotly.subplots import make_subplots
 
 from frstory import prose
 from frstory.charts._common import pad_range
-from frstory.charts._text import escape_text, format_number, text_width_px
+from frstory.charts._text import escape_text, format_number, text_width_px, wrap_text
 from frstory.charts._validate import require_frame, require_numeric
 from frstory.charts.furniture import document, prepare
-from frstory.charts.units import Unit, UnitName, get_unit
+from frstory.charts.responsive import responsive
+from frstory.charts.units import Unit, UnitName, get_unit, series_name
 from frstory.charts.theme import FONT_SIZES, INK, MUTED, OKABE_ITO, PEER_GREY
 from frstory.errors import ChartInputError
 
@@ -29,8 +30,26 @@ __all__ = ["specification_curve"]
 _CHOICE_TITLES = {"estimation": "Estimation window", "excluded": "Left out of estimation", "model": "Model",
                   "benchmark": "Benchmark"}
 _ROW_PX = 22
+_ROW_PX_WRAPPED = 34
 
 
+def _label_lines(text: str, max_px: float) -> list[str]:
+    """``text`` in at most two lines of ``max_px``: the choice, then its option; else cut with an ellipsis."""
+    if text_width_px(text, FONT_SIZES["label"]) <= max_px:
+        return [text]
+    choice, _, option = text.partition(": ")
+    if option and all(text_width_px(t, FONT_SIZES["label"]) <= max_px for t in (choice + ":", option)):
+        return [choice + ":", option]
+    lines = wrap_text(text, max_px, FONT_SIZES["label"]) or [""]
+    if len(lines) <= 2 and all(text_width_px(line, FONT_SIZES["label"]) <= max_px for line in lines):
+        return lines
+    second = " ".join(lines[1:])
+    while second and text_width_px(second + "\u2026", FONT_SIZES["label"]) > max_px:
+        second = second[:-1]
+    return [lines[0], second.rstrip() + "\u2026"]
+
+
+@responsive
 @document
 def specification_curve(
     specs: pd.DataFrame,
@@ -139,16 +158,26 @@ def specification_curve(
     for col in present:
         for value in pd.unique(frame[col].astype(str)):
             options.append((col, value))
-    label_px = max(text_width_px(f"{_CHOICE_TITLES.get(c, c)}: {v}", FONT_SIZES["label"]) for c, v in options)
-    left = int(min(max(label_px + 20, 120), width * 0.45))
-    matrix_px = _ROW_PX * len(options) + 16
+    # Option labels get at most 45% of the width; on a phone they wrap to two lines (rows grow to
+    # hold them) and a longer second line ends in an ellipsis, so no label runs off the figure.
+    room = width * (0.5 if width < 520 else 0.45) - 20
+    # Option values that are tickers (a benchmark) reach readers as their names (^GSPC: S&P 500).
+    texts = [f"{_CHOICE_TITLES.get(c, c)}: {series_name(v)}" for c, v in options]
+    wrapped = [_label_lines(t, room) for t in texts]
+    label_px = max(text_width_px(line, FONT_SIZES["label"]) for lines in wrapped for line in lines)
+    row_px = _ROW_PX if all(len(lines) == 1 for lines in wrapped) else _ROW_PX_WRAPPED
+    left = int(min(max(label_px + 20, 120), room + 20))
+    matrix_px = row_px * len(options) + 16
+    x_title = wrap_text("Specifications, sorted by estimate", width - left - 24 - 8, FONT_SIZES["label"])
+    axis_room = 52 + 16 * (len(x_title) - 1)
     if height is None:
         from frstory.charts.furniture import footer_height, footer_lines, title_block
         _, _, top = title_block(kind, title, subtitle, width)
-        bottom = 52 + footer_height(footer_lines(kind, " ".join(str(source or "x").split()), None, notes, width))
+        bottom = axis_room + footer_height(footer_lines(kind, " ".join(str(source or "x").split()), None, notes, width))
         height = int(top + 300 + matrix_px + 40 + bottom)
     canvas = prepare(kind, title=title, subtitle=subtitle, source=source, source_url=source_url, notes=notes,
-                     template=template, width=width, height=height, left=left, axis_room=52, min_plot_height=200)
+                     template=template, width=width, height=height, left=left, axis_room=axis_room, min_plot_height=200,
+                     min_plot_width=90)
     share = min(0.7, max(0.25, matrix_px / canvas.frame.plot_height))
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.06, row_heights=[1 - share, share])
 
@@ -157,7 +186,7 @@ def specification_curve(
     values = scale * frame[estimate].to_numpy()
     lows, highs = scale * frame[low].to_numpy(), scale * frame[high].to_numpy()
     colour = OKABE_ITO["blue"]
-    hover = [f"{' · '.join(escape_text(r[c]) for c in present)}" for _, r in frame.iterrows()]
+    hover = [f"{' · '.join(escape_text(series_name(r[c])) for c in present)}" for _, r in frame.iterrows()]
     # Interval ends written like the axis (prose, through the unit), since a hovertemplate formats only one value per field.
     ends = [[escape_text(the_unit.text(float(a), short=True, decimals=2)), escape_text(the_unit.text(float(b), short=True, decimals=2))]
             for a, b in zip(frame[low], frame[high], strict=True)]
@@ -187,13 +216,14 @@ def specification_curve(
 
     y_low, y_high = pad_range(float(np.nanmin(np.r_[lows, 0.0])), float(np.nanmax(np.r_[highs, 0.0])), 0.08)
     label = y_title or {"ar_0": "Day-0 abnormal return", "car": "Cumulative abnormal return"}.get(measure or "", "Estimate")
-    fig.update_yaxes(title_text=escape_text(label), **the_unit.axis(),
+    # On a phone the subtitle carries the measure; a rotated title would not fit the short top panel.
+    fig.update_yaxes(title_text="" if width < 520 else escape_text(label), **the_unit.axis(),
                      range=[y_low, y_high], row=1, col=1)
     fig.update_yaxes(tickvals=[y_of[o] for o in options],
-                     ticktext=[escape_text(f"{_CHOICE_TITLES.get(c, c)}: {v}") for c, v in options],
+                     ticktext=["<br>".join(escape_text(line) for line in lines) for lines in wrapped],
                      range=[0.4, len(options) + 0.6], showgrid=False, zeroline=False, row=2, col=1)
     fig.update_xaxes(range=[0.3, len(frame) + 0.7], showgrid=False, showticklabels=False, ticks="", row=1, col=1)
-    fig.update_xaxes(title_text="Specifications, sorted by estimate", range=[0.3, len(frame) + 0.7], showgrid=False,
+    fig.update_xaxes(title_text="<br>".join(x_title), range=[0.3, len(frame) + 0.7], showgrid=False,
                      tickvals=[], row=2, col=1)
     fig.update_layout(showlegend=False, hovermode="closest", font={"color": INK})
 
