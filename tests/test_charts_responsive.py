@@ -179,7 +179,7 @@ def test_no_page_scrolls_sideways_and_no_label_collides_or_leaves_its_chart(brow
         finally:
             context.close()
     assert charts_seen >= 30, charts_seen  # 20 in the gallery alone
-    assert problems == []
+    assert problems == [], "\n".join(problems)
 
 
 @pytest.mark.parametrize("width", (320, 390))
@@ -200,7 +200,7 @@ def test_every_table_is_readable_on_a_phone_with_every_row_shown(browser, site, 
         finally:
             context.close()
     assert house_tables >= 4, house_tables  # gallery 2, story 03 1, story 04 1
-    assert problems == []
+    assert problems == [], "\n".join(problems)
 
 
 def test_a_chart_switches_layout_when_its_screen_narrows(browser, site):

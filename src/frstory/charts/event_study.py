@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from scipy import stats
 
 from frstory import prose
-from frstory.charts._text import MINUS, escape_text, format_date, format_number, text_width_px
+from frstory.charts._text import MINUS, escape_text, format_date, text_width_px
 from frstory.charts.furniture import document, prepare
 from frstory.charts.responsive import responsive
 from frstory.charts.table import Table
@@ -362,8 +362,9 @@ def event_study_table(
     for r in data.itertuples():
         shown = car_cell(r.car) + ("" if same_window else f" ({_offset_text(r.window_start)}, {_offset_text(r.window_end)})")
         event = f"{r.name}: {r.event}, {format_date(r.day0)}" if r.event else f"{r.name}, {format_date(r.day0)}"
-        cells.append([event, shown, format_number(r.t, decimals=2),
-                      "<0.001" if r.p < 0.001 else f"{r.p:.3f}"] + ([] if same_n else [f"{r.n_estimation:,}"]))
+        cells.append([event, shown, prose.number(r.t, decimals=2, minus=MINUS),
+                      "<0.001" if r.p < 0.001 else prose.number(r.p, decimals=3)]
+                     + ([] if same_n else [prose.number(r.n_estimation)]))
     unit_name = {"points": "percentage points", "percent": "per cent"}.get(the_unit.name, "")
     window_note = (f"CAR: cumulative abnormal return over sessions {_offset_text(int(data['window_start'][0]))} to "
                    f"{_offset_text(int(data['window_end'][0]))} around day 0" if same_window
@@ -380,7 +381,7 @@ def event_study_table(
         finding = f"{n_sig} of the {noun} {'is' if n_sig == 1 else 'are'} significant at the {level_text}"
     parts = [
         f"{r.name} ({r.event or 'event'}, day 0 {format_date(r.day0)}): {car_text(r.car)}, "
-        f"t {format_number(r.t, decimals=2)}, {prose.p_value(r.p)}"
+        f"{prose.t_stat(r.t)}, {prose.p_value(r.p)}"
         for r in data.itertuples()
     ]
     auto_alt = prose.sentence(finding) + ": " + "; ".join(parts) + "."

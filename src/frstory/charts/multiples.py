@@ -12,7 +12,7 @@ from plotly.subplots import make_subplots
 
 from frstory import prose
 from frstory.charts._common import VALUE_PHRASES, pad_range, rebase_frame, tidy_prices, value_phrase
-from frstory.charts._text import escape_text, format_date, format_number, text_width_px, wrap_text
+from frstory.charts._text import escape_text, format_date, text_width_px, wrap_text
 from frstory.charts._validate import to_timestamp
 from frstory.charts.event_study import BAND_FILL, _offset_text, car_band, check_result
 from frstory.charts.furniture import document, prepare

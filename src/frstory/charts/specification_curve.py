@@ -17,7 +17,7 @@ from plotly.subplots import make_subplots
 
 from frstory import prose
 from frstory.charts._common import pad_range
-from frstory.charts._text import escape_text, format_number, text_width_px, wrap_text
+from frstory.charts._text import escape_text, text_width_px, wrap_text
 from frstory.charts._validate import require_frame, require_numeric
 from frstory.charts.furniture import document, prepare
 from frstory.charts.responsive import responsive

@@ -14,7 +14,6 @@ from frstory.charts._common import batched, KEY_BELOW_PX, add_numbered_key, date
 from frstory.charts._text import (
     escape_text,
     format_date,
-    format_date_range,
     source_site,
     shorten,
 )
