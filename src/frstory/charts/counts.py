@@ -172,7 +172,10 @@ def cumulative_count(
             x=[x0, *step_dates, x1], y=[0, *step_counts, running], mode="lines+markers", name=escape_text(name),
             line={"shape": "hv", "color": colour, "width": line_width},
             marker={"size": [0, *([7] * len(step_dates)), 0], "color": colour},
-            customdata=[[""], *[[h] for h in hovers], [""]],
+            # The ends of the line say where the count stands, so no hover box is ever empty.
+            customdata=[[f"<b>{escape_text(name)}: {escape_text(counted_as(0))}</b> by {escape_text(format_date(x0))}"],
+                        *[[h] for h in hovers],
+                        [f"<b>{escape_text(name)}: {escape_text(counted_as(running))}</b> by {escape_text(format_date(x1))}"]],
             hovertemplate="%{customdata[0]}<extra></extra>",
         ))
         ends.append((end_name, x1, float(running), INK if name == "Total" else colour, name == "Total"))
