@@ -271,7 +271,8 @@ charts.specification_curve(syna_specs, measure="ar_0", title="Every specificatio
 reader_specs = fr.specifications(readers, "METRO", "2020-06-11", market_session="pre", benchmarks=("SITE",),
                                  price="readers")
 assert reader_specs.loc[reader_specs["measure"] == "ar_0", "significant"].all()
-charts.specification_curve(reader_specs, measure="ar_0", unit="percent", y_title="Growth in readers beyond the site's",
+charts.specification_curve(reader_specs, measure="ar_0", unit="percent", names=section_names,
+                           y_title="Growth in readers beyond the site's",
                            title="Every specification finds the metro section gained readers",
                            subtitle="Day-0 growth in metro readers beyond the site's, per cent, by specification",
                            source=SOURCE)

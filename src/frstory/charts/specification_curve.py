@@ -62,6 +62,7 @@ def specification_curve(
     choices: Sequence[str] = ("estimation", "excluded", "model", "benchmark"),
     y_title: str | None = None,
     unit: UnitName | Unit = "points",
+    names: dict[str, str] | None = None,
     level: float | None = None,
     title: str | None = None,
     subtitle: str | None = None,
@@ -95,6 +96,9 @@ def specification_curve(
     unit : {"points", "percent", "number", ...}
         How the estimates are written on the axis, in the hover and the alt text; default
         percentage points (an abnormal return is a difference of returns). Fractions in.
+    names : mapping, optional
+        Reader names for option values that are tickers (a benchmark); default
+        :func:`frstory.prose.display_name` (``^GSPC``: S&P 500), else the value.
     level : float, optional
         Significance level the ``significant`` column was judged at, for the alt text; default
         ``specs.attrs["level"]``, else 0.05.
@@ -162,7 +166,7 @@ def specification_curve(
     # hold them) and a longer second line ends in an ellipsis, so no label runs off the figure.
     room = width * (0.5 if width < 520 else 0.45) - 20
     # Option values that are tickers (a benchmark) reach readers as their names (^GSPC: S&P 500).
-    texts = [f"{_CHOICE_TITLES.get(c, c)}: {series_name(v)}" for c, v in options]
+    texts = [f"{_CHOICE_TITLES.get(c, c)}: {series_name(v, names)}" for c, v in options]
     wrapped = [_label_lines(t, room) for t in texts]
     label_px = max(text_width_px(line, FONT_SIZES["label"]) for lines in wrapped for line in lines)
     row_px = _ROW_PX if all(len(lines) == 1 for lines in wrapped) else _ROW_PX_WRAPPED
@@ -186,7 +190,7 @@ def specification_curve(
     values = scale * frame[estimate].to_numpy()
     lows, highs = scale * frame[low].to_numpy(), scale * frame[high].to_numpy()
     colour = OKABE_ITO["blue"]
-    hover = [f"{' · '.join(escape_text(series_name(r[c])) for c in present)}" for _, r in frame.iterrows()]
+    hover = [f"{' · '.join(escape_text(series_name(r[c], names)) for c in present)}" for _, r in frame.iterrows()]
     # Interval ends written like the axis (prose, through the unit), since a hovertemplate formats only one value per field.
     ends = [[escape_text(the_unit.text(float(a), short=True, decimals=2)), escape_text(the_unit.text(float(b), short=True, decimals=2))]
             for a, b in zip(frame[low], frame[high], strict=True)]
