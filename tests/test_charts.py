@@ -482,11 +482,18 @@ def test_event_study_table_formats_numbers():
     row = table.rows[0]
     car = result.table["ar"].sum()
     t = car / (result.sigma * math.sqrt(len(result.table)))
-    assert row[2] == f"\u2212{abs(100 * car):.2f}%"
-    assert row[3] == f"\u2212{abs(t):.2f}"
-    assert 0 <= float(row[4]) <= 1 and len(row) == 5, "one estimation length for all rows: no n column"
+    assert row[1] == f"\u2212{abs(100 * car):.2f}", "the unit is in the heading"
+    assert row[2] == f"\u2212{abs(t):.2f}"
+    assert 0 <= float(row[3]) <= 1 and len(row) == 4, "one estimation length for all rows: no n column"
     assert "Each estimation window has 240 sessions." in table.notes
-    assert table.header[2] == "CAR (\u22125, +10)"
+    assert table.header[1] == "CAR, pp", "a CAR is a difference of returns: percentage points"
+    assert "over sessions \u22125 to +10 around day 0, in percentage points" in table.notes
+
+
+def test_event_study_table_puts_the_stock_and_its_event_in_the_row_header():
+    table = charts.event_study_table([synthetic_result()], source=SOURCE)
+    assert table.rows[0][0] == "SYNA: SYNA pauses a product line, 11 June 2020"
+    assert '<th scope="row" class="fr-text">SYNA: SYNA pauses' in table.to_html()
 
 
 def test_event_study_table_uses_the_results_own_car_when_it_has_one():
@@ -497,7 +504,7 @@ def test_event_study_table_uses_the_results_own_car_when_it_has_one():
     base = synthetic_result()
     result = WithCar(**{f: getattr(base, f) for f in base.__dataclass_fields__})
     row = charts.event_study_table([result], source=SOURCE).rows[0]
-    assert (row[2], row[3], row[4]) == ("+12.34%", "9.00", "<0.001")
+    assert (row[1], row[2], row[3]) == ("+12.34", "9.00", "<0.001")
 
 
 def test_event_study_table_is_an_html_table_with_every_row_and_its_furniture():
@@ -556,8 +563,9 @@ def test_small_multiples_of_results_show_car_with_bands():
 # --- documentation ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("module", ["theme", "_text", "labels", "furniture", "prices", "timeline", "event_study",
-                                    "counts", "multiples"])
+@pytest.mark.parametrize("module", ["theme", "_text", "_common", "labels", "furniture", "prices", "timeline", "event_study",
+                                    "counts", "multiples", "general", "units", "specification_curve", "responsive",
+                                    "table"])
 def test_docstring_examples_run(module):
     import doctest
     import importlib

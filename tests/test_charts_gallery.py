@@ -45,11 +45,12 @@ def test_gallery_executes_and_every_chart_carries_furniture(tmp_path, monkeypatc
         if "application/vnd.plotly.v1+json" in output.get("data", {})
     ]
     kinds = [f["layout"]["meta"]["frstory"]["kind"] for f in figures]
-    assert kinds == ["price_with_events", "rebased_comparison", "timeline", "abnormal_returns",
-                     "line", "bar", "bar", "line", "price_with_events", "rebased_comparison", "small_multiples",
-                     "cumulative_count", "small_multiples", "small_multiples"]
+    assert kinds == ["price_with_events", "rebased_comparison", "timeline", "timeline", "abnormal_returns",
+                     "abnormal_returns", "line", "bar", "bar", "line", "price_with_events", "rebased_comparison",
+                     "small_multiples", "cumulative_count", "cumulative_count", "small_multiples", "small_multiples",
+                     "small_multiples", "specification_curve", "specification_curve"]
     tables = [o["data"]["text/html"] for c in nb.cells for o in c.get("outputs", []) if "fr-table" in o.get("data", {}).get("text/html", "")]
-    assert len(tables) == 1, "the event-study results are an HTML table"
+    assert len(tables) == 2, "the event-study results (of prices, of readers) are HTML tables"
     for figure in figures:
         meta = figure["layout"]["meta"]["frstory"]
         assert meta["source"] == "Synthetic example data (frstory.examples)"
@@ -57,3 +58,24 @@ def test_gallery_executes_and_every_chart_carries_furniture(tmp_path, monkeypatc
         json.dumps(meta, allow_nan=False)
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert errors == []
+
+
+def test_gallery_shows_every_chart_function_on_data_that_are_not_prices():
+    """Each chart function is called at least once on the made-up newsroom data (stories, readers, corrections, newsroom)."""
+    import ast
+
+    from frstory import charts
+
+    tree = ast.parse(PAIRED.read_text())
+    price_data = {"prices", "events", "syna", "synb", "syna_specs"}
+    non_price = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) \
+                and node.func.value.id == "charts" and node.args:
+            names = {n.id for n in ast.walk(node.args[0]) if isinstance(n, ast.Name)}
+            if names and not names & price_data:
+                non_price.add(node.func.attr)
+    chart_functions = {"line", "bar", "price_with_events", "rebased_comparison", "timeline", "abnormal_returns",
+                       "event_study_table", "cumulative_count", "small_multiples", "specification_curve"}
+    assert chart_functions <= set(charts.__all__)
+    assert chart_functions - non_price == set()

@@ -126,8 +126,8 @@ def test_table_cells_escape_markup(open_page, tmp_path):
     path = tmp_path / "table.html"
     path.write_text(f"<!DOCTYPE html><html lang='en'><title>t</title><body>{table._repr_html_()}</body></html>")
     page = open_page(path).page
-    cells = page.evaluate("Array.from(document.querySelectorAll('td')).map(t => t.textContent)")
-    assert "<b>event</b> <script>window.__pwned=1</script>, 11 June 2020" in cells
+    cells = page.evaluate("Array.from(document.querySelectorAll('tbody th, td')).map(t => t.textContent)")
+    assert "SYNA: <b>event</b> <script>window.__pwned=1</script>, 11 June 2020" in cells
     assert page.evaluate("window.__pwned === undefined")
 
 

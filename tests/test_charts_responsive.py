@@ -37,10 +37,53 @@ MEASURE = """() => {
     plot.querySelectorAll('g.annotation-text-g text, g.annotation .annotation-text').forEach(el => add(el, 'annotation'));
     plot.querySelectorAll('.legendtext').forEach(el => add(el, 'legend'));
     plot.querySelectorAll('.xtick text, .ytick text').forEach(el => add(el, 'tick'));
-    plot.querySelectorAll('.g-xtitle text, .g-ytitle text').forEach(el => add(el, 'axis title'));
+    // Every axis title, of subplots too (g-x2title, g-y3title ...).
+    plot.querySelectorAll('.infolayer g[class^="g-x"][class$="title"] text, .infolayer g[class^="g-y"][class$="title"] text')
+      .forEach(el => add(el, 'axis title'));
     return {chart: plot.id || String(i), frame: box(svg), labels};
   });
 }"""
+
+
+# Every HTML table: its box, its scrolling container's, each row's and the smallest font in it.
+TABLES = """() => Array.from(document.querySelectorAll('table')).map((table, i) => {
+  const box = el => { const r = el.getBoundingClientRect(); return {left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width, height: r.height}; };
+  let holder = table.parentElement;
+  while (holder && holder !== document.body && getComputedStyle(holder).overflowX === 'visible') { holder = holder.parentElement; }
+  const rows = Array.from(table.rows).map(row => box(row));
+  const cells = Array.from(table.querySelectorAll('th, td'));
+  const fonts = cells.map(c => parseFloat(getComputedStyle(c).fontSize));
+  const clipped = cells.filter(c => c.scrollWidth > c.clientWidth + 1 && getComputedStyle(c).overflow !== 'visible').length;
+  return {
+    table: (table.className || 'table') + ' ' + i, house: table.classList.contains('fr-table'),
+    caption: (table.caption ? table.caption.textContent : (table.textContent || '')).trim().slice(0, 50),
+    box: box(table), holder: holder ? box(holder) : null,
+    holderScrolls: holder ? holder.scrollWidth - holder.clientWidth : 0,
+    holderClipsRows: holder ? holder.scrollHeight - holder.clientHeight : 0,
+    rows, nRows: table.rows.length, minFont: Math.min(...fonts, 99), clipped,
+  };
+})"""
+
+
+def _table_problems(tables: list[dict], width: int) -> list[str]:
+    """Rows all shown, text readable (11 px at least), nothing clipped; frstory tables fit the screen."""
+    found = []
+    for t in tables:
+        name = f"table {t['caption']!r}"
+        if any(r["height"] < 1 for r in t["rows"]):
+            found.append(f"{name}: a row has no height (hidden)")
+        if t["holderClipsRows"] > 1:
+            found.append(f"{name}: its box hides {t['holderClipsRows']:.0f}px of rows")
+        if t["minFont"] < 11:
+            found.append(f"{name}: text {t['minFont']}px is too small to read")
+        if t["clipped"]:
+            found.append(f"{name}: {t['clipped']} cells cut their text")
+        # The results tables of frstory.charts are written to fit a phone: no sideways scrolling at all.
+        if t["house"] and (t["holderScrolls"] > 1 or t["box"]["right"] > width + 0.5):
+            found.append(f"{name}: {t['box']['width']:.0f}px wide, it needs sideways scrolling at {width}px")
+        if t["box"]["left"] < -0.5 or (t["holder"] is None and t["box"]["right"] > width + 0.5):
+            found.append(f"{name}: runs off the screen")
+    return found
 
 
 def _overlap(a: dict, b: dict, slack: float = 0.5) -> bool:
@@ -135,8 +178,29 @@ def test_no_page_scrolls_sideways_and_no_label_collides_or_leaves_its_chart(brow
                 page.screenshot(path=str(SHOTS / f"{name.removesuffix('.html')}-{width}.png"), full_page=True)
         finally:
             context.close()
-    assert charts_seen >= 20, charts_seen
-    assert problems == []
+    assert charts_seen >= 30, charts_seen  # 20 in the gallery alone
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("width", (320, 390))
+def test_every_table_is_readable_on_a_phone_with_every_row_shown(browser, site, width):
+    base, pages = site
+    problems, tables_seen, house_tables = [], 0, 0
+    for name in pages:
+        context, page, _ = _open(browser, f"{base}/{name}", width)
+        try:
+            tables = page.evaluate(TABLES)
+            tables_seen += len(tables)
+            house_tables += sum(t["house"] for t in tables)
+            problems += [f"{name} @{width}px {p}" for p in _table_problems(tables, width)]
+            if name.startswith("03-"):
+                results = [t for t in tables if t["house"]]
+                assert results and all(t["nRows"] >= 1 + 3 + 1 + 1 for t in results), \
+                    "story 03: header, three companies, at least one placebo, footer"
+        finally:
+            context.close()
+    assert house_tables >= 4, house_tables  # gallery 2, story 03 1, story 04 1
+    assert problems == [], "\n".join(problems)
 
 
 def test_a_chart_switches_layout_when_its_screen_narrows(browser, site):

@@ -153,6 +153,7 @@ def rebase(
     to: float = 100.0,
     *,
     price: str = "close",
+    sessions: bool = True,
 ) -> pd.DataFrame:
     """Prices indexed to ``to`` (100 by default) on a base session, per ticker.
 
@@ -168,6 +169,10 @@ def rebase(
     price : str
         Price column to rebase (``close`` or ``adj_close``). Use ``adj_close`` (or prices loaded
         with ``adjusted=True``) when a split falls inside the period.
+    sessions : bool
+        ``True``: the base is an NYSE session (prices). ``False``: the base is the last date of
+        the data on or before ``base_date`` (values that do not follow the market's calendar,
+        such as monthly counts).
 
     Returns
     -------
@@ -193,11 +198,17 @@ def rebase(
 
     _check_price_frame(prices, ("date", "ticker", price), what="fr.rebase")
     day = _as_day(base_date, "base_date")
-    cal = nyse_calendar()
-    if day < cal.first_session:
-        raise AnalysisError(f"base_date {day.date()} is before the NYSE calendar starts ({cal.first_session.date()})")
-    session = pd.Timestamp(cal.date_to_session(min(day, cal.last_session), direction="previous")).tz_localize(None)
     out = _sorted_unique(prices, what="fr.rebase")
+    if sessions:
+        cal = nyse_calendar()
+        if day < cal.first_session:
+            raise AnalysisError(f"base_date {day.date()} is before the NYSE calendar starts ({cal.first_session.date()})")
+        session = pd.Timestamp(cal.date_to_session(min(day, cal.last_session), direction="previous")).tz_localize(None)
+    else:
+        earlier = out.loc[out["date"] <= day, "date"]
+        if earlier.empty:
+            raise AnalysisError(f"base_date {day.date()} is before the first date of the data ({out['date'].min().date()})")
+        session = pd.Timestamp(earlier.max())
     on_base = out.loc[out["date"] == session, ["ticker", price]]
     base_values = dict(zip(on_base["ticker"], on_base[price].astype("float64")))
     problems = []

@@ -15,7 +15,7 @@ from frstory.charts.labels import spread_positions
 from frstory.charts.theme import FONT_SIZES, INK
 from frstory.errors import ChartInputError
 
-__all__ = ["tidy_prices", "rebase_frame", "EventMark", "event_marks", "end_labels", "pad_range", "value_phrase"]
+__all__ = ["tidy_prices", "rebase_frame", "plural_phrase", "is_monthly", "when", "EventMark", "event_marks", "end_labels", "pad_range", "value_phrase"]
 
 VALUE_PHRASES = {
     "close": "closing price",
@@ -28,7 +28,36 @@ VALUE_PHRASES = {
 
 
 def value_phrase(value: str) -> str:
+    """What a column holds, in words: ``close`` -> ``closing price``, ``page_views`` -> ``page views``."""
     return VALUE_PHRASES.get(value, value.replace("_", " "))
+
+
+def plural_phrase(phrase: str) -> str:
+    """The plural of a noun phrase, left alone when it is one already (``stories``), through prose's inflector.
+
+    Examples
+    --------
+    >>> plural_phrase("closing price"), plural_phrase("stories")
+    ('closing prices', 'stories')
+    """
+    from frstory import prose
+
+    return prose.plural(2, phrase).split(" ", 1)[1]
+
+
+def is_monthly(dates: pd.Series) -> bool:
+    """True for monthly data (every date the 1st of a month, at least 28 days apart): written "June 2020"."""
+    unique = pd.Series(pd.Series(dates).drop_duplicates().sort_values())
+    return bool(len(unique) > 1 and (unique.dt.day == 1).all() and (unique.diff().dropna() >= pd.Timedelta(days=28)).all())
+
+
+def when(value: object, monthly: bool, *, year: bool = True) -> str:
+    """A point on the x-axis in reader text: ``June 2020`` for monthly data, ``8 June 2020`` for dates, else as is."""
+    from frstory import prose
+
+    if isinstance(value, pd.Timestamp):
+        return prose.month(value, year=year) if monthly else prose.date(value, year=year)
+    return str(value)
 
 
 def as_price_frame(kind: str, data: object, *, x: str, y: str, color: str, name: str = "prices") -> pd.DataFrame:
@@ -85,18 +114,27 @@ def tidy_prices(
     return out, chosen
 
 
-def rebase_frame(kind: str, frame: pd.DataFrame, value: str, base_date: object, *, what: str = "rebase_to") -> tuple[pd.Series, dict[str, pd.Timestamp]]:
+def is_price_column(value: str) -> bool:
+    """True for the price loader's columns (``close``, ``adj_close`` ...): values that follow the NYSE calendar."""
+    return value in VALUE_PHRASES
+
+
+def rebase_frame(kind: str, frame: pd.DataFrame, value: str, base_date: object, *, what: str = "rebase_to",
+                 sessions: bool | None = None) -> tuple[pd.Series, dict[str, pd.Timestamp]]:
     """``100 * value / value on the base session`` per ticker, aligned with ``frame``'s rows.
 
     The arithmetic is :func:`frstory.analysis.returns.rebase` (the one implementation); this only
-    aligns its result with the chart's frame and words its errors for the chart keyword.
+    aligns its result with the chart's frame and words its errors for the chart keyword. The base
+    is an NYSE session for price columns and the last date of the data on or before ``base_date``
+    for anything else (monthly counts have no trading sessions); ``sessions`` overrides that.
     """
     from frstory.analysis.returns import rebase
     from frstory.errors import AnalysisError
 
     base = to_timestamp(kind, base_date, what)
     try:
-        out = rebase(frame[["date", "ticker", value]], base, price=value)
+        out = rebase(frame[["date", "ticker", value]], base, price=value,
+                     sessions=is_price_column(value) if sessions is None else sessions)
     except AnalysisError as err:
         raise ChartInputError(f"{kind}: cannot index to 100 at {what}={base.date()}: {err}. Fix: choose another {what}.") from err
     keyed = out.set_index(["ticker", "date"])["rebased"]

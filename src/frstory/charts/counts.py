@@ -7,17 +7,37 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
+from frstory import prose
 from frstory.charts._common import batched, date_axis, end_label_room, end_labels
 from frstory.charts._text import escape_text, format_date, format_date_range
 from frstory.charts._validate import require_dates, require_frame, to_timestamp
 from frstory.charts.furniture import document, prepare
 from frstory.charts.responsive import responsive
 from frstory.charts.theme import INK, color_for
+from frstory.charts.units import Unit, UnitName, get_unit
 from frstory.errors import ChartInputError
 
 __all__ = ["cumulative_count"]
 
 TOTAL_GREY = "#B3B3B3"
+
+
+def singular_of(noun: str) -> str:
+    """The singular of a plural noun phrase: ``measures`` -> ``measure``, ``bans and limits`` -> ``ban or limit``.
+
+    Each word is singularised by inflection (the Rails inflector prose uses for plurals); "and"
+    becomes "or", because one item is one or the other. Pass ``noun_singular=`` where this is wrong.
+
+    Examples
+    --------
+    >>> singular_of("measures"), singular_of("bans and limits"), singular_of("city ordinances")
+    ('measure', 'ban or limit', 'city ordinance')
+    """
+    from inflection import singularize
+
+    words = str(noun).split()
+    return " ".join("or" if w == "and" else (singularize(w) if i == len(words) - 1 or words[i + 1] in ("and", "or") else w)
+                    for i, w in enumerate(words))
 
 
 @responsive
@@ -27,6 +47,8 @@ def cumulative_count(
     *,
     by: str,
     noun: str,
+    noun_singular: str | None = None,
+    unit: UnitName | Unit = "count",
     label: str = "headline",
     groups: Sequence[str] | None = None,
     total: bool = True,
@@ -62,6 +84,10 @@ def cumulative_count(
         Add a line for all groups together.
     noun : str
         Required: what is counted, in the plural (``"measures"``), for the axis, hover and alt text.
+    noun_singular : str, optional
+        The singular, for counts of one (``"1 measure"``); default from ``noun`` (:func:`singular_of`).
+    unit : {"count", "number"}
+        How the counts are written on the axis and in the hover (whole numbers with thousands separators).
     start, end : date, optional
         x-axis limits; default the span of the counted events with a margin.
     colors : dict of str to str, optional
@@ -81,8 +107,16 @@ def cumulative_count(
     >>> fig = cumulative_count(events, by="level", noun="measures", source="Synthetic example data (frstory.examples)")
     >>> [trace.name for trace in fig.data]
     ['Total', 'City', 'State']
+    >>> fig.layout.meta["frstory"]["alt"].split(".")[0]
+    'Three measures by December 2019: 2 city and 1 state'
     """
     kind = "cumulative_count"
+    the_unit = get_unit(kind, unit)
+    one = noun_singular or singular_of(noun)
+
+    def counted_as(n: int) -> str:
+        return prose.plural(n, one, plural_form=noun) if the_unit.name == "count" else f"{the_unit.text(n)} {noun}"
+
     frame = require_frame(kind, events, "events", ["date", by, label])
     dates = require_dates(kind, frame, "date", "events")
     values = frame[by].astype("string").str.strip()
@@ -133,12 +167,15 @@ def cumulative_count(
             day_precision = precision[day_rows.index]
             when = format_date(date, "month" if (day_precision == "month").all() else "day")
             items = "<br>".join(f"• {escape_text(v)}" for v in day_rows[label].fillna(day_rows["headline"] if "headline" in day_rows else ""))
-            hovers.append(f"<b>{escape_text(name)}: {running} {escape_text(noun)}</b> by {escape_text(when)}<br>{items}")
+            hovers.append(f"<b>{escape_text(name)}: {escape_text(counted_as(running))}</b> by {escape_text(when)}<br>{items}")
         fig.add_trace(go.Scatter(
             x=[x0, *step_dates, x1], y=[0, *step_counts, running], mode="lines+markers", name=escape_text(name),
             line={"shape": "hv", "color": colour, "width": line_width},
             marker={"size": [0, *([7] * len(step_dates)), 0], "color": colour},
-            customdata=[[""], *[[h] for h in hovers], [""]],
+            # The ends of the line say where the count stands, so no hover box is ever empty.
+            customdata=[[f"<b>{escape_text(name)}: {escape_text(counted_as(0))}</b> by {escape_text(format_date(x0))}"],
+                        *[[h] for h in hovers],
+                        [f"<b>{escape_text(name)}: {escape_text(counted_as(running))}</b> by {escape_text(format_date(x1))}"]],
             hovertemplate="%{customdata[0]}<extra></extra>",
         ))
         ends.append((end_name, x1, float(running), INK if name == "Total" else colour, name == "Total"))
@@ -146,7 +183,7 @@ def cumulative_count(
     fig.update_layout(
         xaxis=date_axis((x0, x1), canvas.frame.plot_width),
         yaxis={"range": [0, y_high], "title": {"text": escape_text(f"Cumulative {noun}")}, "rangemode": "tozero",
-               "dtick": 1 if y_high <= 12 else None},
+               **the_unit.axis(), "dtick": 1 if y_high <= 12 else None},
         showlegend=False, hovermode="closest",
     )
     data = pd.DataFrame({
@@ -159,9 +196,11 @@ def cumulative_count(
     data = data.astype({"label": object})
     if "id" in data.columns:
         data = data.astype({"id": object})
-    parts = ", ".join(f"{final[name]} {name.lower()}" for name, _, _, _ in series if name != "Total")
+    last_precision = "month" if (precision[counted["_date"] == last] == "month").all() else "day"
+    # Finding first (how many by the last event, split by group), then what the chart shows.
+    split = prose.join([f"{the_unit.text(final[name])} {name.lower()}" for name, _, _, _ in series if name != "Total"])
     auto_alt = (
-        f"Step chart of cumulative {noun} by {by}, {format_date_range(first, last)}: {parts}"
-        + (f"; {len(counted)} in total" if len(chosen) > 1 else "") + "."
+        prose.sentence(f"{counted_as(len(counted))} by {format_date(last, last_precision)}: {split}") + ". "
+        f"Step chart of cumulative {noun} by {by.replace('_', ' ')}, {format_date_range(first, last)}."
     )
     return canvas.finish(fig, alt=alt, auto_alt=auto_alt, data=data)

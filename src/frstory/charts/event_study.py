@@ -10,11 +10,13 @@ import pandas as pd
 import plotly.graph_objects as go
 from scipy import stats
 
-from frstory.charts._text import MINUS, escape_text, format_date, format_number, text_width_px
+from frstory import prose
+from frstory.charts._text import MINUS, escape_text, format_date, text_width_px
 from frstory.charts.furniture import document, prepare
 from frstory.charts.responsive import responsive
 from frstory.charts.table import Table
 from frstory.charts.theme import FONT_SIZES, INK, MUTED, OKABE_ITO
+from frstory.charts.units import Unit, UnitName, get_unit, series_name
 from frstory.errors import ChartInputError
 
 __all__ = ["abnormal_returns", "event_study_table", "car_band", "car_over"]
@@ -25,6 +27,11 @@ BAND_FILL = "rgba(0, 0, 0, 0.09)"
 
 def _offset_text(offset: int) -> str:
     return "0" if offset == 0 else (f"+{offset}" if offset > 0 else f"{MINUS}{abs(offset)}")
+
+
+def _signed_hover(unit: Unit, axis: str = "y") -> str:
+    """A hover value with its sign (a return above or below the expected one), formatted like the axis."""
+    return unit.hover(axis).replace("%{" + axis + ":", "%{" + axis + ":+", 1).replace(":++", ":+")
 
 
 def check_result(kind: str, result: object, name: str = "result") -> pd.DataFrame:
@@ -121,6 +128,9 @@ def abnormal_returns(
     result: object,
     *,
     band: bool = True,
+    unit: UnitName | Unit = "points",
+    names: dict[str, str] | None = None,
+    step: str = "trading day",
     title: str | None = None,
     subtitle: str | None = None,
     source: str | None = None,
@@ -143,6 +153,14 @@ def abnormal_returns(
         One firm and one event (``table`` with ``offset, date, ar, car``; ``sigma``; ``day0``).
     band : bool
         Draw the 95 % no-effect band around zero.
+    unit : {"points", "percent"}
+        How abnormal returns are written on the axis, in the hover and the alt text: a return
+        minus the expected return is a difference of percentages, so percentage points by default.
+    names : mapping, optional
+        Reader name of the ticker; default :func:`frstory.prose.display_name`, else the ticker.
+    step : str
+        The word for one step along the x-axis, in the singular: ``"trading day"`` for prices,
+        ``"weekday"`` for a weekday series such as readers.
     {furniture}
 
     Returns
@@ -162,9 +180,15 @@ def abnormal_returns(
     >>> fig = abnormal_returns(result, source="Synthetic example data (frstory.examples)")
     >>> [trace.name for trace in fig.data]
     ['95% range if no effect', '95% range if no effect', 'Abnormal return', 'Cumulative abnormal return']
+    >>> fig.layout.meta["frstory"]["alt"].split(";")[0]
+    'SYNA: the cumulative abnormal return reached -2.5 percentage points by day +1, inside the range expected 95% of the time with no effect'
     """
     kind = "abnormal_returns"
     table = check_result(kind, result)
+    steps = prose.plural(2, str(step)).split(" ", 1)[1]
+    steps = steps[:1].upper() + steps[1:]
+    the_unit = get_unit(kind, unit)
+    scale = the_unit.scale
     start = int(result.event_window[0]) if result.event_window else int(table["offset"].min())
     half = car_band(table, float(result.sigma), start=min(start, int(table["offset"].min())))
     offsets = table["offset"].astype(int).tolist()
@@ -181,35 +205,37 @@ def abnormal_returns(
     dates = [format_date(d) for d in table["date"]]
     fig = go.Figure()
     if band:
-        fig.add_trace(go.Scatter(x=offsets, y=100 * half, mode="lines", line={"width": 0}, name="95% range if no effect",
+        fig.add_trace(go.Scatter(x=offsets, y=scale * half, mode="lines", line={"width": 0}, name="95% range if no effect",
                                  legendgroup="band", showlegend=False, hoverinfo="skip"))
-        fig.add_trace(go.Scatter(x=offsets, y=-100 * half, mode="lines", line={"width": 0}, fill="tonexty",
+        fig.add_trace(go.Scatter(x=offsets, y=-scale * half, mode="lines", line={"width": 0}, fill="tonexty",
                                  fillcolor=BAND_FILL, name="95% range if no effect", legendgroup="band", hoverinfo="skip"))
     fig.add_trace(go.Bar(
-        x=offsets, y=100 * table["ar"], name="Abnormal return", marker={"color": OKABE_ITO["sky_blue"]},
-        customdata=[[d] for d in dates], hovertemplate="%{customdata[0]}: %{y:+.2f}%<extra>Abnormal return</extra>",
+        x=offsets, y=scale * table["ar"], name="Abnormal return", marker={"color": OKABE_ITO["sky_blue"]},
+        customdata=[[d] for d in dates],
+        hovertemplate="%{customdata[0]}: " + _signed_hover(the_unit) + "<extra>Abnormal return</extra>",
     ))
     fig.add_trace(go.Scatter(
-        x=offsets, y=100 * table["car"], mode="lines+markers", name="Cumulative abnormal return",
+        x=offsets, y=scale * table["car"], mode="lines+markers", name="Cumulative abnormal return",
         line={"color": OKABE_ITO["vermillion"], "width": 3}, marker={"size": 6},
-        hovertemplate="%{y:+.2f}%<extra>Cumulative abnormal return</extra>",
+        hovertemplate=_signed_hover(the_unit) + "<extra>Cumulative abnormal return</extra>",
     ))
     fig.add_hline(y=0, line={"color": "#8C8C8C", "width": 1})
     fig.add_vline(x=0, line={"color": INK, "width": 1, "dash": "dot"})
     fig.add_annotation(x=0, xref="x", y=1, yref="paper", yanchor="top", xanchor="left", xshift=4, showarrow=False,
                        text="Day 0" if narrow else f"Day 0: {escape_text(format_date(day0))}", font={"size": FONT_SIZES["label"], "color": MUTED},
                        bgcolor="rgba(255,255,255,0.85)", name="frstory-day0")
-    values = np.concatenate([100 * table["ar"].to_numpy(), 100 * table["car"].to_numpy(),
-                             100 * half if band else np.array([0.0]), -100 * half if band else np.array([0.0])])
+    values = np.concatenate([scale * table["ar"].to_numpy(), scale * table["car"].to_numpy(),
+                             scale * half if band else np.array([0.0]), -scale * half if band else np.array([0.0])])
     low, high = float(np.nanmin(values)), float(np.nanmax(values))
     pad = (high - low) * 0.12 or 1.0
     fig.update_layout(
         # The hover title names the day ("Day +1"), not a bare offset such as "0".
-        xaxis={"title": {"text": "Trading days from day 0" if narrow else "Trading days relative to day 0"},
+        xaxis={"title": {"text": f"{steps} from day 0" if narrow else f"{steps} relative to day 0"},
                "unifiedhovertitle": {"text": "Day %{x:+d}"}, "tickvals": offsets,
                "ticktext": [_offset_text(o) for o in offsets], "range": [offsets[0] - 0.7, offsets[-1] + 0.7],
                "showgrid": False, "nticks": 30},
-        yaxis={"title": {"text": "Per cent"}, "ticksuffix": "%", "range": [low - pad, high + pad]},
+        yaxis={"title": {"text": "" if narrow else the_unit.title("abnormal return")}, **the_unit.axis(),
+               "range": [low - pad, high + pad]},
         legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1, "yanchor": "bottom", "yref": "paper"},
         showlegend=True, hovermode="x unified", bargap=0.35,
     )
@@ -225,20 +251,26 @@ def abnormal_returns(
     final_car, final_half = float(table["car"].iloc[-1]), float(half[-1])
     where = "outside" if abs(final_car) > final_half else "inside"
     about = f" around {label}" if label else ""
+    who = series_name(result.ticker, names)
+    # Finding first (where the running total ended, against the no-effect band), then the data.
     auto_alt = (
-        f"Bar and line chart of {result.ticker} daily abnormal returns{about} (day 0: {format_date(day0)}), "
-        f"days {_offset_text(offsets[0])} to {_offset_text(offsets[-1])}; largest abnormal return "
-        f"{format_number(100 * worst['ar'], decimals=1, suffix='%', signed=True)} on day {_offset_text(int(worst['offset']))}; "
-        f"cumulative abnormal return by day {_offset_text(offsets[-1])}: "
-        f"{format_number(100 * final_car, decimals=1, suffix='%', signed=True)}, {where} the 95% range expected with no effect."
+        f"{who}: the cumulative abnormal return reached {the_unit.text(final_car, signed=True)} by day "
+        f"{_offset_text(offsets[-1])}, {where} the range expected 95% of the time with no effect; the largest daily "
+        f"abnormal return was {the_unit.text(float(worst['ar']), signed=True)} on day {_offset_text(int(worst['offset']))} "
+        f"({format_date(worst['date'])}). Bar and line chart of {who}'s daily abnormal returns{about}, days "
+        f"{_offset_text(offsets[0])} to {_offset_text(offsets[-1])} around day 0 ({format_date(day0)})."
     )
     return canvas.finish(fig, alt=alt, auto_alt=auto_alt, data=data)
 
 
+@document
 def event_study_table(
     results: Sequence[object],
     *,
     window: tuple[int, int] | None = None,
+    unit: UnitName | Unit = "points",
+    names: dict[str, str] | None = None,
+    level: float = 0.05,
     title: str | None = None,
     subtitle: str | None = None,
     source: str | None = None,
@@ -246,7 +278,7 @@ def event_study_table(
     notes: str | None = None,
     alt: str | None = None,
 ) -> Table:
-    """An HTML table of several event-study results: ticker, event and day 0, CAR, t, p, n.
+    """An HTML table of several event-study results: stock, event and day 0, CAR, t, p (and n).
 
     Parameters
     ----------
@@ -254,14 +286,19 @@ def event_study_table(
         One row each, in this order.
     window : (int, int), optional
         Offsets for the CAR; default each result's full event window.
-    title, subtitle, source, source_url, notes, alt
-        Furniture; ``source`` is required.
+    unit : {"points", "percent"}
+        How the CAR is written (percentage points by default, as :func:`abnormal_returns` draws it).
+    names : mapping, optional
+        Reader names of the tickers; default :func:`frstory.prose.display_name`, else the ticker.
+    level : float
+        Significance level the alt text counts against (0.05).
+    {table_furniture}
 
     Returns
     -------
     frstory.charts.Table
         Shown as an HTML table (``_repr_html_``): a caption, one row per result with numbers
-        formatted (CAR in per cent with a sign, t to two decimals, p to three) and the source in
+        formatted (CAR with its sign and unit, t to two decimals, p to three) and the source in
         the footer; ``chart_data(table)`` gives the unformatted numbers.
 
     Examples
@@ -275,8 +312,13 @@ def event_study_table(
     >>> result = EventStudyResult("SYNA", "^SYNX", pd.Timestamp("2020-06-10"), "post", pd.Timestamp("2020-06-11"),
     ...                           "market", (-250, -11), (0, 1), table, 0.0, 1.0, 0.5, 0.01, 240, [], "Synthetic")
     >>> out = event_study_table([result], source="Synthetic example data (frstory.examples)")
-    >>> out.rows[0][0], out.header[2]
-    ('SYNA', 'CAR (0, +1)')
+    >>> out.header, out.rows[0]
+    (['Event, day 0', 'CAR, pp', 't', 'p'], ['SYNA: Synthetic, 11 June 2020', '−2.60', '−1.84', '0.067'])
+    >>> out.notes
+    'CAR: cumulative abnormal return over sessions 0 to +1 around day 0, in percentage points. Each estimation window has 240 sessions.'
+
+    >>> out.alt.split(":")[0]
+    'The cumulative abnormal return is not significant at the 5% level'
     """
     kind = "event_study_table"
     if isinstance(results, (str, bytes)) or not isinstance(results, Sequence) or len(results) == 0:
@@ -287,42 +329,66 @@ def event_study_table(
     from frstory.charts._validate import require_source
 
     source_text = require_source(kind, source)
+    the_unit = get_unit(kind, unit)
     rows = []
     for i, result in enumerate(results):
         table = check_result(kind, result, name=f"results[{i}]")
         start, end = window if window is not None else (int(table["offset"].min()), int(table["offset"].max()))
         car, t, p = car_over(result, start, end)
         rows.append({
-            "ticker": str(result.ticker), "event": str(getattr(result, "label", "") or ""),
+            "ticker": str(result.ticker), "name": series_name(result.ticker, names),
+            "event": str(getattr(result, "label", "") or ""),
             "day0": pd.Timestamp(result.day0), "window_start": start, "window_end": end,
             "car": car, "t": t, "p": p, "n_estimation": int(result.n_estimation),
             "model": str(getattr(result, "model", "")),
         })
     data = pd.DataFrame(rows)
     same_window = data[["window_start", "window_end"]].drop_duplicates().shape[0] == 1
-    car_header = (f"CAR ({_offset_text(int(data['window_start'][0]))}, {_offset_text(int(data['window_end'][0]))})"
-                  if same_window else "CAR (window)")
-    # One estimation length for every row goes into the note: a column fewer keeps the table
-    # within a phone's width.
+    # Written to fit a 320 px phone without sideways scrolling: the stock and its event share the
+    # row header, the CAR column's heading is short (its window and unit go into the note) and
+    # one estimation length for every row goes into the note too.
     same_n = data["n_estimation"].nunique() == 1
-    header = ["Ticker", "Event, day 0", car_header, "t", "p"] + ([] if same_n else ["n"])
+    unit_word = {"points": "pp", "percent": "%"}.get(the_unit.name, "")
+    header = ["Event, day 0", "CAR" + (f", {unit_word}" if unit_word else ""), "t", "p"] + ([] if same_n else ["n"])
+
+    def car_text(value: float, **kw: object) -> str:
+        return the_unit.text(value, signed=True, decimals=2, **kw)  # type: ignore[arg-type]
+
+    def car_cell(value: float) -> str:
+        text = car_text(value, short=True, minus=MINUS)
+        return text.removesuffix(" pp").removesuffix("%") if unit_word else text
+
     cells = []
     for r in data.itertuples():
-        car_text = (format_number(100 * r.car, decimals=2, suffix="%", signed=True)
-                    + ("" if same_window else f" ({_offset_text(r.window_start)}, {_offset_text(r.window_end)})"))
-        event = f"{r.event}, {format_date(r.day0)}" if r.event else format_date(r.day0)
-        cells.append([r.ticker, event, car_text, format_number(r.t, decimals=2),
-                      "<0.001" if r.p < 0.001 else f"{r.p:.3f}"] + ([] if same_n else [f"{r.n_estimation:,}"]))
+        shown = car_cell(r.car) + ("" if same_window else f" ({_offset_text(r.window_start)}, {_offset_text(r.window_end)})")
+        event = f"{r.name}: {r.event}, {format_date(r.day0)}" if r.event else f"{r.name}, {format_date(r.day0)}"
+        cells.append([event, shown, prose.number(r.t, decimals=2, minus=MINUS),
+                      "<0.001" if r.p < 0.001 else prose.number(r.p, decimals=3)]
+                     + ([] if same_n else [prose.number(r.n_estimation)]))
+    unit_name = {"points": "percentage points", "percent": "per cent"}.get(the_unit.name, "")
+    window_note = (f"CAR: cumulative abnormal return over sessions {_offset_text(int(data['window_start'][0]))} to "
+                   f"{_offset_text(int(data['window_end'][0]))} around day 0" if same_window
+                   else "CAR: cumulative abnormal return over the sessions in brackets") + (f", in {unit_name}." if unit_name else ".")
+    # Finding first (how many are significant), then each row in words.
+    n_sig = int((data["p"] < level).sum())
+    noun = prose.plural(len(data), "cumulative abnormal return")
+    level_text = f"{prose.number(100 * level, decimals=0 if float(100 * level).is_integer() else 1)}% level"
+    if len(data) == 1:
+        finding = f"The cumulative abnormal return is {'' if n_sig else 'not '}significant at the {level_text}"
+    elif n_sig == 0:
+        finding = f"None of the {noun} is significant at the {level_text}"
+    else:
+        finding = f"{n_sig} of the {noun} {'is' if n_sig == 1 else 'are'} significant at the {level_text}"
     parts = [
-        f"{r.ticker} ({r.event or 'event'}, day 0 {format_date(r.day0)}): CAR "
-        f"{format_number(100 * r.car, decimals=2, suffix='%', signed=True)}, t {format_number(r.t, decimals=2)}, p {r.p:.3f}"
+        f"{r.name} ({r.event or 'event'}, day 0 {format_date(r.day0)}): {car_text(r.car)}, "
+        f"{prose.t_stat(r.t)}, {prose.p_value(r.p)}"
         for r in data.itertuples()
     ]
-    auto_alt = f"Table of {len(data)} event-study result{'s' if len(data) != 1 else ''}: " + "; ".join(parts) + "."
+    auto_alt = prose.sentence(finding) + ": " + "; ".join(parts) + "."
     text = " ".join(str(alt).split()) if alt is not None and str(alt).strip() else auto_alt
     n_note = (f"Each estimation window has {int(data['n_estimation'].iloc[0]):,} sessions." if same_n
               else "n: sessions in the estimation window.")
-    notes_text = ((notes + " ") if notes else "") + n_note
-    return Table(data=data, header=header, rows=cells, numeric=[False, False, True, True, True] + ([] if same_n else [True]),
+    notes_text = ((notes + " ") if notes else "") + window_note + " " + n_note
+    return Table(data=data, header=header, rows=cells, numeric=[False, True, True, True] + ([] if same_n else [True]),
                  title=title or "", subtitle=subtitle or "", source=source_text, source_url=source_url or "",
                  notes=notes_text, alt=text)

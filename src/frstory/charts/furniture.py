@@ -19,7 +19,7 @@ from frstory.charts._text import escape_text, link, safe_url, wrap_text
 from frstory.charts.theme import FONT_SIZES, TEMPLATE_NAME, register_template
 from frstory.errors import ChartInputError
 
-__all__ = ["FURNITURE_DOC", "document", "Frame", "Canvas", "prepare", "finish_figure", "chart_data", "json_table", "resolve_template", "EDGE_PX"]
+__all__ = ["FURNITURE_DOC", "TABLE_FURNITURE_DOC", "document", "Frame", "Canvas", "prepare", "finish_figure", "chart_data", "json_table", "resolve_template", "EDGE_PX"]
 
 #: Space between the figure edge and the title block / footer, px.
 EDGE_PX = 16
@@ -29,9 +29,9 @@ _LINE = 1.3  # plotly.js line spacing, in em of the text's font size
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-#: The furniture keywords every chart shares, documented once (as plotly.express does) and
-#: substituted into each chart's docstring for ``{furniture}``.
-FURNITURE_DOC = """title : str, optional
+#: The furniture keywords every chart and table shares, documented once (as plotly.express does)
+#: and substituted into each docstring for ``{furniture}`` (charts) or ``{table_furniture}``.
+TABLE_FURNITURE_DOC = """title : str, optional
         The headline: the finding in a sentence. Kept in ``fig.layout.meta["frstory"]``; the page
         shows it above the chart and :func:`frstory.charts.export` draws it on static files.
     subtitle : str, optional
@@ -43,7 +43,9 @@ FURNITURE_DOC = """title : str, optional
     notes : str, optional
         Caveats, shown under the chart.
     alt : str, optional
-        Alternative text; when omitted it is written from the data, finding first.
+        Alternative text; when omitted it is written from the data, finding first."""
+
+FURNITURE_DOC = TABLE_FURNITURE_DOC + """
     template : str, plotly Template or None
         ``"frstory"`` (house style), any registered template or combination such as
         ``"frstory+mine"``, or ``None`` for plotly's default.
@@ -53,9 +55,9 @@ FURNITURE_DOC = """title : str, optional
 
 
 def document(func):
-    """Substitute the shared furniture documentation for ``{furniture}`` in ``func``'s docstring."""
-    if func.__doc__ and "{furniture}" in func.__doc__:
-        func.__doc__ = func.__doc__.replace("{furniture}", FURNITURE_DOC)
+    """Substitute the shared furniture documentation for ``{furniture}`` (or ``{table_furniture}``) in ``func``'s docstring."""
+    if func.__doc__:
+        func.__doc__ = func.__doc__.replace("{furniture}", FURNITURE_DOC).replace("{table_furniture}", TABLE_FURNITURE_DOC)
     return func
 
 

@@ -22,8 +22,10 @@ from frstory.charts._common import (
     end_label_room,
     end_labels,
     event_marks,
+    is_monthly,
     pad_range,
     plan_event_layer,
+    when,
 )
 from frstory.charts._text import escape_text, shorten, text_width_px, wrap_text
 from frstory.charts._validate import require_columns, require_dates, require_numeric, to_timestamp
@@ -50,16 +52,8 @@ def _x_values(kind: str, frame: pd.DataFrame, x: str) -> tuple[pd.Series, bool]:
     return series, False
 
 
-def _is_monthly(dates: pd.Series) -> bool:
-    """True for monthly data (every date the 1st of a month, at least 28 days apart): written "June 2020"."""
-    unique = pd.Series(dates.drop_duplicates().sort_values())
-    return bool(len(unique) > 1 and (unique.dt.day == 1).all() and (unique.diff().dropna() >= pd.Timedelta(days=28)).all())
-
-
-def _when(value: object, monthly: bool) -> str:
-    if isinstance(value, pd.Timestamp):
-        return prose.month(value) if monthly else prose.date(value)
-    return str(value)
+_is_monthly = is_monthly
+_when = when
 
 
 def _series(kind: str, frame: pd.DataFrame, color: str | None) -> list[tuple[str, pd.DataFrame]]:

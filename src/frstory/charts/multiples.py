@@ -10,20 +10,46 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from frstory.charts._common import pad_range, rebase_frame, tidy_prices, value_phrase
-from frstory.charts._text import escape_text, format_date, format_number, text_width_px, wrap_text
+from frstory import prose
+from frstory.charts._common import VALUE_PHRASES, pad_range, rebase_frame, tidy_prices, value_phrase
+from frstory.charts._text import escape_text, format_date, text_width_px, wrap_text
 from frstory.charts._validate import to_timestamp
 from frstory.charts.event_study import BAND_FILL, _offset_text, car_band, check_result
-from frstory.charts.furniture import prepare
+from frstory.charts.furniture import document, prepare
 from frstory.charts.responsive import responsive
-from frstory.charts.units import series_name
+from frstory.charts.units import Unit, UnitName, get_unit, series_name
 from frstory.charts.theme import COLORWAY, FONT_SIZES, INK
 from frstory.errors import ChartInputError
 
 __all__ = ["small_multiples"]
 
 
-def _panels_from_prices(kind, prices, day0, window, value, tickers):
+def step_of(dates: pd.Series, value: str) -> str:
+    """The word for one step along the x-axis: ``trading day`` for prices, else from the spacing of the dates.
+
+    Examples
+    --------
+    >>> step_of(pd.Series(pd.date_range("2020-01-01", periods=4, freq="MS")), "stories")
+    'month'
+    >>> step_of(pd.Series(pd.date_range("2020-01-01", periods=4, freq="D")), "close")
+    'trading day'
+    """
+    if value in VALUE_PHRASES:
+        return "trading day"
+    gaps = pd.Series(dates.drop_duplicates().sort_values()).diff().dropna()
+    days = float(gaps.median() / pd.Timedelta(days=1)) if len(gaps) else 1.0
+    for word, low, high in (("day", 0, 1.5), ("week", 6, 8), ("month", 27, 32), ("quarter", 88, 93), ("year", 360, 367)):
+        if low <= days <= high:
+            return word
+    return "step"
+
+
+def _zero(step: str) -> str:
+    """What the aligned step is called: ``day 0`` (trading days, days), ``month 0``..."""
+    return "day 0" if step.endswith("day") else f"{step} 0"
+
+
+def _panels_from_prices(kind, prices, day0, window, value, tickers, step):
     if day0 is None:
         raise ChartInputError(
             f"{kind}: day0 is required with a price frame: a date for all tickers or a mapping such as "
@@ -56,35 +82,40 @@ def _panels_from_prices(kind, prices, day0, window, value, tickers):
         part["offset"] = offsets[keep]
         base_rows = part[part["offset"] == -1] if (part["offset"] == -1).any() else part.iloc[[0]]
         # The one rebase implementation (frstory.analysis), on this panel's base row.
-        part["index_100"], _ = rebase_frame(kind, part, value, base_rows["date"].iloc[0], what="day0 - 1 (the base row)")
+        part["index_100"], _ = rebase_frame(kind, part, value, base_rows["date"].iloc[0], what="day0 - 1 (the base row)",
+                                          sessions=False)
         day0_session = rows["date"].iloc[pos0]
+        when = prose.month(day0_session) if step in ("month", "quarter") else format_date(day0_session)
         panels.append({
-            "name": ticker, "title": f"{ticker}: day 0 {format_date(day0_session)}", "x": part["offset"].tolist(),
+            "name": ticker, "title": f"{ticker}: {_zero(step)} {when}", "x": part["offset"].tolist(),
+            "dates": [prose.month(d) if step in ("month", "quarter") else format_date(d) for d in part["date"]],
             "y": part["index_100"].to_numpy(), "band": None,
             "data": part.assign(panel=ticker, ticker=str(ticker), day0=day0_session)[
                 ["panel", "ticker", "day0", "offset", "date", value, "index_100"]],
         })
-    return panels, f"{value_phrase(value)} indexed to 100 the session before day 0", 100.0
+    before = "session" if step == "trading day" else step
+    return panels, f"{value_phrase(value)} indexed to 100 the {before} before {_zero(step)}", 100.0
 
 
-def _panels_from_results(kind, results, band):
+def _panels_from_results(kind, results, band, names=None):
     panels = []
     for i, result in enumerate(results):
         table = check_result(kind, result, name=f"results[{i}]")
         half = car_band(table, float(result.sigma), start=min(int(result.event_window[0]), int(table["offset"].min())))
         label = getattr(result, "label", "") or ""
+        who = series_name(result.ticker, names)
         panels.append({
-            "name": f"{result.ticker}" + (f" ({label})" if label else ""),
-            "title": f"{result.ticker}: {label}" if label else f"{result.ticker}: day 0 {format_date(result.day0)}",
-            "x": table["offset"].astype(int).tolist(), "y": 100 * table["car"].to_numpy(),
-            "band": 100 * half if band else None,
+            "name": who + (f" ({label})" if label else ""),
+            "title": f"{who}: {label}" if label else f"{who}: day 0 {format_date(result.day0)}",
+            "x": table["offset"].astype(int).tolist(), "y": table["car"].to_numpy(),
+            "band": half if band else None, "dates": [format_date(d) for d in table["date"]],
             "data": pd.DataFrame({
                 "panel": f"{result.ticker} {label}".strip(), "ticker": str(result.ticker), "day0": pd.Timestamp(result.day0),
                 "offset": table["offset"].astype(int), "date": table["date"], "car": table["car"],
                 "band_low": -half, "band_high": half,
             }),
         })
-    return panels, "cumulative abnormal return (per cent)", 0.0
+    return panels, "cumulative abnormal return", 0.0
 
 
 _TITLE_LINE_PX = 18
@@ -101,6 +132,7 @@ def _panel_title_lines(text: str, max_px: float) -> list[str]:
 
 
 @responsive
+@document
 def small_multiples(
     data: pd.DataFrame | Sequence[object],
     *,
@@ -110,6 +142,8 @@ def small_multiples(
     y: str = "close",
     color: str = "ticker",
     names: dict[str, str] | None = None,
+    unit: UnitName | Unit | None = None,
+    step: str | None = None,
     offset_title: str | None = None,
     tickers: Sequence[str] | str | None = None,
     band: bool = True,
@@ -143,18 +177,24 @@ def small_multiples(
         ``date``, ``close`` and ``ticker``); any tidy frame works, e.g. monthly counts by desk.
     names : mapping, optional
         Reader names for series (default :func:`frstory.prose.display_name`, else the key).
+    unit : {"index", "points", "percent", "number"}, optional
+        How values are written on the axis, in the hover and the alt text; default ``"index"``
+        for a frame (each panel is indexed to 100), ``"points"`` for results (a CAR is a
+        difference of returns, in percentage points).
+    step : str, optional
+        The word for one step along the x-axis, in the singular (``"month"``); default
+        ``"trading day"`` for results and price columns (``close``, ``adj_close`` ...), else from
+        the spacing of the dates (day, week, month, quarter, year).
     offset_title : str, optional
-        x-axis title; default "Trading days relative to day 0" (or the ``x`` column's steps).
+        x-axis title; default "Trading days relative to day 0" ("Months relative to month 0" ...).
     tickers : sequence of str, optional
         Prices only: panels in this order; default the ``day0`` mapping's order (or all tickers).
     band : bool
         Results only: draw the 95 % no-effect band.
     columns : int, optional
         Most panels per row (default 3); fewer on narrow widths, so each panel keeps about 250 px.
-    title, subtitle, source, source_url, notes, alt, template, width
-        Furniture and size; ``source`` is required.
-    height : int, optional
-        Default fits the rows of panels.
+    {furniture}
+        ``height`` defaults to fit the rows of panels.
 
     Returns
     -------
@@ -169,6 +209,14 @@ def small_multiples(
     ...                       source="Synthetic example data (frstory.examples)")
     >>> [trace.name for trace in fig.data]
     ['SYNB', 'SYNA']
+    >>> import pandas as pd
+    >>> counts = pd.DataFrame({"month": list(pd.date_range("2020-01-01", periods=6, freq="MS")) * 2,
+    ...                        "desk": ["Metro"] * 6 + ["Business"] * 6,
+    ...                        "stories": [3, 5, 4, 12, 30, 18, 8, 9, 7, 6, 5, 4]})
+    >>> fig = small_multiples(counts, x="month", y="stories", color="desk", day0="2020-04-01", window=(-2, 2),
+    ...                       source="Newsroom archive (made up)")
+    >>> fig.layout.xaxis.title.text, fig.layout.meta["frstory"]["alt"].split(". ")[0]
+    ('Months relative to month 0', 'From the month before month 0 to month +2, Metro rose 350.0% and Business fell 42.9%')
     """
     kind = "small_multiples"
     if isinstance(window, (str, bytes)) or len(window) != 2 or not all(isinstance(w, (int, np.integer)) for w in window) or window[0] > 0 or window[1] < 0:
@@ -177,16 +225,24 @@ def small_multiples(
         from frstory.charts._common import as_price_frame
 
         frame = as_price_frame(kind, data, x=x, y=y, color=color, name="data")
-        panels, measure, reference = _panels_from_prices(kind, frame, day0, window, y, tickers)
+        if step is None:
+            from frstory.charts._validate import require_dates
+
+            step = step_of(require_dates(kind, frame, "date", "data"), y)
+        panels, measure, reference = _panels_from_prices(kind, frame, day0, window, y, tickers, step)
         for panel in panels:
             panel["title"] = panel["title"].replace(str(panel["name"]), series_name(panel["name"], names), 1)
+            panel["name"] = series_name(panel["name"], names)
     elif isinstance(data, Sequence) and not isinstance(data, (str, bytes)) and len(data) > 0:
-        panels, measure, reference = _panels_from_results(kind, data, band)
+        step = step or "trading day"
+        panels, measure, reference = _panels_from_results(kind, data, band, names)
     else:
         raise ChartInputError(
             f"{kind}: data must be a price DataFrame or a non-empty list of EventStudyResult, got "
             f"{type(data).__name__}. Fix: small_multiples(prices, day0=...) or small_multiples([result_a, result_b])."
         )
+    the_unit = get_unit(kind, unit if unit is not None else ("points" if reference == 0 else "index"))
+    scale = the_unit.scale if reference == 0 else 1.0
     n = len(panels)
     # Panels stay at least ~250 px wide: a narrow screen gets fewer columns (one on a phone).
     cols = max(1, min(columns or 3, n, int(width // 250)))
@@ -210,23 +266,26 @@ def small_multiples(
                         horizontal_spacing=spacing, vertical_spacing=vertical_gap)
     fig.update_annotations(font={"size": FONT_SIZES["body"], "color": INK}, xanchor="left", align="left", x=None)
     all_values = [reference]
+    steps_word = prose.plural(2, step).split(" ", 1)[1]
+    hover = ("<b>" + escape_text(_zero(step).split()[0].capitalize()) + " %{x:+d}</b>, %{customdata[0]}: " + the_unit.hover()
+             + "<extra>%{fullData.name}</extra>")
     for i, panel in enumerate(panels):
         row, col = i // cols + 1, i % cols + 1
         colour = COLORWAY[0]
         if panel["band"] is not None:
-            fig.add_trace(go.Scatter(x=panel["x"], y=panel["band"], mode="lines", line={"width": 0}, showlegend=False,
+            fig.add_trace(go.Scatter(x=panel["x"], y=scale * panel["band"], mode="lines", line={"width": 0}, showlegend=False,
                                      hoverinfo="skip", name="95% range if no effect"), row=row, col=col)
-            fig.add_trace(go.Scatter(x=panel["x"], y=-panel["band"], mode="lines", line={"width": 0}, fill="tonexty",
+            fig.add_trace(go.Scatter(x=panel["x"], y=-scale * panel["band"], mode="lines", line={"width": 0}, fill="tonexty",
                                      fillcolor=BAND_FILL, showlegend=False, hoverinfo="skip", name="95% range if no effect"),
                           row=row, col=col)
-            all_values.extend(panel["band"].tolist())
-            all_values.extend((-panel["band"]).tolist())
+            all_values.extend((scale * panel["band"]).tolist())
+            all_values.extend((-scale * panel["band"]).tolist())
         fig.add_trace(go.Scatter(
-            x=panel["x"], y=panel["y"], mode="lines+markers", name=escape_text(panel["name"]),
-            line={"color": colour, "width": 2.5}, marker={"size": 4}, showlegend=False,
-            hovertemplate="Day %{x}: %{y:.2f}<extra>%{fullData.name}</extra>",
+            x=panel["x"], y=scale * np.asarray(panel["y"], dtype=float), mode="lines+markers",
+            name=escape_text(panel["name"]), line={"color": colour, "width": 2.5}, marker={"size": 4}, showlegend=False,
+            customdata=[[escape_text(d)] for d in panel["dates"]], hovertemplate=hover,
         ), row=row, col=col)
-        all_values.extend(np.asarray(panel["y"], dtype=float).tolist())
+        all_values.extend((scale * np.asarray(panel["y"], dtype=float)).tolist())
         fig.add_vline(x=0, line={"color": INK, "width": 1, "dash": "dot"}, row=row, col=col)
         fig.add_hline(y=reference, line={"color": "#8C8C8C", "width": 1}, row=row, col=col)
     # Subplot titles left-aligned over their panels.
@@ -239,21 +298,25 @@ def small_multiples(
     ticks = [o for o in offsets if o % 5 == 0] if len(offsets) > 12 else offsets
     fig.update_xaxes(tickvals=ticks, ticktext=[_offset_text(o) for o in ticks], range=[offsets[0] - 0.5, offsets[-1] + 0.5])
     if offset_title is None:
-        steps = "Trading days" if not isinstance(data, pd.DataFrame) or x == "date" else f"{x.replace('_', ' ').capitalize()}s"
-        offset_title = f"{steps} from day 0" if width < 520 else f"{steps} relative to day 0"
+        steps = steps_word[:1].upper() + steps_word[1:]
+        offset_title = f"{steps} from {_zero(step)}" if width < 520 else f"{steps} relative to {_zero(step)}"
     fig.update_xaxes(title_text=escape_text(offset_title), row=rows, col=1)
     for row in range(1, rows + 1):
         fig.update_yaxes(title_text="CAR" if reference == 0 else "Index", row=row, col=1)
-    fig.update_yaxes(range=[y_low, y_high], ticksuffix="%" if reference == 0 else "")
+    fig.update_yaxes(range=[y_low, y_high], **the_unit.axis())
     fig.update_layout(showlegend=False, hovermode="closest")
     data_frame = pd.concat([p["data"] for p in panels], ignore_index=True)
-    last = []
-    for panel in panels:
-        final = float(panel["y"][-1])
-        shown = format_number(final, decimals=1, suffix="%", signed=True) if reference == 0 else f"{final:.1f}"
-        last.append(f"{panel['name']} {shown} at day {_offset_text(int(panel['x'][-1]))}")
+    # Finding first (where each panel ended), then what the panels show.
+    end = f"{_zero(step).split()[0]} {_offset_text(offsets[-1])}"
+    if reference == 0:
+        moves = [f"{p['name']} {the_unit.text(float(p['y'][-1]), signed=True)}" for p in panels]
+        finding = f"Cumulative abnormal return by {end}: {'; '.join(moves)}"
+    else:
+        before = "session" if step == "trading day" else step
+        moves = [f"{p['name']} {prose.moved(float(p['y'][-1]) / 100 - 1)}" for p in panels]
+        finding = f"From the {before} before {_zero(step)} to {end}, {prose.join(moves)}"
     auto_alt = (
-        f"Small multiples, one panel per series ({n}), of {measure} around each series' own day 0, "
-        f"days {_offset_text(offsets[0])} to {_offset_text(offsets[-1])}, on shared axes: {'; '.join(last)}."
+        f"{prose.sentence(finding)}. Small multiples, {prose.plural(n, 'panel')} of {measure} around each "
+        f"series' own {_zero(step)}, {steps_word} {_offset_text(offsets[0])} to {_offset_text(offsets[-1])}, on shared axes."
     )
     return canvas.finish(fig, alt=alt, auto_alt=auto_alt, data=data_frame)

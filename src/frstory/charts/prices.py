@@ -16,11 +16,14 @@ from frstory.charts._common import (
     end_labels,
     event_marks,
     as_price_frame,
+    is_monthly,
     pad_range,
+    plural_phrase,
     plan_event_layer,
     rebase_frame,
     tidy_prices,
     value_phrase,
+    when,
 )
 from frstory import prose
 from frstory.charts._text import escape_text, format_date, format_date_range
@@ -37,10 +40,6 @@ __all__ = ["price_with_events", "rebased_comparison"]
 
 def _is_index(ticker: str) -> bool:
     return str(ticker).startswith("^")
-
-
-def _short_day(ts: pd.Timestamp, reference_year: int | None = None) -> str:
-    return f"{ts.day} {ts:%B}" if reference_year == ts.year else format_date(ts)
 
 
 @responsive
@@ -232,7 +231,13 @@ def price_with_events(
 
 def _price_alt(frame, chosen, column, value, x_range, unit, marks, rebase_to, label_of) -> str:
     """Finding first (how each series moved over the chart), then its range and the events marked."""
-    year = x_range[1].year if x_range[0].year == x_range[1].year else None
+    monthly = is_monthly(frame["date"])
+    same_year = x_range[0].year == x_range[1].year
+    on = "in" if monthly else "on"
+
+    def short(ts: pd.Timestamp) -> str:
+        return when(ts, monthly, year=not same_year)
+
     findings = []
     for ticker in chosen:
         rows = frame[frame["ticker"] == ticker]
@@ -241,9 +246,9 @@ def _price_alt(frame, chosen, column, value, x_range, unit, marks, rebase_to, la
             moved = prose.moved(last / first - 1)
         else:
             moved = "rose" if last > first else ("fell" if last < first else "was unchanged")
-        findings.append(f"{label_of[ticker]} {moved}{',' if '%' in moved else ''} from {unit.text(first)} on {_short_day(rows['date'].iloc[0], year)} "
-                        f"to {unit.text(last)} on {format_date(rows['date'].iloc[-1])}")
-    phrase = value_phrase(value) + ("s" if len(chosen) > 1 and not value_phrase(value).endswith("s") else "")
+        findings.append(f"{label_of[ticker]} {moved}{',' if '%' in moved else ''} from {unit.text(first)} {on} "
+                        f"{short(rows['date'].iloc[0])} to {unit.text(last)} {on} {when(rows['date'].iloc[-1], monthly)}")
+    phrase = plural_phrase(value_phrase(value)) if len(chosen) > 1 else value_phrase(value)
     if rebase_to is not None:
         phrase += f" indexed to 100 on {format_date(to_timestamp('alt', rebase_to, 'rebase_to'))}"
     parts = [prose.sentence("; ".join(findings)) + "."]
@@ -253,9 +258,10 @@ def _price_alt(frame, chosen, column, value, x_range, unit, marks, rebase_to, la
         low = rows.loc[rows[column].idxmin()]
         high = rows.loc[rows[column].idxmax()]
         who = f"{label_of[ticker]} " if len(chosen) > 1 else ""
-        extremes.append(f"{who}low {unit.text(low[column])} on {_short_day(low['date'], year)}, "
-                        f"high {unit.text(high[column])} on {_short_day(high['date'], year)}")
-    shape = f"Line chart of {prose.join([label_of[t] for t in chosen])} {phrase}, {format_date_range(*x_range)}; "
+        extremes.append(f"{who}low {unit.text(low[column])} {on} {short(low['date'])}, "
+                        f"high {unit.text(high[column])} {on} {short(high['date'])}")
+    span = (f"{prose.month(x_range[0])} to {prose.month(x_range[1])}" if monthly else format_date_range(*x_range))
+    shape = f"Line chart of {prose.join([label_of[t] for t in chosen])} {phrase}, {span}; "
     shape += "; ".join(extremes)
     if marks:
         shape += f"; {prose.plural(len(marks), 'event')} marked"
@@ -276,6 +282,7 @@ def rebased_comparison(
     y: str = "close",
     color: str = "ticker",
     names: dict[str, str] | None = None,
+    unit: UnitName | Unit = "index",
     start: object = None,
     end: object = None,
     colors: dict[str, str] | None = None,
@@ -311,6 +318,8 @@ def rebased_comparison(
         Columns of dates, values and series (default ``date``, ``close``, ``ticker``).
     names : mapping, optional
         Reader names for series; default :func:`frstory.prose.display_name`.
+    unit : {"index", "number"}
+        How the indexed values are written on the axis and in the hover (``index``: 100 = the base).
     start, end : date, optional
         Limit the x-axis to these dates.
     colors : dict of str to str, optional
@@ -334,6 +343,7 @@ def rebased_comparison(
     """
     kind = "rebased_comparison"
     value = y
+    the_unit = get_unit(kind, unit)
     frame, chosen = tidy_prices(kind, as_price_frame(kind, prices, x=x, y=y, color=color), value=value, tickers=tickers)
     label_of = {t: series_name(t, names) for t in chosen}
     highlighted = [highlight] if isinstance(highlight, str) else list(highlight)
@@ -357,8 +367,11 @@ def rebased_comparison(
     x_range = (frame["date"].min(), frame["date"].max())
     y_low, y_high = pad_range(min(float(frame["index_100"].min()), 100.0), max(float(frame["index_100"].max()), 100.0))
 
+    monthly = is_monthly(frame["date"])
+    # The base as the data has it: the session (or the month) every line equals 100 on.
+    base_sessions_shown = max(base_sessions.values()) if base_sessions else base
     if subtitle is None:
-        subtitle = f"{value_phrase(value).capitalize()}, indexed to 100 on {format_date(base)}"
+        subtitle = f"{value_phrase(value).capitalize()}, indexed to 100 {'in' if monthly else 'on'} {when(base_sessions_shown, monthly)}"
     narrow = width < 520
     canvas = prepare(kind, title=title, subtitle=subtitle, source=source, source_url=source_url, notes=notes,
                      template=template, width=width, height=height, right=end_label_room(list(label_of.values())),
@@ -378,7 +391,7 @@ def rebased_comparison(
             colour, line, bold = PEER_GREY, {"width": 1.75}, False
         fig.add_trace(go.Scatter(
             x=rows["date"], y=rows["index_100"], mode="lines", name=escape_text(label_of[ticker]), line={"color": colour, **line},
-            hovertemplate="%{y:.1f}<extra>" + escape_text(label_of[ticker]) + "</extra>",
+            hovertemplate=the_unit.hover() + "<extra>" + escape_text(label_of[ticker]) + "</extra>",
         ))
         ends.append((label_of[ticker], rows["date"].iloc[-1], float(rows["index_100"].iloc[-1]), colour, bold))
     fig.add_hline(y=100, line={"color": "#8C8C8C", "width": 1}, layer="below")
@@ -387,7 +400,8 @@ def rebased_comparison(
     end_labels(fig, ends, y_range=(y_low, y_high), plot_height=canvas.frame.plot_height)
     fig.update_layout(
         xaxis=date_axis(x_range, canvas.frame.plot_width),
-        yaxis={"range": [y_low, y_high], "title": {"text": "" if narrow else f"Index, {escape_text(format_date(base))} = 100"}},
+        yaxis={"range": [y_low, y_high], **the_unit.axis(),
+               "title": {"text": "" if narrow else f"Index, {escape_text(when(base_sessions_shown, monthly))} = 100"}},
         showlegend=False, hovermode="x unified",
     )
     data = frame[["date", "ticker", value, "index_100"]].copy()
@@ -400,11 +414,13 @@ def rebased_comparison(
     others = [t for t in chosen if t not in highlighted]
     comparison = (f", against {prose.join([f'{prose.percent(change(t), signed=True)} for {label_of[t]}' for t in others])}"
                   if others else "")
-    finding = prose.sentence(f"{subject} from {format_date(base)} to {format_date(x_range[1])}{comparison}") + "."
+    base_text, end_text = when(base_sessions_shown, monthly), when(x_range[1], monthly)
+    finding = prose.sentence(f"{subject} from {base_text} to {end_text}{comparison}") + "."
     listed = ", ".join(f"{label_of[t]} (highlighted)" if t in highlighted else label_of[t] for t in chosen)
+    span = f"{prose.month(x_range[0])} to {prose.month(x_range[1])}" if monthly else format_date_range(*x_range)
     auto_alt = (
-        f"{finding} Line chart of {value_phrase(value)}s indexed to 100 on {format_date(base)} for {listed}, "
-        f"{format_date_range(*x_range)}."
+        f"{finding} Line chart of {plural_phrase(value_phrase(value))} indexed to 100 {'in' if monthly else 'on'} "
+        f"{base_text} for {listed}, {span}."
     )
     data = data.rename(columns={"date": x, "ticker": color})
     return canvas.finish(fig, alt=alt, auto_alt=auto_alt, data=data)

@@ -15,10 +15,13 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from frstory import prose
 from frstory.charts._common import pad_range
-from frstory.charts._text import escape_text, format_number, text_width_px
+from frstory.charts._text import escape_text, text_width_px, wrap_text
 from frstory.charts._validate import require_frame, require_numeric
-from frstory.charts.furniture import prepare
+from frstory.charts.furniture import document, prepare
+from frstory.charts.responsive import responsive
+from frstory.charts.units import Unit, UnitName, get_unit, series_name
 from frstory.charts.theme import FONT_SIZES, INK, MUTED, OKABE_ITO, PEER_GREY
 from frstory.errors import ChartInputError
 
@@ -27,8 +30,27 @@ __all__ = ["specification_curve"]
 _CHOICE_TITLES = {"estimation": "Estimation window", "excluded": "Left out of estimation", "model": "Model",
                   "benchmark": "Benchmark"}
 _ROW_PX = 22
+_ROW_PX_WRAPPED = 34
 
 
+def _label_lines(text: str, max_px: float) -> list[str]:
+    """``text`` in at most two lines of ``max_px``: the choice, then its option; else cut with an ellipsis."""
+    if text_width_px(text, FONT_SIZES["label"]) <= max_px:
+        return [text]
+    choice, _, option = text.partition(": ")
+    if option and all(text_width_px(t, FONT_SIZES["label"]) <= max_px for t in (choice + ":", option)):
+        return [choice + ":", option]
+    lines = wrap_text(text, max_px, FONT_SIZES["label"]) or [""]
+    if len(lines) <= 2 and all(text_width_px(line, FONT_SIZES["label"]) <= max_px for line in lines):
+        return lines
+    second = " ".join(lines[1:])
+    while second and text_width_px(second + "\u2026", FONT_SIZES["label"]) > max_px:
+        second = second[:-1]
+    return [lines[0], second.rstrip() + "\u2026"]
+
+
+@responsive
+@document
 def specification_curve(
     specs: pd.DataFrame,
     *,
@@ -39,6 +61,9 @@ def specification_curve(
     significant: str | None = "significant",
     choices: Sequence[str] = ("estimation", "excluded", "model", "benchmark"),
     y_title: str | None = None,
+    unit: UnitName | Unit = "points",
+    names: dict[str, str] | None = None,
+    level: float | None = None,
     title: str | None = None,
     subtitle: str | None = None,
     source: str | None = None,
@@ -68,8 +93,17 @@ def specification_curve(
         skipped, one with a single option is drawn all the same (the reader sees it was fixed).
     y_title : str, optional
         Axis title of the top panel; default from ``measure``.
-    title, subtitle, source, source_url, notes, alt, template, width, height
-        Furniture and size; ``source`` is required. ``height`` defaults to fit the choices.
+    unit : {"points", "percent", "number", ...}
+        How the estimates are written on the axis, in the hover and the alt text; default
+        percentage points (an abnormal return is a difference of returns). Fractions in.
+    names : mapping, optional
+        Reader names for option values that are tickers (a benchmark); default
+        :func:`frstory.prose.display_name` (``^GSPC``: S&P 500), else the value.
+    level : float, optional
+        Significance level the ``significant`` column was judged at, for the alt text; default
+        ``specs.attrs["level"]``, else 0.05.
+    {furniture}
+        ``height`` defaults to fit the choices.
 
     Returns
     -------
@@ -93,8 +127,11 @@ def specification_curve(
     >>> fig = specification_curve(specs, measure=None, choices=["model"], source="Synthetic example data")
     >>> [round(float(v), 2) for v in fig.data[0].y]
     [-2.0, 1.0, 3.0]
+    >>> fig.layout.meta["frstory"]["alt"].split(";")[0]
+    'One of 3 specifications finds an estimate significant at the 5% level'
     """
     kind = "specification_curve"
+    the_unit = get_unit(kind, unit)
     frame = require_frame(kind, specs, "specs", [estimate, low, high])
     if measure is not None:
         if "measure" not in frame.columns:
@@ -125,32 +162,46 @@ def specification_curve(
     for col in present:
         for value in pd.unique(frame[col].astype(str)):
             options.append((col, value))
-    label_px = max(text_width_px(f"{_CHOICE_TITLES.get(c, c)}: {v}", FONT_SIZES["label"]) for c, v in options)
-    left = int(min(max(label_px + 20, 120), width * 0.45))
-    matrix_px = _ROW_PX * len(options) + 16
+    # Option labels get at most 45% of the width; on a phone they wrap to two lines (rows grow to
+    # hold them) and a longer second line ends in an ellipsis, so no label runs off the figure.
+    room = width * (0.5 if width < 520 else 0.45) - 20
+    # Option values that are tickers (a benchmark) reach readers as their names (^GSPC: S&P 500).
+    texts = [f"{_CHOICE_TITLES.get(c, c)}: {series_name(v, names)}" for c, v in options]
+    wrapped = [_label_lines(t, room) for t in texts]
+    label_px = max(text_width_px(line, FONT_SIZES["label"]) for lines in wrapped for line in lines)
+    row_px = _ROW_PX if all(len(lines) == 1 for lines in wrapped) else _ROW_PX_WRAPPED
+    left = int(min(max(label_px + 20, 120), room + 20))
+    matrix_px = row_px * len(options) + 16
+    x_title = wrap_text("Specifications, sorted by estimate", width - left - 24 - 8, FONT_SIZES["label"])
+    axis_room = 52 + 16 * (len(x_title) - 1)
     if height is None:
         from frstory.charts.furniture import footer_height, footer_lines, title_block
         _, _, top = title_block(kind, title, subtitle, width)
-        bottom = 52 + footer_height(footer_lines(kind, " ".join(str(source or "x").split()), None, notes, width))
+        bottom = axis_room + footer_height(footer_lines(kind, " ".join(str(source or "x").split()), None, notes, width))
         height = int(top + 300 + matrix_px + 40 + bottom)
     canvas = prepare(kind, title=title, subtitle=subtitle, source=source, source_url=source_url, notes=notes,
-                     template=template, width=width, height=height, left=left, axis_room=52, min_plot_height=200)
+                     template=template, width=width, height=height, left=left, axis_room=axis_room, min_plot_height=200,
+                     min_plot_width=90)
     share = min(0.7, max(0.25, matrix_px / canvas.frame.plot_height))
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.06, row_heights=[1 - share, share])
 
     x = frame["rank"].to_numpy()
-    values = 100 * frame[estimate].to_numpy()
-    lows, highs = 100 * frame[low].to_numpy(), 100 * frame[high].to_numpy()
+    scale = the_unit.scale
+    values = scale * frame[estimate].to_numpy()
+    lows, highs = scale * frame[low].to_numpy(), scale * frame[high].to_numpy()
     colour = OKABE_ITO["blue"]
-    hover = [f"{' · '.join(escape_text(r[c]) for c in present)}" for _, r in frame.iterrows()]
+    hover = [f"{' · '.join(escape_text(series_name(r[c], names)) for c in present)}" for _, r in frame.iterrows()]
+    # Interval ends written like the axis (prose, through the unit), since a hovertemplate formats only one value per field.
+    ends = [[escape_text(the_unit.text(float(a), short=True, decimals=2)), escape_text(the_unit.text(float(b), short=True, decimals=2))]
+            for a, b in zip(frame[low], frame[high], strict=True)]
     fig.add_trace(go.Scatter(
         x=x, y=values, mode="markers", name="Estimate",
         marker={"color": [colour if f else "white" for f in flags], "line": {"color": colour, "width": 1.5},
                 "size": 7, "symbol": "circle"},
         error_y={"type": "data", "symmetric": False, "array": highs - values, "arrayminus": values - lows,
                  "color": PEER_GREY, "thickness": 1.2, "width": 0},
-        customdata=np.column_stack([lows, highs, hover]),
-        hovertemplate="%{y:+.2f}% (%{customdata[0]:.2f}% to %{customdata[1]:.2f}%)<br>%{customdata[2]}<extra></extra>",
+        customdata=[[a, b, h] for (a, b), h in zip(ends, hover, strict=True)],
+        hovertemplate=the_unit.hover() + " (95% interval %{customdata[0]} to %{customdata[1]})<br>%{customdata[2]}<extra></extra>",
     ), row=1, col=1)
     fig.add_hline(y=0, line={"color": "#8C8C8C", "width": 1}, row=1, col=1)
 
@@ -169,22 +220,34 @@ def specification_curve(
 
     y_low, y_high = pad_range(float(np.nanmin(np.r_[lows, 0.0])), float(np.nanmax(np.r_[highs, 0.0])), 0.08)
     label = y_title or {"ar_0": "Day-0 abnormal return", "car": "Cumulative abnormal return"}.get(measure or "", "Estimate")
-    fig.update_yaxes(title_text=escape_text(label), ticksuffix="%", range=[y_low, y_high], row=1, col=1)
+    # On a phone the subtitle carries the measure; a rotated title would not fit the short top panel.
+    fig.update_yaxes(title_text="" if width < 520 else escape_text(label), **the_unit.axis(),
+                     range=[y_low, y_high], row=1, col=1)
     fig.update_yaxes(tickvals=[y_of[o] for o in options],
-                     ticktext=[escape_text(f"{_CHOICE_TITLES.get(c, c)}: {v}") for c, v in options],
+                     ticktext=["<br>".join(escape_text(line) for line in lines) for lines in wrapped],
                      range=[0.4, len(options) + 0.6], showgrid=False, zeroline=False, row=2, col=1)
     fig.update_xaxes(range=[0.3, len(frame) + 0.7], showgrid=False, showticklabels=False, ticks="", row=1, col=1)
-    fig.update_xaxes(title_text="Specifications, sorted by estimate", range=[0.3, len(frame) + 0.7], showgrid=False,
+    fig.update_xaxes(title_text="<br>".join(x_title), range=[0.3, len(frame) + 0.7], showgrid=False,
                      tickvals=[], row=2, col=1)
     fig.update_layout(showlegend=False, hovermode="closest", font={"color": INK})
 
     data = frame[["rank", *present, estimate, low, high, *([significant] if significant in frame.columns else [])]]
     n_sig = int(flags.sum())
-    level = float(getattr(specs, "attrs", {}).get("level", 0.05))
+    level = float(level if level is not None else getattr(specs, "attrs", {}).get("level", 0.05))
+    level_text = f"{prose.number(100 * level, decimals=0 if float(100 * level).is_integer() else 1)}% level"
+    # Finding first (how many specifications find a significant estimate), then the spread and the matrix.
+    n = len(frame)
+    if n_sig == n and n > 1:
+        finding = f"All {prose.plural(n, 'specification')} find estimates significant at the {level_text}"
+    elif n_sig == 0:
+        finding = f"None of the {prose.plural(n, 'specification')} finds an estimate significant at the {level_text}"
+    else:
+        finding = (f"{n_sig} of {prose.plural(n, 'specification')} {'finds' if n_sig == 1 else 'find'} "
+                   f"{'an estimate' if n_sig == 1 else 'estimates'} significant at the {level_text}")
     auto_alt = (
-        f"Specification curve of {len(frame)} specifications of the {label.lower()}, sorted from "
-        f"{format_number(values[0], decimals=1, suffix='%', signed=True)} to "
-        f"{format_number(values[-1], decimals=1, suffix='%', signed=True)}; {n_sig} of {len(frame)} significant at the "
-        f"{format_number(100 * level, decimals=0)}% level (filled markers). Below, a dot matrix shows each specification's {', '.join(_CHOICE_TITLES.get(c, c).lower() for c in present)}."
+        f"{prose.sentence(finding)}; the estimates, sorted from {the_unit.text(float(frame[estimate].iloc[0]), signed=True)} "
+        f"to {the_unit.text(float(frame[estimate].iloc[-1]), signed=True)}, are of the {label.lower()}. Specification curve "
+        f"with filled markers for significant estimates; below, a dot matrix shows each specification's "
+        f"{prose.join([_CHOICE_TITLES.get(c, c).lower() for c in present])}."
     )
     return canvas.finish(fig, alt=alt, auto_alt=auto_alt, data=data)

@@ -9,16 +9,16 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from frstory import prose
 from frstory.charts._common import batched, KEY_BELOW_PX, add_numbered_key, date_axis, numbered_key_height, numbered_key_lines
 from frstory.charts._text import (
     escape_text,
     format_date,
-    format_date_range,
     source_site,
     shorten,
 )
 from frstory.charts._validate import require_dates, require_frame
-from frstory.charts.furniture import prepare
+from frstory.charts.furniture import document, prepare
 from frstory.charts.responsive import responsive
 from frstory.charts.labels import LABEL_PAD_PX, assign_lanes, layout_marker_labels
 from frstory.charts.theme import FONT_SIZES, INK, MUTED, color_for
@@ -99,6 +99,7 @@ def _label_rows(
 
 
 @responsive
+@document
 def timeline(
     events: pd.DataFrame,
     *,
@@ -154,10 +155,8 @@ def timeline(
         Longest label; longer ones are cut at a word with an ellipsis.
     colors : dict of str to str, optional
         Colours for some categories/entities, overriding the house mapping (:func:`frstory.charts.theme.color_for`).
-    title, subtitle, source, source_url, notes, alt, template, width
-        Furniture and size; ``source`` is required.
-    height : int, optional
-        Default fits the lanes.
+    {furniture}
+        ``height`` defaults to fit the lanes.
 
     Returns
     -------
@@ -172,6 +171,8 @@ def timeline(
     >>> fig = timeline(fr.synthetic_events(), source="Synthetic example data (frstory.examples)")
     >>> list(fig.layout.yaxis.ticktext)
     ['Corporate', 'Policy', 'Protest', 'Research', 'Market']
+    >>> fig.layout.meta["frstory"]["alt"].split(",")[0]
+    'Policy events are the most frequent: 4 of 10 events'
     >>> labelled = timeline(fr.synthetic_events(), labels=True, source="Synthetic example data")
     >>> sum(a.name.startswith("frstory-timeline-label-") for a in labelled.layout.annotations)
     10
@@ -295,15 +296,16 @@ def timeline(
                     when += f" to {format_date(row['_end'])}"
                 if is_month:
                     when += " (only the month is known)"
-                actor = escape_text(row["actor"]) if "actor" in part.columns and pd.notna(row["actor"]) else ""
+                # Optional lines carry their own <br>, so a missing actor or source leaves no blank line.
+                actor = "<br>" + escape_text(row["actor"]) if "actor" in part.columns and pd.notna(row["actor"]) and str(row["actor"]).strip() else ""
                 url = ""
                 if "source_url" in part.columns and pd.notna(row["source_url"]) and str(row["source_url"]).strip():
                     event_id = row["id"] if "id" in part.columns else f"row {row.name}"
-                    url = "Source: " + escape_text(source_site(row["source_url"], what=f"{kind}: events column 'source_url' for event {event_id}"))
+                    url = "<br>Source: " + escape_text(source_site(row["source_url"], what=f"{kind}: events column 'source_url' for event {event_id}"))
                 custom.append([escape_text(row["headline"]), escape_text(when), actor, url])
                 if labelled and index in label_of:
                     text, anchor = label_of[index]
-                    hover = "<br>".join(piece for piece in (f"<b>{custom[-1][0]}</b>", *custom[-1][1:]) if piece)
+                    hover = f"<b>{custom[-1][0]}</b><br>" + "".join(custom[-1][1:])
                     name = row["id"] if "id" in part.columns and pd.notna(row["id"]) else f"row-{index}"
                     label_anchors.append((name, max(row["_date"], x0), y_of[index], anchor, text, hover))
                 rows.append({
@@ -321,7 +323,7 @@ def timeline(
                 marker={"size": MARKER_PX, "color": "#FFFFFF" if is_month else colour, "symbol": "circle",
                         "line": {"color": colour, "width": 2.5 if is_month else 1}},
                 customdata=custom,
-                hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}<br>%{customdata[3]}<extra></extra>",
+                hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}%{customdata[2]}%{customdata[3]}<extra></extra>",
             ))
         for index, row in sub[sub["_end"].notna()].iterrows():
             if labelled:
@@ -363,12 +365,21 @@ def timeline(
         showlegend=has_month, hovermode="closest",
     )
     data = pd.DataFrame(rows).sort_values(["date", "category"], kind="stable").reset_index(drop=True)
+    # Finding first (which kind of event is most frequent), then the span and the lanes.
     counts = data["category"].value_counts()
-    busiest = counts.index[0]
+    top = [str(c) for c in counts.index if counts[c] == counts.iloc[0]]
+    n = len(data)
+    each = " each" if len(top) > 1 else ""
+    finding = (f"{prose.join([t.capitalize() if i == 0 else t for i, t in enumerate(top)])} "
+               f"{'events are' if len(top) > 1 or counts.iloc[0] != 1 else 'event is'} the most frequent: "
+               f"{prose.number(counts.iloc[0])}{each} of {prose.plural(n, 'event')}")
+    if n == 1 or len(top) == len(lanes) and len(top) > 1:
+        finding = f"{prose.plural(n, 'event')}, {prose.number(counts.iloc[0])} in each category" if n > 1 else "One event"
+    month_only = int((data["date_precision"] == "month").sum())
     auto_alt = (
-        f"Timeline of {len(data)} events in {len(lanes)} categories ({', '.join(lanes)}), "
-        f"{format_date_range(data['date'].min(), data['date'].max())}; most events: {busiest} ({counts.iloc[0]})"
-        + (f"; {int((data['date_precision'] == 'month').sum())} dated to the month only" if has_month else "")
+        f"{prose.sentence(finding)}, {prose.date_range(data['date'].min(), data['date'].max(), dash=False)}. Timeline in "
+        f"{prose.plural(len(lanes), 'category')} ({prose.join(lanes)})"
+        + (f"; {prose.plural(month_only, 'event')} dated to the month only" if has_month else "")
         + "."
     )
     return canvas.finish(fig, alt=alt, auto_alt=auto_alt, data=data)

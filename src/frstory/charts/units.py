@@ -47,19 +47,46 @@ class Unit:
         """A hovertemplate value written like the axis: ``$%{y:,.2f}``."""
         return f"{self.prefix}%{{{axis}:{self.hoverformat}}}{self.suffix}"
 
-    def text(self, value: float, *, currency: str = "USD") -> str:
-        """A value for reader text (alt text): ``$2,647.45``, ``3.4%``, ``+0.2 percentage points``, ``2,647``."""
+    def title(self, what: str) -> str:
+        """An axis title: ``what`` with the unit's word where the ticks do not say it.
+
+        Examples
+        --------
+        >>> UNITS["currency"].title("closing price"), UNITS["points"].title("abnormal return")
+        ('Closing price (US$)', 'Abnormal return (percentage points)')
+        >>> UNITS["count"].title("stories")
+        'Stories'
+        """
+        text = what[:1].upper() + what[1:]
+        return f"{text} ({self.axis_word})" if self.name in ("currency", "points") else text
+
+    def text(self, value: float, *, currency: str = "USD", signed: bool = False, short: bool = False,
+             decimals: int | None = None, minus: str = "-") -> str:
+        """A value for reader text (alt text, tables): ``$2,647.45``, ``3.4%``, ``+0.2 percentage points``, ``2,647``.
+
+        ``short`` writes points as ``pp`` (tables); ``decimals`` overrides the unit's own.
+
+        Examples
+        --------
+        >>> UNITS["points"].text(-0.0234), UNITS["points"].text(-0.0234, short=True, decimals=2)
+        ('-2.3 percentage points', '-2.34 pp')
+        >>> UNITS["count"].text(1), UNITS["percent"].text(0.034, signed=True)
+        ('1', '+3.4%')
+        """
         if self.name == "currency":
-            return prose.money(value, currency=currency, decimals=0 if abs(value) >= 1000 else 2)
+            places = decimals if decimals is not None else (0 if abs(value) >= 1000 else 2)
+            return prose.money(value, currency=currency, decimals=places, minus=minus)
         if self.name == "percent":
-            return prose.percent(value, decimals=1)
+            return prose.percent(value, decimals=1 if decimals is None else decimals, signed=signed, minus=minus)
         if self.name == "points":
-            return prose.points(value, decimals=1)
+            return prose.points(value, decimals=1 if decimals is None else decimals, signed=True, short=short,
+                                minus=minus)
         if self.name == "count":
-            return prose.number(value, decimals=0)
+            return prose.number(value, decimals=0 if decimals is None else decimals, signed=signed, minus=minus)
         if self.name == "index":
-            return prose.number(value, decimals=1)
-        return prose.number(value, decimals=0 if abs(value) >= 100 else 2)
+            return prose.number(value, decimals=1 if decimals is None else decimals, signed=signed, minus=minus)
+        places = decimals if decimals is not None else (0 if abs(value) >= 100 else 2)
+        return prose.number(value, decimals=places, signed=signed, minus=minus)
 
 
 UNITS: dict[str, Unit] = {
