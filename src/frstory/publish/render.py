@@ -47,6 +47,7 @@ from frstory.publish.preprocessors import (
     output_shows_something,
 )
 from frstory.publish.sanitize import HeadingIds, sanitize_html
+from frstory.publish.sources import chart_sources, http_url
 
 __all__ = [
     "TEMPLATES_DIR",
@@ -66,7 +67,6 @@ SECONDS_PER_FIGURE = 12
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-_HTTP_URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$", re.MULTILINE)
 _BASE64 = re.compile(r"^[A-Za-z0-9+/=]*$")
 
@@ -377,6 +377,10 @@ class StoryRenderer:
         if csv_info:
             record.update(csv_info)
         record["title"] = title
+        # What the page's "Sources" section lists for this chart (frstory.publish.sources).
+        record["sources"] = chart_sources(csv_info["columns"], csv_info["rows"]) if csv_info else []
+        record["source"] = text["source"]
+        record["source_url"] = http_url(text["source_url"])
         ctx.figures.append(record)
         ctx.words += len(_WORD.findall(" ".join([title, text["subtitle"], text["notes"]])))
         return {
@@ -387,7 +391,10 @@ class StoryRenderer:
             "subtitle": text["subtitle"],
             "notes": text["notes"],
             "source": text["source"],
-            "source_href": text["source_url"] if _HTTP_URL.match(text["source_url"]) else "",
+            "source_href": http_url(text["source_url"]),
+            # The chart's sources are listed in the page's Sources section, under this anchor.
+            "sources_count": len(record["sources"]),
+            "sources_href": f"#sources-{fid}",
             "label": label,
             "describedby": describedby,
             # Reserve the figure's own height, so the page does not jump when plotly draws.
