@@ -62,15 +62,17 @@ def link_text(url: str) -> str:
 
 
 def chart_sources(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[dict]:
-    """The rows of a chart's data that link to a source: ``{"date", "text", "url"}`` each.
+    """The rows of a chart's data that link to a source: ``{"date", "when", "text", "url", "site"}`` each.
 
     Rows without an http(s) ``source_url`` are skipped; a URL listed twice is listed once.
 
     Examples
     --------
     >>> chart_sources(["date", "headline", "source_url"],
-    ...               [["2020-01-02", "A thing", "https://example.org/a"], ["2020-01-03", "B", None]])
-    [{'date': '2020-01-02', 'text': 'A thing', 'url': 'https://example.org/a'}]
+    ...               [["2020-01-02", "A thing", "https://www.example.org/a"], ["2020-01-03", "B", None]])
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [{'date': '2020-01-02', 'when': '2 January 2020', 'text': 'A thing', 'url': 'https://www.example.org/a',
+      'site': 'example.org'}]
     """
     columns = [str(c) for c in columns]
     if URL_COLUMN not in columns:
@@ -89,10 +91,22 @@ def chart_sources(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> list
             continue
         seen.add(key)
         date = str(row[at["date"]] or "")[:10] if "date" in at else ""
-        found.append({"date": date, "text": text or link_text(url), "url": url})
+        precision = str(row[at["date_precision"]] or "day") if "date_precision" in at else "day"
+        found.append({"date": date, "when": _when(date, precision), "text": text or link_text(url), "url": url,
+                      "site": link_text(url)})
         if len(found) >= MAX_PER_CHART:
             break
     return sorted(found, key=lambda s: (s["date"], s["text"]))
+
+
+def _when(iso: str, precision: str) -> str:
+    """A row's date as prose writes it (``10 June 2020``, ``June 2020`` when only the month is known)."""
+    from frstory import prose  # the one owner of dates in words
+
+    try:
+        return prose.date(iso, precision="month" if precision == "month" else "day")
+    except Exception:  # a date the chart kept as text is shown as it is
+        return iso
 
 
 def _read_csv(path: Path) -> list[dict]:
@@ -106,8 +120,8 @@ def _read_csv(path: Path) -> list[dict]:
 def claim_sources(path: Path) -> list[dict]:
     """Every claim of a claims file (``frstory.load_claims``'s columns) with its article and source.
 
-    Returns ``{"claim", "publication", "article_title", "article_url", "verdict", "source_url"}``
-    per claim; URLs that are not http(s) become ``""``.
+    Returns ``{"claim", "publication", "article_title", "article_url", "verdict", "source_url",
+    "source_site"}`` per claim; URLs that are not http(s) become ``""``.
 
     Examples
     --------
@@ -131,6 +145,7 @@ def claim_sources(path: Path) -> list[dict]:
             "verdict": (row.get("editorial_verdict") or "").strip(),
             "source_url": http_url(row.get("source_url")),
         })
+        claims[-1]["source_site"] = link_text(claims[-1]["source_url"]) if claims[-1]["source_url"] else ""
     return claims
 
 

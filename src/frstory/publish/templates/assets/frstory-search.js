@@ -11,6 +11,13 @@
     }
     new window.PagefindUI({ element: "#fr-search", showSubResults: true, showImages: false,
                             resetStyles: false, autofocus: true });
+    // Pagefind's input is named only by its title attribute: give it a proper accessible name.
+    var tries = 0;
+    (function name() {
+      var input = document.querySelector("#fr-search input[type=text], #fr-search input");
+      if (input) { input.setAttribute("aria-label", "Search the stories"); }
+      else if (tries++ < 50) { window.setTimeout(name, 20); }
+    }());
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
