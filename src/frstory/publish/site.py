@@ -1012,7 +1012,7 @@ def checked_base_url(url: str, what: str = "base_url") -> str:
     """
     url = url.strip()
     if not re.match(r"^https?://[^\s<>\"'`/]+(/[^\s<>\"'`]*)?$", url) or "?" in url or "#" in url:
-        raise BuildError(f"{what} {url!r} must be the site's address, starting with http:// or https://, "
+        raise BuildError(f"{what} {url!r} must start with http:// or https:// and be the site's address, "
                          "without spaces, quotes, ? or #, e.g. https://example.org/stories/")
     return url if url.endswith("/") else url + "/"
 
