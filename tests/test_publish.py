@@ -212,7 +212,7 @@ def test_first_build_executes_every_notebook_and_ignores_py_pairs(project):
 def test_site_has_an_index_one_page_per_story_and_one_shared_plotly(project):
     _, _, site = project
     assert sorted(p.name for p in site.glob("*.html")) == [
-        "01-figures.html", "02-hostile.html", "03-missing-data.html", "index.html"]
+        "01-figures.html", "02-hostile.html", "03-missing-data.html", "index.html", "search.html"]
     copies = [p for p in site.rglob("*.js") if p.read_bytes()[:2000] == plotly_js_path().read_bytes()[:2000]]
     assert [p.relative_to(site).as_posix() for p in copies] == ["assets/plotly.min.js"]
     assert (site / "assets" / "plotly.min.js").read_bytes() == plotly_js_path().read_bytes()

@@ -167,12 +167,27 @@ def place(measure: pd.Series) -> str:
 
 
 
-def corrections_table(claims: pd.DataFrame) -> pd.DataFrame:
-    """The research desk's corrections as a reader's table, dates written in the house style."""
+def corrections_table(claims: pd.DataFrame):
+    """The research desk's corrections as a reader's table, dates written in the house style, each
+    with a link to the source the desk checked it against (a pandas ``Styler``: every cell is
+    escaped, the ``Source`` column holds http(s) links only)."""
+    from urllib.parse import urlsplit
+
     from story.corrections import corrections
 
-    table = corrections(claims).set_index("Publication")
+    table = corrections(claims)
     iso = r"\b(\d{4}-\d{2}-\d{2})\b"
     table["What the record shows"] = table["What the record shows"].str.replace(
         iso, lambda m: prose.date(m.group(1)), regex=True)
-    return table
+    urls = claims.set_index("id")["source_url"] if "source_url" in claims.columns else pd.Series(dtype="string")
+    table["Source"] = [str(urls.get(claim_id) or "") if pd.notna(urls.get(claim_id)) else "" for claim_id in table.index]
+    table = table.set_index("Publication")
+
+    def link(url: str) -> str:
+        # Styler escapes the value before this formatter sees it, so the URL is safe in the attribute.
+        if not url.startswith(("http://", "https://")):
+            return ""
+        site = (urlsplit(url.replace("&amp;", "&")).hostname or "source").removeprefix("www.")
+        return f'<a href="{url}">{site}</a>'
+
+    return table.style.format(escape="html").format(link, subset=["Source"], escape="html")

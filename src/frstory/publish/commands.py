@@ -49,6 +49,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     build.add_argument("--scheduler", default=None, metavar="ADDRESS",
                        help="execute the notebooks on this Dask distributed scheduler (e.g. tcp://host:8786); "
                             "pages are rendered here. Needs pip install 'frstory[dask]'")
+    build.add_argument("--base-url", default=None, metavar="URL",
+                       help="the address the site is published at, e.g. https://example.org/stories/: "
+                            "canonical links, social cards, absolute feed links and a sitemap "
+                            "(default: base_url in frstory.toml; without one no sitemap is written)")
     build.set_defaults(func=_build)
 
     new = sub.add_parser(
@@ -82,7 +86,7 @@ def _build(args: argparse.Namespace) -> int:
         parameters[name] = parse_value(value)
     build(args.notebooks_dir, args.out, notebooks=args.notebooks or None, jobs=args.jobs, force=args.force,
           cell_timeout=args.timeout, cache_dir=args.cache_dir, parameters=parameters or None, slug=args.slug,
-          keep_going=args.keep_going, wait=args.wait, scheduler=args.scheduler)
+          keep_going=args.keep_going, wait=args.wait, scheduler=args.scheduler, base_url=args.base_url)
     return 0
 
 

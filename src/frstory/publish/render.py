@@ -47,6 +47,8 @@ from frstory.publish.preprocessors import (
     output_shows_something,
 )
 from frstory.publish.sanitize import HeadingIds, sanitize_html
+from frstory.publish.navigation import table_of_contents
+from frstory.publish.sources import chart_sources, http_url
 
 __all__ = [
     "TEMPLATES_DIR",
@@ -66,9 +68,9 @@ SECONDS_PER_FIGURE = 12
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-_HTTP_URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$", re.MULTILINE)
 _BASE64 = re.compile(r"^[A-Za-z0-9+/=]*$")
+_EMPTY_HEADER = re.compile(r"<th((?:\s[^>]*)?)>\s*</th>")
 
 
 def _source(cell: dict) -> str:
@@ -247,6 +249,8 @@ class _StoryContext:
         self.words = 0
         self.tables = 0
         self.heading_ids = HeadingIds()
+        #: The text of the latest section heading: what a table under it is about (its caption).
+        self.last_heading = ""
 
 
 class StoryRenderer:
@@ -285,6 +289,7 @@ class StoryRenderer:
             "fr_cell_shows_something": self._cell_shows_something,
             "fr_code_summary": code_summary,
             "fr_table_label": self._table_label,
+            "fr_captioned": self._captioned,
             "fr_count_words": self._count_words,
             "fr_data_uri": self._data_uri,
             "fr_image_alt": self._image_alt,
@@ -305,7 +310,11 @@ class StoryRenderer:
                     markdown_heading_text(match.group(2)).lower() == self._ctx.title.strip().lower():
                 source = source.lstrip("\n")[match.end():]
         self._ctx.words += len(_WORD.findall(re.sub(r"<[^>]+>|\(https?://[^)]*\)|\$[^$]*\$", " ", source)))
-        return sanitize_html(self._markdown.render(source), min_heading=2, heading_ids=self._ctx.heading_ids)
+        body = sanitize_html(self._markdown.render(source), min_heading=2, heading_ids=self._ctx.heading_ids)
+        headings = table_of_contents(body, 2) + table_of_contents(body, 3)
+        if headings:
+            self._ctx.last_heading = headings[-1]["text"]
+        return body
 
     def _observe(self, output: dict) -> str:
         message = output_mentions_missing_data(output)
@@ -322,7 +331,21 @@ class StoryRenderer:
         if "<table" not in safe_html:
             return ""
         self._ctx.tables += 1
-        return f"Table {self._ctx.tables}"
+        # "Table 3" alone tells a screen reader nothing: name the section the table belongs to.
+        about = self._ctx.last_heading
+        return f"Table {self._ctx.tables}: {about}" if about else f"Table {self._ctx.tables}"
+
+    @staticmethod
+    def _captioned(safe_html: str, label: str) -> str:
+        """Give a table without a ``<caption>`` one (visually hidden, read by screen readers), and
+        make pandas' empty corner header cell a plain cell (an empty header names no column)."""
+        if not label or safe_html.count("<table") != 1:
+            return safe_html
+        safe_html = _EMPTY_HEADER.sub(r"<td\1></td>", safe_html)
+        if "<caption" in safe_html:
+            return safe_html
+        caption = f'<caption class="fr-visually-hidden">{html.escape(label)}</caption>'
+        return re.sub(r"(<table\b[^>]*>)", lambda m: m.group(1) + caption, safe_html, count=1)
 
     def _count_words(self, safe_html: str) -> str:
         self._ctx.words += len(_WORD.findall(re.sub(r"<[^>]+>", " ", safe_html)))
@@ -377,6 +400,10 @@ class StoryRenderer:
         if csv_info:
             record.update(csv_info)
         record["title"] = title
+        # What the page's "Sources" section lists for this chart (frstory.publish.sources).
+        record["sources"] = chart_sources(csv_info["columns"], csv_info["rows"]) if csv_info else []
+        record["source"] = text["source"]
+        record["source_url"] = http_url(text["source_url"])
         ctx.figures.append(record)
         ctx.words += len(_WORD.findall(" ".join([title, text["subtitle"], text["notes"]])))
         return {
@@ -387,7 +414,10 @@ class StoryRenderer:
             "subtitle": text["subtitle"],
             "notes": text["notes"],
             "source": text["source"],
-            "source_href": text["source_url"] if _HTTP_URL.match(text["source_url"]) else "",
+            "source_href": http_url(text["source_url"]),
+            # The chart's sources are listed in the page's Sources section, under this anchor.
+            "sources_count": len(record["sources"]),
+            "sources_href": f"#sources-{fid}",
             "label": label,
             "describedby": describedby,
             # Reserve the figure's own height, so the page does not jump when plotly draws.

@@ -418,6 +418,7 @@ def build(
     keep_going: bool = False,
     wait: bool = True,
     scheduler: str | None = None,
+    base_url: str | None = None,
 ) -> BuildReport:
     """Execute the story notebooks and write the static site.
 
@@ -461,6 +462,10 @@ def build(
         frozen in the local cache, which is keyed by content, so a later local build reuses
         them. Needs ``pip install 'frstory[dask]'``; workers need frstory, the same
         environment and the project (see README, "Scaling out"). ``jobs`` is then ignored.
+    base_url : str, optional
+        The address the site is published at (``https://...``): canonical links, Open Graph URLs
+        and images, absolute feed links and the sitemap. Default: ``base_url`` of frstory.toml;
+        without one the feed has relative links and no sitemap is written.
 
     Returns
     -------
@@ -484,13 +489,13 @@ def build(
     reporter = make_progress(progress)
     try:
         return _build(started, reporter, notebooks_dir, out_dir, notebooks, jobs, force, cell_timeout, cache_dir,
-                      parameters, slug, keep_going, wait, scheduler)
+                      parameters, slug, keep_going, wait, scheduler, base_url)
     finally:
         reporter.close()
 
 
 def _build(started, reporter: Progress, notebooks_dir, out_dir, notebooks, jobs, force, cell_timeout, cache_dir,
-           parameters, slug, keep_going, wait, scheduler=None) -> BuildReport:
+           parameters, slug, keep_going, wait, scheduler=None, base_url=None) -> BuildReport:
     from frstory.publish.params import SLUG_SAFE, parameter_slug
 
     say = reporter.line
@@ -521,6 +526,8 @@ def _build(started, reporter: Progress, notebooks_dir, out_dir, notebooks, jobs,
     cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     jobs = max(1, int(jobs or os.cpu_count() or 1))
     config = site_config(notebooks_dir.resolve().parent)
+    if base_url is not None:
+        config["base_url"] = checked_base_url(base_url, "--base-url")
 
     with SiteLock(out_dir, wait=wait, say=say):
         leftovers = remove_leftovers(out_dir)
@@ -623,8 +630,10 @@ def _build_locked(started, reporter: Progress, notebooks_dir, out_dir, pages, pa
     kept = [p for p in old_pages if p["slug"] not in built_slugs
             and (p["slug"] in failed_slugs or (partial and p["slug"] not in {s for *_, s in pages}))]
     unavailable = [s for s in failures if s.slug not in {p["slug"] for p in kept}]
-    _write_site(out_dir, good, results, notebooks_dir, kept, unavailable, config)
+    notes = _write_site(out_dir, good, results, notebooks_dir, kept, unavailable, config)
     report = BuildReport(out_dir, stories, time.perf_counter() - started, published=True)
+    for note in notes:
+        say(f"  note       {note}")
     for story in stories:
         for warning in story.warnings:
             say(f"  warning    {warning}")
@@ -882,16 +891,36 @@ def _card(entry: dict) -> dict:
             "figure_count": int(entry.get("figure_count") or 0), "slug": entry["slug"], "unavailable": False}
 
 
+def _lead_image(staging: Path, slug: str) -> str | None:
+    """The site-relative path of a story's lead chart image (``img/<slug>/chart-1.png``) when the
+    build wrote one, else ``None`` (the page then has no social image)."""
+    rel = f"img/{slug}/chart-1.png"
+    return rel if (staging / rel).is_file() else None
+
+
+def _search_page(env, common: dict) -> str:
+    return env.get_template("search.html.j2").render(**common)
+
+
 def _write_site(out_dir: Path, good: list[_Job], results: dict[str, StoryResult], notebooks_dir: Path,
-                kept: list[dict], unavailable: list[StoryResult], config: dict) -> None:
+                kept: list[dict], unavailable: list[StoryResult], config: dict) -> list[str]:
+    """Write the site into a staging folder and swap it in; returns notes for the build report
+    (what was left out and why)."""
     import dataclasses
 
+    from frstory.publish.feeds import (FEED_FILE, SITEMAP_FILE, atom_feed, build_search_index,
+                                       page_url, pagefind_binary, sitemap)
+    from frstory.publish.navigation import neighbours, table_of_contents
+    from frstory.publish.sources import page_sources
+
+    notes: list[str] = []
     env = _template_env()
     built_at = _now()
     versions = _installed_versions()
     packages = [("Python", sys.version.split()[0])] + [
         (name, versions[name]) for name in REPORTED_PACKAGES if name in versions
     ]
+    search_binary = pagefind_binary()
     common = {
         "site_title": config["title"],
         "site_description": config["description"],
@@ -901,6 +930,8 @@ def _write_site(out_dir: Path, good: list[_Job], results: dict[str, StoryResult]
         "built_at_display": _format_time(built_at.isoformat()),
         "git_commit": _git_commit(notebooks_dir if notebooks_dir.is_dir() else Path.cwd()),
         "packages": packages,
+        "search": search_binary is not None,
+        "feed": FEED_FILE,
     }
     roots = [r for r in (REPO_ROOT, notebooks_dir.resolve().parent) if r is not None]
 
@@ -922,6 +953,7 @@ def _write_site(out_dir: Path, good: list[_Job], results: dict[str, StoryResult]
                 shutil.copyfile(source, target)
             manifest.append(entry)
             cards.append(_card(entry))
+        built: list[dict] = []
         for job in good:
             record, render = job.frozen  # type: ignore[misc]
             meta = _meta_from_record(job)
@@ -957,9 +989,11 @@ def _write_site(out_dir: Path, good: list[_Job], results: dict[str, StoryResult]
                 "cached": results[job.slug].status == "cached",
                 "notebook_name": job.path.name,
                 "unavailable": False,
+                "toc": table_of_contents(render["body_html"]),
+                "sources": page_sources(render.get("figures", []), record.get("reads", []),
+                                        record.get("prices", [])),
             }
-            html_text = env.get_template("story.html.j2").render(story=story, **common)
-            (staging / page).write_text(html_text, encoding="utf-8")
+            built.append(story)
             cards.append(story)
             manifest.append({"slug": job.slug, "page": quote(page), "notebook": job.path.name,
                              "parameters": job.parameters, "meta": dataclasses.asdict(meta),
@@ -970,12 +1004,43 @@ def _write_site(out_dir: Path, good: list[_Job], results: dict[str, StoryResult]
                           "unavailable": True})
         cards.sort(key=lambda c: c["slug"] or "")
         manifest.sort(key=lambda e: e["slug"])
+        # Previous/next follow the index's order (real stories, then examples); pages kept from an
+        # earlier build keep the links they were written with.
+        readable = [c for c in cards if not c["unavailable"] and not c["meta"].synthetic] + \
+                   [c for c in cards if not c["unavailable"] and c["meta"].synthetic]
+        for story in built:
+            at = next(i for i, c in enumerate(readable) if c is story)
+            previous, following = neighbours(readable, at)
+            image = _lead_image(staging, story["slug"])
+            page_common = {**common, "canonical": page_url(config["base_url"], story["page"])
+                           if config["base_url"] else ""}
+            html_text = env.get_template("story.html.j2").render(
+                story=story, previous=previous, following=following,
+                social_image=page_url(config["base_url"], image) if image else "", **page_common)
+            (staging / unquote(story["page"])).write_text(html_text, encoding="utf-8")
         (staging / "index.html").write_text(env.get_template("index.html.j2").render(stories=cards, **common),
                                             encoding="utf-8")
         if any(c["figure_count"] for c in cards):
             shutil.copyfile(plotly_js_path(), staging / "assets" / "plotly.min.js")
-        for name in ("frstory.css", "frstory.js"):
+        for name in ("frstory.css", "frstory.js", "frstory-search.js"):
             shutil.copyfile(TEMPLATES_DIR / "assets" / name, staging / "assets" / name)
+        (staging / FEED_FILE).write_bytes(atom_feed(
+            cards, site_title=config["title"], site_description=config["description"],
+            base_url=config["base_url"], built_at=built_at))
+        if config["base_url"]:
+            pages = ["index.html"] + [c["page"] for c in readable]
+            (staging / SITEMAP_FILE).write_text(sitemap(pages, config["base_url"], built_at), encoding="utf-8")
+        else:
+            notes.append(f"no {SITEMAP_FILE}: a sitemap needs absolute addresses; give the site's address with "
+                         "--base-url URL (or base_url in frstory.toml)")
+        if search_binary is not None:
+            (staging / "search.html").write_text(_search_page(env, common), encoding="utf-8")
+            problem = build_search_index(staging, search_binary)
+            if problem:
+                raise BuildError(f"the search index could not be built: {problem}; "
+                                 "reinstall it with pip install 'pagefind[extended]'")
+        else:
+            notes.append("no search: the Pagefind binary is not installed (pip install 'pagefind[extended]')")
         (staging / SITE_MARKER).write_text(
             json.dumps({"generator": f"frstory {__version__}", "built_at": built_at.isoformat(),
                         "stories": manifest}, indent=1, sort_keys=True) + "\n",
@@ -984,6 +1049,7 @@ def _write_site(out_dir: Path, good: list[_Job], results: dict[str, StoryResult]
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    return notes
 
 
 def _read_kind(read: dict) -> str:
@@ -1034,8 +1100,27 @@ def site_config(project_root: Path) -> dict:
             if not isinstance(value, str):
                 raise BuildError(f"{source.name}: {key} = {value!r} must be text in quotes")
             config[key] = value.strip()
-    if config["base_url"] and not re.match(r"^https?://[^\s<>\"']+$", config["base_url"]):
-        raise BuildError(f"{source.name}: base_url {config['base_url']!r} must start with http:// or https://")
-    if config["base_url"] and not config["base_url"].endswith("/"):
-        config["base_url"] += "/"
+    if config["base_url"]:
+        config["base_url"] = checked_base_url(config["base_url"], f"{source.name}: base_url")
     return config
+
+
+def checked_base_url(url: str, what: str = "base_url") -> str:
+    """A site address as pages link to it: http(s), no spaces or quotes, ending in ``/``.
+
+    Raises
+    ------
+    BuildError
+        When ``url`` is not an absolute http(s) address.
+
+    Examples
+    --------
+    >>> checked_base_url("https://example.org/stories")
+    'https://example.org/stories/'
+    """
+    url = url.strip()
+    if not re.match(r"^https?://[^\s<>\"'`/]+(/[^\s<>\"'`]*)?$", url) or "?" in url or "#" in url:
+        raise BuildError(f"{what} {url!r} must start with http:// or https:// and be the site's address, "
+                         "without spaces, quotes, ? or #, e.g. https://example.org/stories/")
+    return url if url.endswith("/") else url + "/"
+
