@@ -270,6 +270,7 @@ DARK_COLORS: dict[str, str] = {
     OKABE_ITO["vermillion"]: "#E8743A",
     OKABE_ITO["black"]: DARK_INK,
 }
+# Colours compared as frstory.js compares them: lower case, without spaces.
 _DARK_LOOKUP = {key.replace(" ", "").lower(): value for key, value in DARK_COLORS.items()}
 
 
