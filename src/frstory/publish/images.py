@@ -204,6 +204,11 @@ class ChartImages:
             write_atomic(done, json.dumps({"files": names, "heights": heights}))  # written last: marks it complete
         return files
 
+    def _draw_svg(self, figure: dict, width: int, height: int) -> bytes | None:
+        """An SVG whose ids do not change from one drawing to the next (reproducible sites)."""
+        svg = self._draw(figure, "svg", width, height)
+        return _stable_ids(svg) if svg else svg
+
     def _draw_chart(self, figure: dict) -> dict[str, bytes | None]:
         import plotly.graph_objects as go
 
@@ -226,15 +231,15 @@ class ChartImages:
             alt = f"Chart: {title}" if title else "Chart"
         full = drawn.to_plotly_json()
         height = int(drawn.layout.height or 500)
-        svg = self._draw(full, "svg", width, height)
+        svg = self._draw_svg(full, width, height)
         files[".svg"] = _svg_with_text(svg.decode("utf-8"), title, alt).encode("utf-8") if svg else None
         png = self._draw(full, "png", width, height, 2.0)
         files[".png"] = _png_with_text(png, title, alt) if png else None
         for w in static_widths(figure):
             shown = layout_for_width(fig, w).to_plotly_json()
             h = int(shown["layout"].get("height") or 500)
-            files[f"-{w}.svg"] = self._draw(shown, "svg", w, h)
-            files[f"-{w}-dark.svg"] = self._draw(dark_figure(shown), "svg", w, h)
+            files[f"-{w}.svg"] = self._draw_svg(shown, w, h)
+            files[f"-{w}-dark.svg"] = self._draw_svg(dark_figure(shown), w, h)
             files[f"@{w}"] = str(h).encode()  # the height, for the page's width/height attributes
         return files
 
@@ -303,6 +308,18 @@ class ChartImages:
                 "(apt-get install chromium) or set BROWSER_PATH, then build again")
         result.warnings += [f"{stem}: no static image for {f}" for f in failures]
         return result
+
+
+def _stable_ids(svg: bytes) -> bytes:
+    """Replace plotly's random per-drawing id (``defs-8d727d``, ``clip8d727dxy``...) by one taken
+    from the SVG's own content, so identical charts give byte-identical files
+    (SOURCE_DATE_EPOCH builds)."""
+    found = re.search(rb'id="defs-([0-9a-f]{6})"', svg)
+    if not found:
+        return svg
+    uid = found.group(1)
+    stable = hashlib.sha256(svg.replace(uid, b"")).hexdigest()[:6].encode()
+    return re.sub(rb"(defs-|clip)" + uid, lambda m: m.group(1) + stable, svg)
 
 
 def publish_file(path: Path, data: str | bytes) -> None:
