@@ -223,7 +223,8 @@
     });
   }
 
-  // Hydrate after the first paint, so the static images show before any script work.
+  // Hydrate once the page and its images have loaded and painted: parsing plotly.min.js takes
+  // seconds on a slow phone, and must not delay the first chart image.
   var start = function () {
     if (window.requestAnimationFrame) {
       window.requestAnimationFrame(function () { window.setTimeout(drawFigures, 0); });
@@ -231,7 +232,9 @@
       drawFigures();
     }
   };
-  if (window.Plotly) { drawFigures(); } else { start(); }
+  if (window.Plotly) { drawFigures(); }
+  else if (document.readyState === "complete") { start(); }
+  else { window.addEventListener("load", start); }
   restyleOnSchemeChange();
   postEmbedHeight();
   codeToggle();
