@@ -310,3 +310,18 @@ def test_the_embed_code_frames_the_chart_at_its_own_height(browser, site, site_u
     finally:
         context.close()
         (site / "host-test.html").unlink()
+
+
+def test_a_source_link_that_is_not_http_is_drawn_as_text_not_linked():
+    import json
+
+    import plotly.graph_objects as go
+
+    from frstory.publish.images import ChartImages
+
+    meta = {"title": "Synthetic", "source": "Synthetic source", "source_url": "javascript:alert(1)", "alt": "x"}
+    figure = json.loads(go.Figure(go.Bar(x=["a"], y=[1])).update_layout(meta={"frstory": meta}).to_json())
+    with ChartImages(None) as images:
+        files = images._chart_files(json.dumps(figure))
+    svg = files[".svg"].decode("utf-8")
+    assert "Synthetic source" in svg and "javascript:" not in svg

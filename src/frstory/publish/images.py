@@ -223,6 +223,10 @@ class ChartImages:
         files: dict[str, bytes | None] = {}
         width = design_width(figure)
         if isinstance(info, dict):
+            url = str(info.get("source_url") or "")
+            if url and not re.match(r"^https?://[^\s<>\"']+$", url, re.IGNORECASE):
+                # As on the page: a source link that is not http(s) is shown as text, not linked.
+                fig.layout.meta = {**layout["meta"], "frstory": {**info, "source_url": None}}
             drawn = with_furniture(fig, width)
             title, alt = str(info.get("title") or ""), str(info.get("alt") or "")
         else:  # a plain plotly figure: drawn as it is, named by its own title
@@ -279,6 +283,10 @@ class ChartImages:
                 files = self._chart_files(match.group(3))
             except _DrawError as exc:
                 failures.append(f"chart {number}: {exc}")
+                result.pngs.append(None)
+                continue
+            except Exception as exc:  # a figure the exporter rejects: the page keeps its live chart
+                failures.append(f"chart {number}: {type(exc).__name__}: {exc}")
                 result.pngs.append(None)
                 continue
             if any(v is None for v in files.values()):
