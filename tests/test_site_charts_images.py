@@ -173,14 +173,16 @@ def test_a_chart_near_the_viewport_becomes_interactive_and_its_image_goes(browse
         context.close()
 
 
-def test_a_chart_far_below_is_drawn_only_when_the_reader_scrolls_to_it(browser, site):
+def test_plotly_is_fetched_only_after_the_page_and_its_images_have_loaded(browser, site_url):
     context, page, errors = _page(browser, "")
     try:
-        page.goto((site / f"{PAGE}.html").as_uri())
-        page.wait_for_selector("#fr-fig-1 .main-svg")
-        assert page.locator("#fr-fig-2 .main-svg").count() == 0
-        page.locator("#fr-fig-2").scroll_into_view_if_needed()
-        page.wait_for_selector("#fr-fig-2.fr-chart-live .main-svg")
+        page.goto(f"{site_url}/{PAGE}.html")
+        page.wait_for_selector("#fr-fig-2.fr-chart-live .main-svg", state="attached")
+        plotly_start, load_end = page.evaluate(
+            "[performance.getEntriesByType('resource').find(r => r.name.endsWith('plotly.min.js')).startTime,"
+            " performance.getEntriesByType('navigation')[0].loadEventStart]")
+        assert plotly_start >= load_end
+        assert errors == []
     finally:
         context.close()
 

@@ -371,11 +371,9 @@ def _picture(stem: str, number: int, sizes: dict[int, int]) -> str:
         scheme = "(prefers-color-scheme: dark)" if dark else ""
         if phone != wide:
             media = f"{scheme} and {PHONE_MEDIA}" if scheme else PHONE_MEDIA
-            sources.append(f'<source media="{media}" srcset="{base}-{phone}{suffix}.svg" '
-                           f'width="{phone}" height="{sizes[phone]}">')
+            sources.append(f'<source media="{media}" srcset="{base}-{phone}{suffix}.svg">')
         if dark:
-            sources.append(f'<source media="{scheme}" srcset="{base}-{wide}-dark.svg" '
-                           f'width="{wide}" height="{sizes[wide]}">')
+            sources.append(f'<source media="{scheme}" srcset="{base}-{wide}-dark.svg">')
     # The chart's accessible name is on its role="img" container: the picture is presentation.
     # The first chart is what a reader sees first: fetch it before anything else.
     priority = ' fetchpriority="high"' if number == 1 else ""
@@ -395,7 +393,7 @@ def _add_static(body: str, fid: str, stem: str, number: int, sizes: dict[int, in
     # The image gives the box its height now: no reserved design height (it would leave a gap
     # under a phone-sized image); frstory.js reserves the live chart's height when it draws.
     opening = re.sub(r'\sstyle="min-height:\s*\d+px"', "", opening)
-    opening = opening.replace('class="fr-chart"', 'class="fr-chart fr-chart--static"', 1)
+    opening = opening.replace(' id="', ' data-fr-static="" id="', 1)
     return body[:tag.start()] + opening + _picture(stem, number, sizes) + body[tag.end():]
 
 

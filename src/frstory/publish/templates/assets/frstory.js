@@ -1,8 +1,8 @@
 /* frstory story pages: show every chart, add the "show all code" toggle.
    Fast first chart: each chart arrives as a static image drawn at build time (a <picture> in
-   .fr-chart--static), painted at once. plotly.min.js (4.8 MB) is loaded only when a chart comes
-   near the viewport (IntersectionObserver), after the first paint, and then the interactive
-   chart ("hydrated", class fr-chart-live) replaces the image. A page that loads plotly itself
+   .fr-chart[data-fr-static]), painted at once. plotly.min.js (4.8 MB) is loaded on demand, only after
+   the page and its images have loaded and painted, and then each interactive chart ("hydrated",
+   class fr-chart-live) replaces its image. A page that loads plotly itself
    (window.Plotly already defined) gets every chart drawn at once, as before. Dark mode
    (prefers-color-scheme) draws live charts with the dark house colours. No network access
    beyond the site's own files, no inline scripts; works from file://. */
@@ -95,38 +95,22 @@
     target.classList.add("fr-chart-live");
     var done = function () {
       if (still) { still.remove(); }
-      target.classList.remove("fr-chart--hydrating", "fr-chart--static");
+      target.classList.remove("fr-chart--hydrating");
+      target.removeAttribute("data-fr-static");
     };
     if (drawn && drawn.then) { drawn.then(done, done); } else { done(); }
     live.push(chart);
     refitOnResize(chart);
   }
 
+  /* Every chart becomes interactive in one go, once plotly has loaded (after the page's load
+     event, see below), so a reader never meets a page where some charts respond and others do
+     not. Hydrating only the charts near the viewport (IntersectionObserver) was tried: it left
+     charts further down static until scrolled to, which surprised readers and scripts alike. */
   function drawFigures() {
     var nodes = Array.prototype.slice.call(figureNodes());
     if (!nodes.length) { return; }
-    if (window.Plotly || !window.IntersectionObserver) {
-      withPlotly(function () { nodes.forEach(hydrate); });
-      return;
-    }
-    // Charts that come within a screen of the viewport are drawn; the rest wait for the reader.
-    var observer = new IntersectionObserver(function (entries) {
-      var near = [];
-      entries.forEach(function (entry) {
-        if (entry.isIntersecting) { near.push(entry.target); observer.unobserve(entry.target); }
-      });
-      if (!near.length) { return; }
-      withPlotly(function () {
-        near.forEach(function (target) {
-          var node = document.querySelector("script[data-fr-figure='" + target.id + "']");
-          if (node) { hydrate(node); }
-        });
-      });
-    }, { rootMargin: "100% 0px 100% 0px" });
-    nodes.forEach(function (node) {
-      var target = document.getElementById(node.getAttribute("data-fr-figure"));
-      if (target) { observer.observe(target); }
-    });
+    withPlotly(function () { nodes.forEach(hydrate); });
   }
 
   function restyleOnSchemeChange() {
