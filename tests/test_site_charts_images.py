@@ -173,20 +173,6 @@ def test_a_chart_near_the_viewport_becomes_interactive_and_its_image_goes(browse
         context.close()
 
 
-def test_plotly_is_fetched_only_after_the_page_and_its_images_have_loaded(browser, site_url):
-    context, page, errors = _page(browser, "")
-    try:
-        page.goto(f"{site_url}/{PAGE}.html")
-        page.wait_for_selector("#fr-fig-2.fr-chart-live .main-svg", state="attached")
-        plotly_start, load_end = page.evaluate(
-            "[performance.getEntriesByType('resource').find(r => r.name.endsWith('plotly.min.js')).startTime,"
-            " performance.getEntriesByType('navigation')[0].loadEventStart]")
-        assert plotly_start >= load_end
-        assert errors == []
-    finally:
-        context.close()
-
-
 def test_with_javascript_off_each_chart_is_its_image_with_its_text(browser, site):
     context, page, _ = _page(browser, "", java_script_enabled=False)
     try:

@@ -1,8 +1,8 @@
 /* frstory story pages: show every chart, add the "show all code" toggle.
    Fast first chart: each chart arrives as a static image drawn at build time (a <picture> in
-   .fr-chart[data-fr-static]), painted at once. plotly.min.js (4.8 MB) is loaded on demand, only after
-   the page and its images have loaded and painted, and then each interactive chart ("hydrated",
-   class fr-chart-live) replaces its image. A page that loads plotly itself
+   .fr-chart[data-fr-static]), painted at once. plotly.min.js (4.8 MB) is loaded on demand, after
+   the first frame, and then each interactive chart ("hydrated", class fr-chart-live) replaces
+   its image. A page that loads plotly itself
    (window.Plotly already defined) gets every chart drawn at once, as before. Dark mode
    (prefers-color-scheme) draws live charts with the dark house colours. No network access
    beyond the site's own files, no inline scripts; works from file://. */
@@ -103,8 +103,8 @@
     refitOnResize(chart);
   }
 
-  /* Every chart becomes interactive in one go, once plotly has loaded (after the page's load
-     event, see below), so a reader never meets a page where some charts respond and others do
+  /* Every chart becomes interactive in one go, once plotly has loaded (after the first frame,
+     see below), so a reader never meets a page where some charts respond and others do
      not. Hydrating only the charts near the viewport (IntersectionObserver) was tried: it left
      charts further down static until scrolled to, which surprised readers and scripts alike. */
   function drawFigures() {
@@ -207,18 +207,12 @@
     });
   }
 
-  // Hydrate once the page and its images have loaded and painted: parsing plotly.min.js takes
-  // seconds on a slow phone, and must not delay the first chart image.
-  var start = function () {
-    if (window.requestAnimationFrame) {
-      window.requestAnimationFrame(function () { window.setTimeout(drawFigures, 0); });
-    } else {
-      drawFigures();
-    }
-  };
-  if (window.Plotly) { drawFigures(); }
-  else if (document.readyState === "complete") { start(); }
-  else { window.addEventListener("load", start); }
+  // Hydrate after the first frame, so the static images are laid out and shown before plotly
+  // (seconds of parsing on a slow phone) takes the main thread. Waiting for the load event too
+  // made no difference to the first chart (benchmarks/bench_first_chart.py) and delayed the
+  // interactive charts by the whole image download.
+  if (window.Plotly || !window.requestAnimationFrame) { drawFigures(); }
+  else { window.requestAnimationFrame(function () { window.setTimeout(drawFigures, 0); }); }
   restyleOnSchemeChange();
   postEmbedHeight();
   codeToggle();
