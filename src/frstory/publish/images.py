@@ -375,9 +375,7 @@ def _picture(stem: str, number: int, sizes: dict[int, int]) -> str:
         if dark:
             sources.append(f'<source media="{scheme}" srcset="{base}-{wide}-dark.svg">')
     # The chart's accessible name is on its role="img" container: the picture is presentation.
-    # The first chart is what a reader sees first: fetch it before anything else.
-    priority = ' fetchpriority="high"' if number == 1 else ""
-    img = f'<img src="{base}-{wide}.svg" alt="" width="{wide}" height="{sizes[wide]}"{priority}>'
+    img = f'<img src="{base}-{wide}.svg" alt="" width="{wide}" height="{sizes[wide]}">'
     return f'<picture class="fr-chart-static">{"".join(sources)}{img}</picture>'
 
 
