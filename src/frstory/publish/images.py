@@ -396,7 +396,7 @@ def _add_static(body: str, fid: str, stem: str, number: int, sizes: dict[int, in
 
 
 def _add_tools(body: str, fid: str, stem: str, number: int, embed: Any) -> str:
-    """Download links and the embed code, after the chart's caption (before ``</figure>``)."""
+    """Download links and the embed code, at the end of the chart's caption."""
     tag = _chart_open_tag(body, fid)
     if tag is None:
         return body
@@ -416,4 +416,8 @@ def _add_tools(body: str, fid: str, stem: str, number: int, embed: Any) -> str:
         f'<textarea class="fr-embed__code" id="{fid}-embed" readonly rows="4" spellcheck="false">'
         f'{e(embed.code)}</textarea></details></div>'
     )
-    return body[:end] + tools + body[end:]
+    # Inside the caption: a <figure> allows other content only before its <figcaption>.
+    caption_end = body.rfind("</figcaption>", tag.end(), end)
+    if caption_end >= 0:
+        return body[:caption_end] + tools + body[caption_end:]
+    return body[:end] + f'<figcaption class="fr-figure__caption">{tools}</figcaption>' + body[end:]
