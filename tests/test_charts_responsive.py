@@ -145,8 +145,14 @@ def _open(browser, url: str, width: int):
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(url, wait_until="load")
+    # Charts become interactive as they near the viewport: bring each one into view in turn.
+    for chart in page.locator(".fr-chart").all():
+        chart.scroll_into_view_if_needed()
+        chart.locator(".main-svg").first.wait_for(timeout=30_000)
+    page.evaluate("window.scrollTo(0, 0)")
     page.wait_for_function("Array.from(document.querySelectorAll('.fr-chart'))"
-                           ".every(chart => chart.querySelector('.main-svg'))", timeout=30_000)
+                           ".every(chart => chart.querySelector('.main-svg') && !chart.querySelector('.fr-chart-static'))",
+                           timeout=30_000)
     page.wait_for_timeout(300)  # plotly finishes text layout (and a re-layout) after the first frame
     return context, page, errors
 
@@ -216,3 +222,26 @@ def test_a_chart_switches_layout_when_its_screen_narrows(browser, site):
         assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", (320, 390, 1280))
+def test_with_javascript_off_every_chart_is_an_image_that_fits_the_screen(browser, site, width):
+    base, pages = site
+    problems, images = [], 0
+    for name in pages:
+        context = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=False)
+        page = context.new_page()
+        try:
+            page.goto(f"{base}/{name}", wait_until="load")
+            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            if overflow > 0:
+                problems.append(f"{name} @{width}px: the page scrolls {overflow}px sideways")
+            boxes = page.evaluate("Array.from(document.querySelectorAll('.fr-chart-static img'))"
+                                  ".map(i => [i.getBoundingClientRect().left, i.getBoundingClientRect().right])")
+            images += len(boxes)
+            problems += [f"{name} @{width}px: a chart image is wider than the screen" for left, right in boxes
+                         if left < -0.5 or right > width + 0.5]
+        finally:
+            context.close()
+    assert images >= 20, images
+    assert problems == []

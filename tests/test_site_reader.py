@@ -301,17 +301,17 @@ def test_print_writes_out_the_address_of_every_source_link(browser, site):
 
 def test_print_shows_a_charts_static_image_instead_of_the_live_chart(browser, site):
     _, url = site
-    context, page, _ = _page(browser, f"{url}/02-amazon-and-the-market.html", media="print")
-    # The class contract with the static images: img.fr-chart-static beside the live .fr-chart-live.
-    page.evaluate("""() => { const chart = document.querySelector('.fr-chart');
-        chart.classList.add('fr-chart-live');
-        const img = document.createElement('img'); img.className = 'fr-chart-static'; img.alt = '';
-        img.src = 'data:image/svg+xml,' + encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="5"/>');
-        chart.parentElement.before(img); }""")
-    live = page.locator(".fr-chart-live").evaluate("e => e.checkVisibility()")
-    static = page.locator("img.fr-chart-static").evaluate("e => e.checkVisibility()")
+    context, page, _ = _page(browser, f"{url}/02-amazon-and-the-market.html")
+    page.wait_for_function("Array.from(document.querySelectorAll('.fr-chart')).every(c => c.querySelector('.main-svg'))",
+                           timeout=60_000)
+    chart = page.locator(".fr-chart-live").first
+    visible = "e => e.checkVisibility()"
+    on_screen = (chart.locator(".fr-chart-static").evaluate(visible), chart.locator(".plot-container").evaluate(visible))
+    page.emulate_media(media="print")
+    on_paper = (chart.locator(".fr-chart-static").evaluate(visible), chart.locator(".plot-container").evaluate(visible))
     context.close()
-    assert static and not live
+    assert on_screen == (False, True), "on screen the hydrated chart shows the live plot, not its image"
+    assert on_paper == (True, False), "printed, the chart is its build-time image"
 
 
 def test_story_two_prints_on_fewer_pages_than_before(browser, site):

@@ -42,6 +42,11 @@ __all__ = [
     "HOUSE_COLORS",
     "color_for",
     "register_colors",
+    "DARK_TEMPLATE_NAME",
+    "DARK_BACKGROUND",
+    "DARK_COLORS",
+    "dark_template",
+    "dark_figure",
 ]
 
 TEMPLATE_NAME = "frstory"
@@ -224,3 +229,83 @@ def register_template() -> str:
 
 
 register_template()
+
+
+# -- dark mode ----------------------------------------------------------------------------------
+
+DARK_TEMPLATE_NAME = "frstory-dark"
+#: The page background of frstory.css in dark mode (the two must agree).
+DARK_BACKGROUND = "#16181B"
+DARK_INK = "#E8E8E8"
+DARK_MUTED = "#A8ABB0"
+DARK_GRID = "#33363B"
+
+#: Light colour -> dark colour, for every colour the house style and the chart functions write
+#: into a figure. Charts set many colours explicitly (label ink, event lines, shading), so a dark
+#: template alone would leave dark text on a dark background: the dark variant of a figure is
+#: the same figure with these colours swapped (:func:`dark_figure`; frstory.js applies the same
+#: table to live charts). Category colours stay one per category: each keeps its hue and is
+#: lightened only where it had less than 4.5:1 contrast on :data:`DARK_BACKGROUND` (blue 3.4:1
+#: becomes 5.2:1; sky blue is lightened too so the two blues stay apart; black becomes ink).
+DARK_COLORS: dict[str, str] = {
+    INK: DARK_INK,
+    MUTED: DARK_MUTED,
+    GRID: DARK_GRID,
+    "#EFEFEF": "#2A2D31",
+    "#E3E3E3": "#3A3D42",
+    "#D9D9D9": "#3A3D42",
+    "#F2F2F2": "#24272B",
+    "#B3B3B3": "#7D8085",
+    BENCHMARK_GREY: "#9A9A9A",
+    EVENT_GREY: "#8F8F8F",
+    "#FFFFFF": DARK_BACKGROUND,
+    "white": DARK_BACKGROUND,
+    "rgba(255,255,255,0.9)": "rgba(22,24,27,0.9)",
+    "rgba(255,255,255,0.85)": "rgba(22,24,27,0.85)",
+    "rgba(255,255,255,0)": "rgba(22,24,27,0)",
+    SHADE: "rgba(255, 255, 255, 0.08)",
+    "rgba(0, 0, 0, 0.09)": "rgba(255, 255, 255, 0.10)",
+    OKABE_ITO["blue"]: "#3D8FD6",
+    OKABE_ITO["sky_blue"]: "#9AD4F5",
+    OKABE_ITO["vermillion"]: "#E8743A",
+    OKABE_ITO["black"]: DARK_INK,
+}
+# Colours compared as frstory.js compares them: lower case, without spaces.
+_DARK_LOOKUP = {key.replace(" ", "").lower(): value for key, value in DARK_COLORS.items()}
+
+
+def dark_figure(figure: dict) -> dict:
+    """A copy of a figure (as a dict) with every house colour swapped for its dark-mode colour.
+
+    Strings that are not a colour of :data:`DARK_COLORS` are left as they are, so data, text
+    and colours a story chose itself are untouched.
+
+    Examples
+    --------
+    >>> dark_figure({"layout": {"font": {"color": "#222222"}, "title": {"text": "#222222 is a colour"}}})
+    {'layout': {'font': {'color': '#E8E8E8'}, 'title': {'text': '#222222 is a colour'}}}
+    """
+    def swap(value):
+        if isinstance(value, dict):
+            return {k: swap(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [swap(v) for v in value]
+        if isinstance(value, str) and len(value) < 40:
+            return _DARK_LOOKUP.get(value.replace(" ", "").lower(), value)
+        return value
+
+    return swap(figure)
+
+
+def dark_template() -> go.layout.Template:
+    """The ``frstory-dark`` template: the house template with :data:`DARK_COLORS` applied.
+
+    Examples
+    --------
+    >>> dark_template().layout.paper_bgcolor
+    '#16181B'
+    """
+    return go.layout.Template(dark_figure(house_template().to_plotly_json()))
+
+
+pio.templates[DARK_TEMPLATE_NAME] = dark_template()

@@ -182,6 +182,20 @@ def figure_json_for_script(figure: dict) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def dark_colour_table() -> dict[str, str]:
+    """The dark-mode colour swaps of :data:`frstory.charts.theme.DARK_COLORS`, keyed as frstory.js
+    compares colours (lower case, no spaces).
+
+    Examples
+    --------
+    >>> dark_colour_table()["#222222"]
+    '#E8E8E8'
+    """
+    from frstory.charts.theme import DARK_COLORS
+
+    return {key.replace(" ", "").lower(): value for key, value in DARK_COLORS.items()}
+
+
 def reading_minutes(words: int, figures: int = 0) -> int:
     """Estimated reading time: 230 words a minute plus 12 seconds a chart, at least 1 minute.
 
@@ -423,6 +437,8 @@ class StoryRenderer:
             # Reserve the figure's own height, so the page does not jump when plotly draws.
             "height": int(height) if isinstance(height, (int, float)) and height > 0 else None,
             "json": figure_json_for_script(_nan_free(figure)),
+            # Light -> dark house colours, for frstory.js to draw the chart in dark mode.
+            "dark": json.dumps(dark_colour_table(), separators=(",", ":"), sort_keys=True),
             "csv": {"href": quote(csv_info["file"]), "rows": len(csv_info["rows"])} if csv_info else None,
         }
 

@@ -938,6 +938,9 @@ def _write_site(out_dir: Path, good: list[_Job], results: dict[str, StoryResult]
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = staging_path(out_dir)
     staging.mkdir()
+    from frstory.publish.images import ChartImages  # static chart images, one browser per build
+
+    chart_images = ChartImages(good[0].entry.directory.parent.parent if good else None, config["base_url"])
     try:
         (staging / "assets").mkdir()
         (staging / "data").mkdir()
@@ -972,12 +975,15 @@ def _write_site(out_dir: Path, good: list[_Job], results: dict[str, StoryResult]
                 reads.append({"kind": _read_kind(r), "file": _display_read_path(r.get("path", ""), roots),
                               "sha256": r.get("file_sha256") or r.get("sha256") or "", "href": href})
             figure_count = len(render.get("figures", []))
+            charts = chart_images.page(job.slug, render["body_html"], staging, title=meta.title)
+            files += charts.files
+            results[job.slug].warnings += charts.warnings
             story = {
                 "meta": meta,
                 "page": quote(page),
                 "slug": job.slug,
                 "parameters": job.parameters,
-                "body_html": render["body_html"],
+                "body_html": charts.body_html,
                 "figure_count": figure_count,
                 "minutes": reading_minutes(render.get("words", 0), figure_count),
                 "missing_data": render.get("missing_data", []),
@@ -1049,6 +1055,8 @@ def _write_site(out_dir: Path, good: list[_Job], results: dict[str, StoryResult]
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        chart_images.close()
     return notes
 
 

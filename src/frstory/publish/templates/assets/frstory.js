@@ -1,33 +1,144 @@
-/* frstory story pages: draw every plotly figure from its JSON and add the "show all code" toggle.
-   Loaded with `defer` after assets/plotly.min.js; no network access, no inline scripts. */
+/* frstory story pages: show every chart, add the "show all code" toggle.
+   Fast first chart: each chart arrives as a static image drawn at build time (a <picture> in
+   .fr-chart[data-fr-static]), painted at once. plotly.min.js (4.8 MB) is loaded on demand, after
+   the first frame, and then each interactive chart ("hydrated", class fr-chart-live) replaces
+   its image. A page that loads plotly itself
+   (window.Plotly already defined) gets every chart drawn at once, as before. Dark mode
+   (prefers-color-scheme) draws live charts with the dark house colours. No network access
+   beyond the site's own files, no inline scripts; works from file://. */
 (function () {
   "use strict";
 
-  function drawFigures() {
-    var nodes = document.querySelectorAll("script[type='application/json'][data-fr-figure]");
-    Array.prototype.forEach.call(nodes, function (node) {
-      var target = document.getElementById(node.getAttribute("data-fr-figure"));
-      if (!target || !window.Plotly) { return; }
-      var figure;
-      try {
-        figure = JSON.parse(node.textContent);
-      } catch (err) {
-        target.setAttribute("data-fr-error", "figure data could not be read");
-        return;
-      }
-      var fallback = target.querySelector(".fr-chart__fallback");
-      if (fallback) { fallback.remove(); }
-      var shown = fitToWidth(figure, target.clientWidth);
-      // One object with the frames: Plotly.newPlot(el, data, layout, config) would drop them,
-      // and animation buttons and sliders would have nothing to play.
-      window.Plotly.newPlot(target, {
-        data: shown.data || [],
-        layout: shown.layout || {},
-        frames: figure.frames || [],
-        config: figure.config || {}
-      });
-      refitOnResize(target, figure);
+  var SCRIPT_URL = document.currentScript ? document.currentScript.src : "";
+  var darkQuery = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+  var plotlyWaiters = null;
+  var live = [];
+
+  function figureNodes() {
+    return document.querySelectorAll("script[type='application/json'][data-fr-figure]");
+  }
+
+  /* plotly.min.js sits next to this script (assets/): load it once, on demand. */
+  function withPlotly(callback) {
+    if (window.Plotly) { callback(); return; }
+    if (plotlyWaiters) { plotlyWaiters.push(callback); return; }
+    plotlyWaiters = [callback];
+    var script = document.createElement("script");
+    script.src = SCRIPT_URL ? SCRIPT_URL.replace(/[^\/]*$/, "plotly.min.js") : "assets/plotly.min.js";
+    script.async = true;
+    script.onload = function () {
+      var waiting = plotlyWaiters;
+      plotlyWaiters = [];
+      waiting.forEach(function (fn) { fn(); });
+    };
+    document.head.appendChild(script);
+  }
+
+  /* The dark house colours (frstory.charts.theme.DARK_COLORS, light -> dark, written by the
+     page renderer into the figure's data-fr-dark attribute): swap every house colour. */
+  function darkTable(node) {
+    try { return JSON.parse(node.getAttribute("data-fr-dark") || "null"); } catch (err) { return null; }
+  }
+
+  function recolour(value, table) {
+    if (Array.isArray(value)) { return value.map(function (v) { return recolour(v, table); }); }
+    if (value && typeof value === "object") {
+      var out = {};
+      Object.keys(value).forEach(function (k) { out[k] = k === "meta" ? value[k] : recolour(value[k], table); });
+      return out;
+    }
+    if (typeof value === "string" && value.length < 40) {
+      var key = value.replace(/ /g, "").toLowerCase();
+      return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : value;
+    }
+    return value;
+  }
+
+  /* The figure as shown: the layout for the container's width, in the reader's colour scheme. */
+  function display(chart) {
+    var shown = fitToWidth(chart.figure, chart.target.clientWidth);
+    if (chart.dark && darkQuery && darkQuery.matches) {
+      shown.data = recolour(shown.data, chart.dark);
+      shown.layout = recolour(shown.layout, chart.dark);
+    }
+    return shown;
+  }
+
+  function hydrate(node) {
+    if (node.getAttribute("data-fr-drawn")) { return; }
+    node.setAttribute("data-fr-drawn", "1");
+    var target = document.getElementById(node.getAttribute("data-fr-figure"));
+    if (!target || !window.Plotly) { return; }
+    var figure;
+    try {
+      figure = JSON.parse(node.textContent);
+    } catch (err) {
+      target.setAttribute("data-fr-error", "figure data could not be read");
+      return;
+    }
+    var fallback = target.querySelector(".fr-chart__fallback");
+    if (fallback) { fallback.remove(); }
+    var still = target.querySelector(".fr-chart-static");
+    // The image stays on top while plotly draws underneath, so nothing flickers or jumps.
+    if (still) { target.classList.add("fr-chart--hydrating"); }
+    var chart = { target: target, figure: figure, dark: darkTable(node) };
+    var shown = display(chart);
+    reserveHeight(target, shown.layout);
+    // One object with the frames: Plotly.newPlot(el, data, layout, config) would drop them,
+    // and animation buttons and sliders would have nothing to play.
+    var drawn = window.Plotly.newPlot(target, {
+      data: shown.data || [],
+      layout: shown.layout || {},
+      frames: figure.frames || [],
+      config: figure.config || {}
     });
+    target.classList.add("fr-chart-live");
+    var done = function () {
+      // The image stays in the page, hidden on screen, so that printing shows it (frstory.css).
+      if (still) { still.classList.add("fr-chart-static--print"); }
+      target.classList.remove("fr-chart--hydrating");
+      target.removeAttribute("data-fr-static");
+    };
+    if (drawn && drawn.then) { drawn.then(done, done); } else { done(); }
+    live.push(chart);
+    refitOnResize(chart);
+  }
+
+  /* Every chart becomes interactive in one go, once plotly has loaded (after the first frame,
+     see below), so a reader never meets a page where some charts respond and others do
+     not. Hydrating only the charts near the viewport (IntersectionObserver) was tried: it left
+     charts further down static until scrolled to, which surprised readers and scripts alike. */
+  function drawFigures() {
+    var nodes = Array.prototype.slice.call(figureNodes());
+    if (!nodes.length) { return; }
+    withPlotly(function () { nodes.forEach(hydrate); });
+  }
+
+  function restyleOnSchemeChange() {
+    if (!darkQuery) { return; }
+    var onChange = function () {
+      live.forEach(function (chart) {
+        var shown = display(chart);
+        window.Plotly.react(chart.target, shown.data, shown.layout, chart.figure.config || {});
+      });
+    };
+    if (darkQuery.addEventListener) { darkQuery.addEventListener("change", onChange); }
+    else if (darkQuery.addListener) { darkQuery.addListener(onChange); }
+  }
+
+  /* An embed page (embed/*.html) tells the page that frames it how tall it is. */
+  function postEmbedHeight() {
+    if (!document.documentElement.hasAttribute("data-fr-embed") || window.parent === window) { return; }
+    var last = 0;
+    var post = function () {
+      var height = Math.ceil(document.documentElement.getBoundingClientRect().height);
+      if (height === last) { return; }
+      last = height;
+      window.parent.postMessage({ "frstory-embed-height": height }, "*");
+    };
+    post();
+    window.addEventListener("load", post);
+    if (window.ResizeObserver) { new ResizeObserver(post).observe(document.body); }
   }
 
   /* Responsive charts. frstory.charts stores, in layout.meta.frstory.layouts, the layouts it
@@ -68,17 +179,18 @@
     if (layout && layout.height) { target.style.minHeight = layout.height + "px"; }
   }
 
-  function refitOnResize(target, figure) {
-    var first = fitToWidth(figure, target.clientWidth);
+  function refitOnResize(chart) {
+    var target = chart.target;
+    var first = display(chart);
     reserveHeight(target, first.layout);
     if (!window.ResizeObserver) { return; }
     var current = first.variant;
     var observer = new ResizeObserver(function () {
-      var shown = fitToWidth(figure, target.clientWidth);
+      var shown = display(chart);
       if (shown.variant === current) { return; }
       current = shown.variant;
       reserveHeight(target, shown.layout);
-      window.Plotly.react(target, shown.data, shown.layout, figure.config || {});
+      window.Plotly.react(target, shown.data, shown.layout, chart.figure.config || {});
     });
     observer.observe(target);
   }
@@ -96,6 +208,13 @@
     });
   }
 
-  drawFigures();
+  // Hydrate after the first frame, so the static images are laid out and shown before plotly
+  // (seconds of parsing on a slow phone) takes the main thread. Waiting for the load event too
+  // made no difference to the first chart (benchmarks/bench_first_chart.py) and delayed the
+  // interactive charts by the whole image download.
+  if (window.Plotly || !window.requestAnimationFrame) { drawFigures(); }
+  else { window.requestAnimationFrame(function () { window.setTimeout(drawFigures, 0); }); }
+  restyleOnSchemeChange();
+  postEmbedHeight();
   codeToggle();
 })();

@@ -1,0 +1,423 @@
+"""Build-time static images of every chart: shown at once, downloadable, printable, shareable.
+
+For chart ``n`` (1-based order on the page) of page ``stem`` the site gets::
+
+    img/<stem>/chart-<n>.svg, .png         the chart with its furniture (title, subtitle, source,
+                                            notes) and alt text (charts.export: SVG <title>/<desc>,
+                                            PNG text chunks); for downloads, print and social cards
+    img/<stem>/chart-<n>-<w>.svg            the plot alone as the page lays it out at ``w`` px
+    img/<stem>/chart-<n>-<w>-dark.svg       the same in the dark house style
+
+The plot-only images stand in for the interactive chart until ``frstory.js`` hydrates it (and
+for good with JavaScript off): the page shows them in a ``<picture>`` that picks the phone or
+the wide layout and the light or dark scheme.
+
+All images of a build are drawn in ONE headless browser (kaleido), started on the first image
+the cache does not hold: starting it costs seconds, each image then a fraction of one. Images
+are cached by content (the exact figure JSON drawn, size, format, plotly version) in
+``<build cache>/images``, so an unchanged chart is never drawn again. Without a usable browser
+the build still succeeds: charts simply have no static image, and the page's warnings say which.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import hashlib
+import html
+import json
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+__all__ = ["ChartImages", "PageCharts", "PHONE_WIDTH", "static_widths"]
+
+#: Width of the phone layout of the stand-in images (fits 320-560 px screens once scaled).
+PHONE_WIDTH = 350
+#: Below this viewport width the page shows the phone image.
+PHONE_MEDIA = "(max-width: 559px)"
+#: Width the furniture images are drawn at when the chart does not say.
+DEFAULT_WIDTH = 800
+#: Bump to redraw every cached image (a change of how images are made that the key cannot see).
+_FORMAT_VERSION = "1"
+_SCRIPT = re.compile(r'<script\b[^>]*\bdata-fr-figure="(fr-fig-(\d+))"[^>]*>(.*?)</script>', re.S)
+_SECONDS_PER_IMAGE = 120
+
+
+def static_widths(figure: dict) -> list[int]:
+    """The widths the page's stand-in images are drawn at: the phone width and the chart's own.
+
+    Examples
+    --------
+    >>> static_widths({"layout": {"meta": {"frstory": {"width": 800}}}})
+    [350, 800]
+    >>> static_widths({"layout": {}})
+    [350, 800]
+    """
+    return sorted({PHONE_WIDTH, design_width(figure)})
+
+
+def design_width(figure: dict) -> int:
+    """The width a chart was made for (``layout.meta.frstory.width``), else 800 px."""
+    layout = figure.get("layout") or {}
+    info = (layout.get("meta") or {}).get("frstory") if isinstance(layout.get("meta"), dict) else None
+    width = (info or {}).get("width") if isinstance(info, dict) else None
+    return int(width) if isinstance(width, (int, float)) and width >= 200 else DEFAULT_WIDTH
+
+
+class _Browser:
+    """One kaleido session (one headless Chromium) on an event loop of its own thread.
+
+    kaleido's own ``start_sync_server`` is a process-wide singleton whose thread never ends when
+    the browser is missing (the interpreter then hangs at exit), so the session is held here.
+    """
+
+    def __init__(self) -> None:
+        import kaleido
+
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="frstory-images", daemon=True)
+        self._thread.start()
+        self._kaleido = kaleido.Kaleido(n=1)
+        try:
+            self._call(self._kaleido.open())
+        except BaseException:
+            self.close()
+            raise
+
+    def _call(self, coroutine, timeout: float = _SECONDS_PER_IMAGE):
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout)
+
+    def draw(self, figure: dict, fmt: str, width: int, height: int, scale: float) -> bytes:
+        opts = {"format": fmt, "width": width, "height": height, "scale": scale}
+        return self._call(self._kaleido.calc_fig(figure, opts))
+
+    def close(self) -> None:
+        try:
+            self._call(self._kaleido.close(), timeout=30)
+        except BaseException:  # closing a browser that never started: nothing to close
+            pass
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=10)
+
+
+@dataclass
+class PageCharts:
+    """What :meth:`ChartImages.page` made of one page: its body with the images, files, warnings."""
+
+    body_html: str
+    files: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    #: Site-relative path of each chart's furniture PNG (``None`` where none could be drawn).
+    pngs: list[str | None] = field(default_factory=list)
+
+
+class ChartImages:
+    """Draws, caches and places the static images of every chart of a build.
+
+    Parameters
+    ----------
+    cache_dir : path-like or None
+        The build cache; images are kept in ``<cache_dir>/images``. ``None``: no cache.
+    base_url : str
+        The site's public URL (``frstory build --base-url``), for absolute embed codes.
+
+    Examples
+    --------
+    >>> images = ChartImages(None)
+    >>> images.page("01-x", "<p>No chart here</p>", Path("site")).body_html
+    '<p>No chart here</p>'
+    >>> images.close()
+    """
+
+    def __init__(self, cache_dir: Path | None, base_url: str = "") -> None:
+        self.cache = Path(cache_dir) / "images" if cache_dir is not None else None
+        self.base_url = base_url
+        self._browser: _Browser | None = None
+        #: Why no browser could be started (then only cached images are published).
+        self.unavailable: str | None = None
+        self.drawn = 0
+        self.reused = 0
+
+    # -- drawing ---------------------------------------------------------------------------------
+    def _draw(self, figure: dict, fmt: str, width: int, height: int, scale: float = 1.0) -> bytes | None:
+        """One image from the build's browser (started on first use); ``None`` without a browser."""
+        if self.unavailable:
+            return None
+        if self._browser is None:
+            try:
+                self._browser = _Browser()
+            except Exception as exc:  # no browser, or one that does not start: build on without images
+                self.unavailable = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}".strip()
+                return None
+        try:
+            payload = self._browser.draw(figure, fmt, width, height, scale)
+        except Exception as exc:  # one figure kaleido cannot draw must not stop the build
+            raise _DrawError(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") from None
+        if not payload:
+            raise _DrawError("the browser returned an empty image")
+        self.drawn += 1
+        return payload
+
+    def close(self) -> None:
+        """Stop the browser (if one was started)."""
+        if self._browser is not None:
+            self._browser.close()
+            self._browser = None
+
+    def __enter__(self) -> ChartImages:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    # -- one chart ---------------------------------------------------------------------------------
+    def _chart_files(self, figure_json: str) -> dict[str, bytes | None]:
+        """Every image of one chart by file-name suffix, from the cache or drawn now.
+
+        The cache key is the figure JSON the page holds plus the code that draws it, so the
+        slow part (plotly's figure validation, the browser) is skipped for an unchanged chart.
+        ``None`` marks an image that could not be drawn (no browser); nothing incomplete is cached.
+        """
+        key = hashlib.sha256("\0".join((_FORMAT_VERSION, _drawing_code_hash(), figure_json)).encode("utf-8")).hexdigest()
+        folder = self.cache / key[:2] / key if self.cache is not None else None
+        done = folder / "sizes.json" if folder is not None else None
+        if done is not None and done.is_file():
+            try:
+                sizes = json.loads(done.read_text(encoding="utf-8"))
+                cached = {suffix: (folder / f"chart{suffix}").read_bytes() for suffix in sizes["files"]}
+                cached.update({f"@{w}": str(h).encode() for w, h in sizes["heights"].items()})
+                self.reused += 1
+                return cached
+            except (OSError, ValueError, KeyError, TypeError):
+                pass  # a damaged entry is drawn again (and replaced)
+        files = self._draw_chart(json.loads(figure_json))
+        if folder is not None and all(v is not None for v in files.values()):
+            from frstory.publish.freeze import write_atomic
+
+            names = [s for s in files if not s.startswith("@")]
+            for suffix in names:
+                write_atomic(folder / f"chart{suffix}", files[suffix])  # type: ignore[arg-type]
+            heights = {s[1:]: int(files[s].decode()) for s in files if s.startswith("@")}  # type: ignore[union-attr]
+            write_atomic(done, json.dumps({"files": names, "heights": heights}))  # written last: marks it complete
+        return files
+
+    def _draw_svg(self, figure: dict, width: int, height: int) -> bytes | None:
+        """An SVG whose ids do not change from one drawing to the next (reproducible sites)."""
+        svg = self._draw(figure, "svg", width, height)
+        return _stable_ids(svg) if svg else svg
+
+    def _draw_chart(self, figure: dict) -> dict[str, bytes | None]:
+        import plotly.graph_objects as go
+
+        from frstory.charts.export import _png_with_text, _svg_with_text, with_furniture
+        from frstory.charts.responsive import layout_for_width
+        from frstory.charts.theme import dark_figure
+
+        plain = {k: figure[k] for k in ("data", "layout") if k in figure}
+        fig = go.Figure(plain, skip_invalid=True)
+        layout = plain.get("layout") or {}
+        info = (layout.get("meta") or {}).get("frstory") if isinstance(layout.get("meta"), dict) else None
+        files: dict[str, bytes | None] = {}
+        width = design_width(figure)
+        if isinstance(info, dict):
+            url = str(info.get("source_url") or "")
+            if url and not re.match(r"^https?://[^\s<>\"']+$", url, re.IGNORECASE):
+                # As on the page: a source link that is not http(s) is shown as text, not linked.
+                fig.layout.meta = {**layout["meta"], "frstory": {**info, "source_url": None}}
+            drawn = with_furniture(fig, width)
+            title, alt = str(info.get("title") or ""), str(info.get("alt") or "")
+        else:  # a plain plotly figure: drawn as it is, named by its own title
+            drawn = layout_for_width(fig, width)
+            title = _plain_title(layout.get("title"))
+            alt = f"Chart: {title}" if title else "Chart"
+        full = drawn.to_plotly_json()
+        height = int(drawn.layout.height or 500)
+        svg = self._draw_svg(full, width, height)
+        files[".svg"] = _svg_with_text(svg.decode("utf-8"), title, alt).encode("utf-8") if svg else None
+        png = self._draw(full, "png", width, height, 2.0)
+        files[".png"] = _png_with_text(png, title, alt) if png else None
+        for w in static_widths(figure):
+            shown = layout_for_width(fig, w).to_plotly_json()
+            h = int(shown["layout"].get("height") or 500)
+            files[f"-{w}.svg"] = self._draw_svg(shown, w, h)
+            files[f"-{w}-dark.svg"] = self._draw_svg(dark_figure(shown), w, h)
+            files[f"@{w}"] = str(h).encode()  # the height, for the page's width/height attributes
+        return files
+
+    # -- one page ----------------------------------------------------------------------------------
+    def page(self, stem: str, body_html: str, staging: Path, *, title: str = "") -> PageCharts:
+        """Draw the images of every chart in ``body_html`` into ``staging/img/<stem>/`` and show them.
+
+        Each chart with all its images gets its stand-in ``<picture>``, download links and embed
+        code (and its embed page, :mod:`frstory.publish.embeds`); a chart missing an image keeps
+        the page's interactive-only markup and is named in the warnings.
+
+        Parameters
+        ----------
+        stem : str
+            The page's file stem.
+        body_html : str
+            The rendered story body (:class:`frstory.publish.render.StoryRenderer`).
+        staging : pathlib.Path
+            The site folder being written.
+        title : str
+            The story's title (for the embed pages' titles).
+        """
+        from frstory.publish import embeds
+
+        result = PageCharts(body_html)
+        missing: list[int] = []
+        failures: list[str] = []
+        for match in list(_SCRIPT.finditer(body_html)):
+            fid, number = match.group(1), int(match.group(2))
+            try:
+                figure = json.loads(match.group(3))
+            except ValueError:
+                failures.append(f"chart {number}: its figure JSON could not be read")
+                result.pngs.append(None)
+                continue
+            try:
+                files = self._chart_files(match.group(3))
+            except _DrawError as exc:
+                failures.append(f"chart {number}: {exc}")
+                result.pngs.append(None)
+                continue
+            except Exception as exc:  # a figure the exporter rejects: the page keeps its live chart
+                failures.append(f"chart {number}: {type(exc).__name__}: {exc}")
+                result.pngs.append(None)
+                continue
+            if any(v is None for v in files.values()):
+                missing.append(number)
+                result.pngs.append(None)
+                continue
+            folder = f"img/{stem}"
+            for suffix, payload in files.items():
+                if suffix.startswith("@"):
+                    continue
+                rel = f"{folder}/chart-{number}{suffix}"
+                publish_file(staging / rel, payload)  # type: ignore[arg-type]
+                result.files.append(rel)
+            sizes = {w: int(files[f"@{w}"].decode()) for w in static_widths(figure)}  # type: ignore[union-attr]
+            result.pngs.append(f"{folder}/chart-{number}.png")
+            result.body_html = _add_static(result.body_html, fid, stem, number, sizes)
+            embed = embeds.write_embed(staging, result.body_html, fid, stem, number, title, self.base_url)
+            if embed is not None:
+                result.files.append(embed.file)
+                result.body_html = _add_tools(result.body_html, fid, stem, number, embed)
+        if missing:
+            why = self.unavailable or "the browser could not draw them"
+            result.warnings.append(
+                f"{stem}: no static images for chart{'s' if len(missing) > 1 else ''} "
+                f"{', '.join(map(str, missing))} ({why}): those charts show only once JavaScript draws them, "
+                "and have no image download, embed page or print image. Install Chromium "
+                "(apt-get install chromium) or set BROWSER_PATH, then build again")
+        result.warnings += [f"{stem}: no static image for {f}" for f in failures]
+        return result
+
+
+def _stable_ids(svg: bytes) -> bytes:
+    """Replace plotly's random per-drawing id (``defs-8d727d``, ``clip8d727dxy``...) by one taken
+    from the SVG's own content, so identical charts give byte-identical files
+    (SOURCE_DATE_EPOCH builds)."""
+    found = re.search(rb'id="defs-([0-9a-f]{6})"', svg)
+    if not found:
+        return svg
+    uid = found.group(1)
+    stable = hashlib.sha256(svg.replace(uid, b"")).hexdigest()[:6].encode()
+    return re.sub(rb"(defs-|clip)" + uid, lambda m: m.group(1) + stable, svg)
+
+
+def publish_file(path: Path, data: str | bytes) -> None:
+    """Write a site file atomically, readable by the web server (not the temporary file's 0600)."""
+    import os
+
+    from frstory.publish.freeze import write_atomic
+
+    write_atomic(path, data)
+    os.chmod(path, 0o644)
+
+
+class _DrawError(Exception):
+    pass
+
+
+@functools.cache
+def _drawing_code_hash() -> str:
+    """SHA-256 of the code that lays out and draws chart images (frstory.charts and this module)."""
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted([*(package / "charts").glob("*.py"), Path(__file__).resolve()]):
+        digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _plain_title(title: Any) -> str:
+    if isinstance(title, dict):
+        title = title.get("text", "")
+    return html.unescape(re.sub(r"<[^>]+>", "", str(title or ""))).strip()
+
+
+def _picture(stem: str, number: int, sizes: dict[int, int]) -> str:
+    """The stand-in ``<picture>``: phone or wide layout, light or dark scheme."""
+    base = f"img/{html.escape(stem)}/chart-{number}"
+    widths = sorted(sizes)
+    wide, phone = widths[-1], widths[0]
+    sources = []
+    for dark in (True, False):
+        suffix = "-dark" if dark else ""
+        scheme = "(prefers-color-scheme: dark)" if dark else ""
+        if phone != wide:
+            media = f"{scheme} and {PHONE_MEDIA}" if scheme else PHONE_MEDIA
+            sources.append(f'<source media="{media}" srcset="{base}-{phone}{suffix}.svg">')
+        if dark:
+            sources.append(f'<source media="{scheme}" srcset="{base}-{wide}-dark.svg">')
+    # The chart's accessible name is on its role="img" container: the picture is presentation.
+    img = f'<img src="{base}-{wide}.svg" alt="" width="{wide}" height="{sizes[wide]}">'
+    return f'<picture class="fr-chart-static">{"".join(sources)}{img}</picture>'
+
+
+def _chart_open_tag(body: str, fid: str) -> re.Match | None:
+    return re.search(r'<div\b[^>]*\bid="' + re.escape(fid) + r'"[^>]*>', body)
+
+
+def _add_static(body: str, fid: str, stem: str, number: int, sizes: dict[int, int]) -> str:
+    tag = _chart_open_tag(body, fid)
+    if tag is None:
+        return body
+    opening = tag.group(0)
+    # The image gives the box its height now: no reserved design height (it would leave a gap
+    # under a phone-sized image); frstory.js reserves the live chart's height when it draws.
+    opening = re.sub(r'\sstyle="min-height:\s*\d+px"', "", opening)
+    opening = opening.replace(' id="', ' data-fr-static="" id="', 1)
+    return body[:tag.start()] + opening + _picture(stem, number, sizes) + body[tag.end():]
+
+
+def _add_tools(body: str, fid: str, stem: str, number: int, embed: Any) -> str:
+    """Download links and the embed code, at the end of the chart's caption."""
+    tag = _chart_open_tag(body, fid)
+    if tag is None:
+        return body
+    end = body.find("</figure>", tag.end())
+    if end < 0:
+        return body
+    e = html.escape
+    base = f"img/{e(stem)}/chart-{number}"
+    tools = (
+        f'<div class="fr-figure__tools">'
+        f'<p class="fr-figure__downloads">Download this chart: '
+        f'<a href="{base}.png" download>PNG</a> · <a href="{base}.svg" download>SVG</a> · '
+        f'<a href="{e(embed.href)}">embeddable page</a></p>'
+        f'<details class="fr-embed"><summary>Embed this chart</summary>'
+        f'<label class="fr-embed__label" for="{fid}-embed">Copy this code into your page; '
+        f'the frame resizes itself to the chart.</label>'
+        f'<textarea class="fr-embed__code" id="{fid}-embed" readonly rows="4" spellcheck="false">'
+        f'{e(embed.code)}</textarea></details></div>'
+    )
+    # Inside the caption: a <figure> allows other content only before its <figcaption>.
+    caption_end = body.rfind("</figcaption>", tag.end(), end)
+    if caption_end >= 0:
+        return body[:caption_end] + tools + body[caption_end:]
+    return body[:end] + f'<figcaption class="fr-figure__caption">{tools}</figcaption>' + body[end:]
