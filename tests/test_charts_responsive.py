@@ -151,7 +151,7 @@ def _open(browser, url: str, width: int):
         chart.locator(".main-svg").first.wait_for(timeout=30_000)
     page.evaluate("window.scrollTo(0, 0)")
     page.wait_for_function("Array.from(document.querySelectorAll('.fr-chart'))"
-                           ".every(chart => chart.querySelector('.main-svg') && !chart.querySelector('.fr-chart-static'))",
+                           ".every(chart => chart.querySelector('.main-svg') && !chart.hasAttribute('data-fr-static'))",
                            timeout=30_000)
     page.wait_for_timeout(300)  # plotly finishes text layout (and a re-layout) after the first frame
     return context, page, errors
