@@ -235,7 +235,7 @@ def test_the_sitemap_lists_every_page_at_its_absolute_address(site):
 
 
 def test_story_pages_carry_open_graph_and_twitter_cards_with_their_canonical_url(browser, site):
-    _, url = site
+    folder, url = site
     context, page, _ = _page(browser, f"{url}/02-amazon-and-the-market.html")
     meta = page.evaluate("""() => Object.fromEntries(Array.from(document.querySelectorAll(
         'meta[property^="og:"], meta[name^="twitter:"], link[rel=canonical]')).map(
@@ -244,8 +244,10 @@ def test_story_pages_carry_open_graph_and_twitter_cards_with_their_canonical_url
     context.close()
     assert meta["canonical"] == meta["og:url"] == BASE_URL + "02-amazon-and-the-market.html"
     assert meta["og:title"] == meta["twitter:title"] == title and meta["og:type"] == "article"
-    # No static chart images in this build: no og:image rather than a broken one.
-    assert "og:image" not in meta and meta["twitter:card"] == "summary"
+    # The build drew the lead chart's PNG, so the card is a large image of it.
+    lead = "img/02-amazon-and-the-market/chart-1.png"
+    assert meta["og:image"] == BASE_URL + lead and meta["twitter:card"] == "summary_large_image"
+    assert (folder / lead).read_bytes().startswith(b"\x89PNG")
 
 
 def test_the_social_image_is_the_lead_charts_png_when_the_build_wrote_one(tmp_path):
