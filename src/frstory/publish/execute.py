@@ -82,7 +82,7 @@ def kernel_env(read_log: Path, project_root: Path, read_ignore: list[Path] | Non
 
     Examples
     --------
-    >>> kernel_env(Path("/tmp/r.jsonl"), Path("/tmp"))["PLOTLY_RENDERER"]
+    >>> kernel_env(Path("reads.jsonl"), Path("project"))["PLOTLY_RENDERER"]
     'plotly_mimetype'
     """
     env = dict(os.environ)
