@@ -136,6 +136,27 @@ def test_without_a_browser_the_build_succeeds_and_says_what_it_left_out(project,
     assert "fr-chart-static" not in (root / "site-no-browser" / f"{PAGE}.html").read_text(encoding="utf-8")
 
 
+def test_a_chart_drawn_in_a_tab_that_drew_other_charts_gives_the_same_bytes_as_in_a_fresh_browser():
+    """The build reuses one browser tab for many images: what came before must not change an image."""
+    import json
+
+    from frstory.publish.images import ChartImages
+
+    def figure(title: str, y: list[float]) -> str:  # synthetic figures, with a legend (its clip id is random)
+        return json.dumps({"data": [{"type": "scatter", "name": "SYNA", "x": [1, 2, 3], "y": y},
+                                    {"type": "scatter", "name": "SYNB", "x": [1, 2, 3], "y": y[::-1]}],
+                           "layout": {"title": {"text": title}, "width": 500, "height": 300}})
+
+    wanted = figure("Synthetic chart", [1.0, 2.0, 4.0])
+    with ChartImages(None) as fresh:
+        alone = fresh._chart_files(wanted)
+    with ChartImages(None) as reused:
+        reused._chart_files(figure("Another synthetic chart", [3.0, 1.0, 2.0]))
+        after_another = reused._chart_files(wanted)
+    assert alone.keys() == after_another.keys()
+    assert [name for name in alone if alone[name] != after_another[name]] == []
+
+
 def test_a_failed_image_is_never_cached(project, monkeypatch):
     root, _ = project
     assert not (root / "cache-no-browser" / "images").exists() or \
@@ -153,6 +174,33 @@ def test_the_first_chart_shows_its_image_before_plotly_loads(browser, site):
         img.wait_for(state="visible")
         assert img.evaluate("i => i.complete && i.naturalWidth > 0")
         assert page.locator(".js-plotly-plot").count() == 0
+    finally:
+        context.close()
+
+
+def test_only_the_first_charts_image_loads_before_the_reader_scrolls_to_the_others(browser, site):
+    context, page, errors = _page(browser, "")
+    try:
+        page.route("**/plotly.min.js", lambda route: route.abort())  # keep the images on screen
+        page.goto((site / f"{PAGE}.html").as_uri(), wait_until="load")
+        loaded = "n => document.querySelector(`#fr-fig-${n} .fr-chart-static img`).naturalWidth > 0"
+        first, second_before = page.evaluate(loaded, 1), page.evaluate(loaded, 2)
+        page.locator("#fr-fig-2 .fr-chart-static img").scroll_into_view_if_needed()
+        page.wait_for_function(f"({loaded})(2)")
+    finally:
+        context.close()
+    assert (first, second_before) == (True, False), "the second chart, far below, waits until it is near"
+
+
+def test_printing_loads_every_charts_image_including_those_not_yet_scrolled_to(browser, site):
+    context, page, errors = _page(browser, "")
+    try:
+        page.route("**/plotly.min.js", lambda route: route.abort())
+        page.goto((site / f"{PAGE}.html").as_uri(), wait_until="load")
+        page.emulate_media(media="print")
+        page.evaluate("window.dispatchEvent(new Event('beforeprint'))")  # as the browser's print does
+        page.wait_for_function("Array.from(document.querySelectorAll('.fr-chart-static img'))"
+                               ".every(i => i.complete && i.naturalWidth > 0)", timeout=10_000)
     finally:
         context.close()
 

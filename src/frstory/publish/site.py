@@ -596,9 +596,21 @@ def _build_locked(started, reporter: Progress, notebooks_dir, out_dir, pages, pa
     for result in results.values():
         say(f"  FAILED     {result.error}")
 
+    from frstory.publish.images import ChartImages  # static chart images, one browser per build
+
+    with ChartImages(cache, config["base_url"]) as chart_images:
+        return _build_with_images(started, reporter, notebooks_dir, out_dir, pages, partial, old_pages, jobs,
+                                  cell_timeout, cache, keep_going, config, scheduler, chart_images, planned,
+                                  results, to_run, src_hash, env_hash)
+
+
+def _build_with_images(started, reporter, notebooks_dir, out_dir, pages, partial, old_pages, jobs, cell_timeout,
+                       cache, keep_going, config, scheduler, chart_images, planned, results, to_run, src_hash,
+                       env_hash) -> BuildReport:
+    say = reporter.line
     if to_run:
         renders = _run_coroutine(_execute_all(to_run, cache, jobs, cell_timeout, src_hash, env_hash, reporter,
-                                              _read_ignore(cache, out_dir), scheduler))
+                                              _read_ignore(cache, out_dir), scheduler, chart_images))
         for job, (result, frozen) in zip(to_run, renders):
             results[job.slug] = result
             job.frozen = frozen
@@ -630,7 +642,7 @@ def _build_locked(started, reporter: Progress, notebooks_dir, out_dir, pages, pa
     kept = [p for p in old_pages if p["slug"] not in built_slugs
             and (p["slug"] in failed_slugs or (partial and p["slug"] not in {s for *_, s in pages}))]
     unavailable = [s for s in failures if s.slug not in {p["slug"] for p in kept}]
-    notes = _write_site(out_dir, good, results, notebooks_dir, kept, unavailable, config)
+    notes = _write_site(out_dir, good, results, notebooks_dir, kept, unavailable, config, chart_images)
     report = BuildReport(out_dir, stories, time.perf_counter() - started, published=True)
     for note in notes:
         say(f"  note       {note}")
@@ -672,14 +684,15 @@ def _meta_from_record(job: _Job) -> StoryMeta:
 
 async def _execute_all(jobs_to_run: list[_Job], cache: Path, jobs: int, cell_timeout: float,
                        src_hash: str, env_hash: str, reporter: Progress, read_ignore: list[Path],
-                       scheduler: str | None = None):
+                       scheduler: str | None = None, chart_images=None):
     """Execute ``jobs_to_run`` and render each page as soon as its notebook finishes.
 
     Locally, kernels come from a :class:`~frstory.publish.pool.KernelPool`: the kernels of the
     next ``jobs`` notebooks start while the current ones run, each is used by one notebook and
     killed. With ``scheduler``, each notebook is a task on that Dask cluster
     (:mod:`frstory.publish.distributed`) and only rendering happens here. Either way, pages are
-    rendered in one thread while other notebooks execute, and frozen as they come.
+    rendered in one thread while other notebooks execute, and frozen as they come; each page's
+    chart images are drawn (into ``chart_images``' cache) in a third thread as it is rendered.
     """
     # Import the execution stack here, in the event-loop thread, before the rendering thread
     # starts importing nbconvert: both pull in jupyter_client, and importing one package from two
@@ -747,6 +760,8 @@ async def _execute_all(jobs_to_run: list[_Job], cache: Path, jobs: int, cell_tim
     # event loop: a kernel freed by one notebook is taken by the next at once, and a page is
     # rendered while the other notebooks still execute.
     render_pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="frstory-render")
+    image_pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="frstory-images")
+    drawing: list[asyncio.Future] = []
     warm_up = loop.run_in_executor(render_pool, renderer)
     logs = cache / "logs"
     # Read and kernel logs are private to this build, so two builds sharing a cache (even of two
@@ -770,6 +785,8 @@ async def _execute_all(jobs_to_run: list[_Job], cache: Path, jobs: int, cell_tim
                        "(please report this with the notebook)")
             return StoryResult(job.path, "failed", outcome.seconds, job.reason, error=message, slug=job.slug), None
         reporter.notebook_finished(job.key, True, outcome.seconds)
+        if chart_images is not None:
+            drawing.append(loop.run_in_executor(image_pool, chart_images.prepare, frozen[1].get("body_html", "")))
         return result, frozen
 
     pages: dict[int, asyncio.Future] = {}
@@ -839,7 +856,9 @@ async def _execute_all(jobs_to_run: list[_Job], cache: Path, jobs: int, cell_tim
             await run_on_cluster()
         else:
             await run_locally()
-        return [await pages[index] for index in range(len(jobs_to_run))]
+        done = [await pages[index] for index in range(len(jobs_to_run))]
+        await asyncio.gather(*drawing)
+        return done
     finally:
         for page in pages.values():
             if not page.done():
@@ -849,6 +868,7 @@ async def _execute_all(jobs_to_run: list[_Job], cache: Path, jobs: int, cell_tim
         except Exception:  # a broken nbconvert install surfaces when the first render runs
             pass
         render_pool.shutdown(wait=True)
+        image_pool.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(run_logs, ignore_errors=True)
 
 
@@ -903,7 +923,7 @@ def _search_page(env, common: dict) -> str:
 
 
 def _write_site(out_dir: Path, good: list[_Job], results: dict[str, StoryResult], notebooks_dir: Path,
-                kept: list[dict], unavailable: list[StoryResult], config: dict) -> list[str]:
+                kept: list[dict], unavailable: list[StoryResult], config: dict, chart_images) -> list[str]:
     """Write the site into a staging folder and swap it in; returns notes for the build report
     (what was left out and why)."""
     import dataclasses
@@ -938,9 +958,6 @@ def _write_site(out_dir: Path, good: list[_Job], results: dict[str, StoryResult]
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = staging_path(out_dir)
     staging.mkdir()
-    from frstory.publish.images import ChartImages  # static chart images, one browser per build
-
-    chart_images = ChartImages(good[0].entry.directory.parent.parent if good else None, config["base_url"])
     try:
         (staging / "assets").mkdir()
         (staging / "data").mkdir()
@@ -1055,8 +1072,6 @@ def _write_site(out_dir: Path, good: list[_Job], results: dict[str, StoryResult]
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    finally:
-        chart_images.close()
     return notes
 
 

@@ -217,4 +217,11 @@
   restyleOnSchemeChange();
   postEmbedHeight();
   codeToggle();
+  // Chart images after the first load lazily (the browser fetches each as it nears the screen);
+  // printing needs them all, including those of hydrated charts, hidden on screen.
+  window.addEventListener("beforeprint", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("img[loading='lazy']"), function (img) {
+      img.loading = "eager";
+    });
+  });
 })();
