@@ -124,6 +124,14 @@ def test_frstory_imports_none_of_the_heavy_libraries():
     assert result.stdout.strip() == "[]"
 
 
+def test_the_build_command_loads_no_renderer_until_a_page_is_rendered():
+    # An unchanged rebuild renders nothing: nbconvert (0.6 s to import) must not be on its path.
+    code_ = ("import sys, frstory.cli, frstory.publish.site, frstory.publish.render; "
+             "print(sorted(m for m in ('nbconvert', 'pandas', 'plotly') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code_], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
 def test_without_forking_each_notebook_still_gets_a_fresh_kernel_with_the_same_namespace(tmp_path, monkeypatch):
     # The path taken where fork is unavailable (not Linux) or switched off.
     monkeypatch.setenv("FRSTORY_FORK_KERNELS", "0")

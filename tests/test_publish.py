@@ -177,10 +177,18 @@ def rebuilds(project):
     root, _, _ = project
     with pytest.MonkeyPatch.context() as mp:
         _isolate(mp, root)
+        before = _tree_stamps(root / "site")
         unchanged = build(root / "notebooks", root / "site", jobs=3, cache_dir=root / "cache", progress=None)
+        unchanged.stamps = (before, _tree_stamps(root / "site"))
+        (root / "site" / "index.html").unlink()  # a reader of the site's folder deleted a file
+        unchanged.repaired = build(root / "notebooks", root / "site", jobs=3, cache_dir=root / "cache", progress=None)
         (root / "data" / "synthetic-b.csv").write_text("day,value\n1,20\n2,99\n")
         after_data_change = build(root / "notebooks", root / "site", jobs=3, cache_dir=root / "cache", progress=None)
     return unchanged, after_data_change
+
+
+def _tree_stamps(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(scope="module")
@@ -467,6 +475,18 @@ def test_rebuild_without_changes_executes_nothing(rebuilds):
     unchanged, _ = rebuilds
     assert unchanged.executed == []
     assert unchanged.cached == ["01-figures.ipynb", "02-hostile.ipynb", "03-missing-data.ipynb"]
+
+
+def test_rebuild_without_changes_leaves_the_site_untouched(rebuilds):
+    unchanged, _ = rebuilds
+    before, after = unchanged.stamps
+    assert before and after == before, "not one file of the site was written again"
+
+
+def test_rebuild_without_changes_writes_the_site_again_when_a_file_of_it_is_missing(project, rebuilds):
+    root, _, _ = project
+    unchanged, _ = rebuilds
+    assert unchanged.repaired.executed == [] and (root / "site" / "index.html").is_file()
 
 
 def test_changing_a_data_file_reexecutes_only_the_notebook_that_read_it(rebuilds):

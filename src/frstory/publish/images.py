@@ -477,8 +477,8 @@ def _picture(stem: str, number: int, sizes: dict[int, int]) -> str:
     # Only the page's first chart loads at once: before the first paint, Chromium parsed every
     # SVG image of the page (each an SVG document of its own), 0.9 s of the gallery's 1.5 s to
     # its first chart on a 4x-throttled phone; later charts load as the reader nears them.
-    loading = 'fetchpriority="high"' if number == 1 else 'loading="lazy" decoding="async"'
-    img = f'<img src="{base}-{wide}.svg" alt="" width="{wide}" height="{sizes[wide]}" {loading}>'
+    loading = "" if number == 1 else ' loading="lazy" decoding="async"'
+    img = f'<img src="{base}-{wide}.svg" alt="" width="{wide}" height="{sizes[wide]}"{loading}>'
     return f'<picture class="fr-chart-static">{"".join(sources)}{img}</picture>'
 
 

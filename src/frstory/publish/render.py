@@ -37,15 +37,6 @@ from urllib.parse import quote
 from frstory.errors import BuildError
 from frstory.publish.execute import output_mentions_missing_data
 from frstory.publish.math import figure_math_to_text, latex_to_mathml
-from frstory.publish.preprocessors import (
-    DISPLAY_PRIORITY,
-    PLOTLY_MIME,
-    CodeFoldPreprocessor,
-    OutputLimitPreprocessor,
-    SanitizePreprocessor,
-    mark_code_folds,
-    output_shows_something,
-)
 from frstory.publish.sanitize import HeadingIds, sanitize_html
 from frstory.publish.navigation import table_of_contents
 from frstory.publish.sources import chart_sources, http_url
@@ -63,6 +54,16 @@ __all__ = [
 ]
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+
+
+def __getattr__(name: str) -> Any:
+    # nbconvert takes 0.6 s to import: it is loaded when a page is rendered, not when a build
+    # that renders nothing (everything frozen, the site up to date) imports this module.
+    if name == "mark_code_folds":
+        from frstory.publish.preprocessors import mark_code_folds
+
+        return mark_code_folds
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 WORDS_PER_MINUTE = 230
 SECONDS_PER_FIGURE = 12
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
@@ -283,6 +284,9 @@ class StoryRenderer:
         from nbconvert import HTMLExporter
         from traitlets.config import Config
 
+        from frstory.publish.preprocessors import (DISPLAY_PRIORITY, CodeFoldPreprocessor, OutputLimitPreprocessor,
+                                                   SanitizePreprocessor)
+
         config = Config()
         config.NbConvertBase.display_data_priority = DISPLAY_PRIORITY
         # nbconvert's own tag remover (on by default in its HTML exporter), with the tags frstory documents.
@@ -339,6 +343,8 @@ class StoryRenderer:
     @staticmethod
     def _cell_shows_something(cell: dict) -> bool:
         removed = (cell.get("metadata") or {}).get("transient", {}).get("remove_source", False)
+        from frstory.publish.preprocessors import output_shows_something
+
         return (bool(_source(cell).strip()) and not removed) or any(output_shows_something(o) for o in cell.get("outputs", []))
 
     def _table_label(self, safe_html: str) -> str:

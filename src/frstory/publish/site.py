@@ -642,7 +642,17 @@ def _build_with_images(started, reporter, notebooks_dir, out_dir, pages, partial
     kept = [p for p in old_pages if p["slug"] not in built_slugs
             and (p["slug"] in failed_slugs or (partial and p["slug"] not in {s for *_, s in pages}))]
     unavailable = [s for s in failures if s.slug not in {p["slug"] for p in kept}]
-    notes = _write_site(out_dir, good, results, notebooks_dir, kept, unavailable, config, chart_images)
+    inputs = None if (partial or kept or unavailable) else _site_inputs(good, config, src_hash, env_hash, notebooks_dir)
+    if inputs is not None and not to_run and _site_is_current(out_dir, inputs):
+        # Nothing the pages are made of changed since the site was written: leave it as it is.
+        report = BuildReport(out_dir, stories, time.perf_counter() - started, published=True)
+        say(f"  up to date {_label(out_dir)}")
+        for story in stories:
+            for warning in story.warnings:
+                say(f"  warning    {warning}")
+        say(report.summary())
+        return report
+    notes = _write_site(out_dir, good, results, notebooks_dir, kept, unavailable, config, chart_images, inputs)
     report = BuildReport(out_dir, stories, time.perf_counter() - started, published=True)
     for note in notes:
         say(f"  note       {note}")
@@ -872,6 +882,40 @@ async def _execute_all(jobs_to_run: list[_Job], cache: Path, jobs: int, cell_tim
         shutil.rmtree(run_logs, ignore_errors=True)
 
 
+def _site_inputs(good: list[_Job], config: dict, src_hash: str, env_hash: str, notebooks_dir: Path) -> str:
+    """A key of everything a full site is made of: each page's frozen execution, the site settings,
+    frstory's code and templates, the installed packages, the notebooks' git commit and the
+    reproducible-build date. Two builds with the same key write the same site."""
+    import hashlib
+
+    pages = [(job.slug, job.entry.directory.name, (job.frozen or ({}, {}))[0].get("executed_at", ""))
+             for job in good]
+    parts = {"pages": pages, "config": config, "source": src_hash, "environment": env_hash,
+             "version": __version__, "epoch": os.environ.get("SOURCE_DATE_EPOCH", ""),
+             "commit": _git_commit(notebooks_dir if notebooks_dir.is_dir() else Path.cwd())}
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+
+
+def _site_is_current(out_dir: Path, inputs: str) -> bool:
+    """Whether ``out_dir`` was written from ``inputs`` and still holds every file it was written with."""
+    try:
+        marker = json.loads((out_dir / SITE_MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if not isinstance(marker, dict) or marker.get("inputs") != inputs:
+        return False
+    stories = marker.get("stories") if isinstance(marker.get("stories"), list) else []
+    files = ["index.html", *(f for s in stories if isinstance(s, dict) for f in s.get("files") or [])]
+    return all(isinstance(f, str) and (out_dir / f).is_file() for f in files)
+
+
+def _left_something_out(results: dict[str, StoryResult], good: list[_Job], chart_images) -> bool:
+    """A site written with something left out (chart images without a browser, say) is written
+    again next time, when what was missing may be there."""
+    return bool(chart_images.unavailable) or any(
+        "no static image" in w for job in good for w in results[job.slug].warnings)
+
+
 def _mkdirs(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     return path
@@ -923,7 +967,8 @@ def _search_page(env, common: dict) -> str:
 
 
 def _write_site(out_dir: Path, good: list[_Job], results: dict[str, StoryResult], notebooks_dir: Path,
-                kept: list[dict], unavailable: list[StoryResult], config: dict, chart_images) -> list[str]:
+                kept: list[dict], unavailable: list[StoryResult], config: dict, chart_images,
+                inputs: str | None = None) -> list[str]:
     """Write the site into a staging folder and swap it in; returns notes for the build report
     (what was left out and why)."""
     import dataclasses
@@ -1064,9 +1109,11 @@ def _write_site(out_dir: Path, good: list[_Job], results: dict[str, StoryResult]
                                  "reinstall it with pip install 'pagefind[extended]'")
         else:
             notes.append("no search: the Pagefind binary is not installed (pip install 'pagefind[extended]')")
+        marker = {"generator": f"frstory {__version__}", "built_at": built_at.isoformat(), "stories": manifest}
+        if inputs is not None and not _left_something_out(results, good, chart_images):
+            marker["inputs"] = inputs  # lets an unchanged rebuild leave this site as it is
         (staging / SITE_MARKER).write_text(
-            json.dumps({"generator": f"frstory {__version__}", "built_at": built_at.isoformat(),
-                        "stories": manifest}, indent=1, sort_keys=True) + "\n",
+            json.dumps(marker, indent=1, sort_keys=True) + "\n",
             encoding="utf-8")
         swap_in(staging, out_dir)
     except BaseException:
