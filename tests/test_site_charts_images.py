@@ -101,13 +101,24 @@ def test_each_chart_has_a_svg_and_png_with_its_furniture_and_alt_text(site):
 
 
 def test_each_chart_has_light_and_dark_stand_ins_for_phone_and_wide_screens(site):
-    names = sorted(p.name for p in (site / "img" / PAGE).glob("chart-1-*.svg"))
-    assert names == ["chart-1-350-dark.svg", "chart-1-350.svg", "chart-1-700-dark.svg", "chart-1-700.svg"]
+    names = sorted(p.name for p in (site / "img" / PAGE).glob("chart-2-*.svg"))
+    assert names == ["chart-2-350-dark.svg", "chart-2-350.svg", "chart-2-700-dark.svg", "chart-2-700.svg"]
     from frstory.charts.theme import DARK_BACKGROUND
 
-    dark = (site / "img" / PAGE / "chart-1-700-dark.svg").read_text(encoding="utf-8")
+    dark = (site / "img" / PAGE / "chart-2-700-dark.svg").read_text(encoding="utf-8")
     assert "rgb(22, 24, 27)" in dark  # DARK_BACKGROUND as plotly writes it
     assert DARK_BACKGROUND == "#16181B"
+
+
+def test_the_first_charts_stand_ins_are_sharp_pngs_that_show_sooner_than_an_svg(site):
+    folder = site / "img" / PAGE
+    names = sorted(p.name for p in folder.glob("chart-1-*"))
+    assert names == ["chart-1-350-dark.png", "chart-1-350.png", "chart-1-700-dark.png", "chart-1-700.png"]
+    png = (folder / "chart-1-350.png").read_bytes()
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and width == 700, "drawn at 2x for phones' screens"
+    page = (site / f"{PAGE}.html").read_text(encoding="utf-8")
+    assert f'src="img/{PAGE}/chart-1-700.png"' in page and f'src="img/{PAGE}/chart-2-700.svg"' in page
 
 
 def test_site_files_are_readable_by_a_web_server(site):
@@ -252,7 +263,7 @@ def test_at_320_px_the_chart_fits_and_nothing_scrolls_sideways(browser, site, ja
         assert box["x"] >= 0 and box["x"] + box["width"] <= 320
         if not javascript:  # the phone layout of the image, not the wide one scaled down
             src = page.evaluate("document.querySelector('#fr-fig-1 img').currentSrc")
-            assert src.endswith("chart-1-350.svg")
+            assert src.endswith("chart-1-350.png")
     finally:
         context.close()
 
@@ -264,7 +275,7 @@ def test_in_dark_mode_the_static_image_is_the_dark_one(browser, site):
     try:
         page.goto((site / f"{PAGE}.html").as_uri())
         page.wait_for_function("document.querySelector('#fr-fig-1 img').naturalWidth > 0")
-        assert page.evaluate("document.querySelector('#fr-fig-1 img').currentSrc").endswith("chart-1-700-dark.svg")
+        assert page.evaluate("document.querySelector('#fr-fig-1 img').currentSrc").endswith("chart-1-700-dark.png")
     finally:
         context.close()
 
@@ -324,7 +335,7 @@ def test_each_chart_has_an_embed_page_with_only_the_chart(site):
     assert META["title"] in embed and 'href="https://example.org/synthetic"' in embed
     assert f'aria-label="{META["alt"]}"' in embed
     assert "fr-story__title" not in embed and "fr-embed__code" not in embed and "Methods" not in embed
-    assert re.search(r'src="\.\./img/01-charts/chart-1-700\.svg"', embed)
+    assert re.search(r'src="\.\./img/01-charts/chart-1-700\.png"', embed)
 
 
 def test_the_embed_code_frames_the_chart_at_its_own_height(browser, site, site_url):

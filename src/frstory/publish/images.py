@@ -7,6 +7,8 @@ For chart ``n`` (1-based order on the page) of page ``stem`` the site gets::
                                             PNG text chunks); for downloads, print and social cards
     img/<stem>/chart-<n>-<w>.svg            the plot alone as the page lays it out at ``w`` px
     img/<stem>/chart-<n>-<w>-dark.svg       the same in the dark house style
+                                            (``.png`` at 2x for a page's first chart, which
+                                            shows sooner; see :func:`stand_in_format`)
 
 The plot-only images stand in for the interactive chart until ``frstory.js`` hydrates it (and
 for good with JavaScript off): the page shows them in a ``<picture>`` that picks the phone or
@@ -46,6 +48,21 @@ _SCRIPT = re.compile(r'<script\b[^>]*\bdata-fr-figure="(fr-fig-(\d+))"[^>]*>(.*?
 _SECONDS_PER_IMAGE = 120
 #: Browser tabs (kaleido ``n``); see :class:`_Browser`.
 _TABS = 1
+
+
+def stand_in_format(number: int) -> str:
+    """The format of chart ``number``'s stand-in images: PNG for a page's first chart, SVG after.
+
+    A PNG shows at once; Chromium parses an SVG image as a document of its own, 0.3-0.4 s for a
+    six-panel chart on a 4x-throttled phone, which made such a first chart miss 1 s. Later
+    charts keep the lighter, sharper SVG: they load lazily, as the reader nears them.
+
+    Examples
+    --------
+    >>> stand_in_format(1), stand_in_format(2)
+    ('png', 'svg')
+    """
+    return "png" if number == 1 else "svg"
 
 
 def static_widths(figure: dict) -> list[int]:
@@ -233,28 +250,29 @@ class ChartImages:
         self.close()
 
     # -- one chart ---------------------------------------------------------------------------------
-    def _chart_files(self, figure_json: str) -> dict[str, bytes | None]:
+    def _chart_files(self, figure_json: str, stand_in: str = "svg") -> dict[str, bytes | None]:
         """:meth:`_chart_of` once per figure a build meets (thread-safe: :meth:`prepare` runs beside the build)."""
         with self._lock:
-            done = self._done.get(figure_json)
+            done = self._done.get((figure_json, stand_in))
             if done is None:
                 try:
-                    done = self._chart_of(figure_json)
+                    done = self._chart_of(figure_json, stand_in)
                 except Exception as exc:  # kept, and raised again to whoever asks for this chart
                     done = exc
-                self._done[figure_json] = done
+                self._done[(figure_json, stand_in)] = done
         if isinstance(done, Exception):
             raise done
         return done
 
-    def _chart_of(self, figure_json: str) -> dict[str, bytes | None]:
+    def _chart_of(self, figure_json: str, stand_in: str = "svg") -> dict[str, bytes | None]:
         """Every image of one chart by file-name suffix, from the cache or drawn now.
 
         The cache key is the figure JSON the page holds plus the code that draws it, so the
         slow part (plotly's figure validation, the browser) is skipped for an unchanged chart.
         ``None`` marks an image that could not be drawn (no browser); nothing incomplete is cached.
         """
-        key = hashlib.sha256("\0".join((_FORMAT_VERSION, _drawing_code_hash(), figure_json)).encode("utf-8")).hexdigest()
+        key = hashlib.sha256("\0".join((_FORMAT_VERSION, _drawing_code_hash(), stand_in, figure_json))
+                             .encode("utf-8")).hexdigest()
         folder = self.cache / key[:2] / key if self.cache is not None else None
         done = folder / "sizes.json" if folder is not None else None
         if done is not None and done.is_file():
@@ -266,7 +284,7 @@ class ChartImages:
                 return cached
             except (OSError, ValueError, KeyError, TypeError):
                 pass  # a damaged entry is drawn again (and replaced)
-        files = self._draw_chart(json.loads(figure_json))
+        files = self._draw_chart(json.loads(figure_json), stand_in)
         if folder is not None and all(v is not None for v in files.values()):
             from frstory.publish.freeze import write_atomic
 
@@ -278,7 +296,7 @@ class ChartImages:
         return files
 
 
-    def _draw_chart(self, figure: dict) -> dict[str, bytes | None]:
+    def _draw_chart(self, figure: dict, stand_in: str = "svg") -> dict[str, bytes | None]:
         import plotly.graph_objects as go
 
         from frstory.charts.export import _png_with_text, _svg_with_text, with_furniture
@@ -309,8 +327,9 @@ class ChartImages:
         for w in static_widths(figure):
             shown = layout_for_width(fig, w).to_plotly_json()
             h = int(shown["layout"].get("height") or 500)
-            names += [f"-{w}.svg", f"-{w}-dark.svg"]
-            jobs += [(shown, "svg", w, h, 1.0), (dark_figure(shown), "svg", w, h, 1.0)]
+            names += [f"-{w}.{stand_in}", f"-{w}-dark.{stand_in}"]
+            scale = 2.0 if stand_in == "png" else 1.0  # sharp on phones' 2x screens
+            jobs += [(shown, stand_in, w, h, scale), (dark_figure(shown), stand_in, w, h, scale)]
             files[f"@{w}"] = str(h).encode()  # the height, for the page's width/height attributes
         for name, image in zip(names, self._draw_many(jobs)):
             if image is not None and name.endswith(".svg"):
@@ -331,7 +350,7 @@ class ChartImages:
         for match in _SCRIPT.finditer(body_html):
             try:
                 json.loads(match.group(3))
-                self._chart_files(match.group(3))
+                self._chart_files(match.group(3), stand_in_format(int(match.group(2))))
             except Exception:  # noqa: BLE001 - reported by page(), which meets the same error
                 pass
 
@@ -367,7 +386,7 @@ class ChartImages:
                 result.pngs.append(None)
                 continue
             try:
-                files = self._chart_files(match.group(3))
+                files = self._chart_files(match.group(3), stand_in_format(number))
             except _DrawError as exc:
                 failures.append(f"chart {number}: {exc}")
                 result.pngs.append(None)
@@ -462,6 +481,7 @@ def _plain_title(title: Any) -> str:
 def _picture(stem: str, number: int, sizes: dict[int, int]) -> str:
     """The stand-in ``<picture>``: phone or wide layout, light or dark scheme."""
     base = f"img/{html.escape(stem)}/chart-{number}"
+    ext = stand_in_format(number)
     widths = sorted(sizes)
     wide, phone = widths[-1], widths[0]
     sources = []
@@ -470,15 +490,15 @@ def _picture(stem: str, number: int, sizes: dict[int, int]) -> str:
         scheme = "(prefers-color-scheme: dark)" if dark else ""
         if phone != wide:
             media = f"{scheme} and {PHONE_MEDIA}" if scheme else PHONE_MEDIA
-            sources.append(f'<source media="{media}" srcset="{base}-{phone}{suffix}.svg">')
+            sources.append(f'<source media="{media}" srcset="{base}-{phone}{suffix}.{ext}">')
         if dark:
-            sources.append(f'<source media="{scheme}" srcset="{base}-{wide}-dark.svg">')
+            sources.append(f'<source media="{scheme}" srcset="{base}-{wide}-dark.{ext}">')
     # The chart's accessible name is on its role="img" container: the picture is presentation.
     # Only the page's first chart loads at once: before the first paint, Chromium parsed every
     # SVG image of the page (each an SVG document of its own), 0.9 s of the gallery's 1.5 s to
     # its first chart on a 4x-throttled phone; later charts load as the reader nears them.
     loading = "" if number == 1 else ' loading="lazy" decoding="async"'
-    img = f'<img src="{base}-{wide}.svg" alt="" width="{wide}" height="{sizes[wide]}"{loading}>'
+    img = f'<img src="{base}-{wide}.{ext}" alt="" width="{wide}" height="{sizes[wide]}"{loading}>'
     return f'<picture class="fr-chart-static">{"".join(sources)}{img}</picture>'
 
 
