@@ -286,7 +286,7 @@ def test_print_leaves_out_buttons_code_contents_and_navigation(browser, site):
     context, page, _ = _page(browser, f"{url}/02-amazon-and-the-market.html", media="print")
     shown = {sel: page.locator(sel).evaluate_all("els => els.some(e => e.checkVisibility())")
              for sel in (".fr-toggle-code", "details.fr-code", ".fr-toc", ".fr-pager", ".fr-masthead__nav",
-                         ".fr-getdata", ".modebar")}
+                         ".fr-getdata", ".modebar", ".fr-figure__downloads", "details.fr-embed")}
     context.close()
     assert shown == dict.fromkeys(shown, False)
 
