@@ -168,6 +168,25 @@ def test_a_chart_drawn_in_a_tab_that_drew_other_charts_gives_the_same_bytes_as_i
     assert [name for name in alone if alone[name] != after_another[name]] == []
 
 
+def test_after_a_drawing_fails_the_next_chart_is_drawn_in_a_fresh_browser(monkeypatch):
+    import json
+
+    from frstory.publish import images
+
+    chart = json.dumps({"data": [{"type": "bar", "x": ["a", "b"], "y": [1, 2]}],
+                        "layout": {"title": {"text": "Synthetic bars"}, "width": 400, "height": 300}})
+    with images.ChartImages(None) as drawer:
+        drawer._chart_of(chart)
+        failed_browser = drawer._browser
+        monkeypatch.setattr(images, "_SECONDS_PER_IMAGE", 0.001)  # the browser "hangs": every image times out
+        with pytest.raises(images._DrawError):
+            drawer._chart_of(chart)
+        monkeypatch.setattr(images, "_SECONDS_PER_IMAGE", 120)
+        files = drawer._chart_of(chart)
+        assert drawer._browser is not None and drawer._browser is not failed_browser
+    assert all(files.values()) and files[".svg"].startswith(b"<svg")
+
+
 def test_a_failed_image_is_never_cached(project, monkeypatch):
     root, _ = project
     assert not (root / "cache-no-browser" / "images").exists() or \

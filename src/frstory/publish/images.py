@@ -231,6 +231,10 @@ class ChartImages:
         try:
             payloads = self._browser.draw_many(jobs)
         except Exception as exc:  # one figure kaleido cannot draw must not stop the build
+            # Its tab is reused without a reload (_kaleido_class): after a failure (a timeout
+            # may leave it mid-drawing) the next chart gets a new browser instead.
+            self._browser.close()
+            self._browser = None
             raise _DrawError(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") from None
         if not all(payloads):
             raise _DrawError("the browser returned an empty image")
