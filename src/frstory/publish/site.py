@@ -599,76 +599,68 @@ def _build_locked(started, reporter: Progress, notebooks_dir, out_dir, pages, pa
     from frstory.publish.images import ChartImages  # static chart images, one browser per build
 
     with ChartImages(cache, config["base_url"]) as chart_images:
-        return _build_with_images(started, reporter, notebooks_dir, out_dir, pages, partial, old_pages, jobs,
-                                  cell_timeout, cache, keep_going, config, scheduler, chart_images, planned,
-                                  results, to_run, src_hash, env_hash)
+        if to_run:
+            renders = _run_coroutine(_execute_all(to_run, cache, jobs, cell_timeout, src_hash, env_hash, reporter,
+                                                  _read_ignore(cache, out_dir), scheduler, chart_images))
+            for job, (result, frozen) in zip(to_run, renders):
+                results[job.slug] = result
+                job.frozen = frozen
+        for job in planned:
+            if job.slug not in results:
+                results[job.slug] = StoryResult(job.path, "cached", page=f"{job.slug}.html", slug=job.slug)
+        for job in planned:
+            if job.frozen is not None:
+                meta = _meta_from_record(job)
+                results[job.slug].warnings[:0] = _placeholder_warnings(job, meta)
 
+        stories = [results[s] for *_, s in pages]
+        failures = [s for s in stories if s.status == "failed"]
+        if failures and not keep_going:
+            report = BuildReport(out_dir, stories, time.perf_counter() - started, published=False)
+            say(report.summary())
+            error = BuildError(
+                f"{len(failures)} of {len(stories)} notebook{'s' if len(stories) != 1 else ''} failed; "
+                f"the site at {_label(out_dir)} was left unchanged:\n" + "\n".join(s.error or "" for s in failures)
+            )
+            error.report = report  # type: ignore[attr-defined]
+            raise error
 
-def _build_with_images(started, reporter, notebooks_dir, out_dir, pages, partial, old_pages, jobs, cell_timeout,
-                       cache, keep_going, config, scheduler, chart_images, planned, results, to_run, src_hash,
-                       env_hash) -> BuildReport:
-    say = reporter.line
-    if to_run:
-        renders = _run_coroutine(_execute_all(to_run, cache, jobs, cell_timeout, src_hash, env_hash, reporter,
-                                              _read_ignore(cache, out_dir), scheduler, chart_images))
-        for job, (result, frozen) in zip(to_run, renders):
-            results[job.slug] = result
-            job.frozen = frozen
-    for job in planned:
-        if job.slug not in results:
-            results[job.slug] = StoryResult(job.path, "cached", page=f"{job.slug}.html", slug=job.slug)
-    for job in planned:
-        if job.frozen is not None:
-            meta = _meta_from_record(job)
-            results[job.slug].warnings[:0] = _placeholder_warnings(job, meta)
-
-    stories = [results[s] for *_, s in pages]
-    failures = [s for s in stories if s.status == "failed"]
-    if failures and not keep_going:
-        report = BuildReport(out_dir, stories, time.perf_counter() - started, published=False)
-        say(report.summary())
-        error = BuildError(
-            f"{len(failures)} of {len(stories)} notebook{'s' if len(stories) != 1 else ''} failed; "
-            f"the site at {_label(out_dir)} was left unchanged:\n" + "\n".join(s.error or "" for s in failures)
-        )
-        error.report = report  # type: ignore[attr-defined]
-        raise error
-
-    good = [job for job in planned if job.frozen is not None]
-    built_slugs = {job.slug for job in good}
-    # Pages this build does not replace: on a partial build every other page, and on any build
-    # a page whose notebook failed keeps its last good version (--keep-going).
-    failed_slugs = {s.slug for s in failures}
-    kept = [p for p in old_pages if p["slug"] not in built_slugs
-            and (p["slug"] in failed_slugs or (partial and p["slug"] not in {s for *_, s in pages}))]
-    unavailable = [s for s in failures if s.slug not in {p["slug"] for p in kept}]
-    inputs = None if (partial or kept or unavailable) else _site_inputs(good, config, src_hash, env_hash, notebooks_dir)
-    if inputs is not None and not to_run and _site_is_current(out_dir, inputs):
-        # Nothing the pages are made of changed since the site was written: leave it as it is.
+        good = [job for job in planned if job.frozen is not None]
+        built_slugs = {job.slug for job in good}
+        # Pages this build does not replace: on a partial build every other page, and on any build
+        # a page whose notebook failed keeps its last good version (--keep-going).
+        failed_slugs = {s.slug for s in failures}
+        kept = [p for p in old_pages if p["slug"] not in built_slugs
+                and (p["slug"] in failed_slugs or (partial and p["slug"] not in {s for *_, s in pages}))]
+        unavailable = [s for s in failures if s.slug not in {p["slug"] for p in kept}]
+        inputs = (None if (partial or kept or unavailable)
+                  else _site_inputs(good, config, src_hash, env_hash, notebooks_dir))
+        if inputs is not None and not to_run and _site_is_current(out_dir, inputs):
+            # Nothing the pages are made of changed since the site was written: leave it as it is.
+            report = BuildReport(out_dir, stories, time.perf_counter() - started, published=True)
+            say(f"  up to date {_label(out_dir)}")
+            for story in stories:
+                for warning in story.warnings:
+                    say(f"  warning    {warning}")
+            say(report.summary())
+            return report
+        notes = _write_site(out_dir, good, results, notebooks_dir, kept, unavailable, config, chart_images, inputs)
         report = BuildReport(out_dir, stories, time.perf_counter() - started, published=True)
-        say(f"  up to date {_label(out_dir)}")
+        for note in notes:
+            say(f"  note       {note}")
         for story in stories:
             for warning in story.warnings:
                 say(f"  warning    {warning}")
         say(report.summary())
+        if failures:
+            kept_failed = sorted(failed_slugs & {p["slug"] for p in kept})
+            note = (f" (kept the last good page of {', '.join(kept_failed)})" if kept_failed else "")
+            error = BuildError(
+                f"{len(failures)} of {len(stories)} notebook{'s' if len(stories) != 1 else ''} failed; "
+                f"the others were published to {_label(out_dir)}{note}:\n" + "\n".join(s.error or "" for s in failures))
+            error.report = report  # type: ignore[attr-defined]
+            raise error
         return report
-    notes = _write_site(out_dir, good, results, notebooks_dir, kept, unavailable, config, chart_images, inputs)
-    report = BuildReport(out_dir, stories, time.perf_counter() - started, published=True)
-    for note in notes:
-        say(f"  note       {note}")
-    for story in stories:
-        for warning in story.warnings:
-            say(f"  warning    {warning}")
-    say(report.summary())
-    if failures:
-        kept_failed = sorted(failed_slugs & {p["slug"] for p in kept})
-        note = (f" (kept the last good page of {', '.join(kept_failed)})" if kept_failed else "")
-        error = BuildError(
-            f"{len(failures)} of {len(stories)} notebook{'s' if len(stories) != 1 else ''} failed; "
-            f"the others were published to {_label(out_dir)}{note}:\n" + "\n".join(s.error or "" for s in failures))
-        error.report = report  # type: ignore[attr-defined]
-        raise error
-    return report
 
 
 def _read_ignore(cache: Path, out_dir: Path) -> list[Path]:
