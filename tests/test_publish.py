@@ -177,9 +177,9 @@ def rebuilds(project):
     root, _, _ = project
     with pytest.MonkeyPatch.context() as mp:
         _isolate(mp, root)
-        before = _tree_stamps(root / "site")
-        unchanged = build(root / "notebooks", root / "site", jobs=3, cache_dir=root / "cache", progress=None)
-        unchanged.stamps = (before, _tree_stamps(root / "site"))
+        before, lines = _tree_stamps(root / "site"), []
+        unchanged = build(root / "notebooks", root / "site", jobs=3, cache_dir=root / "cache", progress=lines.append)
+        unchanged.stamps, unchanged.lines = (before, _tree_stamps(root / "site")), lines
         (root / "site" / "index.html").unlink()  # a reader of the site's folder deleted a file
         unchanged.repaired = build(root / "notebooks", root / "site", jobs=3, cache_dir=root / "cache", progress=None)
         (root / "data" / "synthetic-b.csv").write_text("day,value\n1,20\n2,99\n")
@@ -481,6 +481,13 @@ def test_rebuild_without_changes_leaves_the_site_untouched(rebuilds):
     unchanged, _ = rebuilds
     before, after = unchanged.stamps
     assert before and after == before, "not one file of the site was written again"
+
+
+def test_rebuild_without_changes_says_the_site_is_up_to_date_and_repeats_what_it_lacks(rebuilds):
+    unchanged, _ = rebuilds
+    said = "\n".join(unchanged.lines)
+    assert "up to date" in said
+    assert "no sitemap.xml" in said  # this project has no base URL, as the first build said too
 
 
 def test_rebuild_without_changes_writes_the_site_again_when_a_file_of_it_is_missing(project, rebuilds):

@@ -635,10 +635,13 @@ def _build_locked(started, reporter: Progress, notebooks_dir, out_dir, pages, pa
         unavailable = [s for s in failures if s.slug not in {p["slug"] for p in kept}]
         inputs = (None if (partial or kept or unavailable)
                   else _site_inputs(good, config, src_hash, env_hash, notebooks_dir))
-        if inputs is not None and not to_run and _site_is_current(out_dir, inputs):
+        current_notes = _current_site_notes(out_dir, inputs) if inputs is not None and not to_run else None
+        if current_notes is not None:
             # Nothing the pages are made of changed since the site was written: leave it as it is.
             report = BuildReport(out_dir, stories, time.perf_counter() - started, published=True)
             say(f"  up to date {_label(out_dir)}")
+            for note in current_notes:
+                say(f"  note       {note}")
             for story in stories:
                 for warning in story.warnings:
                     say(f"  warning    {warning}")
@@ -888,17 +891,21 @@ def _site_inputs(good: list[_Job], config: dict, src_hash: str, env_hash: str, n
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode("utf-8")).hexdigest()
 
 
-def _site_is_current(out_dir: Path, inputs: str) -> bool:
-    """Whether ``out_dir`` was written from ``inputs`` and still holds every file it was written with."""
+def _current_site_notes(out_dir: Path, inputs: str) -> list[str] | None:
+    """The notes of the build that wrote ``out_dir`` (what it left out) when that build's inputs
+    were ``inputs`` and every file it wrote is still there; ``None`` when the site must be written."""
     try:
         marker = json.loads((out_dir / SITE_MARKER).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return False
+        return None
     if not isinstance(marker, dict) or marker.get("inputs") != inputs:
-        return False
+        return None
     stories = marker.get("stories") if isinstance(marker.get("stories"), list) else []
     files = ["index.html", *(f for s in stories if isinstance(s, dict) for f in s.get("files") or [])]
-    return all(isinstance(f, str) and (out_dir / f).is_file() for f in files)
+    if not all(isinstance(f, str) and (out_dir / f).is_file() for f in files):
+        return None
+    notes = marker.get("notes")
+    return [str(n) for n in notes] if isinstance(notes, list) else []
 
 
 def _left_something_out(results: dict[str, StoryResult], good: list[_Job], chart_images) -> bool:
@@ -1104,6 +1111,7 @@ def _write_site(out_dir: Path, good: list[_Job], results: dict[str, StoryResult]
         marker = {"generator": f"frstory {__version__}", "built_at": built_at.isoformat(), "stories": manifest}
         if inputs is not None and not _left_something_out(results, good, chart_images):
             marker["inputs"] = inputs  # lets an unchanged rebuild leave this site as it is
+            marker["notes"] = notes  # and say again what it left out
         (staging / SITE_MARKER).write_text(
             json.dumps(marker, indent=1, sort_keys=True) + "\n",
             encoding="utf-8")
