@@ -214,7 +214,7 @@ class ChartImages:
         self.reused = 0
         # What each figure JSON gave this build (its files, or the error to raise again), so that
         # images drawn ahead by :meth:`prepare` are placed by :meth:`page` without a second look.
-        self._done: dict[str, dict[str, bytes | None] | Exception] = {}
+        self._done: dict[tuple[str, str], dict[str, bytes | None] | Exception] = {}
         self._lock = threading.Lock()
 
     # -- drawing ---------------------------------------------------------------------------------
@@ -353,7 +353,6 @@ class ChartImages:
         """
         for match in _SCRIPT.finditer(body_html):
             try:
-                json.loads(match.group(3))
                 self._chart_files(match.group(3), stand_in_format(int(match.group(2))))
             except Exception:  # noqa: BLE001 - reported by page(), which meets the same error
                 pass

@@ -638,16 +638,11 @@ def _build_locked(started, reporter: Progress, notebooks_dir, out_dir, pages, pa
         current_notes = _current_site_notes(out_dir, inputs) if inputs is not None and not to_run else None
         if current_notes is not None:
             # Nothing the pages are made of changed since the site was written: leave it as it is.
-            report = BuildReport(out_dir, stories, time.perf_counter() - started, published=True)
             say(f"  up to date {_label(out_dir)}")
-            for note in current_notes:
-                say(f"  note       {note}")
-            for story in stories:
-                for warning in story.warnings:
-                    say(f"  warning    {warning}")
-            say(report.summary())
-            return report
-        notes = _write_site(out_dir, good, results, notebooks_dir, kept, unavailable, config, chart_images, inputs)
+            notes = current_notes
+        else:
+            notes = _write_site(out_dir, good, results, notebooks_dir, kept, unavailable, config, chart_images,
+                                inputs)
         report = BuildReport(out_dir, stories, time.perf_counter() - started, published=True)
         for note in notes:
             say(f"  note       {note}")
