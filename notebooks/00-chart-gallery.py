@@ -24,7 +24,7 @@
 # %% [markdown]
 # # Chart gallery
 #
-# **Everything on this page is synthetic.** The tickers (SYNA, SYNB, ^SYNX) and events are made up
+# **Everything on this page is synthetic.** The companies (SYNA, SYNB), the market index and the events are made up
 # by `frstory.synthetic_prices()` and `frstory.synthetic_events()`, and the newsroom numbers (stories
 # per month by desk, weekday readers of two sections, corrections, newsroom events) are made up in the
 # cells below; no chart here shows real data. The page exists to show every chart function in
@@ -50,6 +50,9 @@ prices = fr.synthetic_prices(
     ["SYNA", "SYNB"], start, end, abnormal={("SYNA", "2020-06-11"): -0.05, ("SYNB", "2020-06-09"): 0.03}
 )
 events = fr.synthetic_events()
+# Readers see names, never raw tickers: the made-up index gets one (SYNA and SYNB are the made-up
+# companies' names).
+fr.prose.register_display_names({"^SYNX": "the Synthetic Market Index"})
 
 # Non-price data: made-up monthly story counts for two desks, and a share in per cent.
 months = pd.date_range("2019-07-01", "2020-12-01", freq="MS")

@@ -31,19 +31,42 @@ def test_gallery_is_paired_with_its_percent_script():
     assert [c.source for c in script.cells] == [c.source for c in nb.cells]
 
 
-@pytest.mark.slow
-def test_gallery_executes_and_every_chart_carries_furniture(tmp_path, monkeypatch):
+@pytest.fixture(scope="module")
+def executed():
+    """The gallery executed once by a real kernel (in its own folder, as the build runs it)."""
     from nbclient import NotebookClient
 
-    monkeypatch.chdir(GALLERY.parent)
     nb = nbformat.read(GALLERY, as_version=4)
     NotebookClient(nb, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(GALLERY.parent)}}).execute()
-    figures = [
+    return nb
+
+
+def _figures(nb) -> list[dict]:
+    return [
         output["data"]["application/vnd.plotly.v1+json"]
         for cell in nb.cells if cell.cell_type == "code"
         for output in cell.get("outputs", [])
         if "application/vnd.plotly.v1+json" in output.get("data", {})
     ]
+
+
+def _reader_text(figure: dict) -> list[str]:
+    """Every text of a figure a reader sees or hears, at every layout: alt text, series, labels, ticks."""
+    layouts = [figure["layout"], *(v["layout"] for v in figure["layout"]["meta"]["frstory"]["layouts"])]
+    traces = [figure["data"], *(v.get("data") or [] for v in figure["layout"]["meta"]["frstory"]["layouts"])]
+    meta = figure["layout"]["meta"]["frstory"]
+    texts = [meta["alt"], meta["title"], meta["subtitle"], meta["notes"]]
+    texts += [str(t.get("name", "")) for data in traces for t in data]
+    texts += [str(a.get("text", "")) for layout in layouts for a in layout.get("annotations") or []]
+    texts += [str(tick) for layout in layouts for key, axis in layout.items()
+              if key.startswith(("xaxis", "yaxis")) and isinstance(axis, dict) for tick in axis.get("ticktext") or []]
+    return texts
+
+
+@pytest.mark.slow
+def test_gallery_executes_and_every_chart_carries_furniture(executed):
+    nb = executed
+    figures = _figures(nb)
     kinds = [f["layout"]["meta"]["frstory"]["kind"] for f in figures]
     assert kinds == ["price_with_events", "rebased_comparison", "timeline", "timeline", "abnormal_returns",
                      "abnormal_returns", "line", "bar", "bar", "line", "price_with_events", "rebased_comparison",
@@ -58,6 +81,15 @@ def test_gallery_executes_and_every_chart_carries_furniture(tmp_path, monkeypatc
         json.dumps(meta, allow_nan=False)
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert errors == []
+
+
+@pytest.mark.slow
+def test_gallery_charts_show_readers_no_raw_ticker(executed):
+    import re
+
+    raw = [(f["layout"]["meta"]["frstory"]["kind"], text) for f in _figures(executed) for text in _reader_text(f)
+           if re.search(r"\^[A-Z]+", text)]
+    assert raw == []
 
 
 def test_gallery_shows_every_chart_function_on_data_that_are_not_prices():

@@ -543,6 +543,20 @@ def test_scaffolded_story_builds_and_its_chart_renders(broken_project, open_page
     assert report.page.locator("a.fr-getdata").count() == 1
 
 
+def test_scaffolded_story_states_its_own_tickers_last_close_in_house_style(broken_project):
+    # The made-up market index comes with the synthetic prices and sorts last: the sentence must
+    # still be about the story's ticker.
+    import frstory as fr
+
+    root, _, _, _ = broken_project
+    prices = fr.synthetic_prices(["SYNA"], "2020-05-01", "2020-07-31")
+    last = prices[prices["ticker"] == "SYNA"].iloc[-1]
+    page = (root / "site" / "01-synthetic-scaffold.html").read_text(encoding="utf-8")
+    text = html.unescape(re.sub(r"<[^>]+>", "", page))
+    assert f"the last close was {fr.prose.money(last['close'])} on 31 July 2020." in text
+    assert "SYNA closing price, 1 May – 31 July 2020" in text
+
+
 def test_build_warns_about_the_scaffolds_placeholder_title_and_dek(broken_project):
     _, first, _, _ = broken_project
     warnings = first.stories[0].warnings

@@ -37,8 +37,7 @@ try:
 except ImportError:
     price_with_events = None
 
-story_prices = prices[prices["ticker"] == ticker]
-TITLE = f"{ticker} closing price, {start} to {end}"
+TITLE = f"{ticker} closing price, {fr.prose.date_range(start, end)}"
 SUBTITLE = "Dotted lines mark events on the timeline"
 NOTES = __NOTES__
 if price_with_events is not None:
@@ -100,7 +99,10 @@ def _cells(synthetic: bool):
             'SOURCE = "Synthetic example data (frstory.examples)"\n\n'
             "# Made-up prices and events, so this example runs anywhere.\n"
             "prices = fr.synthetic_prices([ticker], start, end)\n"
-            "events = fr.synthetic_events()"
+            "events = fr.synthetic_events()\n"
+            "# The story's own rows (the made-up market index comes with them).\n"
+            'story_prices = prices[prices["ticker"] == ticker]\n'
+            "last = story_prices.iloc[-1]"
         )
         notes = "Synthetic example data, not real market data."
     else:
@@ -110,7 +112,9 @@ def _cells(synthetic: bool):
             "# Real data: prices from the price cache (frstory data pull fetches them), events from\n"
             "# the curated timeline. Both are listed in the page's methods box with their hashes.\n"
             "prices = fr.load_prices([ticker], start, end)\n"
-            "events = fr.load_events()"
+            "events = fr.load_events()\n"
+            'story_prices = prices[prices["ticker"] == ticker]\n'
+            "last = story_prices.iloc[-1]"
         )
         notes = ""
     return [
@@ -123,8 +127,8 @@ def _cells(synthetic: bool):
         new_md(
             "## What the prices did\n\n"
             "Describe the chart in words: readers who skip it still get the point. Numbers come from "
-            "the analysis as inline expressions, e.g. the last close was "
-            "`{python} f\"{prices['close'].iloc[-1]:,.2f}\"` dollars."
+            "the analysis as inline expressions, in the house style of frstory.prose, e.g. the last "
+            "close was `{python} fr.prose.money(last['close'])` on `{python} fr.prose.date(last['date'])`."
         ),
         new_code(_CHART_CELL.replace("__NOTES__", repr(notes)).rstrip("\n")),
     ]
