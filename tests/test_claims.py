@@ -120,6 +120,13 @@ def test_no_text_a_reader_sees_names_a_desk_file_or_a_seed(claims):
     assert not text.str.contains(r"\bseeds?\b|\.txt\b", case=False, regex=True).any()
 
 
+def test_claims_name_companies_as_readers_know_them_not_by_ticker(claims):
+    # IBM's ticker is its name; the others are not words a reader knows.
+    tickers = (set(claims["check_ticker"].dropna()) | {"AMZN", "MSFT", "GOOGL", "^GSPC", "^IXIC"}) - {"IBM"}
+    pattern = r"(?<!\w)(?:" + "|".join(re.escape(t) for t in sorted(tickers)) + r")\b"
+    assert [c for c in claims["claim"] if re.search(pattern, c)] == []
+
+
 def test_claims_carry_no_quotation_marks(claims):
     assert not claims["claim"].str.contains("[\"\u201c\u201d]", regex=True).any()
 

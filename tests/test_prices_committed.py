@@ -66,7 +66,7 @@ def test_the_read_log_carries_the_reader_facing_origin_of_the_stretch_read(commi
 
     read = reads()[-1]
     assert read["origin"] == "committed"
-    assert read["source"].startswith("2021-05-13 to 2022-06-03: Yahoo Finance daily prices, copy committed to GitHub "
+    assert read["source"].startswith("13 May 2021 – 3 June 2022: Yahoo Finance daily prices, copy committed to GitHub "
                                      "by a third party (Sicheng-Wang1999/SP500, data/AMZN.csv)")
     assert "Reconstructed: the copy is adjusted for the 20-for-1 split" in read["source"]
     assert "Caparisun" not in read["source"]  # only the stretches the read used

@@ -212,10 +212,10 @@ def test_removed_inputs_and_empty_cells_make_no_toggle(renderer):
 # -- methods box ------------------------------------------------------------------------------
 
 def _story_page(prices: list[dict]) -> str:
-    from frstory.publish.site import _template_env
+    from frstory.publish.site import _reader_prices, _template_env
 
     story = {"meta": StoryMeta(title="Synthetic"), "page": "01-synthetic.html", "body_html": "", "figure_count": 0,
-             "minutes": 1, "missing_data": [], "reads": [], "prices": prices, "price_reads": True,
+             "minutes": 1, "missing_data": [], "reads": [], "prices": _reader_prices(prices), "price_reads": True,
              "executed_at": "2020-06-11T00:00:00+00:00", "executed_at_display": "11 June 2020, 00:00 UTC",
              "cached": False, "notebook_name": "01-synthetic.ipynb"}
     common = {"site_title": "frstory", "site_description": "", "frstory_version": "0", "built_at_iso": "",
@@ -235,6 +235,20 @@ def test_methods_box_shows_a_dash_with_an_explanation_for_imported_prices():
            'aria-hidden="true">—</span>' in row
     assert '<span class="fr-visually-hidden">Not applicable: imported from a file, not fetched with yfinance</span>' in row
     assert "not downloaded with yfinance" in page
+
+
+def test_methods_box_names_each_series_and_writes_its_dates_in_words():
+    page = _story_page([{**PRICE_ROW, "ticker": "^SYNX", "name": "Synthetic Market Index",
+                         "source": "yfinance (Yahoo Finance chart API)", "yfinance_version": "1.7.0"}])
+    body = page[page.index("<tbody>"):page.index("</tbody>")]
+    assert "<td>Synthetic Market Index</td>" in body and "^SYNX" not in body
+    assert "<td>8–10 June 2020</td>" in body and "2020-06-08" not in body
+    assert ">11 June 2020</td>" in body
+
+
+def test_methods_box_falls_back_to_the_ticker_of_a_series_without_a_name():
+    page = _story_page([{**PRICE_ROW, "source": "yfinance (Yahoo Finance chart API)", "yfinance_version": "1.7.0"}])
+    assert "<td>SYNA</td>" in page
 
 
 def test_methods_box_shows_the_yfinance_version_of_fetched_prices():

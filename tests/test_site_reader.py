@@ -164,7 +164,18 @@ def test_the_price_data_lists_its_original_copies_with_links(site):
     folder, _ = site
     text = (folder / "02-amazon-and-the-market.html").read_text(encoding="utf-8")
     section = text[text.index('id="sources-data"'):text.index('id="methods"')]
-    assert re.search(r'<li>AMZN: <a class="fr-sources__link" href="https://github\.com/[^"]+/AMZN\.csv"', section)
+    assert re.search(r'<li>Amazon: <a class="fr-sources__link" href="https://github\.com/[^"]+/AMZN\.csv"', section)
+    assert "<li>S&amp;P 500: " in section and "<li>^GSPC" not in section, "series by the names readers know"
+
+
+def test_the_methods_box_names_each_price_series_and_writes_dates_in_words(site):
+    folder, _ = site
+    text = (folder / "02-amazon-and-the-market.html").read_text(encoding="utf-8")
+    table = text[text.index('<table class="fr-methods__table">'):text.index("</table>", text.index('class="fr-methods__table"'))]
+    rows = re.findall(r"<tr><td>([^<]*)</td>", table)
+    assert rows == ["Amazon", "S&amp;P 500", "Nasdaq Composite"]
+    assert not re.search(r"<td>\d{4}-\d{2}-\d{2}", table), "no ISO date as a cell"
+    assert "(prices of S&amp;P 500)" in text and "(prices:^GSPC)" not in text
 
 
 def test_source_links_are_http_only_and_source_text_is_escaped(synthetic):

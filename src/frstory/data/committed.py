@@ -27,6 +27,7 @@ import io
 import json
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -186,8 +187,12 @@ def read_committed_prices(record: dict, folder: str | os.PathLike | None = None)
     return frame, path
 
 
-def describe_resource(record: dict, start=None, end=None) -> str:
-    """Reader-facing origin and treatment of the part of a committed file from ``start`` to ``end``.
+def describe_resource(record: dict, start=None, end=None, *,
+                      dates: Callable[[str, str], str] = "{} to {}".format) -> str:
+    """Origin and treatment of the part of a committed file from ``start`` to ``end``.
+
+    ``dates`` writes each segment's first and last day: ISO by default (the data package's own
+    descriptions); the price loader passes :func:`frstory.prose.date_range` for what readers see.
 
     Examples
     --------
@@ -195,6 +200,9 @@ def describe_resource(record: dict, start=None, end=None) -> str:
     ...        "url": "https://example.org/a.csv", "vintage": "2020", "treatment": "as traded"}]}
     >>> describe_resource(rec, "2019-06-03", "2019-06-04")
     '2019-01-02 to 2019-12-31: Yahoo Finance (copy) (2020). As traded.'
+    >>> from frstory import prose
+    >>> describe_resource(rec, "2019-06-03", "2019-06-04", dates=prose.date_range)
+    '2 January – 31 December 2019: Yahoo Finance (copy) (2020). As traded.'
     """
     lo = pd.Timestamp(start) if start is not None else pd.Timestamp.min
     hi = pd.Timestamp(end) if end is not None else pd.Timestamp.max
@@ -204,7 +212,7 @@ def describe_resource(record: dict, start=None, end=None) -> str:
             continue
         vintage = f" ({seg['vintage']})" if seg.get("vintage") else ""
         treatment = seg["treatment"][:1].upper() + seg["treatment"][1:]
-        parts.append(f"{seg['start']} to {seg['end']}: {seg['source']}{vintage}. {treatment.rstrip('.')}.")
+        parts.append(f"{dates(seg['start'], seg['end'])}: {seg['source']}{vintage}. {treatment.rstrip('.')}.")
     return " ".join(parts) or str(record.get("source") or "")
 
 

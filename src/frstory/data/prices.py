@@ -163,14 +163,27 @@ def _resolve(
 
 def _reader_source(origin: str, record: dict, start: pd.Timestamp, end: pd.Timestamp) -> str:
     """What a reader is told about where a read's prices came from (never a machine path)."""
+    from frstory import prose  # the one owner of dates in words
+
     if origin == "committed":
-        return committed.describe_resource(record, start, end)
+        return committed.describe_resource(record, start, end, dates=prose.date_range)
     source = str(record.get("source") or "")
     if source.startswith("yfinance"):
+        retrieved = str(record.get("retrieved_at") or "")[:10]
         return (f"Yahoo Finance chart API via yfinance {record.get('yfinance_version') or ''}, retrieved "
-                f"{str(record.get('retrieved_at') or '')[:10]}; as traded (later splits undone), "
-                "not adjusted for dividends").replace("yfinance ,", "yfinance,")
+                f"{prose.date(retrieved) if retrieved else 'at an unrecorded time'}; as traded (later splits "
+                "undone), not adjusted for dividends").replace("yfinance ,", "yfinance,")
     return source
+
+
+def _reader_name(ticker: str) -> str | None:
+    """The name readers know for ``ticker`` when one is registered (the methods box shows it)."""
+    from frstory import prose
+
+    try:
+        return prose.display_name(ticker)
+    except (prose.UnknownDisplayName, prose.ProseError):
+        return None
 
 
 def load_prices(
@@ -247,7 +260,7 @@ def load_prices(
         frames.append(part)
         record_read(
             f"prices:{ticker}", path, entry["sha256"],
-            ticker=ticker, start=str(start_day.date()), end=str(end_day.date()),
+            ticker=ticker, name=_reader_name(ticker), start=str(start_day.date()), end=str(end_day.date()),
             origin=origin, source=_reader_source(origin, entry, start_day, end_day),
             retrieved_at=entry.get("retrieved_at"), yfinance_version=entry.get("yfinance_version"),
             rows=int(len(part)),

@@ -205,7 +205,7 @@ def _price_provenance(reads: list[dict]) -> list[dict]:
         ticker = read.get("ticker") or (str(read["kind"]).split(":", 1)[1] if ":" in str(read["kind"]) else None)
         if ticker and ticker not in tickers:
             tickers.append(str(ticker))
-    fields = ("ticker", "source", "retrieved_at", "yfinance_version", "rows", "first_date", "last_date")
+    fields = ("ticker", "name", "source", "retrieved_at", "yfinance_version", "rows", "first_date", "last_date")
 
     def clean(value) -> str:
         text = "" if value is None else str(value)
@@ -229,6 +229,26 @@ def _price_provenance(reads: list[dict]) -> list[dict]:
     except Exception:  # the price module may be absent or its cache unreadable: fall back to the log
         pass
     return [{k: clean(r.get(k, r.get("ticker") if k == "ticker" else "")) for k in fields} for r in price_reads]
+
+
+def _reader_prices(rows: Sequence[dict]) -> list[dict]:
+    """Price provenance rows with what the methods box shows readers: names, not tickers, and dates in words."""
+    from frstory import prose  # the one owner of dates in words
+
+    def day(text: object) -> str:
+        try:
+            return prose.date(str(text)[:10]) if text else ""
+        except (prose.ProseError, ValueError):
+            return str(text or "")
+
+    def span(first: object, last: object) -> str:
+        try:
+            return prose.date_range(str(first)[:10], str(last)[:10]) if first and last else ""
+        except (prose.ProseError, ValueError):
+            return f"{first or ''} – {last or ''}"
+
+    return [{**row, "label": row.get("name") or row.get("ticker") or "", "retrieved_display": day(row.get("retrieved_at")),
+             "range_display": span(row.get("first_date"), row.get("last_date"))} for row in rows]
 
 
 def _display_read_path(path: str, roots: Sequence[Path]) -> str:
@@ -1023,12 +1043,14 @@ def _write_site(out_dir: Path, good: list[_Job], results: dict[str, StoryResult]
                     (staging / "data" / figure["file"]).write_text(
                         _csv_text(figure["columns"], figure["rows"]), encoding="utf-8")
                     files.append(f"data/{figure['file']}")
+            prices = _reader_prices(record.get("prices", []))
+            names = {p["ticker"]: p["label"] for p in prices if p.get("ticker")}
             reads = []
             for r in record.get("reads", []):
                 href = _publish_read(r, staging)
                 if href:
                     files.append(unquote(href))
-                reads.append({"kind": _read_kind(r), "file": _display_read_path(r.get("path", ""), roots),
+                reads.append({"kind": _read_kind(r, names), "file": _display_read_path(r.get("path", ""), roots),
                               "sha256": r.get("file_sha256") or r.get("sha256") or "", "href": href})
             figure_count = len(render.get("figures", []))
             charts = chart_images.page(job.slug, render["body_html"], staging, title=meta.title)
@@ -1044,7 +1066,7 @@ def _write_site(out_dir: Path, good: list[_Job], results: dict[str, StoryResult]
                 "minutes": reading_minutes(render.get("words", 0), figure_count),
                 "missing_data": render.get("missing_data", []),
                 "reads": reads,
-                "prices": record.get("prices", []),
+                "prices": prices,
                 "price_reads": any(str(r.get("kind", "")).startswith("prices") for r in record.get("reads", [])),
                 "executed_at": record.get("executed_at", ""),
                 "executed_at_display": _format_time(record.get("executed_at", "")),
@@ -1052,8 +1074,7 @@ def _write_site(out_dir: Path, good: list[_Job], results: dict[str, StoryResult]
                 "notebook_name": job.path.name,
                 "unavailable": False,
                 "toc": table_of_contents(render["body_html"]),
-                "sources": page_sources(render.get("figures", []), record.get("reads", []),
-                                        record.get("prices", [])),
+                "sources": page_sources(render.get("figures", []), record.get("reads", []), prices),
             }
             built.append(story)
             cards.append(story)
@@ -1117,9 +1138,15 @@ def _write_site(out_dir: Path, good: list[_Job], results: dict[str, StoryResult]
     return notes
 
 
-def _read_kind(read: dict) -> str:
+def _read_kind(read: dict, names: dict[str, str] | None = None) -> str:
+    """What a read file was, for readers: "opened by the notebook", "events", "prices of S&P 500"."""
     kind = str(read.get("kind", ""))
-    return "opened by the notebook" if kind == "file" else kind
+    if kind == "file":
+        return "opened by the notebook"
+    what, _, ticker = kind.partition(":")
+    if what == "prices" and ticker:
+        return f"prices of {(names or {}).get(ticker) or read.get('name') or ticker}"
+    return kind
 
 
 def site_config(project_root: Path) -> dict:

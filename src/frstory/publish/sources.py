@@ -223,12 +223,15 @@ def page_sources(figures: Sequence[dict], reads: Sequence[dict], prices: Sequenc
     claims: list[dict] = []
     datasets: list[dict] = []
     tickers = [str(p.get("ticker")) for p in prices if p.get("ticker")]
+    # Readers see the name a price row carries (recorded where the story registered it), not the ticker.
+    labels = {str(p.get("ticker")): str(p.get("label") or p.get("name") or p.get("ticker")) for p in prices
+              if p.get("ticker")}
     for read in reads:
         path = Path(str(read.get("path", "")))
         if read.get("kind") == "claims" and path.is_file():
             claims.extend(claim_sources(path))
         elif path.name == "datapackage.json" and path.is_file():
-            datasets.extend(dataset_sources(path, tickers))
+            datasets.extend({**d, "of": labels.get(d["of"], d["of"])} for d in dataset_sources(path, tickers))
     count = sum(len(c["sources"]) + bool(c["source_url"]) for c in charts)
     count += sum(bool(c["article_url"]) + bool(c["source_url"]) for c in claims)
     count += sum(bool(d["url"]) for d in datasets)
