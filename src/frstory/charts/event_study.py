@@ -8,7 +8,6 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from scipy import stats
 
 from frstory import prose
 from frstory.charts._text import MINUS, escape_text, format_date, text_width_px
@@ -118,6 +117,8 @@ def car_over(result: object, start: int, end: int) -> tuple[float, float, float]
     car = float(window["ar"].sum())
     t = car / (float(result.sigma) * math.sqrt(len(window)))
     dof = max(int(result.n_estimation) - 2, 1)
+    from scipy import stats  # imported here: the publisher imports charts to draw images, and scipy is slow to load
+
     p = float(2 * stats.t.sf(abs(t), dof))
     return car, t, p
 

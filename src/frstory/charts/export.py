@@ -20,20 +20,20 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from frstory.charts._text import escape_text, link, wrap_text
-from frstory.charts.responsive import layout_for_width
+from frstory.charts.responsive import figure_for_width
 from frstory.charts.theme import FONT_SIZES, MUTED
 from frstory.errors import ChartInputError
 
-__all__ = ["export", "with_furniture"]
+__all__ = ["export", "with_furniture", "furniture_figure"]
 
 EDGE_PX = 16
 _LINE = 1.3
 _FORMATS = {".png", ".svg", ".pdf", ".html", ".htm"}
 
 
-def _furniture(fig: go.Figure) -> dict:
-    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
-    info = meta.get("frstory")
+def _furniture(fig: go.Figure | dict) -> dict:
+    meta = fig.layout.meta if isinstance(fig, go.Figure) else (fig.get("layout") or {}).get("meta")
+    info = meta.get("frstory") if isinstance(meta, dict) else None
     if not isinstance(info, dict):
         raise ChartInputError(
             "export: this figure has no layout.meta['frstory'] (it was not made by frstory.charts). "
@@ -67,11 +67,31 @@ def with_furniture(fig: go.Figure, width: int | None = None) -> go.Figure:
     >>> drawn.layout.width, drawn.layout.title.text
     (360, 'A title')
     """
+    return go.Figure(furniture_figure(fig, width))
+
+
+def furniture_figure(fig: go.Figure | dict, width: int | None = None) -> dict:
+    """:func:`with_furniture` as a plain figure dict, without building a ``go.Figure``.
+
+    The publisher draws every chart's download images from it (validating each through
+    plotly's object model was most of their cost in Python).
+
+    Examples
+    --------
+    >>> import frstory as fr
+    >>> from frstory import charts
+    >>> prices = fr.synthetic_prices(["SYNA"], "2020-06-01", "2020-06-30")
+    >>> fig = charts.price_with_events(prices, title="A title", source="Synthetic")
+    >>> furniture_figure(fig, width=360)["layout"]["title"]["text"]
+    'A title'
+    """
     info = _furniture(fig)
-    width = int(width or fig.layout.width or info.get("width") or 900)
+    own_width = fig.layout.width if isinstance(fig, go.Figure) else (fig.get("layout") or {}).get("width")
+    width = int(width or own_width or info.get("width") or 900)
     if width < 200:
         raise ChartInputError(f"export: width must be at least 200 px, got {width}. Fix: width=360 or wider.")
-    out = layout_for_width(fig, width)
+    out = figure_for_width(fig, width)
+    layout = out["layout"]
     usable = width - 2 * EDGE_PX
     title_lines = wrap_text(info.get("title") or "", usable, FONT_SIZES["title"], bold=True)
     subtitle_lines = wrap_text(info.get("subtitle") or "", usable, FONT_SIZES["subtitle"])
@@ -86,29 +106,34 @@ def with_furniture(fig: go.Figure, width: int | None = None) -> go.Figure:
     if info.get("notes"):
         footer.extend(escape_text(line) for line in wrap_text(f"Note: {info['notes']}", usable, FONT_SIZES["footer"]))
     bottom = round(len(footer) * _LINE * FONT_SIZES["footer"]) + 12
-    margin = out.layout.margin
-    old_top, old_bottom, left = int(margin.t or 0), int(margin.b or 0), int(margin.l or 0)
-    height = int(out.layout.height or 500) + top + bottom
-    out.update_layout(height=height, margin={"t": old_top + top, "b": old_bottom + bottom})
+    margin = dict(layout.get("margin") or {})
+    old_top, old_bottom, left = int(margin.get("t") or 0), int(margin.get("b") or 0), int(margin.get("l") or 0)
+    height = int(layout.get("height") or 500) + top + bottom
+    layout["height"] = height
+    layout["margin"] = {**margin, "t": old_top + top, "b": old_bottom + bottom}
+    annotations = list(layout.get("annotations") or [])
     if title_lines:
-        out.update_layout(title={
+        title = layout.get("title") if isinstance(layout.get("title"), dict) else {}
+        layout["title"] = {
+            **title,
             "text": "<br>".join(escape_text(t) for t in title_lines), "x": (EDGE_PX + 2) / width, "xref": "container",
             "xanchor": "left", "y": 1 - EDGE_PX / height, "yref": "container", "yanchor": "top",
-            "font": {"size": FONT_SIZES["title"], "weight": 700},
-        })
+            "font": {**(title.get("font") or {}), "size": FONT_SIZES["title"], "weight": 700},
+        }
     if subtitle_lines:
-        out.add_annotation(
+        annotations.append(dict(
             text="<br>".join(escape_text(t) for t in subtitle_lines), name="frstory-subtitle", showarrow=False,
             xref="paper", x=0, xanchor="left", xshift=-(left - EDGE_PX), align="left",
             yref="paper", y=1, yanchor="top", yshift=old_top + top - subtitle_top,
             font={"size": FONT_SIZES["subtitle"], "color": MUTED},
-        )
-    out.add_annotation(
+        ))
+    annotations.append(dict(
         text="<br>".join(footer), name="frstory-footer", showarrow=False, align="left",
         xref="paper", x=0, xanchor="left", xshift=-(left - EDGE_PX),
         yref="paper", y=0, yanchor="bottom", yshift=-(old_bottom + bottom - 8),
         font={"size": FONT_SIZES["footer"], "color": MUTED},
-    )
+    ))
+    layout["annotations"] = annotations
     return out
 
 

@@ -183,10 +183,20 @@ def finish_figure(
     :func:`frstory.charts.export` draws it on static exports, so nothing is drawn here that a
     publisher would have to delete.
     """
-    layout: dict[str, Any] = {
+    from frstory.charts._common import flush
+    from frstory.charts.responsive import in_narrow_pass
+
+    size = {
         "width": frame.width,
         "height": frame.height,
         "margin": {"l": frame.left, "r": frame.right, "t": frame.top, "b": frame.bottom, "autoexpand": False},
+    }
+    if in_narrow_pass():  # only the keys a narrower layout can change are kept of this figure
+        flush(fig)
+        fig.update_layout(**size)
+        return fig
+    layout: dict[str, Any] = {
+        **size,
         "meta": {
             "frstory": {
                 "kind": kind,
@@ -202,8 +212,6 @@ def finish_figure(
     }
     if template is not None:
         layout["template"] = template
-    from frstory.charts._common import flush
-
     flush(fig)
     fig.update_layout(**layout)
     return fig

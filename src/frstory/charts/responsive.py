@@ -16,6 +16,7 @@ that were clear of each other stay clear, and a box inside the plot stays inside
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import inspect
 import json
@@ -25,7 +26,7 @@ from typing import Any, TypeVar
 import plotly.graph_objects as go
 import plotly.io as pio
 
-__all__ = ["BREAKPOINTS", "responsive", "layout_for_width"]
+__all__ = ["BREAKPOINTS", "responsive", "layout_for_width", "figure_for_width"]
 
 #: Widths (px of the chart's container) a layout is computed for, besides the requested width.
 #: 280 fits a 320 px phone (1 rem page margins), 350 a 390 px phone; story columns are at most 800 px.
@@ -35,6 +36,17 @@ F = TypeVar("F", bound=Callable[..., go.Figure])
 
 # Layout keys that never differ between breakpoints, or that are the page's business.
 _SKIP_LAYOUT = {"template", "meta", "width", "autosize"}
+
+# True while a chart function runs again for a narrower breakpoint. Only what differs between
+# widths is kept of that figure, so :func:`frstory.charts.furniture.finish_figure` leaves out the
+# keys :data:`_SKIP_LAYOUT` ignores anyway: plotly validates (deep-copies) the template and the
+# chart's data table on every assignment, a fifth of the cost of each narrower layout.
+_NARROW_PASS: contextvars.ContextVar[bool] = contextvars.ContextVar("frstory_narrow_pass", default=False)
+
+
+def in_narrow_pass() -> bool:
+    """Whether the chart being built is only a narrower layout of another (see :func:`responsive`)."""
+    return _NARROW_PASS.get()
 
 
 def _as_json(fig: go.Figure) -> dict[str, Any]:
@@ -88,10 +100,13 @@ def responsive(func: F) -> F:
         for breakpoint_px in BREAKPOINTS:
             if breakpoint_px >= width:
                 break
+            token = _NARROW_PASS.set(True)
             try:
                 small = func(*args, **{**kwargs, "width": breakpoint_px})
             except Exception:  # noqa: BLE001 - a layout that cannot be made at this width is simply not offered
                 continue
+            finally:
+                _NARROW_PASS.reset(token)
             variants.append(_variant(base, _as_json(small), breakpoint_px))
         meta = dict(fig.layout.meta or {})
         furniture = dict(meta.get("frstory") or {})
@@ -127,8 +142,25 @@ def layout_for_width(fig: go.Figure | dict, width: float) -> go.Figure:
     >>> layout_for_width(charts.price_with_events(prices, source="Synthetic"), 300).layout.width
     300
     """
-    figure = fig.to_dict() if isinstance(fig, go.Figure) else json.loads(json.dumps(fig, default=str))
-    figure = json.loads(pio.to_json(figure, validate=False))
+    return go.Figure(figure_for_width(fig, width))
+
+
+def figure_for_width(fig: go.Figure | dict, width: float) -> dict:
+    """:func:`layout_for_width` as a plain figure dict (JSON types), without building a ``go.Figure``.
+
+    The publisher draws six images of every chart from these; validating each through plotly's
+    object model cost more than the rest of the image pipeline in Python.
+
+    Examples
+    --------
+    >>> import frstory as fr
+    >>> from frstory import charts
+    >>> prices = fr.synthetic_prices(["SYNA"], "2020-06-01", "2020-06-30")
+    >>> figure_for_width(charts.price_with_events(prices, source="Synthetic"), 300)["layout"]["width"]
+    300
+    """
+    source = fig.to_dict() if isinstance(fig, go.Figure) else fig
+    figure = json.loads(pio.to_json(source, validate=False))
     layout = figure.setdefault("layout", {})
     furniture = (layout.get("meta") or {}).get("frstory") or {}
     chosen = None
@@ -149,4 +181,4 @@ def layout_for_width(fig: go.Figure | dict, width: float) -> go.Figure:
         elif chosen.get("data"):
             figure["data"] = [{**trace, **change} for trace, change in zip(figure["data"], chosen["data"])]
     layout["width"] = int(width)
-    return go.Figure(figure)
+    return figure

@@ -301,35 +301,37 @@ class ChartImages:
 
 
     def _draw_chart(self, figure: dict, stand_in: str = "svg") -> dict[str, bytes | None]:
-        import plotly.graph_objects as go
-
-        from frstory.charts.export import _png_with_text, _svg_with_text, with_furniture
-        from frstory.charts.responsive import layout_for_width
+        from frstory.charts.export import _png_with_text, _svg_with_text, furniture_figure
+        from frstory.charts.responsive import figure_for_width
         from frstory.charts.theme import dark_figure
 
         plain = {k: figure[k] for k in ("data", "layout") if k in figure}
-        fig = go.Figure(plain, skip_invalid=True)
         layout = plain.get("layout") or {}
         info = (layout.get("meta") or {}).get("frstory") if isinstance(layout.get("meta"), dict) else None
         files: dict[str, bytes | None] = {}
         width = design_width(figure)
         if isinstance(info, dict):
+            # frstory's own figures are laid out as plain dicts: plotly's object model (validating
+            # every value) cost more than the rest of this method, and the images are the same bytes.
             url = str(info.get("source_url") or "")
             if url and not re.match(r"^https?://[^\s<>\"']+$", url, re.IGNORECASE):
                 # As on the page: a source link that is not http(s) is shown as text, not linked.
-                fig.layout.meta = {**layout["meta"], "frstory": {**info, "source_url": None}}
-            drawn = with_furniture(fig, width)
+                plain = {**plain, "layout": {**layout, "meta": {**layout["meta"], "frstory": {**info, "source_url": None}}}}
+            full = furniture_figure(plain, width)
+            shown_from: Any = plain
             title, alt = str(info.get("title") or ""), str(info.get("alt") or "")
-        else:  # a plain plotly figure: drawn as it is, named by its own title
-            drawn = layout_for_width(fig, width)
+        else:  # a plain plotly figure (validated, invalid properties dropped): drawn as it is
+            import plotly.graph_objects as go
+
+            shown_from = go.Figure(plain, skip_invalid=True)
+            full = figure_for_width(shown_from, width)
             title = _plain_title(layout.get("title"))
             alt = f"Chart: {title}" if title else "Chart"
-        full = drawn.to_plotly_json()
-        height = int(drawn.layout.height or 500)
+        height = int(full["layout"].get("height") or 500)
         names = [".svg", ".png"]
         jobs = [(full, "svg", width, height, 1.0), (full, "png", width, height, 2.0)]
         for w in static_widths(figure):
-            shown = layout_for_width(fig, w).to_plotly_json()
+            shown = figure_for_width(shown_from, w)
             h = int(shown["layout"].get("height") or 500)
             names += [f"-{w}.{stand_in}", f"-{w}-dark.{stand_in}"]
             scale = 2.0 if stand_in == "png" else 1.0  # sharp on phones' 2x screens

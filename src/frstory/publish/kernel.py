@@ -119,12 +119,17 @@ def install_read_hook(log_path: str, project_root: str, ignore: list[str] | tupl
 
 
 def preimport(names: str) -> list[str]:
-    """Import the comma-separated modules ``names`` (skipping any that fail); return those imported.
+    """Import the comma-separated modules ``names`` (skipping any that fail); return those done.
+
+    ``module:function`` imports ``module`` and calls its ``function()`` (to build a cached object
+    ahead, such as a trading calendar).
 
     Examples
     --------
-    >>> preimport("json, no_such_module_here")
+    >>> preimport("json, no_such_module_here, functools:cache")
     ['json']
+    >>> preimport("os:getpid")
+    ['os:getpid']
     """
     import importlib
 
@@ -132,9 +137,12 @@ def preimport(names: str) -> list[str]:
     for name in (n.strip() for n in names.split(",")):
         if not name:
             continue
+        module, _, function = name.partition(":")
         try:
-            importlib.import_module(name)
-        except Exception:  # not installed or broken: the notebook's own import will say so
+            loaded = importlib.import_module(module)
+            if function:
+                getattr(loaded, function)()
+        except Exception:  # not installed, broken or not callable so: the notebook's own call will say so
             continue
         done.append(name)
     return done
