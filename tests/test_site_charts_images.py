@@ -187,6 +187,35 @@ def test_after_a_drawing_fails_the_next_chart_is_drawn_in_a_fresh_browser(monkey
     assert all(files.values()) and files[".svg"].startswith(b"<svg")
 
 
+_BARS = ('{"data": [{"type": "bar", "x": ["a", "b"], "y": [1, 2]}], '
+         '"layout": {"title": {"text": "Synthetic bars"}, "width": 400, "height": 300}}')
+
+
+def test_a_browser_started_ahead_draws_the_first_chart():
+    from frstory.publish import images
+
+    with images.ChartImages(None) as drawer:
+        drawer.warm_up()
+        drawer._warming.join(timeout=60)
+        started = drawer._browser
+        assert started is not None
+        files = drawer._chart_of(_BARS)
+        assert drawer._browser is started
+    assert all(files.values())
+
+
+def test_a_browser_that_cannot_start_ahead_leaves_the_charts_without_images_and_the_build_going(monkeypatch):
+    from frstory.publish import images
+
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
+    with images.ChartImages(None) as drawer:
+        drawer.warm_up()
+        drawer._warming.join(timeout=60)
+        assert drawer.unavailable
+        files = drawer._chart_of(_BARS)
+    assert [name for name, image in files.items() if not name.startswith("@") and image is not None] == []
+
+
 def test_a_failed_image_is_never_cached(project, monkeypatch):
     root, _ = project
     assert not (root / "cache-no-browser" / "images").exists() or \

@@ -216,25 +216,46 @@ class ChartImages:
         # images drawn ahead by :meth:`prepare` are placed by :meth:`page` without a second look.
         self._done: dict[tuple[str, str], dict[str, bytes | None] | Exception] = {}
         self._lock = threading.Lock()
+        self._browser_lock = threading.Lock()
+        self._warming: threading.Thread | None = None
 
     # -- drawing ---------------------------------------------------------------------------------
+    def warm_up(self) -> None:
+        """Start the browser now, in a thread, when images will probably be needed.
+
+        A cold build spends its first seconds on one core, starting its kernels; the browser's
+        own start (about 2.5 s here) then costs nothing, instead of holding up the first page's
+        images while both cores execute notebooks. Without a browser nothing changes: the first
+        image finds it unavailable, as it would have.
+        """
+        if self._warming is None and self._browser is None and not self.unavailable:
+            self._warming = threading.Thread(target=self._ensure_browser, name="frstory-images-start", daemon=True)
+            self._warming.start()
+
+    def _ensure_browser(self) -> _Browser | None:
+        """The build's browser, started on first use (once, whichever thread asks first)."""
+        with self._browser_lock:
+            if self._browser is None and not self.unavailable:
+                try:
+                    self._browser = _Browser()
+                except Exception as exc:  # no browser, or one that does not start: build on without images
+                    self.unavailable = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}".strip()
+            return self._browser
+
     def _draw_many(self, jobs: list[tuple[dict, str, int, int, float]]) -> list[bytes | None]:
         """Images from the build's browser (started on first use), drawn at once; ``None``s without a browser."""
-        if self.unavailable:
+        browser = None if self.unavailable else self._ensure_browser()
+        if browser is None:
             return [None] * len(jobs)
-        if self._browser is None:
-            try:
-                self._browser = _Browser()
-            except Exception as exc:  # no browser, or one that does not start: build on without images
-                self.unavailable = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}".strip()
-                return [None] * len(jobs)
         try:
-            payloads = self._browser.draw_many(jobs)
+            payloads = browser.draw_many(jobs)
         except Exception as exc:  # one figure kaleido cannot draw must not stop the build
             # Its tab is reused without a reload (_kaleido_class): after a failure (a timeout
             # may leave it mid-drawing) the next chart gets a new browser instead.
-            self._browser.close()
-            self._browser = None
+            with self._browser_lock:
+                browser.close()
+                if self._browser is browser:
+                    self._browser = None
             raise _DrawError(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") from None
         if not all(payloads):
             raise _DrawError("the browser returned an empty image")
@@ -242,10 +263,14 @@ class ChartImages:
         return list(payloads)
 
     def close(self) -> None:
-        """Stop the browser (if one was started)."""
-        if self._browser is not None:
-            self._browser.close()
-            self._browser = None
+        """Stop the browser (if one was started, or is starting)."""
+        if self._warming is not None:
+            self._warming.join()
+            self._warming = None
+        with self._browser_lock:
+            if self._browser is not None:
+                self._browser.close()
+                self._browser = None
 
     def __enter__(self) -> ChartImages:
         return self

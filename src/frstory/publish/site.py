@@ -726,6 +726,10 @@ async def _execute_all(jobs_to_run: list[_Job], cache: Path, jobs: int, cell_tim
     from frstory.publish.execute import ExecutionOutcome, NotebookFailure, ensure_kernelspec, run_notebook
     from frstory.publish.pool import KernelPool
 
+    if chart_images is not None and not scheduler:
+        # The browser starts on the core the kernels' start leaves idle (after this thread's
+        # imports, so that no two threads import one package at once).
+        chart_images.warm_up()
     renderer_holder: list = []
     loop = asyncio.get_running_loop()
     executed_at = _now().isoformat()
@@ -923,11 +927,14 @@ def _current_site_notes(out_dir: Path, inputs: str) -> list[str] | None:
     return [str(n) for n in notes] if isinstance(notes, list) else []
 
 
-def _left_something_out(results: dict[str, StoryResult], good: list[_Job], chart_images) -> bool:
+def _left_something_out(results: dict[str, StoryResult], good: list[_Job]) -> bool:
     """A site written with something left out (chart images without a browser, say) is written
-    again next time, when what was missing may be there."""
-    return bool(chart_images.unavailable) or any(
-        "no static image" in w for job in good for w in results[job.slug].warnings)
+    again next time, when what was missing may be there.
+
+    Every chart left without an image is named in its page's warnings; a browser that could not
+    start while every image came from the cache left nothing out.
+    """
+    return any("no static image" in w for job in good for w in results[job.slug].warnings)
 
 
 def _mkdirs(path: Path) -> Path:
@@ -1125,7 +1132,7 @@ def _write_site(out_dir: Path, good: list[_Job], results: dict[str, StoryResult]
         else:
             notes.append("no search: the Pagefind binary is not installed (pip install 'pagefind[extended]')")
         marker = {"generator": f"frstory {__version__}", "built_at": built_at.isoformat(), "stories": manifest}
-        if inputs is not None and not _left_something_out(results, good, chart_images):
+        if inputs is not None and not _left_something_out(results, good):
             marker["inputs"] = inputs  # lets an unchanged rebuild leave this site as it is
             marker["notes"] = notes  # and say again what it left out
         (staging / SITE_MARKER).write_text(
