@@ -52,9 +52,11 @@ def _figures(nb) -> list[dict]:
 
 def _reader_text(figure: dict) -> list[str]:
     """Every text of a figure a reader sees or hears, at every layout: alt text, series, labels, ticks."""
-    layouts = [figure["layout"], *(v["layout"] for v in figure["layout"]["meta"]["frstory"]["layouts"])]
-    traces = [figure["data"], *(v.get("data") or [] for v in figure["layout"]["meta"]["frstory"]["layouts"])]
+    from frstory.charts.responsive import figure_for_width
+
     meta = figure["layout"]["meta"]["frstory"]
+    shown = [figure, *(figure_for_width(figure, v["width"]) for v in meta["layouts"])]
+    layouts, traces = [f["layout"] for f in shown], [f["data"] for f in shown]
     texts = [meta["alt"], meta["title"], meta["subtitle"], meta["notes"]]
     texts += [str(t.get("name", "")) for data in traces for t in data]
     texts += [str(a.get("text", "")) for layout in layouts for a in layout.get("annotations") or []]

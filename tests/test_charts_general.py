@@ -154,6 +154,34 @@ def test_layout_for_width_uses_the_widest_breakpoint_that_fits():
     assert charts.layout_for_width(fig, 1000).layout.margin == fig.layout.margin
 
 
+def test_a_narrower_layout_is_stored_as_a_patch_that_rebuilds_it_exactly():
+    import json
+
+    from frstory.charts.responsive import BREAKPOINTS, figure_for_width
+    from frstory.charts.timeline import timeline
+
+    fig = timeline(synthetic_events(), source=SOURCE)
+    base = json.loads(fig.to_json())
+    for variant in base["layout"]["meta"]["frstory"]["layouts"]:
+        rebuilt = figure_for_width(base, variant["width"])
+        direct = json.loads(timeline(synthetic_events(), source=SOURCE, width=variant["width"]).to_json())
+        for key in ("meta", "template", "width"):
+            rebuilt["layout"].pop(key, None)
+            direct["layout"].pop(key, None)
+        assert rebuilt == direct, variant["width"]
+    assert [v["width"] for v in base["layout"]["meta"]["frstory"]["layouts"]] == [b for b in BREAKPOINTS if b < 900]
+
+
+def test_a_narrower_layout_carries_only_what_changes_of_its_labels():
+    import json
+
+    fig = json.loads(charts.price_with_events(synthetic_prices(), synthetic_events(), tickers="SYNA",
+                                              start="2020-05-01", source=SOURCE).to_json())
+    full = len(json.dumps(fig["layout"]["annotations"]))
+    for variant in fig["layout"]["meta"]["frstory"]["layouts"]:
+        assert len(json.dumps(variant["patch"].get("annotations", []))) < full / 2, variant["width"]
+
+
 def test_on_a_phone_event_labels_become_numbers_with_a_key_that_fits():
     fig = charts.layout_for_width(charts.price_with_events(synthetic_prices(), synthetic_events(), tickers="SYNA",
                                                            start="2020-05-01", source=SOURCE), 300)

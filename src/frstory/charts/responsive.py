@@ -4,7 +4,8 @@ plotly places labels where it is told and never moves them out of each other's w
 #4674), and a layout computed for 900 px does not fit a phone. So each chart function is run
 once more for every breakpoint width below the one asked for, and the differences (margins,
 height, label annotations and their rows, axis ticks, the data of traces whose positions depend
-on the width) are stored in ``fig.layout.meta["frstory"]["layouts"]``. The page script
+on the width) are stored in ``fig.layout.meta["frstory"]["layouts"]``, each layout as a patch of
+the full one (:func:`merge_patch`: only the keys and labels that change). The page script
 (``frstory.js``) shows the layout made for the widest breakpoint that still fits its container
 and switches when the container is resized.
 
@@ -26,7 +27,7 @@ from typing import Any, TypeVar
 import plotly.graph_objects as go
 import plotly.io as pio
 
-__all__ = ["BREAKPOINTS", "responsive", "layout_for_width", "figure_for_width"]
+__all__ = ["BREAKPOINTS", "responsive", "layout_for_width", "figure_for_width", "merge_patch", "apply_patch"]
 
 #: Widths (px of the chart's container) a layout is computed for, besides the requested width.
 #: 280 fits a 320 px phone (1 rem page margins), 350 a 390 px phone; story columns are at most 800 px.
@@ -53,14 +54,68 @@ def _as_json(fig: go.Figure) -> dict[str, Any]:
     return json.loads(pio.to_json(fig, validate=False))
 
 
+_ITEMS = "$items"
+_MISSING = object()
+
+
+def merge_patch(base: Any, target: Any) -> Any:
+    """The patch that turns ``base`` into ``target``: a JSON Merge Patch (RFC 7386), plus lists.
+
+    As in RFC 7386, objects are patched key by key and ``None`` removes a key. Beyond it, a list
+    of objects (a chart's labels at another width) is patched item by item, as ``{"$items": [patch, ...]}``: most labels keep their font and text and only move, so
+    the page carries a few numbers per label and width, not every label again. Any other value is
+    replaced whole. :func:`apply_patch` (and ``frstory.js``) apply it. Item ``i`` patches the base's
+    item ``i``; the list takes the patch's length (a label added at this width comes whole).
+
+    Examples
+    --------
+    >>> merge_patch({"a": 1, "b": {"c": 2, "d": 3}}, {"a": 1, "b": {"c": 4}})
+    {'b': {'c': 4, 'd': None}}
+    >>> merge_patch([{"x": 1, "text": "A"}, {"x": 2, "text": "B"}], [{"x": 1, "text": "A"}, {"x": 5, "text": "B"}])
+    {'$items': [{}, {'x': 5}]}
+    >>> merge_patch([{"x": 1}, {"x": 2}], [{"x": 1}, {"x": 2}, {"x": 3, "text": "key"}])
+    {'$items': [{}, {}, {'x': 3, 'text': 'key'}]}
+    """
+    if isinstance(base, dict) and isinstance(target, dict):
+        patch = {k: merge_patch(base[k], v) if k in base else v for k, v in target.items() if base.get(k, _MISSING) != v}
+        patch.update({k: None for k in base if k not in target})
+        return patch
+    if isinstance(base, list) and isinstance(target, list) and base and target \
+            and all(isinstance(item, dict) for item in (*base, *target)):
+        return {_ITEMS: [merge_patch(base[i], item) if i < len(base) else item for i, item in enumerate(target)]}
+    return target
+
+
+def apply_patch(base: Any, patch: Any) -> Any:
+    """``base`` with a :func:`merge_patch` applied (a new value; ``base`` is not changed).
+
+    Examples
+    --------
+    >>> apply_patch({"a": 1, "b": {"c": 2, "d": 3}}, {"b": {"c": 4, "d": None}})
+    {'a': 1, 'b': {'c': 4}}
+    >>> apply_patch([{"x": 1}, {"x": 2}], {"$items": [{}, {"x": 5}]})
+    [{'x': 1}, {'x': 5}]
+    >>> apply_patch([{"x": 1}, {"x": 2}], {"$items": [{"x": 7}]})
+    [{'x': 7}]
+    """
+    if isinstance(patch, dict) and set(patch) == {_ITEMS} and isinstance(base, list):
+        return [apply_patch(base[i] if i < len(base) else None, change) for i, change in enumerate(patch[_ITEMS])]
+    if isinstance(patch, dict):
+        out = dict(base) if isinstance(base, dict) else {}
+        for key, value in patch.items():
+            if value is None:
+                out.pop(key, None)
+            else:
+                out[key] = apply_patch(out.get(key), value)
+        return out
+    return patch
+
+
 def _variant(base: dict[str, Any], small: dict[str, Any], width: int) -> dict[str, Any]:
-    """What the ``width`` layout changes relative to ``base``: whole top-level layout keys and trace keys."""
-    layout = {k: v for k, v in small["layout"].items() if k not in _SKIP_LAYOUT and base["layout"].get(k) != v}
-    # Keys the base sets and the small layout does not: reset them explicitly.
-    for key in base["layout"]:
-        if key not in _SKIP_LAYOUT and key not in small["layout"]:
-            layout[key] = None
-    variant: dict[str, Any] = {"width": width, "layout": layout}
+    """What the ``width`` layout changes relative to ``base``: a :func:`merge_patch` of the layout, and trace keys."""
+    kept = {k: v for k, v in base["layout"].items() if k not in _SKIP_LAYOUT}
+    wanted = {k: v for k, v in small["layout"].items() if k not in _SKIP_LAYOUT}
+    variant: dict[str, Any] = {"width": width, "patch": merge_patch(kept, wanted)}
     base_data, small_data = base.get("data", []), small.get("data", [])
     if len(base_data) != len(small_data) or any(a.get("type") != b.get("type") for a, b in zip(base_data, small_data)):
         variant["data"] = small_data
@@ -171,7 +226,9 @@ def figure_for_width(fig: go.Figure | dict, width: float) -> dict:
     if chosen is None and variants and width < min(v["width"] for v in variants):
         chosen = min(variants, key=lambda v: v["width"])
     if chosen is not None and width < furniture.get("width", 0):
-        for key, value in chosen["layout"].items():
+        if "patch" in chosen:
+            layout = figure["layout"] = apply_patch(layout, chosen["patch"])
+        for key, value in (chosen.get("layout") or {}).items():  # figures made before patches: whole keys
             if value is None:
                 layout.pop(key, None)
             else:

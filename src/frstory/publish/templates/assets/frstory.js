@@ -157,11 +157,30 @@
     return chosen || smallest;
   }
 
+  /* A layout is stored as a patch of the full one (frstory.charts.responsive.merge_patch): objects
+     are patched key by key (null removes a key), {"$items": [...]} patches a list item by item
+     (the list takes its length), anything else replaces. */
+  function applyPatch(base, patch) {
+    var isObject = function (v) { return v !== null && typeof v === "object" && !Array.isArray(v); };
+    if (isObject(patch) && Array.isArray(base) && Object.keys(patch).length === 1 && Array.isArray(patch["$items"])) {
+      return patch["$items"].map(function (change, i) { return applyPatch(i < base.length ? base[i] : null, change); });
+    }
+    if (isObject(patch)) {
+      var out = Object.assign({}, isObject(base) ? base : {});
+      Object.keys(patch).forEach(function (key) {
+        if (patch[key] === null) { delete out[key]; } else { out[key] = applyPatch(out[key], patch[key]); }
+      });
+      return out;
+    }
+    return patch;
+  }
+
   function fitToWidth(figure, width) {
     var variant = chooseLayout(figure, width);
     var layout = Object.assign({}, figure.layout || {});
     var data = figure.data || [];
     if (variant) {
+      if (variant.patch) { layout = applyPatch(layout, variant.patch); }
       Object.keys(variant.layout || {}).forEach(function (key) {
         if (variant.layout[key] === null) { delete layout[key]; } else { layout[key] = variant.layout[key]; }
       });
