@@ -187,6 +187,31 @@ def test_after_a_drawing_fails_the_next_chart_is_drawn_in_a_fresh_browser(monkey
     assert all(files.values()) and files[".svg"].startswith(b"<svg")
 
 
+def test_a_charts_images_are_drawn_while_its_notebook_still_runs(tmp_path, monkeypatch):
+    # The cell after the chart waits (up to 30 s) for the chart's images to appear in the build's
+    # image cache: they can only do so if the build draws them before the notebook ends.
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    cache = tmp_path / "cache"
+    wait = ("import pathlib, time\n"
+            f"images = pathlib.Path({str(cache / 'images')!r})\n"
+            "deadline = time.monotonic() + 30\n"
+            "while time.monotonic() < deadline and not list(images.rglob('sizes.json')):\n"
+            "    time.sleep(0.2)\n"
+            "print('drawn before the notebook ended:', bool(list(images.rglob('sizes.json'))))")
+    (tmp_path / "notebooks").mkdir()
+    nbformat.write(story_notebook({"title": "Synthetic early images", "synthetic": True},
+                                  [md("Synthetic."), code(FIGURE.format(meta=META)), code(wait)]),
+                   tmp_path / "notebooks" / f"{PAGE}.ipynb")
+    monkeypatch.setenv("FRSTORY_DATA_DIR", str(tmp_path / "data"))
+    report = _build(tmp_path, "site", "cache")
+    assert report.ok, report.summary()
+    page = (tmp_path / "site" / f"{PAGE}.html").read_text(encoding="utf-8")
+    assert "drawn before the notebook ended: True" in page
+    # The page found those images under the text it embeds: one set was drawn, not a second.
+    assert len(list((cache / "images").rglob("sizes.json"))) == 1
+    assert f'src="img/{PAGE}/chart-1-700.png"' in page
+
+
 _BARS = ('{"data": [{"type": "bar", "x": ["a", "b"], "y": [1, 2]}], '
          '"layout": {"title": {"text": "Synthetic bars"}, "width": 400, "height": 300}}')
 

@@ -245,6 +245,7 @@ async def run_notebook(
     on_cell: Callable[[int, int], None] | None = None,
     notebook: Any = None,
     kernel: Any = None,
+    on_cell_done: Callable[[Any], None] | None = None,
 ) -> ExecutionOutcome:
     """Run every cell of the notebook at ``path`` in a new kernel; never raises for cell errors.
 
@@ -277,6 +278,9 @@ async def run_notebook(
         A kernel started ahead of need for this notebook (:class:`frstory.publish.pool.KernelPool`):
         its own read log and stderr file replace ``read_log`` and ``kernel_log``, and the caller
         disposes of it afterwards. Without it a kernel is started here and shut down after.
+    on_cell_done : callable, optional
+        Called with each cell once it has run without error, its outputs in place (the build
+        starts drawing a chart's images then); what it raises is ignored.
 
     Returns
     -------
@@ -341,7 +345,8 @@ async def run_notebook(
     kernel_log.parent.mkdir(parents=True, exist_ok=True)
     with open(kernel_log, "ab" if kernel is not None else "wb") as kernel_stderr:
         try:
-            await _execute_with_inline(client, nb, expressions, env=env, stderr=kernel_stderr, stdout=kernel_stderr)
+            await _execute_with_inline(client, nb, expressions, on_cell_done, env=env, stderr=kernel_stderr,
+                                       stdout=kernel_stderr)
         except CellTimeoutError as exc:
             failure = _failure_from_outputs(nb, current.get("index"), exc)
             failure.ename, failure.evalue = "CellTimeoutError", f"the cell ran longer than {cell_timeout:g} s"
@@ -365,7 +370,7 @@ class InlineExpressionError(Exception):
         self.failure = failure
 
 
-async def _execute_with_inline(client, nb, expressions, **kernel_kwargs) -> None:
+async def _execute_with_inline(client, nb, expressions, on_cell_done=None, **kernel_kwargs) -> None:
     """nbclient's ``async_execute``, plus one evaluation of the inline expressions before the
     kernel shuts down (nbclient offers no hook between the last cell and shutdown)."""
     import nbformat
@@ -380,6 +385,11 @@ async def _execute_with_inline(client, nb, expressions, **kernel_kwargs) -> None
             nb.metadata["language_info"] = info_msg["content"]["language_info"]
         for index, cell in enumerate(nb.cells):
             await client.async_execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
+            if on_cell_done is not None and cell.get("cell_type") == "code":
+                try:
+                    on_cell_done(cell)
+                except Exception:  # noqa: BLE001 - a helper's failure must not fail the notebook
+                    pass
         if not expressions:
             return
         probe = nbformat.v4.new_code_cell(inline.evaluation_code([e.expression for e in expressions]))

@@ -384,6 +384,23 @@ class ChartImages:
             except Exception:  # noqa: BLE001 - reported by page(), which meets the same error
                 pass
 
+    def prepare_figures(self, figures: list[tuple[dict, int]]) -> None:
+        """Draw the images of plotly outputs ``(figure, number on the page)`` now, before their page exists.
+
+        The build calls this (in its image thread) as each cell of a notebook finishes, so that a
+        long notebook's charts are drawn while it still runs instead of after it. The images are
+        keyed by the text the page will embed (:func:`frstory.publish.render.page_figure_json`), so
+        :meth:`page` finds them; an output the page does not show (a removed cell, a cut output)
+        was drawn for nothing, and errors are left for :meth:`page` to meet again.
+        """
+        from frstory.publish.render import page_figure_json
+
+        for figure, number in figures:
+            try:
+                self._chart_files(page_figure_json(figure), stand_in_format(number))
+            except Exception:  # noqa: BLE001 - reported by page(), which meets the same error
+                pass
+
     def page(self, stem: str, body_html: str, staging: Path, *, title: str = "") -> PageCharts:
         """Draw the images of every chart in ``body_html`` into ``staging/img/<stem>/`` and show them.
 

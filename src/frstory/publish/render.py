@@ -183,6 +183,46 @@ def figure_json_for_script(figure: dict) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def _page_figure(figure: dict, furniture: dict) -> dict:
+    """Make ``figure`` (a copy, math already as text) the figure a page embeds, in place."""
+    layout = figure.setdefault("layout", {})
+    if furniture:
+        # The CSV carries the data; the page does not need a second copy inside the figure JSON.
+        layout["meta"]["frstory"] = {k: v for k, v in furniture.items() if k != "data"}
+    if str(furniture.get("title") or "").strip():
+        # The furniture's title is the figure's one title: shown as HTML above the chart, so
+        # plotly must not draw a second copy of it (a figure's own title shows when no
+        # furniture title is given). Nothing else in the figure is touched.
+        layout.pop("title", None)
+    # A fixed width would overflow phones; the container decides the width.
+    layout.pop("width", None)
+    layout["autosize"] = True
+    figure["config"] = {"responsive": True, "displaylogo": False, "displayModeBar": False,
+                        **{k: v for k, v in (figure.get("config") or {}).items() if k != "responsive"}}
+    return figure
+
+
+def _furniture_of(figure: dict) -> dict:
+    meta = (figure.get("layout") or {}).get("meta")
+    return meta["frstory"] if isinstance(meta, dict) and isinstance(meta.get("frstory"), dict) else {}
+
+
+def page_figure_json(figure: dict) -> str:
+    """The text of a plotly output's ``<script data-fr-figure>`` element on its page.
+
+    The build draws a chart's static images while its notebook still runs; the images are keyed
+    by this text, so the page, rendered later, finds them drawn. ``StoryRenderer`` writes the
+    same text (it calls the same functions).
+
+    Examples
+    --------
+    >>> page_figure_json({"data": [], "layout": {"width": 500, "meta": {"frstory": {"title": "T", "data": {}}}}})
+    '{"data":[],"layout":{"meta":{"frstory":{"title":"T"}},"autosize":true},"config":{"responsive":true,"displaylogo":false,"displayModeBar":false}}'
+    """
+    converted = figure_math_to_text(copy.deepcopy(dict(figure)))
+    return figure_json_for_script(_nan_free(_page_figure(converted, _furniture_of(converted))))
+
+
 def dark_colour_table() -> dict[str, str]:
     """The dark-mode colour swaps of :data:`frstory.charts.theme.DARK_COLORS`, keyed as frstory.js
     compares colours (lower case, no spaces).
@@ -394,26 +434,13 @@ class StoryRenderer:
         fid = f"fr-fig-{number}"
         figure = figure_math_to_text(copy.deepcopy(dict(figure)))
         layout = figure.setdefault("layout", {})
-        meta = layout.get("meta")
-        furniture = meta.get("frstory") if isinstance(meta, dict) and isinstance(meta.get("frstory"), dict) else {}
+        furniture = _furniture_of(figure)
         record: dict[str, Any] = {"number": number, "file": None, "rows": 0}
         csv_info = self._chart_data(furniture.get("data"), number) if furniture else None
-        if furniture:
-            # The CSV carries the data; the page does not need a second copy inside the figure JSON.
-            meta["frstory"] = {k: v for k, v in furniture.items() if k != "data"}
         text = {k: str(furniture.get(k) or "").strip() for k in ("title", "subtitle", "source", "source_url", "notes", "alt")}
-        if text["title"]:
-            # The furniture's title is the figure's one title: shown as HTML above the chart, so
-            # plotly must not draw a second copy of it (a figure's own title shows when no
-            # furniture title is given). Nothing else in the figure is touched.
-            layout.pop("title", None)
         title = text["title"] or _plain(layout.get("title"))
         label = text["alt"] or (f"Chart: {title}" if title else f"Chart {number} (no description provided)")
-        # A fixed width would overflow phones; the container decides the width.
-        layout.pop("width", None)
-        layout["autosize"] = True
-        figure["config"] = {"responsive": True, "displaylogo": False, "displayModeBar": False,
-                            **{k: v for k, v in (figure.get("config") or {}).items() if k != "responsive"}}
+        figure = _page_figure(figure, furniture)  # what page_figure_json gives, which the images are keyed by
         height = layout.get("height")
         describedby = [f"{fid}-subtitle"] if text["subtitle"] else []
         describedby += [f"{fid}-notes"] if text["notes"] else []

@@ -726,6 +726,9 @@ async def _execute_all(jobs_to_run: list[_Job], cache: Path, jobs: int, cell_tim
     from frstory.publish.execute import ExecutionOutcome, NotebookFailure, ensure_kernelspec, run_notebook
     from frstory.publish.pool import KernelPool
 
+    from frstory.publish.preprocessors import PLOTLY_MIME
+    from frstory.publish.render import page_figure_json  # noqa: F401 - imported here, before the threads that use it
+
     if chart_images is not None and not scheduler:
         # The browser starts on the core the kernels' start leaves idle (after this thread's
         # imports, so that no two threads import one package at once).
@@ -815,6 +818,32 @@ async def _execute_all(jobs_to_run: list[_Job], cache: Path, jobs: int, cell_tim
 
     pages: dict[int, asyncio.Future] = {}
 
+    def draw_as_it_runs():
+        """A cell callback that has the image thread draw each chart as soon as its cell has run.
+
+        The longest notebook has the most charts; drawn only once its page exists, they were the
+        last seconds of every cold build. Numbers count charts as the page will (cells the page
+        removes are skipped), which decides the format of the first chart's stand-ins.
+        """
+        if chart_images is None:
+            return None
+        shown = [0]
+
+        def cell_done(cell) -> None:
+            tags = set((cell.get("metadata") or {}).get("tags") or [])
+            if tags & {"remove-cell", "remove-output"}:
+                return
+            figures = []
+            for output in cell.get("outputs") or []:
+                figure = (output.get("data") or {}).get(PLOTLY_MIME)
+                if isinstance(figure, dict):
+                    shown[0] += 1
+                    figures.append((figure, shown[0]))
+            if figures:
+                drawing.append(loop.run_in_executor(image_pool, chart_images.prepare_figures, figures))
+
+        return cell_done
+
     async def run_locally() -> None:
         kernels_root = ensure_kernelspec(cache)
         pool = KernelPool(kernels_root, run_logs, read_ignore=read_ignore)
@@ -847,7 +876,8 @@ async def _execute_all(jobs_to_run: list[_Job], cache: Path, jobs: int, cell_tim
                             job.path, kernels_root=kernels_root, read_log=kernel.read_log,
                             kernel_log=kernel.stderr_path, cell_timeout=cell_timeout, parameters=job.parameters,
                             read_ignore=read_ignore, notebook=job.source, kernel=kernel,
-                            on_cell=lambda number, total, key=job.key: reporter.cell(key, number, total))
+                            on_cell=lambda number, total, key=job.key: reporter.cell(key, number, total),
+                            on_cell_done=draw_as_it_runs())
                     finally:
                         pool.dispose(kernel)
                 pages[index] = asyncio.ensure_future(publish(job, outcome))
