@@ -144,3 +144,26 @@ def test_without_forking_each_notebook_still_gets_a_fresh_kernel_with_the_same_n
     cold = _printed(execute_notebook(tmp_path / "notebooks" / "01-a.ipynb", cache_dir=tmp_path / "cold"))
     assert printed[0]["pid"] != printed[1]["pid"]
     assert printed[0]["names"] == printed[1]["names"] == cold["names"]
+
+
+def test_a_kernel_that_dies_while_starting_reports_what_it_wrote(tmp_path, monkeypatch):
+    # The kernel's log is deleted with the build's run logs: the error must carry what it said.
+    import asyncio
+
+    from frstory.publish.execute import ensure_kernelspec
+    from frstory.publish.pool import KernelPool
+
+    (tmp_path / "synthetic_dies_on_start.py").write_text(
+        "import os, sys\nsys.stderr.write('synthetic start-up failure\\n')\nsys.stderr.flush()\nos._exit(3)\n")
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    pool = KernelPool(ensure_kernelspec(tmp_path / "cache"), tmp_path / "logs", preimport=("synthetic_dies_on_start",),
+                      fork=False, startup_timeout=60)
+
+    async def start() -> None:
+        try:
+            await pool.start(tmp_path, tmp_path)
+        finally:
+            await pool.close()
+
+    with pytest.raises(RuntimeError, match="the kernel wrote: synthetic start-up failure"):
+        asyncio.run(start())

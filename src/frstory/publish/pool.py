@@ -51,6 +51,24 @@ PREIMPORT: tuple[str, ...] = (
 WARM: tuple[str, ...] = ("frstory.charts", "frstory.data.calendar:nyse_calendar")
 
 
+def _last_lines(path: Path, count: int = 5) -> str:
+    """The last ``count`` non-empty lines of a log file, joined with " | " ("" when there are none).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> log = Path(tempfile.mkdtemp()) / "kernel.log"
+    >>> _ = log.write_text("starting\\n\\nTraceback (most recent call last):\\nMemoryError\\n")
+    >>> _last_lines(log, 2)
+    'Traceback (most recent call last): | MemoryError'
+    """
+    try:
+        lines = [line.strip() for line in Path(path).read_text(encoding="utf-8", errors="replace").splitlines()]
+    except OSError:
+        return ""
+    return " | ".join([line for line in lines if line][-count:])
+
+
 @dataclass
 class WarmKernel:
     """A started kernel with open channels, waiting for its notebook."""
@@ -168,6 +186,11 @@ class KernelPool:
             except BaseException:
                 kc.stop_channels()
                 raise
+        except Exception as exc:
+            await self._kill(km)
+            # The kernel's log goes with the build's other run logs: say now what it said.
+            said = _last_lines(stderr_path)
+            raise RuntimeError(f"{exc}" + (f"; the kernel wrote: {said}" if said else "")) from exc
         except BaseException:
             await self._kill(km)
             raise
