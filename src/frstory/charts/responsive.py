@@ -62,10 +62,11 @@ def merge_patch(base: Any, target: Any) -> Any:
     """The patch that turns ``base`` into ``target``: a JSON Merge Patch (RFC 7386), plus lists.
 
     As in RFC 7386, objects are patched key by key and ``None`` removes a key. Beyond it, a list
-    of objects (a chart's labels at another width) is patched item by item, as ``{"$items": [patch, ...]}``: most labels keep their font and text and only move, so
-    the page carries a few numbers per label and width, not every label again. Any other value is
-    replaced whole. :func:`apply_patch` (and ``frstory.js``) apply it. Item ``i`` patches the base's
-    item ``i``; the list takes the patch's length (a label added at this width comes whole).
+    of objects (a chart's labels at another width) is patched item by item, as
+    ``{"$items": [patch, ...]}``: most labels keep their font and text and only move, so the page
+    carries a few numbers per label and width, not every label again. Item ``i`` patches the
+    base's item ``i``; the list takes the patch's length (a label added at this width comes
+    whole). Any other value is replaced whole. :func:`apply_patch` (and ``frstory.js``) apply it.
 
     Examples
     --------
@@ -77,7 +78,8 @@ def merge_patch(base: Any, target: Any) -> Any:
     {'$items': [{}, {}, {'x': 3, 'text': 'key'}]}
     """
     if isinstance(base, dict) and isinstance(target, dict):
-        patch = {k: merge_patch(base[k], v) if k in base else v for k, v in target.items() if base.get(k, _MISSING) != v}
+        patch = {k: merge_patch(base[k], v) if k in base else v
+                 for k, v in target.items() if base.get(k, _MISSING) != v}
         patch.update({k: None for k in base if k not in target})
         return patch
     if isinstance(base, list) and isinstance(target, list) and base and target \

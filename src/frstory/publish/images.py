@@ -341,7 +341,8 @@ class ChartImages:
             url = str(info.get("source_url") or "")
             if url and not re.match(r"^https?://[^\s<>\"']+$", url, re.IGNORECASE):
                 # As on the page: a source link that is not http(s) is shown as text, not linked.
-                plain = {**plain, "layout": {**layout, "meta": {**layout["meta"], "frstory": {**info, "source_url": None}}}}
+                meta = {**layout["meta"], "frstory": {**info, "source_url": None}}
+                plain = {**plain, "layout": {**layout, "meta": meta}}
             full = furniture_figure(plain, width)
             shown_from: Any = plain
             title, alt = str(info.get("title") or ""), str(info.get("alt") or "")

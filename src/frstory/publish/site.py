@@ -247,7 +247,8 @@ def _reader_prices(rows: Sequence[dict]) -> list[dict]:
         except (prose.ProseError, ValueError):
             return f"{first or ''} – {last or ''}"
 
-    return [{**row, "label": row.get("name") or row.get("ticker") or "", "retrieved_display": day(row.get("retrieved_at")),
+    return [{**row, "label": row.get("name") or row.get("ticker") or "",
+             "retrieved_display": day(row.get("retrieved_at")),
              "range_display": span(row.get("first_date"), row.get("last_date"))} for row in rows]
 
 
