@@ -13,7 +13,7 @@ from frstory.charts._text import escape_text, format_date, format_date_range
 from frstory.charts._validate import require_dates, require_frame, to_timestamp
 from frstory.charts.furniture import document, prepare
 from frstory.charts.responsive import responsive
-from frstory.charts.theme import INK, color_for
+from frstory.charts.theme import BACKGROUND, INK, color_for
 from frstory.charts.units import Unit, UnitName, get_unit
 from frstory.errors import ChartInputError
 
@@ -171,7 +171,10 @@ def cumulative_count(
         fig.add_trace(go.Scatter(
             x=[x0, *step_dates, x1], y=[0, *step_counts, running], mode="lines+markers", name=escape_text(name),
             line={"shape": "hv", "color": colour, "width": line_width},
-            marker={"size": [0, *([7] * len(step_dates)), 0], "color": colour},
+            # The outline plotly.js gives sized markers is a fixed white, which dark mode would not
+            # swap: the house background is, so the rings stay the page's colour in either scheme.
+            marker={"size": [0, *([7] * len(step_dates)), 0], "color": colour,
+                    "line": {"color": BACKGROUND, "width": 1}},
             # The ends of the line say where the count stands, so no hover box is ever empty.
             customdata=[[f"<b>{escape_text(name)}: {escape_text(counted_as(0))}</b> by {escape_text(format_date(x0))}"],
                         *[[h] for h in hovers],

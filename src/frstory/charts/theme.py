@@ -21,6 +21,8 @@ Switch it off with ``template="plotly_white"`` (any registered template) or ``te
 
 from __future__ import annotations
 
+import re
+
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -29,6 +31,7 @@ __all__ = [
     "FONT_STACK",
     "OKABE_ITO",
     "COLORWAY",
+    "BACKGROUND",
     "INK",
     "MUTED",
     "GRID",
@@ -47,6 +50,7 @@ __all__ = [
     "DARK_COLORS",
     "dark_template",
     "dark_figure",
+    "dark_svg",
 ]
 
 TEMPLATE_NAME = "frstory"
@@ -80,6 +84,8 @@ COLORWAY = [
     OKABE_ITO["yellow"],
 ]
 
+#: The page and plot background (dark mode swaps it, like every house colour).
+BACKGROUND = "#FFFFFF"
 INK = "#222222"
 MUTED = "#595959"
 GRID = "#E5E5E5"
@@ -297,6 +303,73 @@ def dark_figure(figure: dict) -> dict:
     return swap(figure)
 
 
+def _rgba(color: str) -> tuple[int, int, int, float] | None:
+    """``(r, g, b, alpha)`` of a CSS colour as the house style writes them (#RGB, #RRGGBB, rgb(), rgba(), white).
+
+    A few lines instead of a colour library: only the forms :data:`DARK_COLORS` uses are needed.
+    """
+    text = color.replace(" ", "").lower()
+    if text == "white":
+        return (255, 255, 255, 1.0)
+    if re.fullmatch(r"#[0-9a-f]{6}", text):
+        return (int(text[1:3], 16), int(text[3:5], 16), int(text[5:7], 16), 1.0)
+    if re.fullmatch(r"#[0-9a-f]{3}", text):
+        return (int(text[1] * 2, 16), int(text[2] * 2, 16), int(text[3] * 2, 16), 1.0)
+    found = re.fullmatch(r"rgba?\((\d+),(\d+),(\d+)(?:,([\d.]+))?\)", text)
+    if found:
+        r, g, b, a = found.groups()
+        return (int(r), int(g), int(b), float(a) if a is not None else 1.0)
+    return None
+
+
+def _dark_rgba_table() -> dict[tuple[int, int, int, float], tuple[int, int, int, float]]:
+    table = {}
+    for light, dark in DARK_COLORS.items():
+        source, target = _rgba(light), _rgba(dark)
+        if source is not None and target is not None:
+            table[source] = target
+    return table
+
+
+_SVG_PAINT = re.compile(r"\b(fill|stroke): rgb\((\d+), (\d+), (\d+)\)(?:; \1-opacity: ([\d.]+))?")
+
+
+def dark_svg(svg: str) -> str:
+    """A light-style chart SVG drawn by plotly.js, in the dark house style, without drawing it again.
+
+    plotly.js writes every colour of a chart as ``fill: rgb(r, g, b); fill-opacity: a`` (or
+    ``stroke``), so swapping those pairs by :data:`DARK_COLORS` gives what drawing
+    :func:`dark_figure` of the same figure gives, byte for byte up to plotly's random ids (a
+    test draws both for every chart of the gallery). Only for figures whose colours all come from
+    the house style: a colour plotly.js derives from another (a contrasting label inside a bar)
+    would not follow.
+
+    Examples
+    --------
+    >>> dark_svg('<text style="fill: rgb(34, 34, 34); fill-opacity: 1;">A</text>')
+    '<text style="fill: rgb(232, 232, 232); fill-opacity: 1;">A</text>'
+    >>> dark_svg('<path style="fill: rgb(0, 0, 0); fill-opacity: 0.09;"/>')
+    '<path style="fill: rgb(255, 255, 255); fill-opacity: 0.1;"/>'
+    """
+    table = _DARK_RGBA
+
+    def swap(match: re.Match) -> str:
+        prop, r, g, b, alpha = match.groups()
+        key = (int(r), int(g), int(b), float(alpha) if alpha is not None else 1.0)
+        target = table.get(key)
+        if target is None:
+            return match.group(0)
+        tr, tg, tb, ta = target
+        out = f"{prop}: rgb({tr}, {tg}, {tb})"
+        if alpha is not None:
+            out += f"; {prop}-opacity: {ta:g}"
+        elif ta != 1.0:  # plotly.js would have written the opacity of a translucent colour
+            out += f"; {prop}-opacity: {ta:g}"
+        return out
+
+    return _SVG_PAINT.sub(swap, svg)
+
+
 def dark_template() -> go.layout.Template:
     """The ``frstory-dark`` template: the house template with :data:`DARK_COLORS` applied.
 
@@ -308,4 +381,5 @@ def dark_template() -> go.layout.Template:
     return go.layout.Template(dark_figure(house_template().to_plotly_json()))
 
 
+_DARK_RGBA = _dark_rgba_table()
 pio.templates[DARK_TEMPLATE_NAME] = dark_template()

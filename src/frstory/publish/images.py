@@ -19,11 +19,17 @@ the cache does not hold: starting it costs seconds, each image then a fraction o
 are cached by content (the exact figure JSON drawn, size, format, plotly version) in
 ``<build cache>/images``, so an unchanged chart is never drawn again. Without a usable browser
 the build still succeeds: charts simply have no static image, and the page's warnings say which.
+
+A chart is drawn three times, not six: the download PNG is its furniture SVG painted on a canvas
+(as plotly.js paints its own PNGs), and the dark SVG stand-ins of frstory's charts are the light
+ones with the house colours swapped (:func:`frstory.charts.theme.dark_svg`). Both give the same
+bytes as drawing them (specs in ``tests/test_charts_gallery.py`` compare every gallery chart).
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import functools
 import hashlib
 import html
@@ -121,6 +127,13 @@ class _Browser:
 
         return self._call(all_of(), timeout=_SECONDS_PER_IMAGE * max(1, len(jobs)))
 
+    def rasterize(self, svg: bytes, width: int, height: int, scale: float) -> bytes | None:
+        """A PNG painted from an SVG drawn by :meth:`draw` (``None`` with a kaleido this cannot hook)."""
+        paint = getattr(self._kaleido, "frstory_rasterize", None)
+        if paint is None:
+            return None
+        return self._call(paint(svg.decode("utf-8"), width, height, scale))
+
     def close(self) -> None:
         try:
             self._call(self._kaleido.close(), timeout=30)
@@ -159,7 +172,34 @@ def _kaleido_class(kaleido: Any) -> type:
             else:
                 await self.tabs_ready.put(tab)
 
+        async def frstory_rasterize(self, svg: str, width: int, height: int, scale: float) -> bytes:
+            """A PNG of an SVG plotly.js drew, made as plotly.js makes its PNGs (``Snapshot.svgToImg``).
+
+            plotly.js draws a PNG by drawing the chart's SVG and painting it on a canvas; painting
+            the SVG already drawn skips the second drawing (the same pixels: a test compares them).
+            """
+            from kaleido._kaleido_tab import _devtools_utils as devtools
+
+            tab = await self._get_kaleido_tab()
+            try:
+                response = await devtools.exec_js_fn(tab.tab, tab._current_js_id, _RASTERIZE_JS, svg, width, height, scale)
+            finally:
+                await self._return_kaleido_tab(tab)
+            value = ((response or {}).get("result") or {}).get("result", {}).get("value")
+            if not isinstance(value, str) or not value.startswith(_PNG_PREFIX):
+                raise RuntimeError(f"the browser did not turn the SVG into a PNG: {str(response)[:200]}")
+            return base64.b64decode(value[len(_PNG_PREFIX):])
+
     return _ReusingKaleido
+
+
+_PNG_PREFIX = "data:image/png;base64,"
+# plotly.js's own rasteriser (Plotly.Snapshot.svgToImg, what Plotly.toImage calls for a PNG).
+_RASTERIZE_JS = (
+    "function(svg, width, height, scale) {"
+    "return Plotly.Snapshot.svgToImg({svg: svg, format: 'png', width: width, height: height,"
+    " scale: scale, canvas: document.createElement('canvas'), promise: true});}"
+)
 
 
 def _with_uids(figure: dict) -> dict:
@@ -262,6 +302,25 @@ class ChartImages:
         self.drawn += len(payloads)
         return list(payloads)
 
+    def _paint(self, svg: bytes | None, figure: dict, width: int, height: int, scale: float) -> bytes | None:
+        """The PNG of ``figure`` from its SVG as drawn (``svg``), else drawn anew; ``None`` without a browser."""
+        if svg is None:
+            return None
+        browser = self._browser
+        if browser is not None:
+            try:
+                png = browser.rasterize(svg, width, height, scale)
+            except Exception as exc:  # the same handling as a drawing that fails
+                with self._browser_lock:
+                    browser.close()
+                    if self._browser is browser:
+                        self._browser = None
+                raise _DrawError(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") from None
+            if png:
+                self.drawn += 1
+                return png
+        return self._draw_many([(figure, "png", width, height, scale)])[0]
+
     def close(self) -> None:
         """Stop the browser (if one was started, or is starting)."""
         if self._warming is not None:
@@ -328,7 +387,7 @@ class ChartImages:
     def _draw_chart(self, figure: dict, stand_in: str = "svg") -> dict[str, bytes | None]:
         from frstory.charts.export import _png_with_text, _svg_with_text, furniture_figure
         from frstory.charts.responsive import figure_for_width
-        from frstory.charts.theme import dark_figure
+        from frstory.charts.theme import dark_figure, dark_svg
 
         plain = {k: figure[k] for k in ("data", "layout") if k in figure}
         layout = plain.get("layout") or {}
@@ -354,16 +413,28 @@ class ChartImages:
             title = _plain_title(layout.get("title"))
             alt = f"Chart: {title}" if title else "Chart"
         height = int(full["layout"].get("height") or 500)
-        names = [".svg", ".png"]
-        jobs = [(full, "svg", width, height, 1.0), (full, "png", width, height, 2.0)]
+        names = [".svg"]
+        jobs = [(full, "svg", width, height, 1.0)]
+        # A dark SVG stand-in of frstory's own chart is its light one with the house colours
+        # swapped (theme.dark_svg: the same bytes as drawing it, a third fewer drawings).
+        derive_dark = stand_in == "svg" and isinstance(info, dict)
         for w in static_widths(figure):
             shown = figure_for_width(shown_from, w)
             h = int(shown["layout"].get("height") or 500)
-            names += [f"-{w}.{stand_in}", f"-{w}-dark.{stand_in}"]
             scale = 2.0 if stand_in == "png" else 1.0  # sharp on phones' 2x screens
-            jobs += [(shown, stand_in, w, h, scale), (dark_figure(shown), stand_in, w, h, scale)]
+            names.append(f"-{w}.{stand_in}")
+            jobs.append((shown, stand_in, w, h, scale))
+            if not derive_dark:
+                names.append(f"-{w}-dark.{stand_in}")
+                jobs.append((dark_figure(shown), stand_in, w, h, scale))
             files[f"@{w}"] = str(h).encode()  # the height, for the page's width/height attributes
         for name, image in zip(names, self._draw_many(jobs)):
+            if name == ".svg":
+                # The download PNG (2x) is the furniture SVG painted on a canvas, as plotly.js
+                # itself would paint it after drawing the chart a second time.
+                files[".png"] = self._paint(image, full, width, height, 2.0)
+            elif image is not None and derive_dark and name.endswith(".svg"):
+                files[name.replace(".svg", "-dark.svg")] = _stable_ids(dark_svg(image.decode("utf-8")).encode("utf-8"))
             if image is not None and name.endswith(".svg"):
                 image = _stable_ids(image)  # ids that do not change from one drawing to the next
             files[name] = image
