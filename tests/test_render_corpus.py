@@ -66,12 +66,12 @@ def _figures_in(nb) -> tuple[int, int]:
 def _frstory_page(nb, stem: str, out: Path) -> Path:
     import shutil
 
-    from frstory.publish.render import TEMPLATES_DIR, StoryRenderer
+    from frstory.publish.render import TEMPLATES_DIR, StoryRenderer, page_script
     from frstory.publish.site import plotly_js_path
 
     body = StoryRenderer().render(nb, stem)["body_html"]
-    for name in ("frstory.css", "frstory.js"):
-        shutil.copyfile(TEMPLATES_DIR / "assets" / name, out / name)
+    shutil.copyfile(TEMPLATES_DIR / "assets" / "frstory.css", out / "frstory.css")
+    (out / "frstory.js").write_text(page_script(), encoding="utf-8")
     if not (out / "plotly.min.js").exists():
         shutil.copyfile(plotly_js_path(), out / "plotly.min.js")
     page = out / f"{stem}.frstory.html"

@@ -53,7 +53,7 @@ from frstory.publish.freeze import (
 )
 from frstory.publish.lock import SiteLock, remove_leftovers, staging_path, swap_in
 from frstory.publish.progress import Progress, make_progress
-from frstory.publish.render import TEMPLATES_DIR, StoryMeta, read_story_meta, reading_minutes
+from frstory.publish.render import TEMPLATES_DIR, StoryMeta, page_script, read_story_meta, reading_minutes
 
 __all__ = ["StoryResult", "BuildReport", "build", "default_notebooks_dir", "plotly_js_path", "SITE_MARKER"]
 
@@ -1143,8 +1143,9 @@ def _write_site(out_dir: Path, good: list[_Job], results: dict[str, StoryResult]
                                             encoding="utf-8")
         if any(c["figure_count"] for c in cards):
             shutil.copyfile(plotly_js_path(), staging / "assets" / "plotly.min.js")
-        for name in ("frstory.css", "frstory.js", "frstory-search.js"):
+        for name in ("frstory.css", "frstory-search.js"):
             shutil.copyfile(TEMPLATES_DIR / "assets" / name, staging / "assets" / name)
+        (staging / "assets" / "frstory.js").write_text(page_script(), encoding="utf-8")
         (staging / FEED_FILE).write_bytes(atom_feed(
             cards, site_title=config["title"], site_description=config["description"],
             base_url=config["base_url"], built_at=built_at))

@@ -34,10 +34,15 @@
     document.head.appendChild(script);
   }
 
-  /* The dark house colours (frstory.charts.theme.DARK_COLORS, light -> dark, written by the
-     page renderer into the figure's data-fr-dark attribute): swap every house colour. */
+  /* The dark house colours (frstory.charts.theme.DARK_COLORS, light -> dark), written into this
+     file by the site build (once per site, not once per chart); a figure's own data-fr-dark
+     attribute, if it has one, wins. */
+  var DARK_COLOURS = /*frstory:dark-colours*/null;
+
   function darkTable(node) {
-    try { return JSON.parse(node.getAttribute("data-fr-dark") || "null"); } catch (err) { return null; }
+    var own = node.getAttribute("data-fr-dark");
+    if (!own) { return DARK_COLOURS; }
+    try { return JSON.parse(own); } catch (err) { return DARK_COLOURS; }
   }
 
   function recolour(value, table) {
