@@ -808,6 +808,17 @@ def test_an_extension_rule_sees_typed_columns_on_the_csv_text(tmp_path):
     assert len(fr.load_events(write_painted(tmp_path, {2: {"size": "10"}}), extensions=[PAINT])) == 3
 
 
+def test_an_extension_rule_that_changes_its_view_changes_nothing_the_next_rule_or_the_loader_sees(tmp_path):
+    def scribbles(view):  # a careless rule: it overwrites the sizes it was given
+        view["size"] = -1.0
+        return view["size"] < 0
+
+    careless = ExtensionRule("scribbles", "size", ("size",), scribbles, "m", "f")
+    paint = EventExtension("synthetic paint", (COLOUR, SIZE, DUE), (careless, SIZE_POSITIVE))
+    events = fr.load_events(write_painted(tmp_path), extensions=[paint])
+    assert events.set_index("id").loc["syn-ban", "size"] == 2.5
+
+
 def test_an_undeclared_column_is_an_error_that_says_how_to_declare_it(tmp_path):
     path = write_painted(tmp_path)
     error = paint_error(path, extensions=())
