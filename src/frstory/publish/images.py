@@ -105,7 +105,9 @@ class _Browser:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="frstory-images", daemon=True)
         self._thread.start()
-        self._kaleido = _kaleido_class(kaleido)(n=_TABS)
+        # No MathJax: kaleido would fetch it from a CDN (the build is offline), and the charts
+        # drawn here carry their math as text already (math.figure_math_to_text).
+        self._kaleido = _kaleido_class(kaleido)(n=_TABS, mathjax=False)
         try:
             self._call(self._kaleido.open())
         except BaseException:
