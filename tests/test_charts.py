@@ -507,6 +507,23 @@ def test_event_study_table_uses_the_results_own_car_when_it_has_one():
     assert (row[1], row[2], row[3]) == ("+12.34", "9.00", "<0.001")
 
 
+def test_event_study_table_refuses_a_result_without_its_own_car_test():
+    class Bare:  # the attributes a chart reads, but no car(): a stand-in built by hand
+        pass
+
+    base = synthetic_result()
+    bare = Bare()
+    for field_name in base.__dataclass_fields__:
+        setattr(bare, field_name, getattr(base, field_name))
+    with pytest.raises(fr.ChartInputError, match=r"SYNA has no car\(\) method .*Fix: pass the result of fr.event_study"):
+        charts.event_study_table([bare], source=SOURCE)
+
+
+def test_event_study_table_names_a_window_outside_the_event_window():
+    with pytest.raises(fr.ChartInputError, match=r"event_study_table: car\(-5, 20\) of SYNA: .*window -5..10"):
+        charts.event_study_table([synthetic_result()], window=(-5, 20), source=SOURCE)
+
+
 def test_event_study_table_is_an_html_table_with_every_row_and_its_furniture():
     results = [synthetic_result(label=f"Event <{i}>") for i in range(8)]
     html = charts.event_study_table(results, title="Eight rows", subtitle="All of them", source=SOURCE,

@@ -97,30 +97,26 @@ def car_band(table: pd.DataFrame, sigma: float, start: int | None = None) -> np.
 
 
 def car_over(result: object, start: int, end: int) -> tuple[float, float, float]:
-    """``(car, t, p)`` over offsets ``start..end``.
+    """``(car, t, p)`` over offsets ``start..end``: the result's own test, ``result.car(start, end)``.
 
-    Uses the result's own ``car()`` method when it has one (so the table agrees with
-    ``fr.event_study``); otherwise sums AR and tests against ``sigma * sqrt(n)`` with a t
-    distribution on ``n_estimation - 2`` degrees of freedom.
+    The CAR test has one implementation (:meth:`frstory.EventStudyResult.car`, which calls
+    :func:`frstory.analysis.inference.car_test`), so a table agrees with ``fr.event_study`` to the
+    last digit; an object without it is refused with a fix.
     """
-    method = getattr(result, "car", None)
-    if callable(method):
-        found = method(start, end)
-        return float(found.car), float(found.t), float(found.p)
-    table = result.table
-    window = table[(table["offset"] >= start) & (table["offset"] <= end)]
-    if window.empty:
-        raise ChartInputError(
-            f"event_study_table: {result.ticker} has no rows for offsets {start}..{end}. Fix: choose a window inside "
-            f"{tuple(result.event_window)}."
-        )
-    car = float(window["ar"].sum())
-    t = car / (float(result.sigma) * math.sqrt(len(window)))
-    dof = max(int(result.n_estimation) - 2, 1)
-    from scipy import stats  # imported here: the publisher imports charts to draw images, and scipy is slow to load
+    from frstory.errors import AnalysisError
 
-    p = float(2 * stats.t.sf(abs(t), dof))
-    return car, t, p
+    method = getattr(result, "car", None)
+    if not callable(method):
+        raise ChartInputError(
+            f"event_study_table: {getattr(result, 'ticker', type(result).__name__)} has no car() method "
+            f"({type(result).__name__}); the table's CAR, t and p come from it. "
+            "Fix: pass the result of fr.event_study(...)."
+        )
+    try:
+        found = method(start, end)
+    except AnalysisError as exc:
+        raise ChartInputError(f"event_study_table: {exc}") from None
+    return float(found.car), float(found.t), float(found.p)
 
 
 @responsive
