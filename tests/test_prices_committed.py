@@ -66,8 +66,9 @@ def test_the_read_log_carries_the_reader_facing_origin_of_the_stretch_read(commi
 
     read = reads()[-1]
     assert read["origin"] == "committed"
-    assert read["source"].startswith("13 May 2021 – 3 June 2022: Yahoo Finance daily prices, copy committed to GitHub "
-                                     "by a third party (Sicheng-Wang1999/SP500, data/AMZN.csv)")
+    assert read["source"].startswith("13 May 2021 – 3 June 2022: Yahoo Finance daily prices, a copy a third party "
+                                     "committed to GitHub (Sicheng-Wang1999/SP500) (downloaded in 2023, data up to "
+                                     "27 October 2023)")
     assert "Reconstructed: the copy is adjusted for the 20-for-1 split" in read["source"]
     assert "Caparisun" not in read["source"]  # only the stretches the read used
     assert "/" + "work" not in read["source"] and str(COMMITTED_MARKET_DIR) not in read["source"]
@@ -130,6 +131,32 @@ def test_locked_prices_load_unchanged_from_an_empty_cache(tmp_path, monkeypatch,
 
     pd.testing.assert_frame_equal(before, after, check_like=True)
     assert reads()[-1]["origin"] == "committed"
+
+
+@pytest.mark.parametrize("ticker", ["AMZN", "GOOGL", "IBM", "MSFT", "^GSPC", "^IXIC"])
+def test_the_committed_data_tells_readers_where_prices_came_from_in_words(committed_market, offline, ticker):
+    """Readers see this text as it is (the methods box): no ISO date, ticker symbol, file or column name."""
+    import re
+
+    frstory.load_prices(ticker, "2019-01-02", "2022-12-30")
+
+    source = reads()[-1]["source"]
+    assert "Yahoo Finance daily" in source
+    assert [p for p in (r"\d{4}-\d{2}-\d{2}", r"\^[A-Z]", r"\w\.csv", "adj_close") if re.search(p, source)] == []
+
+
+def test_lock_refuses_a_source_text_readers_would_see_with_an_iso_date_or_a_file_name(tmp_path, monkeypatch):
+    with pytest.raises(frstory.DataValidationError) as info:
+        _locked_folder(tmp_path, monkeypatch, rows=[
+            "SYNA,2021-01-04,2021-03-31,Synthetic copy (data/SYNA.csv),https://example.org/a.csv,committed 2021-04-01,"
+            "unchanged"])
+
+    message = str(info.value)
+    assert ("sources.csv:2: column source value 'data/SYNA.csv' is a file name, which readers see as it is. "
+            "Fix: leave the file to the url column") in message
+    assert ("sources.csv:2: column vintage value '2021-04-01' is an ISO date, which readers see as it is. "
+            "Fix: write the date in words, e.g. 13 May 2021.") in message
+    assert not (tmp_path / "committed" / "datapackage.json").exists()
 
 
 def test_lock_refuses_a_stretch_without_a_source(tmp_path, monkeypatch):

@@ -223,13 +223,44 @@ def _sources_problem(line, column, value, message, fix) -> dict:
     return {"file": SOURCES_NAME, "line": line, "column": column, "value": value, "message": message, "fix": fix}
 
 
+# What a reader must not meet in the methods box, which shows these columns word for word.
+_NOT_FOR_READERS = (
+    (re.compile(r"\b\d{4}-\d{2}-\d{2}\b"), "is an ISO date, which readers see as it is",
+     "write the date in words, e.g. 13 May 2021"),
+    (re.compile(r"\^[A-Za-z]+"), "is a ticker symbol, which readers see as it is",
+     "name the index or company, e.g. the S&P 500"),
+    (re.compile(r"[\w./-]+\.(?:csv|json|parquet|xlsx?)\b", re.IGNORECASE), "is a file name, which readers see as it is",
+     "leave the file to the url column; name the publisher or repository instead"),
+    # Only the price files' own column names with an underscore: "close" is also a word.
+    (re.compile(r"\b(?:" + "|".join(c for c in CSV_COLUMNS if "_" in c) + r")\b"),
+     "is a column name, which readers see as it is", "say it in words, e.g. the adjusted close"),
+)
+
+
+def _reader_text_problems(line: int, column: str, text: str) -> list[dict]:
+    """Problems of a ``sources.csv`` text that the published methods box would show readers as it is.
+
+    Examples
+    --------
+    >>> [p["value"] for p in _reader_text_problems(2, "vintage", "committed 2021-05-13 (data/AMZN.csv)")]
+    ['2021-05-13', 'data/AMZN.csv']
+    >>> [p["value"] for p in _reader_text_problems(2, "treatment", "unchanged: adj_close equals close")]
+    ['adj_close']
+    >>> _reader_text_problems(2, "source", "a copy a third party committed to GitHub (someone/reddit_stocks)")
+    []
+    """
+    return [_sources_problem(line, column, found.group(0), message, fix)
+            for pattern, message, fix in _NOT_FOR_READERS for found in pattern.finditer(text)]
+
+
 def read_sources(folder: Path) -> dict[str, list[dict]]:
     """The hand-written segments of ``sources.csv`` by ticker (empty when the file is absent).
 
     Raises
     ------
     DataValidationError
-        For a wrong header, a bad ticker or date, an empty source or treatment, or a non-http(s) url.
+        For a wrong header, a bad ticker or date, an empty source or treatment, a non-http(s) url,
+        or a text readers would see with an ISO date, a ticker symbol, a file or a column name in it.
     """
     path = folder / SOURCES_NAME
     try:
@@ -263,6 +294,8 @@ def read_sources(folder: Path) -> dict[str, list[dict]]:
                 if not (row.get(column) or "").strip():
                     problems.append(_sources_problem(line, column, "", "is empty",
                                                      "say where the rows came from and what was done to them"))
+            for column in ("source", "vintage", "treatment"):
+                problems += _reader_text_problems(line, column, row.get(column) or "")
             url = (row.get("url") or "").strip()
             if url and not url.startswith(("https://", "http://")):
                 problems.append(_sources_problem(line, "url", url, "is not an http(s) link", "give a web address or leave it empty"))
@@ -281,11 +314,13 @@ def read_sources(folder: Path) -> dict[str, list[dict]]:
 
 
 def _yahoo_segment(entry: dict, first: str, last: str) -> dict:
+    from frstory import prose  # the one owner of dates in words: readers see the vintage as it is
+
     retrieved = str(entry.get("retrieved_at") or "")[:10]
     return {
         "start": first, "end": last, "url": "https://finance.yahoo.com/",
         "source": f"Yahoo Finance chart API, fetched with yfinance {entry.get('yfinance_version') or ''}".strip(),
-        "vintage": f"retrieved {retrieved}" if retrieved else "",
+        "vintage": f"retrieved {prose.date(retrieved)}" if retrieved else "",
         "treatment": "as traded: Yahoo's split-adjusted prices multiplied back by the later splits it "
                      "reported, rounded to its price grid; not adjusted for dividends",
     }
