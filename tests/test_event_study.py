@@ -239,7 +239,7 @@ def test_a_missing_price_in_the_event_window_leaves_that_ar_empty(synthetic):
     table = res.table.set_index("offset")
     assert table.loc[[1, 2], "ar"].isna().all()
     assert res.car().car == pytest.approx(table["ar"].sum())  # NaN-skipping sum over 9 days
-    assert any("No abnormal return on sessions +1 (2020-06-12), +2 (2020-06-15)" in w for w in res.warnings)
+    assert any("No abnormal return on sessions +1 (12 June 2020), +2 (15 June 2020)" in w for w in res.warnings)
 
 
 def test_missing_benchmark_is_an_error_listing_available_tickers(synthetic):
@@ -257,7 +257,7 @@ def test_a_split_like_jump_is_a_warning(synthetic):
     before = (prices["ticker"] == "SYNB") & (prices["date"] < "2020-03-02")
     prices.loc[before, ["open", "close"]] *= 20  # as traded before a made-up 20-for-1 split
     res = study(prices, "SYNB")
-    assert any("looks like a stock split" in w and "2020-03-02" in w and "price='adj_close'" in w
+    assert any("looks like a stock split" in w and "2 March 2020" in w and "price='adj_close'" in w
                for w in res.warnings)
 
 
@@ -292,7 +292,9 @@ def test_summary_states_the_computed_numbers_in_house_style(synthetic):
     c0, whole = res.car(0, 0), res.car()
     text = res.summary(names=NAMES)
     assert prose.moved(day0["ret"]) in text and prose.moved(day0["benchmark_ret"]) in text
-    assert prose.points(day0["ar"], signed=False) in text
+    direction = "better" if day0["ar"] > 0 else "worse"
+    assert f"it did {prose.points(abs(day0['ar']), signed=False)} {direction} than that" in text
+    assert "did -" not in text, "the gap carries no sign: better/worse says which way"
     assert f"beta {prose.number(res.beta, decimals=2)}" in text
     assert prose.t_stat(c0.t) in text and prose.t_stat(whole.t) in text
     assert prose.p_value(c0.p) in text and prose.p_value(whole.p) in text

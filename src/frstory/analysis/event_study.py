@@ -101,11 +101,26 @@ class _Panel:
             cache[key] = count, np.minimum.accumulate(at[::-1], axis=0)[::-1]
         return cache[key]
 
-    def day_text(self) -> np.ndarray:
-        """The sessions as ISO dates, made once: a market-wide batch prints thousands of them."""
+    def day_text(self) -> _DayWords:
+        """Session ``i`` in words (``day_text()[i]``), as the caveats tell readers; each written once."""
         text = self.__dict__.get("_day_text")
         if text is None:
-            text = self.__dict__["_day_text"] = np.datetime_as_string(self.sessions.to_numpy("datetime64[D]"))
+            text = self.__dict__["_day_text"] = _DayWords(self.sessions)
+        return text
+
+
+class _DayWords:
+    """The sessions' dates as prose writes them, made on first use: a market-wide batch names few of them."""
+
+    def __init__(self, sessions: pd.DatetimeIndex) -> None:
+        self._sessions = sessions
+        self._text: dict[int, str] = {}
+
+    def __getitem__(self, position) -> str:
+        position = int(position)
+        text = self._text.get(position)
+        if text is None:
+            text = self._text[position] = prose.date(self._sessions[position])
         return text
 
 
@@ -600,7 +615,7 @@ class _Others:
             text = self._names[j] = f"{self.headlines[j]} ({day})" if self.headlines[j] else f"an event of {day}"
         return text
 
-    def dated_name(self, j: int, day_text: np.ndarray) -> str:
+    def dated_name(self, j: int, day_text: _DayWords) -> str:
         """:meth:`name` and its day 0, as an estimation-window warning lists it."""
         text = self._dated.get(j)
         if text is None:

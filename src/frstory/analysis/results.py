@@ -333,11 +333,16 @@ class EventStudyResult:
                 f"{name}'s shares {prose.moved(row['ret'])} on {prose.date(self.day0, weekday=True)}, "
                 f"{self._timing()}; {bench} {prose.moved(row['benchmark_ret'])} that day."
             ))
-            better = "better" if row["ar"] > 0 else "worse"
+            # The direction is in "better"/"worse": the gap is written without its sign.
+            gap = prose.points(abs(row["ar"]), signed=False)
+            if round(abs(float(row["ar"])) * 100, 1) == 0:  # what prose.points shows as 0.0
+                outcome = "it did about that"
+            else:
+                outcome = f"it did {gap} {'better' if row['ar'] > 0 else 'worse'} than that"
             expected_move = prose.moved(row["expected"], up="rise", down="fall", flat="stay unchanged")
             parts.append(
                 f"{self._model_clause(name, bench)}, {name} would have been expected to {expected_move}; "
-                f"it did {prose.points(row['ar'], signed=False)} {better} than that. "
+                f"{outcome}. "
                 f"That abnormal return is {_significance(c0.t, c0.p)}: on an ordinary day "
                 f"{name}'s abnormal return is within about ±{prose.percent(c0.sd)} (one standard deviation, "
                 "including the uncertainty of the model)."
