@@ -22,7 +22,6 @@ Method (Campbell, Lo & MacKinlay 1997, ch. 4; MacKinlay 1997):
 
 from __future__ import annotations
 
-import math
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
