@@ -167,3 +167,35 @@ def test_a_kernel_that_dies_while_starting_reports_what_it_wrote(tmp_path, monke
 
     with pytest.raises(RuntimeError, match="the kernel wrote: synthetic start-up failure"):
         asyncio.run(start())
+
+
+def test_a_kernel_that_dies_while_starting_is_replaced_once(tmp_path, monkeypatch):
+    # On a loaded machine a kernel now and then exits while starting: the notebook gets the next one.
+    import asyncio
+
+    from frstory.publish.execute import ensure_kernelspec
+    from frstory.publish.pool import KernelPool
+
+    marker = tmp_path / "died-once"
+    (tmp_path / "synthetic_dies_once.py").write_text(
+        "import os, pathlib\n"
+        f"marker = pathlib.Path({str(marker)!r})\n"
+        "if not marker.exists():\n"
+        "    marker.write_text('died')\n"
+        "    os._exit(3)\n")
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    pool = KernelPool(ensure_kernelspec(tmp_path / "cache"), tmp_path / "logs", preimport=("synthetic_dies_once",),
+                      fork=False, startup_timeout=60)
+
+    async def start_and_ask() -> dict:
+        try:
+            kernel = await pool.start(tmp_path, tmp_path)
+            reply = await kernel.kc.kernel_info(reply=True, timeout=30)
+            pool.dispose(kernel)
+            return reply
+        finally:
+            await pool.close()
+
+    reply = asyncio.run(start_and_ask())
+    assert reply["content"]["status"] == "ok"
+    assert marker.read_text() == "died", "the first kernel did die"

@@ -69,6 +69,21 @@ def _last_lines(path: Path, count: int = 5) -> str:
     return " | ".join([line for line in lines if line][-count:])
 
 
+#: Kernels started for one notebook before its start counts as failed (see :meth:`KernelPool.start`).
+_START_ATTEMPTS = 2
+
+
+class _KernelDied(RuntimeError):
+    """The kernel process exited before it answered (a :class:`RuntimeError`, as before)."""
+
+
+async def _alive(km: Any) -> bool:
+    try:
+        return bool(await km.is_alive())
+    except Exception:  # noqa: BLE001 - a manager that cannot tell: treat the kernel as gone
+        return False
+
+
 @dataclass
 class WarmKernel:
     """A started kernel with open channels, waiting for its notebook."""
@@ -160,7 +175,22 @@ class KernelPool:
             return socket_path
 
     async def start(self, cwd: Path, project_root: Path) -> WarmKernel:
-        """Start a kernel in ``cwd`` logging reads under ``project_root``; return it once it answers."""
+        """Start a kernel in ``cwd`` logging reads under ``project_root``; return it once it answers.
+
+        A kernel that dies before it answers is replaced once: on a loaded machine a kernel
+        process now and then exits while starting (about one build in 25 here) and the next one
+        starts. A second death, or a kernel that does not answer in ``startup_timeout``, fails
+        with what the (last) kernel wrote.
+        """
+        for attempt in range(1, _START_ATTEMPTS + 1):
+            try:
+                return await self._start_one(cwd, project_root)
+            except _KernelDied:
+                if attempt == _START_ATTEMPTS:
+                    raise
+        raise AssertionError("unreachable")  # the loop returns or raises
+
+    async def _start_one(self, cwd: Path, project_root: Path) -> WarmKernel:
         number = next(self._numbers)
         read_log = (self.log_dir / f"kernel-{number}.reads.jsonl").resolve()
         stderr_path = (self.log_dir / f"kernel-{number}.log").resolve()
@@ -187,10 +217,12 @@ class KernelPool:
                 kc.stop_channels()
                 raise
         except Exception as exc:
+            died = not isinstance(exc, (TimeoutError, asyncio.TimeoutError)) and not await _alive(km)
             await self._kill(km)
             # The kernel's log goes with the build's other run logs: say now what it said.
             said = _last_lines(stderr_path)
-            raise RuntimeError(f"{exc}" + (f"; the kernel wrote: {said}" if said else "")) from exc
+            error = _KernelDied if died else RuntimeError
+            raise error(f"{exc}" + (f"; the kernel wrote: {said}" if said else "")) from exc
         except BaseException:
             await self._kill(km)
             raise
