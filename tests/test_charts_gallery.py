@@ -171,3 +171,24 @@ def test_every_gallery_charts_download_png_painted_from_its_svg_is_the_png_plotl
         if painted != drawn:
             differ.append(number)
     assert differ == []
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_every_gallery_charts_png_stand_ins_painted_from_its_svg_are_the_pngs_plotly_draws(executed, browser_for_images):
+    """A page's first chart has PNG stand-ins: the build paints the drawn (and colour-swapped) SVG at 2x."""
+    from frstory.charts.responsive import figure_for_width
+    from frstory.charts.theme import dark_figure, dark_svg
+    from frstory.publish.images import PHONE_WIDTH
+
+    differ = []
+    for number, figure in enumerate(_page_figures(executed), start=1):
+        shown = figure_for_width({k: figure[k] for k in ("data", "layout")}, PHONE_WIDTH)
+        height = int(shown["layout"]["height"])
+        svg, light, dark = browser_for_images.draw_many([
+            (shown, "svg", PHONE_WIDTH, height, 1.0), (shown, "png", PHONE_WIDTH, height, 2.0),
+            (dark_figure(shown), "png", PHONE_WIDTH, height, 2.0)])
+        painted_dark = browser_for_images.rasterize(dark_svg(svg.decode("utf-8")).encode("utf-8"), PHONE_WIDTH, height, 2.0)
+        if browser_for_images.rasterize(svg, PHONE_WIDTH, height, 2.0) != light or painted_dark != dark:
+            differ.append(number)
+    assert differ == []

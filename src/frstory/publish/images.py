@@ -20,10 +20,12 @@ are cached by content (the exact figure JSON drawn, size, format, plotly version
 ``<build cache>/images``, so an unchanged chart is never drawn again. Without a usable browser
 the build still succeeds: charts simply have no static image, and the page's warnings say which.
 
-A chart is drawn three times, not six: the download PNG is its furniture SVG painted on a canvas
-(as plotly.js paints its own PNGs), and the dark SVG stand-ins of frstory's charts are the light
-ones with the house colours swapped (:func:`frstory.charts.theme.dark_svg`). Both give the same
-bytes as drawing them (specs in ``tests/test_charts_gallery.py`` compare every gallery chart).
+Each of frstory's charts is drawn three times, as SVG (with its furniture, and the plot at the
+two widths); its other images are made from those: the PNGs are the SVGs painted on a canvas (as
+plotly.js paints its own PNGs) and the dark stand-ins are the light ones with the house colours
+swapped (:func:`frstory.charts.theme.dark_svg`). They are the same bytes as drawing each (specs in
+``tests/test_charts_gallery.py`` compare every gallery chart). Other plotly figures have every
+image drawn.
 """
 
 from __future__ import annotations
@@ -417,17 +419,20 @@ class ChartImages:
         height = int(full["layout"].get("height") or 500)
         names = [".svg"]
         jobs = [(full, "svg", width, height, 1.0)]
-        # A dark SVG stand-in of frstory's own chart is its light one with the house colours
-        # swapped (theme.dark_svg: the same bytes as drawing it, a third fewer drawings).
-        derive_dark = stand_in == "svg" and isinstance(info, dict)
+        # frstory's own charts are drawn once per width, as SVG: the dark stand-in is the light one
+        # with the house colours swapped (theme.dark_svg) and a PNG stand-in is the SVG painted at
+        # 2x (as plotly.js paints its PNGs): the same bytes as drawing each, half the drawings.
+        # Other figures have each image drawn.
+        derive = isinstance(info, dict)
+        shown_at: dict[int, dict] = {}
         for w in static_widths(figure):
-            shown = figure_for_width(shown_from, w)
+            shown = shown_at[w] = figure_for_width(shown_from, w)
             h = int(shown["layout"].get("height") or 500)
             scale = 2.0 if stand_in == "png" else 1.0  # sharp on phones' 2x screens
-            names.append(f"-{w}.{stand_in}")
-            jobs.append((shown, stand_in, w, h, scale))
-            if not derive_dark:
-                names.append(f"-{w}-dark.{stand_in}")
+            names.append(f"-{w}")
+            jobs.append((shown, "svg" if derive else stand_in, w, h, 1.0 if derive else scale))
+            if not derive:
+                names.append(f"-{w}-dark")
                 jobs.append((dark_figure(shown), stand_in, w, h, scale))
             files[f"@{w}"] = str(h).encode()  # the height, for the page's width/height attributes
         for name, image in zip(names, self._draw_many(jobs)):
@@ -435,11 +440,19 @@ class ChartImages:
                 # The download PNG (2x) is the furniture SVG painted on a canvas, as plotly.js
                 # itself would paint it after drawing the chart a second time.
                 files[".png"] = self._paint(image, full, width, height, 2.0)
-            elif image is not None and derive_dark and name.endswith(".svg"):
-                files[name.replace(".svg", "-dark.svg")] = _stable_ids(dark_svg(image.decode("utf-8")).encode("utf-8"))
-            if image is not None and name.endswith(".svg"):
-                image = _stable_ids(image)  # ids that do not change from one drawing to the next
-            files[name] = image
+                files[".svg"] = _stable_ids(image) if image is not None else None
+            elif not derive:
+                files[f"{name}.{stand_in}"] = _stable_ids(image) if image is not None and stand_in == "svg" else image
+            else:
+                w = int(name[1:])
+                dark = dark_svg(image.decode("utf-8")).encode("utf-8") if image is not None else None
+                if stand_in == "svg":
+                    files[f"{name}.svg"] = _stable_ids(image) if image is not None else None
+                    files[f"{name}-dark.svg"] = _stable_ids(dark) if dark is not None else None
+                else:
+                    h = int(files[f"@{w}"])
+                    files[f"{name}.png"] = self._paint(image, shown_at[w], w, h, 2.0)
+                    files[f"{name}-dark.png"] = self._paint(dark, dark_figure(shown_at[w]), w, h, 2.0)
         svg, png = files[".svg"], files[".png"]
         files[".svg"] = _svg_with_text(svg.decode("utf-8"), title, alt).encode("utf-8") if svg else None
         files[".png"] = _png_with_text(png, title, alt) if png else None
