@@ -185,8 +185,11 @@ charts.event_study_table(
 )
 
 # %%
-who = {r.event_id: prose.display_name(r.ticker) + (" (placebo)" if r.event_id in placebos.index else "")
+# Two placebo rows share a name: the day tells them apart ("Alphabet (placebo, 9 June)").
+who = {r.event_id: prose.display_name(r.ticker)
+       + (f" (placebo, {prose.date(r.day0, year=False)})" if r.event_id in placebos.index else "")
        for r in side_by_side.itertuples()}
+pd.set_option("display.max_colwidth", None)  # the "Clustered with" lists are read whole
 pd.DataFrame({
     "Company": side_by_side["event_id"].map(who),
     "Day 0": side_by_side["day0"].map(prose.date),

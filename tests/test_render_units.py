@@ -195,3 +195,22 @@ def test_a_figure_with_a_large_html_copy_is_still_drawn_from_its_json(renderer):
     output = _display({"application/vnd.plotly.v1+json": figure, "text/html": "<div>" + "p" * 6_000_000 + "</div>"})
     body = _render(renderer, [output])["body_html"]
     assert _figure_json(body)["data"] == [{"type": "scatter", "y": [1]}] and "Output not shown" not in body
+
+
+def test_a_table_pandas_cut_short_is_named_in_the_warnings(renderer):
+    pd = pytest.importorskip("pandas")
+    long_text = pd.DataFrame({"who": ["Synthetic A, Synthetic B, Synthetic C and Synthetic D (placebo)"]})
+    many_rows = pd.DataFrame({"n": range(100)})
+    with pd.option_context("display.max_colwidth", 50, "display.max_rows", 60):
+        outputs = [_display({"text/html": frame._repr_html_(), "text/plain": "x"}) for frame in (long_text, many_rows)]
+    warnings = _render(renderer, outputs, markdown="## Synthetic tables")["warnings"]
+    assert any("Table 1: Synthetic tables shows text cut short with '...'" in w for w in warnings)
+    assert any("Table 2: Synthetic tables shows rows or columns left out" in w for w in warnings)
+    assert all("pd.set_option('display.max_colwidth', None)" in w for w in warnings if "Table" in w)
+
+
+def test_a_whole_table_raises_no_warning(renderer):
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"who": ["Synthetic A and Synthetic B"], "note": ["Ends with an ellipsis…"]})
+    warnings = _render(renderer, [_display({"text/html": frame._repr_html_(), "text/plain": "x"})])["warnings"]
+    assert not any("Table" in w for w in warnings)

@@ -72,6 +72,10 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$", re.MULTILINE)
 _BASE64 = re.compile(r"^[A-Za-z0-9+/=]*$")
 _EMPTY_HEADER = re.compile(r"<th((?:\s[^>]*)?)>\s*</th>")
+# pandas' HTML display cuts long text to display.max_colwidth characters ending in "..." and
+# leaves rows or columns out behind a row or column of "..." cells (display.max_rows/max_columns).
+_CUT_TEXT = re.compile(r"<t[dh]\b[^>]*>[^<]*[^.<\s]\.\.\.</t[dh]>")
+_CUT_ROWS = re.compile(r"<t[dh]\b[^>]*>\.\.\.</t[dh]>")
 
 
 def _source(cell: dict) -> str:
@@ -414,7 +418,22 @@ class StoryRenderer:
         self._ctx.tables += 1
         # "Table 3" alone tells a screen reader nothing: name the section the table belongs to.
         about = self._ctx.last_heading
-        return f"Table {self._ctx.tables}: {about}" if about else f"Table {self._ctx.tables}"
+        label = f"Table {self._ctx.tables}: {about}" if about else f"Table {self._ctx.tables}"
+        self._warn_if_cut(safe_html, label)
+        return label
+
+    def _warn_if_cut(self, safe_html: str, label: str) -> None:
+        """Say so when pandas' display left part of a table out: readers cannot see what is cut."""
+        cut = []
+        if _CUT_TEXT.search(safe_html):
+            cut.append("text cut short with '...' (pandas display.max_colwidth, 50 characters by default)")
+        if _CUT_ROWS.search(safe_html):
+            cut.append("rows or columns left out behind '...' (pandas display.max_rows / display.max_columns)")
+        if cut:
+            self._ctx.warnings.append(
+                f"{self._ctx.stem}: {label} shows {' and '.join(cut)}: readers see only part of it. Fix: in the "
+                "notebook, pd.set_option('display.max_colwidth', None) (or max_rows / max_columns), or show a "
+                "shorter table")
 
     @staticmethod
     def _captioned(safe_html: str, label: str) -> str:
