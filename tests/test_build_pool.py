@@ -146,18 +146,23 @@ def test_without_forking_each_notebook_still_gets_a_fresh_kernel_with_the_same_n
     assert printed[0]["names"] == printed[1]["names"] == cold["names"]
 
 
+def _pool_importing(tmp_path, monkeypatch, module: str, source: str):
+    """An unforked pool whose kernels import the synthetic module ``module`` (written from ``source``) first."""
+    from frstory.publish.execute import ensure_kernelspec
+    from frstory.publish.pool import KernelPool
+
+    (tmp_path / f"{module}.py").write_text(source)
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    return KernelPool(ensure_kernelspec(tmp_path / "cache"), tmp_path / "logs", preimport=(module,),
+                      fork=False, startup_timeout=60)
+
+
 def test_a_kernel_that_dies_while_starting_reports_what_it_wrote(tmp_path, monkeypatch):
     # The kernel's log is deleted with the build's run logs: the error must carry what it said.
     import asyncio
 
-    from frstory.publish.execute import ensure_kernelspec
-    from frstory.publish.pool import KernelPool
-
-    (tmp_path / "synthetic_dies_on_start.py").write_text(
-        "import os, sys\nsys.stderr.write('synthetic start-up failure\\n')\nsys.stderr.flush()\nos._exit(3)\n")
-    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
-    pool = KernelPool(ensure_kernelspec(tmp_path / "cache"), tmp_path / "logs", preimport=("synthetic_dies_on_start",),
-                      fork=False, startup_timeout=60)
+    pool = _pool_importing(tmp_path, monkeypatch, "synthetic_dies_on_start",
+                           "import os, sys\nsys.stderr.write('synthetic start-up failure\\n')\nsys.stderr.flush()\nos._exit(3)\n")
 
     async def start() -> None:
         try:
@@ -173,19 +178,13 @@ def test_a_kernel_that_dies_while_starting_is_replaced_once(tmp_path, monkeypatc
     # On a loaded machine a kernel now and then exits while starting: the notebook gets the next one.
     import asyncio
 
-    from frstory.publish.execute import ensure_kernelspec
-    from frstory.publish.pool import KernelPool
-
     marker = tmp_path / "died-once"
-    (tmp_path / "synthetic_dies_once.py").write_text(
-        "import os, pathlib\n"
-        f"marker = pathlib.Path({str(marker)!r})\n"
-        "if not marker.exists():\n"
-        "    marker.write_text('died')\n"
-        "    os._exit(3)\n")
-    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
-    pool = KernelPool(ensure_kernelspec(tmp_path / "cache"), tmp_path / "logs", preimport=("synthetic_dies_once",),
-                      fork=False, startup_timeout=60)
+    pool = _pool_importing(tmp_path, monkeypatch, "synthetic_dies_once",
+                           "import os, pathlib\n"
+                           f"marker = pathlib.Path({str(marker)!r})\n"
+                           "if not marker.exists():\n"
+                           "    marker.write_text('died')\n"
+                           "    os._exit(3)\n")
 
     async def start_and_ask() -> dict:
         try:

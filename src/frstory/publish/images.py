@@ -294,17 +294,23 @@ class ChartImages:
         try:
             payloads = browser.draw_many(jobs)
         except Exception as exc:  # one figure kaleido cannot draw must not stop the build
-            # Its tab is reused without a reload (_kaleido_class): after a failure (a timeout
-            # may leave it mid-drawing) the next chart gets a new browser instead.
-            with self._browser_lock:
-                browser.close()
-                if self._browser is browser:
-                    self._browser = None
-            raise _DrawError(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") from None
+            raise self._browser_failed(browser, exc) from None
         if not all(payloads):
             raise _DrawError("the browser returned an empty image")
         self.drawn += len(payloads)
         return list(payloads)
+
+    def _browser_failed(self, browser: _Browser, exc: Exception) -> _DrawError:
+        """Close a browser that failed an image and say why (the error to raise).
+
+        Its tab is reused without a reload (:func:`_kaleido_class`): after a failure (a timeout
+        may leave it mid-drawing) the next chart gets a new browser instead.
+        """
+        with self._browser_lock:
+            browser.close()
+            if self._browser is browser:
+                self._browser = None
+        return _DrawError(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
 
     def _paint(self, svg: bytes | None, figure: dict, width: int, height: int, scale: float) -> bytes | None:
         """The PNG of ``figure`` from its SVG as drawn (``svg``), else drawn anew; ``None`` without a browser."""
@@ -314,12 +320,8 @@ class ChartImages:
         if browser is not None:
             try:
                 png = browser.rasterize(svg, width, height, scale)
-            except Exception as exc:  # the same handling as a drawing that fails
-                with self._browser_lock:
-                    browser.close()
-                    if self._browser is browser:
-                        self._browser = None
-                raise _DrawError(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") from None
+            except Exception as exc:  # one image the browser cannot paint must not stop the build
+                raise self._browser_failed(browser, exc) from None
             if png:
                 self.drawn += 1
                 return png
