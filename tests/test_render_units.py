@@ -60,6 +60,16 @@ def test_mathml_survives_the_sanitizer_without_its_links():
     assert out == "<math><mrow><mi>x</mi></mrow></math>"
 
 
+def test_an_image_written_without_alt_text_is_given_one_and_an_authors_alt_is_kept(renderer):
+    page = _render(renderer, markdown=('<img src="https://example.org/a.png"> '
+                                       '<img src="https://example.org/b.png" alt=""> ![A chart](https://example.org/c.png)'),
+                   outputs=[_display({"text/html": '<p><img src="https://example.org/d.png"></p>'})])["body_html"]
+    alts = re.findall(r'<img\b[^>]*?\balt="([^"]*)"', page)
+    assert alts == ["No description has been provided for this image", "", "A chart",
+                    "No description has been provided for this image"]
+    assert page.count("<img") == 4
+
+
 # -- output types -------------------------------------------------------------------------------
 
 def test_an_svg_only_output_is_shown_as_an_image_that_cannot_run_scripts(renderer):
@@ -72,7 +82,7 @@ def test_an_svg_only_output_is_shown_as_an_image_that_cannot_run_scripts(rendere
 
 def test_a_jpeg_output_is_shown_with_its_alt_text(renderer):
     body = _render(renderer, [_display({"image/jpeg": "/9j/AA==\n"}, {"image/jpeg": {"alt": "Synthetic photo"}})])
-    assert '<img alt="Synthetic photo" src="data:image/jpeg;base64,/9j/AA=="' in body["body_html"]
+    assert '<img src="data:image/jpeg;base64,/9j/AA==" alt="Synthetic photo">' in body["body_html"]
 
 
 def test_a_latex_output_is_typeset_as_mathml(renderer):

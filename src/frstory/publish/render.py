@@ -333,6 +333,36 @@ class _StoryContext:
         self.last_heading = ""
 
 
+def _body_exporter_class() -> type:
+    """nbconvert's HTML exporter without the pass it makes over the finished page.
+
+    ``HTMLExporter.from_notebook_node`` renders the template, then parses the whole page again
+    with BeautifulSoup's pure-Python parser only to give ``<img>`` tags without ``alt`` a stock
+    one and JupyterLab's cell wrappers a ``tabindex``. frstory's template has no JupyterLab
+    wrappers, gives every output image its alt text, and :func:`~frstory.publish.sanitize.sanitize_html`
+    gives one to an ``<img>`` written in HTML or Markdown without it; the re-parse was more than
+    half of the time to render a page. The set-up before the template (the code highlighter for
+    the notebook's language, the widget-state filter) is nbconvert's own, repeated here.
+    """
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class BodyExporter(HTMLExporter):
+        def from_notebook_node(self, nb: Any, resources: dict | None = None, **kw: Any) -> tuple[str, dict]:
+            langinfo = nb.metadata.get("language_info", {})
+            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+            self.register_filter("highlight_code",
+                                 self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+            resources = self._init_resources(resources)
+            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return BodyExporter
+
+
 class StoryRenderer:
     """Renders executed notebooks with the package's nbconvert template (``templates/nbconvert``).
 
@@ -346,7 +376,6 @@ class StoryRenderer:
     """
 
     def __init__(self) -> None:
-        from nbconvert import HTMLExporter
         from traitlets.config import Config
 
         from frstory.publish.preprocessors import (DISPLAY_PRIORITY, CodeFoldPreprocessor, OutputLimitPreprocessor,
@@ -359,7 +388,7 @@ class StoryRenderer:
         config.TagRemovePreprocessor.remove_cell_tags = {"remove-cell"}
         config.TagRemovePreprocessor.remove_input_tags = {"remove-input"}
         config.TagRemovePreprocessor.remove_all_outputs_tags = {"remove-output"}
-        self._exporter = HTMLExporter(
+        self._exporter = _body_exporter_class()(
             config=config, template_name="frstory", extra_template_basedirs=[str(TEMPLATES_DIR / "nbconvert")]
         )
         for preprocessor in (OutputLimitPreprocessor(), SanitizePreprocessor(), CodeFoldPreprocessor()):

@@ -351,8 +351,13 @@ def _inline_styles(markup: str) -> str:
         return body
 
 
+#: The alt text of an image its author gave none.
+MISSING_ALT = "No description has been provided for this image"
+
+
 def _finish(node: _Node, min_heading: int, heading_ids: HeadingIds | None) -> None:
-    """Demote and id headings, drop nbconvert's pilcrow anchors, tidy tables (innermost first)."""
+    """Demote and id headings, drop nbconvert's pilcrow anchors, tidy tables (innermost first),
+    give images without alt text one."""
     kept: list[_Node | str] = []
     for child in node.children:
         if isinstance(child, str):
@@ -368,6 +373,10 @@ def _finish(node: _Node, min_heading: int, heading_ids: HeadingIds | None) -> No
                 child.attrs = [(k, v) for k, v in child.attrs if k != "id"] + [("id", heading_ids.new(child.text()))]
         if child.tag == "table":
             _tidy_table_node(child)
+        if child.tag == "img" and all(k != "alt" for k, _ in child.attrs):
+            # A screen reader reads an image without alt text by its address. Said plainly instead
+            # (nbconvert's wording); the author's own alt, even an empty one, is kept.
+            child.attrs = child.attrs + [("alt", MISSING_ALT)]
         kept.append(child)
     node.children = kept
 
