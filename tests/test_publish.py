@@ -427,7 +427,15 @@ def test_missing_price_data_is_stated_plainly(project, open_page):
     report = open_page(site / "03-missing-data.html")
     banner = report.page.locator(".fr-banner--missing")
     assert banner.count() == 1
-    assert "Data missing" in banner.inner_text() and "no cached prices for SYNQ" in banner.inner_text()
+    text = banner.inner_text()
+    assert "Data missing" in text and "SYNQ" in text
+    assert "frstory data pull" not in text and "PriceDataUnavailable" not in text, "the fix is the builder's, not the reader's"
+
+
+def test_the_builder_is_told_the_missing_data_message_with_its_fix(project):
+    _, report, _ = project
+    warnings = [w for s in report.stories for w in s.warnings if "without some price data" in w]
+    assert len(warnings) == 1 and "no cached prices for SYNQ: run frstory data pull" in warnings[0]
 
 
 def _text(markup: str) -> str:

@@ -432,3 +432,22 @@ def test_new_story_refuses_an_existing_slug(tmp_path):
     with pytest.raises(FrstoryError, match="already exists"):
         new_story("synthetic-story", tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+# -- the "Data missing" banner in reader words ----------------------------------------------------
+
+
+def test_missing_prices_are_named_for_readers_with_dates_in_words_and_no_caret():
+    from frstory.publish.missing import reader_missing_data
+
+    messages = ["PriceDataUnavailable: no prices for ^GSPC from 2020-06-01 to 2020-06-30: they are not in the "
+                "price cache or the project's committed data (offline). Fix: run `frstory data pull`",
+                "Yahoo Finance's answer for SYNQ from 2020-06-01 to 2020-06-05 was rejected and nothing was stored"]
+    assert reader_missing_data(messages) == ["S&P 500, 1–30 June 2020", "SYNQ, 1–5 June 2020"]
+
+
+def test_a_series_named_twice_is_listed_once_and_an_unrecognised_message_adds_no_line():
+    from frstory.publish.missing import reader_missing_data
+
+    message = "no prices for SYNQ from 2020-06-01 to 2020-06-30: offline"
+    assert reader_missing_data([message, message, "PriceDataUnavailable('no SYNQ prices')"]) == ["SYNQ, 1–30 June 2020"]

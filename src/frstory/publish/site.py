@@ -52,6 +52,7 @@ from frstory.publish.freeze import (
     write_atomic,
 )
 from frstory.publish.lock import SiteLock, remove_leftovers, staging_path, swap_in
+from frstory.publish.missing import reader_missing_data
 from frstory.publish.progress import Progress, make_progress
 from frstory.publish.render import TEMPLATES_DIR, StoryMeta, page_script, read_story_meta, reading_minutes
 
@@ -1094,6 +1095,9 @@ def _write_site(out_dir: Path, good: list[_Job], results: dict[str, StoryResult]
             charts = chart_images.page(job.slug, render["body_html"], staging, title=meta.title)
             files += charts.files
             results[job.slug].warnings += charts.warnings
+            missing = render.get("missing_data", [])
+            # Readers are told which series and days are missing; the message, with its fix, is the builder's.
+            results[job.slug].warnings += [f"{job.label}: published without some price data: {m}" for m in missing]
             story = {
                 "meta": meta,
                 "page": quote(page),
@@ -1102,7 +1106,8 @@ def _write_site(out_dir: Path, good: list[_Job], results: dict[str, StoryResult]
                 "body_html": charts.body_html,
                 "figure_count": figure_count,
                 "minutes": reading_minutes(render.get("words", 0), figure_count),
-                "missing_data": render.get("missing_data", []),
+                "missing_data": bool(missing),
+                "missing_series": reader_missing_data(missing),
                 "reads": reads,
                 "prices": prices,
                 "price_reads": any(str(r.get("kind", "")).startswith("prices") for r in record.get("reads", [])),
