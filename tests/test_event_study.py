@@ -302,6 +302,12 @@ def test_summary_states_the_computed_numbers_in_house_style(synthetic):
     assert f"{res.n_estimation} sessions" in text
 
 
+def test_summary_is_plain_text_that_quotes_the_event_label_as_given(synthetic):
+    # Escaping belongs to whoever puts the paragraph into Markdown: escaped here and there, readers saw "general\\-purpose".
+    text = study(synthetic, "SYNB", label="SYNB quits general-purpose *synthetic* sales").summary(names=NAMES)
+    assert "(SYNB quits general-purpose *synthetic* sales)" in text and "\\" not in text
+
+
 def test_summary_reports_the_rank_test_and_the_detection_limit_of_a_null_result(synthetic):
     res = study(synthetic, "SYNB")
     c0 = res.car(0, 0)

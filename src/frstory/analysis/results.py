@@ -244,7 +244,9 @@ class EventStudyResult:
         from frstory import prose
 
         event = pd.Timestamp(self.event_date)
-        about = f" ({prose.escape_markdown(self.label)})" if self.label else ""
+        # Plain text, as every value of this paragraph: whoever puts it into Markdown or HTML escapes
+        # it once (the publisher's inline values do); escaping here too put a backslash before each hyphen.
+        about = f" ({self.label})" if self.label else ""
         if pd.Timestamp(self.day0) == event:
             return {
                 "pre": f"the day of the announcement{about}, which came before the market opened",
