@@ -145,6 +145,28 @@ def test_the_committed_data_tells_readers_where_prices_came_from_in_words(commit
     assert [p for p in (r"\d{4}-\d{2}-\d{2}", r"\^[A-Z]", r"\w\.csv", "adj_close") if re.search(p, source)] == []
 
 
+def test_a_committed_folder_imported_into_the_cache_tells_readers_its_stretches_in_words(tmp_path, monkeypatch, offline):
+    committed = _locked_folder(tmp_path, monkeypatch)
+    _empty_cache(monkeypatch, tmp_path)
+    import_directory(committed)
+
+    frstory.load_prices("SYNA", "2021-03-01", "2021-03-05")
+
+    read = reads()[-1]
+    assert read["origin"] == "cache"
+    assert read["source"] == ("imported from a price file. 16 February – 31 March 2021: Synthetic copy B (2023 vintage). "
+                              "Reconstructed: prices x20.")
+
+
+def test_a_plain_imported_file_is_described_to_readers_without_its_file_name(tmp_path, monkeypatch, offline):
+    _empty_cache(monkeypatch, tmp_path)
+    import_directory(_synthetic_folder(tmp_path / "synthetic-market"))
+
+    frstory.load_prices("SYNA", "2021-03-01", "2021-03-05")
+
+    assert reads()[-1]["source"] == "imported from a price file"
+
+
 def test_lock_refuses_a_source_text_readers_would_see_with_an_iso_date_or_a_file_name(tmp_path, monkeypatch):
     with pytest.raises(frstory.DataValidationError) as info:
         _locked_folder(tmp_path, monkeypatch, rows=[

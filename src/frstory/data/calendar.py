@@ -6,6 +6,7 @@ offline.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from collections.abc import Sequence
 from typing import Literal
@@ -36,7 +37,48 @@ def nyse_calendar():
         return xcals.get_calendar("XNYS", start="1990-01-02", end=end.strftime("%Y-%m-%d"))
 
 
+# A date written as text must start with the full ISO day; a time of day may follow.
+_ISO_DAY_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ].*)?", re.ASCII | re.DOTALL)
+
+
+def not_a_day(value) -> str | None:
+    """Why ``value`` cannot be taken as a day without guessing, or ``None`` when it can.
+
+    pandas reads ``"10/06/2020"`` as 6 October (month first) and the number ``20200610`` as
+    nanoseconds in 1970; ``"2020-06"`` becomes 1 June, which as the end of a range drops the rest of
+    June. Each would be a silent misreading, so text must be an ISO day and numbers are refused.
+
+    Examples
+    --------
+    >>> not_a_day("2020-06-10") is None, not_a_day(pd.Timestamp("2020-06-10")) is None
+    (True, True)
+    >>> not_a_day("10/06/2020")
+    "'10/06/2020' is not a date written YYYY-MM-DD (is it 10 June or 6 October?)"
+    """
+    if isinstance(value, str):
+        text = value.strip()
+        if _ISO_DAY_TEXT.fullmatch(text):
+            return None
+        if re.fullmatch(r"\d{4}-\d{2}", text, re.ASCII):
+            return f"{value!r} is a month, not a day"
+        parts = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})", text, re.ASCII)
+        if parts and int(parts[1]) <= 12 and int(parts[2]) <= 12 and parts[1] != parts[2]:
+            a, b, year = (int(g) for g in parts.groups())
+            first, second = pd.Timestamp(year, b, a), pd.Timestamp(year, a, b)
+            return (f"{value!r} is not a date written YYYY-MM-DD (is it {first.day} {first:%B} or "
+                    f"{second.day} {second:%B}?)")
+        return f"{value!r} is not a date written YYYY-MM-DD"
+    if isinstance(value, (bool, np.bool_)):
+        return f"{value!r} is not a date"
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return f"{value!r} is a number, not a date"
+    return None
+
+
 def _as_day(date, what: str = "date") -> pd.Timestamp:
+    problem = not_a_day(date)
+    if problem is not None:
+        raise AnalysisError(f"{what} {problem}: give an ISO date such as '2020-06-10'")
     try:
         ts = pd.Timestamp(date)
     except (ValueError, TypeError) as exc:

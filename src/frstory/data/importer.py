@@ -1,7 +1,8 @@
 """Fill the price cache from a folder of CSV files, without any network (``frstory data import DIR``).
 
 Format (that of the project's committed ``data/market``): one file per ticker, header exactly
-``date,open,high,low,close,adj_close,volume``; ISO dates of NYSE sessions, strictly increasing;
+``date,open,high,low,close,adj_close,volume``; ISO dates of NYSE sessions, strictly increasing, with
+no session left out between the first and the last (the cache serves the file as complete);
 prices as traded, finite, positive and below 10 million, ``low <= open, close <= high``;
 ``adj_close`` Yahoo's adjusted close; volume a whole number ``>= 0``.
 
@@ -117,18 +118,31 @@ def ticker_for_file(path: str | os.PathLike) -> str:
     return normalize_ticker(stem)
 
 
-_SESSIONS: frozenset[str] | None = None
+_SESSIONS: dict[str, int] | None = None
 
 
-def _sessions() -> frozenset[str]:
-    """Every NYSE session the calendar knows, as ISO strings (a row's date is checked by lookup)."""
+def _sessions() -> dict[str, int]:
+    """Every NYSE session the calendar knows, as ISO strings in order, with its position (a row's
+    date is checked by lookup; positions tell how many sessions lie between two rows)."""
     global _SESSIONS
     if _SESSIONS is None:
         from frstory.data.calendar import nyse_calendar
 
         first, last = calendar_bounds()
-        _SESSIONS = frozenset(nyse_calendar().sessions_in_range(first, last).strftime("%Y-%m-%d"))
+        days = nyse_calendar().sessions_in_range(first, last).strftime("%Y-%m-%d")
+        _SESSIONS = {day: i for i, day in enumerate(days)}
     return _SESSIONS
+
+
+def _session_days() -> list[str]:
+    """The sessions of :func:`_sessions` as a list, in order (to name the ones a file skips)."""
+    global _SESSION_DAYS
+    if _SESSION_DAYS is None:
+        _SESSION_DAYS = list(_sessions())
+    return _SESSION_DAYS
+
+
+_SESSION_DAYS: list[str] | None = None
 
 
 def _lines(fh, problems: _Problems, where: list[int]):
@@ -158,18 +172,23 @@ def _lines(fh, problems: _Problems, where: list[int]):
 
 
 def _rows(fh, problems: _Problems):
-    """(line number, cells) of each CSV row, through one csv.reader over the bounded lines."""
+    """(line number, cells) of each CSV row, through one csv.reader over the bounded lines.
+
+    The line number is where the row starts: a quoted field can run over several lines (an
+    unclosed quote runs to the end of the file), and the editor must look where it begins.
+    """
     where = [0]
     reader = csv.reader(_lines(fh, problems, where))
     while True:
+        starts_on = where[0] + 1
         try:
             row = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            problems.add(where[0], None, None, f"is not a CSV row ({exc})", "write 7 comma-separated values")
+            problems.add(starts_on, None, None, f"is not a CSV row ({exc})", "write 7 comma-separated values")
             continue
-        yield where[0], row
+        yield starts_on, row
 
 
 def validate_price_csv(path: str | os.PathLike, name: str | None = None) -> tuple[pd.DataFrame | None, list[dict]]:
@@ -201,6 +220,7 @@ def validate_price_csv(path: str | os.PathLike, name: str | None = None) -> tupl
     lines: list[int] = []
     seen: dict[str, int] = {}
     previous: tuple[str, int] | None = None
+    last_data_line: int | None = None
     header_seen = False
     with fh:
         for line_no, row in _rows(fh, problems):
@@ -217,9 +237,17 @@ def validate_price_csv(path: str | os.PathLike, name: str | None = None) -> tupl
                 continue
             if not row or all(not cell.strip() for cell in row):
                 continue  # blank lines (often a trailing one) carry no data
+            # A gap is judged between adjacent rows only: after a row already reported (a
+            # misspelt date, a short row) the session it stood for would look skipped too.
+            follows_previous, last_data_line = previous is not None and previous[1] == last_data_line, line_no
             if len(row) != len(CSV_COLUMNS):
-                problems.add(line_no, None, ",".join(row), f"has {len(row)} fields, expected {len(CSV_COLUMNS)}",
-                             f"give one value per column: {_HEADER}")
+                if any("\n" in cell or "\r" in cell for cell in row):
+                    problems.add(line_no, None, ",".join(row),
+                                 f"has {len(row)} fields, expected {len(CSV_COLUMNS)}, and runs over several lines",
+                                 "close the double quote opened on this line (a price row has no quotes)")
+                else:
+                    problems.add(line_no, None, ",".join(row), f"has {len(row)} fields, expected {len(CSV_COLUMNS)}",
+                                 f"give one value per column: {_HEADER}")
                 continue
             cells = dict(zip(CSV_COLUMNS, (c.strip() for c in row)))
             row_ok = True
@@ -236,6 +264,18 @@ def validate_price_csv(path: str | os.PathLike, name: str | None = None) -> tupl
                                  f"comes before {previous[0]} on line {previous[1]} (dates must be sorted)",
                                  "sort the rows by date, oldest first")
                 else:
+                    skipped = sessions[raw_date] - sessions[previous[0]] - 1 if follows_previous else 0
+                    if skipped > 0:
+                        # The cache serves a file as complete from its first to its last date; a
+                        # file with a hole would be stored and then refused on every load.
+                        row_ok = False
+                        days = _session_days()[sessions[previous[0]] + 1 : sessions[raw_date]]
+                        shown = ", ".join(days[:5]) + (f" and {len(days) - 5:,} more" if len(days) > 5 else "")
+                        problems.add(line_no, "date", raw_date,
+                                     f"follows {previous[0]} on line {previous[1]}, skipping {skipped} NYSE "
+                                     f"session(s): {shown}",
+                                     "add the missing rows: a file holds every NYSE session from its first "
+                                     "date to its last (if the stock did not trade then, start the file after the gap)")
                     seen[raw_date] = line_no
                     previous = (raw_date, line_no)
             else:
@@ -524,6 +564,8 @@ def import_directory(src_dir: str | os.PathLike) -> list[dict]:
                 "src_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
                 "start": info.get("start") or first.strftime("%Y-%m-%d"),
                 "end": info.get("end") or last.strftime("%Y-%m-%d"),
+                # Where each stretch came from, so the methods box can say it in words (as for committed data).
+                **({"segments": info["segments"]} if isinstance(info.get("segments"), list) else {}),
             },
             "splits": splits,
         }

@@ -32,8 +32,8 @@ from frstory.data.cache import (
     verify_entry,
     write_entries,
 )
-from frstory.data.calendar import nyse_calendar, nyse_sessions
-from frstory.errors import DataValidationError
+from frstory.data.calendar import not_a_day, nyse_calendar, nyse_sessions
+from frstory.errors import DataValidationError, PriceDataUnavailable
 from frstory.paths import price_cache_dir
 from frstory.provenance import record_read
 
@@ -68,15 +68,17 @@ def _as_tickers(tickers: str | Iterable[str]) -> list[str]:
 
 
 def _as_day(value, name: str) -> pd.Timestamp:
+    problem = not_a_day(value)
     try:
-        day = pd.Timestamp(value)
+        day = pd.NaT if problem is not None else pd.Timestamp(value)
     except (ValueError, TypeError):
         day = pd.NaT
     if day is pd.NaT or pd.isna(day):
+        problem = problem or f"{value!r} is not a date"
         raise DataValidationError(
-            f"{name} {value!r} is not a date: give an ISO date such as '2020-06-10'",
+            f"{name} {problem}: give an ISO date such as '2020-06-10'",
             [{"file": None, "line": None, "column": name, "value": value,
-              "message": "not a date", "fix": "an ISO date such as '2020-06-10'"}],
+              "message": problem.removeprefix(repr(value) + " "), "fix": "an ISO date such as '2020-06-10'"}],
         )
     if day.tzinfo is not None:
         day = day.tz_convert("America/New_York").tz_localize(None)
@@ -103,6 +105,26 @@ def _covers(entry: dict, start: pd.Timestamp, end: pd.Timestamp) -> bool:
         return False
     first, last = _needed_span(start, end)
     return cov_start <= first and last <= cov_end
+
+
+def _held_offline(ticker: str, manifest: dict, locked: dict) -> str | None:
+    """What the cache and the committed data hold of ``ticker`` (or of the index ``^ticker``), for
+    the message when a fetch failed: offline, a range within it is the quickest fix."""
+
+    def span(record: dict | None) -> str | None:
+        args = (record or {}).get("arguments") or {}
+        return f"{args['start']} to {args['end']}" if args.get("start") and args.get("end") else None
+
+    held = [f"the {where} holds {ticker} from {s}" for where, s in
+            (("price cache", span(manifest.get(ticker))), ("project's committed data", span(locked.get(ticker))))
+            if s]
+    if held:
+        said = " and ".join(held)
+        return f"{said[0].upper()}{said[1:]}: a range within that loads without network."
+    index = "^" + ticker
+    if not ticker.startswith("^") and (index in manifest or index in locked):
+        return f"Did you mean the index {index}? Index tickers start with '^', and {index} is held offline."
+    return None
 
 
 def _resolve(
@@ -144,7 +166,15 @@ def _resolve(
     if to_fetch:
         from frstory.data import yahoo
 
-        fetched = [yahoo.fetch_history(t, s, e, timeout=timeout) for t, s, e in to_fetch]
+        fetched = []
+        for ticker, fetch_start, fetch_end in to_fetch:
+            try:
+                fetched.append(yahoo.fetch_history(ticker, fetch_start, fetch_end, timeout=timeout))
+            except PriceDataUnavailable as exc:
+                held = _held_offline(ticker, manifest, locked or committed.committed_resources())
+                if held is None:
+                    raise
+                raise PriceDataUnavailable(f"{exc} {held}") from exc
         items = []
         for history in fetched:
             entry = {
@@ -168,6 +198,11 @@ def _reader_source(origin: str, record: dict, start: pd.Timestamp, end: pd.Times
     if origin == "committed":
         return committed.describe_resource(record, start, end, dates=prose.date_range)
     source = str(record.get("source") or "")
+    segments = (record.get("arguments") or {}).get("segments")
+    if isinstance(segments, list) and segments:  # imported from a data package: its stretches, in words
+        return "imported from a price file. " + committed.describe_resource({"segments": segments}, start, end, dates=prose.date_range)
+    if source.startswith("imported from "):  # the file's name is for `frstory data status`, not for readers
+        return "imported from a price file"
     if source.startswith("yfinance"):
         retrieved = str(record.get("retrieved_at") or "")[:10]
         return (f"Yahoo Finance chart API via yfinance {record.get('yfinance_version') or ''}, retrieved "

@@ -72,15 +72,19 @@ __all__ = [
     "one_value_per",
 ]
 
+# re.ASCII: Python's \d also matches full-width and other scripts' digits ("２０２０"), which
+# pandas cannot convert; a cell that passed the check would then be lost or crash the loader.
 SLUG_RE = re.compile(r"[a-z0-9-]+")
-ISO_DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
-ISO_MONTH_RE = re.compile(r"\d{4}-\d{2}")
-HH_MM_RE = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d")
+ISO_DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+ISO_MONTH_RE = re.compile(r"\d{4}-\d{2}", re.ASCII)
+HH_MM_RE = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d", re.ASCII)
 # A plain decimal as a spreadsheet writes it: no thousands separators, currency or percent signs.
 # Why not float(): it accepts "nan", "1e3" and " 1", which hide typos in a reported number.
-PLAIN_NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?")
-# Plain stock tickers (SYNA, BRK.B) and index tickers with Yahoo's caret (^GSPC).
-TICKER_RE = re.compile(r"\^?[A-Z][A-Z0-9.\-]{0,9}")
+PLAIN_NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?", re.ASCII)
+# Plain stock tickers (SYNA, BRK.B, 7203.T), index tickers with Yahoo's caret (^GSPC) and Yahoo's
+# futures and currencies (CL=F): exactly what fr.load_prices accepts (frstory.data.cache), so a
+# ticker the file names can always be loaded.
+TICKER_RE = re.compile(r"\^?[A-Z0-9][A-Z0-9.\-=]{0,19}")
 
 
 @dataclass(frozen=True)
@@ -360,7 +364,7 @@ def is_hh_mm(series: pd.Series) -> pd.Series:
 
 
 def is_ticker(series: pd.Series) -> pd.Series:
-    """True where the text looks like a ticker: capitals, digits, ``.`` or ``-``, optional ``^``.
+    """True where the text looks like a ticker: capitals, digits, ``.``, ``-`` or ``=``, optional ``^``.
 
     Examples
     --------
@@ -378,7 +382,10 @@ def is_plain_number(series: pd.Series) -> pd.Series:
     >>> is_plain_number(pd.Series(["2647.45", "2,647.45", "1e3", None])).tolist()
     [True, False, False, True]
     """
-    return _text(series).map(lambda v: not isinstance(v, str) or bool(PLAIN_NUMBER_RE.fullmatch(v))).astype(bool)
+    # A plain number too long for a float (over 308 digits) would load as infinity, or crash.
+    return _text(series).map(
+        lambda v: not isinstance(v, str) or bool(PLAIN_NUMBER_RE.fullmatch(v)) and math.isfinite(float(v))
+    ).astype(bool)
 
 
 def is_not_blank(series: pd.Series) -> pd.Series:
