@@ -110,6 +110,16 @@ def tidy_prices(
         raise ChartInputError(
             f"{kind}: column {value!r} of {name} has no values for {', '.join(chosen)}. Fix: check the frame."
         )
+    repeated = out.duplicated(["ticker", "date"], keep=False).to_numpy()
+    if repeated.any():
+        # Two values for one series and date would be drawn as a vertical jump and break rebasing.
+        first = out[repeated].iloc[0]
+        rows = np.flatnonzero(repeated & (out["ticker"] == first["ticker"]).to_numpy() & (out["date"] == first["date"]).to_numpy())
+        raise ChartInputError(
+            f"{kind}: {name} has {len(rows)} rows for ticker {first['ticker']!r} on {first['date'].date()} "
+            f"(index {', '.join(map(repr, out.index[rows[:5]]))}); each series takes one value per date. Fix: keep one row per "
+            f"ticker and date, e.g. {name}.drop_duplicates(['ticker', 'date'], keep='last')."
+        )
     out = out.sort_values(["ticker", "date"], kind="stable").reset_index(drop=True)
     return out, chosen
 
@@ -181,6 +191,11 @@ def event_marks(
     for pos in range(len(frame)):
         row = frame.iloc[pos]
         event_id = str(row["id"]) if "id" in frame.columns and pd.notna(row["id"]) else f"row {pos}"
+        if pd.isna(row["headline"]) or not str(row["headline"]).strip():
+            raise ChartInputError(
+                f"{kind}: column 'headline' of {name} is empty for event {event_id} (row {pos}); it is the event's "
+                f"hover text and its label's fallback. Fix: fill in the headline or drop the event."
+            )
         precision = str(row["date_precision"]) if "date_precision" in frame.columns and pd.notna(row["date_precision"]) else "day"
         end = ends.iloc[pos] if ends is not None and pd.notna(ends.iloc[pos]) else None
         when = format_date(dates.iloc[pos], precision)

@@ -30,7 +30,8 @@ def require_frame(kind: str, frame: object, name: str, columns: Iterable[str]) -
             f"{kind}: {name} must be a pandas DataFrame, got {type(frame).__name__}. "
             f"Fix: pass the tidy frame from the loader (e.g. fr.load_prices / fr.load_events)."
         )
-    missing = [c for c in columns if c not in frame.columns]
+    # dict.fromkeys: a column asked for twice (events' label defaults to 'headline') is named once.
+    missing = [c for c in dict.fromkeys(columns) if c not in frame.columns]
     if missing:
         raise ChartInputError(
             f"{kind}: {name} has no column {missing[0]!r} (missing: {', '.join(map(repr, missing))}; "
@@ -78,7 +79,9 @@ def require_dates(kind: str, frame: pd.DataFrame, column: str, name: str, *, all
                     f"or datetime64 values in {column!r}."
                 )
             if ts.tzinfo is not None:
-                ts = ts.tz_convert(None)
+                # The date as written ("2020-06-10T20:00-04:00" is 10 June), as to_timestamp does;
+                # converting to UTC would move evening times to the next day.
+                ts = ts.tz_localize(None)
             values.append(ts)
         parsed = pd.Series(pd.to_datetime(values), index=series.index, name=column)
     if not allow_missing and parsed.isna().any():
@@ -103,7 +106,17 @@ def require_numeric(kind: str, frame: pd.DataFrame, column: str, name: str) -> p
                 f"{series.iloc[position]!r}. Fix: clean the column (pd.to_numeric) or pass the right column."
             )
         series = converted
-    return series.astype("float64")
+    values = series.astype("float64")
+    # An infinite value has no place on an axis or in a sentence (it is usually a division by zero).
+    infinite = np.isinf(values.to_numpy())
+    if infinite.any():
+        position = int(np.flatnonzero(infinite)[0])
+        raise ChartInputError(
+            f"{kind}: column {column!r} of {name} holds {values.iloc[position]} in row {position} "
+            f"(index {series.index[position]!r}), which cannot be drawn. Fix: replace infinite values "
+            f"({name}[{column!r}].replace([np.inf, -np.inf], np.nan)) or check the division that produced them."
+        )
+    return values
 
 
 def to_timestamp(kind: str, value: object, what: str) -> pd.Timestamp:

@@ -117,6 +117,9 @@ def cumulative_count(
     def counted_as(n: int) -> str:
         return prose.plural(n, one, plural_form=noun) if the_unit.name == "count" else f"{the_unit.text(n)} {noun}"
 
+    from frstory.charts._validate import require_columns
+
+    require_columns(kind, events, {"by": by, "label": label}, name="events")
     frame = require_frame(kind, events, "events", ["date", by, label])
     dates = require_dates(kind, frame, "date", "events")
     values = frame[by].astype("string").str.strip()
@@ -130,7 +133,8 @@ def cumulative_count(
     if groups is None:
         chosen = list(dict.fromkeys(counted.sort_values("_date", kind="stable")["_group"].tolist()))
     else:
-        chosen = list(groups)
+        # Groups are compared as text, as the column is read (a column of 1, 2, 3 takes groups=[1, 2]).
+        chosen = [str(g) for g in groups]
         missing = [g for g in chosen if g not in present]
         if missing:
             raise ChartInputError(
@@ -145,7 +149,8 @@ def cumulative_count(
     x1 = to_timestamp(kind, end, "end") if end is not None else last + span * 0.06
     precision = counted["date_precision"].astype(str) if "date_precision" in counted.columns else pd.Series("day", index=counted.index)
 
-    series = [(g.capitalize(), counted[counted["_group"] == g], color_for(g, colors), 2.25) for g in chosen]
+    # Only the first letter is raised: str.capitalize would write "New York" as "New york".
+    series = [(g[:1].upper() + g[1:], counted[counted["_group"] == g], color_for(g, colors), 2.25) for g in chosen]
     if total and len(chosen) > 1:
         # Drawn first, wide and grey: where one group is the whole total, its line stays visible on top.
         series.insert(0, ("Total", counted, TOTAL_GREY, 6.0))
@@ -201,7 +206,8 @@ def cumulative_count(
         data = data.astype({"id": object})
     last_precision = "month" if (precision[counted["_date"] == last] == "month").all() else "day"
     # Finding first (how many by the last event, split by group), then what the chart shows.
-    split = prose.join([f"{the_unit.text(final[name])} {name.lower()}" for name, _, _, _ in series if name != "Total"])
+    # Each group as its column writes it ("2 city", "1 New York"), not lowered or capitalised.
+    split = prose.join([f"{the_unit.text(int((counted['_group'] == g).sum()))} {g}" for g in chosen])
     auto_alt = (
         prose.sentence(f"{counted_as(len(counted))} by {format_date(last, last_precision)}: {split}") + ". "
         f"Step chart of cumulative {noun} by {by.replace('_', ' ')}, {format_date_range(first, last)}."

@@ -64,6 +64,11 @@ def check_result(kind: str, result: object, name: str = "result") -> pd.DataFram
                 f"{kind}: column {column!r} of {name}.table ({result.ticker}) must be numeric, got "
                 f"{table[column].dtype} (e.g. {table[column].iloc[0]!r})."
             )
+        if table[column].isna().all():
+            raise ChartInputError(
+                f"{kind}: column {column!r} of {name}.table ({result.ticker}) has no values (all missing), so there "
+                "is nothing to draw. Fix: check the prices behind the event window."
+            )
     out = table.sort_values("offset").reset_index(drop=True).copy()
     out["date"] = pd.to_datetime(out["date"])
     return out
@@ -321,7 +326,7 @@ def event_study_table(
     if isinstance(results, (str, bytes)) or not isinstance(results, Sequence) or len(results) == 0:
         raise ChartInputError(
             f"{kind}: results must be a non-empty list of EventStudyResult, got {type(results).__name__}"
-            f"{' (empty)' if isinstance(results, Sequence) else ''}. Fix: event_study_table([result_a, result_b], ...)."
+            f"{' (empty)' if isinstance(results, Sequence) and not isinstance(results, (str, bytes)) else ''}. Fix: event_study_table([result_a, result_b], ...)."
         )
     from frstory.charts._validate import require_source
 

@@ -32,6 +32,18 @@ _FORMATS = {".png", ".svg", ".pdf", ".html", ".htm"}
 
 
 def _furniture(fig: go.Figure | dict) -> dict:
+    from frstory.charts.table import Table
+
+    if isinstance(fig, Table):
+        raise ChartInputError(
+            "export: a frstory Table is an HTML table, not a figure, so it has no image to write. "
+            "Fix: write table.to_html() to a file, or chart the numbers with charts.bar."
+        )
+    if not isinstance(fig, (go.Figure, dict)):
+        raise ChartInputError(
+            f"export: fig must be a figure made by frstory.charts, got {type(fig).__name__}. "
+            "Fix: pass the figure a chart function returned, e.g. export(charts.line(...), 'chart.svg')."
+        )
     meta = fig.layout.meta if isinstance(fig, go.Figure) else (fig.get("layout") or {}).get("meta")
     info = meta.get("frstory") if isinstance(meta, dict) else None
     if not isinstance(info, dict):
@@ -87,7 +99,8 @@ def furniture_figure(fig: go.Figure | dict, width: int | None = None) -> dict:
     """
     info = _furniture(fig)
     own_width = fig.layout.width if isinstance(fig, go.Figure) else (fig.get("layout") or {}).get("width")
-    width = int(width or own_width or info.get("width") or 900)
+    # "is None", not "or": width=0 is a mistake to report, not a request for the default.
+    width = int(width if width is not None else (own_width or info.get("width") or 900))
     if width < 200:
         raise ChartInputError(f"export: width must be at least 200 px, got {width}. Fix: width=360 or wider.")
     out = figure_for_width(fig, width)

@@ -249,6 +249,11 @@ def chart_data(fig: go.Figure | dict | Any) -> pd.DataFrame:
 
     if isinstance(fig, Table):
         return fig.data.copy()
+    if not isinstance(fig, (go.Figure, dict)):
+        raise ChartInputError(
+            f"chart_data: fig must be a figure or table made by frstory.charts, got {type(fig).__name__}. "
+            "Fix: pass what a chart function returned, e.g. chart_data(charts.line(...))."
+        )
     meta = fig.layout.meta if isinstance(fig, go.Figure) else (fig.get("layout") or {}).get("meta")
     info = meta.get("frstory") if isinstance(meta, dict) else None
     if not isinstance(info, dict) or not isinstance(info.get("data"), dict):

@@ -48,8 +48,48 @@ def _x_values(kind: str, frame: pd.DataFrame, x: str) -> tuple[pd.Series, bool]:
         try:
             return require_dates(kind, frame, x, "data"), True
         except ChartInputError:
+            require_filled(kind, frame, x, "x")
             return series.astype(str), False
+    require_filled(kind, frame, x, "x")
     return series, False
+
+
+def require_filled(kind: str, frame: pd.DataFrame, column: str, keyword: str) -> None:
+    """A category or series name must be there: a missing one would reach readers as "nan"."""
+    missing = frame[column].isna().to_numpy()
+    if missing.any():
+        position = int(np.flatnonzero(missing)[0])
+        raise ChartInputError(
+            f"{kind}: column {column!r} ({keyword}=) of data is empty in row {position} (index "
+            f"{frame.index[position]!r}). Fix: fill it in or drop the row (data.dropna(subset=[{column!r}]))."
+        )
+
+
+def require_unique(kind: str, work: pd.DataFrame, x: str, group: str | None, color: str | None, what: str) -> None:
+    """One row per point: a second row for the same x (in the same series) would be drawn over the first.
+
+    ``work`` holds ``_x`` and, when there are series, their names in column ``group``; ``x`` and
+    ``color`` are the caller's column names, for the message.
+    """
+    keys = ["_x"] + ([group] if group else [])
+    dup = work.duplicated(keys, keep=False)
+    if dup.any():
+        first = work.loc[dup.idxmax(), keys]
+        rows = np.flatnonzero((work[keys] == first).all(axis=1).to_numpy())
+        shown = str(first["_x"].date()) if isinstance(first["_x"], pd.Timestamp) else first["_x"]
+        where = f"{x}={shown!r}" + (f" and {color}={first[group]!r}" if group else "")
+        by = [x, color] if group else [x]
+        raise ChartInputError(
+            f"{kind}: data has {len(rows)} rows for {where} (rows {', '.join(map(str, rows[:5]))}); {what}. "
+            f"Fix: aggregate them first, e.g. data.groupby({by!r}, as_index=False).sum(), "
+            "or pass color= the column that tells them apart."
+        )
+
+
+def _at(value: object, monthly: bool) -> str:
+    """A point on the x-axis after its preposition: ``on 8 June 2020``, ``in June 2020``, ``in Metro``."""
+    on = isinstance(value, pd.Timestamp) and not monthly
+    return ("on " if on else "in ") + _when(value, monthly)
 
 
 _is_monthly = is_monthly
@@ -67,17 +107,21 @@ def _line_alt(parts: list[tuple[str, pd.DataFrame]], unit: Unit, currency: str, 
     """Finding first (how each series moved, first to last), then the range of the data."""
     sentences = []
     for name, rows in parts:
-        first, last = rows.iloc[0], rows.iloc[-1]
-        peak = rows.loc[rows["_y"].idxmax()]
-        low = rows.loc[rows["_y"].idxmin()]
-        verb = "rose" if last["_y"] > first["_y"] else ("fell" if last["_y"] < first["_y"] else "was unchanged")
+        # Positions, not rows: a row of an int x and a float y would turn the year 2015 into 2015.0.
+        xs, ys = rows["_x"].tolist(), rows["_y"].to_numpy()
+        first, last = 0, len(rows) - 1
+        peak, low = int(np.argmax(ys)), int(np.argmin(ys))
         who = name or what
-        text = (f"{who} {verb} from {unit.text(first['_y'], currency=currency)} in {_when(first['_x'], monthly)} "
-                f"to {unit.text(last['_y'], currency=currency)} in {_when(last['_x'], monthly)}")
-        if peak["_x"] not in (first["_x"], last["_x"]):
-            text += f", peaking at {unit.text(peak['_y'], currency=currency)} in {_when(peak['_x'], monthly)}"
-        elif low["_x"] not in (first["_x"], last["_x"]):
-            text += f", with a low of {unit.text(low['_y'], currency=currency)} in {_when(low['_x'], monthly)}"
+        if len(rows) == 1:
+            sentences.append(prose.sentence(f"{who} was {unit.text(ys[0], currency=currency)} {_at(xs[0], monthly)}") + ".")
+            continue
+        verb = "rose" if ys[last] > ys[first] else ("fell" if ys[last] < ys[first] else "was unchanged")
+        text = (f"{who} {verb} from {unit.text(ys[first], currency=currency)} {_at(xs[first], monthly)} "
+                f"to {unit.text(ys[last], currency=currency)} {_at(xs[last], monthly)}")
+        if xs[peak] not in (xs[first], xs[last]):
+            text += f", peaking at {unit.text(ys[peak], currency=currency)} {_at(xs[peak], monthly)}"
+        elif xs[low] not in (xs[first], xs[last]):
+            text += f", with a low of {unit.text(ys[low], currency=currency)} {_at(xs[low], monthly)}"
         sentences.append(prose.sentence(text) + ".")
     n = len(parts)
     kind = "Line chart" + (f" of {prose.plural(n, 'series')}" if n > 1 else "")
@@ -169,11 +213,15 @@ def line(
     """
     kind = "line"
     frame = require_columns(kind, data, {"x": x, "y": y, "color": color})
-    the_unit = get_unit(kind, unit)
+    the_unit = get_unit(kind, unit, currency)
     xs, is_date = _x_values(kind, frame, x)
     work = pd.DataFrame({"_x": xs, "_y": require_numeric(kind, frame, y, "data")}, index=frame.index)
     if color is not None:
+        require_filled(kind, frame, color, "color")
         work[color] = frame[color].astype(str)
+    # Positions from here on: the caller's index may repeat labels (a concat), which .loc would multiply.
+    work = work.reset_index(drop=True)
+    require_unique(kind, work, x, color, color, "a line takes one row per point")
     if is_date:
         if start is not None:
             work = work[work["_x"] >= to_timestamp(kind, start, "start")]
@@ -244,12 +292,12 @@ def _bar_alt(frame: pd.DataFrame, unit: Unit, currency: str, what: str, monthly:
     """Finding first (the highest and lowest bar), then what the chart holds."""
 
     def where(row: pd.Series) -> str:
-        return _when(row["_x"], monthly) + (f" ({row['_g']})" if groups else "")
+        return _at(row["_x"], monthly) + (f" ({row['_g']})" if groups else "")
 
     top = frame.loc[frame["_y"].idxmax()]
     low = frame.loc[frame["_y"].idxmin()]
-    finding = (f"{what[:1].upper() + what[1:]}: highest in {where(top)}, at {unit.text(top['_y'], currency=currency)}; "
-               f"lowest in {where(low)}, at {unit.text(low['_y'], currency=currency)}.")
+    finding = (f"{what[:1].upper() + what[1:]}: highest {where(top)}, at {unit.text(top['_y'], currency=currency)}; "
+               f"lowest {where(low)}, at {unit.text(low['_y'], currency=currency)}.")
     shape = f"Bar chart of {prose.plural(len(frame), 'bar')}" + (f" in {prose.plural(len(groups), 'group')}" if groups else "")
     return f"{finding} {shape}."
 
@@ -331,10 +379,15 @@ def bar(
     """
     kind = "bar"
     frame = require_columns(kind, data, {"x": x, "y": y, "color": color})
-    the_unit = get_unit(kind, unit)
+    the_unit = get_unit(kind, unit, currency)
     xs, is_date = _x_values(kind, frame, x)
     work = pd.DataFrame({"_x": xs, "_y": require_numeric(kind, frame, y, "data")}, index=frame.index)
+    if color is not None:
+        require_filled(kind, frame, color, "color")
     work["_g"] = frame[color].astype(str) if color is not None else ""
+    # Positions from here on: the caller's index may repeat labels (a concat), which .loc would multiply.
+    work = work.reset_index(drop=True)
+    require_unique(kind, work, x, "_g" if color is not None else None, color, "a bar chart takes one row per bar")
     work = work.dropna(subset=["_y"])
     if work.empty:
         raise ChartInputError(f"{kind}: column {y!r} has no values. Fix: check the data.")

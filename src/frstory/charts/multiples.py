@@ -76,14 +76,23 @@ def _panels_from_prices(kind, prices, day0, window, value, tickers, step):
                 f"{rows['date'].max().date()}). Fix: load prices that cover the event."
             )
         pos0 = int(after[0])
+        if pos0 == 0:
+            # Every panel is indexed to the step before day 0, so that step must be in the data.
+            raise ChartInputError(
+                f"{kind}: {ticker} has no value before day0 {days[ticker].date()} (its first is on "
+                f"{rows['date'].iloc[0].date()}), so it cannot be indexed to the {step} before {_zero(step)}. "
+                f"Fix: load data from before day0, or check day0."
+            )
         offsets = np.arange(len(rows)) - pos0
-        keep = (offsets >= window[0]) & (offsets <= window[1])
+        # The base row (offset -1) is kept for the rebase even when the window starts at day 0.
+        keep = (offsets >= min(window[0], -1)) & (offsets <= window[1])
         part = rows[keep].copy()
         part["offset"] = offsets[keep]
-        base_rows = part[part["offset"] == -1] if (part["offset"] == -1).any() else part.iloc[[0]]
+        base_rows = part[part["offset"] == -1]
         # The one rebase implementation (frstory.analysis), on this panel's base row.
         part["index_100"], _ = rebase_frame(kind, part, value, base_rows["date"].iloc[0], what="day0 - 1 (the base row)",
                                           sessions=False)
+        part = part[part["offset"] >= window[0]]
         day0_session = rows["date"].iloc[pos0]
         when = prose.month(day0_session) if step in ("month", "quarter") else format_date(day0_session)
         panels.append({
@@ -242,6 +251,15 @@ def small_multiples(
             f"{type(data).__name__}. Fix: small_multiples(prices, day0=...) or small_multiples([result_a, result_b])."
         )
     the_unit = get_unit(kind, unit if unit is not None else ("points" if reference == 0 else "index"))
+    # Indexed levels (100 = the base) and CARs (fractions) each make sense in some units only:
+    # a level of 100 written as a percentage would read 10,000%.
+    fits = ("index", "number") if reference else ("points", "percent", "number")
+    if the_unit.name not in fits:
+        raise ChartInputError(
+            f"{kind}: unit={the_unit.name!r} does not fit {measure} (panels of "
+            f"{'a frame are indexed to 100' if reference else 'results show CARs as fractions'}). "
+            f"Fix: pass unit= one of {', '.join(map(repr, fits))}, or leave it out."
+        )
     scale = the_unit.scale if reference == 0 else 1.0
     n = len(panels)
     # Panels stay at least ~250 px wide: a narrow screen gets fewer columns (one on a phone).

@@ -52,6 +52,7 @@ def price_with_events(
     y: str = "close",
     color: str = "ticker",
     unit: UnitName | Unit | None = None,
+    currency: str = "USD",
     names: dict[str, str] | None = None,
     tickers: Sequence[str] | str | None = None,
     rebase_to: object = None,
@@ -95,6 +96,9 @@ def price_with_events(
     unit : {"currency", "percent", "points", "count", "index", "number"}, optional
         What ``y`` holds. Default: price behaviour, US$ as traded (``index`` when rebased,
         ``number`` for market indices).
+    currency : str
+        ISO code of the prices' currency for ``unit="currency"`` (``"EUR"``: axis, hover and alt
+        text in euros); default US dollars.
     names : mapping, optional
         Reader names for series; default :func:`frstory.prose.display_name` (``^GSPC`` -> S&P 500).
     rebase_to : date, optional
@@ -177,7 +181,7 @@ def price_with_events(
     if unit is None:
         as_dollars = rebase_to is None and value != "volume" and not any(_is_index(t) for t in chosen)
         unit = "currency" if as_dollars else ("index" if rebase_to is not None else ("count" if value == "volume" else "number"))
-    the_unit = get_unit(kind, unit)
+    the_unit = get_unit(kind, unit, currency)
     as_dollars = the_unit.name == "currency"
     label_of = {t: series_name(t, names) for t in chosen}
     right = end_label_room(list(label_of.values()))
@@ -225,12 +229,17 @@ def price_with_events(
 
     data = frame[["date", "ticker", value] + ([column] if column != value else [])].copy()
     data["ticker"] = data["ticker"].astype(str)
-    auto_alt = _price_alt(frame, chosen, column, value, x_range, the_unit, points + periods, rebase_to, label_of)
+    # The span the data covers, not the padded axis a single session gets.
+    auto_alt = _price_alt(frame, chosen, column, value, (frame["date"].min(), frame["date"].max()), the_unit,
+                          points + periods, rebase_to, label_of, currency)
     return canvas.finish(fig, alt=alt, auto_alt=auto_alt, data=data.rename(columns={"date": x, "ticker": color}))
 
 
-def _price_alt(frame, chosen, column, value, x_range, unit, marks, rebase_to, label_of) -> str:
+def _price_alt(frame, chosen, column, value, x_range, unit, marks, rebase_to, label_of, currency="USD") -> str:
     """Finding first (how each series moved over the chart), then its range and the events marked."""
+    def text(v: float) -> str:
+        return unit.text(v, currency=currency)
+
     monthly = is_monthly(frame["date"])
     same_year = x_range[0].year == x_range[1].year
     on = "in" if monthly else "on"
@@ -246,8 +255,8 @@ def _price_alt(frame, chosen, column, value, x_range, unit, marks, rebase_to, la
             moved = prose.moved(last / first - 1)
         else:
             moved = "rose" if last > first else ("fell" if last < first else "was unchanged")
-        findings.append(f"{label_of[ticker]} {moved}{',' if '%' in moved else ''} from {unit.text(first)} {on} "
-                        f"{short(rows['date'].iloc[0])} to {unit.text(last)} {on} {when(rows['date'].iloc[-1], monthly)}")
+        findings.append(f"{label_of[ticker]} {moved}{',' if '%' in moved else ''} from {text(first)} {on} "
+                        f"{short(rows['date'].iloc[0])} to {text(last)} {on} {when(rows['date'].iloc[-1], monthly)}")
     phrase = plural_phrase(value_phrase(value)) if len(chosen) > 1 else value_phrase(value)
     if rebase_to is not None:
         phrase += f" indexed to 100 on {format_date(to_timestamp('alt', rebase_to, 'rebase_to'))}"
@@ -258,8 +267,8 @@ def _price_alt(frame, chosen, column, value, x_range, unit, marks, rebase_to, la
         low = rows.loc[rows[column].idxmin()]
         high = rows.loc[rows[column].idxmax()]
         who = f"{label_of[ticker]} " if len(chosen) > 1 else ""
-        extremes.append(f"{who}low {unit.text(low[column])} {on} {short(low['date'])}, "
-                        f"high {unit.text(high[column])} {on} {short(high['date'])}")
+        extremes.append(f"{who}low {text(low[column])} {on} {short(low['date'])}, "
+                        f"high {text(high[column])} {on} {short(high['date'])}")
     span = (f"{prose.month(x_range[0])} to {prose.month(x_range[1])}" if monthly else format_date_range(*x_range))
     shape = f"Line chart of {prose.join([label_of[t] for t in chosen])} {phrase}, {span}; "
     shape += "; ".join(extremes)
@@ -344,6 +353,11 @@ def rebased_comparison(
     kind = "rebased_comparison"
     value = y
     the_unit = get_unit(kind, unit)
+    if the_unit.name not in ("index", "number"):
+        # The lines are levels with 100 = the base: as a percentage 100 would read 10,000%.
+        raise ChartInputError(
+            f"{kind}: unit={the_unit.name!r} does not fit values indexed to 100. Fix: unit='index' (default) or 'number'."
+        )
     frame, chosen = tidy_prices(kind, as_price_frame(kind, prices, x=x, y=y, color=color), value=value, tickers=tickers)
     label_of = {t: series_name(t, names) for t in chosen}
     highlighted = [highlight] if isinstance(highlight, str) else list(highlight)

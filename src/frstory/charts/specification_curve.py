@@ -132,7 +132,12 @@ def specification_curve(
     """
     kind = "specification_curve"
     the_unit = get_unit(kind, unit)
+    from frstory.charts._validate import require_columns
+
+    require_columns(kind, specs, {"estimate": estimate, "low": low, "high": high}, name="specs")
     frame = require_frame(kind, specs, "specs", [estimate, low, high])
+    if isinstance(choices, str):
+        choices = [choices]
     if measure is not None:
         if "measure" not in frame.columns:
             raise ChartInputError(
@@ -152,6 +157,26 @@ def specification_curve(
             "the columns that hold each specification's options."
         )
     frame = frame.assign(**{col: require_numeric(kind, frame, col, "specs") for col in (estimate, low, high)})
+    for col in (estimate, low, high, *present):
+        # A specification without an estimate (or an option) cannot be placed on the curve or in the matrix.
+        gaps = frame[col].isna().to_numpy()
+        if gaps.any():
+            position = int(np.flatnonzero(gaps)[0])
+            raise ChartInputError(
+                f"{kind}: column {col!r} of specs is empty for the specification at index {frame.index[position]!r}. "
+                f"Fix: drop the specifications that could not be estimated (specs.dropna(subset=[{col!r}])) or fill it in."
+            )
+    if significant and significant in frame.columns:
+        values = frame[significant]
+        flags_ok = pd.api.types.is_bool_dtype(values.dtype) or values.dropna().map(
+            lambda v: isinstance(v, (bool, np.bool_)) or (isinstance(v, (int, float, np.integer, np.floating)) and v in (0, 1))).all()
+        if not flags_ok:
+            bad = values.dropna().iloc[0]
+            raise ChartInputError(
+                f"{kind}: column {significant!r} of specs must hold True/False, got {bad!r} ({values.dtype}); "
+                f"text such as 'False' would count as significant. Fix: specs[{significant!r}] = "
+                f"specs[{significant!r}].map({{'True': True, 'False': False}}), or pass significant=None."
+            )
     frame = frame.sort_values(estimate, kind="mergesort").reset_index(drop=True)
     frame.insert(0, "rank", np.arange(1, len(frame) + 1))
     flags = (frame[significant].fillna(False).astype(bool).to_numpy() if significant and significant in frame.columns

@@ -17,7 +17,7 @@ from frstory.charts._text import (
     source_site,
     shorten,
 )
-from frstory.charts._validate import require_dates, require_frame
+from frstory.charts._validate import require_dates, require_frame, to_timestamp
 from frstory.charts.furniture import document, prepare
 from frstory.charts.responsive import responsive
 from frstory.charts.labels import LABEL_PAD_PX, assign_lanes, layout_marker_labels
@@ -40,6 +40,11 @@ LANE_PAD_PX = 7
 #: Rows closer than this (after a user-given ``height`` squeezes them) would print labels on top of each other.
 MIN_ROW_PX = 16
 LANE_RULE = "#E3E3E3"
+
+
+def _upper_first(text: str) -> str:
+    """``policy`` -> ``Policy`` but ``US Congress`` stays as it is (str.capitalize would write ``Us congress``)."""
+    return text[:1].upper() + text[1:]
 
 
 def _stack_offsets(x_px: Sequence[float], min_px: float) -> list[int]:
@@ -189,7 +194,7 @@ def timeline(
     if categories is None:
         lanes = [c for c in CATEGORY_ORDER if c in present] + sorted(c for c in present if c not in CATEGORY_ORDER)
     else:
-        lanes = list(categories)
+        lanes = [categories] if isinstance(categories, str) else list(categories)
         # Events outside the chosen lanes are left out on purpose (e.g. a policy-only timeline).
         frame = frame[frame["category"].astype(str).isin(lanes)].reset_index(drop=True)
         if frame.empty:
@@ -197,8 +202,12 @@ def timeline(
     first = frame["_date"].min()
     last = max(frame["_date"].max(), frame["_end"].max() if frame["_end"].notna().any() else frame["_date"].max())
     span = max(last - first, pd.Timedelta(days=30))
-    x0 = pd.Timestamp(start) if start is not None else first - span * 0.03
-    x1 = pd.Timestamp(end) if end is not None else last + span * 0.03
+    x0 = to_timestamp(kind, start, "start") if start is not None else first - span * 0.03
+    x1 = to_timestamp(kind, end, "end") if end is not None else last + span * 0.03
+    if x0 >= x1:
+        raise ChartInputError(
+            f"{kind}: start ({x0.date()}) must come before end ({x1.date()}). Fix: swap them or widen the dates."
+        )
 
     precision = frame["date_precision"].astype(str) if "date_precision" in frame.columns else pd.Series("day", index=frame.index)
     has_month = bool((precision == "month").any())
@@ -316,7 +325,7 @@ def timeline(
                 })
             fig.add_trace(go.Scatter(
                 x=part["_date"], y=ys, mode="markers",
-                name=escape_text(category.capitalize()) + (" (month only)" if is_month else ""),
+                name=escape_text(_upper_first(category)) + (" (month only)" if is_month else ""),
                 legendgroup=category, showlegend=False,
                 # Hollow = a white-filled circle with a thick outline ("circle-open" would take
                 # its outline colour from marker.color and cannot be filled).
@@ -347,7 +356,7 @@ def timeline(
             fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name, showlegend=True, hoverinfo="skip",
                                      marker={"size": MARKER_PX, "symbol": "circle", "color": fill,
                                              "line": {"color": MUTED, "width": 2.5}}))
-    ticks = {"ticktext": [escape_text(c.capitalize()) for c in lanes], "zeroline": False, "fixedrange": True,
+    ticks = {"ticktext": [escape_text(_upper_first(c)) for c in lanes], "zeroline": False, "fixedrange": True,
              "tickfont": {"size": FONT_SIZES["body"], "color": "#222222"}}
     if labelled:
         # Rules between lanes instead of a grid line through each lane, which would strike through labels.
@@ -370,7 +379,7 @@ def timeline(
     top = [str(c) for c in counts.index if counts[c] == counts.iloc[0]]
     n = len(data)
     each = " each" if len(top) > 1 else ""
-    finding = (f"{prose.join([t.capitalize() if i == 0 else t for i, t in enumerate(top)])} "
+    finding = (f"{prose.join([_upper_first(t) if i == 0 else t for i, t in enumerate(top)])} "
                f"{'events are' if len(top) > 1 or counts.iloc[0] != 1 else 'event is'} the most frequent: "
                f"{prose.number(counts.iloc[0])}{each} of {prose.plural(n, 'event')}")
     if n == 1 or len(top) == len(lanes) and len(top) > 1:

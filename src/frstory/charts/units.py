@@ -11,7 +11,7 @@ whole numbers for ``count``, levels for ``index`` (100 = the base) and anything 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from frstory import prose
@@ -99,13 +99,18 @@ UNITS: dict[str, Unit] = {
 }
 
 
-def get_unit(kind: str, unit: object) -> Unit:
+def get_unit(kind: str, unit: object, currency: str = "USD") -> Unit:
     """The :class:`Unit` named ``unit``; an unknown name is an error naming the ``unit`` keyword.
+
+    For ``unit="currency"`` the axis, hover and axis title carry the symbol of ``currency`` (an ISO
+    4217 code), as the alt text does through :func:`frstory.prose.money`.
 
     Examples
     --------
     >>> get_unit("line", "percent").hover()
     '%{y:.1%}'
+    >>> get_unit("line", "currency", "EUR").hover(), get_unit("line", "currency", "EUR").title("price")
+    ('€%{y:,.2f}', 'Price (€)')
     """
     if isinstance(unit, Unit):
         return unit
@@ -114,7 +119,20 @@ def get_unit(kind: str, unit: object) -> Unit:
             f"{kind}: unit={unit!r} is not a unit frstory knows. Fix: pass unit= one of "
             f"{', '.join(map(repr, UNITS))} (percent and points take fractions: 0.034 is 3.4%)."
         )
-    return UNITS[str(unit)]
+    found = UNITS[str(unit)]
+    if found.name != "currency" or currency == "USD":
+        return found
+    from babel.numbers import get_currency_symbol, is_currency
+
+    if not (isinstance(currency, str) and len(currency) == 3 and currency.isupper() and is_currency(currency)):
+        raise ChartInputError(
+            f"{kind}: currency={currency!r} is not an ISO 4217 currency code. Fix: pass a code such as "
+            "currency='EUR', 'GBP' or 'JPY'."
+        )
+    from frstory.prose.numbers import DEFAULT_LOCALE
+
+    symbol = get_currency_symbol(currency, locale=DEFAULT_LOCALE)
+    return replace(found, prefix=symbol, axis_word=symbol)
 
 
 def series_name(value: object, names: dict[str, str] | None = None) -> str:
