@@ -53,6 +53,10 @@ event = lambda event_id: fr.narrative.event(events, event_id)  # noqa: E731
 audit, floyd, protests = event(audit_event), event(floyd_event), event(protests_event)
 amazon, selloff, extension = event(amazon_event), event(selloff_event), event(extension_event)
 companies = [event(e) for e in company_events]
+if len(companies) < 2:  # the page is about companies stepping back within days of one another
+    raise fr.errors.AnalysisError(
+        f"company_events names {len(companies)} event(s); this page needs at least two company announcements "
+        "to say how many days apart they came")
 
 # The first session whose close could reflect Amazon's news, and the market that day.
 amazon_day0 = fr.reaction_session(amazon["date"], amazon["market_session"])
@@ -74,9 +78,12 @@ company_dates = prose.join([f"{prose.display_name(story.ticker_of(c))} on {prose
                             for c in companies])
 days_after_floyd = prose.plural((first_date - floyd["date"]).days, "day")
 audit_years = prose.number((first_date - audit["date"]).days / 365.25, decimals=1)
-count_year = pd.Timestamp(count_until).year
+by_count_end = wording.by_end(count_until)  # "by the end of 2021", or the exact day when it is not 31 December
 amazon_timing = wording.timing(amazon["market_session"], amazon["date"], amazon_day0)
 same_day_news = story.headlines(events[(events["date"] == amazon_day0) & (events["category"] == "corporate")])
+# Every company announcement of the week up to that session, whichever of them the page lists.
+week_announcements = events[(events["category"].isin(story.ANNOUNCEMENT_CATEGORIES))
+                            & events["date"].between(amazon_day0 - pd.Timedelta(days=6), amazon_day0)]
 verdicts = claims["editorial_verdict"].value_counts()
 claim = claims.set_index("id")
 aclu_test = event("aclu-congress-28")
@@ -107,7 +114,7 @@ repeat_sentence = (f" {prose.sentence(prose.plural(len(repeats), 'place', spell=
 # of Rekognition, our timeline already recorded
 # `{python} prose.plural(before_pause.n_measures, "government ban or limit", plural_form="government bans or limits")`
 # on facial recognition (`{python} before_pause.levels_phrase()`), starting with `{python} first_measure` on
-# `{python} prose.date(total.first["date"])`. By the end of `{python} count_year` the timeline records
+# `{python} prose.date(total.first["date"])`. `{python} prose.sentence(by_count_end)` the timeline records
 # `{python} total.n_measures` such measures (`{python} total.levels_phrase()`) in
 # `{python} total.n_jurisdictions` places: `{python} before_floyd.n_measures` before Floyd's killing and
 # `{python} after_floyd.n_measures` after it, the latest from `{python} latest_measure` on
@@ -118,7 +125,8 @@ repeat_sentence = (f" {prose.sentence(prose.plural(len(repeats), 'place', spell=
 # The week is hard to read in share prices. The pause was `{python} amazon_timing.announced`, so the first
 # session that could react was `{python} prose.date(amazon_day0, weekday=True)`: the day
 # `{python} prose.display_name(benchmark, article=True)` `{python} prose.moved(market_move_day0)`
-# (`{python} selloff["headline"]`). Protests, a market fall and three announcements overlap, so none of
+# (`{python} selloff["headline"]`). Protests, a market `{python} "fall" if market_move_day0 < 0 else "rise"` and
+# `{python} prose.plural(len(week_announcements), "announcement", spell=True)` overlap, so none of
 # them can be credited with a price move on its own.
 #
 # The first reports got parts of this history wrong: of the claims the research desk checked in five
@@ -181,7 +189,7 @@ charts.timeline(
 #
 # `{python} first_measure` went first, on `{python} prose.date(total.first["date"])`. By the pause
 # `{python} prose.plural(before_pause.n_measures, "measure")` were in place (`{python} before_pause.levels_phrase()`);
-# by the end of `{python} count_year`, `{python} total.n_measures` (`{python} total.levels_phrase()`), the latest
+# `{python} by_count_end`, `{python} total.n_measures` (`{python} total.levels_phrase()`), the latest
 # from `{python} latest_measure` on `{python} prose.date(total.latest["date"])`. Not all of them are bans:
 # `{python} prose.plural(len(limits), "measure")` (`{python} limit_places`) restrict rather than ban, and the
 # `{python} total.n_measures` measures cover `{python} total.n_jurisdictions` places.`{python} repeat_sentence`
@@ -194,12 +202,11 @@ charts.cumulative_count(
     by="ban",
     noun="bans and limits",
     end=count_until,
-    title=f"{total.n_measures} city, county and state measures in our timeline by the end of {count_year}, "
+    title=f"{total.n_measures} city, county and state measures in our timeline {by_count_end}, "
           f"{before_floyd.n_measures} of them before Floyd's killing",
     subtitle="Government bans and limits on facial recognition in frstory's timeline, cumulative, by level",
     source="Events: frstory timeline",
-    notes=f"{len(limits)} of the measures limit rather than ban; {len(repeats)} place "
-          "counts twice (a ban, then a stronger one). Measures the research could not date are missing.",
+    notes=wording.measures_note(len(limits), len(repeats)),
 )
 
 # %% [markdown]

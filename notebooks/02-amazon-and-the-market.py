@@ -6,7 +6,7 @@
 #     dek: '`{python} dek_news` What the share price can and cannot tell us about how
 #       investors took the news.'
 #     synthetic: false
-#     title: '`{python} name` and the market after its announcement of `{python} announced_on`'
+#     title: '`{python} name` and the market after `{python} news`'
 #   jupytext:
 #     formats: ipynb,py:percent
 #     notebook_metadata_filter: frstory
@@ -22,7 +22,7 @@
 # ---
 
 # %% [markdown]
-# # `{python} name` and the market after its announcement of `{python} announced_on`
+# # `{python} name` and the market after `{python} news`
 
 # %% tags=["parameters"]
 # Any company announcement of the timeline with a ticker can be studied: re-run with
@@ -50,12 +50,17 @@ from story import wording
 events = story.load_events()
 claims = story.load_claims()
 event = fr.narrative.event(events, event_id)
+story.require_day(event)
 ticker = ticker or story.ticker_of(event)
+# `-p comparison ^IXIC` arrives as a string: it names one index, not a list of characters.
+comparison = [comparison] if isinstance(comparison, str) else list(comparison)
 event_date = pd.Timestamp(event["date"])
 chart_start, chart_end = event_date - pd.Timedelta(days=chart_days), event_date + pd.Timedelta(days=chart_days)
-# Enough history for the estimation window (250 sessions is about a year) and the chart after the news.
-prices = fr.load_prices(list(dict.fromkeys([ticker, benchmark, *comparison])),
-                        event_date - pd.Timedelta(days=500), chart_end)
+# Exactly the history the estimation windows need (with the excluded period skipped), so news close to
+# the start of the data can be studied, and the chart after the news.
+history = story.history_start(fr.reaction_session(event_date, event["market_session"]), estimation_window,
+                              [excluded_period])
+prices = fr.load_prices(list(dict.fromkeys([ticker, benchmark, *comparison])), min(history, chart_start), chart_end)
 study_options = dict(market_session=event["market_session"], benchmark=benchmark,
                      estimation_window=estimation_window, event_window=event_window,
                      events=events, label=event["headline"], event_id=event_id)
@@ -70,7 +75,7 @@ checks = fr.check_claims(claims, prices)
 # Facts the prose cites; every sentence that depends on them is chosen from the data here.
 name, market = prose.display_name(ticker), prose.display_name(benchmark, article=True)
 Market = prose.sentence(market)
-announced_on = prose.date(event_date)
+news = story.news_label(event, ticker)  # "its announcement of ..." only when the company made the news
 day0 = res.table.set_index("offset").loc[0]
 timing = wording.timing(event["market_session"], event_date, res.day0)
 dek_news = wording.dek_news(event, timing)
@@ -78,7 +83,7 @@ daily = fr.returns(prices).pivot(index="date", columns="ticker", values="ret")
 worst_since = wording.worst_since(daily[benchmark], res.day0)
 default, adjusted, no_crash = (robust.iloc[i] for i in range(3))
 verdict = wording.abnormal_verdict(default["ar_0"], default["ar_0_p"], name, detectable=res.car(0, 0).limit)
-crash_in_estimation = default["estimation_start"] <= pd.Timestamp(excluded_period[0])
+crash_in_estimation = wording.overlaps(default["estimation_start"], default["estimation_end"], excluded_period)
 day0_specs = specs[specs["measure"] == "ar_0"]
 robust_verdict = wording.robustness_verdict(day0_specs.rename(columns={"estimate": "ar_0", "p": "ar_0_p"}))
 before, after = res.car(res.event_window[0], -1), res.car(0, res.event_window[1])
@@ -103,8 +108,9 @@ own_checks = checks[(checks["check_ticker"] == ticker) & (checks["verdict"] != "
 # as traded at the time.
 
 # %%
+# The news studied is always marked, whatever its category, so the chart is never without it.
 shown = events[events["date"].between(chart_start, chart_end)
-               & (events["category"].isin(["corporate", "market", "protest"]))]
+               & (events["category"].isin(["corporate", "market", "protest"]) | (events["id"] == event_id))]
 charts.price_with_events(
     prices, shown, tickers=ticker, start=chart_start, end=chart_end, max_label_chars=64,
     title=f"{name} {prose.moved(day0['ret'])} on {timing.day0_short}, as {market} "
@@ -179,9 +185,8 @@ charts.abnormal_returns(
 # An event study rests on choices: how long a stretch of history teaches the model what is normal,
 # whether to leave a period of turmoil out of it, which model, and which index stands for the market.
 # The chart runs the day-0 test under every combination of the reasonable choices, sorted by the
-# estimate; dots below mark the choices behind each estimate. `{python} robust_verdict` The estimates
-# range from `{python} prose.points(day0_specs["estimate"].min())` to
-# `{python} prose.points(day0_specs["estimate"].max())`.
+# estimate; dots below mark the choices behind each estimate. `{python} robust_verdict` The day-0
+# estimate `{python} wording.ranges(day0_specs["estimate"], "them")`.
 
 # %%
 charts.specification_curve(
@@ -206,8 +211,7 @@ charts.specification_curve(
 story.specifications_table(robust, res.event_window)
 
 # %% [markdown]
-# The day-0 abnormal return ranges from `{python} prose.points(robust["ar_0"].min())` to
-# `{python} prose.points(robust["ar_0"].max())` across these specifications.
+# The day-0 abnormal return `{python} wording.ranges(robust["ar_0"], "these specifications")`.
 
 # %% [markdown]
 # ## What this cannot show

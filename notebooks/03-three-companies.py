@@ -4,9 +4,8 @@
 #     byline: frstory data desk
 #     date: '2026-11-22'
 #     dek: '`{python} dek_companies` announced steps back from police facial recognition
-#       within `{python} span_text`. Side by side, and against a company with no such
-#       announcement, their share prices show how little a few days of market data can
-#       prove.'
+#       within `{python} span_text`. Side by side, and against `{python} dek_placebo`,
+#       their share prices show how little a few days of market data can prove.'
 #     synthetic: false
 #     title: '`{python} title_text`'
 #   jupytext:
@@ -48,6 +47,9 @@ from story import wording
 events = story.load_events()
 firm_events = pd.DataFrame([fr.narrative.event(events, i) for i in firm_event_ids]).reset_index(drop=True)
 firm_events["ticker"] = [story.ticker_of(fr.narrative.event(events, i)) for i in firm_event_ids]
+for i in firm_event_ids:
+    story.require_day(fr.narrative.event(events, i))
+story.check_side_by_side(firm_events, placebo_ticker)
 firm_day0 = pd.Series([fr.reaction_session(d, s) for d, s in zip(firm_events["date"], firm_events["market_session"])])
 sharing_day0 = firm_events["ticker"].map(prose.display_name).groupby(firm_day0.to_numpy()).agg(prose.join)
 # The placebo takes each distinct day 0 of the firms (their dates and market sessions), so it
@@ -64,8 +66,11 @@ placebo_by_day0 = dict(zip(firm_day0[placebo_events.index], placebo_events["id"]
 placebo_of = dict(zip(firm_events["id"], firm_day0.map(placebo_by_day0)))
 study_events = pd.concat([firm_events, placebo_events], ignore_index=True)
 first_date, last_date = firm_events["date"].min(), firm_events["date"].max()
-prices = fr.load_prices([*dict.fromkeys(study_events["ticker"]), benchmark],
-                        first_date - pd.Timedelta(days=500), last_date + pd.Timedelta(days=30))
+# Exactly the history the estimation windows need (with the excluded period skipped), so news close to
+# the start of the data can be studied.
+history = min(story.history_start(d, estimation_window, [excluded_period]) for d in firm_day0)
+prices = fr.load_prices([*dict.fromkeys(study_events["ticker"]), benchmark], history,
+                        last_date + pd.Timedelta(days=30))
 options = dict(benchmark=benchmark, estimation_window=estimation_window)
 side_by_side = fr.event_studies(prices, study_events, event_window=event_window, **options)
 results = [fr.event_study(prices, e.ticker, e.date, market_session=e.market_session, event_window=event_window,
@@ -111,18 +116,26 @@ placebo_compared = (
     f"On each of those days the placebo, {placebo_name}, moved less far from its expected return than the company "
     "that announced."
 )
-without_crash_list = prose.join([
+without_crash_text = wording.listed([
     f"{prose.display_name(r.ticker)}{' (placebo)' if r.event_id in placebos.index else ''} on "
     f"{prose.date(r.day0, weekday=True)}, {prose.points(r.ar_0)} ({prose.p_value(r.ar_0_p)})"
     for r in without_crash.itertuples()])
-without_crash_text = (f": {without_crash_list}." if len(without_crash) else ".")
+n_without_crash = wording.count_of(len(without_crash), len(study_events), "day-0 abnormal return")
 placebo_passes = (
     ("A company with no announcement of its own" if placebo_own.empty else "The placebo") + " passes the same "
     "test, which is why one significant specification is weak evidence."
     if without_crash["event_id"].isin(placebos.index).any() else "")
 n_tests = len(robust)
 by_chance = n_tests * 0.05
-n_holm = int(fr.adjust_pvalues(robust["ar_0_p"], method="holm")["reject"].sum())
+holm = robust[fr.adjust_pvalues(robust["ar_0_p"], method="holm")["reject"].to_numpy()]
+n_holm = len(holm)
+# Which tests survive matters: a placebo's is no evidence about an announcement.
+holm_text = wording.listed([
+    f"{prose.display_name(r.ticker)}{' (placebo)' if r.event_id in placebos.index else ''} on "
+    f"{prose.date(r.day0, weekday=True)} ({r.specification})" for r in holm.itertuples()])
+clean_placebo = placebo_own.empty
+dek_placebo = ("a company with no such announcement" if clean_placebo
+               else f"{placebo_name}, which had news of its own in those days")
 shared_day0 = firm_day0.value_counts()
 busiest_day0 = shared_day0.index[0]
 busiest_names = sharing_day0[busiest_day0]
@@ -145,15 +158,15 @@ protests = story.background_periods(events, first_date, last_date)
 # `{python} market`).** With each company's ordinary noise, only a day-0 abnormal return larger than
 # `{python} firm_limits` would have counted, so smaller reactions cannot be ruled out. `{python} placebo_compared`
 #
-# With the Covid crash left out of the estimation window, `{python} wording.how_many(len(without_crash))`
-# of the `{python} prose.spelled(len(study_events))` day-0 abnormal returns `{python} "is" if len(without_crash) == 1 else "are"`
+# With the Covid crash left out of the estimation window, `{python} n_without_crash`
+# `{python} "is" if len(without_crash) == 1 else "are"`
 # significant at the 5% level`{python} without_crash_text`
 # `{python} placebo_passes`
 #
 # This page runs `{python} prose.spelled(n_tests)` tests of day-0 abnormal returns. At the 5% level,
 # about `{python} prose.number(by_chance, decimals=1)` of them would come out significant by chance alone even if no
 # announcement had mattered. Allowing for the number of tests (Holm's method), `{python} wording.how_many(n_holm)`
-# `{python} "remains" if n_holm == 1 else "remain"` significant.
+# `{python} "remains" if n_holm == 1 else "remain"` significant`{python} holm_text`
 
 # %% [markdown]
 # ## Why a placebo
@@ -216,7 +229,8 @@ charts.small_multiples(
                          f"{'leaves' if out_of_band == 1 else 'leave'} the band of ordinary noise"),
     subtitle=f"Cumulative abnormal return, market model against {market}, by session relative to day 0",
     source=story.SOURCE,
-    notes=f"Left: the company that announced. Right: {placebo_name}, with no announcement, on the same day 0.",
+    notes=f"Left: the company that announced. Right: {placebo_name}, "
+          f"{'with no announcement' if clean_placebo else 'the placebo'}, on the same day 0.",
 )
 
 # %% [markdown]
@@ -250,7 +264,7 @@ pd.concat({
 # * **Tests that share days are not independent.** Each row tests one company against its own history of
 #   ordinary noise. Rows whose event windows share sessions are hit by the same market-wide news, so their
 #   abnormal returns move together; pooling them as if they were independent would overstate the evidence.
-#   Here `{python} wording.how_many(n_clustered)` of the `{python} prose.spelled(len(side_by_side))` rows share
+#   Here `{python} wording.count_of(n_clustered, len(side_by_side), "row")` `{python} "shares" if n_clustered == 1 else "share"`
 #   event-window sessions with another row`{python} busiest_clause`.
 # * **A handful of firms.** `{python} prose.sentence(n_firms)` firms cannot establish a pattern: even a clear
 #   result for each would be `{python} n_firms` observations, not a rule.

@@ -52,6 +52,13 @@ pd.set_option("display.max_colwidth", None)  # tables show whole sentences
 events = story.load_events()
 extension = fr.narrative.event(events, extension_event)
 moratorium = fr.narrative.event(events, moratorium_event)
+# The prose speaks of the company's own pause and its extension: the stock must be that company's.
+for own in (extension, moratorium):
+    if story.ticker_of(own) != ticker:
+        raise fr.errors.AnalysisError(
+            f"ticker {ticker!r} is not the company of event {own.name!r} ({story.ticker_of(own)}); this page is "
+            f"about the company that paused and extended its pause: pass -p ticker {story.ticker_of(own)}, "
+            "or study another company's share price with story 02 (-p event_id ID -p ticker TICKER)")
 
 # Enough history for the estimation window (250 sessions is about a year) and a month after the news.
 prices = fr.load_prices(
@@ -66,12 +73,13 @@ common = dict(market_session=extension["market_session"], estimation_window=esti
 study = fr.event_study(prices, ticker, extension["date"], benchmark=benchmark, label="the extension", **common)
 vs_alternative = fr.event_study(prices, ticker, extension["date"], benchmark=alternative_benchmark,
                                 label=f"Market model, {prose.display_name(alternative_benchmark)}", **common)
-# The estimation year contains the company's own pause and the crash day after it; leave them out.
+# The estimation year contains the company's own pause and the crash day after it; leave them out
+# (both ends included), and say which days the label leaves out.
 moratorium_day0 = fr.reaction_session(moratorium["date"], moratorium["market_session"])
 without_pause = fr.event_study(prices, ticker, extension["date"], benchmark=benchmark,
-                               exclude=[(moratorium["date"], moratorium_day0 + pd.Timedelta(days=1))],
+                               exclude=[(moratorium["date"], moratorium_day0)],
                                label=f"Market model, {prose.display_name(benchmark)}, without "
-                                     f"{prose.month(moratorium['date'])}", **common)
+                                     f"{prose.date_range(moratorium['date'], moratorium_day0)}", **common)
 market_adjusted = fr.event_study(prices, ticker, extension["date"], benchmark=benchmark, model="market_adjusted",
                                  label=f"Market-adjusted, {prose.display_name(benchmark)}", **common)
 specifications = [dataclasses.replace(study, label=f"Market model, {prose.display_name(benchmark)}"),
@@ -194,7 +202,7 @@ charts.timeline(
     events[(events["date"] >= moratorium["date"]) & (events["date"] <= extension["date"] + pd.Timedelta(days=days_after))],
     title=f"{new_in_year.n_measures} local and state bans or limits during the pause, "
           f"{'no federal one' if federal_measures == 0 else f'{federal_measures} federal'}",
-    subtitle=f"Events from Amazon's pause on {prose.date(moratorium['date'])} to {days_after} days after its "
+    subtitle=f"Events from {name}'s pause on {prose.date(moratorium['date'])} to {days_after} days after its "
              f"extension on {prose.date(extension['date'])}, by kind",
     source="Events: frstory timeline, each event sourced in its hover text",
     notes="Hollow markers: only the month is known. Long headlines are shortened; hover for the full "

@@ -22,6 +22,7 @@ import story  # noqa: E402
 import story.corrections as corrections  # noqa: E402
 import story.federal as federal_module  # noqa: E402
 import story.measures as measures_module  # noqa: E402
+import story.wording as wording  # noqa: E402
 from story.schema import example_events  # noqa: E402
 
 
@@ -220,3 +221,77 @@ def test_in_the_events_file_amazons_pause_and_extension_see_10_then_18_measures(
 def test_the_examples_in_the_docstrings_run(module):
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# What a re-run with other parameters may and may not say (synthetic events and prices)
+
+
+def synthetic_event(**fields) -> pd.Series:
+    """One made-up event row, named like an events-file id."""
+    base = {"ticker": "SYNA", "headline": "Synthetic Co pauses a product", "date": pd.Timestamp("2020-06-10"),
+            "date_precision": "day"}
+    return pd.Series({**base, **fields}, name="syn-pause")
+
+
+def test_a_page_says_its_announcement_only_of_the_company_that_made_the_news():
+    assert story.news_label(synthetic_event(), "SYNA") == "its announcement of 10 June 2020"
+    other = story.news_label(synthetic_event(ticker=None), "SYNB")
+    assert "its announcement" not in other and "Synthetic Co pauses a product" in other
+
+
+def test_an_event_known_only_to_the_month_is_refused_for_a_daily_study():
+    with pytest.raises(AnalysisError, match=r"'syn-pause' is dated only to the month \(June 2020\)"):
+        story.require_day(synthetic_event(date_precision="month", date=pd.Timestamp("2020-06-01")))
+
+
+def test_history_start_gives_every_estimation_window_all_its_sessions_and_no_more():
+    prices = fr.synthetic_prices(["SYNA"], start="2019-01-02", end="2020-12-31")
+    window, excluded = (-120, -11), ("2020-02-01", "2020-04-30")
+    start = story.history_start("2020-06-11", window, [excluded])
+    options = dict(benchmark="^SYNX", estimation_window=window, exclude_period=excluded)
+    enough = fr.robustness(prices[prices["date"] >= start], "SYNA", "2020-06-11", **options)
+    assert enough["n_estimation"].tolist() == [110, 110, 110]
+    one_short = fr.robustness(prices[prices["date"] > start], "SYNA", "2020-06-11", **options)
+    assert one_short["n_estimation"].min() < 110
+
+
+def test_a_side_by_side_comparison_needs_two_different_companies_and_a_placebo_outside_them():
+    firms = pd.DataFrame({"id": ["syn-a-pause", "syn-b-pledge"], "ticker": ["SYNA", "SYNB"]})
+    story.check_side_by_side(firms, "SYNC")  # fine: two companies, a third as placebo
+    with pytest.raises(AnalysisError, match="at least two"):
+        story.check_side_by_side(firms.iloc[:1], "SYNC")
+    with pytest.raises(AnalysisError, match=r"more than one announcement of SYNA \(syn-a-pause, syn-a-again\)"):
+        story.check_side_by_side(pd.DataFrame({"id": ["syn-a-pause", "syn-a-again"], "ticker": ["SYNA", "SYNA"]}), "SYNC")
+    with pytest.raises(AnalysisError, match=r"placebo_ticker 'SYNB' made one of the announcements compared \(syn-b-pledge\)"):
+        story.check_side_by_side(firms, "SYNB")
+
+
+def test_estimates_that_round_alike_are_not_called_a_range():
+    assert wording.ranges(pd.Series([-0.0011, -0.0009, -0.0012]), "these specifications") == (
+        "is -0.1 percentage points in all of these specifications")
+    assert wording.ranges(pd.Series([-0.003, 0.0]), "them") == "ranges from -0.3 percentage points to 0.0 percentage points across them"
+
+
+def test_a_count_with_nothing_to_list_ends_the_sentence_without_a_colon():
+    assert wording.listed([]) == "."
+    assert wording.listed(["Synthetic Co on Monday 8 June 2020"]) == ": Synthetic Co on Monday 8 June 2020."
+
+
+def test_a_count_says_the_end_of_the_year_only_when_it_runs_to_31_december():
+    assert wording.by_end("2021-12-31") == "by the end of 2021"
+    assert wording.by_end("2020-10-31") == "by 31 October 2020"
+
+
+def test_the_measures_note_leaves_out_what_the_count_does_not_contain():
+    note = wording.measures_note(2, 0)
+    assert "0 place" not in note and "twice" not in note
+    assert note.startswith("2 of the measures limit rather than ban.")
+    assert "1 place counts twice" in wording.measures_note(2, 1)
+
+
+def test_an_estimation_year_that_ends_before_the_crash_does_not_include_it():
+    crash = ("2020-02-01", "2020-04-30")
+    assert not wording.overlaps("2019-01-23", "2020-01-03", crash)  # news of January 2020
+    assert wording.overlaps("2019-06-14", "2020-05-27", crash)  # news of June 2020
+    assert not wording.overlaps("2020-06-03", "2021-05-14", crash)  # news of June 2021

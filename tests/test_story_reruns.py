@@ -175,6 +175,7 @@ def test_story_03_rerun_says_when_the_placebo_had_news_of_its_own(three_rerun):
     text = " ".join(reader_paragraphs(three_rerun))
     assert "Microsoft is not a clean placebo here" in text or "It is not a clean placebo here" in text
     assert "A company with no announcement of its own passes" not in text
+    assert "against a company with no such announcement" not in three_rerun.metadata["frstory"]["dek"]
 
 
 @pytest.mark.slow

@@ -52,6 +52,68 @@ def ticker_of(event: pd.Series) -> str:
     return str(value).strip()
 
 
+def history_start(day0: object, estimation_window: tuple[int, int],
+                  excluded: list[tuple[object, object]] | tuple = ()) -> pd.Timestamp:
+    """The first session whose close a study of ``day0`` needs.
+
+    The estimation window starts ``-estimation_window[0]`` sessions before day 0; a study that
+    leaves a period out reaches back by as many sessions as it leaves out; and the first return
+    needs the close of the session before. Loading exactly this much (not a fixed number of
+    days) lets a story study news close to the start of the data it has.
+
+    Examples
+    --------
+    >>> history_start("2020-06-11", (-5, -1))
+    Timestamp('2020-06-03 00:00:00')
+    >>> history_start("2020-06-11", (-5, -1), [("2020-06-08", "2020-06-09")])
+    Timestamp('2020-06-01 00:00:00')
+    """
+    day0 = pd.Timestamp(day0)
+    first = -int(estimation_window[0])
+    # Generous on purpose: trading years have about 252 sessions, and excluded periods are short.
+    before = fr.nyse_sessions(day0 - pd.Timedelta(days=2 * 366 + 3 * first), day0 - pd.Timedelta(days=1))
+    needed = first + 1
+    for start, end in excluded:
+        needed += int(((before >= pd.Timestamp(start)) & (before <= pd.Timestamp(end))).sum())
+    return before[-min(needed, len(before))]
+
+
+def check_side_by_side(firm_events: pd.DataFrame, placebo_ticker: str) -> None:
+    """Refuse a comparison whose sentences could not be true: fewer than two companies, a company
+    named twice, or a placebo that is itself one of the companies that announced.
+
+    ``firm_events`` holds one row per announcement with its ``id`` and ``ticker``.
+
+    Examples
+    --------
+    >>> firms = pd.DataFrame({"id": ["syn-a", "syn-b"], "ticker": ["SYNA", "SYNB"]})
+    >>> check_side_by_side(firms, "SYNC")
+    >>> check_side_by_side(firms, "SYNB")
+    Traceback (most recent call last):
+    ...
+    frstory.errors.AnalysisError: placebo_ticker 'SYNB' made one of the announcements compared (syn-b), so it cannot stand for a company without one; choose a placebo_ticker that is not among the companies of firm_event_ids
+    """
+    if len(firm_events) < 2:
+        raise AnalysisError(
+            f"firm_event_ids names {len(firm_events)} announcement(s); this page compares companies side by side, "
+            "so it needs at least two (a single company's announcement is story 02's page: -p event_id ID)"
+        )
+    repeated = firm_events[firm_events["ticker"].duplicated(keep=False)]
+    if len(repeated):
+        raise AnalysisError(
+            f"firm_event_ids names more than one announcement of {', '.join(dict.fromkeys(repeated['ticker']))} "
+            f"({', '.join(repeated['id'])}); this page compares different companies, one announcement each: "
+            "keep one of them"
+        )
+    own = firm_events.loc[firm_events["ticker"] == placebo_ticker, "id"]
+    if len(own):
+        raise AnalysisError(
+            f"placebo_ticker {placebo_ticker!r} made one of the announcements compared ({', '.join(own)}), so it "
+            "cannot stand for a company without one; choose a placebo_ticker that is not among the companies of "
+            "firm_event_ids"
+        )
+
+
 def other_announcements(events: pd.DataFrame, event_id: str, start: object, end: object) -> pd.DataFrame:
     """Company announcements other than ``event_id`` dated from ``start`` to ``end`` (inclusive).
 
@@ -144,6 +206,45 @@ def announcement_label(event: pd.Series) -> str:
         except prose.UnknownDisplayName:  # no name registered for the ticker: say what happened instead
             pass
     return f"the news of {when} ({event['headline']})"
+
+
+def news_label(event: pd.Series, ticker: str) -> str:
+    """The news a page about ``ticker`` studies, for "<company> and the market after ...".
+
+    "its announcement of 10 June 2020" only when ``ticker`` is the event's own company; for
+    another company's share price the label says whose news it was (:func:`announcement_label`).
+
+    Examples
+    --------
+    >>> syn = pd.Series({"ticker": "SYNA", "headline": "Synthetic Co pauses", "date": pd.Timestamp("2020-06-10")})
+    >>> news_label(syn, "SYNA")
+    'its announcement of 10 June 2020'
+    >>> news_label(syn.drop("ticker"), "SYNB")
+    'the news of 10 June 2020 (Synthetic Co pauses)'
+    """
+    own = event.get("ticker")
+    if own is not None and not pd.isna(own) and str(own).strip() == ticker:
+        return f"its announcement of {prose.date(event['date'])}"
+    return announcement_label(event)
+
+
+def require_day(event: pd.Series) -> None:
+    """Refuse an event known only to the month: a daily event study needs the day of the news.
+
+    Examples
+    --------
+    >>> require_day(pd.Series({"date_precision": "day", "date": pd.Timestamp("2020-06-10")}, name="syn-a"))
+    >>> require_day(pd.Series({"date_precision": "month", "date": pd.Timestamp("2020-12-01")}, name="syn-b"))
+    Traceback (most recent call last):
+    ...
+    frstory.errors.AnalysisError: event 'syn-b' is dated only to the month (December 2020), so there is no day whose share price could show a reaction; choose an event dated to the day (date_precision day in the events file)
+    """
+    if event.get("date_precision", "day") != "day":
+        raise AnalysisError(
+            f"event {event.name!r} is dated only to the month ({prose.month(event['date'])}), so there is no day "
+            "whose share price could show a reaction; choose an event dated to the day (date_precision day in the "
+            "events file)"
+        )
 
 
 def headlines(frame: pd.DataFrame) -> str:

@@ -197,6 +197,90 @@ def relative_day(offset: int) -> str:
     return f"{prose.plural(int(offset), 'session', spell=True)} after day 0"
 
 
+def ranges(values: pd.Series, across: str) -> str:
+    """How far apart estimates lie, in percentage points: "ranges from ... to ... across ...".
+
+    When the lowest and highest round to the same figure the reader is told so, instead of a
+    range from a number to itself.
+
+    Examples
+    --------
+    >>> ranges(pd.Series([-0.003, 0.011]), "them")
+    'ranges from -0.3 percentage points to +1.1 percentage points across them'
+    >>> ranges(pd.Series([-0.0011, -0.0009]), "these specifications")
+    'is -0.1 percentage points in all of these specifications'
+    """
+    low, high = prose.points(float(values.min())), prose.points(float(values.max()))
+    if low == high:
+        return f"is {low} in all of {across}"
+    return f"ranges from {low} to {high} across {across}"
+
+
+def listed(items: list[str]) -> str:
+    """The end of a sentence that counts things and then lists them: ": a and b." or, with nothing
+    to list, just the full stop.
+
+    Examples
+    --------
+    >>> listed(["Synthetic Co on Monday 8 June 2020", "Example Inc on Tuesday 9 June 2020"])
+    ': Synthetic Co on Monday 8 June 2020 and Example Inc on Tuesday 9 June 2020.'
+    >>> listed([])
+    '.'
+    """
+    return f": {prose.join(items)}." if items else "."
+
+
+def by_end(day: object) -> str:
+    """Up to when a count runs: "by the end of 2021" only when it runs to 31 December.
+
+    Examples
+    --------
+    >>> by_end("2021-12-31"), by_end("2020-10-31")
+    ('by the end of 2021', 'by 31 October 2020')
+    """
+    day = pd.Timestamp(day)
+    if (day.month, day.day) == (12, 31):
+        return f"by the end of {day.year}"
+    return f"by {prose.date(day)}"
+
+
+def measures_note(n_limits: int, n_repeats: int) -> str:
+    """The chart note on what the count of bans and limits mixes together.
+
+    Examples
+    --------
+    >>> measures_note(2, 1)
+    '2 of the measures limit rather than ban; 1 place counts twice (a ban, then a stronger one). Measures the research could not date are missing.'
+    >>> measures_note(1, 0)
+    '1 of the measures limits rather than bans. Measures the research could not date are missing.'
+    >>> measures_note(0, 0)
+    'Measures the research could not date are missing.'
+    """
+    parts = []
+    if n_limits:
+        parts.append(f"{n_limits} of the measures " + ("limits rather than bans" if n_limits == 1 else "limit rather than ban"))
+    if n_repeats:
+        parts.append(f"{prose.plural(n_repeats, 'place')} {'counts' if n_repeats == 1 else 'count'} twice "
+                     "(a ban, then a stronger one)")
+    lead = f"{'; '.join(parts)}. " if parts else ""
+    return f"{lead}Measures the research could not date are missing."
+
+
+def overlaps(start: object, end: object, period: tuple[object, object]) -> bool:
+    """Whether an estimation period from ``start`` to ``end`` shares any day with ``period``.
+
+    A period that lies wholly after the news (an event before the Covid crash) does not count,
+    however far back the estimation reaches.
+
+    Examples
+    --------
+    >>> crash = ("2020-02-01", "2020-04-30")
+    >>> overlaps("2019-06-14", "2020-05-27", crash), overlaps("2019-01-23", "2020-01-03", crash)
+    (True, False)
+    """
+    return pd.Timestamp(start) <= pd.Timestamp(period[1]) and pd.Timestamp(end) >= pd.Timestamp(period[0])
+
+
 def crash_clause(included: bool, period: tuple[str, str]) -> str:
     """Whether the estimation period includes the excluded period of market turmoil.
 
@@ -255,11 +339,11 @@ def repeats_first(crash_in_estimation: bool) -> str:
     Examples
     --------
     >>> repeats_first(True), repeats_first(False)
-    ('', '; here the estimation period does not reach back to those months, so the third line repeats the first')
+    ('', '; here the estimation period does not include those months, so the third line repeats the first')
     """
     if crash_in_estimation:
         return ""
-    return "; here the estimation period does not reach back to those months, so the third line repeats the first"
+    return "; here the estimation period does not include those months, so the third line repeats the first"
 
 
 def how_many(k: int) -> str:
