@@ -275,6 +275,18 @@ def test_other_events_of_the_same_firm_in_the_estimation_window_are_warned(synth
     assert "Synthetic news of B" not in hits[0] and "syn-a-earlier" not in hits[0]
 
 
+def test_an_earlier_event_is_listed_with_its_day_0_only_when_that_is_another_day(synthetic):
+    events = fr.synthetic_events()
+    same_day = events.iloc[[6]].assign(id="syn-a-same", date=pd.Timestamp("2020-01-15"), market_session="regular",
+                                       headline="Synthetic news in trading hours")
+    next_day = events.iloc[[6]].assign(id="syn-a-next", date=pd.Timestamp("2020-02-11"), market_session="post",
+                                       headline="Synthetic news after the close")
+    res = study(synthetic, "SYNA", events=pd.concat([events, same_day, next_day]))
+    (hit,) = [w for w in res.warnings if "estimation window contains other listed events" in w]
+    assert "Synthetic news in trading hours (15 January 2020)" in hit
+    assert "Synthetic news after the close (11 February 2020; day 0 12 February 2020)" in hit
+
+
 def test_invalid_windows_are_an_error(synthetic):
     with pytest.raises(fr.AnalysisError, match="must end before day 0 and before the event window"):
         study(synthetic, estimation_window=(-250, -3), event_window=(-5, 5))

@@ -603,22 +603,30 @@ class _Others:
         self._dated: dict[int, str] = {}
         self._days: dict[int, str] = {}
 
+    def _announced(self, j: int) -> str:
+        ns = int(self.date_ns[j])
+        day = self._days.get(ns)
+        if day is None:
+            day = self._days[ns] = prose.date(pd.Timestamp(ns))
+        return day
+
     def name(self, j: int) -> str:
         """``headline (11 June 2020)``, or ``an event of 11 June 2020`` without a headline."""
         text = self._names.get(j)
         if text is None:
-            ns = int(self.date_ns[j])
-            day = self._days.get(ns)
-            if day is None:
-                day = self._days[ns] = prose.date(pd.Timestamp(ns))
-            text = self._names[j] = f"{self.headlines[j]} ({day})" if self.headlines[j] else f"an event of {day}"
+            text = self._names[j] = self._named(j, self._announced(j))
         return text
 
+    def _named(self, j: int, when: str) -> str:
+        return f"{self.headlines[j]} ({when})" if self.headlines[j] else f"an event of {when}"
+
     def dated_name(self, j: int, day_text: _DayWords) -> str:
-        """:meth:`name` and its day 0, as an estimation-window warning lists it."""
+        """:meth:`name` with its day 0 when that is another day, as an estimation-window warning lists it:
+        ``headline (10 June 2020; day 0 11 June 2020)``."""
         text = self._dated.get(j)
         if text is None:
-            text = self._dated[j] = f"{self.name(j)}: day 0 {day_text[self.pos[j]]}"
+            announced, day0 = self._announced(j), day_text[self.pos[j]]
+            text = self._dated[j] = self._named(j, announced if day0 == announced else f"{announced}; day 0 {day0}")
         return text
 
 
