@@ -197,3 +197,16 @@ def test_an_unclosed_quote_is_reported_where_it_opens(tmp_path):
     assert problem["line"] == 5
     assert "close the double quote opened on this line" in problem["fix"]
     assert read_manifest() == {}
+
+
+def test_a_file_broken_on_every_line_gives_a_readable_message_and_keeps_every_problem(tmp_path):
+    bad = EVENT.replace("2020-06-10", "2020-13-01")
+    path = tmp_path / "events.csv"
+    path.write_text(HEADER + "\n" + "\n".join(bad.replace("syn-launch", f"syn-{i}") for i in range(500)) + "\n",
+                    encoding="utf-8")
+    with pytest.raises(fr.DataValidationError) as caught:
+        fr.load_events(path)
+    message = str(caught.value)
+    assert len(caught.value.problems) >= 500
+    assert message.count("\n  - ") == 50 and "more (every one is in the error's .problems)" in message
+    assert "line 2" in message

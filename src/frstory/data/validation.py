@@ -667,8 +667,16 @@ def format_problem(p: Mapping) -> str:
     return f"{where}: {shown} {p.get('message')}. Fix: {fix}."
 
 
+#: How many problems a validation error's message lists (all are kept in its ``problems``).
+LISTED_PROBLEMS = 50
+
+
 def raise_for_problems(problems: Sequence[Mapping], *, file, what: str) -> None:
-    """Raise :class:`DataValidationError` listing every problem; do nothing when there are none.
+    """Raise :class:`DataValidationError` listing the problems; do nothing when there are none.
+
+    The message lists the first :data:`LISTED_PROBLEMS` and counts the rest (a file broken the
+    same way on every line would otherwise give a message of megabytes); the error's
+    ``problems`` holds every one.
 
     Parameters
     ----------
@@ -687,7 +695,10 @@ def raise_for_problems(problems: Sequence[Mapping], *, file, what: str) -> None:
         return
     count = len(problems)
     head = f"{file}: {count} problem{'s' if count != 1 else ''} in the {what}:"
-    body = "\n".join("  - " + format_problem(p) for p in problems)
+    body = "\n".join("  - " + format_problem(p) for p in problems[:LISTED_PROBLEMS])
+    if count > LISTED_PROBLEMS:
+        body += (f"\n  ... and {count - LISTED_PROBLEMS:,} more (every one is in the error's .problems); "
+                 "fix these first, then load again")
     raise DataValidationError(f"{head}\n{body}", [dict(p) for p in problems])
 
 
