@@ -210,3 +210,11 @@ def test_a_file_broken_on_every_line_gives_a_readable_message_and_keeps_every_pr
     assert len(caught.value.problems) >= 500
     assert message.count("\n  - ") == 50 and "more (every one is in the error's .problems)" in message
     assert "line 2" in message
+
+
+def test_a_source_address_with_an_invisible_character_is_reported(tmp_path):
+    path = tmp_path / "events.csv"
+    path.write_text(HEADER + "\n" + EVENT.replace("https://example.org/syn", "https://example.org/\u200bsyn") + "\n",
+                    encoding="utf-8")
+    with pytest.raises(fr.DataValidationError, match="source_url"):
+        fr.load_events(path)

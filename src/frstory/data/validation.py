@@ -23,6 +23,7 @@ import io
 import math
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -301,7 +302,8 @@ def is_http_url(series: pd.Series) -> pd.Series:
     def ok(value) -> bool:
         if _missing(value):
             return True
-        if not isinstance(value, str) or any(ch.isspace() for ch in value):
+        # Invisible characters too (a zero-width space pasted with the address): the link would break.
+        if not isinstance(value, str) or any(ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf") for ch in value):
             return False
         try:
             parts = urlsplit(value)
