@@ -295,3 +295,10 @@ def test_an_estimation_year_that_ends_before_the_crash_does_not_include_it():
     assert not wording.overlaps("2019-01-23", "2020-01-03", crash)  # news of January 2020
     assert wording.overlaps("2019-06-14", "2020-05-27", crash)  # news of June 2020
     assert not wording.overlaps("2020-06-03", "2021-05-14", crash)  # news of June 2021
+
+
+@pytest.mark.parametrize("p", [0.05, 0.07, 0.0999])
+def test_a_day_0_with_p_from_5_to_10_percent_is_borderline_as_the_event_study_summary_says(p):
+    verdict = wording.abnormal_verdict(0.018, p, "Synthetic Co", detectable=0.019)
+    assert verdict.startswith("borderline")
+    assert "no evidence" not in verdict and "stood out" not in verdict

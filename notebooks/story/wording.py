@@ -146,7 +146,14 @@ def abnormal_verdict(ar: float, p: float, name: str, detectable: float | None = 
     'within ordinary daily noise, so this day gives no evidence that investors reacted to the news'
     >>> abnormal_verdict(-0.03, 0.01, "Synthetic Co")
     'beyond ordinary daily noise: Synthetic Co did worse than its usual relation to the index predicts'
+    >>> abnormal_verdict(0.018, 0.07, "Synthetic Co", detectable=0.019)
+    'borderline: larger than most ordinary days but not clearly beyond the noise, so this day gives at most weak evidence that investors reacted to the news'
     """
+    # The same three bands as the event study's own summary (frstory's results), so the lede and
+    # the summary paragraph below it never disagree.
+    if 0.05 <= p < 0.10:
+        return ("borderline: larger than most ordinary days but not clearly beyond the noise, so this day gives at "
+                "most weak evidence that investors reacted to the news")
     if p >= 0.05:
         text = "within ordinary daily noise, so this day gives no evidence that investors reacted to the news"
         if detectable is not None:
