@@ -137,6 +137,13 @@ def test_the_car_measure_draws_the_car_rows(specs):
     assert fig.layout.yaxis.title.text == "Cumulative abnormal return"
 
 
+def test_the_alt_text_names_the_measure_mid_sentence_keeping_an_abbreviations_capitals(specs):
+    plain = charts.specification_curve(specs, measure="car", source=SOURCE).layout.meta["frstory"]["alt"]
+    abbreviated = charts.specification_curve(specs, measure="car", y_title="CAR (−5, +5)", source=SOURCE)
+    assert "are of the cumulative abnormal return." in plain
+    assert "are of the CAR (−5, +5)." in abbreviated.layout.meta["frstory"]["alt"]
+
+
 def test_an_unknown_measure_is_a_clear_error(specs):
     with pytest.raises(fr.ChartInputError, match="no row of specs has measure 'car_5'.*'ar_0', 'car'"):
         charts.specification_curve(specs, measure="car_5", source=SOURCE)

@@ -269,9 +269,11 @@ def specification_curve(
     else:
         finding = (f"{n_sig} of {prose.plural(n, 'specification')} {'finds' if n_sig == 1 else 'find'} "
                    f"{'an estimate' if n_sig == 1 else 'estimates'} significant at the {level_text}")
+    # Mid-sentence the measure loses its capital, but an abbreviation ("CAR", "AR (0)") keeps its own.
+    in_sentence = label[:1].lower() + label[1:] if label[1:2].islower() else label
     auto_alt = (
         f"{prose.sentence(finding)}; the estimates, sorted from {the_unit.text(float(frame[estimate].iloc[0]), signed=True)} "
-        f"to {the_unit.text(float(frame[estimate].iloc[-1]), signed=True)}, are of the {label.lower()}. Specification curve "
+        f"to {the_unit.text(float(frame[estimate].iloc[-1]), signed=True)}, are of the {in_sentence}. Specification curve "
         f"with filled markers for significant estimates; below, a dot matrix shows each specification's "
         f"{prose.join([_CHOICE_TITLES.get(c, c).lower() for c in present])}."
     )
