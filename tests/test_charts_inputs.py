@@ -290,3 +290,13 @@ def test_no_chart_changes_the_frames_it_is_given():
     charts.timeline(events, **SMALL)
     pd.testing.assert_frame_equal(prices, before[0])
     pd.testing.assert_frame_equal(events, before[1])
+
+
+def test_small_multiples_errors_name_the_data_keyword_and_a_fix_the_caller_can_make():
+    prices = fr.synthetic_prices(["SYNA"], "2020-06-01", "2020-06-30")
+    zero_base = prices.assign(close=prices["close"].where(prices["date"] != "2020-06-09", 0.0))
+    with pytest.raises(ChartInputError, match=r"the trading day before day0=2020-06-09.*Fix: check SYNA's close on "
+                                              r"that date, or choose another day0\."):
+        charts.small_multiples(zero_base, day0="2020-06-10", window=(-2, 3), source=SOURCE)
+    with pytest.raises(ChartInputError, match=r"small_multiples: data has 2 rows .* data\.drop_duplicates"):
+        charts.small_multiples(pd.concat([prices, prices.iloc[[3]]]), day0="2020-06-10", window=(-2, 3), source=SOURCE)

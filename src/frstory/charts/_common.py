@@ -130,7 +130,7 @@ def is_price_column(value: str) -> bool:
 
 
 def rebase_frame(kind: str, frame: pd.DataFrame, value: str, base_date: object, *, what: str = "rebase_to",
-                 sessions: bool | None = None) -> tuple[pd.Series, dict[str, pd.Timestamp]]:
+                 sessions: bool | None = None, fix: str | None = None) -> tuple[pd.Series, dict[str, pd.Timestamp]]:
     """``100 * value / value on the base session`` per ticker, aligned with ``frame``'s rows.
 
     The arithmetic is :func:`frstory.analysis.returns.rebase` (the one implementation); this only
@@ -146,7 +146,8 @@ def rebase_frame(kind: str, frame: pd.DataFrame, value: str, base_date: object, 
         out = rebase(frame[["date", "ticker", value]], base, price=value,
                      sessions=is_price_column(value) if sessions is None else sessions)
     except AnalysisError as err:
-        raise ChartInputError(f"{kind}: cannot index to 100 at {what}={base.date()}: {err}. Fix: choose another {what}.") from err
+        raise ChartInputError(f"{kind}: cannot index to 100 at {what}={base.date()}: {err}. "
+                              f"Fix: {fix or f'choose another {what}'}.") from err
     keyed = out.set_index(["ticker", "date"])["rebased"]
     index = pd.MultiIndex.from_arrays([frame["ticker"], frame["date"]])
     rebased = pd.Series(keyed.reindex(index).to_numpy(dtype="float64"), index=frame.index)

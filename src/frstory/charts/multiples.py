@@ -57,13 +57,13 @@ def _panels_from_prices(kind, prices, day0, window, value, tickers, step):
         )
     if isinstance(day0, Mapping):
         order = list(day0) if tickers is None else ([tickers] if isinstance(tickers, str) else list(tickers))
-        frame, chosen = tidy_prices(kind, prices, value=value, tickers=order)
+        frame, chosen = tidy_prices(kind, prices, value=value, tickers=order, name="data")
         days = {t: to_timestamp(kind, day0[t], f"day0[{t!r}]") if t in day0 else None for t in chosen}
         missing = [t for t, d in days.items() if d is None]
         if missing:
             raise ChartInputError(f"{kind}: day0 has no date for ticker {missing[0]!r}. Fix: add it to the mapping.")
     else:
-        frame, chosen = tidy_prices(kind, prices, value=value, tickers=tickers)
+        frame, chosen = tidy_prices(kind, prices, value=value, tickers=tickers, name="data")
         common = to_timestamp(kind, day0, "day0")
         days = dict.fromkeys(chosen, common)
     panels = []
@@ -90,8 +90,9 @@ def _panels_from_prices(kind, prices, day0, window, value, tickers, step):
         part["offset"] = offsets[keep]
         base_rows = part[part["offset"] == -1]
         # The one rebase implementation (frstory.analysis), on this panel's base row.
-        part["index_100"], _ = rebase_frame(kind, part, value, base_rows["date"].iloc[0], what="day0 - 1 (the base row)",
-                                          sessions=False)
+        part["index_100"], _ = rebase_frame(kind, part, value, base_rows["date"].iloc[0], sessions=False,
+                                          what=f"the {step} before day0",
+                                          fix=f"check {ticker}'s {value} on that date, or choose another day0")
         part = part[part["offset"] >= window[0]]
         day0_session = rows["date"].iloc[pos0]
         when = prose.month(day0_session) if step in ("month", "quarter") else format_date(day0_session)
