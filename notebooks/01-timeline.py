@@ -55,7 +55,7 @@ amazon, selloff, extension = event(amazon_event), event(selloff_event), event(ex
 companies = [event(e) for e in company_events]
 if len(companies) < 2:  # the page is about companies stepping back within days of one another
     raise fr.errors.AnalysisError(
-        f"company_events names {len(companies)} event(s); this page needs at least two company announcements "
+        f"company_events names {prose.plural(len(companies), 'event')}; this page needs at least two company announcements "
         "to say how many days apart they came")
 
 # The first session whose close could reflect Amazon's news, and the market that day.

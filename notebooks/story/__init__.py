@@ -95,7 +95,7 @@ def check_side_by_side(firm_events: pd.DataFrame, placebo_ticker: str) -> None:
     """
     if len(firm_events) < 2:
         raise AnalysisError(
-            f"firm_event_ids names {len(firm_events)} announcement(s); this page compares companies side by side, "
+            f"firm_event_ids names {prose.plural(len(firm_events), 'announcement')}; this page compares companies side by side, "
             "so it needs at least two (a single company's announcement is story 02's page: -p event_id ID)"
         )
     repeated = firm_events[firm_events["ticker"].duplicated(keep=False)]
