@@ -117,7 +117,7 @@ def test_an_event_study_without_any_abnormal_return_is_an_error():
 
 def test_a_specification_without_an_estimate_is_an_error_naming_it():
     specs = pd.DataFrame({"estimate": [0.01, np.nan], "low": [-0.01, np.nan], "high": [0.03, np.nan], "model": ["A", "B"]})
-    with pytest.raises(ChartInputError, match=r"column 'estimate' of specs is empty .* index 1.*dropna"):
+    with pytest.raises(ChartInputError, match=r"column 'estimate' of specs is empty in specification 1 \(index 1\). Fix: drop the specifications .*dropna"):
         charts.specification_curve(specs, measure=None, choices=["model"], **SMALL)
 
 

@@ -119,6 +119,28 @@ def require_numeric(kind: str, frame: pd.DataFrame, column: str, name: str) -> p
     return values
 
 
+def require_filled(kind: str, frame: pd.DataFrame, column: str, name: str, *, keyword: str | None = None,
+                   row: str = "row", fix: str = "fill it in or drop the row") -> None:
+    """Refuse a missing value in ``column``: a category, series name or estimate that is not
+    there would reach readers as "nan" or break the chart. Names the first such row and its index.
+
+    Examples
+    --------
+    >>> require_filled("bar", pd.DataFrame({"desk": ["Metro", None]}), "desk", "data", keyword="x")
+    Traceback (most recent call last):
+    ...
+    frstory.errors.ChartInputError: bar: column 'desk' (x=) of data is empty in row 1 (index 1). Fix: fill it in or drop the row (data.dropna(subset=['desk'])).
+    """
+    missing = frame[column].isna().to_numpy()
+    if missing.any():
+        position = int(np.flatnonzero(missing)[0])
+        role = f" ({keyword}=)" if keyword else ""
+        raise ChartInputError(
+            f"{kind}: column {column!r}{role} of {name} is empty in {row} {position} (index "
+            f"{frame.index[position]!r}). Fix: {fix} ({name}.dropna(subset=[{column!r}]))."
+        )
+
+
 def to_timestamp(kind: str, value: object, what: str) -> pd.Timestamp:
     """A single date argument (``base_date``, ``day0`` ...) as a tz-naive Timestamp."""
     try:

@@ -28,7 +28,7 @@ from frstory.charts._common import (
     when,
 )
 from frstory.charts._text import escape_text, shorten, text_width_px, wrap_text
-from frstory.charts._validate import require_columns, require_dates, require_numeric, to_timestamp
+from frstory.charts._validate import require_columns, require_dates, require_filled, require_numeric, to_timestamp
 from frstory.charts.furniture import FURNITURE_DOC, document, prepare
 from frstory.charts.responsive import responsive
 from frstory.charts.theme import COLORWAY, FONT_SIZES, PEER_GREY, color_for
@@ -48,21 +48,10 @@ def _x_values(kind: str, frame: pd.DataFrame, x: str) -> tuple[pd.Series, bool]:
         try:
             return require_dates(kind, frame, x, "data"), True
         except ChartInputError:
-            require_filled(kind, frame, x, "x")
+            require_filled(kind, frame, x, "data", keyword="x")
             return series.astype(str), False
-    require_filled(kind, frame, x, "x")
+    require_filled(kind, frame, x, "data", keyword="x")
     return series, False
-
-
-def require_filled(kind: str, frame: pd.DataFrame, column: str, keyword: str) -> None:
-    """A category or series name must be there: a missing one would reach readers as "nan"."""
-    missing = frame[column].isna().to_numpy()
-    if missing.any():
-        position = int(np.flatnonzero(missing)[0])
-        raise ChartInputError(
-            f"{kind}: column {column!r} ({keyword}=) of data is empty in row {position} (index "
-            f"{frame.index[position]!r}). Fix: fill it in or drop the row (data.dropna(subset=[{column!r}]))."
-        )
 
 
 def require_unique(kind: str, work: pd.DataFrame, x: str, group: str | None, color: str | None, what: str) -> None:
@@ -217,7 +206,7 @@ def line(
     xs, is_date = _x_values(kind, frame, x)
     work = pd.DataFrame({"_x": xs, "_y": require_numeric(kind, frame, y, "data")}, index=frame.index)
     if color is not None:
-        require_filled(kind, frame, color, "color")
+        require_filled(kind, frame, color, "data", keyword="color")
         work[color] = frame[color].astype(str)
     # Positions from here on: the caller's index may repeat labels (a concat), which .loc would multiply.
     work = work.reset_index(drop=True)
@@ -383,7 +372,7 @@ def bar(
     xs, is_date = _x_values(kind, frame, x)
     work = pd.DataFrame({"_x": xs, "_y": require_numeric(kind, frame, y, "data")}, index=frame.index)
     if color is not None:
-        require_filled(kind, frame, color, "color")
+        require_filled(kind, frame, color, "data", keyword="color")
     work["_g"] = frame[color].astype(str) if color is not None else ""
     # Positions from here on: the caller's index may repeat labels (a concat), which .loc would multiply.
     work = work.reset_index(drop=True)

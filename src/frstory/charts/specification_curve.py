@@ -18,7 +18,7 @@ from plotly.subplots import make_subplots
 from frstory import prose
 from frstory.charts._common import pad_range
 from frstory.charts._text import escape_text, text_width_px, wrap_text
-from frstory.charts._validate import require_frame, require_numeric
+from frstory.charts._validate import require_filled, require_frame, require_numeric
 from frstory.charts.furniture import document, prepare
 from frstory.charts.responsive import responsive
 from frstory.charts.units import Unit, UnitName, get_unit, series_name
@@ -159,13 +159,8 @@ def specification_curve(
     frame = frame.assign(**{col: require_numeric(kind, frame, col, "specs") for col in (estimate, low, high)})
     for col in (estimate, low, high, *present):
         # A specification without an estimate (or an option) cannot be placed on the curve or in the matrix.
-        gaps = frame[col].isna().to_numpy()
-        if gaps.any():
-            position = int(np.flatnonzero(gaps)[0])
-            raise ChartInputError(
-                f"{kind}: column {col!r} of specs is empty for the specification at index {frame.index[position]!r}. "
-                f"Fix: drop the specifications that could not be estimated (specs.dropna(subset=[{col!r}])) or fill it in."
-            )
+        require_filled(kind, frame, col, "specs", row="specification",
+                       fix="drop the specifications that could not be estimated, or fill it in")
     if significant and significant in frame.columns:
         values = frame[significant]
         flags_ok = pd.api.types.is_bool_dtype(values.dtype) or values.dropna().map(
