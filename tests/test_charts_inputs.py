@@ -300,3 +300,21 @@ def test_small_multiples_errors_name_the_data_keyword_and_a_fix_the_caller_can_m
         charts.small_multiples(zero_base, day0="2020-06-10", window=(-2, 3), source=SOURCE)
     with pytest.raises(ChartInputError, match=r"small_multiples: data has 2 rows .* data\.drop_duplicates"):
         charts.small_multiples(pd.concat([prices, prices.iloc[[3]]]), day0="2020-06-10", window=(-2, 3), source=SOURCE)
+
+
+def test_one_column_for_two_roles_is_refused_naming_both_keywords():
+    with pytest.raises(ChartInputError, match=r"line: x= and y= both name column 'stories'"):
+        charts.line(monthly(), x="stories", y="stories", **SMALL)
+
+
+def test_a_frame_with_two_columns_of_one_name_is_refused():
+    frame = pd.concat([monthly(), monthly()[["stories"]]], axis=1)
+    with pytest.raises(ChartInputError, match=r"line: data has 2 columns named 'stories'"):
+        charts.line(frame, x="month", y="stories", **SMALL)
+
+
+def test_bars_coloured_by_their_own_category_are_drawn_with_the_category_once_in_the_data():
+    frame = pd.DataFrame({"desk": ["Metro", "Business"], "stories": [12, 7]})
+    fig = charts.bar(frame, x="desk", y="stories", color="desk", **SMALL)
+    assert charts.chart_data(fig).columns.tolist() == ["desk", "stories"]
+    assert {trace.name for trace in fig.data} == {"Metro", "Business"}

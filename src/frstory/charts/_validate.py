@@ -180,6 +180,18 @@ def require_columns(kind: str, frame: object, keywords: dict[str, str | None], n
             f"{kind}: {name} has no column {column!r} for {keyword}= (it has {', '.join(map(repr, columns))}). "
             f"Fix: pass {keyword}={suggestion!r}, or rename the column."
         )
+    if keywords.get("x") is not None and keywords.get("x") == keywords.get("y"):
+        # A value against itself is no chart (colouring by the x column, by contrast, is a choice).
+        raise ChartInputError(
+            f"{kind}: x= and y= both name column {keywords['x']!r}; a chart needs the values and what they are "
+            "measured against in two columns. Fix: pass y= the column of values."
+        )
+    for keyword, column in keywords.items():
+        if column is not None and (frame.columns == column).sum() > 1:
+            raise ChartInputError(
+                f"{kind}: {name} has {(frame.columns == column).sum()} columns named {column!r} (after a concat "
+                f"along columns?), so {keyword}= is ambiguous. Fix: rename or drop the extra ones."
+            )
     if frame.empty:
         raise ChartInputError(f"{kind}: {name} is empty (0 rows), so there is nothing to draw. Fix: check the filters that produced it.")
     return frame

@@ -272,6 +272,7 @@ def line(
         showlegend=False, hovermode="x unified",
     )
     out = work.rename(columns={"_x": x, "_y": y})
+    out = out.loc[:, ~out.columns.duplicated()]  # color= the x column: the table holds it once
     auto_alt = _line_alt([(lab or "", rows) for (_, rows), lab in zip(parts, labels or [""] * len(parts))],
                          the_unit, currency, what, monthly)
     return canvas.finish(fig, alt=alt, auto_alt=auto_alt, data=out.reset_index(drop=True))
@@ -470,5 +471,6 @@ def bar(
     out = work.rename(columns={"_x": x, "_y": y}).drop(columns=["_g"] if color is None else [])
     if color is not None:
         out = out.rename(columns={"_g": color})
+        out = out.loc[:, ~out.columns.duplicated()]  # bars coloured by their own category: the table holds it once
     auto_alt = _bar_alt(work, the_unit, currency, what, monthly, groups)
     return canvas.finish(fig, alt=alt, auto_alt=auto_alt, data=out.reset_index(drop=True))
