@@ -318,3 +318,11 @@ def test_bars_coloured_by_their_own_category_are_drawn_with_the_category_once_in
     fig = charts.bar(frame, x="desk", y="stories", color="desk", **SMALL)
     assert charts.chart_data(fig).columns.tolist() == ["desk", "stories"]
     assert {trace.name for trace in fig.data} == {"Metro", "Business"}
+
+
+@pytest.mark.parametrize(("stories", "finding"), [([12], "Stories: 12 in Metro."),
+                                                  ([12, 12], "Stories: 12 in every bar.")])
+def test_bar_alt_text_does_not_name_one_bar_as_both_highest_and_lowest(stories, finding):
+    frame = pd.DataFrame({"desk": ["Metro", "Business"][:len(stories)], "stories": stories})
+    alt = charts.bar(frame, x="desk", y="stories", unit="count", **SMALL).layout.meta["frstory"]["alt"]
+    assert alt.startswith(finding) and "lowest" not in alt

@@ -286,8 +286,15 @@ def _bar_alt(frame: pd.DataFrame, unit: Unit, currency: str, what: str, monthly:
 
     top = frame.loc[frame["_y"].idxmax()]
     low = frame.loc[frame["_y"].idxmin()]
-    finding = (f"{what[:1].upper() + what[1:]}: highest {where(top)}, at {unit.text(top['_y'], currency=currency)}; "
-               f"lowest {where(low)}, at {unit.text(low['_y'], currency=currency)}.")
+    What = what[:1].upper() + what[1:]
+    if len(frame) == 1:
+        finding = f"{What}: {unit.text(top['_y'], currency=currency)} {where(top)}."
+    elif unit.text(top["_y"], currency=currency) == unit.text(low["_y"], currency=currency):
+        # "highest in A, at 12; lowest in A, at 12" would name one bar as both ends.
+        finding = f"{What}: {unit.text(top['_y'], currency=currency)} in every bar."
+    else:
+        finding = (f"{What}: highest {where(top)}, at {unit.text(top['_y'], currency=currency)}; "
+                   f"lowest {where(low)}, at {unit.text(low['_y'], currency=currency)}.")
     shape = f"Bar chart of {prose.plural(len(frame), 'bar')}" + (f" in {prose.plural(len(groups), 'group')}" if groups else "")
     return f"{finding} {shape}."
 
