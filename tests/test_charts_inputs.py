@@ -296,8 +296,9 @@ def test_small_multiples_errors_name_the_data_keyword_and_a_fix_the_caller_can_m
     prices = fr.synthetic_prices(["SYNA"], "2020-06-01", "2020-06-30")
     zero_base = prices.assign(close=prices["close"].where(prices["date"] != "2020-06-09", 0.0))
     with pytest.raises(ChartInputError, match=r"the trading day before day0=2020-06-09.*Fix: check SYNA's close on "
-                                              r"that date, or choose another day0\."):
+                                              r"that date, or choose another day0\.") as caught:
         charts.small_multiples(zero_base, day0="2020-06-10", window=(-2, 3), source=SOURCE)
+    assert "base_date" not in str(caught.value), "a keyword small_multiples does not take"
     with pytest.raises(ChartInputError, match=r"small_multiples: data has 2 rows .* data\.drop_duplicates"):
         charts.small_multiples(pd.concat([prices, prices.iloc[[3]]]), day0="2020-06-10", window=(-2, 3), source=SOURCE)
 

@@ -146,7 +146,9 @@ def rebase_frame(kind: str, frame: pd.DataFrame, value: str, base_date: object, 
         out = rebase(frame[["date", "ticker", value]], base, price=value,
                      sessions=is_price_column(value) if sessions is None else sessions)
     except AnalysisError as err:
-        raise ChartInputError(f"{kind}: cannot index to 100 at {what}={base.date()}: {err}. "
+        # With a fix of the chart's own, the analysis error's hint (its keywords, not the chart's) is left out.
+        reason = str(err).split("; ")[0].removeprefix("fr.rebase: ") if fix else str(err)
+        raise ChartInputError(f"{kind}: cannot index to 100 at {what}={base.date()}: {reason}. "
                               f"Fix: {fix or f'choose another {what}'}.") from err
     keyed = out.set_index(["ticker", "date"])["rebased"]
     index = pd.MultiIndex.from_arrays([frame["ticker"], frame["date"]])
