@@ -218,3 +218,11 @@ def test_a_source_address_with_an_invisible_character_is_reported(tmp_path):
                     encoding="utf-8")
     with pytest.raises(fr.DataValidationError, match="source_url"):
         fr.load_events(path)
+
+
+def test_a_semicolon_separated_timeline_gets_one_use_commas_error(tmp_path):
+    path = tmp_path / "events.csv"
+    path.write_text(HEADER.replace(",", ";") + "\n" + EVENT.replace(",", ";") + "\n", encoding="utf-8")
+    with pytest.raises(fr.DataValidationError, match=r"line 1: .*separated by semicolons, not commas") as caught:
+        fr.load_events(path)
+    assert len(caught.value.problems) == 1

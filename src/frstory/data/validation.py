@@ -233,6 +233,18 @@ def read_csv_text(path: str | os.PathLike, *, what: str, columns: Sequence[str])
                 continue  # blank line
             if header_fields is None:
                 header_fields = [name.strip() for name in fields]
+                separator = next((sep for sep in ";\t|" if len(fields) == 1 and len(fields[0].split(sep)) >= 2
+                                  and set(fields[0].split(sep)) & set(columns)), None)
+                if separator is not None:
+                    # One reason, not a "missing column" per expected column: the file is not comma-separated.
+                    name = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}[separator]
+                    raise DataValidationError(
+                        f"{path}, line 1: the header is one field with {name} in it: the file is separated by "
+                        f"{name}, not commas. Fix: save it as comma-separated CSV (in a spreadsheet: 'CSV UTF-8', "
+                        "with a comma as the field separator).",
+                        [problem(path, 1, None, fields[0][:120], f"is separated by {name}, not commas",
+                                 "save the file as comma-separated CSV")],
+                    )
                 continue
             if len(fields) != len(header_fields):
                 problems.append(problem(
