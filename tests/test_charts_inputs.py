@@ -327,3 +327,26 @@ def test_bar_alt_text_does_not_name_one_bar_as_both_highest_and_lowest(stories, 
     frame = pd.DataFrame({"desk": ["Metro", "Business"][:len(stories)], "stories": stories})
     alt = charts.bar(frame, x="desk", y="stories", unit="count", **SMALL).layout.meta["frstory"]["alt"]
     assert alt.startswith(finding) and "lowest" not in alt
+
+
+def _long_series_names():
+    """Synthetic monthly counts of four series whose names are too long for a phone's end labels."""
+    rows = [{"month": f"2020-{m:02d}-01", "n": m * (s + 1), "series": f"A very long synthetic series name {s} that goes on"}
+            for s in range(4) for m in range(1, 7)]
+    return pd.DataFrame(rows)
+
+
+def test_a_width_the_chart_cannot_be_laid_out_at_is_recorded_with_the_reason():
+    fig = charts.line(_long_series_names(), x="month", y="n", color="series", unit="count", source="Synthetic")
+    furniture = fig.layout.meta["frstory"]
+    offered = [v["width"] for v in furniture["layouts"]]
+    missing = [m["width"] for m in furniture["no_layout"]]
+    assert 280 in missing and 280 not in offered
+    assert sorted(offered + missing) == [w for w in (280, 350, 480, 640) if w < furniture["width"]]
+    assert all(m["why"] for m in furniture["no_layout"])
+
+
+def test_a_chart_laid_out_at_every_width_records_nothing_missing():
+    frame = _long_series_names().assign(series=lambda f: "S" + f["series"].str.extract(r"(\d)", expand=False))
+    fig = charts.line(frame, x="month", y="n", color="series", unit="count", source="Synthetic")
+    assert "no_layout" not in fig.layout.meta["frstory"]

@@ -224,3 +224,20 @@ def test_a_whole_table_raises_no_warning(renderer):
     frame = pd.DataFrame({"who": ["Synthetic A and Synthetic B"], "note": ["Ends with an ellipsis…"]})
     warnings = _render(renderer, [_display({"text/html": frame._repr_html_(), "text/plain": "x"})])["warnings"]
     assert not any("Table" in w for w in warnings)
+
+
+def test_the_author_is_warned_of_a_chart_without_a_layout_for_phones(renderer):
+    import plotly.io as pio
+
+    from frstory import charts
+
+    rows = [{"month": f"2020-{m:02d}-01", "n": m * (s + 1), "series": f"A very long synthetic series name {s} that goes on"}
+            for s in range(4) for m in range(1, 7)]
+    import pandas as pd
+
+    fig = charts.line(pd.DataFrame(rows), x="month", y="n", color="series", unit="count", source="Synthetic",
+                      title="Synthetic long names")
+    warnings = _render(renderer, [_display({"application/vnd.plotly.v1+json": json.loads(pio.to_json(fig))})])["warnings"]
+    (warning,) = [w for w in warnings if "no layout" in w]
+    assert "chart 1 (Synthetic long names) has no layout for containers 280" in warning
+    assert warning.count("Fix:") == 1 and "series names" in warning

@@ -153,14 +153,16 @@ def responsive(func: F) -> F:
         fig = func(*args, **kwargs)
         width = kwargs.get("width", default_width)
         base = _as_json(fig)
-        variants = []
+        variants, missing = [], []
         for breakpoint_px in BREAKPOINTS:
             if breakpoint_px >= width:
                 break
             token = _NARROW_PASS.set(True)
             try:
                 small = func(*args, **{**kwargs, "width": breakpoint_px})
-            except Exception:  # noqa: BLE001 - a layout that cannot be made at this width is simply not offered
+            except Exception as exc:  # noqa: BLE001 - a layout that cannot be made at this width is not offered,
+                # but said (the publisher warns the author: screens that narrow get a wider layout).
+                missing.append({"width": breakpoint_px, "why": str(exc).split("\n")[0][:300]})
                 continue
             finally:
                 _NARROW_PASS.reset(token)
@@ -169,6 +171,8 @@ def responsive(func: F) -> F:
         furniture = dict(meta.get("frstory") or {})
         furniture["width"] = int(width)
         furniture["layouts"] = variants
+        if missing:
+            furniture["no_layout"] = missing
         meta["frstory"] = furniture
         fig.layout.meta = meta
         return fig

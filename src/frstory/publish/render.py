@@ -522,6 +522,13 @@ class StoryRenderer:
         record["source_url"] = http_url(text["source_url"])
         ctx.figures.append(record)
         ctx.words += len(_WORD.findall(" ".join([title, text["subtitle"], text["notes"]])))
+        missing = [m for m in furniture.get("no_layout") or [] if isinstance(m, dict) and "width" in m]
+        if missing:
+            widths = ", ".join(str(m["width"]) for m in missing)
+            ctx.warnings.append(
+                f"{ctx.stem}: chart {number} ({title or 'untitled'}) has no layout for containers {widths} px wide "
+                f"({str(missing[0].get('why', '')).split(' Fix:')[0].rstrip('.')}); screens that narrow get a wider layout, which may not fit. Fix: "
+                "shorten the title, notes, labels or series names, or draw fewer series")
         return {
             "id": fid,
             # The title is shown above the chart only when it comes from the furniture: a plain
