@@ -451,3 +451,33 @@ def test_a_series_named_twice_is_listed_once_and_an_unrecognised_message_adds_no
 
     message = "no prices for SYNQ from 2020-06-01 to 2020-06-30: offline"
     assert reader_missing_data([message, message, "PriceDataUnavailable('no SYNQ prices')"]) == ["SYNQ, 1–30 June 2020"]
+
+
+def _synthetic_claims_file(tmp_path):
+    """A made-up claims file: one claim a page quotes, one it does not."""
+    path = tmp_path / "claims.csv"
+    path.write_text(
+        "claim,publication,article_url,editorial_verdict,source_url\n"
+        "SYNA closed at $10.00 on 1 June 2020.,Synthetic Times,https://example.org/a,confirmed,\n"
+        "SYNB & SYNC merged in 2019.,Synthetic Post,https://example.org/b,refuted,https://example.org/c\n",
+        encoding="utf-8")
+    return path
+
+
+def test_sources_list_the_claims_a_page_quotes_apart_from_the_rest_of_the_file(tmp_path):
+    from frstory.publish.sources import page_sources
+
+    reads = [{"kind": "claims", "path": str(_synthetic_claims_file(tmp_path))}]
+    body = "<table><tr><td>SYNA closed at $10.00\n on 1 June 2020.</td></tr></table>"
+    sources = page_sources([], reads, [], body)
+    assert [c["claim"] for c in sources["claims"]] == ["SYNA closed at $10.00 on 1 June 2020."]
+    assert [c["claim"] for c in sources["other_claims"]] == ["SYNB & SYNC merged in 2019."]
+    assert sources["count"] == 3
+
+
+def test_a_claim_is_recognised_on_the_page_through_its_html_escaping(tmp_path):
+    from frstory.publish.sources import page_sources
+
+    reads = [{"kind": "claims", "path": str(_synthetic_claims_file(tmp_path))}]
+    sources = page_sources([], reads, [], "<p>SYNB &amp; SYNC merged in 2019.</p>")
+    assert [c["claim"] for c in sources["claims"]] == ["SYNB & SYNC merged in 2019."]

@@ -9,6 +9,7 @@ Every browser check runs in a real headless Chromium.
 from __future__ import annotations
 
 import csv
+import html
 import functools
 import http.server
 import os
@@ -158,6 +159,21 @@ def test_claims_the_story_read_are_listed_with_their_article_and_source(site):
     for claim in claims:
         if claim["source_url"]:
             assert claim["source_url"].replace("&", "&amp;") in section, claim["id"]
+
+
+def test_the_claims_a_page_checks_are_listed_first_and_the_rest_of_the_file_folded_away(site):
+    folder, _ = site
+    with (ROOT / "data" / "claims.csv").open(encoding="utf-8") as handle:
+        claims = list(csv.DictReader(handle))
+    text = (folder / "02-amazon-and-the-market.html").read_text(encoding="utf-8")
+    section = text[text.index('id="sources-claims"'):text.index('id="methods"')]
+    shown, folded = section.split('<details class="fr-sources__more">')
+    assert "Claims checked on this page" in shown
+    listed = [html.unescape(item) for item in re.findall(r"<li>(.*?) <span", shown)]
+    # The page's fact-check table holds the figures daily prices can check (not the after-hours ones).
+    price_claims = [c for c in claims if c["check_ticker"] == "AMZN" and c["check_measure"] in ("close", "pct_change")]
+    assert sorted(listed) == sorted(c["claim"] for c in price_claims) and listed
+    assert f"The other {len(claims) - len(listed)} claims in the desk's fact-check file" in folded
 
 
 def test_the_price_data_lists_its_original_copies_with_links(site):

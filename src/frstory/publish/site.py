@@ -1117,7 +1117,7 @@ def _write_site(out_dir: Path, good: list[_Job], results: dict[str, StoryResult]
                 "notebook_name": job.path.name,
                 "unavailable": False,
                 "toc": table_of_contents(render["body_html"]),
-                "sources": page_sources(render.get("figures", []), record.get("reads", []), prices),
+                "sources": page_sources(render.get("figures", []), record.get("reads", []), prices, render["body_html"]),
             }
             built.append(story)
             cards.append(story)

@@ -189,7 +189,16 @@ def dataset_sources(datapackage: Path, tickers: Iterable[str] = ()) -> list[dict
     return found
 
 
-def page_sources(figures: Sequence[dict], reads: Sequence[dict], prices: Sequence[dict]) -> dict:
+def _plain_text(body_html: str) -> str:
+    """The words of a page body, tags dropped, entities decoded, runs of white space made one space."""
+    import html
+    import re
+
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body_html)).split())
+
+
+def page_sources(figures: Sequence[dict], reads: Sequence[dict], prices: Sequence[dict],
+                 body_html: str | None = None) -> dict:
     """Everything one page's "Sources" section lists.
 
     Parameters
@@ -201,12 +210,16 @@ def page_sources(figures: Sequence[dict], reads: Sequence[dict], prices: Sequenc
         here (their bytes were checked against the log's checksum when they were published).
     prices : sequence of dict
         The price provenance rows (``ticker`` each): which resources of a data package to list.
+    body_html : str, optional
+        The page body. A claims file holds every claim a desk checked, most of them about other
+        stories; with the body, ``claims`` are the claims the page quotes and ``other_claims`` the
+        rest of the files it read (without it every claim is in ``claims``).
 
     Returns
     -------
     dict
         ``charts`` (per chart: number, title, source, source_url, sources), ``claims``,
-        ``datasets`` and ``count`` (links listed).
+        ``other_claims``, ``datasets`` and ``count`` (links listed).
 
     Examples
     --------
@@ -232,7 +245,14 @@ def page_sources(figures: Sequence[dict], reads: Sequence[dict], prices: Sequenc
             claims.extend(claim_sources(path))
         elif path.name == "datapackage.json" and path.is_file():
             datasets.extend({**d, "of": labels.get(d["of"], d["of"])} for d in dataset_sources(path, tickers))
+    other_claims: list[dict] = []
+    if body_html is not None:
+        # A claim counts as the page's when its words appear on the page (a fact-check table, a quote).
+        shown = _plain_text(body_html)
+        quoted = [c for c in claims if " ".join(c["claim"].split()) in shown]
+        other_claims = [c for c in claims if c not in quoted]
+        claims = quoted
     count = sum(len(c["sources"]) + bool(c["source_url"]) for c in charts)
-    count += sum(bool(c["article_url"]) + bool(c["source_url"]) for c in claims)
+    count += sum(bool(c["article_url"]) + bool(c["source_url"]) for c in [*claims, *other_claims])
     count += sum(bool(d["url"]) for d in datasets)
-    return {"charts": charts, "claims": claims, "datasets": datasets, "count": count}
+    return {"charts": charts, "claims": claims, "other_claims": other_claims, "datasets": datasets, "count": count}
