@@ -226,3 +226,15 @@ def test_a_semicolon_separated_timeline_gets_one_use_commas_error(tmp_path):
     with pytest.raises(fr.DataValidationError, match=r"line 1: .*separated by semicolons, not commas") as caught:
         fr.load_events(path)
     assert len(caught.value.problems) == 1
+
+
+def test_a_range_without_a_trading_session_is_refused_before_anything_is_fetched():
+    # SYNA is held nowhere: the refusal comes before the loader looks for it.
+    with pytest.raises(fr.DataValidationError, match=r"no trading session from Saturday 6 June 2020 to Sunday 7 June "
+                       r"2020.*nearest sessions are Friday 5 June 2020 and Monday 8 June 2020.*start='2020-06-05'"):
+        fr.load_prices(["SYNA"], "2020-06-06", "2020-06-07")
+
+
+def test_an_exchange_holiday_alone_is_refused_as_one_day():
+    with pytest.raises(fr.DataValidationError, match=r"no trading session on Friday 3 July 2020: .* closed that day"):
+        fr.load_prices(["SYNA"], "2020-07-03", "2020-07-03")

@@ -64,12 +64,12 @@ def test_a_request_starting_on_a_holiday_is_covered_by_data_from_the_next_sessio
     assert prices["date"].iloc[0] == pd.Timestamp("2020-01-02")
 
 
-def test_a_range_without_sessions_inside_the_cache_gives_an_empty_frame(offline):
+def test_a_range_without_sessions_inside_the_cache_is_refused_not_returned_empty(offline):
+    # An empty table would only fail later, far from the dates that caused it (a chart "with no values").
     _store_synthetic()
 
-    prices = frstory.load_prices("SYNA", "2020-07-04", "2020-07-05")
-
-    assert prices.empty and list(prices.columns)[:2] == ["date", "ticker"]
+    with pytest.raises(frstory.DataValidationError, match="no trading session from Saturday 4 July 2020"):
+        frstory.load_prices("SYNA", "2020-07-04", "2020-07-05")
 
 
 def test_adjusted_divides_prices_before_each_split_by_its_ratio(offline):

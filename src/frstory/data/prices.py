@@ -97,6 +97,31 @@ def _needed_span(start: pd.Timestamp, end: pd.Timestamp) -> tuple[pd.Timestamp, 
     return first, last
 
 
+def _require_a_session(start: pd.Timestamp, end: pd.Timestamp) -> None:
+    """Refuse a range without a single NYSE session: it can only give an empty table, and an empty
+    table fails far from here (a chart "with no values"), not where the dates were chosen."""
+    cal = nyse_calendar()
+    first, last = (pd.Timestamp(t).tz_localize(None) for t in (cal.first_session, cal.last_session))
+    if start < first or end > last or len(nyse_sessions(start, end)):
+        return  # outside the calendar's years only the dates themselves are known
+    from frstory import prose  # the one owner of dates in words
+
+    before = nyse_sessions(max(first, start - pd.Timedelta(days=10)), start)
+    after = nyse_sessions(end, min(last, end + pd.Timedelta(days=10)))
+    nearest = [d for d in (before[-1] if len(before) else None, after[0] if len(after) else None) if d is not None]
+    said = " and ".join(prose.date(d, weekday=True) for d in nearest)
+    span, closed = ((f"on {prose.date(start, weekday=True)}", "that day") if start == end else
+                    (f"from {prose.date(start, weekday=True)} to {prose.date(end, weekday=True)}", "on every day of it"))
+    fix = (f"widen the range to a session, e.g. start='{nearest[0].date()}'" if nearest
+           else "widen the range to include a trading day")
+    raise DataValidationError(
+        f"no trading session {span}: the New York Stock Exchange was closed {closed}"
+        + (f" (the nearest sessions are {said})" if said else "") + f". Fix: {fix}",
+        [{"file": None, "line": None, "column": "start", "value": f"{start.date()} to {end.date()}",
+          "message": "no trading session in the range", "fix": fix}],
+    )
+
+
 def _covers(entry: dict, start: pd.Timestamp, end: pd.Timestamp) -> bool:
     args = entry.get("arguments") or {}
     try:
@@ -260,7 +285,8 @@ def load_prices(
     CacheIntegrityError
         When a cached file no longer matches the checksum in the manifest.
     DataValidationError
-        For a malformed ticker or date, or ``end`` before ``start``.
+        For a malformed ticker or date, ``end`` before ``start``, or a range without a single NYSE
+        session (a weekend, a holiday): the message names the nearest sessions.
 
     Examples
     --------
@@ -276,6 +302,7 @@ def load_prices(
             [{"file": None, "line": None, "column": "end", "value": str(end_day.date()),
               "message": "before start", "fix": "swap start and end"}],
         )
+    _require_a_session(start_day, end_day)
     resolved = _resolve(names, start_day, end_day, refresh=refresh)
     frames = []
     cache_dir = price_cache_dir()
