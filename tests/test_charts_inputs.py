@@ -96,7 +96,7 @@ def test_a_repeated_index_label_does_not_break_a_line():
 def test_two_prices_for_one_ticker_and_date_are_an_error():
     prices = synthetic_prices()
     doubled = pd.concat([prices, prices.iloc[[5]]], ignore_index=True)
-    with pytest.raises(ChartInputError, match=r"prices has 2 rows for ticker 'SYNA' on .*drop_duplicates"):
+    with pytest.raises(ChartInputError, match=r"prices has 2 rows for ticker='SYNA' and date='2020-.*drop_duplicates"):
         charts.price_with_events(doubled, **SMALL)
 
 
@@ -329,11 +329,23 @@ def test_bar_alt_text_does_not_name_one_bar_as_both_highest_and_lowest(stories, 
     assert alt.startswith(finding) and "lowest" not in alt
 
 
-def _long_series_names():
-    """Synthetic monthly counts of four series whose names are too long for a phone's end labels."""
-    rows = [{"month": f"2020-{m:02d}-01", "n": m * (s + 1), "series": f"A very long synthetic series name {s} that goes on"}
+def _long_series_names(template: str = "Averyveryverylongsyntheticseriesname{s}withoutspaces"):
+    """Synthetic monthly counts of four series whose names (one word each) cannot wrap to fit a phone's end labels."""
+    rows = [{"month": f"2020-{m:02d}-01", "n": m * (s + 1), "series": template.format(s=s)}
             for s in range(4) for m in range(1, 7)]
     return pd.DataFrame(rows)
+
+
+def test_long_end_labels_wrap_onto_more_lines_so_a_phone_layout_exists():
+    fig = charts.line(_long_series_names("A long synthetic series name {s} that goes on"), x="month", y="n",
+                      color="series", unit="count", source="Synthetic")
+    furniture = fig.layout.meta["frstory"]
+    assert "no_layout" not in furniture
+    phone = charts.layout_for_width(fig, 280)
+    labels = [a.text for a in phone.layout.annotations if a.name == "frstory-end-label"]
+    assert len(labels) == 4 and all("<br>" in text for text in labels)
+    wide = [a.text for a in fig.layout.annotations if a.name == "frstory-end-label"]
+    assert not any("<br>" in text for text in wide)
 
 
 def test_a_width_the_chart_cannot_be_laid_out_at_is_recorded_with_the_reason():
@@ -350,3 +362,52 @@ def test_a_chart_laid_out_at_every_width_records_nothing_missing():
     frame = _long_series_names().assign(series=lambda f: "S" + f["series"].str.extract(r"(\d)", expand=False))
     fig = charts.line(frame, x="month", y="n", color="series", unit="count", source="Synthetic")
     assert "no_layout" not in fig.layout.meta["frstory"]
+
+
+def test_bar_names_too_long_to_sit_beside_their_bars_on_a_phone_go_above_them_whole():
+    # Synthetic desks whose names would be cut to "Business and…" beside the bars at 280 px.
+    frame = pd.DataFrame({"desk": ["Metro and regional news desk", "Business and finance desk", "Sport"],
+                          "stories": [394, 237, 120]})
+    fig = charts.bar(frame, x="desk", y="stories", unit="count", text=True, source="Synthetic")
+    assert "no_layout" not in fig.layout.meta["frstory"]
+    phone = charts.layout_for_width(fig, 280)
+    names = [a.text for a in phone.layout.annotations if a.name == "frstory-bar-name"]
+    assert sorted(names) == sorted(frame["desk"])
+    assert phone.layout.yaxis.showticklabels is False
+    assert not any(a.name == "frstory-bar-name" for a in fig.layout.annotations)
+
+
+def test_short_bar_names_stay_beside_their_bars_on_a_phone():
+    frame = pd.DataFrame({"desk": ["Metro", "Business", "Sport", "Arts", "Opinion", "Science", "Travel"],
+                          "stories": [394, 237, 120, 80, 60, 40, 20]})
+    phone = charts.layout_for_width(charts.bar(frame, x="desk", y="stories", unit="count", source="Synthetic"), 280)
+    assert phone.data[0].orientation == "h"
+    assert not any(a.name == "frstory-bar-name" for a in phone.layout.annotations)
+    assert phone.layout.yaxis.showticklabels is not False
+
+
+@pytest.mark.parametrize("headline", [None, "   "])
+def test_a_timeline_event_without_a_headline_is_refused_like_on_every_other_chart(headline):
+    events = fr.synthetic_events()
+    events.loc[events.index[1], "headline"] = headline
+    with pytest.raises(ChartInputError, match=r"timeline: column 'headline' of events is empty in row 1.*fill in the headline"):
+        charts.timeline(events, source="Synthetic")
+
+
+def test_a_blank_category_name_is_refused_like_a_missing_one():
+    frame = pd.DataFrame({"desk": ["Metro", "  "], "stories": [3, 4]})
+    with pytest.raises(ChartInputError, match=r"bar: column 'desk' \(x=\) of data is empty in row 1"):
+        charts.bar(frame, x="desk", y="stories", unit="count", source="Synthetic")
+
+
+def test_two_series_whose_names_share_a_house_colour_get_different_colours_on_one_chart():
+    from frstory.charts.theme import color_for
+
+    assert color_for("Business") == color_for("Science"), "the two names hash to one palette colour"
+    frame = pd.DataFrame({"month": ["2020-01-01", "2020-02-01"] * 2, "n": [1, 2, 3, 4],
+                          "desk": ["Business", "Business", "Science", "Science"]})
+    fig = charts.line(frame, x="month", y="n", color="desk", unit="count", source="Synthetic")
+    colours = {trace.name: trace.line.color for trace in fig.data}
+    assert colours["Business"] == color_for("Business") and colours["Science"] != colours["Business"]
+    bars = charts.bar(frame, x="month", y="n", color="desk", unit="count", source="Synthetic")
+    assert len({trace.marker.color for trace in bars.data}) == 2

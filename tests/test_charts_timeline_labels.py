@@ -250,12 +250,13 @@ def test_labels_come_from_label_column_falling_back_to_the_headline():
     assert "Synthetic city bans face surveillance" in texts
 
 
-def test_an_event_without_any_label_text_gets_no_label():
+def test_an_event_without_any_label_text_is_refused_as_on_the_other_charts():
+    # Its hover and its label would both be empty (the other charts' event marks refuse it too).
     events = synthetic_crowded_weeks()
     events["headline"] = events["headline"].astype("object")
     events.loc[4, "headline"] = None
-    names = [a.name for a in label_annotations(week_chart(events))]
-    assert LABEL_PREFIX + "syn-week-4" not in names and len(names) == len(events) - 1
+    with pytest.raises(ChartInputError, match=r"column 'headline' of events is empty in row 4"):
+        week_chart(events)
 
 
 def test_a_missing_label_column_is_a_clear_error():

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from frstory.charts._text import escape_text, format_date, shorten, source_site, text_width_px
-from frstory.charts._validate import require_dates, require_frame, require_numeric, to_timestamp
+from frstory.charts._text import escape_text, format_date, shorten, source_site, text_width_px, wrap_text
+from frstory.charts._validate import require_dates, require_frame, require_numeric, require_one_row_per, to_timestamp
 from frstory.charts.labels import spread_positions
 from frstory.charts.theme import FONT_SIZES, INK
 from frstory.errors import ChartInputError
@@ -110,16 +110,10 @@ def tidy_prices(
         raise ChartInputError(
             f"{kind}: column {value!r} of {name} has no values for {', '.join(chosen)}. Fix: check the frame."
         )
-    repeated = out.duplicated(["ticker", "date"], keep=False).to_numpy()
-    if repeated.any():
-        # Two values for one series and date would be drawn as a vertical jump and break rebasing.
-        first = out[repeated].iloc[0]
-        rows = np.flatnonzero(repeated & (out["ticker"] == first["ticker"]).to_numpy() & (out["date"] == first["date"]).to_numpy())
-        raise ChartInputError(
-            f"{kind}: {name} has {len(rows)} rows for ticker {first['ticker']!r} on {first['date'].date()} "
-            f"(index {', '.join(map(repr, out.index[rows[:5]]))}); each series takes one value per date. Fix: keep one row per "
-            f"ticker and date, e.g. {name}.drop_duplicates(['ticker', 'date'], keep='last')."
-        )
+    # Two values for one series and date would be drawn as a vertical jump and break rebasing.
+    require_one_row_per(kind, out, {"ticker": "ticker", "date": "date"}, name=name, row="index",
+                        what="each series takes one value per date",
+                        fix=f"keep one row per ticker and date, e.g. {name}.drop_duplicates(['ticker', 'date'], keep='last')")
     out = out.sort_values(["ticker", "date"], kind="stable").reset_index(drop=True)
     return out, chosen
 
@@ -213,38 +207,68 @@ def event_marks(
     return marks
 
 
+#: The share of a chart's width its direct labels may take before they wrap onto more lines: at
+#: 280 px (a 320 px phone) "Nasdaq Composite" on one line left the plot 93 px.
+END_LABEL_SHARE = 0.4
+
+
+def end_label_lines(name: str, width: int | None = None) -> list[str]:
+    """The lines of a direct label on a chart ``width`` px wide (unwrapped without a width).
+
+    A label wider than :data:`END_LABEL_SHARE` of the chart wraps at spaces; a single word wider
+    than that stays whole (the margin then grows to fit it).
+
+    Examples
+    --------
+    >>> end_label_lines("Nasdaq Composite", 280)
+    ['Nasdaq', 'Composite']
+    >>> end_label_lines("Nasdaq Composite", 900)
+    ['Nasdaq Composite']
+    """
+    text = " ".join(str(name).split())
+    if width is None:
+        return [text]
+    return wrap_text(text, END_LABEL_SHARE * width - 16, FONT_SIZES["label"], bold=True) or [text]
+
+
 def end_labels(
     fig: go.Figure,
     ends: list[tuple[str, pd.Timestamp, float, str, bool]],
     *,
     y_range: tuple[float, float],
     plot_height: float,
+    width: int | None = None,
     xref: str = "x",
     yref: str = "y",
 ) -> None:
     """Direct labels at line ends, spread vertically so that none overlap.
 
-    ``ends`` holds ``(name, last_date, last_value, colour, bold)`` per line.
+    ``ends`` holds ``(name, last_date, last_value, colour, bold)`` per line. With the chart's
+    ``width`` long names wrap as :func:`end_label_lines` says (pass the same width to
+    :func:`end_label_room`).
     """
     if not ends:
         return
     low, high = y_range
     to_px = plot_height / (high - low)
     positions = [(v - low) * to_px for _, _, v, _, _ in ends]
-    line_px = FONT_SIZES["label"] * 1.3
+    lines = [end_label_lines(name, width) for name, _, _, _, _ in ends]
+    # One gap for all: labels of different heights are spread as far apart as the tallest needs.
+    line_px = FONT_SIZES["label"] * 1.3 * max(len(item) for item in lines)
     spread = spread_positions(positions, line_px, line_px / 2, plot_height - line_px / 2)
-    for (name, date, value, colour, bold), original, placed in zip(ends, positions, spread, strict=True):
-        text = escape_text(name)
+    for (name, date, value, colour, bold), original, placed, rows in zip(ends, positions, spread, lines, strict=True):
+        text = "<br>".join(escape_text(row) for row in rows)
         fig.add_annotation(
             x=date, y=value, xref=xref, yref=yref, xanchor="left", yanchor="middle", xshift=6,
-            yshift=placed - original, text=f"<b>{text}</b>" if bold else text, showarrow=False,
+            yshift=placed - original, text=f"<b>{text}</b>" if bold else text, showarrow=False, align="left",
             font={"color": colour, "size": FONT_SIZES["label"]}, name="frstory-end-label",
         )
 
 
-def end_label_room(names: Sequence[str]) -> int:
-    """Right margin (px) that fits the longest direct label."""
-    widest = max((text_width_px(str(n), FONT_SIZES["label"], bold=True) for n in names), default=0.0)
+def end_label_room(names: Sequence[str], width: int | None = None) -> int:
+    """Right margin (px) that fits the widest direct label (wrapped as on a chart ``width`` px wide)."""
+    widest = max((text_width_px(line, FONT_SIZES["label"], bold=True)
+                  for n in names for line in end_label_lines(str(n), width)), default=0.0)
     return int(np.ceil(widest)) + 16
 
 

@@ -3,14 +3,14 @@ chart, the frame, the column, the bad value and the fix."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
 
 from frstory.errors import ChartInputError
 
-__all__ = ["require_source", "require_frame", "require_dates", "require_numeric", "to_timestamp"]
+__all__ = ["require_source", "require_frame", "require_dates", "require_numeric", "require_one_row_per", "to_timestamp"]
 
 
 def require_source(kind: str, source: object) -> str:
@@ -121,8 +121,8 @@ def require_numeric(kind: str, frame: pd.DataFrame, column: str, name: str) -> p
 
 def require_filled(kind: str, frame: pd.DataFrame, column: str, name: str, *, keyword: str | None = None,
                    row: str = "row", fix: str = "fill it in or drop the row") -> None:
-    """Refuse a missing value in ``column``: a category, series name or estimate that is not
-    there would reach readers as "nan" or break the chart. Names the first such row and its index.
+    """Refuse a missing (or, in text, blank) value in ``column``: a category, series name or estimate
+    that is not there would reach readers as "nan" or break the chart. Names the first such row and its index.
 
     Examples
     --------
@@ -131,7 +131,11 @@ def require_filled(kind: str, frame: pd.DataFrame, column: str, name: str, *, ke
     ...
     frstory.errors.ChartInputError: bar: column 'desk' (x=) of data is empty in row 1 (index 1). Fix: fill it in or drop the row (data.dropna(subset=['desk'])).
     """
-    missing = frame[column].isna().to_numpy()
+    values = frame[column]
+    missing = values.isna().to_numpy()
+    if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
+        # A name of blanks reaches readers as nothing at all, just as a missing one would.
+        missing = missing | values.map(lambda v: isinstance(v, str) and not v.strip()).to_numpy(dtype=bool)
     if missing.any():
         position = int(np.flatnonzero(missing)[0])
         role = f" ({keyword}=)" if keyword else ""
@@ -195,3 +199,39 @@ def require_columns(kind: str, frame: object, keywords: dict[str, str | None], n
     if frame.empty:
         raise ChartInputError(f"{kind}: {name} is empty (0 rows), so there is nothing to draw. Fix: check the filters that produced it.")
     return frame
+
+
+def require_one_row_per(kind: str, frame: pd.DataFrame, keys: Mapping[str, str], *, name: str, row: str, what: str,
+                        fix: str) -> None:
+    """Refuse two rows for one point: the second would be drawn over the first (or, on a line, as a jump).
+
+    ``keys`` maps the columns of ``frame`` that identify a point to the names the caller knows
+    them by; ``row`` says how rows are numbered in the message (``"rows"``: positions;
+    ``"index"``: the frame's labels); ``what`` is the rule and ``fix`` the way out.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"_x": ["Metro", "Metro"], "n": [1, 2]})
+    >>> require_one_row_per("bar", frame, {"_x": "desk"}, name="data", row="rows",
+    ...                     what="a bar chart takes one row per bar", fix="aggregate them first")
+    Traceback (most recent call last):
+    ...
+    frstory.errors.ChartInputError: bar: data has 2 rows for desk='Metro' (rows 0, 1); a bar chart takes one row per bar. Fix: aggregate them first.
+    """
+    columns = list(keys)
+    repeated = frame.duplicated(columns, keep=False).to_numpy()
+    if not repeated.any():
+        return
+    first = frame.iloc[int(np.argmax(repeated))]
+    same = np.logical_and.reduce([(frame[c] == first[c]).to_numpy() for c in columns])
+    rows = np.flatnonzero(repeated & same)
+
+    def shown(value: object) -> object:
+        return str(value.date()) if isinstance(value, pd.Timestamp) else value
+
+    where = " and ".join(f"{keys[c]}={shown(first[c])!r}" for c in columns)
+    numbers = rows[:5] if row == "rows" else frame.index[rows[:5]]
+    raise ChartInputError(
+        f"{kind}: {name} has {len(rows)} rows for {where} ({row} {', '.join(map(repr if row == 'index' else str, numbers))}); "
+        f"{what}. Fix: {fix}."
+    )

@@ -13,7 +13,7 @@ from frstory.charts._text import escape_text, format_date, format_date_range
 from frstory.charts._validate import require_dates, require_frame, to_timestamp
 from frstory.charts.furniture import document, prepare
 from frstory.charts.responsive import responsive
-from frstory.charts.theme import BACKGROUND, INK, color_for
+from frstory.charts.theme import BACKGROUND, INK, colors_for
 from frstory.charts.units import Unit, UnitName, get_unit
 from frstory.errors import ChartInputError
 
@@ -150,14 +150,15 @@ def cumulative_count(
     precision = counted["date_precision"].astype(str) if "date_precision" in counted.columns else pd.Series("day", index=counted.index)
 
     # Only the first letter is raised: str.capitalize would write "New York" as "New york".
-    series = [(g[:1].upper() + g[1:], counted[counted["_group"] == g], color_for(g, colors), 2.25) for g in chosen]
+    series = [(g[:1].upper() + g[1:], counted[counted["_group"] == g], colour, 2.25)
+              for g, colour in zip(chosen, colors_for(chosen, colors), strict=True)]
     if total and len(chosen) > 1:
         # Drawn first, wide and grey: where one group is the whole total, its line stays visible on top.
         series.insert(0, ("Total", counted, TOTAL_GREY, 6.0))
     final = {name: len(rows) for name, rows, _, _ in series}
     names = [f"{name} ({final[name]})" for name, _, _, _ in series]
     canvas = prepare(kind, title=title, subtitle=subtitle, source=source, source_url=source_url, notes=notes,
-                     template=template, width=width, height=height, right=end_label_room(names))
+                     template=template, width=width, height=height, right=end_label_room(names, width), left=48 if width < 520 else 64)
     fig = batched(go.Figure())
     ends = []
     y_high = max(final.values()) * 1.12 + 0.3
@@ -187,7 +188,7 @@ def cumulative_count(
             hovertemplate="%{customdata[0]}<extra></extra>",
         ))
         ends.append((end_name, x1, float(running), INK if name == "Total" else colour, name == "Total"))
-    end_labels(fig, ends, y_range=(0, y_high), plot_height=canvas.frame.plot_height)
+    end_labels(fig, ends, y_range=(0, y_high), plot_height=canvas.frame.plot_height, width=width)
     fig.update_layout(
         xaxis=date_axis((x0, x1), canvas.frame.plot_width),
         yaxis={"range": [0, y_high], "title": {"text": escape_text(f"Cumulative {noun}")}, "rangemode": "tozero",

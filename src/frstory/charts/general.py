@@ -28,10 +28,10 @@ from frstory.charts._common import (
     when,
 )
 from frstory.charts._text import escape_text, shorten, text_width_px, wrap_text
-from frstory.charts._validate import require_columns, require_dates, require_filled, require_numeric, to_timestamp
+from frstory.charts._validate import require_columns, require_dates, require_filled, require_numeric, require_one_row_per, to_timestamp
 from frstory.charts.furniture import FURNITURE_DOC, document, prepare
 from frstory.charts.responsive import responsive
-from frstory.charts.theme import COLORWAY, FONT_SIZES, PEER_GREY, color_for
+from frstory.charts.theme import COLORWAY, FONT_SIZES, INK, PEER_GREY, colors_for
 from frstory.charts.units import Unit, UnitName, get_unit, series_name
 from frstory.errors import ChartInputError
 
@@ -60,19 +60,10 @@ def require_unique(kind: str, work: pd.DataFrame, x: str, group: str | None, col
     ``work`` holds ``_x`` and, when there are series, their names in column ``group``; ``x`` and
     ``color`` are the caller's column names, for the message.
     """
-    keys = ["_x"] + ([group] if group else [])
-    dup = work.duplicated(keys, keep=False)
-    if dup.any():
-        first = work.loc[dup.idxmax(), keys]
-        rows = np.flatnonzero((work[keys] == first).all(axis=1).to_numpy())
-        shown = str(first["_x"].date()) if isinstance(first["_x"], pd.Timestamp) else first["_x"]
-        where = f"{x}={shown!r}" + (f" and {color}={first[group]!r}" if group else "")
-        by = [x, color] if group else [x]
-        raise ChartInputError(
-            f"{kind}: data has {len(rows)} rows for {where} (rows {', '.join(map(str, rows[:5]))}); {what}. "
-            f"Fix: aggregate them first, e.g. data.groupby({by!r}, as_index=False).sum(), "
-            "or pass color= the column that tells them apart."
-        )
+    by = [x, color] if group else [x]
+    require_one_row_per(kind, work, {"_x": x, **({group: color} if group else {})}, name="data", row="rows", what=what,
+                        fix=f"aggregate them first, e.g. data.groupby({by!r}, as_index=False).sum(), "
+                            "or pass color= the column that tells them apart")
 
 
 def _at(value: object, monthly: bool) -> str:
@@ -228,7 +219,7 @@ def line(
     labels = [series_name(key, dict(names or {})) for key, _ in parts] if color is not None else []
     narrow = width < 520
     left = 52 if narrow else 64
-    right = end_label_room(labels) if labels else 24
+    right = end_label_room(labels, width) if labels else 24
     x_range = (work["_x"].min(), work["_x"].max()) if is_date else None
     marks = []
     if events is not None:
@@ -246,10 +237,11 @@ def line(
     scaled = work["_y"] * the_unit.scale
     y_range = pad_range(float(min(scaled.min(), 0 if the_unit.name == "count" else scaled.min())), float(scaled.max()))
     ends = []
+    coloured = [key for key, _ in parts if key and (not highlighted or key in highlighted)]
+    colour_of = dict(zip(coloured, colors_for(coloured, dict(colors or {})), strict=True))
     for (key, rows), label in zip(parts, labels or [""] * len(parts), strict=True):
-        colour = color_for(key, dict(colors or {})) if key else COLORWAY[0]
-        if highlighted and key not in highlighted:
-            colour = PEER_GREY
+        # Series not highlighted are grey (coloured holds only the highlighted, when there are any).
+        colour = colour_of.get(key, PEER_GREY) if key else COLORWAY[0]
         name = label or what
         fig.add_trace(go.Scatter(
             x=rows["_x"], y=rows["_y"] * the_unit.scale, mode="lines" if len(rows) > 1 else "markers", name=escape_text(name),
@@ -261,7 +253,7 @@ def line(
     if layer is not None:
         draw_event_layer(fig, layer, x_range=x_range, plot_height=canvas.frame.plot_height, left=left, axis_room=axis_room)
     if ends:
-        end_labels(fig, ends, y_range=y_range, plot_height=canvas.frame.plot_height)
+        end_labels(fig, ends, y_range=y_range, plot_height=canvas.frame.plot_height, width=width)
     axis_title = what[:1].upper() + what[1:] + (f" ({the_unit.axis_word})" if the_unit.name == "currency" else "")
     xaxis: dict[str, Any] = date_axis(x_range, canvas.frame.plot_width) if is_date else {"title": {"text": escape_text(x.replace("_", " "))}}
     if is_date and monthly:
@@ -402,14 +394,24 @@ def bar(
     wrapped = {c: wrap_text(str(c), slot * 0.8, FONT_SIZES["tick"]) for c in categories}
     horizontal = bool(categories) and any(len(lines) > 2 or any(text_width_px(w, FONT_SIZES["tick"]) > slot * 0.8 for w in lines)
                                           for lines in wrapped.values())
+    above = False  # names above their bars instead of beside them (phones)
     if horizontal:
-        # Names beside the bars, in up to two lines within 45% of the width (the rest elided).
+        # Names beside the bars, in up to two lines within 45% of the width ...
         longest = max(text_width_px(str(c), FONT_SIZES["tick"]) for c in categories)
-        left = int(min(longest + 16, width * 0.45))
+        # ... and never so wide that the bars (and their values) get less than 120 px on a phone.
+        left = int(min(np.ceil(longest) + 16, width * 0.45, width - (24 + (40 if text else 0)) - 120))
         names_px = left - 16
+        beside = {c: wrap_text(str(c), names_px, FONT_SIZES["tick"]) for c in categories}
+        # A name that would be cut short goes above its bar instead, across the whole plot
+        # (as Datawrapper lays out bars on phones): "Business and…" tells a reader nothing.
+        above = any(len(lines) > 2 or any(text_width_px(w, FONT_SIZES["tick"]) > names_px for w in lines)
+                    for lines in beside.values())
+        if above:
+            left = 16
+            names_px = width - left - 24 - (40 if text else 0)
         cat_text = {}
         for c in categories:
-            lines = wrap_text(str(c), names_px, FONT_SIZES["tick"])
+            lines = wrap_text(str(c), names_px, FONT_SIZES["tick"]) if above else beside[c]
             if len(lines) > 2 or any(text_width_px(w, FONT_SIZES["tick"]) > names_px for w in lines):
                 rest = " ".join(lines[1:])
                 while rest and text_width_px(shorten(rest, len(rest)), FONT_SIZES["tick"]) > names_px:
@@ -433,16 +435,18 @@ def bar(
     legend_px = 26 if groups else 0
     n_bars = len(categories) if horizontal else 0
     if horizontal:
-        height = max(200, height if not narrow else 0, 60 + n_bars * max(len(groups), 1) * 22 + axis_room + legend_px)
+        name_px = max(len(t.split("<br>")) for t in cat_text.values()) * 16 + 4 if above else 0
+        height = max(200, height if not narrow else 0, 60 + n_bars * (max(len(groups), 1) * 22 + name_px) + axis_room + legend_px)
     canvas = prepare(kind, title=title, subtitle=subtitle, source=source, source_url=source_url, notes=notes,
                      template=template, width=width, height=height + (layer.extra_bottom if layer else 0), left=left,
                      right=24 + (40 if text else 0), extra_top=(layer.extra_top if layer else 0) + legend_px,
                      axis_room=axis_room, extra_bottom=extra_bottom + (layer.extra_bottom if layer else 0))
     fig = batched(go.Figure())
+    colour_of = dict(zip(groups, colors_for(groups, dict(colors or {})), strict=True))
     for group in groups or [""]:
         rows = work[work["_g"] == group]
         name = series_name(group, dict(names or {})) if group else what
-        colour = color_for(group, dict(colors or {})) if group else COLORWAY[0]
+        colour = colour_of[group] if group else COLORWAY[0]
         values = rows["_y"] * the_unit.scale
         positions = [cat_text[c] for c in rows["_x"]] if categories else rows["_x"]
         axis = "x" if horizontal else "y"
@@ -469,10 +473,22 @@ def bar(
                   "tickangle": 0, "automargin": False}
     if layer is not None:
         draw_event_layer(fig, layer, x_range=x_range, plot_height=canvas.frame.plot_height, left=left, axis_room=axis_room)
+    bargap = 0.25
+    if above:
+        # Each category's slot holds its bars (22 px a series) with the name on top of them.
+        slot_px = canvas.frame.plot_height / max(n_bars, 1)
+        bars_px = max(len(groups), 1) * 22
+        bargap = min(0.9, max(0.1, 1 - bars_px / slot_px))
+        for c in categories:
+            fig.add_annotation(
+                x=0, xref="paper", xanchor="left", y=cat_text[c], yref="y", yanchor="bottom",
+                yshift=slot_px * (1 - bargap) / 2 + 2, text=cat_text[c], showarrow=False, align="left",
+                font={"size": FONT_SIZES["tick"], "color": INK}, name="frstory-bar-name",
+            )
     fig.update_layout(
         xaxis={**value_axis, "showgrid": True} if horizontal else x_axis,
-        yaxis={**x_axis, "showgrid": False} if horizontal else value_axis,
-        barmode="group", bargap=0.25, showlegend=bool(groups), hovermode="closest",
+        yaxis={**x_axis, "showgrid": False, "showticklabels": not above} if horizontal else value_axis,
+        barmode="group", bargap=bargap, showlegend=bool(groups), hovermode="closest",
         legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1, "yanchor": "bottom", "yref": "paper"},
     )
     out = work.rename(columns={"_x": x, "_y": y}).drop(columns=["_g"] if color is None else [])

@@ -30,7 +30,7 @@ from frstory.charts._text import escape_text, format_date, format_date_range
 from frstory.charts._validate import to_timestamp
 from frstory.charts.furniture import document, prepare
 from frstory.charts.responsive import responsive
-from frstory.charts.theme import BENCHMARK_GREY, EVENT_GREY, PEER_GREY, color_for
+from frstory.charts.theme import BENCHMARK_GREY, EVENT_GREY, PEER_GREY, colors_for
 from frstory.charts.units import Unit, UnitName, get_unit, series_name
 from frstory.errors import ChartInputError
 
@@ -184,7 +184,7 @@ def price_with_events(
     the_unit = get_unit(kind, unit, currency)
     as_dollars = the_unit.name == "currency"
     label_of = {t: series_name(t, names) for t in chosen}
-    right = end_label_room(list(label_of.values()))
+    right = end_label_room(list(label_of.values()), width)
     narrow = width < 520
     left = 56 if narrow else 64
     plot_width = width - left - right
@@ -197,9 +197,8 @@ def price_with_events(
 
     fig = batched(go.Figure())
     ends = []
-    for i, ticker in enumerate(chosen):
+    for ticker, colour in zip(chosen, colors_for(chosen, colors), strict=True):
         rows = frame[frame["ticker"] == ticker]
-        colour = color_for(ticker, colors)
         name = escape_text(label_of[ticker])
         fig.add_trace(go.Scatter(
             x=rows["date"], y=rows[column] * the_unit.scale, mode="lines", name=name,
@@ -214,7 +213,7 @@ def price_with_events(
             customdata=[[m.hover] for m in points], hovertemplate="%{customdata[0]}<extra></extra>", showlegend=False,
         ))
     draw_event_layer(fig, layer, x_range=x_range, plot_height=plot_height, left=left, axis_room=axis_room)
-    end_labels(fig, ends, y_range=y_range, plot_height=plot_height)
+    end_labels(fig, ends, y_range=y_range, plot_height=plot_height, width=width)
     if rebase_to is not None:
         y_title = f"{value_phrase(value).capitalize()}, {format_date(to_timestamp(kind, rebase_to, 'rebase_to'))} = 100"
     else:
@@ -388,17 +387,18 @@ def rebased_comparison(
         subtitle = f"{value_phrase(value).capitalize()}, indexed to 100 {'in' if monthly else 'on'} {when(base_sessions_shown, monthly)}"
     narrow = width < 520
     canvas = prepare(kind, title=title, subtitle=subtitle, source=source, source_url=source_url, notes=notes,
-                     template=template, width=width, height=height, right=end_label_room(list(label_of.values())),
+                     template=template, width=width, height=height, right=end_label_room(list(label_of.values()), width),
                      left=48 if narrow else 64)
     others = [t for t in chosen if t not in highlighted]
     # Draw order puts the subject on top of the greyed lines.
     order = [t for t in others if t not in bench] + [t for t in others if t in bench] + highlighted
     fig = go.Figure()
     ends = []
+    colour_of = dict(zip(highlighted, colors_for(highlighted, colors), strict=True))
     for ticker in order:
         rows = frame[frame["ticker"] == ticker]
         if ticker in highlighted:
-            colour, line, bold = color_for(ticker, colors), {"width": 3.25}, True
+            colour, line, bold = colour_of[ticker], {"width": 3.25}, True
         elif ticker in bench:
             colour, line, bold = BENCHMARK_GREY, {"width": 1.75, "dash": "dash"}, False
         else:
@@ -411,7 +411,7 @@ def rebased_comparison(
     fig.add_hline(y=100, line={"color": "#8C8C8C", "width": 1}, layer="below")
     if x_range[0] < base <= x_range[1]:
         fig.add_vline(x=base, line={"color": "#8C8C8C", "width": 1, "dash": "dot"}, layer="below")
-    end_labels(fig, ends, y_range=(y_low, y_high), plot_height=canvas.frame.plot_height)
+    end_labels(fig, ends, y_range=(y_low, y_high), plot_height=canvas.frame.plot_height, width=width)
     fig.update_layout(
         xaxis=date_axis(x_range, canvas.frame.plot_width),
         yaxis={"range": [y_low, y_high], **the_unit.axis(),

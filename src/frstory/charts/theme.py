@@ -22,12 +22,14 @@ Switch it off with ``template="plotly_white"`` (any registered template) or ``te
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import plotly.graph_objects as go
 import plotly.io as pio
 
 __all__ = [
     "TEMPLATE_NAME",
+    "colors_for",
     "FONT_STACK",
     "OKABE_ITO",
     "COLORWAY",
@@ -141,17 +143,53 @@ def color_for(name: object, colors: dict[str, str] | None = None) -> str:
     >>> color_for("Some group") == color_for("some group")
     True
     """
-    import zlib
+    return _fixed_color(name, colors) or _NAMED_COLORS[_name_slot(name)]
 
+
+def _fixed_color(name: object, colors: dict[str, str] | None) -> str | None:
+    """The colour ``colors`` or the house mapping gives ``name``, if any."""
     key = str(name).lower()
     if colors:
         for given, colour in colors.items():
             if str(given).lower() == key:
                 return colour
-    if key in HOUSE_COLORS:
-        return HOUSE_COLORS[key]
+    return HOUSE_COLORS.get(key)
+
+
+def _name_slot(name: object) -> int:
+    import zlib
+
     # A stable hash (not Python's salted hash()), so a name gets the same colour in every process.
-    return _NAMED_COLORS[zlib.crc32(key.encode("utf-8")) % len(_NAMED_COLORS)]
+    return zlib.crc32(str(name).lower().encode("utf-8")) % len(_NAMED_COLORS)
+
+
+def colors_for(names: Sequence[object], colors: dict[str, str] | None = None) -> list[str]:
+    """The colours of one chart's series: :func:`color_for` each, but no two series alike while colours remain.
+
+    A name's colour comes from its name (so it is the same on every chart), and two names can
+    hash to one colour: then the later series takes the next palette colour no other series of
+    this chart has. Colours given in ``colors`` or registered with :func:`register_colors` are
+    kept as they are.
+
+    Examples
+    --------
+    >>> color_for("Business") == color_for("Science")
+    True
+    >>> a, b = colors_for(["Business", "Science"])
+    >>> a == color_for("Business") and b != a
+    True
+    """
+    fixed = [_fixed_color(name, colors) for name in names]
+    used = {c for c in fixed if c}
+    out = []
+    for name, colour in zip(names, fixed, strict=True):
+        if colour is None:
+            start = _name_slot(name)
+            free = [_NAMED_COLORS[(start + k) % len(_NAMED_COLORS)] for k in range(len(_NAMED_COLORS))]
+            colour = next((c for c in free if c not in used), free[0])
+            used.add(colour)
+        out.append(colour)
+    return out
 
 
 #: Font sizes in px. Chart functions set these explicitly on the furniture, so the layout

@@ -17,11 +17,11 @@ from frstory.charts._text import (
     source_site,
     shorten,
 )
-from frstory.charts._validate import require_dates, require_frame, to_timestamp
+from frstory.charts._validate import require_dates, require_filled, require_frame, to_timestamp
 from frstory.charts.furniture import document, prepare
 from frstory.charts.responsive import responsive
 from frstory.charts.labels import LABEL_PAD_PX, assign_lanes, layout_marker_labels
-from frstory.charts.theme import FONT_SIZES, INK, MUTED, color_for
+from frstory.charts.theme import FONT_SIZES, INK, MUTED, colors_for
 from frstory.errors import ChartInputError
 
 __all__ = ["AUTO_LABEL_MAX_EVENTS", "AUTO_LABEL_SHORT_RANGE_DAYS", "CATEGORY_ORDER", "timeline"]
@@ -187,9 +187,9 @@ def timeline(
     dates = require_dates(kind, frame, "date", "events")
     ends = require_dates(kind, frame, "end_date", "events", allow_missing=True) if "end_date" in frame.columns else None
     frame = frame.assign(_date=dates, _end=ends if ends is not None else pd.NaT).reset_index(drop=True)
-    if frame["category"].isna().any():
-        position = int(np.flatnonzero(frame["category"].isna().to_numpy())[0])
-        raise ChartInputError(f"{kind}: column 'category' of events is empty in row {position}. Fix: fill in a category.")
+    require_filled(kind, frame, "category", "events", fix="fill in a category")
+    # The headline is every event's hover text and its label's fallback, as on the other charts' event marks.
+    require_filled(kind, frame, "headline", "events", fix="fill in the headline")
     present = list(dict.fromkeys(frame["category"].astype(str)))
     if categories is None:
         lanes = [c for c in CATEGORY_ORDER if c in present] + sorted(c for c in present if c not in CATEGORY_ORDER)
@@ -277,9 +277,8 @@ def timeline(
     fig = batched(go.Figure())
     rows = []
     label_anchors: list[tuple[object, pd.Timestamp, float, str, str, str]] = []
-    for lane_index, category in enumerate(lanes):
+    for lane_index, (category, colour) in enumerate(zip(lanes, colors_for(lanes, colors), strict=True)):
         y_base = len(lanes) - 1 - lane_index
-        colour = color_for(category, colors)
         sub = frame[frame["category"].astype(str) == category].sort_values("_date", kind="stable")
         if sub.empty:
             continue
