@@ -411,3 +411,13 @@ def test_two_series_whose_names_share_a_house_colour_get_different_colours_on_on
     assert colours["Business"] == color_for("Business") and colours["Science"] != colours["Business"]
     bars = charts.bar(frame, x="month", y="n", color="desk", unit="count", source="Synthetic")
     assert len({trace.marker.color for trace in bars.data}) == 2
+
+
+def test_a_timeline_over_years_asks_a_phone_for_a_year_tick_every_48_px_not_one_in_all():
+    # Synthetic events spread over seven years: at 80 px a tick plotly showed a single year on a phone.
+    events = pd.DataFrame({"date": pd.to_datetime([f"{y}-06-01" for y in range(2016, 2023)]),
+                           "category": "policy", "headline": [f"Synthetic event {y}" for y in range(2016, 2023)]})
+    fig = charts.timeline(events, source="Synthetic")
+    phone = charts.layout_for_width(fig, 280)
+    plot_px = 280 - phone.layout.margin.l - phone.layout.margin.r
+    assert phone.layout.xaxis.nticks == int(plot_px // 48) >= 3

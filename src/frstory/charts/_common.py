@@ -277,9 +277,21 @@ def date_axis(x_range: tuple[pd.Timestamp, pd.Timestamp], plot_px: float | None 
 
     With ``plot_px`` the number of ticks is capped at one per 80 px, room for the widest
     label (``Jun 2020``): plotly's own spacing assumes shorter labels and lets them collide on a phone.
+    Where even one tick per 48 px leaves a year or more between ticks, the labels are years
+    (``2020``), and 48 px is room enough.
+
+    Examples
+    --------
+    >>> date_axis((pd.Timestamp("2016-01-01"), pd.Timestamp("2022-12-31")), 230)["nticks"]
+    4
+    >>> date_axis((pd.Timestamp("2020-05-01"), pd.Timestamp("2020-07-31")), 230)["nticks"]
+    2
     """
+    # A cap of two ticks over seven years showed one ("2020") on a phone: no span at all.
+    days = (pd.Timestamp(x_range[1]) - pd.Timestamp(x_range[0])).days
+    yearly = bool(plot_px) and days / max(1, int(plot_px // 48)) >= 330
     # Upright ticks: plotly rotates crowded ones, which then run into whatever sits below the axis.
-    extra = {"nticks": max(2, int(plot_px // 80)), "tickangle": 0} if plot_px else {}
+    extra = {"nticks": max(2, int(plot_px // (48 if yearly else 80))), "tickangle": 0} if plot_px else {}
     return {**extra,
         "range": [x_range[0], x_range[1]],
         "type": "date",
