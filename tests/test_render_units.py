@@ -231,7 +231,8 @@ def test_the_author_is_warned_of_a_chart_without_a_layout_for_phones(renderer):
 
     from frstory import charts
 
-    rows = [{"month": f"2020-{m:02d}-01", "n": m * (s + 1), "series": f"A very long synthetic series name {s} that goes on"}
+    # One-word names too long for a phone: wrapping at spaces cannot make them fit.
+    rows = [{"month": f"2020-{m:02d}-01", "n": m * (s + 1), "series": f"Averyveryverylongsyntheticseriesname{s}withoutspaces"}
             for s in range(4) for m in range(1, 7)]
     import pandas as pd
 
