@@ -44,6 +44,8 @@ MODELS = {"market": 2, "market_adjusted": 0, "constant_mean": 1}
 #: Fewer estimation sessions than this is an error; fewer than RECOMMENDED_ESTIMATION a warning.
 MIN_ESTIMATION = 30
 RECOMMENDED_ESTIMATION = 100
+#: A residual standard deviation at or below this (0.0000001% a day) is no noise at all: float error.
+MIN_SIGMA = 1e-9
 #: A daily move of more than this (as a fraction) in a stock looks like an unadjusted split.
 SPLIT_LIKE_JUMP = 0.40
 #: Day 0's benchmark move beyond this many robust standard deviations gets a warning.
@@ -448,11 +450,13 @@ def _blocked(core: _Core, event_window, model: str) -> np.ndarray:
     blocked = day0_outside | ~core.evt_in.any(axis=1) | (core.n < MIN_ESTIMATION)
     if model == "market":
         blocked |= ~np.isfinite(core.beta)
-    return blocked
+    # No residual noise (a stock that never moves, a benchmark that copies it): every t would be
+    # infinite or 0/0, so there is nothing to test against.
+    return blocked | ~(core.sigma > MIN_SIGMA)
 
 
 def _blocking_error(panel: _Panel, core: _Core, i: int, ticker: str, benchmark: str,
-                    day0: pd.Timestamp, event_window, model: str) -> str | None:
+                    day0: pd.Timestamp, event_window, model: str, estimation_window=None) -> str | None:
     """Why event ``i`` cannot be computed at all, or ``None``."""
     e0, e1 = event_window
     p0, lo, hi = int(core.p0[i]), int(core.lo[i]), int(core.hi[i])
@@ -467,11 +471,48 @@ def _blocking_error(panel: _Panel, core: _Core, i: int, ticker: str, benchmark: 
     if n < MIN_ESTIMATION:
         return (f"only {n} estimation sessions with returns for both {ticker} and {benchmark} before "
                 f"{day0.date()} (at least {MIN_ESTIMATION} are needed, {RECOMMENDED_ESTIMATION}+ recommended); "
-                "load earlier prices or shorten estimation_window")
+                + _short_estimation_fix(panel, core, i, estimation_window))
     if model == "market" and not np.isfinite(core.beta[i]):
         return (f"the benchmark {benchmark} does not move in the estimation window before {day0.date()}, "
                 "so beta cannot be estimated; check its prices or use model='constant_mean'")
+    if not core.sigma[i] > MIN_SIGMA:
+        used = core.y_est[i][core.est_use[i]]
+        if np.ptp(used) <= MIN_SIGMA:
+            why = (f"the {_price_words(panel.price)} of {ticker} does not move in the {n} estimation sessions before "
+                   f"{day0.date()} (a trading halt, or prices carried forward over missing days)")
+            fix = "check its prices or move estimation_window= to sessions in which it traded"
+        else:
+            why = (f"{benchmark} explains every estimation-window return of {ticker} exactly before {day0.date()} "
+                   f"(is {benchmark} a copy of {ticker}?)")
+            fix = "pass benchmark= a market index such as '^GSPC'"
+        return (f"{why}, so the abnormal returns have no noise to be judged against (residual standard "
+                f"deviation 0); {fix}")
     return None
+
+
+def _short_estimation_fix(panel: _Panel, core: _Core, i: int, estimation_window) -> str:
+    """What to change when an estimation sample is too small: the window itself, the data or the gaps."""
+    if estimation_window is None:
+        return "load earlier prices or widen estimation_window"
+    s0, s1 = estimation_window
+    length = s1 - s0 + 1
+    if length < MIN_ESTIMATION:
+        return (f"estimation_window={s0, s1} holds only {length} sessions, so widen it, "
+                f"e.g. estimation_window=({s1 - 239}, {s1})")
+    before = int(length - core.est_in[i].sum())
+    if before:
+        first = panel.sessions[int(core.lo[i])].date()
+        # With exclude=, the window reaches back by the sessions left out.
+        less = " or leave out fewer sessions with exclude=" if core.excluded_sessions[i] else ""
+        return (f"{before} of its {length} sessions lie before the first return of both series ({first}), "
+                f"so load prices from earlier{less}")
+    return (f"{int(core.est_gaps[i])} of its returns are missing (a missing price also removes the next "
+            "session's return), so fill in the missing prices")
+
+
+def _price_words(price: str) -> str:
+    """A price column as words (readers never see column names)."""
+    return {"close": "close", "adj_close": "adjusted close"}.get(price, price)
 
 
 def _caveats(panel: _Panel, core: _Core, k: np.ndarray, tickers: Sequence[str], benchmark: str,
@@ -492,9 +533,15 @@ def _caveats(panel: _Panel, core: _Core, k: np.ndarray, tickers: Sequence[str], 
     s0, s1 = estimation_window
     e0, _ = event_window
     n_window = s1 - s0 + 1
-    shock = core.market_z > MARKET_MOVE_SIGMAS
+    # A zero robust spread (the benchmark unchanged on half the estimation sessions) measures no
+    # typical move: its z would be infinite, so it gets a caveat of its own instead.
+    stale = core.market_robust_sd == 0
+    shock = (core.market_z > MARKET_MOVE_SIGMAS) & ~stale
     est_missing = n_window - core.est_in.sum(axis=1)
     evt_cut = ~core.evt_in.all(axis=1)
+    # Two sessions in a row without any change of the stock's price: a trading halt or filled-in prices.
+    unchanged = core.evt_in & (core.y_evt == 0)
+    halted = (unchanged[:, 1:] & unchanged[:, :-1]).any(axis=1)
     lo, hi, n, est_gaps, evt_gaps, jumps = (v.tolist() for v in (core.lo, core.hi, core.n, core.est_gaps,
                                                                   core.evt_gaps, core.jump_count))
     fix = ("use price='adj_close' or fr.load_prices(..., adjusted=True)" if panel.price == "close"
@@ -523,6 +570,12 @@ def _caveats(panel: _Panel, core: _Core, k: np.ndarray, tickers: Sequence[str], 
                 f"dominates the day: {name}'s abnormal return then depends heavily on the estimated beta and on "
                 "other news that hit the whole market, so read it with care."
             )
+        elif stale[i]:
+            caveats.append(
+                f"{prose.sentence(bench)} did not move on at least half of the {n[i]} estimation sessions, which "
+                "looks like prices carried forward over missing days rather than trading; check its prices, as "
+                "the model and its noise estimate rest on them."
+            )
         # 2. windows cut short by the data
         if est_missing[i]:
             caveats.append(
@@ -546,20 +599,29 @@ def _caveats(panel: _Panel, core: _Core, k: np.ndarray, tickers: Sequence[str], 
         if est_gaps[i]:
             caveats.append(
                 f"{est_gaps[i]} estimation-window return{'s were' if est_gaps[i] > 1 else ' was'} missing for "
-                f"{ticker} or {benchmark} and dropped (a missing price also removes the next session's return)."
+                f"{name} or {bench} and dropped (a missing price also removes the next session's return)."
             )
         if evt_gaps[i]:
             evt_nan = np.flatnonzero(core.evt_in[i] & ~np.isfinite(core.ar[i]))
             dates = ", ".join(f"{o:+d} ({day_text[core.evt_pos[i, j]]})" for j, o in zip(evt_nan, evt_nan + e0))
             caveats.append(
-                f"No abnormal return on session{'s' if evt_nan.size > 1 else ''} {dates}: a price of {ticker} or "
-                f"{benchmark} is missing there; cumulative returns skip {'them' if evt_nan.size > 1 else 'it'}."
+                f"No abnormal return on session{'s' if evt_nan.size > 1 else ''} {dates}: a price of {name} or "
+                f"{bench} is missing there; cumulative returns skip {'them' if evt_nan.size > 1 else 'it'}."
+            )
+        if halted[i]:
+            flat = np.flatnonzero(unchanged[i])
+            caveats.append(
+                f"{name}'s {_price_words(panel.price)} did not change on {flat.size} sessions of the event window "
+                f"(first {day_text[core.evt_pos[i, flat[0]]]}, last {day_text[core.evt_pos[i, flat[-1]]]}), as happens "
+                "during a trading halt or when missing prices are carried forward: on those sessions the abnormal "
+                "return is only the expected move with its sign reversed, and a reaction delayed by a halt shows "
+                "only when trading resumes."
             )
         # 5. split-like jumps (as-traded prices are wrong across a split)
         if jumps[i]:
             first = int(core.jump_pos[i])
             caveats.append(
-                f"{name}'s {panel.price} jumps by more than {SPLIT_LIKE_JUMP:.0%} on {jumps[i]} session"
+                f"{name}'s {_price_words(panel.price)} jumps by more than {SPLIT_LIKE_JUMP:.0%} on {jumps[i]} session"
                 f"{'s' if jumps[i] > 1 else ''} in the windows (first {day_text[first]}, "
                 f"{panel.rets[first, k[i]]:+.1%} close to close): that looks like a stock split, and as-traded "
                 f"close returns are wrong across a split day; {fix}."
@@ -823,7 +885,8 @@ def event_study(
     p0 = int(panel.sessions.get_indexer([day0])[0])
     core = _core(panel, k, b, np.array([p0]), estimation_window, event_window, model, exclude)
     if _blocked(core, event_window, model)[0]:
-        raise AnalysisError(_blocking_error(panel, core, 0, ticker, benchmark, day0, event_window, model))
+        raise AnalysisError(_blocking_error(panel, core, 0, ticker, benchmark, day0, event_window, model,
+                                            estimation_window))
     in_est, in_evt = _event_overlaps(panel, core, k, np.array([event_day.as_unit("ns").value]),
                                      _other_events(events, panel), event_window)
     caveats = _caveats(panel, core, k, [ticker], benchmark, pd.DatetimeIndex([day0]), estimation_window,
@@ -930,7 +993,8 @@ def _study_block(panel: _Panel, others: _Others, spec: _BlockSpec, k: np.ndarray
     core = _core(panel, k, np.zeros(len(k), np.int64), p0, spec.estimation_window, spec.event_window, spec.model,
                  spec.exclude)
     blocked = _blocked(core, spec.event_window, spec.model)
-    errors = [_blocking_error(panel, core, i, tickers[i], spec.benchmark, day0[i], spec.event_window, spec.model)
+    errors = [_blocking_error(panel, core, i, tickers[i], spec.benchmark, day0[i], spec.event_window, spec.model,
+                              spec.estimation_window)
               for i in np.flatnonzero(blocked)]
     failed = blocked | pre_failed
     in_est, in_evt = _event_overlaps(panel, core, k, self_dates, others, spec.event_window)

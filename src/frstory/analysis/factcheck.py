@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from frstory.analysis.returns import _check_price_frame
-from frstory.errors import DataValidationError
+from frstory.errors import AnalysisError, DataValidationError
 
 __all__ = ["check_claims", "reported_decimals", "VERDICTS"]
 
@@ -84,7 +84,8 @@ def check_claims(claims: pd.DataFrame, prices: pd.DataFrame) -> pd.DataFrame:
     DataValidationError
         When ``claims`` lacks a required column.
     AnalysisError
-        When ``prices`` is not a price frame with ``date, ticker, close``.
+        When ``prices`` is not a price frame with ``date, ticker, close``, or holds adjusted
+        closes (``attrs["adjusted"]``, as ``fr.load_prices(..., adjusted=True)`` sets it).
 
     Examples
     --------
@@ -108,17 +109,30 @@ def check_claims(claims: pd.DataFrame, prices: pd.DataFrame) -> pd.DataFrame:
               "fix": "add the column"} for c in missing],
         )
     _check_price_frame(prices, ("date", "ticker", "close"), what="fr.check_claims")
+    if prices.attrs.get("adjusted") is True:
+        # Reported prices are as traded: an adjusted close (e.g. divided by a later split's ratio)
+        # would call a correct figure "contradicted".
+        raise AnalysisError(
+            "fr.check_claims: the price frame holds adjusted closes (loaded with adjusted=True), but reported "
+            "prices are as traded on the day; load the prices with fr.load_prices(..., adjusted=False)"
+        )
+    # Calendar days as claims give them: tz-aware dates are read on the exchange's (New York) clock.
+    days = pd.DatetimeIndex(prices["date"])
+    if days.tz is not None:
+        days = days.tz_convert("America/New_York").tz_localize(None)
+    prices = prices.assign(date=days.normalize())
     closes = {
         str(ticker): pd.Series(group["close"].to_numpy(dtype="float64", na_value=np.nan),
-                               index=pd.DatetimeIndex(group["date"]).normalize()).sort_index().pipe(
+                               index=pd.DatetimeIndex(group["date"])).sort_index().pipe(
             lambda s: s[~s.index.duplicated()])
         for ticker, group in prices.groupby("ticker", sort=False, observed=True)
     }
     # Day-on-day changes come from fr.returns, the one calendar-aligned return computation.
     from frstory.analysis.returns import returns
 
-    unique = prices.assign(date=pd.DatetimeIndex(prices["date"]).normalize()).drop_duplicates(["ticker", "date"])
-    changes = returns(unique[["date", "ticker", "close"]])
+    unique = prices.drop_duplicates(["ticker", "date"])
+    # A zero close (a placeholder for a missing one) leaves its changes missing instead of raising.
+    changes = returns(unique[["date", "ticker", "close"]].assign(close=unique["close"].where(unique["close"] != 0)))
     change_of = dict(zip(zip(changes["ticker"].astype(str), changes["date"]), changes["ret"]))
     results = [_check_one(row, closes, change_of) for row in claims.to_dict("records")]
     out = claims.copy()
@@ -132,7 +146,7 @@ def check_claims(claims: pd.DataFrame, prices: pd.DataFrame) -> pd.DataFrame:
 
 
 def _check_one(claim: dict, closes: dict[str, pd.Series], change_of: dict):
-    from frstory.data.calendar import nyse_calendar
+    from frstory.data.calendar import _as_day, nyse_calendar
 
     nan = math.nan
     measure = "" if _blank(claim["check_measure"]) else str(claim["check_measure"]).strip()
@@ -145,9 +159,16 @@ def _check_one(claim: dict, closes: dict[str, pd.Series], change_of: dict):
         return ("not checkable", nan, nan, nan,
                 f"unknown check_measure {measure!r}: use close, pct_change or after_hours")
     value = claim["value"]
-    if _blank(value) or not np.isfinite(float(value)):
+    if _blank(value):
         return "not checkable", nan, nan, nan, "the claim has no reported number to compare"
-    value = float(value)
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return ("not checkable", nan, nan, nan,
+                f"value {value!r} is not a number; write the figure as a plain number such as 2647.45 "
+                "(no thousands separators, currency signs or percent signs)")
+    if not np.isfinite(value):
+        return "not checkable", nan, nan, nan, "the claim has no reported number to compare"
     unit = "" if _blank(claim["unit"]) else str(claim["unit"]).strip()
     if unit != _UNIT_FOR_MEASURE[measure]:
         return ("not checkable", nan, nan, nan,
@@ -157,28 +178,32 @@ def _check_one(claim: dict, closes: dict[str, pd.Series], change_of: dict):
     if not ticker:
         return "not checkable", nan, nan, nan, "no check_ticker: the claim does not say which price to check"
     try:
-        day = pd.Timestamp(claim["check_date"]).normalize()
-        if pd.isna(day):
-            raise ValueError
-    except (TypeError, ValueError):
-        return ("not checkable", nan, nan, nan,
-                f"check_date {claim['check_date']!r} is not a date (use YYYY-MM-DD)")
+        # The calendar's reading of a day: ISO text only ("10/06/2020" is refused, not read as
+        # 6 October), tz-aware times on the New York clock.
+        day = _as_day(claim["check_date"], "check_date")
+    except AnalysisError as exc:
+        return "not checkable", nan, nan, nan, str(exc)
     series = closes.get(ticker)
     if series is None:
         return "not checkable", nan, nan, nan, f"no price data for {ticker} in the price frame"
+    cal = nyse_calendar()
+    if cal.first_session <= day <= cal.last_session and not cal.is_session(day):
+        before = pd.Timestamp(cal.date_to_session(day, direction="previous")).tz_localize(None)
+        return ("not checkable", nan, nan, nan,
+                f"{day.date()} ({day:%A}) is not an NYSE session, so it has no close and no change; if the claim "
+                f"reports the last close before it, set check_date to {before.date()}")
     close = series.get(day, nan)
     if not np.isfinite(close):
-        return "not checkable", nan, nan, nan, f"no price data for {ticker} on {day.date()} (not a session, or missing)"
+        first, last = series.index.min(), series.index.max()
+        why = ("its close that session is missing from the price frame" if first <= day <= last
+               else f"its prices run from {first.date()} to {last.date()}; load prices that cover the day")
+        return "not checkable", nan, nan, nan, f"no price data for {ticker} on {day.date()} ({why})"
     decimals = reported_decimals(value)
     rounding = 0.5 * 10.0 ** (-decimals)
     if measure == "close":
         data_value, tolerance = float(close), rounding + CLOSE_SLACK
         what = f"{ticker}'s as-traded close on {day.date()} is {data_value:,.2f} USD"
     else:
-        cal = nyse_calendar()
-        if not cal.is_session(day):
-            return ("not checkable", nan, nan, nan,
-                    f"{day.date()} is not an NYSE session, so it has no change from a previous close")
         previous_day = pd.Timestamp(cal.previous_session(day)).tz_localize(None)
         previous = series.get(previous_day, nan)
         change = change_of.get((ticker, day), nan)

@@ -33,6 +33,7 @@ them against statsmodels and scipy.
 
 from __future__ import annotations
 
+import numbers
 import warnings
 from collections.abc import Sequence
 from typing import Literal
@@ -461,6 +462,10 @@ def adjust_pvalues(
 
     if method not in ("holm", "fdr_bh", "bonferroni"):
         raise AnalysisError(f"method {method!r} is not 'holm', 'fdr_bh' or 'bonferroni': choose a correction")
+    if isinstance(level, bool) or not isinstance(level, numbers.Real) or not 0 < level < 1:
+        # level=5 (meant as 5%) would reject every test.
+        raise AnalysisError(f"level={level!r} is not a probability between 0 and 1; pass the significance "
+                            "level as a fraction, e.g. level=0.05 for 5%")
     series = pd.Series(pvalues, dtype="float64") if not isinstance(pvalues, pd.Series) else pvalues.astype("float64")
     bad = series[(series < 0) | (series > 1)]
     if len(bad):

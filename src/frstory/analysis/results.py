@@ -332,7 +332,8 @@ class EventStudyResult:
         if row is not None and np.isfinite(row["ret"]) and np.isfinite(row["ar"]):
             c0 = self.car(0, 0)
             parts.append(prose.sentence(
-                f"{name}'s shares {prose.moved(row['ret'])} on {prose.date(self.day0, weekday=True)}, "
+                f"{name}'s shares {prose.moved(row['ret'], flat='were unchanged')} on "
+                f"{prose.date(self.day0, weekday=True)}, "
                 f"{self._timing()}; {bench} {prose.moved(row['benchmark_ret'])} that day."
             ))
             # The direction is in "better"/"worse": the gap is written without its sign.
@@ -352,6 +353,13 @@ class EventStudyResult:
             evidence = self._evidence(c0, "a day-0 abnormal return")
             if evidence:
                 parts.append(evidence)
+        elif not self.event_window[0] <= 0 <= self.event_window[1]:
+            # A window such as (1, 5) leaves day 0 out by choice: nothing is missing from the data.
+            parts.append(
+                f"Day 0 is {prose.date(self.day0, weekday=True)}, {self._timing()}; the event window "
+                f"({self.event_window[0]:+d} to {self.event_window[1]:+d} sessions) leaves it out, so no day-0 "
+                "abnormal return is reported."
+            )
         else:
             parts.append(
                 f"The abnormal return of {name} on day 0 ({prose.date(self.day0, weekday=True)}) cannot be "
@@ -361,9 +369,16 @@ class EventStudyResult:
         lo, hi = self.event_window
         if np.isfinite(whole.car) and (lo, hi) != (0, 0):
             first, last = self.table["date"].iloc[0], self.table["date"].iloc[-1]
+            start, end = int(self.table["offset"].iloc[0]), int(self.table["offset"].iloc[-1])
+            covered = end - start + 1
+            # Say which sessions the sum covers when the data cut the window or left days without a return.
+            span = f"{start:+d} to {end:+d} sessions around day 0, {prose.date_range(first, last)}"
+            if whole.days < covered:
+                span += f"; only {whole.days} of these {covered} sessions have an abnormal return"
+            where = (f"the event window ({span})" if (start, end) == (lo, hi)
+                     else f"the part of the event window inside the data ({span})")
             parts.append(
-                f"Over the event window ({lo:+d} to {hi:+d} sessions around day 0, "
-                f"{prose.date_range(first, last)}) the cumulative abnormal return is "
+                f"Over {where} the cumulative abnormal return is "
                 f"{prose.points(whole.car)}, {_significance(whole.t, whole.p)}."
             )
             evidence = self._evidence(whole, "a cumulative abnormal return")

@@ -104,8 +104,8 @@ def returns(
     Raises
     ------
     AnalysisError
-        When a column is missing, ``kind`` is unknown, a (ticker, date) appears twice, or a log
-        return is asked of a price that is zero or negative.
+        When a column is missing, ``kind`` is unknown, a (ticker, date) appears twice, a price is
+        zero, or a log return is asked of a price that is negative.
 
     Notes
     -----
@@ -130,6 +130,15 @@ def returns(
     before = _previous_session_row(out)
     previous = np.where(before >= 0, values[np.maximum(before, 0)], np.nan)
     if kind == "simple":
+        zero = values == 0
+        if zero.any():
+            # A zero close stands for a missing one in some files; divided by, it gives -100% then inf.
+            row = out.loc[int(np.flatnonzero(zero)[0])]
+            raise AnalysisError(
+                f"fr.returns: ticker {row['ticker']} has a {price} of 0 on {pd.Timestamp(row['date']).date()}; "
+                "a traded price is never zero, so set it to NaN if it is missing (its returns are then "
+                "missing) or fix the data"
+            )
         ret = values / previous - 1.0
     else:
         bad = (values <= 0) | (previous <= 0)

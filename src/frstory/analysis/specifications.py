@@ -10,6 +10,7 @@ and the single-event pages cannot disagree.
 from __future__ import annotations
 
 import itertools
+import numbers
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
@@ -115,7 +116,15 @@ def specifications(
     unknown = [m for m in lists["models"] if m not in MODELS]
     if unknown:
         raise AnalysisError(f"fr.specifications: model {unknown[0]!r} is not one of {', '.join(MODELS)}")
-    c0, c1 = (int(v) for v in car_window)
+    if isinstance(level, bool) or not isinstance(level, numbers.Real) or not 0 < level < 1:
+        # level=5 (meant as 5%) would give NaN intervals and call every p "significant".
+        raise AnalysisError(f"fr.specifications: level={level!r} is not a probability between 0 and 1; "
+                            "pass the two-sided significance level as a fraction, e.g. level=0.05 for 5%")
+    try:
+        c0, c1 = (int(v) for v in car_window)
+    except (TypeError, ValueError) as exc:
+        raise AnalysisError(f"fr.specifications: car_window={car_window!r} is not a pair of session offsets "
+                            "such as (-1, 1)") from exc
     if not c0 <= 0 <= c1:
         raise AnalysisError(f"fr.specifications: car_window={car_window!r} must contain day 0, e.g. (-1, 1)")
     periods: list[tuple | None] = [None, *_check_exclude(list(exclude_periods))]
@@ -153,7 +162,8 @@ def specifications(
                 "estimate": tested.car, "sd": tested.sd,
                 "low": tested.car - t_crit * tested.sd, "high": tested.car + t_crit * tested.sd,
                 "t": tested.t, "p": tested.p, "significant": bool(tested.p < level), "rank_p": tested.rank_p,
-                "limit": tested.limit, "n_estimation": result.n_estimation,
+                # At this call's level, as the interval (CarResult.limit is at the house 5%).
+                "limit": t_crit * tested.sd, "n_estimation": result.n_estimation,
                 "estimation_window": f"{window[0]}..{window[1]}",
                 "exclude_start": period[0] if period else pd.NaT, "exclude_end": period[1] if period else pd.NaT,
             })
