@@ -208,8 +208,10 @@ def event_marks(
 
 
 #: The share of a chart's width its direct labels may take before they wrap onto more lines: at
-#: 280 px (a 320 px phone) "Nasdaq Composite" on one line left the plot 93 px.
-END_LABEL_SHARE = 0.4
+#: 280 px (a 320 px phone) "Nasdaq Composite" on one line left the plot 93 px. At 0.4 a label
+#: wrapped to just under 112 px left a 280 px line chart (52 px of ticks) 116 px, under the 120 px
+#: a plot needs, so a series named "Desk with long name 1" had no phone layout; 0.36 leaves 123.
+END_LABEL_SHARE = 0.36
 
 
 def end_label_lines(name: str, width: int | None = None) -> list[str]:
@@ -272,6 +274,43 @@ def end_label_room(names: Sequence[str], width: int | None = None) -> int:
     return int(np.ceil(widest)) + 16
 
 
+_MONTH_DAYS, _YEAR_DAYS = 30.4375, 365.25
+
+
+def _two_ticks(x0: pd.Timestamp, x1: pd.Timestamp, nticks: int, plot_px: float) -> dict:
+    """``dtick``/``tick0`` that put two ticks on the axis where plotly's own choice puts one, else nothing.
+
+    plotly steps days by 1, 2, 3, 7 or 14 (weeks from Sundays) and months by 1, 2, 3, 6 or 12
+    (from January): six months from 2 January on a phone got the step of three months and the
+    single tick "Apr 2020", which says nothing of the span. Then the same step, or the next
+    smaller one still 60 px apart, starts at the first day (or month) inside the range.
+    """
+    days = (x1 - x0) / pd.Timedelta(days=1)
+    rough = days / max(nticks, 1)
+    if rough > _YEAR_DAYS or 2 * rough <= 1:
+        return {}
+    by_month = 2 * rough > _MONTH_DAYS
+    steps = (1, 2, 3, 6, 12) if by_month else (1, 2, 3, 7, 14)
+    wanted = rough / _MONTH_DAYS if by_month else rough
+    step = next((m for m in steps if m >= wanted - 1e-9), steps[-1])
+    if by_month:
+        grid = pd.date_range(x0 + pd.offsets.MonthBegin(0) if x0 != x0.normalize() or x0.day != 1 else x0, x1, freq="MS")
+        shown = [d for d in grid if (d.year * 12 + d.month - 1) % step == 0]
+    else:
+        grid = pd.date_range(x0.ceil("D"), x1, freq="D")
+        origin = pd.Timestamp("2000-01-02" if step >= 7 else "2000-01-01")
+        shown = [d for d in grid if (d - origin).days % step == 0]
+    if len(shown) >= 2 or len(grid) < 2:
+        return {}
+    # Twelve months from another month than January would be labelled by year ("2019" in September).
+    for smaller in sorted((m for m in steps if m <= step and not (by_month and m == 12)), reverse=True):
+        unit_days = _MONTH_DAYS if by_month else 1.0
+        if len(grid[::smaller]) >= 2 and smaller * unit_days / days * plot_px >= 60:
+            return {"dtick": f"M{smaller}" if by_month else 86_400_000 * smaller,
+                    "tick0": grid[0].strftime("%Y-%m-%d")}
+    return {}
+
+
 def date_axis(x_range: tuple[pd.Timestamp, pd.Timestamp], plot_px: float | None = None) -> dict:
     """x-axis settings for dates written the newsroom way (``8 Jun``, ``Jun 2020``, ``2020``).
 
@@ -292,6 +331,12 @@ def date_axis(x_range: tuple[pd.Timestamp, pd.Timestamp], plot_px: float | None 
     yearly = bool(plot_px) and days / max(1, int(plot_px // 48)) >= 330
     # Upright ticks: plotly rotates crowded ones, which then run into whatever sits below the axis.
     extra = {"nticks": max(2, int(plot_px // (48 if yearly else 80))), "tickangle": 0} if plot_px else {}
+    if plot_px and days < 2 * extra["nticks"]:
+        # A span of a few days: plotly ticks at noon too, and dates without hours read "1 Jun, 1 Jun, 2 Jun".
+        extra.update(dtick=86_400_000 * max(1, int(np.ceil(days / extra["nticks"]))),
+                     tick0=pd.Timestamp(x_range[0]).normalize().strftime("%Y-%m-%d"))
+    elif plot_px:
+        extra.update(_two_ticks(pd.Timestamp(x_range[0]), pd.Timestamp(x_range[1]), extra["nticks"], plot_px))
     return {**extra,
         "range": [x_range[0], x_range[1]],
         "type": "date",
@@ -302,6 +347,80 @@ def date_axis(x_range: tuple[pd.Timestamp, pd.Timestamp], plot_px: float | None 
             {"dtickrange": ["M11", None], "value": "%Y"},
         ],
     }
+
+
+def _nice_step(span: float, count: int) -> float:
+    """The smallest 1-2-5 step that cuts ``span`` into at most ``count`` intervals (how plotly picks dtick)."""
+    rough = span / max(count, 1)
+    base = 10 ** np.floor(np.log10(rough))
+    return float(next(m * base for m in (1, 2, 5, 10) if m * base >= rough * (1 - 1e-9)))
+
+
+#: Display values this large are written with plotly's suffixes (``$2.5M``, ``1.2B``).
+COMPACT_FROM = 1e6
+
+
+def value_ticks(unit, low: float, high: float) -> tuple[dict, float]:
+    """Tick format for a value axis over ``low``-``high`` (display units), and the widest tick label in px.
+
+    A unit's own format fits the values it usually holds; this one fits the range drawn: enough
+    decimals that neighbouring ticks differ (an index over two days read "100, 100, 100"), none
+    that say nothing (``$1,500,000.00``), and ``$2.5M`` for millions, which at ``,.2f`` ran
+    past the left edge of a phone. The width lets a chart make its left margin fit the labels.
+
+    Examples
+    --------
+    >>> from frstory.charts.units import UNITS
+    >>> value_ticks(UNITS["index"], 99.9, 100.05)[0]["tickformat"]
+    ',.2f'
+    >>> value_ticks(UNITS["currency"], 2.1e6, 2.9e6)[0]["exponentformat"]
+    'B'
+    """
+    from frstory.charts.theme import FONT_SIZES
+
+    top = max(abs(low), abs(high))
+    span = high - low if np.isfinite(high - low) and high > low else (top or 1.0)
+    # The finest step plotly takes (at most ten ticks): decimals enough for it are enough for any.
+    step = _nice_step(span, 10)
+    if unit.name == "percent":
+        step *= 100
+    decimals = max(0, int(np.ceil(-np.log10(step) - 1e-9)))
+    compact = unit.name in ("currency", "number", "count", "index") and top >= COMPACT_FROM
+    if compact:
+        # No d3 format: plotly's own writes 2.5M and 1.2B ("B" exponents), with the decimals it needs.
+        axis = {"tickformat": "", "exponentformat": "B", "separatethousands": True}
+        exponent = 3 * int(np.floor(np.log10(top) / 3))
+        places = max(0, decimals - exponent)
+        suffix = {3: "k", 6: "M", 9: "B", 12: "T"}.get(exponent, f"e{exponent}")
+        samples = [f"{v / 10 ** exponent:,.{places}f}{suffix}" for v in (low, high)]
+    elif unit.name == "currency":
+        places = 0 if decimals == 0 else max(2, decimals)
+        axis = {"tickformat": f",.{places}f"}
+        samples = [f"{v:,.{places}f}" for v in (low, high)]
+    elif unit.name == "index":
+        axis = {"tickformat": f",.{decimals}f"}
+        samples = [f"{v:,.{decimals}f}" for v in (low, high)]
+    elif unit.name == "percent":
+        axis = {"tickformat": f".{decimals}%"}
+        samples = [f"{v * 100:,.{decimals}f}%" for v in (low, high)]
+    elif unit.name == "points":
+        places = max(1, decimals)
+        axis = {"tickformat": f"+.{places}f"}
+        samples = [f"{v:+,.{places}f}" for v in (low, high)]
+    elif unit.name == "count":
+        # Whole numbers only: a count axis over 0-2 had ticks every 0.5, written 0, 1, 1, 2, 2.
+        axis = {"tickformat": ",d", **({"dtick": 1, "tick0": 0} if span <= 5 else {})}
+        samples = [f"{v:,.0f}" for v in (low, high)]
+    else:
+        axis = {}
+        samples = [f"{v:,.{min(decimals, 6)}f}".rstrip("0").rstrip(".") if decimals else f"{v:,.0f}" for v in (low, high)]
+    widest = max(text_width_px(unit.prefix + s.replace("-", "−") + unit.suffix, FONT_SIZES["tick"]) for s in samples)
+    return axis, widest
+
+
+def value_margin(widest: float, default: int, *, title: bool = False) -> int:
+    """A left margin (px) at least ``default`` that holds tick labels ``widest`` px wide (and a rotated title)."""
+    return max(default, int(np.ceil(widest)) + 10 + (22 if title else 0))
 
 
 #: Below this plot width, direct labels give way to numbers and a numbered key under the chart.

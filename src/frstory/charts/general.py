@@ -25,6 +25,8 @@ from frstory.charts._common import (
     is_monthly,
     pad_range,
     plan_event_layer,
+    value_margin,
+    value_ticks,
     when,
 )
 from frstory.charts._text import escape_text, shorten, text_width_px, wrap_text
@@ -218,7 +220,10 @@ def line(
     what = y_title or y.replace("_", " ")
     labels = [series_name(key, dict(names or {})) for key, _ in parts] if color is not None else []
     narrow = width < 520
-    left = 52 if narrow else 64
+    scaled = work["_y"] * the_unit.scale
+    y_range = pad_range(float(min(scaled.min(), 0 if the_unit.name == "count" else scaled.min())), float(scaled.max()))
+    y_ticks, tick_px = value_ticks(the_unit, *y_range)
+    left = value_margin(tick_px, 52 if narrow else 64, title=not narrow)
     right = end_label_room(labels, width) if labels else 24
     x_range = (work["_x"].min(), work["_x"].max()) if is_date else None
     marks = []
@@ -234,8 +239,6 @@ def line(
                      right=right, extra_top=layer.extra_top if layer else 0, axis_room=axis_room,
                      extra_bottom=layer.extra_bottom if layer else 0)
     fig = batched(go.Figure())
-    scaled = work["_y"] * the_unit.scale
-    y_range = pad_range(float(min(scaled.min(), 0 if the_unit.name == "count" else scaled.min())), float(scaled.max()))
     ends = []
     coloured = [key for key, _ in parts if key and (not highlighted or key in highlighted)]
     colour_of = dict(zip(coloured, colors_for(coloured, dict(colors or {})), strict=True))
@@ -260,7 +263,8 @@ def line(
         xaxis["hoverformat"] = "%B %Y"
     fig.update_layout(
         xaxis=xaxis,
-        yaxis={"range": list(y_range), "title": {"text": "" if narrow else escape_text(axis_title)}, **the_unit.axis()},
+        yaxis={"range": list(y_range), "title": {"text": "" if narrow else escape_text(axis_title)}, **the_unit.axis(),
+               **y_ticks},
         showlegend=False, hovermode="x unified",
     )
     out = work.rename(columns={"_x": x, "_y": y})
@@ -387,6 +391,11 @@ def bar(
     what = y_title or y.replace("_", " ")
     narrow = width < 520
     categories = list(dict.fromkeys(work["_x"])) if not is_date else []
+    scaled = work["_y"] * the_unit.scale
+    # Room for the values written at the bars' ends: a fixed 40 px cut "$5,400,000" short.
+    text_px = (max(text_width_px(the_unit.text(v, currency=currency), FONT_SIZES["label"]) for v in work["_y"]) + 8
+               if text else 0)
+    text_room = int(np.ceil(text_px)) if text and scaled.max() > 0 else 0
     # Upright bars need each category name to fit its slot in at most two lines; otherwise go horizontal.
     plot_guess = width - 64 - 24
     slot = plot_guess / max(len(categories), 1)
@@ -399,7 +408,7 @@ def bar(
         # Names beside the bars, in up to two lines within 45% of the width ...
         longest = max(text_width_px(str(c), FONT_SIZES["tick"]) for c in categories)
         # ... and never so wide that the bars (and their values) get less than 120 px on a phone.
-        left = int(min(np.ceil(longest) + 16, width * 0.45, width - (24 + (40 if text else 0)) - 120))
+        left = int(min(np.ceil(longest) + 16, width * 0.45, width - (24 + text_room) - 120))
         names_px = left - 16
         beside = {c: wrap_text(str(c), names_px, FONT_SIZES["tick"]) for c in categories}
         # A name that would be cut short goes above its bar instead, across the whole plot
@@ -408,7 +417,7 @@ def bar(
                     for lines in beside.values())
         if above:
             left = 16
-            names_px = width - left - 24 - (40 if text else 0)
+            names_px = width - left - 24 - text_room
         cat_text = {}
         for c in categories:
             lines = wrap_text(str(c), names_px, FONT_SIZES["tick"]) if above else beside[c]
@@ -420,7 +429,8 @@ def bar(
             cat_text[c] = "<br>".join(escape_text(w) for w in lines if w)
         axis_room, extra_bottom = 36, 0
     else:
-        left = 52 if narrow else 64
+        low, high = min(0.0, float(scaled.min())), max(0.0, float(scaled.max()))
+        left = value_margin(value_ticks(the_unit, low, high + (high - low) * 0.08)[1], 52 if narrow else 64, title=not narrow)
         lines = max((len(v) for v in wrapped.values()), default=1)
         cat_text = {c: "<br>".join(escape_text(w) for w in wrapped[c]) for c in categories}
         axis_room, extra_bottom = 30 + 16 * lines, 0
@@ -439,7 +449,7 @@ def bar(
         height = max(200, height if not narrow else 0, 60 + n_bars * (max(len(groups), 1) * 22 + name_px) + axis_room + legend_px)
     canvas = prepare(kind, title=title, subtitle=subtitle, source=source, source_url=source_url, notes=notes,
                      template=template, width=width, height=height + (layer.extra_bottom if layer else 0), left=left,
-                     right=24 + (40 if text else 0), extra_top=(layer.extra_top if layer else 0) + legend_px,
+                     right=24 + (text_room if horizontal else (40 if text else 0)), extra_top=(layer.extra_top if layer else 0) + legend_px,
                      axis_room=axis_room, extra_bottom=extra_bottom + (layer.extra_bottom if layer else 0))
     fig = batched(go.Figure())
     colour_of = dict(zip(groups, colors_for(groups, dict(colors or {})), strict=True))
@@ -457,11 +467,20 @@ def bar(
             textposition="outside" if text else None, cliponaxis=False,
             hovertemplate=the_unit.hover(axis) + "<extra>" + escape_text(name) + "</extra>",
         ))
-    low = min(0.0, float((work["_y"] * the_unit.scale).min()))
-    high = max(0.0, float((work["_y"] * the_unit.scale).max()))
+    low = min(0.0, float(scaled.min()))
+    high = max(0.0, float(scaled.max()))
     value_range = [low, high + (high - low) * 0.08]
+    if horizontal and text and low < 0:
+        # Values of negative bars are written left of them: room for them inside the plot, not over the names.
+        share = min(0.5, text_px / max(canvas.frame.plot_width, 1.0))
+        value_range[0] = low - (value_range[1] - low) * share / (1 - share)
+    ticks, _ = value_ticks(the_unit, *value_range)
     value_axis = {"range": value_range, "title": {"text": "" if narrow else escape_text(what[:1].upper() + what[1:])},
-                  **the_unit.axis(), "showgrid": True}
+                  **the_unit.axis(), **ticks, "showgrid": True}
+    if horizontal:
+        # Upright value ticks, as many as fit side by side: plotly slanted "$3,000,000" ones across the footer.
+        _, tick_px = value_ticks(the_unit, *value_range)
+        value_axis.update(tickangle=0, nticks=max(2, int(canvas.frame.plot_width // (tick_px + 24))))
     if is_date:
         x_axis: dict[str, Any] = date_axis((work["_x"].min() - pd.Timedelta(days=15), work["_x"].max() + pd.Timedelta(days=15)),
                                            canvas.frame.plot_width)

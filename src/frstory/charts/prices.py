@@ -22,7 +22,9 @@ from frstory.charts._common import (
     plan_event_layer,
     rebase_frame,
     tidy_prices,
+    value_margin,
     value_phrase,
+    value_ticks,
     when,
 )
 from frstory import prose
@@ -186,7 +188,8 @@ def price_with_events(
     label_of = {t: series_name(t, names) for t in chosen}
     right = end_label_room(list(label_of.values()), width)
     narrow = width < 520
-    left = 56 if narrow else 64
+    y_ticks, tick_px = value_ticks(the_unit, *(v * the_unit.scale for v in y_range))
+    left = value_margin(tick_px, 56 if narrow else 64, title=not narrow)
     plot_width = width - left - right
     layer = plan_event_layer([*points, *periods], x_range, plot_width, width)
     axis_room = 44
@@ -201,8 +204,9 @@ def price_with_events(
         rows = frame[frame["ticker"] == ticker]
         name = escape_text(label_of[ticker])
         fig.add_trace(go.Scatter(
-            x=rows["date"], y=rows[column] * the_unit.scale, mode="lines", name=name,
-            line={"color": colour, "width": 2.25}, hovertemplate=the_unit.hover() + f"<extra>{name}</extra>",
+            # A single session as a line is invisible: a dot shows it (as line() does).
+            x=rows["date"], y=rows[column] * the_unit.scale, mode="lines" if len(rows) > 1 else "markers", name=name,
+            line={"color": colour, "width": 2.25}, marker={"color": colour}, hovertemplate=the_unit.hover() + f"<extra>{name}</extra>",
         ))
         ends.append((label_of[ticker], rows["date"].iloc[-1], float(rows[column].iloc[-1]) * the_unit.scale, colour,
                      len(chosen) > 1))
@@ -222,7 +226,7 @@ def price_with_events(
         xaxis=date_axis(x_range, canvas.frame.plot_width),
         # On a phone the subtitle carries the unit; the rotated axis title would eat the plot.
         yaxis={"range": [v * the_unit.scale for v in y_range], "title": {"text": "" if narrow else escape_text(y_title)},
-               **the_unit.axis(), **({"tickformat": ",.0f" if y_range[1] > 100 else ",.2f"} if as_dollars else {})},
+               **the_unit.axis(), **y_ticks},
         showlegend=False, hovermode="x unified",
     )
 
@@ -386,9 +390,10 @@ def rebased_comparison(
     if subtitle is None:
         subtitle = f"{value_phrase(value).capitalize()}, indexed to 100 {'in' if monthly else 'on'} {when(base_sessions_shown, monthly)}"
     narrow = width < 520
+    y_ticks, tick_px = value_ticks(the_unit, y_low, y_high)
     canvas = prepare(kind, title=title, subtitle=subtitle, source=source, source_url=source_url, notes=notes,
                      template=template, width=width, height=height, right=end_label_room(list(label_of.values()), width),
-                     left=48 if narrow else 64)
+                     left=value_margin(tick_px, 48 if narrow else 64, title=not narrow))
     others = [t for t in chosen if t not in highlighted]
     # Draw order puts the subject on top of the greyed lines.
     order = [t for t in others if t not in bench] + [t for t in others if t in bench] + highlighted
@@ -414,7 +419,7 @@ def rebased_comparison(
     end_labels(fig, ends, y_range=(y_low, y_high), plot_height=canvas.frame.plot_height, width=width)
     fig.update_layout(
         xaxis=date_axis(x_range, canvas.frame.plot_width),
-        yaxis={"range": [y_low, y_high], **the_unit.axis(),
+        yaxis={"range": [y_low, y_high], **the_unit.axis(), **y_ticks,
                "title": {"text": "" if narrow else f"Index, {escape_text(when(base_sessions_shown, monthly))} = 100"}},
         showlegend=False, hovermode="x unified",
     )

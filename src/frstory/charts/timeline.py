@@ -16,6 +16,8 @@ from frstory.charts._text import (
     format_date,
     source_site,
     shorten,
+    text_width_px,
+    wrap_text,
 )
 from frstory.charts._validate import require_dates, require_filled, require_frame, to_timestamp
 from frstory.charts.furniture import document, prepare
@@ -75,6 +77,37 @@ def _want_labels(kind: str, labels: object, n_shown: int, x0: pd.Timestamp, x1: 
         raise ChartInputError(f"{kind}: labels must be True, False or 'auto', got {labels!r}. Fix: labels='auto' (default).")
     short = (x1 - x0) <= pd.Timedelta(days=AUTO_LABEL_SHORT_RANGE_DAYS)
     return n_shown <= AUTO_LABEL_MAX_EVENTS or (short and n_shown <= 2 * AUTO_LABEL_MAX_EVENTS)
+
+
+#: Lane names take at most this share of the chart's width (in up to two lines) before they are shortened.
+LANE_NAME_SHARE = 0.36
+
+
+def _lane_names(lanes: list[str], width: int) -> tuple[list[str], int]:
+    """Escaped lane names (wrapped to two lines within :data:`LANE_NAME_SHARE` of ``width``) and the left margin they need.
+
+    A fixed 96 px margin cut longer names off at the chart's left edge ("…with a long name").
+
+    Examples
+    --------
+    >>> _lane_names(["policy", "protest"], 280)
+    (['Policy', 'Protest'], 96)
+    >>> _lane_names(["court rulings and appeals"], 280)
+    (['Court rulings<br>and appeals'], 96)
+    """
+    size = FONT_SIZES["body"]
+    room = max(96.0, LANE_NAME_SHARE * width) - 12
+    names, widest = [], 0.0
+    for lane in lanes:
+        lines = wrap_text(_upper_first(str(lane)), room, size)
+        if len(lines) > 2:
+            lines = [lines[0], " ".join(lines[1:])]
+        # A word longer than the room is shortened, keeping its start (the end is what gets cut).
+        lines = [line if text_width_px(line, size) <= room
+                 else shorten(line, max(2, int(len(line) * room / text_width_px(line, size)))) for line in lines]
+        widest = max([widest, *(text_width_px(line, size) for line in lines)])
+        names.append("<br>".join(escape_text(line) for line in lines))
+    return names, max(96, int(np.ceil(widest)) + 12)
 
 
 def _label_rows(
@@ -218,9 +251,10 @@ def timeline(
     narrow = width < 520
     legend_px = 46 if has_month else 8  # plotly may wrap even a short horizontal legend to two rows
     labelled = _want_labels(kind, labels, int(shown.sum()), x0, x1)
+    lane_names, left = _lane_names(lanes, int(width))
     # Measure the furniture on a tall canvas: margins and plot width do not depend on the height.
     probe = prepare(kind, title=title, subtitle=subtitle, source=source, source_url=source_url, notes=notes,
-                    template=template, width=width, height=2000, left=96, extra_top=legend_px, axis_room=40)
+                    template=template, width=width, height=2000, left=left, extra_top=legend_px, axis_room=40)
     lane_px: list[float] = []
     key_lines: list[str] = []
     key_px = 0
@@ -264,7 +298,7 @@ def timeline(
         lane_height = max(LANE_HEIGHT_PX, round(deepest * (MARKER_PX + 2) / 0.8))
         height = max(200, probe.frame.top + probe.frame.bottom + lane_height * len(lanes) + 20)
     canvas = prepare(kind, title=title, subtitle=subtitle, source=source, source_url=source_url, notes=notes,
-                     template=template, width=width, height=height, left=96, extra_top=legend_px, axis_room=40,
+                     template=template, width=width, height=height, left=left, extra_top=legend_px, axis_room=40,
                      extra_bottom=key_px, min_plot_height=40 * len(lanes))
     plot_width = canvas.frame.plot_width
     to_px = plot_width / (x1 - x0).total_seconds()
@@ -355,7 +389,7 @@ def timeline(
             fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name, showlegend=True, hoverinfo="skip",
                                      marker={"size": MARKER_PX, "symbol": "circle", "color": fill,
                                              "line": {"color": MUTED, "width": 2.5}}))
-    ticks = {"ticktext": [escape_text(_upper_first(c)) for c in lanes], "zeroline": False, "fixedrange": True,
+    ticks = {"ticktext": lane_names, "zeroline": False, "fixedrange": True,
              "tickfont": {"size": FONT_SIZES["body"], "color": "#222222"}}
     if labelled:
         # Rules between lanes instead of a grid line through each lane, which would strike through labels.
@@ -368,7 +402,8 @@ def timeline(
     fig.update_layout(
         xaxis={**date_axis((x0, x1), plot_width), "showgrid": True, "gridcolor": "#EFEFEF"},
         yaxis=yaxis,
-        legend={"orientation": "h", "x": 0 if narrow else 1, "xanchor": "left" if narrow else "right", "y": 1,
+        # On a phone the key starts under the lane names, not at the plot, whose width it would overrun.
+        legend={"orientation": "h", "x": -(left - 8) / plot_width if narrow else 1, "xanchor": "left" if narrow else "right", "y": 1,
                 "yanchor": "bottom", "yref": "paper"},
         showlegend=has_month, hovermode="closest",
     )
