@@ -161,3 +161,25 @@ def test_an_axis_of_a_year_and_a_half_ticks_every_six_months_from_its_first_mont
     # plotly's choice, yearly from January, put the single tick "2020" on it; twelve months from
     # September would be labelled "2019" in September.
     assert axis["dtick"] == "M6" and axis["tick0"] == "2019-09-01"
+
+
+def test_the_numbered_key_under_a_phone_chart_gives_each_event_label_in_full():
+    # A made-up headline longer than max_label_chars: beside a mark it is cut, in the key it wraps.
+    headline = "Synthetic regulator opens an inquiry into the pricing of synthetic widgets across three markets"
+    prices = fr.synthetic_prices(["SYNA"], "2020-05-01", "2020-07-31")
+    events = pd.DataFrame({"id": ["syn-1"], "date": [pd.Timestamp("2020-06-10")], "category": ["policy"],
+                           "headline": [headline]})
+    fig = charts.price_with_events(prices, events, tickers="SYNA", max_label_chars=30, source=SOURCE)
+    key = [a.text for a in _phone(fig).annotations if a.name == "frstory-key"]
+    assert len(key) == 1
+    words = " ".join(key[0].replace("<br>", " ").replace("<b>1</b>", " ").split())
+    assert headline in words.replace("\u2003", " ").replace("  ", " ")
+
+
+def test_the_numbered_key_under_a_phone_timeline_gives_each_label_in_full():
+    events = fr.synthetic_events()
+    long = "Synthetic city council votes to extend its moratorium on synthetic widgets for another year"
+    events.loc[events.index[0], "headline"] = long
+    fig = charts.timeline(events, labels=True, max_label_chars=30, source=SOURCE)
+    key = [a.text for a in _phone(fig).annotations if a.name == "frstory-key"]
+    assert len(key) == 1 and long in " ".join(key[0].replace("<br>", " ").replace("\u2003", " ").split())

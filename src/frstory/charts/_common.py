@@ -168,6 +168,8 @@ class EventMark:
     label: str
     hover: str  # escaped, ready for plotly
     event_id: str
+    #: The label in full, for a numbered key under the chart, which wraps instead of cutting it short.
+    key: str = ""
 
 
 def event_marks(
@@ -203,7 +205,8 @@ def event_marks(
             site = source_site(row["source_url"], what=f"{kind}: {name} column 'source_url' for event {event_id}")
             hover.append("Source: " + escape_text(site))
         text = row[label] if pd.notna(row[label]) else row["headline"]
-        marks.append(EventMark(dates.iloc[pos], end, shorten(str(text), max_label_chars), "<br>".join(hover), event_id))
+        marks.append(EventMark(dates.iloc[pos], end, shorten(str(text), max_label_chars), "<br>".join(hover), event_id,
+                               key=shorten(" ".join(str(text).split()), max(max_label_chars, KEY_LABEL_CHARS))))
     return marks
 
 
@@ -423,6 +426,9 @@ def value_margin(widest: float, default: int, *, title: bool = False) -> int:
     return max(default, int(np.ceil(widest)) + 10 + (22 if title else 0))
 
 
+#: The longest label a numbered key writes (it wraps; labels beside the marks stop at ``max_label_chars``).
+KEY_LABEL_CHARS = 160
+
 #: Below this plot width, direct labels give way to numbers and a numbered key under the chart.
 KEY_BELOW_PX = 440
 _KEY_LINE = 1.3
@@ -542,7 +548,7 @@ def plan_event_layer(marks: Sequence[EventMark], x_range: tuple[pd.Timestamp, pd
     )
     key_lines: list[str] = []
     if numbered:
-        key_lines = numbered_key_lines(texts, width)
+        key_lines = numbered_key_lines([m.key or m.label for m in ordered], width)
         texts = [str(i) for i in range(1, len(ordered) + 1)]
         boxes = layout_event_labels(dates, texts, x_range, plot_width, font_size=FONT_SIZES["label"])
     return EventLayer(ordered, dates, texts, boxes, key_lines)

@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from frstory import prose
-from frstory.charts._common import batched, KEY_BELOW_PX, add_numbered_key, date_axis, numbered_key_height, numbered_key_lines
+from frstory.charts._common import batched, KEY_BELOW_PX, KEY_LABEL_CHARS, add_numbered_key, date_axis, numbered_key_height, numbered_key_lines
 from frstory.charts._text import (
     escape_text,
     format_date,
@@ -269,7 +269,9 @@ def timeline(
         if probe.frame.plot_width < KEY_BELOW_PX:
             # Too narrow for words beside the markers: numbers in date order, and a numbered key below.
             order = frame[shown].sort_values(["_date", "category"], kind="stable").index
-            key_lines = numbered_key_lines([label_text[i] for i in order], int(width))
+            # The key wraps, so it gives each label in full (beside the markers they stop at max_label_chars).
+            key_lines = numbered_key_lines([shorten(" ".join(str(text[i]).split()), max(int(max_label_chars), KEY_LABEL_CHARS))
+                                            for i in order], int(width))
             key_px = numbered_key_height(key_lines)
             label_text = pd.Series("", index=frame.index)
             label_text[order] = [str(n) for n in range(1, len(order) + 1)]
