@@ -214,6 +214,17 @@ def test_p_value_below_the_five_percent_line_never_reads_0_05(p):
     assert float(text.removeprefix("p = ")) < 0.05, text
 
 
+@pytest.mark.parametrize("p, text", [(0.0127, "p = 0.013"), (0.1042, "p = 0.104"), (0.0104, "p = 0.0104")])
+def test_p_value_above_a_line_never_reads_as_the_line_itself(p, text):
+    # "p = 0.01" beside "significant at the 5% level" reads as meeting the 1% line.
+    assert prose.p_value(p) == text
+
+
+@pytest.mark.parametrize("p, text", [(0.01, "p = 0.01"), (0.1, "p = 0.10")])
+def test_p_value_exactly_on_the_one_and_ten_percent_lines_reads_the_line(p, text):
+    assert prose.p_value(p) == text
+
+
 def test_p_value_exactly_on_the_line_reads_0_050():
     assert prose.p_value(0.05) == "p = 0.050"
 

@@ -24,8 +24,8 @@ def p_value(p: float, *, locale: str = DEFAULT_LOCALE) -> str:
     """A p-value for readers: ``p = 0.88``, ``p = 0.049``, ``p < 0.001``.
 
     Two decimals, three below 0.01 and near the 5% line (0.04 to 0.06), and more if rounding
-    would put the printed value on the other side of 0.01, 0.05 or 0.10: a p of 0.0499 never
-    reads ``p = 0.050``.
+    would put the printed value on or across 0.01, 0.05 or 0.10: a p of 0.0499 never reads
+    ``p = 0.050``, and one of 0.0127 never ``p = 0.01``.
 
     Parameters
     ----------
@@ -49,6 +49,8 @@ def p_value(p: float, *, locale: str = DEFAULT_LOCALE) -> str:
     ('p = 0.88', 'p = 0.049', 'p = 0.051', 'p < 0.001')
     >>> p_value(0.04996)
     'p = 0.04996'
+    >>> p_value(0.0127), p_value(0.1042)
+    ('p = 0.013', 'p = 0.104')
     """
     value = real(p, "p", "p_value")
     if not 0 <= value <= 1:
@@ -57,7 +59,11 @@ def p_value(p: float, *, locale: str = DEFAULT_LOCALE) -> str:
         return "p < " + format_decimal(0.001, format="0.000", locale=locale)
     decimals = 3 if value < 0.01 or 0.04 <= value < 0.06 else 2
     lines = [Decimal(str(line)) for line in SIGNIFICANCE_LINES]
-    while decimals < _MAX_DECIMALS and any(value < line <= rounded(value, decimals) for line in lines):
+    # Rounding must not carry the printed value onto (or across) a line from either side: 0.0499
+    # never reads 0.050, and 0.0127 never reads 0.01, "at the 1% line", next to "significant at 5%".
+    as_written = Decimal(str(value))  # 0.01 as written, not the binary float a hair above it
+    while decimals < _MAX_DECIMALS and any(as_written < line <= rounded(value, decimals)
+                                           or rounded(value, decimals) <= line < as_written for line in lines):
         decimals += 1
     return "p = " + format_decimal(rounded(value, decimals), format="0." + "0" * decimals, locale=locale)
 
