@@ -292,3 +292,11 @@ def test_adjusted_prices_are_refused_because_reported_prices_are_as_traded(commi
     adjusted = fr.load_prices(["AMZN"], "2020-06-01", "2020-06-12", adjusted=True)
     with pytest.raises(fr.AnalysisError, match=r"adjusted closes .*fr.load_prices\(\.\.\., adjusted=False\)"):
         fr.check_claims(claims((2647.45, "usd", "AMZN", "2020-06-10", "close")), adjusted)
+
+
+def test_rebase_takes_time_zone_aware_dates_as_returns_does(synthetic):
+    naive = synthetic[synthetic["ticker"] == "SYNA"]
+    aware = naive.assign(date=naive["date"].dt.tz_localize("America/New_York"))
+    expected = fr.rebase(naive, "2020-06-13")["rebased"].to_numpy()
+    np.testing.assert_allclose(fr.rebase(aware, "2020-06-13")["rebased"].to_numpy(), expected)
+    np.testing.assert_allclose(fr.rebase(aware, "2020-06-13", sessions=False)["rebased"].to_numpy(), expected)

@@ -51,6 +51,14 @@ def _sorted_unique(prices: pd.DataFrame, *, what: str) -> pd.DataFrame:
     return out
 
 
+def _exchange_days(dates) -> pd.DatetimeIndex:
+    """Dates as days of the exchange: time-zone-aware ones on the New York clock, times dropped."""
+    days = pd.DatetimeIndex(dates)
+    if days.tz is not None:
+        days = days.tz_convert("America/New_York").tz_localize(None)
+    return days.normalize()
+
+
 def _previous_session_row(frame: pd.DataFrame) -> np.ndarray:
     """For each row (sorted by ticker, date): the row of the same ticker one NYSE session earlier, else -1.
 
@@ -60,10 +68,7 @@ def _previous_session_row(frame: pd.DataFrame) -> np.ndarray:
     """
     from frstory.data.calendar import session_positions
 
-    dates = pd.DatetimeIndex(frame["date"])
-    if dates.tz is not None:
-        dates = dates.tz_convert("America/New_York").tz_localize(None)
-    pos, on_calendar = session_positions(dates.normalize())
+    pos, on_calendar = session_positions(_exchange_days(frame["date"]))
     rows = np.flatnonzero(on_calendar)  # rows off the calendar are ignored, as event studies ignore them
     tickers = frame["ticker"].to_numpy(dtype=object)[rows]
     pos = pos[rows]
@@ -213,12 +218,14 @@ def rebase(
         if day < cal.first_session:
             raise AnalysisError(f"base_date {day.date()} is before the NYSE calendar starts ({cal.first_session.date()})")
         session = pd.Timestamp(cal.date_to_session(min(day, cal.last_session), direction="previous")).tz_localize(None)
-    else:
-        earlier = out.loc[out["date"] <= day, "date"]
+    # Time-zone-aware dates (as returns() takes them) are compared as the exchange's days.
+    days = pd.Series(_exchange_days(out["date"]), index=out.index)
+    if not sessions:
+        earlier = days[days <= day]
         if earlier.empty:
-            raise AnalysisError(f"base_date {day.date()} is before the first date of the data ({out['date'].min().date()})")
+            raise AnalysisError(f"base_date {day.date()} is before the first date of the data ({days.min().date()})")
         session = pd.Timestamp(earlier.max())
-    on_base = out.loc[out["date"] == session, ["ticker", price]]
+    on_base = out.loc[days == session, ["ticker", price]]
     base_values = dict(zip(on_base["ticker"], on_base[price].astype("float64")))
     problems = []
     for ticker in pd.unique(out["ticker"]):
@@ -229,7 +236,7 @@ def rebase(
         shown = f"{day.date()}" + (f", i.e. the session {session.date()}" if session != day else "")
         raise AnalysisError(
             f"fr.rebase: no usable {price} on the base date {shown} for {', '.join(problems)}; "
-            f"{_base_suggestion(out, price, session)}"
+            f"{_base_suggestion(out.assign(date=days), price, session)}"
         )
     base = out["ticker"].map(base_values).astype("float64")
     out["rebased"] = out[price].astype("float64") / base * to
