@@ -183,3 +183,17 @@ def test_the_numbered_key_under_a_phone_timeline_gives_each_label_in_full():
     fig = charts.timeline(events, labels=True, max_label_chars=30, source=SOURCE)
     key = [a.text for a in _phone(fig).annotations if a.name == "frstory-key"]
     assert len(key) == 1 and long in " ".join(key[0].replace("<br>", " ").replace("\u2003", " ").split())
+
+
+@pytest.mark.parametrize("text", ["Closing price, indexed to 100 on 5 June 2020", "From June 1 to June 30, 2020 the index rose"])
+def test_wrapped_chart_text_never_parts_a_day_from_its_month(text):
+    from frstory.charts._text import wrap_text
+
+    for width in range(60, 260, 10):
+        lines = wrap_text(text, width, FONT_SIZES["subtitle"])
+        assert " ".join(lines) == text
+        for before, after in zip(lines, lines[1:]):
+            last, first = before.split()[-1], after.split()[0]
+            day = lambda word: word.rstrip(",").isdigit() and len(word.rstrip(",")) <= 2  # noqa: E731
+            assert not (day(last) and first == "June"), (width, lines)  # "… on 5" | "June 2020"
+            assert not (last == "June" and day(first)), (width, lines)  # "… to June" | "30, 2020"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from urllib.parse import quote, urlsplit
 
 import pandas as pd
@@ -129,20 +130,35 @@ def text_width_px(text: str, font_size: float, *, bold: bool = False) -> float:
     return em * font_size * WIDTH_SAFETY * (1.07 if bold else 1.0)
 
 
+# A day and its month stay on one line ("1 June", "June 1"), as newspapers set them.
+_MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|December|"
+           "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec")
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}}) (?=(?:{_MONTHS})\b)|\b((?:{_MONTHS})) (?=\d{{1,2}}\b)")
+_GLUE = "\x00"  # not white space to str.split(), unlike a no-break space
+
+
 def wrap_text(text: str, max_px: float, font_size: float, *, bold: bool = False) -> list[str]:
     """Greedy word wrap of plain text so each line fits ``max_px`` at ``font_size``.
+
+    A day number and its month are never split across lines.
 
     Examples
     --------
     >>> wrap_text("one two three four", 60, 12)
     ['one two', 'three four']
+    >>> wrap_text("indexed to 100 on 1 June 2020", 130, 12)
+    ['indexed to 100 on', '1 June 2020']
     """
-    words = str(text).split()
+    glued = _DAY_MONTH.sub(lambda m: (m.group(1) or m.group(2)) + _GLUE, " ".join(str(text).split()))
+    return [line.replace(_GLUE, " ") for line in _wrap_words(glued.split(), max_px, font_size, bold=bold)]
+
+
+def _wrap_words(words: list[str], max_px: float, font_size: float, *, bold: bool) -> list[str]:
     lines: list[str] = []
     current = ""
     for word in words:
         candidate = f"{current} {word}" if current else word
-        if current and text_width_px(candidate, font_size, bold=bold) > max_px:
+        if current and text_width_px(candidate.replace(_GLUE, " "), font_size, bold=bold) > max_px:
             lines.append(current)
             current = word
         else:
