@@ -150,23 +150,23 @@ def test_the_corrections_table_links_the_source_it_cites(browser, site):
     assert href.startswith("https://www.businesstimes.com.sg/")
 
 
-def test_claims_the_story_read_are_listed_with_their_article_and_source(site):
-    folder, _ = site
+def _claims_and_their_section(folder):
+    """The committed claims file's rows, and story 02's claims section as built."""
     with (ROOT / "data" / "claims.csv").open(encoding="utf-8") as handle:
         claims = list(csv.DictReader(handle))
     text = (folder / "02-amazon-and-the-market.html").read_text(encoding="utf-8")
-    section = text[text.index('id="sources-claims"'):text.index('id="methods"')]
+    return claims, text[text.index('id="sources-claims"'):text.index('id="methods"')]
+
+
+def test_claims_the_story_read_are_listed_with_their_article_and_source(site):
+    claims, section = _claims_and_their_section(site[0])
     for claim in claims:
         if claim["source_url"]:
             assert claim["source_url"].replace("&", "&amp;") in section, claim["id"]
 
 
 def test_the_claims_a_page_checks_are_listed_first_and_the_rest_of_the_file_folded_away(site):
-    folder, _ = site
-    with (ROOT / "data" / "claims.csv").open(encoding="utf-8") as handle:
-        claims = list(csv.DictReader(handle))
-    text = (folder / "02-amazon-and-the-market.html").read_text(encoding="utf-8")
-    section = text[text.index('id="sources-claims"'):text.index('id="methods"')]
+    claims, section = _claims_and_their_section(site[0])
     shown, folded = section.split('<details class="fr-sources__more">')
     assert "Claims checked on this page" in shown
     listed = [html.unescape(item) for item in re.findall(r"<li>(.*?) <span", shown)]
