@@ -474,12 +474,11 @@ def bar(
         # Values of negative bars are written left of them: room for them inside the plot, not over the names.
         share = min(0.5, text_px / max(canvas.frame.plot_width, 1.0))
         value_range[0] = low - (value_range[1] - low) * share / (1 - share)
-    ticks, _ = value_ticks(the_unit, *value_range)
+    ticks, tick_px = value_ticks(the_unit, *value_range)
     value_axis = {"range": value_range, "title": {"text": "" if narrow else escape_text(what[:1].upper() + what[1:])},
                   **the_unit.axis(), **ticks, "showgrid": True}
     if horizontal:
         # Upright value ticks, as many as fit side by side: plotly slanted "$3,000,000" ones across the footer.
-        _, tick_px = value_ticks(the_unit, *value_range)
         value_axis.update(tickangle=0, nticks=max(2, int(canvas.frame.plot_width // (tick_px + 24))))
     if is_date:
         x_axis: dict[str, Any] = date_axis((work["_x"].min() - pd.Timedelta(days=15), work["_x"].max() + pd.Timedelta(days=15)),
