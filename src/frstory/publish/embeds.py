@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from frstory.publish.escaping import plain_text
+
 __all__ = ["Embed", "write_embed", "embed_code", "HEIGHT_MESSAGE"]
 
 #: The key of the ``postMessage`` an embed page sends (``{"frstory-embed-height": px}``).
@@ -69,7 +71,7 @@ def _figure_fragment(body: str, fid: str) -> str | None:
 
 def _fragment_title(fragment: str, fallback: str) -> str:
     found = re.search(r'class="fr-figure__title"[^>]*>(.*?)</p>', fragment, re.S)
-    text = html.unescape(re.sub(r"<[^>]+>", "", found.group(1))).strip() if found else ""
+    text = plain_text(found.group(1)) if found else ""
     return text or fallback
 
 

@@ -6,15 +6,41 @@ IPython's ``Markdown(...)`` write ``Markdown(f"**{prose.escape_markdown(row.head
 * :func:`neutralise_csv_cell` and :func:`csv_text`: the "Get the data" CSVs follow the OWASP
   CSV-injection guidance, so a cell such as ``=HYPERLINK(...)`` opens in a spreadsheet as text,
   not as a formula.
+* :func:`plain_text`: the words of an HTML fragment (a plotly title, a page body) for places that
+  take plain text: alt text, file titles, searching a page for a claim's words.
 """
 
 from __future__ import annotations
 
 import csv
+import html
 import io
+import re
 from typing import Any, Iterable
 
-__all__ = ["neutralise_csv_cell", "csv_text"]
+__all__ = ["neutralise_csv_cell", "csv_text", "plain_text"]
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def plain_text(markup: Any, *, tags_as: str = "") -> str:
+    """The text of an HTML fragment: tags dropped (or replaced by ``tags_as``), entities decoded.
+
+    A plotly title (``{"text": ...}``) counts as its text. Input is trusted markup that frstory
+    or nbconvert made (plotly's HTML subset, a sanitized page body); the result is text, to be
+    escaped again wherever it goes into HTML.
+
+    Examples
+    --------
+    >>> plain_text({"text": "<b>Shares fell</b> &amp; rose"})
+    'Shares fell & rose'
+    >>> plain_text("<p>One</p><p>two</p>", tags_as=" ")
+    'One  two'
+    """
+    if isinstance(markup, dict):
+        markup = markup.get("text", "")
+    return html.unescape(_TAG.sub(tags_as, str(markup or ""))).strip()
+
 
 #: OWASP: cells starting with these characters are read as formulas by spreadsheet programs.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -42,6 +42,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from frstory.publish.escaping import plain_text
+
 __all__ = ["ChartImages", "PageCharts", "PHONE_WIDTH", "static_widths"]
 
 #: Width of the phone layout of the stand-in images (fits 320-560 px screens once scaled).
@@ -416,7 +418,7 @@ class ChartImages:
 
             shown_from = go.Figure(plain, skip_invalid=True)
             full = figure_for_width(shown_from, width)
-            title = _plain_title(layout.get("title"))
+            title = plain_text(layout.get("title"))
             alt = f"Chart: {title}" if title else "Chart"
         height = int(full["layout"].get("height") or 500)
         names = [".svg"]
@@ -606,12 +608,6 @@ def _drawing_code_hash() -> str:
     for path in sorted([*(package / "charts").glob("*.py"), Path(__file__).resolve()]):
         digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
-
-
-def _plain_title(title: Any) -> str:
-    if isinstance(title, dict):
-        title = title.get("text", "")
-    return html.unescape(re.sub(r"<[^>]+>", "", str(title or ""))).strip()
 
 
 def _picture(stem: str, number: int, sizes: dict[int, int]) -> str:

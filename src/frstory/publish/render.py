@@ -35,6 +35,7 @@ from typing import Any
 from urllib.parse import quote
 
 from frstory.errors import BuildError
+from frstory.publish.escaping import plain_text
 from frstory.publish.execute import output_mentions_missing_data
 from frstory.publish.math import figure_math_to_text, latex_to_mathml
 from frstory.publish.sanitize import HeadingIds, sanitize_html
@@ -273,13 +274,6 @@ def reading_minutes(words: int, figures: int = 0) -> int:
     return max(1, math.ceil(words / WORDS_PER_MINUTE + figures * SECONDS_PER_FIGURE / 60))
 
 
-def _plain(text: Any) -> str:
-    """Text of a plotly title (which may hold plotly's HTML subset) without tags."""
-    if isinstance(text, dict):
-        text = text.get("text", "")
-    return html.unescape(re.sub(r"<[^>]+>", "", str(text or ""))).strip()
-
-
 def _nan_free(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None
@@ -507,7 +501,7 @@ class StoryRenderer:
         record: dict[str, Any] = {"number": number, "file": None, "rows": 0}
         csv_info = self._chart_data(furniture.get("data"), number) if furniture else None
         text = {k: str(furniture.get(k) or "").strip() for k in ("title", "subtitle", "source", "source_url", "notes", "alt")}
-        title = text["title"] or _plain(layout.get("title"))
+        title = text["title"] or plain_text(layout.get("title"))
         label = text["alt"] or (f"Chart: {title}" if title else f"Chart {number} (no description provided)")
         figure = _page_figure(figure, furniture)  # what page_figure_json gives, which the images are keyed by
         height = layout.get("height")

@@ -24,6 +24,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from frstory.publish.escaping import plain_text
+
 __all__ = ["http_url", "link_text", "chart_sources", "claim_sources", "dataset_sources", "page_sources"]
 
 _HTTP_URL = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
@@ -191,10 +193,7 @@ def dataset_sources(datapackage: Path, tickers: Iterable[str] = ()) -> list[dict
 
 def _plain_text(body_html: str) -> str:
     """The words of a page body, tags dropped, entities decoded, runs of white space made one space."""
-    import html
-    import re
-
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body_html)).split())
+    return " ".join(plain_text(body_html, tags_as=" ").split())
 
 
 def page_sources(figures: Sequence[dict], reads: Sequence[dict], prices: Sequence[dict],
