@@ -127,6 +127,9 @@ placebo_passes = (
     if without_crash["event_id"].isin(placebos.index).any() else "")
 n_tests = len(robust)
 by_chance = n_tests * 0.05
+# An expected count, so it may be a fraction ("0.75 significant results"); whole ones take the singular.
+by_chance_text = (prose.plural(int(by_chance), "significant result") if by_chance == int(by_chance)
+                  else f"{prose.number(by_chance, decimals=2)} significant results")
 holm = robust[fr.adjust_pvalues(robust["ar_0_p"], method="holm")["reject"].to_numpy()]
 n_holm = len(holm)
 # Which tests survive matters: a placebo's is no evidence about an announcement.
@@ -163,9 +166,9 @@ protests = story.background_periods(events, first_date, last_date)
 # significant at the 5% level`{python} without_crash_text`
 # `{python} placebo_passes`
 #
-# This page runs `{python} prose.spelled(n_tests)` tests of day-0 abnormal returns. At the 5% level,
-# about `{python} prose.number(by_chance, decimals=1)` of them would come out significant by chance alone even if no
-# announcement had mattered. Allowing for the number of tests (Holm's method), `{python} wording.how_many(n_holm)`
+# This page runs `{python} prose.spelled(n_tests)` tests of day-0 abnormal returns. At the 5% level one
+# test in twenty comes out significant by chance alone: even if no announcement had mattered, these
+# tests would give `{python} by_chance_text` on average. Allowing for the number of tests (Holm's method), `{python} wording.how_many(n_holm)`
 # `{python} "remains" if n_holm == 1 else "remain"` significant`{python} holm_text`
 
 # %% [markdown]
