@@ -334,9 +334,10 @@ def test_summary_without_a_reader_name_says_how_to_register_one(synthetic):
         study(synthetic, "SYNB").summary()
 
 
-def test_summary_includes_the_warnings(synthetic):
+def test_summary_includes_the_warnings_with_its_own_names(synthetic):
     res = study(synthetic, "SYNB", "2020-12-28", market_session="regular")
-    assert res.warnings and all(w in res.summary(names=NAMES) for w in res.warnings)
+    summary = res.summary(names=NAMES)
+    assert res.warnings and all(w.named("Synthetic B", "the synthetic index") in summary for w in res.warnings)
 
 
 # ---------------------------------------------------------------------------------- many events

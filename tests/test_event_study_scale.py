@@ -202,6 +202,21 @@ def test_a_dask_dataframe_panel_gives_the_local_table(prices, events, dask_clien
     pd.testing.assert_frame_equal(remote, local, check_exact=True)
 
 
+def test_a_dask_dataframe_panel_keeps_the_spin_off_caveat_of_as_traded_closes(prices, events, dask_client):
+    dd = pytest.importorskip("dask.dataframe")
+    # Synthetic: SYN05 pays out 5% of its value on the first event date (as-traded prices fall by
+    # it from then on, the adjusted close does not), which as-traded returns count as a loss.
+    ex_date = events["date"].min()
+    paid = prices.copy()
+    after = (paid["ticker"] == "SYN05") & (paid["date"] >= ex_date)
+    paid.loc[after, ["open", "high", "low", "close"]] *= 0.95
+    local = fr.event_studies(paid, events, benchmark=BENCH, on_error="record")
+    assert local["warnings"].str.contains("relative to its as-traded close").any()
+    remote = fr.event_studies(dd.from_pandas(paid, npartitions=4), events, benchmark=BENCH, on_error="record",
+                              client=dask_client)
+    pd.testing.assert_frame_equal(remote, local, check_exact=True)
+
+
 def test_a_dask_dataframe_panel_missing_a_column_is_named(prices, events, dask_client):
     dd = pytest.importorskip("dask.dataframe")
     with pytest.raises(AnalysisError, match="adj_close"):

@@ -68,8 +68,9 @@ def collect_prices(frame, tickers: Sequence[str], price: str, client=None) -> pd
     _require()
     if client is not None:
         _check_client(client)
-    # Missing columns are left for the pandas checks, whose message names them.
-    wanted = ["date", "ticker", price] + (["open"] if price == "close" else [])
+    # Missing columns are left for the pandas checks, whose message names them. As-traded closes
+    # bring the opens (split check) and the adjusted closes (spin-off check) along, as locally.
+    wanted = ["date", "ticker", price] + (["open", "adj_close"] if price == "close" else [])
     columns = [c for c in dict.fromkeys(wanted) if c in frame.columns]
     subset = frame[columns]
     if "ticker" in frame.columns:

@@ -32,7 +32,7 @@ import pandas as pd
 
 from frstory import prose
 from frstory.analysis import inference
-from frstory.analysis.results import SUMMARY_COLUMNS, TABLE_COLUMNS, EventStudyResult, reader_name
+from frstory.analysis.results import SUMMARY_COLUMNS, TABLE_COLUMNS, Caveat, EventStudyResult, reader_name
 from frstory.analysis.returns import _check_price_frame
 from frstory.data.calendar import _as_day, reaction_session, reaction_sessions, session_positions
 from frstory.errors import AnalysisError
@@ -48,6 +48,14 @@ RECOMMENDED_ESTIMATION = 100
 MIN_SIGMA = 1e-9
 #: A daily move of more than this (as a fraction) in a stock looks like an unadjusted split.
 SPLIT_LIKE_JUMP = 0.40
+#: A rise of the adjusted close relative to the as-traded close (``adj_close / close`` against the
+#: session before) beyond this (as a fraction) marks a distribution bigger than a dividend: a
+#: spin-off or a special dividend going ex that day, on which as-traded close returns are too low.
+#: An ordinary quarterly dividend moves the ratio by its quarterly yield, 0.2-1% for most stocks
+#: and about 1.5% for a 6%-a-year payer, so 2% stays above those; yet a 2% error is already as
+#: large as a day's typical noise (a large stock's residual standard deviation is 1-2%), enough
+#: to change a verdict. A spin-off of a unit worth a few percent of the parent moves it by that much.
+DISTRIBUTION_JUMP = 0.02
 #: Day 0's benchmark move beyond this many robust standard deviations gets a warning.
 MARKET_MOVE_SIGMAS = 3.0
 CLUSTER_NOTE = (
@@ -70,6 +78,7 @@ class _Panel:
     tickers: list[str]
     rets: np.ndarray  # sessions x tickers, simple returns of the price column
     overnight: np.ndarray | None  # open / previous price - 1, for the split check
+    payout: np.ndarray | None  # change of adj_close / close from the session before (as-traded closes only)
     first: np.ndarray  # per ticker: first position with a return
     last: np.ndarray  # per ticker: last position with a price
     off_calendar: int  # rows dropped because their date is not an NYSE session
@@ -79,6 +88,16 @@ class _Panel:
     def col(self, ticker: str) -> int:
         return self.tickers.index(ticker)
 
+    def _split_like(self) -> np.ndarray:
+        """Sessions x tickers: a close-to-close or overnight move beyond :data:`SPLIT_LIKE_JUMP`."""
+        jumpy = self.__dict__.get("_jumpy")
+        if jumpy is None:
+            with np.errstate(invalid="ignore"):
+                size = np.abs(self.rets) if self.overnight is None else np.fmax(np.abs(self.rets),
+                                                                                np.abs(self.overnight))
+                jumpy = self.__dict__["_jumpy"] = size > SPLIT_LIKE_JUMP
+        return jumpy
+
     def jumps(self, usable: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Split-like jumps (a close-to-close or overnight move beyond :data:`SPLIT_LIKE_JUMP`).
 
@@ -86,19 +105,35 @@ class _Panel:
         before position ``p`` (one extra row at the end) and ``first[p, j]`` the first jump at or
         after ``p`` (a huge number if none), counting only ``usable`` sessions when given.
         """
-        key = None if usable is None or usable.all() else usable.tobytes()
-        cache = self.__dict__.setdefault("_jumps", {})
-        if key not in cache:
+        return self._runs("jumps", self._split_like, usable)
+
+    def distributions(self, usable: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray] | None:
+        """Ex-dates of distributions bigger than a dividend, as :meth:`jumps` counts jumps.
+
+        A session whose ``payout`` exceeds :data:`DISTRIBUTION_JUMP`, unless it is a split-like
+        jump: a split moves the ratio too, and has its own caveat. ``None`` without ``payout``.
+        """
+        if self.payout is None:
+            return None
+
+        def flags() -> np.ndarray:
             with np.errstate(invalid="ignore"):
-                size = np.abs(self.rets) if self.overnight is None else np.fmax(np.abs(self.rets),
-                                                                                np.abs(self.overnight))
-                jumpy = size > SPLIT_LIKE_JUMP
-            if key is not None:
-                jumpy &= usable[:, None]
-            count = np.zeros((jumpy.shape[0] + 1, jumpy.shape[1]), np.int64)
-            np.cumsum(jumpy, axis=0, out=count[1:])
+                return (self.payout > DISTRIBUTION_JUMP) & ~self._split_like()
+
+        return self._runs("distributions", flags, usable)
+
+    def _runs(self, kind: str, flags, usable: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """Running counts and next positions of the sessions ``flags()`` marks (made once per kind and mask)."""
+        key = (kind, None if usable is None or usable.all() else usable.tobytes())
+        cache = self.__dict__.setdefault("_runs_cache", {})
+        if key not in cache:
+            marked = flags()
+            if key[1] is not None:
+                marked = marked & usable[:, None]
+            count = np.zeros((marked.shape[0] + 1, marked.shape[1]), np.int64)
+            np.cumsum(marked, axis=0, out=count[1:])
             never = np.iinfo(np.int64).max
-            at = np.where(jumpy, np.arange(jumpy.shape[0])[:, None], never)
+            at = np.where(marked, np.arange(marked.shape[0])[:, None], never)
             cache[key] = count, np.minimum.accumulate(at[::-1], axis=0)[::-1]
         return cache[key]
 
@@ -199,6 +234,15 @@ def _build_panel(prices: pd.DataFrame, tickers: Sequence[str], price: str, *, wh
         opens[pos, codes] = prices["open"].to_numpy(dtype="float64", na_value=np.nan)[keep][on_calendar]
         overnight = np.full_like(level, np.nan)
         overnight[1:] = opens[1:] / level[:-1] - 1.0
+    payout = None
+    if "adj_close" in prices.columns and price == "close":
+        # On an ex-date the adjusted close keeps what shareholders received and the as-traded close
+        # does not, so their ratio rises by the distribution's size that day.
+        adjusted = prices["adj_close"].to_numpy(dtype="float64", na_value=np.nan)[keep][on_calendar]
+        ratio = np.full_like(level, np.nan)
+        ratio[pos, codes] = np.where(adjusted > 0, adjusted, np.nan) / values
+        payout = np.full_like(level, np.nan)
+        payout[1:] = ratio[1:] / ratio[:-1] - 1.0
     has_price = np.isfinite(level)
     empty = ~has_price.any(axis=0)
     if empty.any():
@@ -208,7 +252,7 @@ def _build_panel(prices: pd.DataFrame, tickers: Sequence[str], price: str, *, wh
         )
     first = has_price.argmax(axis=0) + 1
     last = n_sessions - 1 - has_price[::-1].argmax(axis=0)
-    return _Panel(sessions, wanted, rets, overnight, first, last, int((~on_calendar).sum()), price, missing)
+    return _Panel(sessions, wanted, rets, overnight, payout, first, last, int((~on_calendar).sum()), price, missing)
 
 
 def _sessions_between(first: int, last: int) -> pd.DatetimeIndex:
@@ -314,6 +358,8 @@ class _Core:
     market_plain_z: np.ndarray
     jump_count: np.ndarray
     jump_pos: np.ndarray
+    payout_count: np.ndarray  # distributions bigger than a dividend in the windows (as-traded closes only)
+    payout_pos: np.ndarray
     est_gaps: np.ndarray  # returns missing inside the estimation window's data range
     evt_gaps: np.ndarray  # ... and inside the event window's
     allowed: np.ndarray  # per session: may it enter an estimation window (not excluded)
@@ -407,25 +453,32 @@ def _core(panel: _Panel, k: np.ndarray, b: np.ndarray, p0: np.ndarray, estimatio
         plain_z = np.abs(market0 - mean) / sd
         market_z = np.abs(market0 - centre) / robust
 
-    # Split-like jumps of the stock inside either window (earliest first). Each window is one run
-    # of sessions on the stock's column (the estimation window skipping excluded sessions), so
-    # running counts over the panel give every event's count without gathering its windows.
-    jump_count = np.zeros(len(p0), np.int64)
-    jump_pos = np.full(len(p0), np.iinfo(np.int64).max)
+    # Split-like jumps and distributions of the stock inside either window (earliest first). Each
+    # window is one run of sessions on the stock's column (the estimation window skipping excluded
+    # sessions), so running counts over the panel give every event's count without gathering its windows.
+    never = np.iinfo(np.int64).max
+    jump_count, payout_count = np.zeros(len(p0), np.int64), np.zeros(len(p0), np.int64)
+    jump_pos, payout_pos = np.full(len(p0), never), np.full(len(p0), never)
     for positions, inside, usable in ((evt_pos, evt_in, None), (est_pos, est_in, allowed)):
-        count, first = panel.jumps(usable)
         some = inside.any(axis=1)
         rows = np.arange(len(p0))
         start = positions[rows, inside.argmax(axis=1)]
         end = positions[rows, inside.shape[1] - 1 - inside[:, ::-1].argmax(axis=1)]
         start, end = np.where(some, start, 0), np.where(some, end, -1)
+        count, first = panel.jumps(usable)
         jump_count += np.where(some, count[end + 1, k] - count[start, k], 0)
         nearest = first[start, k]
         jump_pos = np.where(some & (nearest <= end), nearest, jump_pos)  # the estimation window comes first
+        runs = panel.distributions(usable)
+        if runs is not None:
+            count, first = runs
+            payout_count += np.where(some, count[end + 1, k] - count[start, k], 0)
+            nearest = first[start, k]
+            payout_pos = np.where(some & (nearest <= end), nearest, payout_pos)
 
     return _Core(p0, lo, hi, est_pos, est_in, est_use, evt_pos, evt_in, y_est, x_est, y_evt, x_evt,
                  est_use.sum(axis=1), alpha, beta, r2, sigma, x_mean, sxx, expected, ar, car, days, excluded_sessions,
-                 market0, market_z, robust, plain_z, jump_count, jump_pos,
+                 market0, market_z, robust, plain_z, jump_count, jump_pos, payout_count, payout_pos,
                  (est_in & ~est_use).sum(axis=1), (evt_in & ~known).sum(axis=1), allowed)
 
 
@@ -517,13 +570,17 @@ def _price_words(price: str) -> str:
 
 def _caveats(panel: _Panel, core: _Core, k: np.ndarray, tickers: Sequence[str], benchmark: str,
              day0: pd.DatetimeIndex, estimation_window, event_window, in_est: Sequence[list[str]],
-             in_evt: Sequence[list[str]], skip: np.ndarray | None = None) -> list[list[str] | None]:
+             in_evt: Sequence[list[str]], skip: np.ndarray | None = None,
+             renamable: bool = False) -> list[list[str] | None]:
     """Plain-language caveats for every event of a batch, each list in a fixed order.
 
     The conditions are tested on whole arrays; Python only writes the sentences that apply, so a
     market-wide batch (thousands of events) spends its time on text it shows. ``skip`` marks
-    events that cannot be computed: they get ``None``.
+    events that cannot be computed: they get ``None``. With ``renamable`` each caveat is a
+    :class:`~frstory.analysis.results.Caveat` that a summary can write with its own names;
+    otherwise plain text, as a table keeps it.
     """
+    make = Caveat if renamable else Caveat.text
     n_events = len(tickers)
     skip = np.zeros(n_events, bool) if skip is None else skip
     bench = reader_name(benchmark, article=True)
@@ -542,8 +599,9 @@ def _caveats(panel: _Panel, core: _Core, k: np.ndarray, tickers: Sequence[str], 
     # Two sessions in a row without any change of the stock's price: a trading halt or filled-in prices.
     unchanged = core.evt_in & (core.y_evt == 0)
     halted = (unchanged[:, 1:] & unchanged[:, :-1]).any(axis=1)
-    lo, hi, n, est_gaps, evt_gaps, jumps = (v.tolist() for v in (core.lo, core.hi, core.n, core.est_gaps,
-                                                                  core.evt_gaps, core.jump_count))
+    lo, hi, n, est_gaps, evt_gaps, jumps, payouts = (v.tolist() for v in (core.lo, core.hi, core.n, core.est_gaps,
+                                                                           core.evt_gaps, core.jump_count,
+                                                                           core.payout_count))
     fix = ("use price='adj_close' or fr.load_prices(..., adjusted=True)" if panel.price == "close"
            else "check the prices for a data error")
     out: list[list[str] | None] = []
@@ -561,34 +619,38 @@ def _caveats(panel: _Panel, core: _Core, k: np.ndarray, tickers: Sequence[str], 
             when = weekdays.get(day0[i])
             if when is None:
                 when = weekdays[day0[i]] = prose.date(day0[i], weekday=True)
-            caveats.append(
-                f"On day 0 ({when}) {bench} {prose.moved(core.market0[i])}, "
-                f"{prose.number(core.market_z[i], decimals=1)} times its typical daily move in the estimation window "
-                f"(robust standard deviation {prose.percent(core.market_robust_sd[i])}; "
-                f"{prose.number(core.market_plain_z[i], decimals=1)} times "
+            caveats.append(make(
+                "On day 0 ({when}) {bench} {moved}, {z} times its typical daily move in the estimation window "
+                "(robust standard deviation {robust}; {plain_z} times "
                 "the plain standard deviation, which large past swings inflate). A market-wide move this big "
-                f"dominates the day: {name}'s abnormal return then depends heavily on the estimated beta and on "
-                "other news that hit the whole market, so read it with care."
-            )
+                "dominates the day: {name}'s abnormal return then depends heavily on the estimated beta and on "
+                "other news that hit the whole market, so read it with care.",
+                name, bench, when=when, moved=prose.moved(core.market0[i]),
+                z=prose.number(core.market_z[i], decimals=1), robust=prose.percent(core.market_robust_sd[i]),
+                plain_z=prose.number(core.market_plain_z[i], decimals=1),
+            ))
         elif stale[i]:
-            caveats.append(
-                f"{prose.sentence(bench)} did not move on at least half of the {n[i]} estimation sessions, which "
+            caveats.append(make(
+                "{Bench} did not move on at least half of the {n} estimation sessions, which "
                 "looks like prices carried forward over missing days rather than trading; check its prices, as "
-                "the model and its noise estimate rest on them."
-            )
+                "the model and its noise estimate rest on them.",
+                name, bench, n=str(n[i]),
+            ))
         # 2. windows cut short by the data
         if est_missing[i]:
-            caveats.append(
-                f"The estimation window is cut short: {est_missing[i]} of its {n_window} sessions lie before "
-                f"the first return available for {name} and {bench} ({day_text[lo[i]]})."
-            )
+            caveats.append(make(
+                "The estimation window is cut short: {missing} of its {n_window} sessions lie before "
+                "the first return available for {name} and {bench} ({first}).",
+                name, bench, missing=str(est_missing[i]), n_window=str(n_window), first=day_text[lo[i]],
+            ))
         if evt_cut[i]:
             cut = np.flatnonzero(~core.evt_in[i])
-            caveats.append(
-                f"The event window is truncated: sessions {', '.join(f'{o:+d}' for o in cut + e0)} lie outside the "
-                f"returns available for {name} and {bench} ({day_text[lo[i]]} to {day_text[hi[i]]}); "
-                "the cumulative abnormal return covers only the sessions inside the data."
-            )
+            caveats.append(make(
+                "The event window is truncated: sessions {cut} lie outside the "
+                "returns available for {name} and {bench} ({first} to {last}); "
+                "the cumulative abnormal return covers only the sessions inside the data.",
+                name, bench, cut=", ".join(f"{o:+d}" for o in cut + e0), first=day_text[lo[i]], last=day_text[hi[i]],
+            ))
         # 3. few estimation days
         if n[i] < RECOMMENDED_ESTIMATION:
             caveats.append(
@@ -597,46 +659,69 @@ def _caveats(panel: _Panel, core: _Core, k: np.ndarray, tickers: Sequence[str], 
             )
         # 4. missing returns
         if est_gaps[i]:
-            caveats.append(
-                f"{est_gaps[i]} estimation-window return{'s were' if est_gaps[i] > 1 else ' was'} missing for "
-                f"{name} or {bench} and dropped (a missing price also removes the next session's return)."
-            )
+            caveats.append(make(
+                "{count} estimation-window {returns} missing for "
+                "{name} or {bench} and dropped (a missing price also removes the next session's return).",
+                name, bench, count=str(est_gaps[i]), returns="returns were" if est_gaps[i] > 1 else "return was",
+            ))
         if evt_gaps[i]:
             evt_nan = np.flatnonzero(core.evt_in[i] & ~np.isfinite(core.ar[i]))
             dates = ", ".join(f"{o:+d} ({day_text[core.evt_pos[i, j]]})" for j, o in zip(evt_nan, evt_nan + e0))
-            caveats.append(
-                f"No abnormal return on session{'s' if evt_nan.size > 1 else ''} {dates}: a price of {name} or "
-                f"{bench} is missing there; cumulative returns skip {'them' if evt_nan.size > 1 else 'it'}."
-            )
+            caveats.append(make(
+                "No abnormal return on {sessions} {dates}: a price of {name} or "
+                "{bench} is missing there; cumulative returns skip {them}.",
+                name, bench, sessions="sessions" if evt_nan.size > 1 else "session", dates=dates,
+                them="them" if evt_nan.size > 1 else "it",
+            ))
         if halted[i]:
             flat = np.flatnonzero(unchanged[i])
-            caveats.append(
-                f"{name}'s {_price_words(panel.price)} did not change on {flat.size} sessions of the event window "
-                f"(first {day_text[core.evt_pos[i, flat[0]]]}, last {day_text[core.evt_pos[i, flat[-1]]]}), as happens "
+            caveats.append(make(
+                "{name}'s {price} did not change on {count} sessions of the event window "
+                "(first {first}, last {last}), as happens "
                 "during a trading halt or when missing prices are carried forward: on those sessions the abnormal "
                 "return is only the expected move with its sign reversed, and a reaction delayed by a halt shows "
-                "only when trading resumes."
-            )
+                "only when trading resumes.",
+                name, bench, price=_price_words(panel.price), count=str(flat.size),
+                first=day_text[core.evt_pos[i, flat[0]]], last=day_text[core.evt_pos[i, flat[-1]]],
+            ))
         # 5. split-like jumps (as-traded prices are wrong across a split)
         if jumps[i]:
             first = int(core.jump_pos[i])
-            caveats.append(
-                f"{name}'s {_price_words(panel.price)} jumps by more than {SPLIT_LIKE_JUMP:.0%} on {jumps[i]} session"
-                f"{'s' if jumps[i] > 1 else ''} in the windows (first {day_text[first]}, "
-                f"{panel.rets[first, k[i]]:+.1%} close to close): that looks like a stock split, and as-traded "
-                f"close returns are wrong across a split day; {fix}."
-            )
-        # 6. other news of the same firm
+            caveats.append(make(
+                "{name}'s {price} jumps by more than {limit} on {count} {sessions} in the windows (first {first}, "
+                "{size} close to close): that looks like a stock split, and as-traded "
+                "close returns are wrong across a split day; {fix}.",
+                name, bench, price=_price_words(panel.price), limit=f"{SPLIT_LIKE_JUMP:.0%}", count=str(jumps[i]),
+                sessions="sessions" if jumps[i] > 1 else "session", first=day_text[first],
+                size=f"{panel.rets[first, k[i]]:+.1%}", fix=fix,
+            ))
+        # 6. a spin-off or special dividend (as-traded closes count the distribution as a loss)
+        if payouts[i]:
+            first = int(core.payout_pos[i])
+            more = payouts[i] - 1
+            caveats.append(make(
+                "{name}'s adjusted close rose {size} relative to its as-traded close on {first}{more}, more than "
+                "an ordinary dividend moves it: the mark of a distribution such as a spin-off or a special "
+                "dividend going ex that day. As-traded close returns count what shareholders received as a loss, "
+                "so they are too low by about as much on {that}; use price='adj_close'.",
+                name, bench, size=prose.percent(panel.payout[first, k[i]]), first=day_text[first],
+                more=(f" (and by more than {prose.percent(DISTRIBUTION_JUMP, decimals=0)} on "
+                      f"{prose.plural(more, 'other session')} in the windows)") if more else "",
+                that="those days" if more else "that day",
+            ))
+        # 7. other news of the same firm
         if in_est[i]:
-            caveats.append(
-                f"The estimation window contains other listed events of {name} ({'; '.join(in_est[i])}): their "
-                "news moves the price, which can bias the model and inflate its noise estimate."
-            )
+            caveats.append(make(
+                "The estimation window contains other listed events of {name} ({events}): their "
+                "news moves the price, which can bias the model and inflate its noise estimate.",
+                name, bench, events="; ".join(in_est[i]),
+            ))
         if in_evt[i]:
-            caveats.append(
-                f"Other listed events of {name} fall inside the event window ({'; '.join(in_evt[i])}): their "
-                "news is mixed into the cumulative abnormal return."
-            )
+            caveats.append(make(
+                "Other listed events of {name} fall inside the event window ({events}): their "
+                "news is mixed into the cumulative abnormal return.",
+                name, bench, events="; ".join(in_evt[i]),
+            ))
         if panel.off_calendar:
             caveats.append(f"{panel.off_calendar} price rows on dates that are not NYSE sessions were ignored.")
         out.append(caveats)
@@ -832,7 +917,9 @@ def event_study(
         Normal-return model (see the module docstring).
     price : str
         ``close`` (as traded) or ``adj_close``. Prices must be as traded or adjusted consistently;
-        a split-like jump (>40%) inside the windows gets a warning.
+        a split-like jump (>40%) inside the windows gets a warning, and so, with ``close`` and an
+        ``adj_close`` column beside it, does an ex-date of a spin-off or special dividend (the
+        adjusted close rising more than :data:`DISTRIBUTION_JUMP` against the as-traded close).
     events : pandas.DataFrame, optional
         The events frame (``fr.load_events()``); listed events of the same ``ticker`` inside the
         estimation or event window get a warning.
@@ -861,8 +948,8 @@ def event_study(
     The benchmark's day-0 move beyond 3 robust standard deviations of its estimation-window
     returns (robust: 1.4826 x median absolute deviation, so that a crash inside the estimation
     window does not hide one on day 0); windows cut short by the data; fewer than 100 estimation
-    sessions; missing returns dropped; split-like jumps; other events of the same firm inside the
-    windows.
+    sessions; missing returns dropped; split-like jumps; with as-traded closes, distributions
+    bigger than an ordinary dividend; other events of the same firm inside the windows.
 
     Examples
     --------
@@ -890,7 +977,7 @@ def event_study(
     in_est, in_evt = _event_overlaps(panel, core, k, np.array([event_day.as_unit("ns").value]),
                                      _other_events(events, panel), event_window)
     caveats = _caveats(panel, core, k, [ticker], benchmark, pd.DatetimeIndex([day0]), estimation_window,
-                       event_window, in_est, in_evt)[0]
+                       event_window, in_est, in_evt, renamable=True)[0]
     return _result(panel, core, 0, ticker=ticker, benchmark=benchmark, event_date=event_day,
                    market_session=market_session, day0=day0, model=model, estimation_window=estimation_window,
                    event_window=event_window, caveats=caveats, label=label, event_id=event_id,

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-__all__ = ["CarResult", "EventStudyResult", "TABLE_COLUMNS", "SUMMARY_COLUMNS", "reader_name"]
+__all__ = ["CarResult", "Caveat", "EventStudyResult", "TABLE_COLUMNS", "SUMMARY_COLUMNS", "reader_name"]
 
 #: Columns of :attr:`EventStudyResult.table`, in order. ``ar_sd`` is the prediction-error standard
 #: deviation of each day's abnormal return, ``car_sd`` that of the running CAR (from the window's
@@ -45,6 +45,78 @@ def reader_name(ticker: str, *, article: bool = False) -> str:
     if ticker not in prose.display_names():
         return ticker
     return prose.display_name(ticker, article=article)
+
+
+class Caveat(str):
+    """A caveat's text that can be written again with the reader names a summary uses.
+
+    The caveats of an event study are written when it is computed, before anyone has said what
+    the stock and the benchmark are called: ``str(caveat)`` names them as :func:`reader_name` does
+    (the registered name, else the ticker). :meth:`named` writes the same caveat with the names
+    the summary's own sentences use, so ``summary(names=...)`` never shows a raw ticker in a
+    caveat when its caller gave a name. Everything else in the text is fixed at computation.
+
+    Parameters
+    ----------
+    template : str
+        :meth:`str.format` template: ``{name}`` the stock, ``{bench}`` the benchmark with its
+        article, ``{Bench}`` the same opening a sentence; every other field comes from ``values``.
+    name, bench : str
+        The names written into ``str(caveat)``.
+    **values : str
+        The template's other fields (dates, numbers already in words). They are inserted, never
+        parsed, so a headline with braces stays as it is.
+
+    Examples
+    --------
+    >>> c = Caveat("{name} fell on {day} while {bench} rose.", "SYNQ", "^SYNX", day="11 June 2020")
+    >>> c
+    'SYNQ fell on 11 June 2020 while ^SYNX rose.'
+    >>> c.named("Synq Corp", "the synthetic index")
+    'Synq Corp fell on 11 June 2020 while the synthetic index rose.'
+    """
+
+    template: str
+    values: dict[str, str]
+
+    def __new__(cls, template: str, name: str, bench: str, **values: str) -> Caveat:
+        self = str.__new__(cls, _fill(template, name, bench, values))
+        self.template, self.values = template, values
+        return self
+
+    @staticmethod
+    def text(template: str, name: str, bench: str, **values: str) -> str:
+        """The same text as a plain ``str``, for a table that keeps only text (cheaper, for big batches).
+
+        Examples
+        --------
+        >>> Caveat.text("{Bench} did not move.", "SYNQ", "the synthetic index")
+        'The synthetic index did not move.'
+        """
+        return _fill(template, name, bench, values)
+
+    def named(self, name: str, bench: str) -> str:
+        """The caveat with ``name`` for the stock and ``bench`` (with its article) for the benchmark."""
+        return _fill(self.template, name, bench, self.values)
+
+    def __reduce__(self):
+        # str's own pickling would call __new__ with the text alone, and a pickled result
+        # (multiprocessing, joblib, a notebook cache) could not be loaded.
+        return _restore_caveat, (str(self), self.template, self.values)
+
+
+def _fill(template: str, name: str, bench: str, values: dict[str, str]) -> str:
+    if "{Bench}" not in template:
+        return template.format(name=name, bench=bench, **values)
+    from frstory import prose
+
+    return template.format(name=name, bench=bench, Bench=prose.sentence(bench), **values)
+
+
+def _restore_caveat(text: str, template: str, values: dict[str, str]) -> Caveat:
+    self = str.__new__(Caveat, text)
+    self.template, self.values = template, values
+    return self
 
 
 def _significance(t: float, p: float) -> str:
@@ -111,7 +183,9 @@ class EventStudyResult:
     n_estimation : int
         Sessions in the estimation window with returns for both series.
     warnings : list of str
-        Plain-language caveats a reader must see next to the result.
+        Plain-language caveats a reader must see next to the result. Those of
+        :func:`frstory.event_study` are :class:`Caveat` strings naming the stock and the benchmark
+        as :func:`reader_name` does; :meth:`summary` writes them with its own names.
     label : str
         Short description of the event, for tables and charts.
     event_id : str
@@ -303,7 +377,8 @@ class EventStudyResult:
         Numbers, dates and p-values are written by :mod:`frstory.prose`; names come from ``names``
         or :func:`frstory.prose.display_name` (register a company's name with
         ``prose.register_display_names``). Beside the t-test it reports the rank (and sign) test
-        and, where the verdict is "no evidence", the detection limit. Warnings are appended.
+        and, where the verdict is "no evidence", the detection limit. Warnings are appended,
+        naming the stock and the benchmark as the paragraph does.
 
         Parameters
         ----------
@@ -385,7 +460,10 @@ class EventStudyResult:
             if evidence:
                 parts.append(evidence)
         if self.warnings:
-            parts.append("Caveats: " + " ".join(self.warnings))
+            # Caveats name the firm and the index as the sentences above do (a hand-made result's
+            # plain strings are shown as they are).
+            parts.append("Caveats: " + " ".join(w.named(name, bench) if isinstance(w, Caveat) else w
+                                                for w in self.warnings))
         return " ".join(parts)
 
     def to_frame(self) -> pd.DataFrame:
