@@ -693,7 +693,7 @@ def _caveats(panel: _Panel, core: _Core, k: np.ndarray, tickers: Sequence[str], 
                 "close returns are wrong across a split day; {fix}.",
                 name, bench, price=_price_words(panel.price), limit=f"{SPLIT_LIKE_JUMP:.0%}", count=str(jumps[i]),
                 sessions="sessions" if jumps[i] > 1 else "session", first=day_text[first],
-                size=f"{panel.rets[first, k[i]]:+.1%}", fix=fix,
+                size=prose.percent(panel.rets[first, k[i]], signed=True), fix=fix,
             ))
         # 6. a spin-off or special dividend (as-traded closes count the distribution as a loss)
         if payouts[i]:
