@@ -3,8 +3,9 @@
 Browsers typeset MathML natively (Chromium since version 109, Firefox and Safari long before), so a
 page needs no MathJax and no network. Two places hold math:
 
-* Markdown cells, ``text/latex`` outputs and ``$...$`` in Markdown printed by code:
+* Markdown cells and ``text/latex`` outputs (``IPython.display.Math``/``Latex``):
   :func:`latex_to_mathml` (the MathML then passes the page's sanitizer like any other HTML).
+  Markdown printed by code is data and is not scanned for math: its "$5 and $6" stay prices.
 * Plotly figure text: plotly.js typesets ``$...$`` labels only with MathJax, which a page that
   works offline does not have (plotly would show the raw LaTeX). :func:`figure_math_to_text`
   rewrites such labels into plotly's own text subset (Unicode symbols, ``<sup>``, ``<sub>``) from
@@ -72,6 +73,8 @@ def latex_output_to_mathml(text: str) -> str:
     --------
     >>> latex_output_to_mathml("$$a$$").startswith('<math xmlns="http://www.w3.org/1998/Math/MathML" display="block">')
     True
+    >>> "<mtable" in latex_output_to_mathml(r"\\begin{align} a &= 1 \\\\ b &= 2 \\end{align}")
+    True
     """
     if not _LATEX_BLOCK.search(text) and not _LATEX_INLINE.search(text):
         return latex_to_mathml(text, display=True)
@@ -89,7 +92,8 @@ def latex_output_to_mathml(text: str) -> str:
     last = 0
     for match in _LATEX_BLOCK.finditer(text):
         parts.append(inline(text[last:match.start()]))
-        parts.append(latex_to_mathml(match.group(1) or match.group(2) or match.group(4), display=True))
+        # An environment goes whole: its \begin{align} is what makes "&" align and "\\" break lines.
+        parts.append(latex_to_mathml(match.group(1) or match.group(2) or match.group(0), display=True))
         last = match.end()
     parts.append(inline(text[last:]))
     return "".join(parts)

@@ -4,7 +4,8 @@ They run in this order inside the page exporter (:class:`frstory.publish.render.
 each on nbconvert's own copy of the notebook (the frozen notebook is never changed):
 
 1. ``TagRemovePreprocessor`` (nbconvert's, configured by :func:`tag_remover`): ``remove-cell``,
-   ``remove-input`` and ``remove-output`` tags.
+   ``remove-input`` and ``remove-output`` tags; then nbconvert's ``CoalesceStreamsPreprocessor``
+   (printed output in one block per run, ``\r`` progress lines as they ended).
 2. :class:`OutputLimitPreprocessor`: an output over :data:`MAX_OUTPUT_CHARS` (or any output once the
    page holds :data:`MAX_PAGE_CHARS`) is cut, with a visible notice, so a notebook that prints
    50 MB does not publish a 50 MB page.
@@ -16,6 +17,7 @@ each on nbconvert's own copy of the notebook (the frozen notebook is never chang
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
@@ -36,6 +38,7 @@ __all__ = [
     "CodeFoldPreprocessor",
     "output_shows_something",
     "mark_code_folds",
+    "plotly_figure_from_html",
 ]
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
@@ -52,6 +55,81 @@ DISPLAY_PRIORITY = [PLOTLY_MIME, NOTICE_MIME, WIDGET_MIME, "text/html", "text/ma
 _STREAM_NAMES = {"stdout"}
 WIDGET_NOTE = ("An interactive widget was here. Widgets need a running Python kernel, so this published page "
                "cannot show it; run the notebook to use it.")
+# What the sanitizer drops from an HTML output that a reader of the notebook would have seen or
+# that would have drawn something: named in the note the page shows instead.
+_LEFT_OUT = (
+    (re.compile(r"<script\b(?![^>]*\btype=[\"']?application/(?:ld\+)?json)", re.IGNORECASE), "a script"),
+    (re.compile(r"<(?:iframe|object|embed)\b", re.IGNORECASE), "an embedded page"),
+    (re.compile(r"<(?:video|audio)\b", re.IGNORECASE), "a video or audio player"),
+    (re.compile(r"<canvas\b", re.IGNORECASE), "a drawing made by a script"),
+)
+_NEW_PLOT = re.compile(r"Plotly\.newPlot\(\s*")
+_ADD_FRAMES = re.compile(r"Plotly\.addFrames\(\s*(?:'[^']*'|\"[^\"]*\")\s*,\s*")
+_COMMA = re.compile(r"\s*,\s*")
+_TAG = re.compile(r"<[^>]*>")
+
+
+def plotly_figure_from_html(markup: str) -> dict | None:
+    """The figure in an HTML output written by plotly (``fig.to_html()``, the ``notebook`` renderers).
+
+    Such an output draws its figure with a script (``Plotly.newPlot(id, data, layout, config)``,
+    then ``Plotly.addFrames`` for an animation), which no published page runs; the JSON arguments
+    are read back instead, so the page draws the figure like any other.
+
+    Returns
+    -------
+    dict or None
+        ``{"data", "layout", "config", "frames"}``, or ``None`` when ``markup`` does not hold
+        exactly one figure written that way.
+
+    Examples
+    --------
+    >>> html = ('<div id="f"></div><script>Plotly.newPlot("f", [{"y": [1]}], {"height": 300}, '
+    ...         '{"responsive": true})</script>')
+    >>> plotly_figure_from_html(html)
+    {'data': [{'y': [1]}], 'layout': {'height': 300}, 'config': {'responsive': True}}
+    >>> plotly_figure_from_html("<p>no figure</p>") is None
+    True
+    """
+    calls = list(_NEW_PLOT.finditer(markup))
+    if len(calls) != 1:
+        return None
+    decoder = json.JSONDecoder()
+    args: list[Any] = []
+    position = calls[0].end()
+    try:
+        while len(args) < 4:
+            value, position = decoder.raw_decode(markup, position)
+            args.append(value)
+            comma = _COMMA.match(markup, position)
+            if comma is None:
+                break
+            position = comma.end()
+    except ValueError:
+        return None
+    if len(args) < 3 or not isinstance(args[1], list) or not isinstance(args[2], dict):
+        return None
+    figure: dict[str, Any] = {"data": args[1], "layout": args[2]}
+    if len(args) > 3 and isinstance(args[3], dict):
+        figure["config"] = args[3]
+    frames = _ADD_FRAMES.search(markup, position)
+    if frames:
+        try:
+            value, _ = decoder.raw_decode(markup, frames.end())
+        except ValueError:
+            return None
+        if isinstance(value, list):
+            figure["frames"] = value
+    return figure
+
+
+def _left_out(markup: str) -> list[str]:
+    """What of ``markup`` the page cannot show (scripts, embedded pages, players), in words."""
+    return [what for pattern, what in _LEFT_OUT if pattern.search(markup)]
+
+
+def _shows_anything(safe_html: str) -> bool:
+    return "<img" in safe_html or "<math" in safe_html or bool(_TAG.sub("", safe_html).strip())
 
 
 def _tags(cell: dict) -> set[str]:
@@ -163,7 +241,11 @@ class SanitizePreprocessor(Preprocessor):
     """Replace every HTML, Markdown and LaTeX output by sanitized HTML, ready for the page.
 
     * ``text/html``: :func:`~frstory.publish.sanitize.sanitize_html`; a pandas ``Styler`` table
-      (its cells carry ``T_`` ids) keeps its styles, inlined and filtered.
+      (its cells carry ``T_`` ids) keeps its styles, inlined and filtered. A plotly figure shown
+      as HTML (``fig.to_html()``, the ``notebook`` renderers) becomes the figure itself
+      (:func:`plotly_figure_from_html`); plotly's loader script is dropped. An output that loses a
+      script, an embedded page or a player is followed (or, when nothing of it is left, replaced)
+      by a note saying so, and the build warns its author, naming the cell.
     * ``text/markdown`` (Markdown printed by code, i.e. data): raw HTML in it is shown as text,
       never interpreted; it is not scanned for math, so "$5 and $6" stays prices.
     * ``text/latex``: MathML (:func:`frstory.publish.math.latex_output_to_mathml`).
@@ -179,7 +261,11 @@ class SanitizePreprocessor(Preprocessor):
         self._data_markdown = mistune.create_markdown(escape=True, plugins=["table", "strikethrough"])
 
     def preprocess_cell(self, cell, resources, index):
-        for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+        if cell.get("cell_type") != "code":
+            return cell, resources
+        kept = []
+        for output in cell.get("outputs", []):
+            kept.append(output)
             data = output.get("data")
             if not data:
                 continue
@@ -192,12 +278,51 @@ class SanitizePreprocessor(Preprocessor):
                 data.pop("text/html", None)
             if "text/html" in data:
                 markup = str(data["text/html"])
-                data["text/html"] = sanitize_html(markup, min_heading=2, keep_styles='id="T_' in markup)
+                figure = plotly_figure_from_html(markup) if "Plotly.newPlot" in markup else None
+                if figure is not None:
+                    # A figure shown with plotly's HTML renderers: drawn from its data like any other.
+                    output["data"] = {PLOTLY_MIME: figure}
+                    continue
+                safe = sanitize_html(markup, min_heading=2, keep_styles='id="T_' in markup)
+                shows = _shows_anything(safe)
+                if "window.PlotlyConfig" in markup and not shows:
+                    kept.pop()  # plotly's notebook renderers first show a script that only loads plotly.js
+                    continue
+                data["text/html"] = safe
+                left_out = _left_out(markup)
+                if left_out:
+                    notice = self._left_out_notice(cell, index, markup, left_out, shows, resources)
+                    if shows:
+                        kept.append(notice)
+                    else:  # nothing of it is left: the note takes its place
+                        kept[-1] = notice
+                        continue
             if "text/markdown" in data:
                 data["text/markdown"] = sanitize_html(self._data_markdown(str(data["text/markdown"])), min_heading=2)
             if "text/latex" in data:
                 data["text/latex"] = sanitize_html(latex_output_to_mathml(str(data["text/latex"])))
+        cell.outputs = kept
         return cell, resources
+
+    @staticmethod
+    def _left_out_notice(cell: dict, index: int, markup: str, left_out: list[str], partly: bool,
+                         resources: dict) -> dict:
+        """The reader's note under an HTML output that lost part of itself, and the author's warning."""
+        what = " and ".join(left_out)
+        number = (cell.get("metadata") or {}).get("frstory_cell", index + 1)
+        stem = (resources.get("metadata") or {}).get("name", "notebook")
+        # plotly's "iframe" renderer writes the figure to iframe_figures/ beside the notebook.
+        plotly = "plotly" in markup.lower() or "iframe_figures/" in markup
+        fix = ("show the figure with plotly's default renderer (no renderer= argument, pio.renderers.default "
+               "left unset), so the page draws it from its data" if plotly else
+               "show the result as a table, image, Markdown or plotly figure instead")
+        resources.setdefault("frstory_warnings", []).append(
+            f"{stem}: cell {number}: an HTML output contains {what}, which published pages leave out; readers "
+            f"see a note saying so. Fix: {fix}")
+        if partly:
+            return _notice(f"This output contained {what}, which published pages leave out, so it may look "
+                           "different here than in the notebook.")
+        return _notice(f"This output was {what}, which published pages leave out; run the notebook to see it.")
 
 
 def output_shows_something(output: dict) -> bool:

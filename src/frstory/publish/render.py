@@ -1,14 +1,17 @@
 """Turn an executed notebook into the body of a story page, on nbconvert's own layers.
 
 * **Preprocessors** (:mod:`frstory.publish.preprocessors`): nbconvert's tag remover
-  (``remove-cell``, ``remove-input``, ``remove-output``), output size limits with a visible
+  (``remove-cell``, ``remove-input``, ``remove-output``) and stream coalescer, output size limits with a visible
   notice, sanitizing of every HTML/Markdown/LaTeX output (nh3, :mod:`frstory.publish.sanitize`) and
   the grouping of set-up code cells under one "Show code (N cells)".
 * **Template** (``templates/nbconvert/frstory``): ``index.html.j2`` overrides nbconvert's blocks
   per output type (figure, table/HTML, Markdown, math, SVG/PNG/JPEG image, text, stream, error,
   widget, notice) and hands each to a macro in ``outputs.html.j2``.
 * **Filters** (this module): what needs Python: Markdown cells with math typeset as MathML
-  (:mod:`frstory.publish.math`, no CDN), figure preparation, counters for words and tables.
+  (:mod:`frstory.publish.math`, no CDN) and their attached images embedded, raw cells meant for
+  HTML, figure preparation, counters for words and tables. Links to another notebook point at its
+  page and Jupyter's ``#Heading-text`` anchors at the heading's id; a link or image the page must
+  leave out (a file beside the notebook) is named in the build's warnings.
 
 Plotly figures are drawn from their ``application/vnd.plotly.v1+json`` output (nbconvert drops
 those under plotly >= 6), data, layout, **frames** and config, so animations and sliders play.
@@ -32,13 +35,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from frstory.errors import BuildError
 from frstory.publish.escaping import plain_text
 from frstory.publish.execute import output_mentions_missing_data
 from frstory.publish.math import figure_math_to_text, latex_to_mathml
-from frstory.publish.sanitize import HeadingIds, sanitize_html
+from frstory.publish.sanitize import HeadingIds, page_href, sanitize_html, slugify_heading
 from frstory.publish.navigation import table_of_contents
 from frstory.publish.sources import chart_sources, http_url
 
@@ -77,6 +80,32 @@ _EMPTY_HEADER = re.compile(r"<th((?:\s[^>]*)?)>\s*</th>")
 # leaves rows or columns out behind a row or column of "..." cells (display.max_rows/max_columns).
 _CUT_TEXT = re.compile(r"<t[dh]\b[^>]*>[^<]*[^.<\s]\.\.\.</t[dh]>")
 _CUT_ROWS = re.compile(r"<t[dh]\b[^>]*>\.\.\.</t[dh]>")
+
+
+_FRAGMENT_HREF = re.compile(r'href="#([^"]+)"')
+_ID = re.compile(r'\sid="([^"]+)"')
+# A link or image of rendered Markdown that is neither on the web, in the page nor another notebook.
+_LINKED_URL = re.compile(r'<(a|img)\b[^>]*?\s(?:href|src)="([^"]+)"', re.IGNORECASE)
+
+
+def _link_fragments(body: str) -> str:
+    """Point ``#Heading-text`` links (Jupyter's anchors, or MyST's lower-case ones) at the heading's id.
+
+    Examples
+    --------
+    >>> _link_fragments('<a href="#Why-it-matters">x</a><h2 id="s-why-it-matters">Why it matters</h2>')
+    '<a href="#s-why-it-matters">x</a><h2 id="s-why-it-matters">Why it matters</h2>'
+    """
+    ids = set(_ID.findall(body))
+
+    def point(match: re.Match) -> str:
+        target = html.unescape(match.group(1))
+        if target in ids:
+            return match.group(0)
+        heading = "s-" + slugify_heading(unquote(target))
+        return f'href="#{heading}"' if heading in ids else match.group(0)
+
+    return _FRAGMENT_HREF.sub(point, body)
 
 
 def _source(cell: dict) -> str:
@@ -296,10 +325,17 @@ def code_summary(cell_count: int) -> str:
 
 
 def _markdown_with_mathml() -> Any:
-    """nbconvert's Markdown parser (with its math syntax) whose math renders as MathML, not ``$...$``."""
+    """nbconvert's Markdown parser (with its math syntax) whose math renders as MathML, not ``$...$``.
+
+    Images attached to the cell (``![](attachment:name.png)``) are embedded from the renderer's
+    ``attachments`` (set per cell); one the cell does not hold is named in ``missing_attachments``
+    and shown by its alt text, where nbconvert would stop the whole page.
+    """
     from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 
     class MathMLRenderer(IPythonRenderer):
+        missing_attachments: list[str]
+
         def block_math(self, body: str) -> str:
             return latex_to_mathml(body, display=True)
 
@@ -309,7 +345,16 @@ def _markdown_with_mathml() -> Any:
         def latex_environment(self, name: str, body: str) -> str:
             return latex_to_mathml(f"\\begin{{{name}}}{body}\\end{{{name}}}", display=True)
 
-    return MarkdownWithMath(renderer=MathMLRenderer(escape=False, exclude_anchor_links=True))
+        def _embed_image_or_attachment(self, src: str) -> str:
+            name = src[len("attachment:"):] if src.startswith("attachment:") else None
+            if name is not None and not isinstance((self.attachments or {}).get(name), dict):
+                self.missing_attachments.append(name)
+                return ""
+            return super()._embed_image_or_attachment(src)
+
+    renderer = MathMLRenderer(escape=False, exclude_anchor_links=True)
+    renderer.missing_attachments = []
+    return MarkdownWithMath(renderer=renderer)
 
 
 class _StoryContext:
@@ -382,6 +427,9 @@ class StoryRenderer:
         config.TagRemovePreprocessor.remove_cell_tags = {"remove-cell"}
         config.TagRemovePreprocessor.remove_input_tags = {"remove-input"}
         config.TagRemovePreprocessor.remove_all_outputs_tags = {"remove-output"}
+        # One text block per run of printed output, as Jupyter shows it: flushed pieces joined, and a
+        # line a "\r" rewrote (a progress counter) shown as it ended, not once per update.
+        config.CoalesceStreamsPreprocessor.enabled = True
         self._exporter = _body_exporter_class()(
             config=config, template_name="frstory", extra_template_basedirs=[str(TEMPLATES_DIR / "nbconvert")]
         )
@@ -389,6 +437,7 @@ class StoryRenderer:
             self._exporter.register_preprocessor(preprocessor, enabled=True)
         filters = {
             "fr_markdown_cell": self._markdown_cell,
+            "fr_raw_cell": self._raw_cell,
             "fr_figure": self._figure,
             "fr_observe": self._observe,
             "fr_missing_data": lambda output: bool(output_mentions_missing_data(output)),
@@ -399,6 +448,7 @@ class StoryRenderer:
             "fr_count_words": self._count_words,
             "fr_data_uri": self._data_uri,
             "fr_image_alt": self._image_alt,
+            "fr_image_size": self._image_size,
             "fr_plain": lambda text: _ANSI.sub("", str(text or "")),
         }
         for name, function in filters.items():
@@ -407,7 +457,11 @@ class StoryRenderer:
         self._ctx = _StoryContext("")
 
     # -- filters used by templates/nbconvert/frstory/index.html.j2 -----------------------------------
-    def _markdown_cell(self, source: str) -> str:
+    def _markdown_cell(self, cell: dict) -> str:
+        source = _source(cell)
+        renderer = self._markdown.renderer
+        renderer.attachments = dict(cell.get("attachments") or {})
+        renderer.missing_attachments = []
         if self._ctx.first_markdown:
             self._ctx.first_markdown = False
             # A notebook that opens with its title as a heading (any level) would show it twice.
@@ -416,11 +470,39 @@ class StoryRenderer:
                     markdown_heading_text(match.group(2)).lower() == self._ctx.title.strip().lower():
                 source = source.lstrip("\n")[match.end():]
         self._ctx.words += len(_WORD.findall(re.sub(r"<[^>]+>|\(https?://[^)]*\)|\$[^$]*\$", " ", source)))
-        body = sanitize_html(self._markdown.render(source), min_heading=2, heading_ids=self._ctx.heading_ids)
+        rendered = self._markdown.render(source)
+        body = sanitize_html(rendered, min_heading=2, heading_ids=self._ctx.heading_ids)
+        where = f"{self._ctx.stem}: cell {(cell.get('metadata') or {}).get('frstory_cell', '?')}"
+        for name in renderer.missing_attachments:
+            self._ctx.warnings.append(
+                f"{where}: the image 'attachment:{name}' is not attached to the cell; readers see its alt text. "
+                "Fix: paste or drag the image into the cell again in Jupyter, or link an http(s) address")
+        for tag, url in _LINKED_URL.findall(rendered):
+            what = "image" if tag.lower() == "img" else "link"
+            url = html.unescape(url)
+            if (page_href(url) if what == "link" else re.match(r"(https?://|data:image/)", url, re.I)) is not None:
+                continue  # kept by the sanitizer (a link to another notebook points at its page)
+            self._ctx.warnings.append(
+                f"{where}: the image '{url}' is left out (a page shows images from http(s) addresses or "
+                "attached to their cell, not files beside the notebook); readers see its alt text. Fix: paste "
+                "or drag the image into the cell in Jupyter, or link an http(s) address" if what == "image" else
+                f"{where}: the link to '{url}' is left out (a page links http(s) addresses, its own headings "
+                "and other notebooks of the folder, not files beside the notebook); readers see its text alone. "
+                "Fix: link an http(s) address or another notebook (name.ipynb)")
         headings = table_of_contents(body, 2) + table_of_contents(body, 3)
         if headings:
             self._ctx.last_heading = headings[-1]["text"]
         return body
+
+    def _raw_cell(self, cell: dict) -> str:
+        """A raw cell meant for HTML pages (``raw_mimetype`` text/html or text/markdown), sanitized;
+        any other raw cell (LaTeX, reST, none) is for other formats and shows nothing, as in nbconvert."""
+        mime = str((cell.get("metadata") or {}).get("raw_mimetype") or "").lower()
+        if mime == "text/markdown":
+            return self._markdown_cell(cell)
+        if mime == "text/html":
+            return sanitize_html(_source(cell), min_heading=2, heading_ids=self._ctx.heading_ids)
+        return ""
 
     def _observe(self, output: dict) -> str:
         message = output_mentions_missing_data(output)
@@ -488,6 +570,20 @@ class StoryRenderer:
         meta = (output.get("metadata") or {}).get(mime) or {}
         return str(meta.get("alt") or "Image produced by the analysis") if isinstance(meta, dict) else \
             "Image produced by the analysis"
+
+    @staticmethod
+    def _image_size(output: dict, mime: str) -> dict[str, int]:
+        """The display size the notebook asked for (``Image(width=...)``; matplotlib's retina PNGs
+        are drawn at twice it), as ``<img>`` width and height: whole CSS pixels only."""
+        meta = (output.get("metadata") or {}).get(mime) or {}
+        if not isinstance(meta, dict):
+            return {}
+        size = {}
+        for name in ("width", "height"):
+            value = meta.get(name)
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < 100_000:
+                size[name] = int(round(value))
+        return size
 
     # -- figures ----------------------------------------------------------------------------------
     def _figure(self, figure: dict) -> dict:
@@ -585,10 +681,14 @@ class StoryRenderer:
 
         self._ctx = _StoryContext(stem, title)
         nb = nbformat.from_dict(nb)  # nbconvert's exporter works on its own deep copy
-        body, _ = self._exporter.from_notebook_node(nb, resources={"metadata": {"name": stem}})
+        for number, cell in enumerate(nb.cells, start=1):
+            # Warnings name cells as build errors do; removing tagged cells would renumber them.
+            cell.setdefault("metadata", {})["frstory_cell"] = number
+        body, resources = self._exporter.from_notebook_node(nb, resources={"metadata": {"name": stem}})
         ctx = self._ctx
+        ctx.warnings += resources.get("frstory_warnings", [])
         return {
-            "body_html": body.strip(),
+            "body_html": _link_fragments(body.strip()),
             "figures": ctx.figures,
             "words": ctx.words,
             "missing_data": ctx.missing_data,

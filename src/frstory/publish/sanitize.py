@@ -6,8 +6,9 @@ page goes through :func:`sanitize_html`. The sanitizing itself is nh3's: it pars
 ``<meta charset>`` cannot hang it or make it drop the rest of the document, and it always returns
 well-formed markup. frstory only configures it: the tags a story needs (text, lists, tables,
 figures, and MathML for typeset math), ``<script>``/``<style>``/``<svg>`` and other active or
-foreign content dropped *with* their content, links only ``http(s)://`` or ``#fragment``, images
-only ``http(s)`` or ``data:image/(png|jpeg|gif|webp)``, no inline styles (pandas' ``border="1"``
+foreign content dropped *with* their content, links only ``http(s)://``, ``#fragment`` or to
+another notebook of the folder (``x.ipynb``, which becomes its page ``x.html``), images only
+``http(s)`` or ``data:image/(png|jpeg|gif|webp|svg+xml)``, no inline styles (pandas' ``border="1"``
 and ``style`` go, so tables look like the rest of the site).
 
 pandas ``Styler`` tables keep their look safely (``keep_styles=True``): their ``<style>`` rules are
@@ -16,8 +17,9 @@ by construction, it cannot reach the page), and nh3 then keeps only the CSS prop
 :data:`STYLE_PROPERTIES` (colours, fonts, alignment, borders: nothing that loads a URL or moves an
 element out of its table).
 
-Two steps are frstory's own, because no kept library does them (nh3 only removes): headings are
-demoted below the page title and given page-unique ids, and tables are tidied
+Two steps are frstory's own, because no kept library does them (nh3 only removes): headings (and
+named anchors, ``<a id="intro">``) are demoted below the page title and given page-unique ids,
+and tables are tidied
 (:func:`tidy_table`): columns are classed ``fr-num``/``fr-text`` by what they hold, so numbers
 right-align, and pandas' separate index-name header row is folded into the header. Both work on
 nh3's output, which is well-formed, so a simple tree builder suffices.
@@ -31,7 +33,8 @@ from html.parser import HTMLParser
 
 import nh3
 
-__all__ = ["sanitize_html", "HeadingIds", "slugify_heading", "looks_numeric", "tidy_table", "STYLE_PROPERTIES"]
+__all__ = ["sanitize_html", "HeadingIds", "slugify_heading", "looks_numeric", "tidy_table", "STYLE_PROPERTIES",
+           "notebook_page_href", "page_href"]
 
 _HTML_TAGS = frozenset(
     """a abbr b blockquote br caption cite code col colgroup dd del details dfn div dl dt em figcaption
@@ -52,7 +55,7 @@ _DROP_WITH_CONTENT = frozenset(
 )
 _ATTRIBUTES = {
     "*": {"class", "title", "lang", "dir"},
-    "a": {"href"},
+    "a": {"href", "id", "name"},  # id and name: a named anchor, given a page id by _finish
     "img": {"src", "alt", "width", "height"},
     "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan", "scope"},
@@ -77,16 +80,26 @@ _ATTRIBUTES = {
     "annotation": {"encoding"},
 }
 #: CSS properties a ``Styler`` table may keep (inlined, per cell): looks only, nothing that loads
-#: a URL (``background``, ``background-image``, ``list-style``, ``content``) or leaves the table
-#: (``position``, ``transform``, ``z-index``).
+#: a URL (``list-style``, ``content``) or leaves the table (``position``, ``transform``, ``z-index``).
+#: ``background`` and ``background-image`` stay only as a gradient of plain colours (the bars of
+#: ``Styler.bar``), see :data:`_GRADIENT`.
 STYLE_PROPERTIES = frozenset(
     """color background-color font-weight font-style font-size font-family font-variant text-align
     vertical-align text-decoration white-space border border-top border-right border-bottom border-left
     border-color border-style border-width border-collapse padding padding-top padding-right
-    padding-bottom padding-left width min-width max-width opacity text-transform""".split()
+    padding-bottom padding-left width min-width max-width opacity text-transform
+    background background-image""".split()
 )
+_BACKGROUNDS = frozenset({"background", "background-image"})
+# A gradient of colours, lengths and percentages: the only functions inside are colours and calc(),
+# so no url(), image-set() or anything else that could load a file fits.
+_GRADIENT = re.compile(r"^(?:repeating-)?(?:linear|radial|conic)-gradient\("
+                       r"(?:[-#%.,\s\w]|(?:rgba?|hsla?|calc)\([-#%.,\s\w+*/]*\))*\)$", re.IGNORECASE)
 _SAFE_HREF = re.compile(r"^(https?://|#)", re.IGNORECASE)
-_SAFE_IMG_SRC = re.compile(r"^(https?://|data:image/(png|jpeg|gif|webp);base64,)", re.IGNORECASE)
+# A link to another notebook of the same folder (``02-x.ipynb#Some-heading``): its page is ``02-x.html``.
+_NOTEBOOK_HREF = re.compile(r"^(?:\./)?([^/\\:?#\s]+)\.ipynb(?:#(.*))?$", re.IGNORECASE)
+# An SVG shown by <img> cannot run scripts or load anything, unlike one inlined in the page.
+_SAFE_IMG_SRC = re.compile(r"^(https?://|data:image/(png|jpeg|gif|webp|svg\+xml);base64,)", re.IGNORECASE)
 _SAFE_CLASS = re.compile(r"[^A-Za-z0-9_ -]")
 _NUMERIC_ATTRS = frozenset({"colspan", "rowspan", "span", "start", "width", "height"})
 _NUMERIC = re.compile(r"^\d{1,4}$")
@@ -320,11 +333,42 @@ class HeadingIds:
         return candidate
 
 
+def notebook_page_href(stem: str, fragment: str | None = None) -> str:
+    """Where a link to notebook ``stem`` (and its heading anchor ``fragment``) points on the site.
+
+    Jupyter names a heading's anchor by its text (``#Same-heading``); the page gives the heading
+    the id :class:`HeadingIds` makes from the same text, so the link lands on it.
+
+    Examples
+    --------
+    >>> notebook_page_href("02-math", "Why-it-matters")
+    '02-math.html#s-why-it-matters'
+    """
+    from urllib.parse import unquote
+
+    return f"{stem}.html" + (f"#s-{slugify_heading(unquote(fragment))}" if fragment else "")
+
+
+def page_href(value: str) -> str | None:
+    """What a link's ``href`` becomes on a page: kept, pointed at a notebook's page, or ``None`` (dropped).
+
+    Examples
+    --------
+    >>> page_href("https://example.org"), page_href("03-x.ipynb"), page_href("data.csv")
+    ('https://example.org', '03-x.html', None)
+    """
+    value = value.strip()
+    if _SAFE_HREF.match(value):
+        return value
+    notebook = _NOTEBOOK_HREF.match(value)
+    return notebook_page_href(notebook[1], notebook[2]) if notebook else None
+
+
 def _attribute_filter(tag: str, name: str, value: str) -> str | None:
     """nh3's per-attribute hook: the value checks an allow-list of names cannot express."""
     value = value.strip()
     if name == "href":
-        return value if _SAFE_HREF.match(value) else None
+        return page_href(value)
     if name == "src":
         return value if tag == "img" and _SAFE_IMG_SRC.match(value) else None
     if name == "class":
@@ -351,6 +395,26 @@ def _inline_styles(markup: str) -> str:
         return body
 
 
+def _filter_backgrounds(style: str) -> str:
+    """``style`` without any ``background`` that is not a plain gradient (a URL could load a file).
+
+    Examples
+    --------
+    >>> _filter_backgrounds('width:10em;background:linear-gradient(90deg, #d65f5f 40.0%, transparent 40.0%)')
+    'width:10em;background:linear-gradient(90deg, #d65f5f 40.0%, transparent 40.0%)'
+    >>> _filter_backgrounds('background-image:url("https://example.org/x.png");color:red')
+    'color:red'
+    """
+    kept = []
+    for declaration in style.split(";"):
+        name, _, value = declaration.partition(":")
+        if name.strip().lower() in _BACKGROUNDS and not _GRADIENT.match(value.strip()):
+            continue
+        if declaration.strip():
+            kept.append(declaration)
+    return ";".join(kept)
+
+
 #: The alt text of an image its author gave none.
 MISSING_ALT = "No description has been provided for this image"
 
@@ -371,8 +435,29 @@ def _finish(node: _Node, min_heading: int, heading_ids: HeadingIds | None) -> No
                 child.tag = f"h{min_heading}"
             if heading_ids is not None:
                 child.attrs = [(k, v) for k, v in child.attrs if k != "id"] + [("id", heading_ids.new(child.text()))]
+        if child.tag == "a":
+            # A named anchor (<a id="intro"></a>, the old way to make a link target in a notebook):
+            # a page-unique id, "s-" prefixed like headings' so it cannot take a page element's id.
+            # In outputs (no heading_ids) it is dropped.
+            anchor = next((v for k, v in child.attrs if k in ("id", "name") and v), None)
+            child.attrs = [(k, v) for k, v in child.attrs if k not in ("id", "name")]
+            if child.get("href") is None:  # HTML allows rel only on a link (nh3 adds it to every <a>)
+                child.attrs = [(k, v) for k, v in child.attrs if k != "rel"]
+            if anchor and heading_ids is not None:
+                child.attrs.append(("id", heading_ids.new(anchor)))
+        style = child.get("style")
+        if style is not None:
+            kept_style = _filter_backgrounds(style)
+            child.attrs = [(k, v) for k, v in child.attrs if k != "style"]
+            if kept_style:
+                child.attrs.append(("style", kept_style))
         if child.tag == "table":
             _tidy_table_node(child)
+        if child.tag == "img" and not child.get("src"):
+            # An image whose address was dropped (a file beside the notebook) shows nothing, and HTML
+            # requires src: the reader gets its alt text instead.
+            kept.append(child.get("alt") or "")
+            continue
         if child.tag == "img" and all(k != "alt" for k, _ in child.attrs):
             # A screen reader reads an image without alt text by its address. Said plainly instead
             # (nbconvert's wording); the author's own alt, even an empty one, is kept.
@@ -402,12 +487,12 @@ def sanitize_html(markup: str, *, min_heading: int = 1, heading_ids: HeadingIds 
     -------
     str
         Well-formed HTML: allowed tags only, text escaped, no scripts, styles or event handlers,
-        links only ``http(s)://`` or ``#fragment``.
+        links only ``http(s)://``, ``#fragment`` or ``x.html`` for a notebook ``x.ipynb``.
 
     Examples
     --------
     >>> sanitize_html('<p onclick="x()">Hi <script>alert(1)</script><a href="javascript:x">a</a></p>')
-    '<p>Hi <a rel="noopener noreferrer">a</a></p>'
+    '<p>Hi <a>a</a></p>'
     >>> sanitize_html('<table border="1" class="dataframe"><tr><td>&lt;b&gt;</td><td>1.5</td></tr></table>')
     '<table class="dataframe"><tbody><tr><td class="fr-text">&lt;b&gt;</td><td class="fr-num">1.5</td></tr></tbody></table>'
     """

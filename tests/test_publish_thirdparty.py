@@ -1,0 +1,326 @@
+"""Notebooks frstory did not write: what the publisher does with the habits of other authors.
+
+Third-party notebooks show plotly figures with plotly's HTML renderers, display HTML with scripts
+and embedded pages, attach images to Markdown cells, link to each other and to their own headings
+by Jupyter's anchors, typeset ``align`` environments and keep raw cells. Each output here is made
+by the library that makes it in a notebook (plotly, IPython's display formatter) from synthetic
+data; ``tests/test_render_corpus.py`` covers plotly's own documentation notebooks.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+
+import nbformat
+import pytest
+
+from frstory.publish.render import StoryRenderer
+
+md, code, raw = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell, nbformat.v4.new_raw_cell
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+#: A 1x1 PNG (synthetic).
+DOT_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+
+
+@pytest.fixture(scope="module")
+def renderer():
+    return StoryRenderer()
+
+
+def _outputs(*objects) -> list:
+    """Display outputs of IPython objects, as the kernel's display formatter writes them."""
+    from IPython.core.formatters import format_display_data
+
+    outputs = []
+    for obj in objects:
+        data, metadata = format_display_data(obj)
+        outputs.append(nbformat.v4.new_output("display_data", data=data, metadata=metadata))
+    return outputs
+
+
+def _html_output(markup: str) -> dict:
+    return nbformat.v4.new_output("display_data", data={"text/html": markup, "text/plain": "<HTML>"})
+
+
+def _render(renderer, cells: list, stem: str = "synthetic") -> dict:
+    return renderer.render(nbformat.v4.new_notebook(cells=cells), stem)
+
+
+def _code_with(outputs: list, source: str = "x") -> nbformat.NotebookNode:
+    cell = code(source)
+    cell.outputs = outputs
+    return cell
+
+
+def _figures(body: str) -> list[dict]:
+    return [json.loads(m) for m in re.findall(r'<script type="application/json" data-fr-figure="[^"]+">(.*?)</script>',
+                                               body, re.S)]
+
+
+def _animated_figure():
+    import pandas as pd
+    import plotly.express as px
+
+    frame = pd.DataFrame({"year": [2001, 2001, 2002, 2002, 2003, 2003], "x": [1, 2, 2, 3, 3, 4],
+                          "y": [5, 4, 6, 5, 7, 6], "group": ["a", "b"] * 3})  # synthetic
+    return px.scatter(frame, x="x", y="y", color="group", animation_frame="year", range_x=[0, 5], range_y=[0, 8])
+
+
+# -- plotly figures shown as HTML ------------------------------------------------------------------
+
+def test_a_figure_shown_with_plotlys_notebook_renderer_is_drawn_from_its_data_with_its_frames(renderer):
+    import plotly.io as pio
+
+    fig = _animated_figure()
+    bundle = pio.renderers["notebook_connected"].to_mimebundle(fig.to_dict())
+    body = _render(renderer, [_code_with([_html_output(bundle["text/html"])])])["body_html"]
+    [figure] = _figures(body)
+    assert [f["name"] for f in figure["frames"]] == ["2001", "2002", "2003"]
+    assert [t["x"] for t in figure["data"]] == [t["x"] for t in json.loads(fig.to_json())["data"]]
+    assert len(figure["layout"]["sliders"][0]["steps"]) == 3 and "fr-output--notice" not in body
+
+
+def test_a_figure_shown_as_html_keeps_its_config(renderer):
+    from IPython.display import HTML
+
+    fig = _animated_figure()
+    html = fig.to_html(include_plotlyjs="cdn", full_html=False, config={"scrollZoom": True})
+    [figure] = _figures(_render(renderer, [_code_with(_outputs(HTML(html)))])["body_html"])
+    assert figure["config"]["scrollZoom"] is True
+
+
+# -- HTML outputs that lose part of themselves --------------------------------------------------------
+
+def test_an_html_output_whose_script_is_left_out_is_followed_by_a_note_saying_so(renderer):
+    from IPython.display import HTML
+
+    shown = HTML('<p>Counter: <span id="c">0</span></p><script>document.getElementById("c").textContent = 42</script>')
+    body = _render(renderer, [_code_with(_outputs(shown))])["body_html"]
+    assert "Counter: <span>0</span>" in body and "<script" not in body
+    assert re.search(r'<p class="fr-output fr-output--notice" role="note">This output contained a script, which '
+                     r'published pages leave out', body)
+
+
+def test_the_author_is_told_which_cell_lost_its_script_counting_cells_a_tag_removed(renderer):
+    from IPython.display import HTML
+
+    removed = code("hidden = 1")
+    removed.metadata["tags"] = ["remove-cell"]
+    cells = [md("# Synthetic"), removed, _code_with(_outputs(HTML("<p>x</p><script>draw()</script>")))]
+    warnings = _render(renderer, cells, stem="third")["warnings"]
+    assert len(warnings) == 1 and warnings[0].startswith("third: cell 3: an HTML output contains a script")
+    assert "Fix: " in warnings[0]
+
+
+def test_an_output_that_was_only_an_embedded_page_is_replaced_by_a_note(renderer):
+    from IPython.display import IFrame
+
+    body = _render(renderer, [_code_with(_outputs(IFrame("https://example.org/synthetic", 300, 200)))])["body_html"]
+    assert "fr-output--html" not in body and "IFrame" not in body
+    assert ("This output was an embedded page, which published pages leave out; run the notebook to see it."
+            in body)
+
+
+def test_plotly_is_named_in_the_fix_for_a_figure_shown_in_an_iframe(renderer):
+    markup = '<iframe scrolling="no" width="100%" height="545px" src="iframe_figures/figure_4.html"></iframe>'
+    [warning] = _render(renderer, [_code_with([_html_output(markup)])])["warnings"]
+    assert "plotly's default renderer" in warning
+
+
+# -- Markdown cells: attachments, links, anchors --------------------------------------------------------
+
+def test_an_image_attached_to_a_markdown_cell_is_shown(renderer):
+    svg = base64.b64encode(b'<svg xmlns="http://www.w3.org/2000/svg" width="2" height="2"/>').decode()
+    cell = md("![A synthetic dot](attachment:dot.png) ![A synthetic square](attachment:square.svg)")
+    cell["attachments"] = {"dot.png": {"image/png": DOT_PNG}, "square.svg": {"image/svg+xml": svg}}
+    body = _render(renderer, [cell])["body_html"]
+    assert f'<img src="data:image/png;base64,{DOT_PNG}" alt="A synthetic dot">' in body
+    assert f'<img src="data:image/svg+xml;base64,{svg}" alt="A synthetic square">' in body
+
+
+def test_an_attachment_the_cell_lacks_is_named_for_the_author_and_the_page_still_renders(renderer):
+    result = _render(renderer, [md("Intro."), md("![A synthetic dot](attachment:gone.png)")], stem="third")
+    assert "<p>A synthetic dot</p>" in result["body_html"]
+    assert [w.split(";")[0] for w in result["warnings"]] == [
+        "third: cell 2: the image 'attachment:gone.png' is not attached to the cell"]
+
+
+def test_a_link_to_another_notebook_points_at_its_page_and_heading(renderer):
+    body = _render(renderer, [md("See [the method](02-method.ipynb#How-we-counted) and [notes](./03-notes.ipynb).")]
+                   )["body_html"]
+    assert '<a href="02-method.html#s-how-we-counted"' in body and '<a href="03-notes.html"' in body
+
+
+def test_a_jupyter_heading_anchor_lands_on_the_first_heading_with_that_text(renderer):
+    cells = [md("Jump to [the caveats](#Caveats-and-limits) or [in MyST style](#caveats-and-limits)."),
+             md("## Caveats and limits\n\nOne."), md("## Caveats and limits\n\nTwo.")]
+    body = _render(renderer, cells)["body_html"]
+    assert body.count('href="#s-caveats-and-limits"') == 2
+    assert '<h2 id="s-caveats-and-limits">' in body and '<h2 id="s-caveats-and-limits-2">' in body
+
+
+def test_a_link_to_a_named_anchor_lands_on_it_and_the_anchor_cannot_take_a_page_id(renderer):
+    cells = [md('Read [the intro](#intro) first.'), md('<a id="intro"></a>Synthetic intro. <a name="methods"></a>')]
+    body = _render(renderer, cells)["body_html"]
+    assert 'href="#s-intro"' in body and re.search(r'<a [^>]*id="s-intro"', body)
+    assert 'id="methods"' not in body and 'id="s-methods"' in body
+
+
+def test_a_link_to_the_pages_own_ids_is_kept(renderer):
+    body = _render(renderer, [md("## Sources\n\nSee [the figure](#fr-fig-1)."),
+                              _code_with([nbformat.v4.new_output("display_data", data={PLOTLY_MIME: {"data": []}})])]
+                   )["body_html"]
+    assert 'href="#fr-fig-1"' in body
+
+
+def test_an_image_of_a_file_beside_the_notebook_shows_its_alt_text_and_a_dropped_link_its_text(renderer):
+    body = _render(renderer, [md("![A synthetic chart](chart.png) from [the data](synthetic.csv)")])["body_html"]
+    assert "<p>A synthetic chart from <a>the data</a></p>" in body
+
+
+def test_an_image_or_link_to_a_file_beside_the_notebook_is_named_for_the_author(renderer):
+    warnings = _render(renderer, [md("![A synthetic chart](chart.png) from [the data](synthetic.csv)")],
+                       stem="third")["warnings"]
+    assert [w.split(" is left out")[0] for w in warnings] == [
+        "third: cell 1: the image 'chart.png'", "third: cell 1: the link to 'synthetic.csv'"]
+
+
+# -- pandas Styler tables ----------------------------------------------------------------------------------
+
+def test_the_bars_of_a_styler_bar_table_survive_as_gradients_in_their_cells(renderer):
+    import pandas as pd
+
+    styler = pd.DataFrame({"change": [1.0, -2.0]}).style.bar(align="mid", color=["#d65f5f", "#5fba7d"])
+    body = _render(renderer, [_code_with([_html_output(styler.to_html())])])["body_html"]
+    cells = re.findall(r'<td style="([^"]*)"[^>]*>(-?[\d.]+)</td>', body)
+    assert [value for _, value in cells] == ["1.000000", "-2.000000"]
+    assert all("background:linear-gradient(90deg," in style for style, _ in cells)
+
+
+def test_a_background_that_is_not_a_plain_gradient_is_dropped_from_a_styler_cell(renderer):
+    import pandas as pd
+
+    styler = pd.DataFrame({"change": [1.0]}).style.map(
+        lambda v: "color: red; background: linear-gradient(red, blue), url(https://example.org/t.png)")
+    body = _render(renderer, [_code_with([_html_output(styler.to_html())])])["body_html"]
+    assert "example.org" not in body and re.search(r'<td style="color: ?red;?"', body)
+
+
+@pytest.mark.browser
+def test_a_styler_highlight_stays_readable_in_dark_mode(renderer, browser, tmp_path):
+    import shutil
+
+    import pandas as pd
+
+    from frstory.publish.render import TEMPLATES_DIR
+
+    styler = pd.DataFrame({"a": [1, 3], "b": [2, 0]}).style.highlight_max(color="yellow").map(
+        lambda v: "color: #0000ff" if v == 0 else "")
+    body = _render(renderer, [_code_with([_html_output(styler.to_html())])])["body_html"]
+    shutil.copyfile(TEMPLATES_DIR / "assets" / "frstory.css", tmp_path / "frstory.css")
+    page_path = tmp_path / "styler.html"
+    page_path.write_text('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>synthetic</title>'
+                         f'<link rel="stylesheet" href="frstory.css"></head><body><main>{body}</main></body></html>',
+                         encoding="utf-8")
+    context = browser.new_context(color_scheme="dark")
+    try:
+        page = context.new_page()
+        page.goto(page_path.as_uri())
+        colours = page.evaluate("""() => Object.fromEntries(Array.from(document.querySelectorAll('tbody td'))
+            .map(td => [td.textContent.trim(), getComputedStyle(td).color]))""")
+    finally:
+        context.close()
+    assert colours["3"] == "rgb(34, 34, 34)"  # yellow background, no colour of its own: dark text
+    assert colours["0"] == "rgb(0, 0, 255)"  # the author's own colour is kept
+    assert colours["1"] == "rgb(232, 232, 232)"  # unstyled cells follow the page
+
+
+# -- images ------------------------------------------------------------------------------------------------
+
+def test_an_image_output_keeps_the_display_size_the_notebook_gave_it(renderer):
+    from IPython.display import Image
+
+    body = _render(renderer, [_code_with(_outputs(Image(data=base64.b64decode(DOT_PNG), width=120)))])["body_html"]
+    assert re.search(r'<img src="data:image/png;base64,[^"]+" alt="[^"]+" width="120">', body)
+
+
+# -- printed output ----------------------------------------------------------------------------------------
+
+def test_a_progress_line_rewritten_with_carriage_returns_shows_as_it_ended_in_one_block(renderer):
+    pieces = ["\rSynthetic progress 0%", "\rSynthetic progress 50%", "\rSynthetic progress 100%", "\n", "done\n"]
+    cell = _code_with([nbformat.v4.new_output("stream", name="stdout", text=t) for t in pieces])
+    body = _render(renderer, [cell])["body_html"]
+    assert re.findall(r'<pre class="fr-output fr-output--text">(.*?)</pre>', body, re.S) == [
+        "Synthetic progress 100%\ndone\n"]
+
+
+# -- math and raw cells ----------------------------------------------------------------------------------
+
+def test_an_align_environment_in_a_latex_output_is_typeset_as_aligned_rows(renderer):
+    from IPython.display import Latex
+
+    body = _render(renderer, [_code_with(_outputs(Latex(r"\begin{align} a &= 1 \\ b &= 2 \end{align}")))]
+                   )["body_html"]
+    assert body.count("<mtr>") == 2 and "&amp;" not in body
+
+
+def test_a_raw_html_cell_is_shown_sanitized(renderer):
+    cell = raw('<p class="credit">Synthetic credit</p><script>alert(1)</script>')
+    cell.metadata["raw_mimetype"] = "text/html"
+    body = _render(renderer, [cell])["body_html"]
+    assert '<p class="credit">Synthetic credit</p>' in body and "alert" not in body
+
+
+def test_a_raw_cell_for_another_format_is_not_shown(renderer):
+    cell = raw(r"\newpage synthetic")
+    cell.metadata["raw_mimetype"] = "text/latex"
+    assert "newpage" not in _render(renderer, [cell, md("After.")])["body_html"]
+
+
+# -- a built site, in a real browser ----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def notebook_renderer_site(tmp_path_factory):
+    """One notebook (synthetic data) whose animated figure is shown with plotly's "notebook" renderer, built."""
+    from frstory.publish import build
+
+    root = tmp_path_factory.mktemp("thirdparty")
+    (root / "notebooks").mkdir()
+    nb = nbformat.v4.new_notebook(cells=[
+        md("# Synthetic animation\n\nShown with plotly's notebook renderer, as many notebooks do."),
+        code("import pandas as pd\nimport plotly.express as px\nimport plotly.io as pio\n"
+             "pio.renderers.default = 'notebook'\n"
+             "frame = pd.DataFrame({'year': [2001, 2001, 2002, 2002], 'x': [1, 2, 2, 3], 'y': [5, 4, 6, 5],"
+             " 'group': ['a', 'b', 'a', 'b']})\n"
+             "px.scatter(frame, x='x', y='y', color='group', animation_frame='year', range_x=[0, 4], range_y=[0, 7])"),
+    ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    nbformat.write(nb, root / "notebooks" / "01-synthetic.ipynb")
+    build(root / "notebooks", root / "site", jobs=1, cache_dir=root / "cache")
+    return root / "site"
+
+
+@pytest.mark.slow
+def test_plotlys_loader_script_leaves_nothing_on_the_built_page(notebook_renderer_site):
+    page = (notebook_renderer_site / "01-synthetic.html").read_text(encoding="utf-8")
+    assert page.count("data-fr-figure=") == 1
+    assert "fr-output--html" not in page and "fr-output--notice" not in page
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_an_animation_shown_with_plotlys_notebook_renderer_plays_offline(notebook_renderer_site, browser):
+    context = browser.new_context(viewport={"width": 1000, "height": 800})
+    try:
+        context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
+                      else route.abort())
+        page = context.new_page()
+        page.goto((notebook_renderer_site / "01-synthetic.html").as_uri(), wait_until="load")
+        page.wait_for_function("() => document.querySelector('#fr-fig-1 .main-svg')", timeout=20_000)
+        assert page.evaluate("() => document.querySelector('#fr-fig-1')._transitionData._frames.length") == 2
+        page.locator("#fr-fig-1 .updatemenu-button").first.click()
+        page.wait_for_function("() => document.querySelector('#fr-fig-1')._fullLayout.sliders[0].active === 1",
+                               timeout=10_000)
+    finally:
+        context.close()
