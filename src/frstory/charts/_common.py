@@ -279,38 +279,119 @@ def end_label_room(names: Sequence[str], width: int | None = None) -> int:
 
 _MONTH_DAYS, _YEAR_DAYS = 30.4375, 365.25
 
+#: How far (px) a date label may reach past the plot's left and right edges and still be drawn:
+#: plotly hides a tick label that would leave the figure ("hide past div"), and date axes have at
+#: least 48 px of margin on the left and 24 on the right (label widths are upper-leaning estimates).
+_LEFT_ROOM, _RIGHT_ROOM = 48, 24
+
+
+def _round_up(value: float, steps: Sequence[float]) -> float:
+    """plotly.js's ``Lib.roundUp``: the first step above ``value`` (not equal to it), else the last.
+
+    Examples
+    --------
+    >>> _round_up(2.0, (1, 2, 3, 6, 12)), _round_up(2.004, (1, 2, 3, 6, 12)), _round_up(20, (1, 2, 3, 6, 12))
+    (3, 3, 12)
+    """
+    return next((step for step in steps if step > value), steps[-1])
+
+
+def _plotly_date_step(days: float, nticks: int) -> tuple[str, int] | None:
+    """The step plotly.js (``Axes.autoTicks``) takes on a date axis ``days`` long with ``nticks``: ``("D", 7)``, ``("M", 24)``."""
+    rough = days / max(nticks, 1)
+    if 2 * rough > _YEAR_DAYS:
+        years = rough / _YEAR_DAYS
+        base = 10 ** np.floor(np.log(years) / np.log(10))
+        return "M", int(round(12 * base * _round_up(years / base, (2, 5, 10))))
+    if 2 * rough > _MONTH_DAYS:
+        return "M", int(_round_up(rough / _MONTH_DAYS, (1, 2, 3, 6, 12)))
+    if 2 * rough > 1:
+        return "D", int(_round_up(rough, (1, 2, 3, 7, 14)))
+    return None
+
+
+def _date_ticks(x0: pd.Timestamp, x1: pd.Timestamp, unit: str, step: int, start: pd.Timestamp) -> list[pd.Timestamp]:
+    """Ticks every ``step`` days (``unit="D"``) or months (``"M"``) counted from ``start``, inside ``x0``-``x1``."""
+    if unit == "D":
+        grid = pd.date_range(x0.ceil("D"), x1, freq="D")
+        return [d for d in grid if (d - start).days % step == 0]
+    grid = pd.date_range(x0 if x0 == x0.normalize() and x0.day == 1 else x0 + pd.offsets.MonthBegin(1), x1, freq="MS")
+    return [d for d in grid if ((d.year - start.year) * 12 + d.month - start.month) % step == 0]
+
+
+def _date_label(day: pd.Timestamp, fmt: str) -> str:
+    return {"day": f"{day.day} {day:%b}", "month": f"{day:%b %Y}", "year": f"{day:%Y}"}[fmt]
+
+
+def _ticks_fit(ticks: list[pd.Timestamp], fmt: str, x0: pd.Timestamp, x1: pd.Timestamp, plot_px: float,
+               *, plotlys: bool = False) -> bool:
+    """Whether at least two distinct labels of ``ticks`` are drawn, 60 px apart with room between them.
+
+    For plotly's own ticks (``plotlys``), spaced by ``nticks`` already, only whether two labels
+    are drawn is in question, and labels are taken at their usual width, not the upper-leaning
+    estimate: a close call keeps plotly's choice rather than replacing ticks that were fine.
+    """
+    from frstory.charts._text import WIDTH_SAFETY
+
+    span = (x1 - x0) / pd.Timedelta(days=1)
+    shown = []
+    for day in ticks:
+        px = (day - x0) / pd.Timedelta(days=1) / span * plot_px
+        half = text_width_px(_date_label(day, fmt), FONT_SIZES["tick"]) / (2 * WIDTH_SAFETY if plotlys else 2)
+        if px - half >= -_LEFT_ROOM and px + half <= plot_px + _RIGHT_ROOM:
+            shown.append((px, _date_label(day, fmt), 2 * half))
+    if len({label for _, label, _ in shown}) < 2:
+        return False
+    if plotlys:
+        return True
+    need = max(60.0, max(width for _, _, width in shown) + 4)
+    return all(b[0] - a[0] >= need for a, b in zip(shown, shown[1:]))
+
 
 def _two_ticks(x0: pd.Timestamp, x1: pd.Timestamp, nticks: int, plot_px: float) -> dict:
-    """``dtick``/``tick0`` that put two ticks on the axis where plotly's own choice puts one, else nothing.
+    """``dtick``/``tick0`` that put two labelled ticks on the axis where plotly's own choice draws one, else nothing.
 
-    plotly steps days by 1, 2, 3, 7 or 14 (weeks from Sundays) and months by 1, 2, 3, 6 or 12
-    (from January): six months from 2 January on a phone got the step of three months and the
-    single tick "Apr 2020", which says nothing of the span. Then the same step, or the next
-    smaller one still 60 px apart, starts at the first day (or month) inside the range.
+    plotly steps days by 1, 2, 3, 7 or 14 (from Sundays), months by 1, 2, 3, 6 or 12 (from
+    January) and years by 2, 5, 10 (from 2000), and hides a label that would leave the figure:
+    six months from 2 January on a phone got the single tick "Apr 2020", two years from January
+    2019 the single tick "2020", a month from 1 January the single "Jan 2019" (February's
+    label ran off the right edge). Then the same step, or the next smaller one whose labels
+    still fit, starts at the first day (month, January) inside the range; failing that a larger
+    one; failing that twelve months from the first month, labelled "Sep 2019" (a tick in
+    September labelled by its year, "2019", would misdate it).
+
+    Examples
+    --------
+    >>> _two_ticks(pd.Timestamp("2019-01-15"), pd.Timestamp("2020-12-15"), 2, 204)
+    {'dtick': 'M12', 'tick0': '2019-02-01', 'tickformat': '%b %Y', 'tickformatstops': []}
     """
     days = (x1 - x0) / pd.Timedelta(days=1)
-    rough = days / max(nticks, 1)
-    if rough > _YEAR_DAYS or 2 * rough <= 1:
+    plotly = _plotly_date_step(days, nticks)
+    if plotly is None:
         return {}
-    by_month = 2 * rough > _MONTH_DAYS
-    steps = (1, 2, 3, 6, 12) if by_month else (1, 2, 3, 7, 14)
-    wanted = rough / _MONTH_DAYS if by_month else rough
-    step = next((m for m in steps if m >= wanted - 1e-9), steps[-1])
-    if by_month:
-        grid = pd.date_range(x0 + pd.offsets.MonthBegin(0) if x0 != x0.normalize() or x0.day != 1 else x0, x1, freq="MS")
-        shown = [d for d in grid if (d.year * 12 + d.month - 1) % step == 0]
-    else:
-        grid = pd.date_range(x0.ceil("D"), x1, freq="D")
-        origin = pd.Timestamp("2000-01-02" if step >= 7 else "2000-01-01")
-        shown = [d for d in grid if (d - origin).days % step == 0]
-    if len(shown) >= 2 or len(grid) < 2:
+    unit, step = plotly
+    # Which labels plotly's tickformatstops (see date_axis) give each step.
+    fmt_of = {"D": "day", "M": "month", "Y": "year"}
+    own_fmt = "day" if unit == "D" else "year" if step >= 12 else "month"
+    origin = pd.Timestamp("2000-01-02" if unit == "D" else "2000-01-01")
+    if _ticks_fit(_date_ticks(x0, x1, unit, step, origin), own_fmt, x0, x1, plot_px, plotlys=True):
         return {}
-    # Twelve months from another month than January would be labelled by year ("2019" in September).
-    for smaller in sorted((m for m in steps if m <= step and not (by_month and m == 12)), reverse=True):
-        unit_days = _MONTH_DAYS if by_month else 1.0
-        if len(grid[::smaller]) >= 2 and smaller * unit_days / days * plot_px >= 60:
-            return {"dtick": f"M{smaller}" if by_month else 86_400_000 * smaller,
-                    "tick0": grid[0].strftime("%Y-%m-%d")}
+    first_day = x0.ceil("D")
+    first_month = x0 if x0 == x0.normalize() and x0.day == 1 else x0 + pd.offsets.MonthBegin(1)
+    first_january = first_month if first_month.month == 1 else pd.Timestamp(year=first_month.year + 1, month=1, day=1)
+    candidates = ([("D", s, first_day) for s in (1, 2, 3, 7, 14)] + [("M", s, first_month) for s in (1, 2, 3, 6)]
+                  + [("Y", s, first_january) for s in (12, 24, 60, 120, 240, 600)])
+    size = {"D": 1.0, "M": _MONTH_DAYS, "Y": _MONTH_DAYS}
+    own_size = step * size[unit]
+    smaller = [c for c in candidates if c[1] * size[c[0]] <= own_size + 1e-9][::-1]
+    larger = [c for c in candidates if c[1] * size[c[0]] > own_size + 1e-9]
+    for kind, n, start in smaller + larger:
+        ticks = _date_ticks(x0, x1, "D" if kind == "D" else "M", n, start)
+        if _ticks_fit(ticks, fmt_of[kind], x0, x1, plot_px):
+            return {"dtick": 86_400_000 * n if kind == "D" else f"M{n}", "tick0": start.strftime("%Y-%m-%d")}
+    if _ticks_fit(_date_ticks(x0, x1, "M", 12, first_month), "month", x0, x1, plot_px):
+        # tickformatstops would write a twelve-month step as years: the format is the month's instead.
+        return {"dtick": "M12", "tick0": first_month.strftime("%Y-%m-%d"), "tickformat": "%b %Y", "tickformatstops": []}
     return {}
 
 
@@ -340,7 +421,8 @@ def date_axis(x_range: tuple[pd.Timestamp, pd.Timestamp], plot_px: float | None 
                      tick0=pd.Timestamp(x_range[0]).normalize().strftime("%Y-%m-%d"))
     elif plot_px:
         extra.update(_two_ticks(pd.Timestamp(x_range[0]), pd.Timestamp(x_range[1]), extra["nticks"], plot_px))
-    return {**extra,
+    # extra last: a step of twelve months from September brings its own format ("Sep 2019", not "2019").
+    return {
         "range": [x_range[0], x_range[1]],
         "type": "date",
         "hoverformat": "%-d %B %Y",
@@ -349,6 +431,7 @@ def date_axis(x_range: tuple[pd.Timestamp, pd.Timestamp], plot_px: float | None 
             {"dtickrange": [86_400_000 * 27, "M11"], "value": "%b %Y"},
             {"dtickrange": ["M11", None], "value": "%Y"},
         ],
+        **extra,
     }
 
 
@@ -363,6 +446,73 @@ def _nice_step(span: float, count: int) -> float:
 COMPACT_FROM = 1e6
 
 
+def _js_round(x: float) -> int:
+    """JavaScript's ``Math.round`` (halves up, not to even)."""
+    return int(np.floor(x + 0.5))
+
+
+def _plotly_compact(value: float, dtick: float, top: float) -> str:
+    """``abs(value)`` as plotly.js writes a tick with ``exponentformat="B"`` and no tickformat: ``2.5M``.
+
+    A port of ``numFormat`` and ``autoTickRound`` (plotly.js ``axes.js``): decimals two digits
+    past ``dtick``'s first, one exponent for the whole axis from its largest end ``top``.
+
+    Examples
+    --------
+    >>> _plotly_compact(-1.5e6, 5e5, 3.2e6), _plotly_compact(-2e6, 1e6, 3.2e6), _plotly_compact(-2e9, 1e9, 8e9)
+    ('1.5M', '2M', '2B')
+    """
+    import re
+
+    tickround = 2 - int(np.floor(np.log(dtick) / np.log(10) + 0.01))
+    digits = int(np.floor(np.log(top) / np.log(10) + 0.01))
+    exponent = (3 * _js_round((digits - 1) / 3) if digits <= 14 else digits) if abs(digits) > 3 else 0
+    number = abs(value)
+    if number < 10.0 ** -tickround / 2:
+        return "0"
+    if exponent:
+        number *= 10.0 ** -exponent
+        tickround += exponent
+    if tickround == 0:
+        text = str(_js_round(number))
+    elif tickround < 0:
+        text = str(_js_round(number / 10 ** -tickround) * 10 ** -tickround)
+    else:
+        text = re.sub(r"\.?0+$", "", f"{number:.{min(20, tickround)}f}")
+    whole, _, fraction = text.partition(".")
+    text = f"{int(whole):,}" + (f".{fraction}" if fraction else "")
+    if not exponent:
+        return text
+    return text + ("B" if exponent == 9 else {-3: "m", 3: "k", 6: "M", 12: "T"}.get(exponent, f"e+{exponent}"))
+
+
+def _minus_before_prefix(unit, low: float, high: float, write) -> dict[str, str]:
+    """plotly ``labelalias`` entries that move the minus of negative ticks before the unit's prefix.
+
+    plotly writes ``tickprefix`` before the whole label, sign included: "$−5M", where the
+    house style (and :func:`frstory.prose.money`) writes "−$5M". Which ticks plotly draws
+    depends on the axis length, which the chart does not know here, so every negative tick of
+    every step plotly could take (one to 30 ticks over the range) gets an entry; ``write(value,
+    dtick)`` is the label of ``abs(value)`` as plotly writes it.
+    """
+    from frstory.charts.units import MINUS
+
+    span = high - low
+    if not (unit.prefix and low < 0 and np.isfinite(span) and span > 0):
+        return {}
+    aliases = {}
+    for count in range(1, 31):
+        # plotly.js autoTicks: the rough step rounded up to 2, 5 or 10 times a power of ten.
+        rough = span / count
+        base = 10.0 ** np.floor(np.log(rough) / np.log(10))
+        dtick = base * next((m for m in (2, 5, 10) if m > rough / base), 10)
+        for k in range(int(np.floor(low / dtick)), 0):
+            if k * dtick >= low - dtick * 1e-6:
+                text = write(k * dtick, dtick)
+                aliases[f"{unit.prefix}{MINUS}{text}{unit.suffix}"] = f"{MINUS}{unit.prefix}{text}{unit.suffix}"
+    return aliases
+
+
 def value_ticks(unit, low: float, high: float) -> tuple[dict, float]:
     """Tick format for a value axis over ``low``-``high`` (display units), and the widest tick label in px.
 
@@ -371,6 +521,11 @@ def value_ticks(unit, low: float, high: float) -> tuple[dict, float]:
     that say nothing (``$1,500,000.00``), and ``$2.5M`` for millions, which at ``,.2f`` ran
     past the left edge of a phone. The width lets a chart make its left margin fit the labels.
 
+    What d3-format cannot write in the house style, plotly's ``labelalias`` rewrites: zero on a
+    points axis unsigned ("0.0 pp", not "+0.0 pp") and a negative amount with its minus before
+    the symbol, as :func:`frstory.prose.money` writes it ("−$4,000", not "$−4,000").
+    The tick steps stay plotly's, which fit the axis's length in pixels.
+
     Examples
     --------
     >>> from frstory.charts.units import UNITS
@@ -378,10 +533,15 @@ def value_ticks(unit, low: float, high: float) -> tuple[dict, float]:
     ',.2f'
     >>> value_ticks(UNITS["currency"], 2.1e6, 2.9e6)[0]["exponentformat"]
     'B'
+    >>> value_ticks(UNITS["currency"], -5000, 8000)[0]["labelalias"]["$−4,000"]
+    '−$4,000'
     """
     from frstory.charts.theme import FONT_SIZES
+    from frstory.charts.units import signed_zero_aliases
 
     top = max(abs(low), abs(high))
+    # plotly's labelalias rewrites the labels d3-format cannot write in the house style.
+    aliases: dict[str, str] = {}
     span = high - low if np.isfinite(high - low) and high > low else (top or 1.0)
     # The finest step plotly takes (at most ten ticks): decimals enough for it are enough for any.
     step = _nice_step(span, 10)
@@ -392,6 +552,7 @@ def value_ticks(unit, low: float, high: float) -> tuple[dict, float]:
     if compact:
         # No d3 format: plotly's own writes 2.5M and 1.2B ("B" exponents), with the decimals it needs.
         axis = {"tickformat": "", "exponentformat": "B", "separatethousands": True}
+        aliases = _minus_before_prefix(unit, low, high, lambda v, dtick: _plotly_compact(v, dtick, top))
         exponent = 3 * int(np.floor(np.log10(top) / 3))
         places = max(0, decimals - exponent)
         suffix = {3: "k", 6: "M", 9: "B", 12: "T"}.get(exponent, f"e{exponent}")
@@ -399,6 +560,7 @@ def value_ticks(unit, low: float, high: float) -> tuple[dict, float]:
     elif unit.name == "currency":
         places = 0 if decimals == 0 else max(2, decimals)
         axis = {"tickformat": f",.{places}f"}
+        aliases = _minus_before_prefix(unit, low, high, lambda v, dtick: f"{abs(v):,.{places}f}")
         samples = [f"{v:,.{places}f}" for v in (low, high)]
     elif unit.name == "index":
         axis = {"tickformat": f",.{decimals}f"}
@@ -409,6 +571,7 @@ def value_ticks(unit, low: float, high: float) -> tuple[dict, float]:
     elif unit.name == "points":
         places = max(1, decimals)
         axis = {"tickformat": f"+.{places}f"}
+        aliases = signed_zero_aliases(unit)
         samples = [f"{v:+,.{places}f}" for v in (low, high)]
     elif unit.name == "count":
         # Whole numbers only: a count axis over 0-2 had ticks every 0.5, written 0, 1, 1, 2, 2.
@@ -418,6 +581,8 @@ def value_ticks(unit, low: float, high: float) -> tuple[dict, float]:
         axis = {}
         samples = [f"{v:,.{min(decimals, 6)}f}".rstrip("0").rstrip(".") if decimals else f"{v:,.0f}" for v in (low, high)]
     widest = max(text_width_px(unit.prefix + s.replace("-", "−") + unit.suffix, FONT_SIZES["tick"]) for s in samples)
+    if aliases:
+        axis["labelalias"] = aliases
     return axis, widest
 
 
@@ -511,7 +676,11 @@ class EventLayer:
 
     Labels sit in lanes above the plot, or, when they would stack more than five deep, run past
     the plot or the plot is narrower than :data:`KEY_BELOW_PX`, become numbers with a numbered
-    key under the chart.
+    key under the chart; numbers of events close together then share one label ("3–5").
+
+    ``marks`` and ``dates`` (where each mark's line is) hold one entry per mark; ``texts`` and
+    ``boxes`` one per label; ``groups`` the positions in ``marks`` each label names and
+    ``label_dates`` where on the axis it sits (by default one label per mark, at its line).
     """
 
     marks: list[EventMark]
@@ -519,6 +688,12 @@ class EventLayer:
     texts: list[str]
     boxes: list
     key_lines: list[str]
+    groups: list[list[int]] | None = None
+    label_dates: list[pd.Timestamp] | None = None
+
+    def label_groups(self) -> list[list[int]]:
+        """Positions in ``marks`` that each label names."""
+        return self.groups if self.groups is not None else [[i] for i in range(len(self.marks))]
 
     @property
     def n_lanes(self) -> int:
@@ -549,9 +724,71 @@ def plan_event_layer(marks: Sequence[EventMark], x_range: tuple[pd.Timestamp, pd
     key_lines: list[str] = []
     if numbered:
         key_lines = numbered_key_lines([m.key or m.label for m in ordered], width)
-        texts = [str(i) for i in range(1, len(ordered) + 1)]
-        boxes = layout_event_labels(dates, texts, x_range, plot_width, font_size=FONT_SIZES["label"])
+        groups, texts, boxes, label_dates = _number_labels(dates, x_range, plot_width)
+        return EventLayer(ordered, dates, texts, boxes, key_lines, groups, label_dates)
     return EventLayer(ordered, dates, texts, boxes, key_lines)
+
+
+#: Event numbers share a label while their group's lines span less than this many times the room
+#: one number takes; wider groups would name lines too far apart to tell which number is which.
+_NUMBER_GROUP_REACH = 3.0
+
+
+def _number_labels(dates: Sequence[pd.Timestamp], x_range: tuple[pd.Timestamp, pd.Timestamp], plot_width: float,
+                   *, gap: float = 6.0) -> tuple[list[list[int]], list[str], list, list[pd.Timestamp]]:
+    """Groups of consecutive event numbers sharing a label, the labels ("3", "3,4", "3–5"), their boxes and dates.
+
+    Numbers closer than the room a number takes could only stack in rising lanes (eight events
+    in three weeks of a year on a phone made a staircase eight lanes high). So events whose lines
+    lie within that room of their group's first line share one label, centred over their lines
+    (kept inside the plot); while the labels still need more than two lanes the room grows, up
+    to :data:`_NUMBER_GROUP_REACH` times. A lone number sits beside its line, as words do. Each
+    box spans the label and its group's lines, so no other label of its lane covers them.
+
+    Examples
+    --------
+    >>> days = pd.to_datetime(["2020-06-01", "2020-06-03", "2020-06-08", "2020-11-01"])
+    >>> groups, texts, boxes, at = _number_labels(days, (pd.Timestamp("2020-01-01"), pd.Timestamp("2020-12-31")), 160)
+    >>> groups, texts, [(b.lane, b.anchor) for b in boxes]
+    ([[0, 1, 2], [3]], ['1\u20133', '4'], [(0, 'center'), (0, 'left')])
+    """
+    from frstory.charts.labels import LABEL_PAD_PX, LabelBox, assign_lanes, layout_event_labels
+
+    size = FONT_SIZES["label"]
+    start, end = pd.Timestamp(x_range[0]), pd.Timestamp(x_range[1])
+    span = end - start
+    seconds = span.total_seconds() or 1.0
+    xs = [(pd.Timestamp(d) - start).total_seconds() / seconds * plot_width for d in dates]
+    one = text_width_px(str(len(xs)), size) + 2 * LABEL_PAD_PX + gap
+    reach = one
+    while True:
+        groups: list[list[int]] = []
+        for i, x in enumerate(xs):
+            if groups and x - xs[groups[-1][0]] < reach:
+                groups[-1].append(i)
+            else:
+                groups.append([i])
+        texts = [str(g[0] + 1) if len(g) == 1 else f"{g[0] + 1},{g[-1] + 1}" if len(g) == 2
+                 else f"{g[0] + 1}\u2013{g[-1] + 1}" for g in groups]
+        intervals, anchors, centres = [], [], []
+        for g, text in zip(groups, texts, strict=True):
+            if len(g) == 1:
+                (box,) = layout_event_labels([dates[g[0]]], [text], x_range, plot_width, font_size=size)
+                intervals.append((box.x0_px, box.x1_px))
+                anchors.append(box.anchor)
+                centres.append(pd.Timestamp(dates[g[0]]))
+                continue
+            half = text_width_px(text, size) / 2 + LABEL_PAD_PX
+            centre = min(max(sum(xs[i] for i in g) / len(g), half), max(plot_width - half, half))
+            intervals.append((min(xs[g[0]], centre - half), max(xs[g[-1]], centre + half)))
+            anchors.append("center")
+            centres.append((start + span * (centre / plot_width)).round("min") if plot_width else start)
+        lanes = assign_lanes(intervals, gap=gap)
+        if max(lanes, default=0) < 2 or reach >= _NUMBER_GROUP_REACH * one:
+            break
+        reach = min(reach * 1.5, _NUMBER_GROUP_REACH * one)
+    boxes = [LabelBox(lane, x0, x1, anchor) for lane, (x0, x1), anchor in zip(lanes, intervals, anchors, strict=True)]
+    return groups, texts, boxes, centres
 
 
 def draw_event_layer(fig: go.Figure, layer: EventLayer, *, x_range: tuple[pd.Timestamp, pd.Timestamp],
@@ -565,18 +802,24 @@ def draw_event_layer(fig: go.Figure, layer: EventLayer, *, x_range: tuple[pd.Tim
             fig.add_shape(type="rect", xref="x", yref="paper", x0=max(mark.date, x_range[0]),
                           x1=min(mark.end, x_range[1]), y0=0, y1=1, fillcolor=SHADE, line={"width": 0},
                           layer="below", name=f"frstory-period-{mark.event_id}")
-    for mark, box, date, text in zip(layer.marks, layer.boxes, layer.dates, layer.texts, strict=True):
+    groups = layer.label_groups()
+    label_dates = layer.label_dates or [layer.dates[g[0]] for g in groups]
+    for group, box, text, at in zip(groups, layer.boxes, layer.texts, label_dates, strict=True):
         lift = 4 + box.lane * LANE_PX
-        if mark.end is None:
-            fig.add_shape(type="line", xref="x", yref="paper", x0=date, x1=date, y0=0,
-                          y1=1 + (lift + LANE_PX - 4) / plot_height,
-                          line={"color": EVENT_GREY, "width": 1, "dash": "dot"}, layer="above",
-                          name=f"frstory-event-line-{mark.event_id}")
+        for i in group:
+            mark, date = layer.marks[i], layer.dates[i]
+            if mark.end is None:
+                # A line runs up beside its own label, but stops under a label centred over a group's lines.
+                top = lift + LANE_PX - 4 if box.anchor != "center" else lift - 1
+                fig.add_shape(type="line", xref="x", yref="paper", x0=date, x1=date, y0=0,
+                              y1=1 + top / plot_height,
+                              line={"color": EVENT_GREY, "width": 1, "dash": "dot"}, layer="above",
+                              name=f"frstory-event-line-{mark.event_id}")
         fig.add_annotation(
-            x=date, xref="x", y=1, yref="paper", yanchor="bottom", yshift=lift,
-            xanchor=box.anchor, xshift=LABEL_PAD_PX if box.anchor == "left" else -LABEL_PAD_PX,
-            text=escape_text(text), hovertext=mark.hover, showarrow=False, align="left",
-            font={"size": FONT_SIZES["label"], "color": INK}, bgcolor="rgba(255,255,255,0.9)", borderpad=1,
-            name=f"frstory-event-label-{mark.event_id}",
+            x=at, xref="x", y=1, yref="paper", yanchor="bottom", yshift=lift, xanchor=box.anchor,
+            xshift={"left": LABEL_PAD_PX, "right": -LABEL_PAD_PX}.get(box.anchor, 0.0),
+            text=escape_text(text), hovertext="<br><br>".join(layer.marks[i].hover for i in group), showarrow=False,
+            align="left", font={"size": FONT_SIZES["label"], "color": INK}, bgcolor="rgba(255,255,255,0.9)", borderpad=1,
+            name=f"frstory-event-label-{layer.marks[group[0]].event_id}",
         )
     add_numbered_key(fig, layer.key_lines, left_margin=left, below_px=axis_room)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from urllib.parse import quote, urlsplit
 
 import pandas as pd
@@ -17,6 +18,7 @@ __all__ = [
     "link",
     "text_width_px",
     "wrap_text",
+    "fit_lines",
     "format_date",
     "format_date_range",
     "format_number",
@@ -115,6 +117,9 @@ def _char_em(ch: str) -> float:
         return 0.70
     if ch.islower():
         return 0.54
+    if unicodedata.east_asian_width(ch) in ("W", "F"):
+        # Chinese, Japanese and Korean characters (and full-width forms) are set a full em wide.
+        return 1.0
     return 0.6
 
 
@@ -166,6 +171,63 @@ def _wrap_words(words: list[str], max_px: float, font_size: float, *, bold: bool
     if current:
         lines.append(current)
     return lines
+
+
+def fit_lines(text: str, max_px: float, font_size: float, *, max_lines: int = 2, bold: bool = False) -> list[str]:
+    """Plain ``text`` in at most ``max_lines`` lines that each fit ``max_px``, cut short with "…" if need be.
+
+    The text wraps at spaces (a day stays with its month, as in :func:`wrap_text`); when it
+    does not fit whole, the last line takes the rest, shortened at a word where a whole word
+    fits and inside its first word where none does, until it and "…" fit. A single word wider
+    than ``max_px`` on an earlier line is shortened the same way. Every line returned fits
+    ``max_px`` by :func:`text_width_px`; text that fits whole comes back whole. Pass plain text
+    and escape the lines afterwards (:func:`escape_text`), so that no cut falls inside ``&amp;``.
+
+    Parameters
+    ----------
+    text : str
+        Plain (unescaped) text; runs of white space count as one space.
+    max_px : float
+        Width every line must fit, px.
+    font_size : float
+        Font size, px.
+    max_lines : int
+        Most lines to return.
+    bold : bool
+        Measure bold text.
+
+    Returns
+    -------
+    list of str
+        The lines, none empty; where not even "…" fits ``max_px``, only the lines before it.
+
+    Examples
+    --------
+    >>> fit_lines("Business and markets", 200, 12)
+    ['Business and markets']
+    >>> fit_lines("Metro, regional and suburban news from the northern desks", 110, 12)
+    ['Metro, regional', 'and suburban…']
+    """
+    if max_lines < 1:
+        raise ValueError(f"fit_lines: max_lines must be at least 1, got {max_lines!r}")
+    lines = wrap_text(text, max_px, font_size, bold=bold)
+    if len(lines) > max_lines:
+        lines = [*lines[: max_lines - 1], " ".join(lines[max_lines - 1:])]
+    fitted: list[str] = []
+    for line in lines:
+        if text_width_px(line, font_size, bold=bold) <= max_px:
+            fitted.append(line)
+            continue
+        # shorten() cuts at a word while one fits and inside the first word otherwise; one
+        # character less at a time finds the longest cut that fits (widths add up per character).
+        for n in range(len(line) - 1, 0, -1):
+            cut = shorten(line, n)
+            if text_width_px(cut, font_size, bold=bold) <= max_px:
+                break
+        else:
+            return fitted
+        fitted.append(cut)
+    return fitted
 
 
 def format_date(value: object, precision: str = "day") -> str:

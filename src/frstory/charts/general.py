@@ -29,7 +29,7 @@ from frstory.charts._common import (
     value_ticks,
     when,
 )
-from frstory.charts._text import escape_text, shorten, text_width_px, wrap_text
+from frstory.charts._text import escape_text, fit_lines, text_width_px, wrap_text
 from frstory.charts._validate import require_columns, require_dates, require_filled, require_numeric, require_one_row_per, to_timestamp
 from frstory.charts.furniture import FURNITURE_DOC, document, prepare
 from frstory.charts.responsive import responsive
@@ -418,15 +418,9 @@ def bar(
         if above:
             left = 16
             names_px = width - left - 24 - text_room
-        cat_text = {}
-        for c in categories:
-            lines = wrap_text(str(c), names_px, FONT_SIZES["tick"]) if above else beside[c]
-            if len(lines) > 2 or any(text_width_px(w, FONT_SIZES["tick"]) > names_px for w in lines):
-                rest = " ".join(lines[1:])
-                while rest and text_width_px(shorten(rest, len(rest)), FONT_SIZES["tick"]) > names_px:
-                    rest = shorten(rest, len(rest) - 1)
-                lines = [shorten(lines[0], max(2, int(len(lines[0]) * names_px / text_width_px(lines[0], FONT_SIZES["tick"])))), rest]
-            cat_text[c] = "<br>".join(escape_text(w) for w in lines if w)
+        # Fitted as plain text and escaped after, so a cut never falls inside "&amp;".
+        cat_text = {c: "<br>".join(escape_text(w) for w in fit_lines(str(c), names_px, FONT_SIZES["tick"]))
+                    for c in categories}
         axis_room, extra_bottom = 36, 0
     else:
         low, high = min(0.0, float(scaled.min())), max(0.0, float(scaled.max()))
@@ -434,6 +428,10 @@ def bar(
         lines = max((len(v) for v in wrapped.values()), default=1)
         cat_text = {c: "<br>".join(escape_text(w) for w in wrapped[c]) for c in categories}
         axis_room, extra_bottom = 30 + 16 * lines, 0
+    # Each bar's place on the category axis. Above their bars the names are annotations and the
+    # axis is hidden: there it is the full name, for two long names cut alike ("Regional news…")
+    # would put both bars on one row, one drawn over the other.
+    cat_key = {c: escape_text(c) for c in categories} if above else cat_text
     marks = []
     if events is not None:
         if not is_date:
@@ -458,7 +456,7 @@ def bar(
         name = series_name(group, dict(names or {})) if group else what
         colour = colour_of[group] if group else COLORWAY[0]
         values = rows["_y"] * the_unit.scale
-        positions = [cat_text[c] for c in rows["_x"]] if categories else rows["_x"]
+        positions = [cat_key[c] for c in rows["_x"]] if categories else rows["_x"]
         axis = "x" if horizontal else "y"
         fig.add_trace(go.Bar(
             x=values if horizontal else positions, y=positions if horizontal else values,
@@ -486,7 +484,7 @@ def bar(
         if monthly:
             x_axis["hoverformat"] = "%B %Y"
     else:
-        order = [cat_text[c] for c in categories]
+        order = [cat_key[c] for c in categories]
         x_axis = {"type": "category", "categoryorder": "array", "categoryarray": order[::-1] if horizontal else order,
                   "tickangle": 0, "automargin": False}
     if layer is not None:
@@ -499,7 +497,7 @@ def bar(
         bargap = min(0.9, max(0.1, 1 - bars_px / slot_px))
         for c in categories:
             fig.add_annotation(
-                x=0, xref="paper", xanchor="left", y=cat_text[c], yref="y", yanchor="bottom",
+                x=0, xref="paper", xanchor="left", y=cat_key[c], yref="y", yanchor="bottom",
                 yshift=slot_px * (1 - bargap) / 2 + 2, text=cat_text[c], showarrow=False, align="left",
                 font={"size": FONT_SIZES["tick"], "color": INK}, name="frstory-bar-name",
             )

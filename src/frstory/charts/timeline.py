@@ -13,11 +13,11 @@ from frstory import prose
 from frstory.charts._common import batched, KEY_BELOW_PX, KEY_LABEL_CHARS, add_numbered_key, date_axis, numbered_key_height, numbered_key_lines
 from frstory.charts._text import (
     escape_text,
+    fit_lines,
     format_date,
     source_site,
     shorten,
     text_width_px,
-    wrap_text,
 )
 from frstory.charts._validate import require_dates, require_filled, require_frame, to_timestamp
 from frstory.charts.furniture import document, prepare
@@ -99,12 +99,7 @@ def _lane_names(lanes: list[str], width: int) -> tuple[list[str], int]:
     room = max(96.0, LANE_NAME_SHARE * width) - 12
     names, widest = [], 0.0
     for lane in lanes:
-        lines = wrap_text(_upper_first(str(lane)), room, size)
-        if len(lines) > 2:
-            lines = [lines[0], " ".join(lines[1:])]
-        # A word longer than the room is shortened, keeping its start (the end is what gets cut).
-        lines = [line if text_width_px(line, size) <= room
-                 else shorten(line, max(2, int(len(line) * room / text_width_px(line, size)))) for line in lines]
+        lines = fit_lines(_upper_first(str(lane)), room, size)
         widest = max([widest, *(text_width_px(line, size) for line in lines)])
         names.append("<br>".join(escape_text(line) for line in lines))
     return names, max(96, int(np.ceil(widest)) + 12)

@@ -17,7 +17,10 @@ from typing import Literal
 from frstory import prose
 from frstory.errors import ChartInputError
 
-__all__ = ["UNITS", "Unit", "UnitName", "get_unit", "series_name"]
+__all__ = ["UNITS", "Unit", "UnitName", "get_unit", "series_name", "signed_zero_aliases"]
+
+#: The minus sign plotly writes in tick labels (U+2212), and chart text with it.
+MINUS = "\N{MINUS SIGN}"
 
 UnitName = Literal["currency", "percent", "points", "count", "index", "number"]
 
@@ -39,9 +42,22 @@ class Unit:
     axis_word: str = ""
 
     def axis(self) -> dict:
-        """plotly axis settings for this unit."""
-        return {"tickformat": self.tickformat, "tickprefix": self.prefix, "ticksuffix": self.suffix,
+        """plotly axis settings for this unit.
+
+        A signed format (points, ``+.1f``) signs zero as well, and d3-format has no "sign all but
+        zero": the tick would read "+0.0 pp" where the house style writes "0.0 pp", so plotly's
+        ``labelalias`` rewrites it.
+
+        Examples
+        --------
+        >>> UNITS["points"].axis()["labelalias"]["+0.0 pp"]
+        '0.0 pp'
+        """
+        axis = {"tickformat": self.tickformat, "tickprefix": self.prefix, "ticksuffix": self.suffix,
                 "hoverformat": self.hoverformat}
+        if self.tickformat.startswith("+"):
+            axis["labelalias"] = signed_zero_aliases(self)
+        return axis
 
     def hover(self, axis: str = "y") -> str:
         """A hovertemplate value written like the axis: ``$%{y:,.2f}``."""
@@ -87,6 +103,22 @@ class Unit:
             return prose.number(value, decimals=1 if decimals is None else decimals, signed=signed, minus=minus)
         places = decimals if decimals is not None else (0 if abs(value) >= 100 else 2)
         return prose.number(value, decimals=places, signed=signed, minus=minus)
+
+
+def signed_zero_aliases(unit: Unit) -> dict[str, str]:
+    """plotly ``labelalias`` entries that write zero unsigned on an axis whose format signs it.
+
+    Keys are tick labels as plotly writes them, prefix and suffix included: ``+0.0 pp``, and
+    ``−0.0 pp`` for a zero that arithmetic left a hair below it; up to six decimals.
+
+    Examples
+    --------
+    >>> signed_zero_aliases(UNITS["points"])["+0 pp"], len(signed_zero_aliases(UNITS["points"]))
+    ('0 pp', 14)
+    """
+    zeros = ["0", *("0." + "0" * places for places in range(1, 7))]
+    return {f"{unit.prefix}{sign}{zero}{unit.suffix}": f"{unit.prefix}{zero}{unit.suffix}"
+            for sign in ("+", MINUS) for zero in zeros}
 
 
 UNITS: dict[str, Unit] = {
