@@ -44,6 +44,7 @@ from frstory.provenance import sha256_file
 __all__ = [
     "FREEZE_FORMAT",
     "default_cache_dir",
+    "read_notebook",
     "notebook_content_hash",
     "source_hash",
     "environment_hash",
@@ -99,6 +100,81 @@ def write_atomic(path: Path, data: str | bytes) -> None:
 
 def _source_text(source: Any) -> str:
     return "".join(source) if isinstance(source, list) else str(source or "")
+
+
+def read_notebook(path: Path, label: str | None = None) -> dict:
+    """The notebook at ``path`` as nbformat 4 JSON, converted in memory when it is older.
+
+    Notebooks saved by Jupyter before 2015 (nbformat 3, with ``worksheets``, or older) are
+    converted by nbformat itself; the file is only read, never rewritten. A current notebook is
+    returned exactly as parsed, so its content hash (:func:`notebook_content_hash`) is the same
+    as ever. A converted notebook's hash is that of the conversion, which is deterministic.
+
+    Parameters
+    ----------
+    path : Path
+        The ``.ipynb`` file.
+    label : str, optional
+        How to name the file in errors (default: ``path``).
+
+    Raises
+    ------
+    BuildError
+        When the file is not JSON (naming line and column), not a notebook, in a format newer
+        than the installed nbformat reads, or an old format nbformat cannot convert; each says
+        how to fix it. ``OSError`` when the file cannot be read at all.
+
+    Examples
+    --------
+    >>> import json, tempfile, pathlib
+    >>> from nbformat import v3
+    >>> old = v3.new_notebook(); old.worksheets.append(v3.new_worksheet(cells=[v3.new_code_cell(input="1")]))
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "old.ipynb"; _ = path.write_text(v3.writes_json(old))
+    >>> nb = read_notebook(path); nb["nbformat"], nb["cells"][0]["source"]
+    (4, '1')
+    >>> json.loads(path.read_text())["nbformat"]
+    3
+    """
+    from frstory.errors import BuildError
+
+    label = label or str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise BuildError(f"{label}: not a readable notebook: byte {exc.start} is not UTF-8, as Jupyter writes "
+                         "notebooks; restore the file from version control or save it again as UTF-8") from None
+    try:
+        nb = json.loads(text)
+    except ValueError as exc:
+        where = f" at line {exc.lineno}, column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
+        reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+        raise BuildError(f"{label}: not a readable notebook: the file is not valid JSON ({reason}{where}); "
+                         "fix it there or restore the file from version control") from None
+    if not isinstance(nb, dict):
+        raise BuildError(f"{label}: not a notebook: the file holds a JSON {type(nb).__name__}, not a notebook "
+                         "object; open it in Jupyter and save it as a notebook")
+    major = nb.get("nbformat")
+    if isinstance(major, int) and not isinstance(major, bool) and major < 4:
+        import nbformat
+
+        try:
+            # nbformat converts each old major version (1 -> 2 -> 3 -> 4) in memory.
+            converted = nbformat.reads(text, as_version=4)
+        except Exception as exc:  # noqa: BLE001 - nbformat raises many kinds for a broken old file
+            raise BuildError(f"{label}: a notebook in format {major} that nbformat cannot convert "
+                             f"({type(exc).__name__}: {exc}); open it in Jupyter and save it again as a "
+                             "current notebook") from None
+        # Plain JSON types, as for a current notebook (and what the build sends to a Dask worker).
+        nb = json.loads(json.dumps(converted))
+    elif isinstance(major, int) and not isinstance(major, bool) and major > 4:
+        import nbformat
+
+        raise BuildError(f"{label}: written in notebook format {major}, which nbformat {nbformat.__version__} "
+                         "cannot read; upgrade it (pip install -U nbformat)")
+    if not isinstance(nb.get("cells"), list):
+        raise BuildError(f"{label}: not a readable notebook (no 'cells' list); open it in Jupyter and save it "
+                         "again")
+    return nb
 
 
 def notebook_content_hash(nb: dict) -> str:
@@ -301,7 +377,7 @@ class FrozenEntry:
 
         Reads the notebook to compute its content hash (see :meth:`for_page`).
         """
-        nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
+        nb = read_notebook(Path(notebook))  # as the build reads it (older formats converted)
         return cls.for_page(cache_dir, slug or Path(notebook).stem, notebook_content_hash(nb), parameters)
 
     def previous_versions(self) -> list[Path]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import html
 import json
 import os
 import re
@@ -47,6 +48,7 @@ from frstory.publish.freeze import (
     notebook_content_hash,
     parameters_key,
     portable_reads,
+    read_notebook,
     source_hash,
     stale_reason,
     write_atomic,
@@ -411,12 +413,49 @@ def _read_manifest(out_dir: Path) -> list[dict]:
             and isinstance(s.get("files"), list)]
 
 
+def _heading_title(nb: dict) -> str | None:
+    """The title :func:`read_story_meta` takes from the notebook's first Markdown heading, or ``None``.
+
+    Examples
+    --------
+    >>> _heading_title({"cells": [{"cell_type": "markdown", "source": "Intro\\n\\n## *Images*"}]})
+    'Images'
+    >>> _heading_title({"cells": [{"cell_type": "markdown", "source": "No heading"}]}) is None
+    True
+    """
+    # read_story_meta owns the rule (first heading of any Markdown cell); asked without a
+    # metadata title, it falls back to the label's stem, which no heading can spell.
+    no_heading = "\0no heading"
+    title = read_story_meta({"cells": nb.get("cells") or []}, no_heading + ".ipynb").title
+    return None if title == no_heading else title
+
+
+def _title_made_up(job: _Job) -> bool:
+    """True when a page's title was made from its file name, not written by its author.
+
+    That is the scaffold's title from the slug still in the metadata (and in no heading), or no
+    title at all: neither in the metadata nor as a heading, so the page is named by its file. A
+    heading the author wrote is their title even when it matches the file name (``# Images`` in
+    ``04-images.ipynb``).
+    """
+    from frstory.publish.scaffold import placeholder_title
+
+    source = job.source or {}
+    written = ((source.get("metadata") or {}).get("frstory") or {}).get("title")
+    written = written.strip() if isinstance(written, str) else ""
+    heading = _heading_title(source)
+    if not written:
+        return heading is None
+    stem_slug = re.sub(r"^\d+-", "", job.path.stem)
+    from_file_name = written.lower() in {placeholder_title(stem_slug).lower(), job.path.stem.lower()}
+    return from_file_name and (heading or "").strip().lower() != written.lower()
+
+
 def _placeholder_warnings(job: _Job, meta: StoryMeta) -> list[str]:
-    from frstory.publish.scaffold import PLACEHOLDER_DEK, placeholder_title
+    from frstory.publish.scaffold import PLACEHOLDER_DEK
 
     warnings = []
-    stem_slug = re.sub(r"^\d+-", "", job.path.stem)
-    if meta.title.strip().lower() in {placeholder_title(stem_slug).lower(), job.path.stem.lower()}:
+    if _title_made_up(job):
         warnings.append(f"{job.label}: the title {meta.title!r} is the placeholder made from the file name: "
                         "set frstory.title in the notebook metadata")
     if meta.dek.strip() == PLACEHOLDER_DEK:
@@ -585,12 +624,16 @@ def _build_locked(started, reporter: Progress, notebooks_dir, out_dir, pages, pa
     for path, params, page_slug in pages:
         label = _label(path)
         try:
-            nb_json = json.loads(path.read_text(encoding="utf-8"))
-            if not isinstance(nb_json, dict) or "cells" not in nb_json:
-                raise ValueError("no 'cells' list")
+            # Older notebook formats are converted in memory; the file itself is never rewritten.
+            nb_json = read_notebook(path, label)
             meta = read_story_meta(nb_json, label)
-        except (OSError, ValueError) as exc:
-            message = f"{label}: not a readable notebook ({exc}); open and re-save it in Jupyter"
+        except OSError as exc:
+            message = f"{label}: cannot read the notebook ({exc.strerror or exc}); check that the file exists " \
+                      "and you may read it"
+            results[page_slug] = StoryResult(path, "failed", error=message, slug=page_slug)
+            continue
+        except ValueError as exc:
+            message = f"{label}: not a readable notebook ({exc}); open it in Jupyter and save it again"
             results[page_slug] = StoryResult(path, "failed", error=message, slug=page_slug)
             continue
         except BuildError as exc:
@@ -655,6 +698,10 @@ def _build_locked(started, reporter: Progress, notebooks_dir, out_dir, pages, pa
         kept = [p for p in old_pages if p["slug"] not in built_slugs
                 and (p["slug"] in failed_slugs or (partial and p["slug"] not in {s for *_, s in pages}))]
         unavailable = [s for s in failures if s.slug not in {p["slug"] for p in kept}]
+        link_targets = _link_targets(good, kept, out_dir)
+        for job in good:
+            results[job.slug].warnings += _link_warnings(job, link_targets, notebooks_dir,
+                                                         {f"{s.slug}.html" for s in unavailable})
         inputs = (None if (partial or kept or unavailable)
                   else _site_inputs(good, config, src_hash, env_hash, notebooks_dir))
         current_notes = _current_site_notes(out_dir, inputs) if inputs is not None and not to_run else None
@@ -664,7 +711,7 @@ def _build_locked(started, reporter: Progress, notebooks_dir, out_dir, pages, pa
             notes = current_notes
         else:
             notes = _write_site(out_dir, good, results, notebooks_dir, kept, unavailable, config, chart_images,
-                                inputs)
+                                inputs, link_targets)
         report = BuildReport(out_dir, stories, time.perf_counter() - started, published=True)
         for note in notes:
             say(f"  note       {note}")
@@ -681,6 +728,218 @@ def _build_locked(started, reporter: Progress, notebooks_dir, out_dir, pages, pa
             error.report = report  # type: ignore[attr-defined]
             raise error
         return report
+
+
+# A link the renderer made to another notebook's page (``x.ipynb#Heading`` becomes
+# ``x.html#s-heading``, see frstory.publish.sanitize.page_href): the only relative ``.html`` links
+# a page body holds, since the sanitizer drops every other relative link. Quoted attribute values
+# may hold ">".
+_PAGE_LINK = re.compile(r'<a\b((?:[^>"]|"[^"]*")*?)\shref="([^"/:#?]+\.html)(?:#([^"]*))?"((?:[^>"]|"[^"]*")*)>'
+                        r'(.*?)</a>', re.DOTALL)
+_BODY_ID = re.compile(r'\sid="([^"]+)"')
+_REL = re.compile(r'\srel="[^"]*"')
+
+
+def _link_targets(good: list[_Job], kept: list[dict], out_dir: Path) -> dict[str, set[str] | None]:
+    """Every story page the site will hold, by file name, with the ids of its headings.
+
+    Pages built now are read from their rendered bodies; pages kept from the current site from
+    their files there (``None`` when a file cannot be read: links to its headings are not checked).
+    """
+    targets: dict[str, set[str] | None] = {}
+    for job in good:
+        body = str((job.frozen or ({}, {}))[1].get("body_html", ""))
+        targets[f"{job.slug}.html"] = set(_BODY_ID.findall(body))
+    for entry in kept:
+        page = unquote(str(entry.get("page") or f"{entry['slug']}.html"))
+        try:
+            targets[page] = set(_BODY_ID.findall((out_dir / page).read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            targets[page] = None
+    return targets
+
+
+def _page_links(body: str, targets: dict[str, set[str] | None]) -> tuple[str, list[dict]]:
+    """``body`` with its links to other pages made safe, and what was wrong with them.
+
+    A link to a page the site does not have would be dead: it becomes its text alone (an ``<a>``
+    without ``href``, as the sanitizer leaves a link it drops). A link to a heading its page does
+    not have leads to that page's top.
+
+    Returns
+    -------
+    tuple
+        The body, and per problem a dict with ``text`` (the link's words), ``page``,
+        ``fragment`` (the heading id asked for, or ``None``) and ``missing`` (``"page"`` or
+        ``"heading"``).
+
+    Examples
+    --------
+    >>> body = '<p><a href="x.html" rel="noopener noreferrer">see</a> <a href="y.html#s-b">b</a></p>'
+    >>> fixed, problems = _page_links(body, {"y.html": {"s-a"}})
+    >>> fixed
+    '<p><a>see</a> <a href="y.html">b</a></p>'
+    >>> [(p["page"], p["missing"]) for p in problems]
+    [('x.html', 'page'), ('y.html', 'heading')]
+    """
+    problems: list[dict] = []
+
+    def check(match: re.Match) -> str:
+        before, href, fragment, after, inner = match.groups()
+        page = unquote(html.unescape(href))
+        text = html.unescape(re.sub(r"<[^>]+>", "", inner)).strip()
+        if page not in targets:
+            problems.append({"text": text, "page": page, "fragment": fragment, "missing": "page"})
+            return f"<a{_REL.sub('', before)}{_REL.sub('', after)}>{inner}</a>"
+        ids = targets[page]
+        if fragment and ids is not None and html.unescape(fragment) not in ids:
+            problems.append({"text": text, "page": page, "fragment": html.unescape(fragment), "missing": "heading"})
+            return f'<a{before} href="{href}"{after}>{inner}</a>'
+        return match.group(0)
+
+    return _PAGE_LINK.sub(check, body), problems
+
+
+def _link_warnings(job: _Job, targets: dict[str, set[str] | None], notebooks_dir: Path,
+                   failed_pages: set[str]) -> list[str]:
+    """The build's warnings about ``job``'s links to notebooks the site has no page (or heading) for."""
+    body = str((job.frozen or ({}, {}))[1].get("body_html", ""))
+    warnings = []
+    for problem in _page_links(body, targets)[1]:
+        stem = problem["page"][: -len(".html")]
+        link = f"the link '{problem['text']}'" if problem["text"] else "a link"
+        if problem["missing"] == "page" and problem["page"] in failed_pages:
+            warnings.append(f"{job.label}: {link} points at {stem}.ipynb, whose page failed in this build; "
+                            "readers see its text alone. Fix: make that notebook build, then build both again")
+        elif problem["missing"] == "page":
+            warnings.append(f"{job.label}: {link} points at {stem}.ipynb, which is not among the notebooks "
+                            f"built into this site; readers see its text alone. Fix: put {stem}.ipynb in "
+                            f"{_label(notebooks_dir)} and build the whole site again (or correct the name in the "
+                            "link, or link an http(s) address)")
+        else:
+            headings = sorted(i[2:] for i in targets.get(problem["page"]) or () if i.startswith("s-"))
+            known = (f" (its headings: {', '.join(f'#{h}' for h in headings[:5])}"
+                     f"{', ...' if len(headings) > 5 else ''})") if headings else ""
+            warnings.append(f"{job.label}: {link} points at the heading #{problem['fragment'].removeprefix('s-')} "
+                            f"of {stem}.ipynb, which has no such heading; readers are taken to the top of its page. "
+                            f"Fix: link one of its headings by its text{known}")
+    return warnings
+
+
+#: Image files a Markdown cell may show from its notebook's folder: embedded into the page.
+LOCAL_IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+                     ".webp": "image/webp", ".svg": "image/svg+xml"}
+#: Larger images are left out (every byte is in the page, base64-encoded, for every reader).
+MAX_LOCAL_IMAGE_BYTES = 5 * 1024 * 1024
+_MD_IMAGE = re.compile(r"!\[([^\]\n]*)\]\(\s*(<[^>\n]+>|[^)\s]+)(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)")
+_HTML_IMG_SRC = re.compile(r"""(<img\b[^>]*?)\ssrc=(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_URL_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*:|//|#)", re.IGNORECASE)
+_IMAGE_MAGIC = {"image/png": (b"\x89PNG\r\n\x1a\n",), "image/jpeg": (b"\xff\xd8\xff",),
+                "image/gif": (b"GIF87a", b"GIF89a")}
+
+
+def _local_image(target: str, folder: Path) -> tuple[Path, str, bytes] | str:
+    """The file an image address names inside ``folder`` as ``(path, mime, bytes)``, or why not."""
+    path = (folder / unquote(target)).resolve()  # follows symlinks: a link leaving the folder is outside
+    if not path.is_relative_to(folder.resolve()):
+        return (f"lies outside the notebook's folder; readers see its alt text. Fix: move it into "
+                f"{_label(folder)} (a folder inside it is fine) and link it from there")
+    mime = LOCAL_IMAGE_TYPES.get(path.suffix.lower())
+    if mime is None:
+        return ("is not a PNG, JPEG, GIF, WebP or SVG file; readers see its alt text. Fix: save it as "
+                "one of those")
+    if not path.is_file():
+        return "does not exist; readers see its alt text. Fix: correct the path (from the notebook's folder)"
+    size = path.stat().st_size
+    if size > MAX_LOCAL_IMAGE_BYTES:
+        return (f"is {size / 1e6:.1f} MB, more than the {MAX_LOCAL_IMAGE_BYTES / 1e6:.0f} MB a page embeds; "
+                "readers see its alt text. Fix: save it smaller (fewer pixels, or JPEG for a photograph)")
+    data = path.read_bytes()
+    wrong = (mime in _IMAGE_MAGIC and not data.startswith(_IMAGE_MAGIC[mime])) or \
+        (mime == "image/webp" and not (data[:4] == b"RIFF" and data[8:12] == b"WEBP")) or \
+        (mime == "image/svg+xml" and b"<svg" not in data[:4096])
+    if wrong:
+        return (f"is not the {path.suffix.lstrip('.').upper()} image its name says; readers see its alt text. "
+                "Fix: save the image again in that format")
+    return path, mime, data
+
+
+def embed_local_images(nb: dict, folder: Path, label: str) -> tuple[dict, list[dict], list[str]]:
+    """The notebook with the images its Markdown cells show from ``folder`` embedded, for its page.
+
+    ``![alt](figures/chart.png)`` becomes an image attached to the cell (what the page renders
+    from) and ``<img src="figures/chart.png">`` a data URI, for PNG, JPEG, GIF, WebP and SVG files
+    inside ``folder`` (the notebook's folder) up to :data:`MAX_LOCAL_IMAGE_BYTES`. Anything else
+    (outside the folder, through a ``../`` or a symbolic link; missing; too large; another type) is
+    left out with a warning saying why, and readers see its alt text. ``nb`` is not changed.
+
+    Returns
+    -------
+    tuple
+        The notebook for the page, the image files as data reads (kind ``image``, with their
+        SHA-256, so the freeze cache rebuilds the page when one changes) and the warnings.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> nb = {"cells": [{"cell_type": "markdown", "source": "![A chart](../chart.png)", "metadata": {}}]}
+    >>> page, reads, warnings = embed_local_images(nb, folder, "x.ipynb")
+    >>> page["cells"][0]["source"], reads, warnings[0][:58]
+    ('A chart', [], "x.ipynb: cell 1: the image '../chart.png' lies outside the")
+    """
+    import base64
+    import hashlib
+
+    reads: dict[str, dict] = {}
+    warnings: list[str] = []
+    cells = []
+    for number, cell in enumerate(nb.get("cells") or [], start=1):
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else str(source)
+        if cell.get("cell_type") != "markdown" or ("](" not in source and "<img" not in source.lower()):
+            cells.append(cell)
+            continue
+        attachments = dict(cell.get("attachments") or {})
+
+        def resolve(target: str) -> tuple[str, str, bytes] | None:
+            found = _local_image(target, folder)
+            if isinstance(found, str):
+                warnings.append(f"{label}: cell {number}: the image '{target}' {found}")
+                return None
+            path, mime, data = found
+            digest = hashlib.sha256(data).hexdigest()
+            reads.setdefault(str(path), {"kind": "image", "path": str(path), "file_sha256": digest})
+            return digest, mime, data
+
+        def markdown_image(match: re.Match) -> str:
+            alt, target = match.group(1), match.group(2).strip("<>")
+            if _URL_SCHEME.match(target):
+                return match.group(0)  # on the web, attached or in the page: the renderer's business
+            found = resolve(target)
+            if found is None:
+                return alt
+            digest, mime, data = found
+            name = f"{digest[:16]}{Path(target).suffix.lower()}"
+            attachments[name] = {mime: base64.b64encode(data).decode("ascii")}
+            return match.group(0).replace(match.group(2), f"attachment:{name}", 1)
+
+        def html_image(match: re.Match) -> str:
+            target = html.unescape(match.group(2) if match.group(2) is not None else match.group(3))
+            if _URL_SCHEME.match(target):
+                return match.group(0)
+            found = resolve(target)
+            if found is None:
+                return match.group(1)  # no src: the page shows the alt text
+            _, mime, data = found
+            return f'{match.group(1)} src="data:{mime};base64,{base64.b64encode(data).decode("ascii")}"'
+
+        changed = _HTML_IMG_SRC.sub(html_image, _MD_IMAGE.sub(markdown_image, source))
+        if changed == source:
+            cells.append(cell)
+        else:
+            cells.append({**cell, "source": changed, **({"attachments": attachments} if attachments else {})})
+    return {**nb, "cells": cells}, list(reads.values()), warnings
 
 
 def _read_ignore(cache: Path, out_dir: Path) -> list[Path]:
@@ -753,7 +1012,10 @@ async def _execute_all(jobs_to_run: list[_Job], cache: Path, jobs: int, cell_tim
     def finish(job: _Job, outcome) -> tuple[StoryResult, tuple[dict, dict]]:
         """Render, record provenance and freeze one executed notebook (in the rendering thread)."""
         meta = read_story_meta(outcome.notebook, job.label)
-        render = renderer().render(outcome.notebook, job.slug, meta.title)
+        page_nb, image_reads, image_warnings = embed_local_images(outcome.notebook, job.path.resolve().parent,
+                                                                  job.label)
+        render = renderer().render(page_nb, job.slug, meta.title)
+        render["warnings"] = image_warnings + list(render.get("warnings", []))
         render["content_hash"] = job.content_hash
         record = {
             "notebook": job.path.name,
@@ -766,7 +1028,8 @@ async def _execute_all(jobs_to_run: list[_Job], cache: Path, jobs: int, cell_tim
             # next local build executes the page again instead of trusting it.
             "source_hash": outcome.source_hash or src_hash,
             "environment_hash": outcome.environment_hash or env_hash,
-            "reads": portable_reads(outcome.reads, job.project_root),
+            # Images shown from beside the notebook count as data: a changed image rebuilds the page.
+            "reads": portable_reads(outcome.reads + image_reads, job.project_root),
             "prices": _price_provenance(outcome.reads),
             "executed_at": executed_at,
             "execution_seconds": round(outcome.seconds, 3),
@@ -1021,9 +1284,10 @@ def _search_page(env, common: dict) -> str:
 
 def _write_site(out_dir: Path, good: list[_Job], results: dict[str, StoryResult], notebooks_dir: Path,
                 kept: list[dict], unavailable: list[StoryResult], config: dict, chart_images,
-                inputs: str | None = None) -> list[str]:
+                inputs: str | None = None, link_targets: dict[str, set[str] | None] | None = None) -> list[str]:
     """Write the site into a staging folder and swap it in; returns notes for the build report
-    (what was left out and why)."""
+    (what was left out and why). Links to pages not in ``link_targets`` (see :func:`_link_targets`)
+    become plain text, and links to headings a page lacks lead to its top (:func:`_page_links`)."""
     import dataclasses
 
     from frstory.publish.feeds import (FEED_FILE, SITEMAP_FILE, atom_feed, build_search_index,
@@ -1103,7 +1367,8 @@ def _write_site(out_dir: Path, good: list[_Job], results: dict[str, StoryResult]
                 "page": quote(page),
                 "slug": job.slug,
                 "parameters": job.parameters,
-                "body_html": charts.body_html,
+                "body_html": (_page_links(charts.body_html, link_targets)[0] if link_targets is not None
+                              else charts.body_html),
                 "figure_count": figure_count,
                 "minutes": reading_minutes(render.get("words", 0), figure_count),
                 "missing_data": bool(missing),
@@ -1187,6 +1452,8 @@ def _read_kind(read: dict, names: dict[str, str] | None = None) -> str:
     kind = str(read.get("kind", ""))
     if kind == "file":
         return "opened by the notebook"
+    if kind == "image":
+        return "image shown on the page"
     what, _, ticker = kind.partition(":")
     if what == "prices" and ticker:
         return f"prices of {(names or {}).get(ticker) or read.get('name') or ticker}"
