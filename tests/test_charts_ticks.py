@@ -190,3 +190,15 @@ def test_a_date_axis_of_two_days_or_more_shows_at_least_two_different_dates(draw
     last = pd.Timestamp(start) + pd.Timedelta(days=SPANS[span])
     labels = drawn_ticks(_line_over(start, str(last.date())), width)["xtick"]
     assert len(set(labels)) >= 2, labels
+
+
+@pytest.mark.parametrize("unit, values", [("number", [-33, 26]), ("count", [-33, 26]), ("percent", [-0.33, 0.26])])
+def test_a_bar_chart_on_a_phone_labels_two_values_or_more_not_zero_alone(unit, values):
+    # Synthetic: a loss and a gain. With room for two labels plotly stepped by 50 and wrote "0" alone.
+    frame = pd.DataFrame({"desk": ["Business and economics", "Metropolitan news"], "value": values})
+    layout = charts.layout_for_width(charts.bar(frame, x="desk", y="value", unit=unit, source="Synthetic"), 280).layout
+    low, high = layout.xaxis.range
+    step = layout.xaxis.dtick
+    assert step is not None
+    ticks = [k * step for k in range(int(np.ceil(low / step - 1e-9)), int(np.floor(high / step + 1e-9)) + 1)]
+    assert len(ticks) >= 2

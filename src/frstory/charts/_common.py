@@ -502,10 +502,7 @@ def _minus_before_prefix(unit, low: float, high: float, write) -> dict[str, str]
         return {}
     aliases = {}
     for count in range(1, 31):
-        # plotly.js autoTicks: the rough step rounded up to 2, 5 or 10 times a power of ten.
-        rough = span / count
-        base = 10.0 ** np.floor(np.log(rough) / np.log(10))
-        dtick = base * next((m for m in (2, 5, 10) if m > rough / base), 10)
+        dtick = _plotly_linear_step(span, count)
         for k in range(int(np.floor(low / dtick)), 0):
             if k * dtick >= low - dtick * 1e-6:
                 text = write(k * dtick, dtick)
@@ -584,6 +581,56 @@ def value_ticks(unit, low: float, high: float) -> tuple[dict, float]:
     if aliases:
         axis["labelalias"] = aliases
     return axis, widest
+
+
+def _plotly_linear_step(span: float, count: int) -> float:
+    """The tick step plotly.js (``Axes.autoTicks``) takes on a linear axis ``span`` long asked for ``count`` ticks.
+
+    The rough step rounded up to 2, 5 or 10 times a power of ten (a step equal to one goes up too).
+
+    Examples
+    --------
+    >>> _plotly_linear_step(63_720, 2), _plotly_linear_step(10, 5)
+    (50000.0, 5.0)
+    """
+    rough = span / max(count, 1)
+    base = 10.0 ** np.floor(np.log(rough) / np.log(10))
+    return float(base * next((m for m in (2, 5, 10) if m > rough / base), 10))
+
+
+def value_dtick(low: float, high: float, count: int, plot_px: float, label_px: float) -> float | None:
+    """A tick step for a value axis where plotly's own, asked for ``count`` ticks, labels one value only.
+
+    Two labels must fit side by side, so a narrow axis asks plotly for two ticks; over -33,000 to
+    30,720 plotly then steps by 50,000 and writes "0" alone, which gives no scale. The step
+    returned is the largest round step (1, 2, 2.5, 3, 4 or 5 times a power of ten) that puts two
+    ticks or more inside ``low``-``high``, if their ``label_px``-wide labels stay clear of each
+    other; ``None`` when plotly's step already shows two, or when no step fits (the axis keeps plotly's).
+
+    Examples
+    --------
+    >>> value_dtick(-33_000, 30_720, 2, 130, 55)
+    30000.0
+    >>> value_dtick(0, 95, 5, 400, 30) is None
+    True
+    """
+    span = high - low
+    if not (np.isfinite(span) and span > 0 and plot_px > 0):
+        return None
+
+    def shown(step: float) -> int:
+        return int(np.floor(high / step + 1e-9) - np.ceil(low / step - 1e-9)) + 1
+
+    step = _plotly_linear_step(span, count)
+    if shown(step) >= 2:
+        return None
+    # Steps of 3 and 4 too: on a narrow axis the only step with two labels that fit can be one.
+    power = 10.0 ** np.floor(np.log10(step))
+    candidates = sorted({m * power / 10 ** k for m in (1, 2, 2.5, 3, 4, 5) for k in range(0, 3)}, reverse=True)
+    for candidate in (c for c in candidates if c < step):
+        if shown(candidate) >= 2:
+            return float(f"{candidate:.12g}") if candidate / span * plot_px >= label_px + 6 else None
+    return None
 
 
 def value_margin(widest: float, default: int, *, title: bool = False) -> int:

@@ -25,6 +25,7 @@ from frstory.charts._common import (
     is_monthly,
     pad_range,
     plan_event_layer,
+    value_dtick,
     value_margin,
     value_ticks,
     when,
@@ -477,7 +478,11 @@ def bar(
                   **the_unit.axis(), **ticks, "showgrid": True}
     if horizontal:
         # Upright value ticks, as many as fit side by side: plotly slanted "$3,000,000" ones across the footer.
-        value_axis.update(tickangle=0, nticks=max(2, int(canvas.frame.plot_width // (tick_px + 24))))
+        nticks = max(2, int(canvas.frame.plot_width // (tick_px + 24)))
+        value_axis.update(tickangle=0, nticks=nticks)
+        step = value_dtick(value_range[0], value_range[1], nticks, canvas.frame.plot_width, tick_px)
+        if step is not None:  # plotly's own step would label one value only
+            value_axis.update(dtick=step, tick0=0)
     if is_date:
         x_axis: dict[str, Any] = date_axis((work["_x"].min() - pd.Timedelta(days=15), work["_x"].max() + pd.Timedelta(days=15)),
                                            canvas.frame.plot_width)
