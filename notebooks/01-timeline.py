@@ -178,7 +178,7 @@ charts.timeline(
           f"{days_after_floyd} after Floyd was killed",
     subtitle=f"All {len(in_week)} events from {prose.date(week_start)} to {prose.date(week_end)}, by kind",
     source="Events: frstory timeline, each event sourced in its hover text",
-    notes="Long headlines are shortened; hover over an event for the whole headline, its date and its source.",
+    notes="Hover over an event for its whole headline, its date and its source.",
 )
 
 # %% [markdown]
