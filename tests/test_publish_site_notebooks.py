@@ -230,3 +230,25 @@ def test_changing_an_embedded_image_rebuilds_its_page(site):
     assert report.executed == ["05-figures.ipynb"]
     page = (site["site"] / "05-figures.html").read_text(encoding="utf-8")
     assert base64.b64encode(WHITE_PNG).decode("ascii") in page
+
+
+def test_a_notebook_named_like_a_page_of_the_site_gets_its_own_page_and_leaves_the_front_page(tmp_path):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    for stem in ("index", "search"):
+        _write(notebooks, f"{stem}.ipynb", [md(f"# A synthetic story kept in {stem}.ipynb\n\nText."), code("1 + 1")])
+    lines: list[str] = []
+    build(notebooks, tmp_path / "site", cache_dir=tmp_path / "cache", progress=lines.append)
+    site = tmp_path / "site"
+    assert "A synthetic story kept in index.ipynb" in (site / "index-page.html").read_text(encoding="utf-8")
+    assert "A synthetic story kept in search.ipynb" in (site / "search-page.html").read_text(encoding="utf-8")
+    front = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="index-page.html"' in front and 'href="search-page.html"' in front
+    assert any("index.ipynb is published as index-page.html" in line for line in lines)
+
+
+def test_a_slug_the_site_uses_itself_is_refused_naming_it(tmp_path):
+    notebook = _write(tmp_path, "x.ipynb", [md("# Synthetic")])
+    with pytest.raises(BuildError, match="'index' is the name of a page the site itself writes"):
+        build(tmp_path, tmp_path / "site", notebooks=[notebook], slug="index", cache_dir=tmp_path / "cache",
+              progress=None)

@@ -61,6 +61,9 @@ from frstory.publish.render import TEMPLATES_DIR, StoryMeta, page_script, read_s
 __all__ = ["StoryResult", "BuildReport", "build", "default_notebooks_dir", "plotly_js_path", "SITE_MARKER"]
 
 SITE_MARKER = ".frstory-site"
+#: Page names the site itself uses (``index.html``, ``search.html``): a notebook of that name is
+#: published as ``<name>-page.html`` rather than overwrite them (or be overwritten).
+RESERVED_PAGES = frozenset({"index", "search"})
 #: Defaults of the site's title and description; a project sets its own (:func:`site_config`).
 SITE_TITLE = "frstory"
 SITE_DESCRIPTION = "Data stories with every number traceable to its source."
@@ -555,6 +558,17 @@ def build(
         reporter.close()
 
 
+def _page_slug(stem: str) -> str:
+    """The page name of notebook ``stem``: its own, unless the site itself uses it (:data:`RESERVED_PAGES`).
+
+    Examples
+    --------
+    >>> _page_slug("02-amazon"), _page_slug("index"), _page_slug("Search")
+    ('02-amazon', 'index-page', 'Search-page')
+    """
+    return f"{stem}-page" if stem.lower() in RESERVED_PAGES else stem
+
+
 def _build(started, reporter: Progress, notebooks_dir, out_dir, notebooks, jobs, force, cell_timeout, cache_dir,
            parameters, slug, keep_going, wait, scheduler=None, base_url=None) -> BuildReport:
     from frstory.publish.params import SLUG_SAFE, parameter_slug
@@ -571,6 +585,9 @@ def _build(started, reporter: Progress, notebooks_dir, out_dir, notebooks, jobs,
             raise BuildError("--slug names one page: give exactly one NOTEBOOK with it")
         if not SLUG_SAFE.match(slug):
             raise BuildError(f"--slug {slug!r} is not valid: use lower-case letters and digits joined by hyphens")
+        if slug in RESERVED_PAGES:
+            raise BuildError(f"--slug {slug!r} is the name of a page the site itself writes ({slug}.html); "
+                             f"choose another, e.g. --slug {slug}-story")
     if notebooks:
         paths = [Path(p) for p in notebooks]
         for p in paths:
@@ -600,7 +617,11 @@ def _build(started, reporter: Progress, notebooks_dir, out_dir, notebooks, jobs,
                 "only the pages built now will be in it; run `frstory build` once to rebuild them all")
         # (notebook, parameters, slug) of every page to build
         pages: list[tuple[Path, dict, str]] = [
-            (p, parameters, slug or (parameter_slug(p.stem, parameters) if parameters else p.stem)) for p in paths]
+            (p, parameters, slug or (parameter_slug(p.stem, parameters) if parameters else _page_slug(p.stem)))
+            for p in paths]
+        for path, _, page in pages:
+            if page != path.stem and not parameters and slug is None:
+                say(f"note: {_label(path)} is published as {page}.html: {path.stem.lower()}.html is the site's own page")
         if not partial:
             # A full build keeps the parameterised pages made earlier, re-built from their notebooks.
             for page in old_pages:
