@@ -483,9 +483,10 @@ class StoryRenderer:
             if (page_href(url) if what == "link" else re.match(r"(https?://|data:image/)", url, re.I)) is not None:
                 continue  # kept by the sanitizer (a link to another notebook points at its page)
             self._ctx.warnings.append(
-                f"{where}: the image '{url}' is left out (a page shows images from http(s) addresses or "
-                "attached to their cell, not files beside the notebook); readers see its alt text. Fix: paste "
-                "or drag the image into the cell in Jupyter, or link an http(s) address" if what == "image" else
+                f"{where}: the image '{url}' is left out (a page shows images from http(s) addresses, attached "
+                "to their cell or in the notebook's folder); readers see its alt text. Fix: put the image in the "
+                "notebook's folder and link it by a relative path, paste it into the cell in Jupyter, or link an "
+                "http(s) address" if what == "image" else
                 f"{where}: the link to '{url}' is left out (a page links http(s) addresses, its own headings "
                 "and other notebooks of the folder, not files beside the notebook); readers see its text alone. "
                 "Fix: link an http(s) address or another notebook (name.ipynb)")
