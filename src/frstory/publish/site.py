@@ -40,6 +40,7 @@ from frstory import __version__
 from frstory.errors import BuildError
 from frstory.paths import REPO_ROOT
 from frstory.provenance import sha256_file
+from frstory.publish.escaping import plain_text
 from frstory.publish.freeze import (
     FrozenEntry,
     default_cache_dir,
@@ -808,7 +809,7 @@ def _page_links(body: str, targets: dict[str, set[str] | None]) -> tuple[str, li
     def check(match: re.Match) -> str:
         before, href, fragment, after, inner = match.groups()
         page = unquote(html.unescape(href))
-        text = html.unescape(re.sub(r"<[^>]+>", "", inner)).strip()
+        text = plain_text(inner)
         if page not in targets:
             problems.append({"text": text, "page": page, "fragment": fragment, "missing": "page"})
             return f"<a{_REL.sub('', before)}{_REL.sub('', after)}>{inner}</a>"
