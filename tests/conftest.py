@@ -74,6 +74,19 @@ def browser():
             shutil.rmtree(user_data, ignore_errors=True)
 
 
+@pytest.fixture(scope="session")
+def chart_drawer():
+    """The publisher's own chart-drawing browser (kaleido on the Debian Chromium), one per test session."""
+    from frstory.publish.images import _Browser
+
+    try:
+        drawer = _Browser()
+    except Exception as exc:  # noqa: BLE001 - no Chromium here: specs that draw charts cannot run
+        pytest.skip(f"no browser to draw charts: {exc}")
+    yield drawer
+    drawer.close()
+
+
 class PageReport:
     """What a page did while loading: console errors, page errors and failed requests."""
 

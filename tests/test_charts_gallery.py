@@ -115,18 +115,6 @@ def test_gallery_shows_every_chart_function_on_data_that_are_not_prices():
     assert chart_functions - non_price == set()
 
 
-@pytest.fixture(scope="module")
-def browser_for_images():
-    from frstory.publish.images import _Browser
-
-    try:
-        browser = _Browser()
-    except Exception as exc:  # noqa: BLE001 - no Chromium here: the image specs cannot run
-        pytest.skip(f"no browser to draw images: {exc}")
-    yield browser
-    browser.close()
-
-
 def _page_figures(nb) -> list[dict]:
     """Each gallery chart as its page embeds it (the JSON its images are drawn from)."""
     from frstory.publish.render import page_figure_json
@@ -136,7 +124,7 @@ def _page_figures(nb) -> list[dict]:
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_every_gallery_charts_dark_stand_in_made_from_its_light_one_is_the_dark_chart_drawn(executed, browser_for_images):
+def test_every_gallery_charts_dark_stand_in_made_from_its_light_one_is_the_dark_chart_drawn(executed, chart_drawer):
     """The build swaps the house colours of a drawn light SVG instead of drawing the dark one: the same bytes."""
     from frstory.charts.responsive import figure_for_width
     from frstory.charts.theme import dark_figure, dark_svg
@@ -147,7 +135,7 @@ def test_every_gallery_charts_dark_stand_in_made_from_its_light_one_is_the_dark_
         for width in static_widths(figure):
             shown = figure_for_width({k: figure[k] for k in ("data", "layout")}, width)
             height = int(shown["layout"]["height"])
-            light, dark = browser_for_images.draw_many([(shown, "svg", width, height, 1.0),
+            light, dark = chart_drawer.draw_many([(shown, "svg", width, height, 1.0),
                                                         (dark_figure(shown), "svg", width, height, 1.0)])
             if _stable_ids(dark_svg(light.decode("utf-8")).encode("utf-8")) != _stable_ids(dark):
                 differ.append((number, width))
@@ -156,7 +144,7 @@ def test_every_gallery_charts_dark_stand_in_made_from_its_light_one_is_the_dark_
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_every_gallery_charts_download_png_painted_from_its_svg_is_the_png_plotly_draws(executed, browser_for_images):
+def test_every_gallery_charts_download_png_painted_from_its_svg_is_the_png_plotly_draws(executed, chart_drawer):
     """The build paints the drawn furniture SVG on a canvas instead of drawing the chart again: the same PNG."""
     from frstory.charts.export import furniture_figure
     from frstory.publish.images import design_width
@@ -166,8 +154,8 @@ def test_every_gallery_charts_download_png_painted_from_its_svg_is_the_png_plotl
         width = design_width(figure)
         full = furniture_figure({k: figure[k] for k in ("data", "layout")}, width)
         height = int(full["layout"]["height"])
-        svg, drawn = browser_for_images.draw_many([(full, "svg", width, height, 1.0), (full, "png", width, height, 2.0)])
-        painted = browser_for_images.rasterize(svg, width, height, 2.0)
+        svg, drawn = chart_drawer.draw_many([(full, "svg", width, height, 1.0), (full, "png", width, height, 2.0)])
+        painted = chart_drawer.rasterize(svg, width, height, 2.0)
         if painted != drawn:
             differ.append(number)
     assert differ == []
@@ -175,7 +163,7 @@ def test_every_gallery_charts_download_png_painted_from_its_svg_is_the_png_plotl
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_every_gallery_charts_png_stand_ins_painted_from_its_svg_are_the_pngs_plotly_draws(executed, browser_for_images):
+def test_every_gallery_charts_png_stand_ins_painted_from_its_svg_are_the_pngs_plotly_draws(executed, chart_drawer):
     """A page's first chart has PNG stand-ins: the build paints the drawn (and colour-swapped) SVG at 2x."""
     from frstory.charts.responsive import figure_for_width
     from frstory.charts.theme import dark_figure, dark_svg
@@ -185,10 +173,10 @@ def test_every_gallery_charts_png_stand_ins_painted_from_its_svg_are_the_pngs_pl
     for number, figure in enumerate(_page_figures(executed), start=1):
         shown = figure_for_width({k: figure[k] for k in ("data", "layout")}, PHONE_WIDTH)
         height = int(shown["layout"]["height"])
-        svg, light, dark = browser_for_images.draw_many([
+        svg, light, dark = chart_drawer.draw_many([
             (shown, "svg", PHONE_WIDTH, height, 1.0), (shown, "png", PHONE_WIDTH, height, 2.0),
             (dark_figure(shown), "png", PHONE_WIDTH, height, 2.0)])
-        painted_dark = browser_for_images.rasterize(dark_svg(svg.decode("utf-8")).encode("utf-8"), PHONE_WIDTH, height, 2.0)
-        if browser_for_images.rasterize(svg, PHONE_WIDTH, height, 2.0) != light or painted_dark != dark:
+        painted_dark = chart_drawer.rasterize(dark_svg(svg.decode("utf-8")).encode("utf-8"), PHONE_WIDTH, height, 2.0)
+        if chart_drawer.rasterize(svg, PHONE_WIDTH, height, 2.0) != light or painted_dark != dark:
             differ.append(number)
     assert differ == []

@@ -128,14 +128,9 @@ def test_an_axis_that_plotly_ticks_well_is_left_to_plotly():
 # ------------------------------------------------------------------- what plotly draws
 
 @pytest.fixture(scope="module")
-def drawn_ticks():
+def drawn_ticks(chart_drawer):
     """The x and y tick labels plotly draws for a figure at a width (a real headless Chromium)."""
-    from frstory.publish.images import _Browser
-
-    try:
-        browser = _Browser()
-    except Exception as exc:  # noqa: BLE001 - no Chromium here: the drawing specs cannot run
-        pytest.skip(f"no browser to draw charts: {exc}")
+    browser = chart_drawer
 
     def ticks(fig, width: int | None) -> dict[str, list[str]]:
         full = figure_for_width(fig.to_dict(), width) if width else fig.to_dict()
@@ -144,8 +139,7 @@ def drawn_ticks():
         found = {axis: re.findall(rf'<g class="{axis}"><text[^>]*>(.*?)</text>', svg, re.S) for axis in ("xtick", "ytick")}
         return {axis: [re.sub(r"<[^>]+>", "", text) for text in texts] for axis, texts in found.items()}
 
-    yield ticks
-    browser.close()
+    return ticks
 
 
 DRAWN_VALUE_CHARTS = {
