@@ -324,3 +324,19 @@ def test_an_animation_shown_with_plotlys_notebook_renderer_plays_offline(noteboo
                                timeout=10_000)
     finally:
         context.close()
+
+
+def test_what_a_cell_printed_to_stderr_is_left_out_of_the_page_and_named_for_the_author(renderer):
+    # Synthetic: a library's warning, in colour as IPython prints it, then a second line.
+    printed = nbformat.v4.new_output("stream", name="stderr",
+                                     text="\x1b[31m/lib/x.py:3: FutureWarning: synthetic default changes\x1b[0m\n  x()\n")
+    result = _render(renderer, [md("# Synthetic"), _code_with([printed])], stem="third")
+    assert "FutureWarning" not in result["body_html"]
+    [warning] = result["warnings"]
+    assert warning.startswith("third: cell 2: printed to stderr, which pages leave out: "
+                              "'/lib/x.py:3: FutureWarning: synthetic default changes' (and 1 more line). Fix: ")
+
+
+def test_a_cell_printing_nothing_to_stderr_warns_of_nothing(renderer):
+    quiet = nbformat.v4.new_output("stream", name="stderr", text="\n  \n")
+    assert _render(renderer, [_code_with([quiet])])["warnings"] == []

@@ -18,9 +18,11 @@ import io
 import re
 from typing import Any, Iterable
 
-__all__ = ["neutralise_csv_cell", "csv_text", "plain_text"]
+__all__ = ["neutralise_csv_cell", "csv_text", "plain_text", "ANSI_ESCAPE"]
 
 _TAG = re.compile(r"<[^>]+>")
+#: Terminal colour codes (tracebacks and logging print them): not part of the words.
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
 def plain_text(markup: Any, *, tags_as: str = "") -> str:

@@ -26,12 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from frstory.provenance import READ_LOG_ENV, sha256_file
+from frstory.publish.escaping import ANSI_ESCAPE
 
 __all__ = ["KERNEL_NAME", "ensure_kernelspec", "kernel_env", "NotebookFailure", "ExecutionOutcome",
            "run_notebook", "execute_notebook"]
 
 KERNEL_NAME = "frstory-python"
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _CELL_LINE = re.compile(r"Cell In\s*\[\s*\d*\s*\],\s*line (\d+)")
 _MISSING_DATA = "PriceDataUnavailable"
 
@@ -214,14 +214,14 @@ def _failure_from_outputs(nb, cell_index: int | None, exc: BaseException) -> Not
     evalue = getattr(exc, "evalue", None)
     if evalue is None:
         evalue = str(exc).strip().splitlines()[-1] if str(exc).strip() else ""
-    traceback_text = _ANSI.sub("", str(getattr(exc, "traceback", "") or exc))
+    traceback_text = ANSI_ESCAPE.sub("", str(getattr(exc, "traceback", "") or exc))
     line = None
     if cell_index is not None and cell_index < len(nb.cells):
         cell = nb.cells[cell_index]
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
                 ename, evalue = output.get("ename", ename), output.get("evalue", evalue)
-                traceback_text = _ANSI.sub("", "\n".join(output.get("traceback", [])))
+                traceback_text = ANSI_ESCAPE.sub("", "\n".join(output.get("traceback", [])))
         match = _CELL_LINE.search(traceback_text)
         if match:
             line = int(match.group(1))
@@ -510,5 +510,5 @@ def output_mentions_missing_data(output: dict) -> str | None:
         return None
     text = "".join(text) if isinstance(text, list) else str(text)
     if _MISSING_DATA in text:
-        return _ANSI.sub("", text).strip()
+        return ANSI_ESCAPE.sub("", text).strip()
     return None

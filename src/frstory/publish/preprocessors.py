@@ -23,6 +23,7 @@ from typing import Any
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 from traitlets import Integer
 
+from frstory.publish.escaping import ANSI_ESCAPE
 from frstory.publish.math import latex_output_to_mathml
 from frstory.publish.sanitize import sanitize_html
 
@@ -266,6 +267,9 @@ class SanitizePreprocessor(Preprocessor):
         kept = []
         for output in cell.get("outputs", []):
             kept.append(output)
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                self._stderr_warning(cell, index, str(output.get("text", "")), resources)
+                continue
             data = output.get("data")
             if not data:
                 continue
@@ -305,19 +309,34 @@ class SanitizePreprocessor(Preprocessor):
         return cell, resources
 
     @staticmethod
-    def _left_out_notice(cell: dict, index: int, markup: str, left_out: list[str], partly: bool,
+    def _where(cell: dict, index: int, resources: dict) -> str:
+        """How a warning names the cell: ``stem: cell N``, numbered as build errors number cells."""
+        number = (cell.get("metadata") or {}).get("frstory_cell", index + 1)
+        return f"{(resources.get('metadata') or {}).get('name', 'notebook')}: cell {number}"
+
+    def _stderr_warning(self, cell: dict, index: int, text: str, resources: dict) -> None:
+        """Tell the author what a cell printed to stderr: pages leave it out, and it is often a warning."""
+        lines = [line.strip() for line in ANSI_ESCAPE.sub("", text).splitlines() if line.strip()]
+        if not lines:
+            return
+        first = lines[0] if len(lines[0]) <= 160 else lines[0][:159] + "\u2026"
+        more = f" (and {len(lines) - 1} more line{'s' if len(lines) > 2 else ''})" if len(lines) > 1 else ""
+        resources.setdefault("frstory_warnings", []).append(
+            f"{self._where(cell, index, resources)}: printed to stderr, which pages leave out: {first!r}{more}. "
+            "Fix: if it warns of a problem, fix its cause; if it is expected, silence it in the notebook "
+            "(warnings.filterwarnings, or the library's logging level)")
+
+    def _left_out_notice(self, cell: dict, index: int, markup: str, left_out: list[str], partly: bool,
                          resources: dict) -> dict:
         """The reader's note under an HTML output that lost part of itself, and the author's warning."""
         what = " and ".join(left_out)
-        number = (cell.get("metadata") or {}).get("frstory_cell", index + 1)
-        stem = (resources.get("metadata") or {}).get("name", "notebook")
         # plotly's "iframe" renderer writes the figure to iframe_figures/ beside the notebook.
         plotly = "plotly" in markup.lower() or "iframe_figures/" in markup
         fix = ("show the figure with plotly's default renderer (no renderer= argument, pio.renderers.default "
                "left unset), so the page draws it from its data" if plotly else
                "show the result as a table, image, Markdown or plotly figure instead")
         resources.setdefault("frstory_warnings", []).append(
-            f"{stem}: cell {number}: an HTML output contains {what}, which published pages leave out; readers "
+            f"{self._where(cell, index, resources)}: an HTML output contains {what}, which published pages leave out; readers "
             f"see a note saying so. Fix: {fix}")
         if partly:
             return _notice(f"This output contained {what}, which published pages leave out, so it may look "

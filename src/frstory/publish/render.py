@@ -38,7 +38,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from frstory.errors import BuildError
-from frstory.publish.escaping import plain_text
+from frstory.publish.escaping import ANSI_ESCAPE, plain_text
 from frstory.publish.execute import output_mentions_missing_data
 from frstory.publish.math import figure_math_to_text, latex_to_mathml
 from frstory.publish.sanitize import HeadingIds, page_href, sanitize_html, slugify_heading
@@ -72,7 +72,6 @@ WORDS_PER_MINUTE = 230
 SECONDS_PER_FIGURE = 12
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$", re.MULTILINE)
 _BASE64 = re.compile(r"^[A-Za-z0-9+/=]*$")
 _EMPTY_HEADER = re.compile(r"<th((?:\s[^>]*)?)>\s*</th>")
@@ -449,7 +448,7 @@ class StoryRenderer:
             "fr_data_uri": self._data_uri,
             "fr_image_alt": self._image_alt,
             "fr_image_size": self._image_size,
-            "fr_plain": lambda text: _ANSI.sub("", str(text or "")),
+            "fr_plain": lambda text: ANSI_ESCAPE.sub("", str(text or "")),
         }
         for name, function in filters.items():
             self._exporter.register_filter(name, function)
