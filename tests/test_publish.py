@@ -498,6 +498,13 @@ def test_rebuild_without_changes_says_the_site_is_up_to_date_and_repeats_what_it
     assert "no sitemap.xml" in said  # this project has no base URL, as the first build said too
 
 
+def test_rebuild_without_changes_repeats_the_missing_data_warning_with_its_fix(project, rebuilds):
+    _, first, _ = project
+    unchanged, _ = rebuilds
+    said = [w for s in unchanged.stories for w in s.warnings if "without some price data" in w]
+    assert said == [w for s in first.stories for w in s.warnings if "without some price data" in w] and said
+
+
 def test_rebuild_without_changes_writes_the_site_again_when_a_file_of_it_is_missing(project, rebuilds):
     root, _, _ = project
     unchanged, _ = rebuilds

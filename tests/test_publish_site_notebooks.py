@@ -60,7 +60,7 @@ def _anchors(page: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    """Four synthetic notebooks of other authors, built once and then once more unchanged."""
+    """Six synthetic notebooks of other authors, built once and then once more unchanged."""
     root = tmp_path_factory.mktemp("site-notebooks")
     notebooks = root / "notebooks"
     notebooks.mkdir()
@@ -78,6 +78,8 @@ def site(tmp_path_factory):
         md("![A synthetic chart](figures/chart.png)\n\n<img src=\"figures/chart.png\" alt=\"The same chart\">"),
         code("5"),
     ], {"title": "Synthetic figures"})
+    _write(notebooks, "06-stderr.ipynb", [md("# Synthetic noisy story"),
+                                          code("import sys\nprint('synthetic complaint', file=sys.stderr)")])
     old_bytes = (notebooks / "04-old.ipynb").read_bytes()
     kwargs = {"cache_dir": root / "cache", "progress": None, "jobs": 2}
     first = build(notebooks, root / "site", **kwargs)
@@ -179,6 +181,13 @@ def test_a_build_that_finds_the_site_up_to_date_repeats_the_link_warnings(site):
     repeated = _warnings(site["second"], "01-images.ipynb")
     assert [w for w in repeated if "09-missing.ipynb" in w]
     assert repeated == _warnings(site["first"], "01-images.ipynb")
+
+
+def test_a_page_reused_from_the_freeze_cache_repeats_what_its_rendering_warned_of(site):
+    [first] = [w for w in _warnings(site["first"], "06-stderr.ipynb") if "stderr" in w]
+    assert "synthetic complaint" in first
+    assert "06-stderr.ipynb" in site["second"].cached
+    assert _warnings(site["second"], "06-stderr.ipynb") == _warnings(site["first"], "06-stderr.ipynb")
 
 
 # -- images beside the notebook -------------------------------------------------------------------

@@ -694,11 +694,18 @@ def _build_locked(started, reporter: Progress, notebooks_dir, out_dir, pages, pa
                 job.frozen = frozen
         for job in planned:
             if job.slug not in results:
-                results[job.slug] = StoryResult(job.path, "cached", page=f"{job.slug}.html", slug=job.slug)
+                # A reused page's rendering warned of the same things when it was made: say them again,
+                # or a second build would call a page clean that still leaves something out.
+                stored = list(job.frozen[1].get("warnings", [])) if job.frozen is not None else []
+                results[job.slug] = StoryResult(job.path, "cached", page=f"{job.slug}.html", slug=job.slug,
+                                                warnings=stored)
         for job in planned:
             if job.frozen is not None:
                 meta = _meta_from_record(job)
                 results[job.slug].warnings[:0] = _placeholder_warnings(job, meta)
+                # Readers are told which series and days are missing; the message, with its fix, is the builder's.
+                results[job.slug].warnings += [f"{job.label}: published without some price data: {m}"
+                                               for m in job.frozen[1].get("missing_data", [])]
 
         stories = [results[s] for *_, s in pages]
         failures = [s for s in stories if s.status == "failed"]
@@ -1382,8 +1389,6 @@ def _write_site(out_dir: Path, good: list[_Job], results: dict[str, StoryResult]
             files += charts.files
             results[job.slug].warnings += charts.warnings
             missing = render.get("missing_data", [])
-            # Readers are told which series and days are missing; the message, with its fix, is the builder's.
-            results[job.slug].warnings += [f"{job.label}: published without some price data: {m}" for m in missing]
             story = {
                 "meta": meta,
                 "page": quote(page),
