@@ -353,6 +353,18 @@ def test_a_measure_that_does_not_fit_the_unit(tmp_path):
                     fix="measure that matches the unit")
 
 
+@pytest.mark.parametrize("value", ["-101.25", "0"])
+def test_a_closing_price_that_is_not_above_zero_is_a_typo(tmp_path, value):
+    # Checked as it stands, it would be published as the article getting the close wrong.
+    path = write_claims(tmp_path, {0: {"value": value}})
+    assert_reported(load_error(path), path, line=2, column="value", value=value, fix="a sign or a zero is a typo")
+
+
+def test_a_negative_count_is_not_taken_for_a_price(tmp_path):
+    path = write_claims(tmp_path, {1: {"value": "-28"}})
+    assert fr.load_claims(path)["value"].tolist()[1] == -28.0
+
+
 def test_an_unknown_measure(tmp_path):
     path = write_claims(tmp_path, {0: {"check_measure": "open"}})
     assert_reported(load_error(path), path, line=2, column="check_measure", value="open",

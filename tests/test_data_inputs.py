@@ -104,6 +104,27 @@ def test_a_date_in_other_scripts_digits_is_reported(tmp_path, day):
     assert [(p["line"], p["column"], p["value"]) for p in info.value.problems] == [(2, "date", day)]
 
 
+@pytest.mark.parametrize(("column", "typo"), [("date", "3020-06-10"), ("date", "0202-06-10"), ("end_date", "2999-01-01")])
+def test_a_date_whose_year_is_a_typo_is_reported_at_its_line(tmp_path, column, typo):
+    # Years outside 1677-2262 do not fit a datetime64[ns]: they were reported without a line,
+    # with the value 'object' and as "before the event's date".
+    row = EVENT.replace("2020-06-10", typo) if column == "date" else EVENT + typo
+    path = tmp_path / "events.csv"
+    path.write_text(HEADER + "\n" + row + "\n", encoding="utf-8")
+    with pytest.raises(fr.DataValidationError) as info:
+        fr.load_events(path)
+    assert [(p["line"], p["column"], p["value"]) for p in info.value.problems] == [(2, column, typo)]
+
+
+def test_a_month_whose_year_is_a_typo_is_reported_at_its_line(tmp_path):
+    row = EVENT.replace("2020-06-10,day,17:43,post", "3020-06,month,,unknown")
+    path = tmp_path / "events.csv"
+    path.write_text(HEADER + "\n" + row + "\n", encoding="utf-8")
+    with pytest.raises(fr.DataValidationError) as info:
+        fr.load_events(path)
+    assert [(p["line"], p["column"], p["value"]) for p in info.value.problems] == [(2, "date", "3020-06")]
+
+
 # --- claims -------------------------------------------------------------------------------------
 
 CLAIM = ("syn-close,syn-wire,Synthetic Wire,A synthetic headline,https://example.org/a,The stock closed at a "

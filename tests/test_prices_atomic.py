@@ -1,6 +1,7 @@
 """Import replaces the price cache as a whole or not at all, even when killed (SIGKILL) at any moment:
 after every kill the cache is exactly the old import or exactly the new one, and every file matches
-its manifest. Synthetic files only; the import runs as a real `frstory data import` process."""
+its manifest, and a load running meanwhile reads the old version or the new one, never an error.
+Synthetic files only; the import runs as a real `frstory data import` process."""
 
 from __future__ import annotations
 
@@ -109,3 +110,28 @@ def test_a_failure_while_writing_never_leaves_a_mixed_cache(tmp_path, monkeypatc
     else:
         import_directory(folders["new"])
         assert _state(versions) == "new"
+
+
+@pytest.mark.parametrize("moment", ["verify_entry", "read_cached_prices"])
+def test_a_load_while_another_process_replaces_the_ticker_reads_the_new_version(tmp_path, monkeypatch, moment):
+    # The writer removes the version it replaces once its manifest is committed; a reader that had
+    # read the old manifest found that file gone and was told to repair a cache that was fine.
+    from frstory.data import prices
+
+    folders = {"old": tmp_path / "old", "new": tmp_path / "new"}
+    versions = {name: _folder(path, seed) for seed, (name, path) in enumerate(folders.items(), start=1)}
+    import_directory(folders["old"])
+    real = getattr(prices, moment)
+    replaced = []
+
+    def after_another_import(entry, *args):
+        if not replaced:  # the other process commits between this reader's manifest read and its file read
+            replaced.append(import_directory(folders["new"]))
+        return real(entry, *args)
+
+    monkeypatch.setattr(prices, moment, after_another_import)
+    loaded = frstory.load_prices("SYNA", "2020-01-02", "2021-12-31")
+
+    assert replaced and _state(versions) == "new"
+    assert loaded.attrs["provenance"][0]["arguments"]["src_sha256"] == versions["new"]["SYNA"]
+    assert loaded["close"].tolist() == read_cached_prices(read_manifest()["SYNA"])["close"].tolist()

@@ -70,6 +70,23 @@ def test_a_128_kb_field_is_named_without_reading_it_whole(tmp_path):
     assert len(message) < 2_000
 
 
+@pytest.mark.parametrize("rows", [1, 40], ids=["short file", "file over one line's limit"])
+def test_a_file_with_carriage_returns_alone_as_line_ends_gets_one_problem_saying_so(tmp_path, rows):
+    # Old Mac exports end lines with CR alone; the file was "one line too long" and "empty (no header)".
+    frame = synthetic_daily("2021-06-01", "2021-08-31").head(rows)
+    frame["date"] = frame["date"].dt.strftime("%Y-%m-%d")
+    folder = tmp_path / "synthetic-market"
+    folder.mkdir()
+    (folder / "SYNA.csv").write_bytes(frame.to_csv(index=False, lineterminator="\r").encode())
+
+    with pytest.raises(frstory.DataValidationError) as info:
+        import_directory(folder)
+
+    [problem] = info.value.problems
+    assert (problem["file"], problem["line"]) == ("SYNA.csv", 1)
+    assert "carriage return alone" in problem["message"] and "LF or CRLF" in problem["fix"]
+
+
 def test_a_30_digit_volume_is_named(tmp_path):
     message = _error(_folder(tmp_path, GOOD, "2021-06-02,10.0,11.0,9.5,10.5,10.5," + "9" * 30))
 

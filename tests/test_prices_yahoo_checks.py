@@ -3,6 +3,8 @@ and leaves the cache exactly as it was. Served by the synthetic replay server on
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from yahoo_replay import ReplayServer, synthetic_chart, synthetic_daily
 
@@ -43,6 +45,15 @@ def _set(column, value, row=10):
                                                               *_quote(result)[column][row + 1:]])
 
 
+def _a_day_twice(factor):
+    def mutate(result):
+        lists = [result["timestamp"], *_quote(result).values(), result["indicators"]["adjclose"][0]["adjclose"]]
+        result["timestamp"].insert(10, result["timestamp"][10])
+        for values in lists[1:]:
+            values.insert(10, values[10] * factor)
+    return mutate
+
+
 BAD_ANSWERS = {
     "another symbol": (lambda r: r["meta"].__setitem__("symbol", "SYNB"), "Yahoo sent prices for 'SYNB', not 'SYNA'"),
     "no symbol": (lambda r: r["meta"].pop("symbol"), "Yahoo sent prices without saying for which symbol"),
@@ -58,6 +69,8 @@ BAD_ANSWERS = {
     "negative volume": (_set("volume", -100), "1 row(s) with a volume that is missing, negative or above 1e+14: 2021-01-19"),
     "split ratio 0": (_split_event(0.0, 1.0), "split ratio 0.0 is not a plausible split (between 1/100 and 100, not 1) on 2021-03-03 (Yahoo's split 0:1)"),
     "split ratio 1000": (_split_event(1000.0, 1.0), "split ratio 1000.0 is not a plausible split (between 1/100 and 100, not 1) on 2021-03-03"),
+    # yfinance keeps the first of two bars with one timestamp without a word.
+    "a day sent twice with different prices": (_a_day_twice(1.5), "1 day(s) sent twice with different prices: 2021-01-19"),
     "split with denominator 0": (_split_event(2.0, 0.0), "split ratio inf is not a plausible split (between 1/100 and 100, not 1) on 2021-03-03"),
 }
 
@@ -131,6 +144,47 @@ def test_pull_of_a_bad_answer_exits_1_with_the_message(serve, capsys):
 
     err = capsys.readouterr().err
     assert "1 row(s) with high below low: 2021-01-19" in err and "Traceback" not in err
+    assert read_manifest() == {}
+
+
+def test_a_day_sent_twice_with_the_same_prices_is_stored_once(serve):
+    serve(_a_day_twice(1.0))
+
+    prices = frstory.load_prices("SYNA", START, END)
+
+    assert len(prices) == 86 and prices["date"].is_unique
+
+
+def _serve_raw(serve, status, body):
+    """The replay server, answering every price request with ``status`` and ``body`` as they are."""
+    server = serve()
+    handler = server._httpd.RequestHandlerClass
+
+    class Raw(handler):
+        def do_GET(self):  # noqa: N802 - http.server API
+            if "/v8/finance/chart/" in self.path and "period1=" in self.path:
+                server.requests.append(self.path)
+                return self._send(status, body)
+            return handler.do_GET(self)
+
+    server._httpd.RequestHandlerClass = Raw
+    return server
+
+
+@pytest.mark.parametrize(("body", "said"), [
+    (json.dumps(synthetic_chart("SYNA", SERIES)).encode()[:2000], "JSON cut off or malformed after 2,000 bytes"),
+    (b"<html><body>Will be right back</body></html>", "a web page of 44 bytes, not JSON"),
+    (b"", "an empty answer"),
+])
+def test_an_answer_that_is_not_json_is_explained_not_called_a_delisted_ticker(serve, body, said):
+    _serve_raw(serve, 200, body)
+
+    with pytest.raises(frstory.PriceDataUnavailable) as info:
+        frstory.load_prices("SYNA", START, END)
+
+    message = str(info.value)
+    assert f"Yahoo's answer from query2.finance.yahoo.com/v8/finance/chart/SYNA was not price data: {said}" in message
+    assert "delisted" not in message
     assert read_manifest() == {}
 
 

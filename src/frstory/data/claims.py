@@ -9,7 +9,8 @@ in ``docs/architecture.md``: :data:`CLAIMS_CSV_SCHEMA` checks the CSV text line 
 :data:`CLAIMS_SCHEMA` the typed frame :func:`load_claims` returns. Row rules shared by both: a
 numeric unit needs a value and ``date``/``text`` claims have none; ``check_ticker``,
 ``check_date`` and ``check_measure`` are filled in together; the measure fits the unit (a close
-is in dollars, a change in percent); a close can only be checked on a day the NYSE traded; and
+is in dollars, a change in percent); a close is a price above 0; a close can only be checked on
+a day the NYSE traded; and
 the rows of one article agree on its publication, title and address.
 """
 
@@ -150,7 +151,20 @@ def _close_on_session_day(frame: pd.DataFrame) -> pd.Series:
     return ~(daily & shut)
 
 
+def _close_is_a_price(frame: pd.DataFrame) -> pd.Series:
+    if not has_columns(frame, "value", "check_measure"):
+        return all_pass(frame)
+    # Unreadable numbers are reported by the value's own check.
+    value = pd.to_numeric(frame["value"].astype(object), errors="coerce")
+    return ~(frame["check_measure"].astype(object).eq("close") & (value <= 0)).astype(bool)
+
+
 _ROW_RULES: dict[str, Rule] = {
+    "close_is_a_price": Rule(
+        "value", "is not a price above 0, but check_measure 'close' compares it with a closing price",
+        "give the closing price as the article reported it (a sign or a zero is a typo), or, for a "
+        "change, use unit 'percent' with check_measure 'pct_change'",
+    ),
     "value_fits_unit": Rule(
         "value", "does not fit the unit (usd, percent, count, years and days need a number; date and text claims have none)",
         "give the number as reported for a numeric unit, or leave value empty and use unit 'date' or 'text'",
@@ -203,6 +217,7 @@ _ROW_CHECKS = [
     pa.Check(_value_fits_unit, error="value_fits_unit"),
     *(pa.Check(_check_column_filled(c), error=f"{c}_filled") for c in _CHECK_COLUMNS),
     pa.Check(_measure_fits_unit, error="measure_fits_unit"),
+    pa.Check(_close_is_a_price, error="close_is_a_price"),
     pa.Check(_close_on_session_day, error="close_on_session_day"),
 ]
 

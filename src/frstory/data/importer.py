@@ -154,13 +154,21 @@ def _lines(fh, problems: _Problems, where: list[int]):
             return
         line_no += 1
         where[0] = line_no
-        if len(raw) > MAX_LINE_LENGTH and not raw.endswith(b"\n"):
+        # Line ends of a carriage return alone (old Mac exports) make the whole file one line.
+        bare_cr = b"\r" in raw.rstrip(b"\r\n")
+        if bare_cr or (len(raw) > MAX_LINE_LENGTH and not raw.endswith(b"\n")):
             length = len(raw)
             while raw and not raw.endswith(b"\n"):  # skip the rest of the line, in bounded pieces
                 raw = fh.readline(1 << 16)
                 length += len(raw)
-            problems.add(line_no, None, None, f"is {length:,} bytes long; a price row is under 100",
-                         "remove the oversized field (a price row has 7 short values)")
+            if bare_cr:
+                problems.add(line_no, None, None,
+                             "ends its lines with a carriage return alone (CR, the old Mac format), so the "
+                             "file reads as one line",
+                             "save it with standard line ends (LF or CRLF), e.g. as 'CSV UTF-8' from a spreadsheet")
+            else:
+                problems.add(line_no, None, None, f"is {length:,} bytes long; a price row is under 100",
+                             "remove the oversized field (a price row has 7 short values)")
             continue
         try:
             text = raw.decode("utf-8-sig" if line_no == 1 else "utf-8")
@@ -340,7 +348,7 @@ def validate_price_csv(path: str | os.PathLike, name: str | None = None) -> tupl
                 records.append((raw_date, values["open"], values["high"], values["low"],
                                 values["close"], values["adj_close"], int(raw_volume)))
                 lines.append(line_no)
-    if not header_seen:
+    if not header_seen and not problems.total:  # a header line that was refused is not "no header"
         problems.add(1, None, "", "is empty (no header)", f"start the file with the header {_HEADER}")
     elif not problems.total and not records:
         problems.add(2, None, "", "has a header but no data rows", "add at least one day of prices")

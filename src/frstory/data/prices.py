@@ -33,7 +33,7 @@ from frstory.data.cache import (
     write_entries,
 )
 from frstory.data.calendar import not_a_day, nyse_calendar, nyse_sessions
-from frstory.errors import DataValidationError, PriceDataUnavailable
+from frstory.errors import CacheIntegrityError, DataValidationError, PriceDataUnavailable
 from frstory.paths import price_cache_dir
 from frstory.provenance import record_read
 
@@ -132,6 +132,24 @@ def _covers(entry: dict, start: pd.Timestamp, end: pd.Timestamp) -> bool:
     return cov_start <= first and last <= cov_end
 
 
+def _read_current(ticker: str, entry: dict, read, covers=None):
+    """``(entry, read(entry))``; when that fails because another process replaced the ticker's
+    cache file since the manifest was read, the same for the entry that replaced it.
+
+    A writer removes the file of the version it replaces once its new manifest is committed, so
+    a reader holding the old entry finds its file gone: the cache is fine, only newer. Reporting
+    that as a damaged cache would send the user to repair nothing. A file changed or missing
+    under an entry that is still current is reported as before.
+    """
+    try:
+        return entry, read(entry)
+    except CacheIntegrityError:
+        current = read_manifest().get(ticker)
+        if current is None or current.get("sha256") == entry.get("sha256") or (covers and not covers(current)):
+            raise
+        return current, read(current)
+
+
 def _held_offline(ticker: str, manifest: dict, locked: dict) -> str | None:
     """What the cache and the committed data hold of ``ticker`` (or of the index ``^ticker``), for
     the message when a fetch failed: offline, a range within it is the quickest fix."""
@@ -170,7 +188,7 @@ def _resolve(
         if entry is not None and not refresh:
             # A tampered or missing file is reported, whether or not the request needs a fetch:
             # the fix (re-import or --refresh) is the user's call, not something to do silently.
-            verify_entry(entry)
+            entry, _ = _read_current(ticker, entry, verify_entry)
             if _covers(entry, start, end):
                 resolved[ticker] = ("cache", entry)
                 continue
@@ -311,7 +329,10 @@ def load_prices(
         if origin == "committed":
             cached, path = committed.read_committed_prices(entry)
         else:
-            cached, path = read_cached_prices(entry, cache_dir), cache_dir / entry["file"]
+            entry, cached = _read_current(ticker, entry, lambda e: read_cached_prices(e, cache_dir),
+                                          covers=lambda e: _covers(e, start_day, end_day))
+            resolved[ticker] = (origin, entry)
+            path = cache_dir / entry["file"]
         part = cached[(cached["date"] >= start_day) & (cached["date"] <= end_day)].copy()
         if adjusted and entry.get("splits"):
             factor = split_factor_after(pd.DatetimeIndex(part["date"]), entry["splits"]).to_numpy()

@@ -335,7 +335,12 @@ def parse_iso_day(series: pd.Series) -> pd.Series:
     [False, True, True]
     """
     text = _text(series).map(lambda v: v if isinstance(v, str) and ISO_DAY_RE.fullmatch(v) else None)
-    return pd.to_datetime(text, format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
+    days = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+    # pandas parses years 0001-9999 at a coarser unit; outside 1677-2262 they do not fit the
+    # contract's datetime64[ns] and would crash every rule that reads the column (a typo like
+    # 3020 must be reported at its line like any other unreadable date).
+    days = days.where((days >= pd.Timestamp.min) & (days <= pd.Timestamp.max))
+    return days.astype("datetime64[ns]")
 
 
 def is_iso_day(series: pd.Series) -> pd.Series:
@@ -357,13 +362,11 @@ def is_iso_month(series: pd.Series) -> pd.Series:
     >>> is_iso_month(pd.Series(["2020-12", "2020-13", "2020-12-01"])).tolist()
     [True, False, False]
     """
-
-    def ok(value) -> bool:
-        if _missing(value):
-            return True
-        return isinstance(value, str) and bool(ISO_MONTH_RE.fullmatch(value)) and 1 <= int(value[5:]) <= 12
-
-    return _text(series).map(ok).astype(bool)
+    text = _text(series)
+    shaped = text.map(lambda v: isinstance(v, str) and bool(ISO_MONTH_RE.fullmatch(v)) and 1 <= int(v[5:]) <= 12)
+    # Its first day must be a loadable date too (the loader stores a month as its first day).
+    first_days = parse_iso_day(text.map(lambda v: v + "-01" if isinstance(v, str) else None).where(shaped, None))
+    return (text.map(_missing) | (shaped.astype(bool) & first_days.notna())).astype(bool)
 
 
 def is_hh_mm(series: pd.Series) -> pd.Series:

@@ -304,6 +304,14 @@ def rejected_message(ticker: str, start, end, problems: list[str]) -> str:
     )
 
 
+def _not_json(body: bytes) -> bool:
+    try:
+        json.loads(body)
+    except ValueError:  # UnicodeDecodeError is a ValueError too
+        return True
+    return False
+
+
 def _explain_failure(session: YahooSession, log_messages: list[str], exc: BaseException | None) -> str:
     timeouts = [r for r in session.records if r.timed_out]
     if timeouts:
@@ -320,6 +328,16 @@ def _explain_failure(session: YahooSession, log_messages: list[str], exc: BaseEx
     chart_http = [r for r in session.records if "/finance/chart/" in r.url and r.status and r.status >= 400]
     if chart_http:
         return f"Yahoo answered HTTP {chart_http[-1].status} for {chart_http[-1].url}"
+    unreadable = [r for r in session.records if r.body is not None and _not_json(r.body)]
+    if unreadable:
+        # yfinance reads any answer it cannot parse as "possibly delisted", which sends the user
+        # looking for a ticker problem when the answer was cut off or was an error page.
+        body = unreadable[-1].body
+        what = ("an empty answer; the connection or Yahoo failed" if not body.strip() else
+                f"a web page of {len(body):,} bytes, not JSON; Yahoo may be down or refusing requests"
+                if body.lstrip()[:1] == b"<" else
+                f"JSON cut off or malformed after {len(body):,} bytes; the connection or Yahoo failed part-way")
+        return f"Yahoo's answer from {unreadable[-1].url} was not price data: {what}"
     if exc is not None:
         return f"{type(exc).__name__}: {exc}"
     if log_messages:
@@ -409,15 +427,16 @@ def fetch_history(ticker: str, start, end, *, timeout: float | None = None) -> Y
         raise PriceDataUnavailable(
             unavailable_message(ticker, start, end, _explain_failure(session, capture.messages, failure))
         ) from failure
-    problems = _chart_problems(ticker, session, meta)
+    problems = _chart_problems(ticker, session, meta, start, covered_end)
     if problems:
         raise PriceDataUnavailable(rejected_message(ticker, start, covered_end, problems))
     return _to_as_traded(ticker, raw, start, covered_end, history_kwargs, yf.__version__, price_hint)
 
 
-def _chart_problems(ticker: str, session: YahooSession, meta) -> list[str]:
-    """What is wrong with the answer as Yahoo sent it: another symbol, or split events that are
-    not plausible (yfinance turns a 0:1 split into "no split" and would hide it)."""
+def _chart_problems(ticker: str, session: YahooSession, meta, start=None, end=None) -> list[str]:
+    """What is wrong with the answer as Yahoo sent it: another symbol, split events that are not
+    plausible (yfinance turns a 0:1 split into "no split" and would hide it), or one bar sent twice
+    with different prices between ``start`` and ``end`` (yfinance keeps the first without a word)."""
     symbol = meta.get("symbol") if isinstance(meta, dict) else None
     if not isinstance(symbol, str) or symbol.strip().upper() != ticker.upper():
         said = f"prices for {symbol!r}" if symbol else "prices without saying for which symbol"
@@ -442,7 +461,37 @@ def _chart_problems(ticker: str, session: YahooSession, meta) -> list[str]:
         problem = split_problem({"date": day, "ratio": ratio})
         if problem:
             problems.append(f"{problem} on {day} (Yahoo's split {event.get('splitRatio', f'{num:g}:{den:g}')})")
+    conflicting = _conflicting_bars(result, start, end)
+    if conflicting:
+        problems.append(f"{len(conflicting)} day(s) sent twice with different prices: {describe_dates(conflicting)}")
     return problems
+
+
+def _conflicting_bars(result: dict, start, end) -> list[pd.Timestamp]:
+    """New York days in ``[start, end]`` whose bar the chart holds twice under one timestamp with
+    different values (which of them is right cannot be known)."""
+    try:
+        stamps = list(result.get("timestamp") or [])
+        indicators = result.get("indicators") or {}
+        columns = [list(v) for v in ((indicators.get("quote") or [{}])[0] or {}).values()]
+        columns.append(list(((indicators.get("adjclose") or [{}])[0] or {}).get("adjclose") or []))
+    except (AttributeError, TypeError, IndexError):
+        return []  # yfinance parsed it; its own shape checks apply
+    first: dict[object, tuple] = {}
+    days = set()
+    for i, stamp in enumerate(stamps):
+        # NaN and null both mean "no value": equal here, whatever object each is.
+        values = tuple(None if (v := column[i] if i < len(column) else None) is None
+                       or (isinstance(v, float) and math.isnan(v)) else v for column in columns)
+        key = stamp if isinstance(stamp, (int, float, str)) else repr(stamp)
+        if first.setdefault(key, values) != values:
+            try:
+                day = pd.Timestamp(int(stamp), unit="s", tz="UTC").tz_convert(EXCHANGE_TZ).tz_localize(None).normalize()
+            except (TypeError, ValueError, OverflowError):
+                continue
+            if (start is None or day >= start) and (end is None or day <= end):
+                days.add(day)
+    return sorted(days)
 
 
 def _to_as_traded(
