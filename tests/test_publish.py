@@ -34,6 +34,7 @@ from frstory.provenance import sha256_file
 from frstory.publish import build, new_story
 from frstory.publish import site as site_module
 from frstory.publish.freeze import source_hash
+from frstory.publish.page_templates import restore_templates
 from frstory.publish.site import plotly_js_path
 
 pytestmark = pytest.mark.slow
@@ -295,6 +296,17 @@ def test_each_chart_box_is_as_tall_as_its_drawn_figure(project, open_page):
         "[el.getBoundingClientRect().height, el._fullLayout.height])"
     )
     assert boxes and all(abs(box - drawn) <= 1 for box, drawn in boxes), boxes
+
+
+def test_a_template_the_charts_share_travels_once_and_every_chart_is_drawn_with_it(project, open_page):
+    _, _, site = project
+    text = (site / "01-figures.html").read_text()
+    figures = restore_templates(text)
+    assert text.count('"frstory:template"') == len(figures) == 2
+    assert text.count('<script type="application/json" id="fr-templates">') == 1
+    report = open_page(site / "01-figures.html", wait_for=".js-plotly-plot .main-svg")
+    drawn = report.page.evaluate("() => [...document.querySelectorAll('.js-plotly-plot')].map(el => el.layout.template)")
+    assert drawn == [f["layout"]["template"] for f in figures]
 
 
 def test_on_a_phone_charts_fit_the_screen_and_nothing_scrolls_sideways(project, open_page):

@@ -56,6 +56,7 @@ from frstory.publish.freeze import (
 )
 from frstory.publish.lock import SiteLock, remove_leftovers, staging_path, swap_in
 from frstory.publish.missing import reader_missing_data
+from frstory.publish.page_templates import share_templates
 from frstory.publish.progress import Progress, make_progress
 from frstory.publish.render import TEMPLATES_DIR, StoryMeta, page_script, read_story_meta, reading_minutes
 
@@ -1394,8 +1395,8 @@ def _write_site(out_dir: Path, good: list[_Job], results: dict[str, StoryResult]
                 "page": quote(page),
                 "slug": job.slug,
                 "parameters": job.parameters,
-                "body_html": (_page_links(charts.body_html, link_targets)[0] if link_targets is not None
-                              else charts.body_html),
+                "body_html": share_templates(_page_links(charts.body_html, link_targets)[0]
+                                             if link_targets is not None else charts.body_html),
                 "figure_count": figure_count,
                 "minutes": reading_minutes(render.get("words", 0), figure_count),
                 "missing_data": bool(missing),

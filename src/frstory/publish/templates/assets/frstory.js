@@ -69,6 +69,20 @@
     return shown;
   }
 
+  /* A plotly template that several charts of the page share is written once, in
+     #fr-templates (frstory.publish.page_templates); each figure names it. Parsed anew for each
+     figure, so no two charts hold one object that plotly might change. */
+  function restoreTemplate(figure) {
+    var layout = figure && figure.layout;
+    var ref = layout && layout.template && layout.template["frstory:template"];
+    if (!ref) { return; }
+    var node = document.getElementById("fr-templates");
+    var table = {};
+    try { table = node ? JSON.parse(node.textContent) : {}; } catch (err) { table = {}; }
+    if (Object.prototype.hasOwnProperty.call(table, ref)) { layout.template = table[ref]; }
+    else { delete layout.template; }
+  }
+
   function hydrate(node) {
     if (node.getAttribute("data-fr-drawn")) { return; }
     node.setAttribute("data-fr-drawn", "1");
@@ -77,6 +91,7 @@
     var figure;
     try {
       figure = JSON.parse(node.textContent);
+      restoreTemplate(figure);
     } catch (err) {
       target.setAttribute("data-fr-error", "figure data could not be read");
       return;
