@@ -74,7 +74,8 @@ def test_chart_docstrings_share_the_generated_furniture_documentation():
 
 
 @pytest.mark.parametrize(("unit", "tick", "hover"), [
-    ("percent", ".0%", "%{y:.1%}"), ("count", ",d", "%{y:,d}"), ("points", "+.1f", "%{y:+.1f} pp"),
+    # Points hover the axis's own label (hoverformat, " pp", zero unsigned): see Unit.hover.
+    ("percent", ".0%", "%{y:.1%}"), ("count", ",d", "%{y:,d}"), ("points", "+.1f", "%{y}<"),
 ])
 def test_the_unit_formats_axis_and_hover_alike(unit, tick, hover):
     fig = charts.line(stories()[lambda d: d["desk"] == "Metro"], x="month", y="share", unit=unit, source=SOURCE)

@@ -53,13 +53,16 @@ def hover_texts(fig: go.Figure) -> list[str]:
 def test_abnormal_returns_are_percentage_points_by_default():
     fig = charts.abnormal_returns(synthetic_result(), source=SOURCE)
     assert fig.layout.yaxis.ticksuffix == " pp" and fig.layout.yaxis.tickformat == "+.1f"
-    assert fig.data[2].hovertemplate == "%{customdata[0]}: %{y:+.1f} pp<extra>Abnormal return</extra>"
+    # The hover value is the axis's label (its hoverformat and suffix; see Unit.hover).
+    assert fig.data[2].hovertemplate == "%{customdata[0]}: %{y}<extra>Abnormal return</extra>"
+    assert fig.layout.yaxis.hoverformat == "+.1f"
 
 
 def test_abnormal_returns_can_be_drawn_in_per_cent():
     result = synthetic_result()
     fig = charts.abnormal_returns(result, unit="percent", source=SOURCE)
-    assert fig.layout.yaxis.tickformat == ".0%" and fig.data[2].hovertemplate.startswith("%{customdata[0]}: %{y:+.1%}")
+    assert fig.layout.yaxis.tickformat == ".0%" and fig.data[2].hovertemplate.startswith("%{customdata[0]}: %{y}")
+    assert fig.layout.yaxis.hoverformat == "+.1%"
     assert list(fig.data[3].y) == pytest.approx(list(result.table["car"]))
     assert "percentage points" not in fig.layout.meta["frstory"]["alt"]
 
@@ -134,7 +137,9 @@ def test_small_multiples_of_monthly_counts_never_speak_of_trading(monthly_multip
 
 def test_small_multiples_hover_names_the_step_and_its_date(monthly_multiples):
     line = next(t for t in monthly_multiples.data if t.name == "Metro")
-    assert line.hovertemplate.startswith("<b>Month %{x:+d}</b>, %{customdata[0]}: %{y:,.1f}")
+    # The step is the x-axis's label ("+1", "0", "−1"): d3's "+d" alone would write "Month +0".
+    assert line.hovertemplate.startswith("<b>Month %{x}</b>, %{customdata[0]}: %{y:,.1f}")
+    assert monthly_multiples.layout.xaxis.hoverformat == "+d" and monthly_multiples.layout.xaxis.labelalias["+0"] == "0"
     assert [row[0] for row in line.customdata][:2] == ["February 2020", "March 2020"]
 
 
@@ -202,11 +207,14 @@ def audited():
 
 
 def test_every_hover_value_is_formatted(audited):
+    # A bare %{y} is written by its axis (Unit.hover), so the axis must say how.
     for kind, fig in audited.items():
         for trace in fig.data:
             template = str(trace.hovertemplate or "")
-            raw = re.findall(r"%\{[xy]\}", template)
-            assert not raw, f"{kind}: {trace.name!r} shows an unformatted value in {template!r}"
+            for letter in re.findall(r"%\{([xy])\}", template):
+                anchor = getattr(trace, f"{letter}axis", None) or letter
+                axis = fig.layout[f"{letter}axis{anchor[1:]}"]
+                assert axis.hoverformat, f"{kind}: {trace.name!r} shows an unformatted value in {template!r}"
 
 
 def test_no_hover_shows_a_raw_ticker_or_url(audited):

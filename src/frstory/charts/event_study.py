@@ -28,11 +28,6 @@ def _offset_text(offset: int) -> str:
     return "0" if offset == 0 else (f"+{offset}" if offset > 0 else f"{MINUS}{abs(offset)}")
 
 
-def _signed_hover(unit: Unit, axis: str = "y") -> str:
-    """A hover value with its sign (a return above or below the expected one), formatted like the axis."""
-    return unit.hover(axis).replace("%{" + axis + ":", "%{" + axis + ":+", 1).replace(":++", ":+")
-
-
 def check_result(kind: str, result: object, name: str = "result") -> pd.DataFrame:
     """The result's table, sorted by offset, after checking the attributes the charts use."""
     for attribute in _REQUIRED:
@@ -189,7 +184,8 @@ def abnormal_returns(
     table = check_result(kind, result)
     steps = prose.plural(2, str(step)).split(" ", 1)[1]
     steps = steps[:1].upper() + steps[1:]
-    the_unit = get_unit(kind, unit)
+    # Signed hover values: a return above or below the expected one.
+    the_unit = get_unit(kind, unit).signed()
     scale = the_unit.scale
     start = int(result.event_window[0]) if result.event_window else int(table["offset"].min())
     half = car_band(table, float(result.sigma), start=min(start, int(table["offset"].min())))
@@ -214,12 +210,12 @@ def abnormal_returns(
     fig.add_trace(go.Bar(
         x=offsets, y=scale * table["ar"], name="Abnormal return", marker={"color": OKABE_ITO["sky_blue"]},
         customdata=[[d] for d in dates],
-        hovertemplate="%{customdata[0]}: " + _signed_hover(the_unit) + "<extra>Abnormal return</extra>",
+        hovertemplate="%{customdata[0]}: " + the_unit.hover() + "<extra>Abnormal return</extra>",
     ))
     fig.add_trace(go.Scatter(
         x=offsets, y=scale * table["car"], mode="lines+markers", name="Cumulative abnormal return",
         line={"color": OKABE_ITO["vermillion"], "width": 3}, marker={"size": 6},
-        hovertemplate=_signed_hover(the_unit) + "<extra>Cumulative abnormal return</extra>",
+        hovertemplate=the_unit.hover() + "<extra>Cumulative abnormal return</extra>",
     ))
     fig.add_hline(y=0, line={"color": "#8C8C8C", "width": 1})
     fig.add_vline(x=0, line={"color": INK, "width": 1, "dash": "dot"})

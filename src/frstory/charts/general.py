@@ -30,7 +30,7 @@ from frstory.charts._common import (
     value_ticks,
     when,
 )
-from frstory.charts._text import escape_text, fit_lines, text_width_px, wrap_text
+from frstory.charts._text import MINUS, escape_text, fit_lines, text_width_px, wrap_text
 from frstory.charts._validate import require_columns, require_dates, require_filled, require_numeric, require_one_row_per, to_timestamp
 from frstory.charts.furniture import FURNITURE_DOC, document, prepare
 from frstory.charts.responsive import responsive
@@ -247,10 +247,12 @@ def line(
         # Series not highlighted are grey (coloured holds only the highlighted, when there are any).
         colour = colour_of.get(key, PEER_GREY) if key else COLORWAY[0]
         name = label or what
+        values = rows["_y"] * the_unit.scale
+        hover, hover_texts = the_unit.hover_points(values)
         fig.add_trace(go.Scatter(
-            x=rows["_x"], y=rows["_y"] * the_unit.scale, mode="lines" if len(rows) > 1 else "markers", name=escape_text(name),
+            x=rows["_x"], y=values, mode="lines" if len(rows) > 1 else "markers", name=escape_text(name),
             line={"color": colour, "width": 3 if key in highlighted else 2.25}, marker={"color": colour},
-            hovertemplate=the_unit.hover() + "<extra>" + escape_text(name) + "</extra>",
+            customdata=hover_texts, hovertemplate=hover + "<extra>" + escape_text(name) + "</extra>",
         ))
         if label:
             ends.append((label, rows["_x"].iloc[-1], float(rows["_y"].iloc[-1] * the_unit.scale), colour, key in highlighted))
@@ -394,7 +396,7 @@ def bar(
     categories = list(dict.fromkeys(work["_x"])) if not is_date else []
     scaled = work["_y"] * the_unit.scale
     # Room for the values written at the bars' ends: a fixed 40 px cut "$5,400,000" short.
-    text_px = (max(text_width_px(the_unit.text(v, currency=currency), FONT_SIZES["label"]) for v in work["_y"]) + 8
+    text_px = (max(text_width_px(the_unit.text(v, currency=currency, minus=MINUS), FONT_SIZES["label"]) for v in work["_y"]) + 8
                if text else 0)
     text_room = int(np.ceil(text_px)) if text and scaled.max() > 0 else 0
     # Upright bars need each category name to fit its slot in at most two lines; otherwise go horizontal.
@@ -459,12 +461,14 @@ def bar(
         values = rows["_y"] * the_unit.scale
         positions = [cat_key[c] for c in rows["_x"]] if categories else rows["_x"]
         axis = "x" if horizontal else "y"
+        hover, hover_texts = the_unit.hover_points(values, axis)
         fig.add_trace(go.Bar(
             x=values if horizontal else positions, y=positions if horizontal else values,
             orientation="h" if horizontal else "v", name=escape_text(name), marker={"color": colour},
-            text=[the_unit.text(v / the_unit.scale, currency=currency) for v in values] if text else None,
+            # Chart text writes the minus sign the axis does (U+2212), not prose's hyphen.
+            text=[the_unit.text(v / the_unit.scale, currency=currency, minus=MINUS) for v in values] if text else None,
             textposition="outside" if text else None, cliponaxis=False,
-            hovertemplate=the_unit.hover(axis) + "<extra>" + escape_text(name) + "</extra>",
+            customdata=hover_texts, hovertemplate=hover + "<extra>" + escape_text(name) + "</extra>",
         ))
     low = min(0.0, float(scaled.min()))
     high = max(0.0, float(scaled.max()))

@@ -12,7 +12,7 @@ from plotly.subplots import make_subplots
 
 from frstory import prose
 from frstory.charts._common import VALUE_PHRASES, pad_range, rebase_frame, tidy_prices, value_phrase
-from frstory.charts._text import escape_text, format_date, text_width_px, wrap_text
+from frstory.charts._text import MINUS, escape_text, format_date, text_width_px, wrap_text
 from frstory.charts._validate import to_timestamp
 from frstory.charts.event_study import BAND_FILL, _offset_text, car_band, check_result
 from frstory.charts.furniture import document, prepare
@@ -22,6 +22,11 @@ from frstory.charts.theme import COLORWAY, FONT_SIZES, INK
 from frstory.errors import ChartInputError
 
 __all__ = ["small_multiples"]
+
+#: x-axis settings that make plotly write a hovered offset as the ticks do ("+1", "0", "−1"):
+#: a bare ``%{x}`` in a hovertemplate is the axis's label, and d3's "+d" alone signs day 0 ("Day +0").
+#: (A unified hover's title is no such template: it sees only the raw value.)
+OFFSET_HOVER = {"hoverformat": "+d", "labelalias": {"+0": "0", f"{MINUS}0": "0"}}
 
 
 def step_of(dates: pd.Series, value: str) -> str:
@@ -286,7 +291,7 @@ def small_multiples(
     fig.update_annotations(font={"size": FONT_SIZES["body"], "color": INK}, xanchor="left", align="left", x=None)
     all_values = [reference]
     steps_word = prose.plural(2, step).split(" ", 1)[1]
-    hover = ("<b>" + escape_text(_zero(step).split()[0].capitalize()) + " %{x:+d}</b>, %{customdata[0]}: " + the_unit.hover()
+    hover = ("<b>" + escape_text(_zero(step).split()[0].capitalize()) + " %{x}</b>, %{customdata[0]}: " + the_unit.hover()
              + "<extra>%{fullData.name}</extra>")
     # Traces and the day-0/reference lines are collected and added in one call each: plotly's
     # add_trace/add_vline/add_hline re-process every shape and axis on each call, which made a
@@ -329,7 +334,8 @@ def small_multiples(
     y_low, y_high = pad_range(min(finite), max(finite), 0.08)
     offsets = sorted({o for p in panels for o in p["x"]})
     ticks = [o for o in offsets if o % 5 == 0] if len(offsets) > 12 else offsets
-    fig.update_xaxes(tickvals=ticks, ticktext=[_offset_text(o) for o in ticks], range=[offsets[0] - 0.5, offsets[-1] + 0.5])
+    fig.update_xaxes(tickvals=ticks, ticktext=[_offset_text(o) for o in ticks], range=[offsets[0] - 0.5, offsets[-1] + 0.5],
+                     **OFFSET_HOVER)
     if offset_title is None:
         steps = steps_word[:1].upper() + steps_word[1:]
         offset_title = f"{steps} from {_zero(step)}" if width < 520 else f"{steps} relative to {_zero(step)}"

@@ -11,7 +11,9 @@ whole numbers for ``count``, levels for ``index`` (100 = the base) and anything 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
 from frstory import prose
@@ -55,13 +57,72 @@ class Unit:
         """
         axis = {"tickformat": self.tickformat, "tickprefix": self.prefix, "ticksuffix": self.suffix,
                 "hoverformat": self.hoverformat}
-        if self.tickformat.startswith("+"):
+        if self.tickformat.startswith("+") or self.hoverformat.startswith("+"):
             axis["labelalias"] = signed_zero_aliases(self)
         return axis
 
     def hover(self, axis: str = "y") -> str:
-        """A hovertemplate value written like the axis: ``$%{y:,.2f}``."""
+        """A hovertemplate value written like the axis: ``$%{y:$,.2f}``, ``%{y:.1%}``.
+
+        A hovertemplate's ``%{y:format}`` is d3-format alone, which writes a negative amount
+        "$-5,000.00" after a prefix and signs zero ("+0.0 pp"); the house style (and
+        :func:`frstory.prose.money`) writes "-$5,000.00" and "0.0 pp". So a dollar amount takes
+        d3's own currency symbol (``$``, which puts the sign first), and a signed value is a bare
+        ``%{y}``: plotly then writes the axis's hover label (its ``hoverformat``, suffix and the
+        ``labelalias`` of :meth:`axis`, which unsigns zero), so the trace's axis must carry
+        :meth:`axis`. Both cost nothing per point, unlike a text per point.
+
+        Examples
+        --------
+        >>> UNITS["currency"].hover(), UNITS["points"].hover("x"), UNITS["percent"].hover()
+        ('%{y:$,.2f}', '%{x}', '%{y:.1%}')
+        """
+        if self.hoverformat.startswith("+"):
+            return f"%{{{axis}}}"
+        if self.name == "currency" and self.prefix == "$":
+            return f"%{{{axis}:${self.hoverformat}}}{self.suffix}"
         return f"{self.prefix}%{{{axis}:{self.hoverformat}}}{self.suffix}"
+
+    def hover_points(self, values: Sequence[float], axis: str = "y") -> tuple[str, list[str] | None]:
+        """A hovertemplate value for a trace of ``values`` (display units) and the per-point texts it reads, if any.
+
+        Only an amount in a currency other than dollars that goes below zero needs texts: d3-format
+        knows no symbol but "$", so :meth:`hover` writes the symbol as a prefix, before the
+        sign ("€-5,000.00"). Such a trace hovers a text per point, written like the axis
+        ("−€5,000.00"); every other trace keeps the template alone, which costs no bytes per point.
+
+        Examples
+        --------
+        >>> eur = get_unit("line", "currency", "EUR")
+        >>> eur.hover_points([-5000.0, 0.001])
+        ('%{customdata}', ['−€5,000.00', '€0.00'])
+        >>> eur.hover_points([5000.0]), UNITS["currency"].hover_points([-5000.0])
+        (('€%{y:,.2f}', None), ('%{y:$,.2f}', None))
+        """
+        plain = self.hover(axis)
+        if self.name != "currency" or not self.prefix or plain.startswith("%") or not any(v < 0 for v in values):
+            return plain, None
+        places = int(self.hoverformat.rsplit(".", 1)[1].rstrip("f"))
+        step = Decimal(1).scaleb(-places)
+        texts = []
+        for v in values:
+            # Rounded as d3-format (JavaScript's toFixed) rounds the same float elsewhere in the chart.
+            size = Decimal(abs(float(v))).quantize(step, rounding=ROUND_HALF_UP)
+            negative = v < 0 and size > 0  # "−€0.00" would sign nothing
+            texts.append(f"{MINUS if negative else ''}{self.prefix}{size:,.{places}f}{self.suffix}")
+        return "%{customdata}", texts
+
+    def signed(self) -> Unit:
+        """This unit with a signed hover value ("+3.4%"): for a change, where the sign is the news.
+
+        Examples
+        --------
+        >>> UNITS["percent"].signed().hover(), UNITS["points"].signed() == UNITS["points"]
+        ('%{y}', True)
+        """
+        if self.hoverformat.startswith("+"):
+            return self
+        return replace(self, hoverformat="+" + self.hoverformat)
 
     def title(self, what: str) -> str:
         """An axis title: ``what`` with the unit's word where the ticks do not say it.
@@ -90,7 +151,8 @@ class Unit:
         ('1', '+3.4%')
         """
         if self.name == "currency":
-            places = decimals if decimals is not None else (0 if abs(value) >= 1000 else 2)
+            whole = abs(value) >= 1000 or (currency != "USD" and _minor_digits(currency) == 0)
+            places = decimals if decimals is not None else (0 if whole else 2)
             return prose.money(value, currency=currency, decimals=places, minus=minus)
         if self.name == "percent":
             return prose.percent(value, decimals=1 if decimals is None else decimals, signed=signed, minus=minus)
@@ -109,15 +171,20 @@ def signed_zero_aliases(unit: Unit) -> dict[str, str]:
     """plotly ``labelalias`` entries that write zero unsigned on an axis whose format signs it.
 
     Keys are tick labels as plotly writes them, prefix and suffix included: ``+0.0 pp``, and
-    ``−0.0 pp`` for a zero that arithmetic left a hair below it; up to six decimals.
+    ``−0.0 pp`` for a zero that arithmetic left a hair below it; up to six decimals. plotly
+    writes hover labels of a bare ``%{y}`` (:meth:`Unit.hover`) the same way, aliases included.
 
     Examples
     --------
     >>> signed_zero_aliases(UNITS["points"])["+0 pp"], len(signed_zero_aliases(UNITS["points"]))
     ('0 pp', 14)
+    >>> signed_zero_aliases(UNITS["percent"].signed())["+0.0%"]
+    '0.0%'
     """
     zeros = ["0", *("0." + "0" * places for places in range(1, 7))]
-    return {f"{unit.prefix}{sign}{zero}{unit.suffix}": f"{unit.prefix}{zero}{unit.suffix}"
+    # A d3 percent format writes its own "%" (no suffix).
+    mark = "%" if unit.hoverformat.endswith("%") else ""
+    return {f"{unit.prefix}{sign}{zero}{mark}{unit.suffix}": f"{unit.prefix}{zero}{mark}{unit.suffix}"
             for sign in ("+", MINUS) for zero in zeros}
 
 
@@ -143,6 +210,9 @@ def get_unit(kind: str, unit: object, currency: str = "USD") -> Unit:
     '%{y:.1%}'
     >>> get_unit("line", "currency", "EUR").hover(), get_unit("line", "currency", "EUR").title("price")
     ('€%{y:,.2f}', 'Price (€)')
+    >>> get_unit("line", "currency", "JPY").hover()
+    '¥%{y:,.0f}'
+
     """
     if isinstance(unit, Unit):
         return unit
@@ -164,7 +234,16 @@ def get_unit(kind: str, unit: object, currency: str = "USD") -> Unit:
     from frstory.prose.numbers import DEFAULT_LOCALE
 
     symbol = get_currency_symbol(currency, locale=DEFAULT_LOCALE)
-    return replace(found, prefix=symbol, axis_word=symbol)
+    # A currency without minor units (yen, won) hovers whole amounts: "¥1,234", never "¥1,234.00".
+    hoverformat = found.hoverformat if _minor_digits(currency) else ",.0f"
+    return replace(found, prefix=symbol, axis_word=symbol, hoverformat=hoverformat)
+
+
+def _minor_digits(currency: str) -> int:
+    """Decimals of ``currency``'s minor unit per CLDR: 2 for EUR, 0 for JPY."""
+    from babel.numbers import get_currency_precision
+
+    return get_currency_precision(currency)
 
 
 def series_name(value: object, names: dict[str, str] | None = None) -> str:
