@@ -54,6 +54,15 @@ def test_june_2020_has_22_sessions_and_july_3rd_is_a_holiday():
     assert fr.is_session("2020-07-02")
 
 
+def test_a_reversed_range_of_sessions_is_a_clear_error_naming_both_dates():
+    with pytest.raises(fr.AnalysisError, match=r"end 2020-06-01 is before start 2020-06-30: swap them"):
+        fr.nyse_sessions("2020-06-30", "2020-06-01")
+
+
+def test_a_range_without_a_session_is_empty_not_an_error():
+    assert len(fr.nyse_sessions("2020-06-13", "2020-06-14")) == 0  # a weekend
+
+
 def test_many_announcements_get_the_same_sessions_as_one_at_a_time():
     dates = pd.date_range("2020-06-25", "2020-07-10")
     for session in ("pre", "regular", "post", "unknown"):

@@ -417,6 +417,21 @@ def test_text_that_names_a_desk_file_or_a_seed(tmp_path, column, text):
     assert_reported(load_error(path), path, line=4, column=column, value=text, fix="name the publication instead")
 
 
+@pytest.mark.parametrize("column", ["publication", "article_title", "claim", "quote", "editorial_note"])
+@pytest.mark.parametrize(("char", "named"), [("\u202e", "U+202E (RIGHT-TO-LEFT OVERRIDE)"), ("\x00", "U+0000 (NULL)")])
+def test_an_invisible_control_character_in_text_a_page_prints_is_named(tmp_path, column, char, named):
+    text = "Synthetic" + char + " text"
+    # publication and article_title must agree across an article's rows: edit the article's only row.
+    path = write_claims(tmp_path, {2: {column: text}})
+    problem = assert_reported(load_error(path), path, line=4, column=column, value=text, fix="delete it")
+    assert problem["message"] == f"contains the invisible control character {named} at character 10"
+
+
+def test_direction_marks_in_a_publication_name_are_fine(tmp_path):
+    path = write_claims(tmp_path, {2: {"publication": "Synthetic \u200fDaily\u200e"}})
+    assert fr.load_claims(path)["publication"].iloc[2] == "Synthetic \u200fDaily\u200e"
+
+
 def test_an_empty_publication(tmp_path):
     path = write_claims(tmp_path, {2: {"publication": ""}})
     assert_reported(load_error(path), path, line=4, column="publication", value=None, fix="the publication that ran the article")

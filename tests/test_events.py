@@ -533,6 +533,49 @@ def test_a_headline_of_exactly_90_characters_is_fine(tmp_path):
     assert len(fr.load_events(path, extensions=STORY)) == 3
 
 
+# Invisible characters that garble or spoof a page, each with how the message must name it.
+CONTROL_CHARACTERS = [
+    ("\u202e", "U+202E (RIGHT-TO-LEFT OVERRIDE)"),
+    ("\u2067", "U+2067 (RIGHT-TO-LEFT ISOLATE)"),
+    ("\x00", "U+0000 (NULL)"),
+    ("\x1b", "U+001B (ESCAPE)"),
+    ("\x85", "U+0085 (NEXT LINE)"),
+]
+
+
+@pytest.mark.parametrize(("char", "named"), CONTROL_CHARACTERS)
+def test_an_invisible_control_character_in_a_headline_is_named_with_where_it_is(tmp_path, char, named):
+    headline = "Synthetic " + char + "headline"
+    path = write_events(tmp_path, {1: {"headline": headline}})
+    problem = assert_reported(load_error(path), path, line=3, column="headline", value=headline, fix="delete it")
+    assert problem["message"] == f"contains the invisible control character {named} at character 11"
+
+
+@pytest.mark.parametrize("column", ["actor", "description", "notes", "place"])
+def test_every_free_text_column_refuses_control_characters(tmp_path, column):
+    text = "Synthetic\u202e text"
+    path = write_events(tmp_path, {0: {column: text}})
+    assert_reported(load_error(path), path, line=2, column=column, value=text, fix="delete it")
+
+
+def test_direction_marks_tabs_and_line_breaks_in_text_are_fine(tmp_path):
+    # LRM/RLM steer only their neighbours (right-to-left names need them); a quoted cell may span lines.
+    path = write_events(tmp_path, {0: {"actor": "Synthetic \u200fCity\u200e",
+                                       "description": "A made-up ban,\r\nwritten over two lines.\tSynthetic."}})
+    events = fr.load_events(path, extensions=STORY).set_index("id")
+    assert events.loc["syn-ban", "actor"] == "Synthetic \u200fCity\u200e"
+
+
+def test_a_frame_with_a_control_character_in_its_text_is_reported_by_row():
+    frame = fr.synthetic_events()
+    frame.loc[0, "headline"] = "Synthetic \u202eheadline"
+    with pytest.raises(fr.DataValidationError) as err:
+        validate_events(frame, source="my frame")
+    [problem] = err.value.problems
+    assert problem["column"] == "headline"
+    assert problem["message"] == "contains the invisible control character U+202E (RIGHT-TO-LEFT OVERRIDE) at character 11 (row 0)"
+
+
 @pytest.mark.parametrize("time_et", ["5:43 pm", "24:00", "17.43", "1743"])
 def test_a_time_that_is_not_24_hour_hh_mm(tmp_path, time_et):
     path = write_events(tmp_path, {1: {"time_et": time_et}})

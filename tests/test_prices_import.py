@@ -6,6 +6,7 @@ import pytest
 from yahoo_replay import offline, synthetic_daily  # noqa: F401 - fixtures are used by name
 
 import frstory
+from frstory.data import importer
 from frstory.data.cache import read_manifest
 from frstory.data.importer import import_directory, infer_splits
 from frstory.paths import price_cache_dir
@@ -51,6 +52,23 @@ def test_a_valid_folder_is_imported_with_its_provenance(tmp_path, offline):
     assert entry["arguments"]["src_sha256"] == sha256_file(path)
     assert (entry["rows"], entry["first_date"], entry["last_date"]) == (len(frame), "2021-01-04", "2021-12-31")
     assert read_manifest()["SYNA"] == entry
+
+
+def test_the_recorded_source_hash_is_of_the_bytes_validated_even_if_the_file_changes_after(tmp_path, monkeypatch):
+    path, frame = _write_synthetic(tmp_path)
+    validated = sha256_file(path)
+    check_splits = importer.infer_splits
+
+    def then_rewrite(checked, name):  # another program rewrites the file once it has been validated
+        _write_lines(tmp_path, "SYNA.csv", HEADER, *GOOD_ROWS)
+        return check_splits(checked, name)
+
+    monkeypatch.setattr(importer, "infer_splits", then_rewrite)
+    (entry,) = import_directory(tmp_path)
+
+    assert sha256_file(path) != validated
+    assert entry["arguments"]["src_sha256"] == validated
+    assert entry["rows"] == len(frame)  # the rows stored are those of the hashed bytes
 
 
 def test_imported_prices_load_offline_unchanged(tmp_path, offline):

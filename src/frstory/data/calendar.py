@@ -117,12 +117,27 @@ def is_session(date) -> bool:
 def nyse_sessions(start, end) -> pd.DatetimeIndex:
     """NYSE sessions from ``start`` to ``end`` inclusive, as tz-naive midnight timestamps.
 
+    A range without a session (a weekend, or years outside the calendar) gives an empty index.
+
+    Raises
+    ------
+    AnalysisError
+        When ``start`` or ``end`` is not a day, or ``end`` is before ``start``.
+
     Examples
     --------
     >>> len(nyse_sessions("2020-06-01", "2020-06-30"))
     22
+    >>> len(nyse_sessions("2020-06-13", "2020-06-14"))  # a weekend
+    0
     """
     start_day, end_day = _as_day(start, "start"), _as_day(end, "end")
+    if end_day < start_day:
+        # Swapped dates are a slip, not a question with an empty answer: an empty index would
+        # surface far away (an empty chart, a window with no sessions).
+        raise AnalysisError(
+            f"end {end_day.date()} is before start {start_day.date()}: swap them (end is inclusive)"
+        )
     cal = nyse_calendar()
     start_day = max(start_day, cal.first_session)
     end_day = min(end_day, cal.last_session)

@@ -24,6 +24,9 @@ import pandas as pd
 import pandera.pandas as pa
 
 from frstory.data.validation import (
+    CONTROL_CHARACTER_CHECK,
+    CONTROL_CHARACTER_RULE,
+    control_character_check,
     frame_dtype_rules,
     load_curated_csv,
     validate_frame,
@@ -261,7 +264,11 @@ _VALUE_RULES: dict[str, Rule] = {
         "source_url", "is not an http(s) address",
         "give the full address starting with https:// (or http://), or leave it empty",
     ),
+    CONTROL_CHARACTER_CHECK: CONTROL_CHARACTER_RULE,
 }
+
+#: Columns of free text, which pages print as written (the other columns have formats or fixed values).
+_FREE_TEXT_COLUMNS = ("publication", "article_title", "claim", "quote", "editorial_note")
 
 
 def _has_no_quote_marks(series: pd.Series) -> pd.Series:
@@ -281,6 +288,12 @@ def _has_no_desk_terms(series: pd.Series) -> pd.Series:
 
 
 def _value_checks(column: str) -> list[pa.Check]:
+    if column in _FREE_TEXT_COLUMNS:
+        return [*_format_checks(column), control_character_check()]
+    return _format_checks(column)
+
+
+def _format_checks(column: str) -> list[pa.Check]:
     return {
         "id": [pa.Check(is_slug, error="id_slug")],
         "article": [pa.Check(is_slug, error="article_slug")],

@@ -33,6 +33,9 @@ import pandera.pandas as pa
 
 from frstory.data.calendar import MARKET_SESSIONS, nyse_calendar
 from frstory.data.validation import (
+    CONTROL_CHARACTER_CHECK,
+    CONTROL_CHARACTER_RULE,
+    control_character_check,
     Extension,
     ExtensionColumn,
     ExtensionRule,
@@ -284,7 +287,11 @@ _VALUE_RULES: dict[str, Rule] = {
     "ticker_format": Rule(
         "ticker", "is not a ticker", "write the listed ticker in capitals, e.g. SYNA, or leave it empty",
     ),
+    CONTROL_CHARACTER_CHECK: CONTROL_CHARACTER_RULE,
 }
+
+#: Columns of free text, which pages print as written (the other columns have formats or fixed values).
+_FREE_TEXT_COLUMNS = ("actor", "headline", "description", "notes")
 
 
 def _headline_fits(series: pd.Series) -> pd.Series:
@@ -292,6 +299,12 @@ def _headline_fits(series: pd.Series) -> pd.Series:
 
 
 def _value_checks(column: str) -> list[pa.Check]:
+    if column in _FREE_TEXT_COLUMNS:
+        return [*_format_checks(column), control_character_check()]
+    return _format_checks(column)
+
+
+def _format_checks(column: str) -> list[pa.Check]:
     return {
         "id": [pa.Check(is_slug, error="id_slug")],
         "date_precision": [pa.Check.isin(DATE_PRECISIONS, error="date_precision_known")],
@@ -403,6 +416,8 @@ def _extension_csv_checks(col: ExtensionColumn) -> list[pa.Check]:
     checks = [pa.Check(is_not_blank, error=f"{col.name}:blank")]
     if col.values is not None:
         checks.append(pa.Check.isin(col.values, error=f"{col.name}:known"))
+    else:  # free text
+        checks.append(control_character_check())
     return checks
 
 
@@ -414,6 +429,8 @@ def _extension_frame_checks(col: ExtensionColumn) -> list[pa.Check]:
     checks = [pa.Check(is_string_dtype, error=f"{col.name}:dtype"), pa.Check(is_not_blank, error=f"{col.name}:blank")]
     if col.values is not None:
         checks.append(pa.Check.isin(col.values, error=f"{col.name}:known"))
+    else:  # free text
+        checks.append(control_character_check())
     return checks
 
 

@@ -7,7 +7,7 @@ prices as traded, finite, positive and below 10 million, ``low <= open, close <=
 ``adj_close`` Yahoo's adjusted close; volume a whole number ``>= 0``.
 
 Which files: when the folder has a Frictionless ``datapackage.json`` (as committed data does),
-exactly its resources, each checked against its ``hash`` first and named by its ticker;
+exactly its resources, each checked against its ``hash`` as it is read and named by its ticker;
 otherwise every ``*.csv``. File name -> ticker: the name without ``.csv``, upper-cased,
 percent-decoded (``%5EGSPC.csv`` and ``^GSPC.csv`` are ``^GSPC``). Index files drop the caret in
 the common download format, so these names map to index tickers: ``GSPC, IXIC, DJI, NDX, RUT,
@@ -204,7 +204,8 @@ def validate_price_csv(path: str | os.PathLike, name: str | None = None) -> tupl
 
     Each problem is a dict ``file, line, column, value, message, fix`` (line 1 is the header); at
     most :data:`MAX_PROBLEMS_SHOWN` are listed, then one that counts the rest. The frame carries
-    each row's line number in ``attrs["lines"]``.
+    each row's line number in ``attrs["lines"]`` and the SHA-256 of the bytes it was read from in
+    ``attrs["sha256"]``.
 
     Examples
     --------
@@ -215,13 +216,58 @@ def validate_price_csv(path: str | os.PathLike, name: str | None = None) -> tupl
     >>> len(frame), problems
     (1, [])
     """
+    frame, problems, _ = _read_price_csv(path, name)
+    return frame, problems
+
+
+class _HashingReader:
+    """A binary file whose every byte read also goes into a SHA-256.
+
+    The importer records the hash of the bytes it validated: hashing the file again afterwards
+    would record a file changed in between, and would read a large file twice.
+    """
+
+    def __init__(self, fh) -> None:
+        self._fh = fh
+        self._hash = hashlib.sha256()
+
+    def readline(self, size: int = -1) -> bytes:
+        data = self._fh.readline(size)
+        self._hash.update(data)
+        return data
+
+    def hexdigest(self) -> str:
+        """The SHA-256 of the whole file: the bytes read so far and the rest, read now in pieces."""
+        while chunk := self._fh.read(1 << 20):
+            self._hash.update(chunk)
+        return self._hash.hexdigest()
+
+
+def _read_price_csv(path: str | os.PathLike, name: str | None = None) -> tuple[pd.DataFrame | None, list[dict], str | None]:
+    """:func:`validate_price_csv`, plus the SHA-256 of the bytes read (``None`` when unreadable).
+
+    The file is opened and read once: the frame, the problems and the hash all come from the
+    same bytes, even if the file changes while or after it is read.
+    """
     path = Path(path)
     problems = _Problems(name or path.name)
     try:
         fh = open(path, "rb")
     except OSError as exc:
         problems.add(None, None, None, f"cannot be read ({exc.strerror})", "check the file exists and is readable")
-        return None, problems.listed()
+        return None, problems.listed(), None
+    with fh:
+        source = _HashingReader(fh)
+        frame = _parse_price_rows(source, problems)
+        sha256 = source.hexdigest()
+    if frame is None:
+        return None, problems.listed(), sha256
+    frame.attrs["sha256"] = sha256
+    return frame, [], sha256
+
+
+def _parse_price_rows(fh, problems: _Problems) -> pd.DataFrame | None:
+    """The checked frame of a price CSV open for binary reading, or ``None`` after adding problems."""
     sessions = _sessions()
     first_day, last_day = (d.date() for d in calendar_bounds())
     records: list[tuple] = []
@@ -230,135 +276,134 @@ def validate_price_csv(path: str | os.PathLike, name: str | None = None) -> tupl
     previous: tuple[str, int] | None = None
     last_data_line: int | None = None
     header_seen = False
-    with fh:
-        for line_no, row in _rows(fh, problems):
-            if not header_seen:
-                header_seen = True
-                header = [cell.strip() for cell in row]
-                if not any(header):
-                    problems.add(1, None, "", "is empty (no header)", f"start the file with the header {_HEADER}")
-                    return None, problems.listed()
-                if header != list(CSV_COLUMNS):
-                    problems.add(1, None, ",".join(row), f"is not the expected header {_HEADER!r}",
-                                 f"make line 1 exactly {_HEADER} (same names, same order)")
-                    return None, problems.listed()
-                continue
-            if not row or all(not cell.strip() for cell in row):
-                continue  # blank lines (often a trailing one) carry no data
-            # A gap is judged between adjacent rows only: after a row already reported (a
-            # misspelt date, a short row) the session it stood for would look skipped too.
-            follows_previous, last_data_line = previous is not None and previous[1] == last_data_line, line_no
-            if len(row) != len(CSV_COLUMNS):
-                if any("\n" in cell or "\r" in cell for cell in row):
-                    problems.add(line_no, None, ",".join(row),
-                                 f"has {len(row)} fields, expected {len(CSV_COLUMNS)}, and runs over several lines",
-                                 "close the double quote opened on this line (a price row has no quotes)")
-                else:
-                    problems.add(line_no, None, ",".join(row), f"has {len(row)} fields, expected {len(CSV_COLUMNS)}",
-                                 f"give one value per column: {_HEADER}")
-                continue
-            cells = dict(zip(CSV_COLUMNS, (c.strip() for c in row)))
-            row_ok = True
-            raw_date = cells["date"]
-            # ISO strings sort as dates do, so a session's string is all the checks below need.
-            if raw_date in sessions:
-                if raw_date in seen:
-                    row_ok = False
-                    problems.add(line_no, "date", raw_date, f"duplicates the date on line {seen[raw_date]}",
-                                 "keep one row per trading day")
-                elif previous is not None and raw_date < previous[0]:
-                    row_ok = False
-                    problems.add(line_no, "date", raw_date,
-                                 f"comes before {previous[0]} on line {previous[1]} (dates must be sorted)",
-                                 "sort the rows by date, oldest first")
-                else:
-                    skipped = sessions[raw_date] - sessions[previous[0]] - 1 if follows_previous else 0
-                    if skipped > 0:
-                        # The cache serves a file as complete from its first to its last date; a
-                        # file with a hole would be stored and then refused on every load.
-                        row_ok = False
-                        days = _session_days()[sessions[previous[0]] + 1 : sessions[raw_date]]
-                        shown = ", ".join(days[:5]) + (f" and {len(days) - 5:,} more" if len(days) > 5 else "")
-                        problems.add(line_no, "date", raw_date,
-                                     f"follows {previous[0]} on line {previous[1]}, skipping {skipped} NYSE "
-                                     f"session(s): {shown}",
-                                     "add the missing rows: a file holds every NYSE session from its first "
-                                     "date to its last (if the stock did not trade then, start the file after the gap)")
-                    seen[raw_date] = line_no
-                    previous = (raw_date, line_no)
+    for line_no, row in _rows(fh, problems):
+        if not header_seen:
+            header_seen = True
+            header = [cell.strip() for cell in row]
+            if not any(header):
+                problems.add(1, None, "", "is empty (no header)", f"start the file with the header {_HEADER}")
+                return None
+            if header != list(CSV_COLUMNS):
+                problems.add(1, None, ",".join(row), f"is not the expected header {_HEADER!r}",
+                             f"make line 1 exactly {_HEADER} (same names, same order)")
+                return None
+            continue
+        if not row or all(not cell.strip() for cell in row):
+            continue  # blank lines (often a trailing one) carry no data
+        # A gap is judged between adjacent rows only: after a row already reported (a
+        # misspelt date, a short row) the session it stood for would look skipped too.
+        follows_previous, last_data_line = previous is not None and previous[1] == last_data_line, line_no
+        if len(row) != len(CSV_COLUMNS):
+            if any("\n" in cell or "\r" in cell for cell in row):
+                problems.add(line_no, None, ",".join(row),
+                             f"has {len(row)} fields, expected {len(CSV_COLUMNS)}, and runs over several lines",
+                             "close the double quote opened on this line (a price row has no quotes)")
             else:
+                problems.add(line_no, None, ",".join(row), f"has {len(row)} fields, expected {len(CSV_COLUMNS)}",
+                             f"give one value per column: {_HEADER}")
+            continue
+        cells = dict(zip(CSV_COLUMNS, (c.strip() for c in row)))
+        row_ok = True
+        raw_date = cells["date"]
+        # ISO strings sort as dates do, so a session's string is all the checks below need.
+        if raw_date in sessions:
+            if raw_date in seen:
                 row_ok = False
-                day = None
-                if _ISO_DATE.match(raw_date):
-                    try:
-                        day = dt.date.fromisoformat(raw_date)
-                    except ValueError:
-                        day = None
-                if day is None:
-                    problems.add(line_no, "date", raw_date, "is not an ISO date (YYYY-MM-DD)",
-                                 "write dates like 2020-06-10")
-                elif not first_day <= day <= last_day:
+                problems.add(line_no, "date", raw_date, f"duplicates the date on line {seen[raw_date]}",
+                             "keep one row per trading day")
+            elif previous is not None and raw_date < previous[0]:
+                row_ok = False
+                problems.add(line_no, "date", raw_date,
+                             f"comes before {previous[0]} on line {previous[1]} (dates must be sorted)",
+                             "sort the rows by date, oldest first")
+            else:
+                skipped = sessions[raw_date] - sessions[previous[0]] - 1 if follows_previous else 0
+                if skipped > 0:
+                    # The cache serves a file as complete from its first to its last date; a
+                    # file with a hole would be stored and then refused on every load.
+                    row_ok = False
+                    days = _session_days()[sessions[previous[0]] + 1 : sessions[raw_date]]
+                    shown = ", ".join(days[:5]) + (f" and {len(days) - 5:,} more" if len(days) > 5 else "")
                     problems.add(line_no, "date", raw_date,
-                                 f"is outside the NYSE calendar ({first_day} to {last_day})",
-                                 "check the year; prices can only be imported for days the calendar knows")
-                else:
-                    what = day.strftime("%A") if day.weekday() >= 5 else "an exchange holiday"
-                    problems.add(line_no, "date", raw_date, f"is {what}, not a NYSE session",
-                                 "remove the row (no trading that day) or correct its date")
-            values: dict[str, float] = {}
-            for column in ("open", "high", "low", "close", "adj_close"):
-                raw = cells[column]
+                                 f"follows {previous[0]} on line {previous[1]}, skipping {skipped} NYSE "
+                                 f"session(s): {shown}",
+                                 "add the missing rows: a file holds every NYSE session from its first "
+                                 "date to its last (if the stock did not trade then, start the file after the gap)")
+                seen[raw_date] = line_no
+                previous = (raw_date, line_no)
+        else:
+            row_ok = False
+            day = None
+            if _ISO_DATE.match(raw_date):
                 try:
-                    number = float(raw)
+                    day = dt.date.fromisoformat(raw_date)
                 except ValueError:
-                    problems.add(line_no, column, raw, "is not a number", "write a decimal number such as 123.45")
-                    row_ok = False
-                    continue
-                if not math.isfinite(number):
-                    problems.add(line_no, column, raw, "is not a finite number",
-                                 "replace it with the real price or drop the row")
-                    row_ok = False
-                elif number <= 0:
-                    problems.add(line_no, column, raw, "is not a positive price",
-                                 "prices must be > 0; check the sign and the column order")
-                    row_ok = False
-                elif number > MAX_PRICE:
-                    problems.add(line_no, column, raw, f"is implausibly large (above {MAX_PRICE:,.0f})",
-                                 "check the units and the decimal point")
-                    row_ok = False
-                else:
-                    values[column] = number
-            if {"high", "low"} <= values.keys() and values["high"] < values["low"]:
-                problems.add(line_no, "high", cells["high"], f"is below low {cells['low']}",
-                             "check that high and low are not swapped")
+                    day = None
+            if day is None:
+                problems.add(line_no, "date", raw_date, "is not an ISO date (YYYY-MM-DD)",
+                             "write dates like 2020-06-10")
+            elif not first_day <= day <= last_day:
+                problems.add(line_no, "date", raw_date,
+                             f"is outside the NYSE calendar ({first_day} to {last_day})",
+                             "check the year; prices can only be imported for days the calendar knows")
+            else:
+                what = day.strftime("%A") if day.weekday() >= 5 else "an exchange holiday"
+                problems.add(line_no, "date", raw_date, f"is {what}, not a NYSE session",
+                             "remove the row (no trading that day) or correct its date")
+        values: dict[str, float] = {}
+        for column in ("open", "high", "low", "close", "adj_close"):
+            raw = cells[column]
+            try:
+                number = float(raw)
+            except ValueError:
+                problems.add(line_no, column, raw, "is not a number", "write a decimal number such as 123.45")
                 row_ok = False
-            elif {"high", "low"} <= values.keys():
-                for column in ("open", "close"):
-                    if column in values and not values["low"] <= values[column] <= values["high"]:
-                        problems.add(line_no, column, cells[column],
-                                     f"is outside the day's range low {cells['low']} .. high {cells['high']}",
-                                     "check the row's prices and the column order")
-                        row_ok = False
-            raw_volume = cells["volume"]
-            if not _INTEGER.match(raw_volume) or int(raw_volume) > MAX_VOLUME:
-                problems.add(line_no, "volume", raw_volume, f"is not a whole number from 0 to {MAX_VOLUME:.0e}",
-                             "write the number of shares traded, e.g. 3265400")
+                continue
+            if not math.isfinite(number):
+                problems.add(line_no, column, raw, "is not a finite number",
+                             "replace it with the real price or drop the row")
                 row_ok = False
-            if row_ok and not problems.total:
-                records.append((raw_date, values["open"], values["high"], values["low"],
-                                values["close"], values["adj_close"], int(raw_volume)))
-                lines.append(line_no)
+            elif number <= 0:
+                problems.add(line_no, column, raw, "is not a positive price",
+                             "prices must be > 0; check the sign and the column order")
+                row_ok = False
+            elif number > MAX_PRICE:
+                problems.add(line_no, column, raw, f"is implausibly large (above {MAX_PRICE:,.0f})",
+                             "check the units and the decimal point")
+                row_ok = False
+            else:
+                values[column] = number
+        if {"high", "low"} <= values.keys() and values["high"] < values["low"]:
+            problems.add(line_no, "high", cells["high"], f"is below low {cells['low']}",
+                         "check that high and low are not swapped")
+            row_ok = False
+        elif {"high", "low"} <= values.keys():
+            for column in ("open", "close"):
+                if column in values and not values["low"] <= values[column] <= values["high"]:
+                    problems.add(line_no, column, cells[column],
+                                 f"is outside the day's range low {cells['low']} .. high {cells['high']}",
+                                 "check the row's prices and the column order")
+                    row_ok = False
+        raw_volume = cells["volume"]
+        if not _INTEGER.match(raw_volume) or int(raw_volume) > MAX_VOLUME:
+            problems.add(line_no, "volume", raw_volume, f"is not a whole number from 0 to {MAX_VOLUME:.0e}",
+                         "write the number of shares traded, e.g. 3265400")
+            row_ok = False
+        if row_ok and not problems.total:
+            records.append((raw_date, values["open"], values["high"], values["low"],
+                            values["close"], values["adj_close"], int(raw_volume)))
+            lines.append(line_no)
     if not header_seen and not problems.total:  # a header line that was refused is not "no header"
         problems.add(1, None, "", "is empty (no header)", f"start the file with the header {_HEADER}")
     elif not problems.total and not records:
         problems.add(2, None, "", "has a header but no data rows", "add at least one day of prices")
     if problems.total:
-        return None, problems.listed()
+        return None
     frame = pd.DataFrame.from_records(records, columns=list(CSV_COLUMNS))
     frame["date"] = pd.to_datetime(frame["date"], format="%Y-%m-%d").astype("datetime64[ns]")
     frame["volume"] = frame["volume"].astype("int64")
     frame.attrs["lines"] = lines
-    return frame, []
+    return frame
 
 
 def _snap_ratio(ratio: float) -> float | None:
@@ -469,20 +514,19 @@ def _package_files(src: Path) -> tuple[list[tuple[str, Path, dict]], list[dict]]
                                      "e.g. SYNA or ^GSPC"))
             continue
         file = src / path
-        expected = str(resource.get("hash", "")).removeprefix("sha256:")
-        try:
-            actual = hashlib.sha256(file.read_bytes()).hexdigest()
-        except OSError:
+        # The file's hash is compared with the locked one when it is read to be validated (once).
+        if not file.is_file():
             problems.append(_problem(path, None, None, None, f"is listed in {DATAPACKAGE_NAME} but missing",
                                      "restore it from version control"))
             continue
-        if actual != expected:
-            problems.append(_problem(path, None, None, None,
-                                     f"differs from the SHA-256 in {DATAPACKAGE_NAME} (changed after it was locked)",
-                                     "restore it from version control, or lock the data again"))
-            continue
         files.append((ticker, file, resource))
     return files, problems
+
+
+def _changed_since_locked(name: str) -> dict:
+    return _problem(name, None, None, None,
+                    f"differs from the SHA-256 in {DATAPACKAGE_NAME} (changed after it was locked)",
+                    "restore it from version control, or lock the data again")
 
 
 def import_directory(src_dir: str | os.PathLike) -> list[dict]:
@@ -538,7 +582,7 @@ def import_directory(src_dir: str | os.PathLike) -> list[dict]:
         problem = _problem(shown, None, None, None, "holds no .csv files",
                            "put one CSV per ticker there (SYNA.csv, GSPC.csv, ...)")
         raise DataValidationError(_message(None, [problem]), [problem])
-    parsed: list[tuple[str, Path, pd.DataFrame, dict | None, list[dict]]] = []
+    parsed: list[tuple[str, Path, pd.DataFrame, dict | None, list[dict], str]] = []
     owners: dict[str, Path] = {}
     for ticker, path, resource in candidates:
         if ticker in owners:
@@ -546,7 +590,13 @@ def import_directory(src_dir: str | os.PathLike) -> list[dict]:
                                      "keep one file per ticker"))
             continue
         owners[ticker] = path
-        frame, found = validate_price_csv(path)
+        # One read gives the rows, the problems and the hash: what is checked against the locked
+        # hash and recorded as the source's hash are the very bytes validated and imported.
+        frame, found, sha256 = _read_price_csv(path)
+        if resource is not None and sha256 is not None:
+            if sha256 != str(resource.get("hash", "")).removeprefix("sha256:"):
+                problems.append(_changed_since_locked(path.name))  # its other problems are not the locked file's
+                continue
         problems.extend(found)
         if frame is not None:
             try:
@@ -554,12 +604,12 @@ def import_directory(src_dir: str | os.PathLike) -> list[dict]:
             except DataValidationError as exc:
                 problems.extend(exc.problems)
                 continue
-            parsed.append((ticker, path, frame, resource, splits))
+            parsed.append((ticker, path, frame, resource, splits, sha256))
     if problems:
         raise DataValidationError(_message(shown, problems), problems)
     imported_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
     items = []
-    for ticker, path, frame, resource, splits in parsed:
+    for ticker, path, frame, resource, splits, sha256 in parsed:
         first, last = frame["date"].iloc[0], frame["date"].iloc[-1]
         info = (resource or {}).get("frstory") or {}
         entry = {
@@ -569,7 +619,7 @@ def import_directory(src_dir: str | os.PathLike) -> list[dict]:
             "yfinance_version": None,
             "arguments": {
                 "src_file": path.name,
-                "src_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+                "src_sha256": sha256,
                 "start": info.get("start") or first.strftime("%Y-%m-%d"),
                 "end": info.get("end") or last.strftime("%Y-%m-%d"),
                 # Where each stretch came from, so the methods box can say it in words (as for committed data).

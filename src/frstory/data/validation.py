@@ -50,6 +50,11 @@ __all__ = [
     "is_ticker",
     "is_not_blank",
     "is_plain_number",
+    "is_free_of_controls",
+    "describe_controls",
+    "control_character_check",
+    "CONTROL_CHARACTER_CHECK",
+    "CONTROL_CHARACTER_RULE",
     "parse_iso_day",
     "has_columns",
     "all_pass",
@@ -101,6 +106,9 @@ class Rule:
         What is wrong, phrased to follow the quoted value: ``"is not a known category"``.
     fix : str
         What to do about it.
+    describe : callable, optional
+        ``describe(text) -> str``: the message for one failing text cell, when it must say what in
+        the cell is wrong (e.g. which invisible character); ``message`` serves other cells.
 
     Examples
     --------
@@ -111,6 +119,7 @@ class Rule:
     column: str | None
     message: str
     fix: str
+    describe: Callable[[str], str] | None = None
 
 
 @dataclass
@@ -416,6 +425,74 @@ def is_not_blank(series: pd.Series) -> pd.Series:
     return _text(series).map(lambda v: _missing(v) or (isinstance(v, str) and bool(v.strip()))).astype(bool)
 
 
+# Characters that garble or spoof a published page: the C0 and C1 controls (NUL, escape, ...) but
+# tab and the line breaks, which quoted multi-line cells hold and a page shows as plain space; and
+# the bidirectional embeddings, overrides and isolates, which, left unclosed, reorder the text after
+# them (the "Trojan Source" trick). The marks LRM, RLM and ALM only steer their neighbours and stay
+# allowed: names in right-to-left scripts need them.
+_CONTROLS_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Python's unicodedata has no names for the C0 and C1 controls; these are the usual suspects.
+_CONTROL_NAMES = {"\x00": "NULL", "\x08": "BACKSPACE", "\x0b": "LINE TABULATION", "\x0c": "FORM FEED",
+                  "\x1b": "ESCAPE", "\x7f": "DELETE", "\x85": "NEXT LINE"}
+
+
+def is_free_of_controls(series: pd.Series) -> pd.Series:
+    """True where the text holds no control character that could garble or spoof a page.
+
+    Refused: C0 and C1 control characters other than tab, line feed and carriage return, and the
+    bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069). The
+    left-to-right and right-to-left marks (U+200E, U+200F) are allowed.
+
+    Examples
+    --------
+    >>> is_free_of_controls(pd.Series(["two\\nlines", "evil\\u202etxt.exe", "nul\\x00", "\\u200fmark", None])).tolist()
+    [True, False, False, True, True]
+    """
+    return _text(series).map(lambda v: not isinstance(v, str) or _CONTROLS_RE.search(v) is None).astype(bool)
+
+
+def describe_controls(text: str) -> str:
+    """Which control character :func:`is_free_of_controls` refused in ``text``, and where.
+
+    Examples
+    --------
+    >>> describe_controls("Synthetic \\u202eheadline")
+    'contains the invisible control character U+202E (RIGHT-TO-LEFT OVERRIDE) at character 11'
+    >>> describe_controls("a\\x00b\\x1b")
+    'contains the invisible control character U+0000 (NULL) at character 2, and 1 more'
+    """
+    found = list(_CONTROLS_RE.finditer(text))
+    if not found:
+        return "contains an invisible control character"
+    char = found[0].group()
+    name = unicodedata.name(char, None) or _CONTROL_NAMES.get(char)
+    more = f", and {len(found) - 1} more" if len(found) > 1 else ""
+    return (f"contains the invisible control character U+{ord(char):04X}" + (f" ({name})" if name else "")
+            + f" at character {found[0].start() + 1}{more}")
+
+
+#: The ``error`` of :func:`control_character_check`, the key of :data:`CONTROL_CHARACTER_RULE`.
+CONTROL_CHARACTER_CHECK = "control_characters"
+
+#: How a cell with a control character is explained (column: the cell's own).
+CONTROL_CHARACTER_RULE = Rule(
+    None, "contains an invisible control character",
+    "delete it (most editors do not show it: if you cannot find it, retype the text)",
+    describe=describe_controls,
+)
+
+
+def control_character_check() -> pa.Check:
+    """The pandera check of a free-text column that refuses control characters (:func:`is_free_of_controls`).
+
+    Examples
+    --------
+    >>> control_character_check().error
+    'control_characters'
+    """
+    return pa.Check(is_free_of_controls, error=CONTROL_CHARACTER_CHECK)
+
+
 # --- helpers for row rules and typed-frame checks -----------------------------------------------
 
 
@@ -632,6 +709,9 @@ def schema_problems(
 
         if rule is not None:
             message, fix = rule.message, rule.fix
+            cell = frame.at[index, column] if index is not None and column in frame.columns else None
+            if rule.describe is not None and isinstance(cell, str):
+                message = rule.describe(cell)
         elif check == "not_nullable":
             message = "is empty"
             fix = f"fill in '{column}'" + (f": {column_help[column]}" if column in column_help else "")
