@@ -52,7 +52,7 @@ claims = story.load_claims()
 event = lambda event_id: fr.narrative.event(events, event_id)  # noqa: E731
 audit, floyd, protests = event(audit_event), event(floyd_event), event(protests_event)
 amazon, selloff, extension = event(amazon_event), event(selloff_event), event(extension_event)
-companies = [event(e) for e in company_events]
+companies = [event(e) for e in story.list_parameter(company_events)]  # `-p company_events "[a, b]"` is text
 if len(companies) < 2:  # the page is about companies stepping back within days of one another
     raise fr.errors.AnalysisError(
         f"company_events names {prose.plural(len(companies), 'event')}; this page needs at least two company announcements "

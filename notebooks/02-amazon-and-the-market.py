@@ -49,25 +49,36 @@ from story import wording
 
 events = story.load_events()
 claims = story.load_claims()
-event = fr.narrative.event(events, event_id)
+event = story.event_of(events, event_id, "event_id")
+story.require_announcement(event)
 story.require_day(event)
 ticker = ticker or story.ticker_of(event)
-# `-p comparison ^IXIC` arrives as a string: it names one index, not a list of characters.
-comparison = [comparison] if isinstance(comparison, str) else list(comparison)
+# `-p NAME VALUE` passes text: `-p comparison ^IXIC` names one index and `-p event_window "(-1, 1)"` a pair.
+comparison = story.list_parameter(comparison)
+estimation_window = story.pair_parameter(estimation_window, "estimation_window", (-250, -11))
+event_window = story.pair_parameter(event_window, "event_window", (-5, 5))
+excluded_period = story.pair_parameter(excluded_period, "excluded_period", ("2020-02-01", "2020-04-30"))
+if not event_window[0] <= 0 <= event_window[1]:  # every sentence below reads day 0 in the window
+    raise fr.errors.AnalysisError(
+        f"event_window {event_window} does not contain day 0, the first session that could react; "
+        "choose a window such as (-5, 5), (0, 1) or (0, 0)")
 event_date = pd.Timestamp(event["date"])
 chart_start, chart_end = event_date - pd.Timedelta(days=chart_days), event_date + pd.Timedelta(days=chart_days)
 # Exactly the history the estimation windows need (with the excluded period skipped), so news close to
 # the start of the data can be studied, and the chart after the news.
-history = story.history_start(fr.reaction_session(event_date, event["market_session"]), estimation_window,
-                              [excluded_period])
-prices = fr.load_prices(list(dict.fromkeys([ticker, benchmark, *comparison])), min(history, chart_start), chart_end)
+reaction_day = fr.reaction_session(event_date, event["market_session"])
+history = story.history_start(reaction_day, estimation_window, [excluded_period])
+# ... and up to the end of the event window, which may reach past the chart.
+prices = fr.load_prices(list(dict.fromkeys([ticker, benchmark, *comparison])), min(history, chart_start),
+                        max(chart_end, story.history_end(reaction_day, event_window)))
 study_options = dict(market_session=event["market_session"], benchmark=benchmark,
                      estimation_window=estimation_window, event_window=event_window,
                      events=events, label=event["headline"], event_id=event_id)
 res = fr.event_study(prices, ticker, event_date, **study_options)
 robust = fr.robustness(prices, ticker, event_date, exclude_period=excluded_period, **study_options)
+# Only indices (Yahoo's "^" tickers) may stand for the market; companies to compare with are only charted.
 specs = fr.specifications(prices, ticker, event_date, market_session=event["market_session"],
-                          benchmarks=list(dict.fromkeys([benchmark, *comparison])),
+                          benchmarks=list(dict.fromkeys([benchmark, *[t for t in comparison if t.startswith("^")]])),
                           exclude_periods=[excluded_period], car_window=(-1, 1))
 checks = fr.check_claims(claims, prices)
 
@@ -86,8 +97,6 @@ verdict = wording.abnormal_verdict(default["ar_0"], default["ar_0_p"], name, det
 crash_in_estimation = wording.overlaps(default["estimation_start"], default["estimation_end"], excluded_period)
 day0_specs = specs[specs["measure"] == "ar_0"]
 robust_verdict = wording.robustness_verdict(day0_specs.rename(columns={"estimate": "ar_0", "p": "ar_0_p"}))
-before, after = res.car(res.event_window[0], -1), res.car(0, res.event_window[1])
-biggest = res.table.loc[res.table["ar"].abs().idxmax()]
 clustered = story.other_announcements(events, event_id, res.table["date"].min(), res.table["date"].max())
 own_checks = checks[(checks["check_ticker"] == ticker) & (checks["verdict"] != "not checkable")
                     & (pd.to_datetime(checks["check_date"]).between(chart_start, chart_end))]
@@ -129,7 +138,7 @@ charts.price_with_events(
 
 # %%
 comparison_all = list(dict.fromkeys([benchmark, *comparison]))
-base_event = fr.narrative.event(events, base_event_id)
+base_event = story.event_of(events, base_event_id, "base_event_id")
 if not (chart_start <= pd.Timestamp(base_event["date"]) <= event_date):
     base_event = event
 base_day0 = fr.reaction_session(base_event["date"], base_event["market_session"])
@@ -172,12 +181,7 @@ charts.abnormal_returns(
 )
 
 # %% [markdown]
-# Over sessions `{python} f"{before.start:+d}"` to `{python} f"{before.end:+d}"`, before the news could be
-# priced, the abnormal returns add up to `{python} prose.points(before.car)`; from day 0 to
-# `{python} f"{after.end:+d}"` they add up to `{python} prose.points(after.car)`
-# (`{python} prose.p_value(after.p)`). The largest single abnormal return in the window,
-# `{python} prose.points(biggest["ar"])`, came on `{python} prose.date(biggest["date"], weekday=True)`,
-# `{python} wording.relative_day(biggest["offset"])`.
+# `{python} wording.window_sentences(res)`
 
 # %% [markdown]
 # ## How much does the answer depend on the method?
@@ -192,20 +196,21 @@ charts.abnormal_returns(
 charts.specification_curve(
     specs, measure="ar_0",
     title=prose.sentence(f"{wording.count_of(int(day0_specs['significant'].sum()), len(day0_specs), 'specification')} "
-                         f"{'finds' if int(day0_specs['significant'].sum()) == 1 else 'find'} a day-0 abnormal return "
+                         f"{'finds' if int(day0_specs['significant'].sum()) <= 1 else 'find'} a day-0 abnormal return "
                          "significant at the 5% level"),
     subtitle=f"{name}'s day-0 abnormal return with its 95% interval, under each combination of choices",
     source=story.SOURCE,
-    notes=f"Excluded period: {prose.month(excluded_period[0])} to {prose.month(excluded_period[1])}.",
+    notes=f"Excluded period: {wording.period_words(excluded_period)}.",
 )
 
 # %% [markdown]
 # Three of those specifications in detail. The market model learns how
-# `{python} name` usually moves with the market from the year before the news
+# `{python} name` usually moves with the market from the
+# `{python} wording.estimation_span(default["n_estimation"], default["estimation_start"], default["estimation_end"])`
 # (`{python} wording.crash_clause(crash_in_estimation, excluded_period)`). The market-adjusted model
 # assumes `{python} name` moves one-for-one with the index and estimates nothing. The third line
-# re-estimates the market model without `{python} prose.month(excluded_period[0])` to
-# `{python} prose.month(excluded_period[1]) + wording.repeats_first(crash_in_estimation)`.
+# re-estimates the market model without
+# `{python} wording.period_words(excluded_period) + wording.repeats_first(crash_in_estimation)`.
 
 # %%
 story.specifications_table(robust, res.event_window)

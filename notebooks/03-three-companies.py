@@ -45,7 +45,13 @@ import story
 from story import wording
 
 events = story.load_events()
-firm_events = pd.DataFrame([fr.narrative.event(events, i) for i in firm_event_ids]).reset_index(drop=True)
+# `-p NAME VALUE` passes text: `-p firm_event_ids "[ibm-exits-fr, amzn-moratorium]"`, `-p headline_window "(0, 0)"`.
+firm_event_ids = story.list_parameter(firm_event_ids)
+estimation_window = story.pair_parameter(estimation_window, "estimation_window", (-250, -11))
+event_window = story.pair_parameter(event_window, "event_window", (-5, 5))
+headline_window = story.pair_parameter(headline_window, "headline_window", (0, 1))
+excluded_period = story.pair_parameter(excluded_period, "excluded_period", ("2020-02-01", "2020-04-30"))
+firm_events = pd.DataFrame([story.event_of(events, i, "firm_event_ids") for i in firm_event_ids]).reset_index(drop=True)
 firm_events["ticker"] = [story.ticker_of(fr.narrative.event(events, i)) for i in firm_event_ids]
 for i in firm_event_ids:
     story.require_day(fr.narrative.event(events, i))
@@ -148,12 +154,25 @@ busiest_clause = (
     f", and {busiest_names} share the same day 0, {prose.date(busiest_day0, weekday=True)}, on which {market} "
     f"{prose.moved(busiest_market)}" if shared_day0.iloc[0] > 1 else "")
 unknown_timing = firm_events[firm_events["market_session"] == "unknown"]
+headline_text = f"sessions {wording.offset(headline_window[0])} to {wording.offset(headline_window[1])}"
+# Whether the next session, where a reaction to news after the close would show, is in the window.
+next_session_in = headline_window[0] <= 1 <= headline_window[1]
 timing_sentence = (
     f"We could not establish the time of day of {prose.join([prose.display_name(t) + chr(39) + 's announcement' for t in unknown_timing['ticker']])}, "
-    f"so day 0 is the day itself and the next session belongs in the window (hence sessions "
-    f"{wording.offset(headline_window[0])} to {wording.offset(headline_window[1])})." if len(unknown_timing) else
+    + (f"so day 0 is the day itself and the next session belongs in the window (hence {headline_text})."
+       if next_session_in else
+       f"so day 0 is the day itself; the window here, {headline_text}, leaves out the next session, where part of "
+       "a reaction may lie.") if len(unknown_timing) else
     "Every announcement here has a known time of day relative to the close.")
+headline_span = {(0, 1): "that session and the next", (0, 0): "that session alone"}.get(
+    tuple(headline_window), f"{headline_text} around it")
 protests = story.background_periods(events, first_date, last_date)
+# The Covid crash is named only when it is the period left out; any other period is named by its dates.
+crash = wording.is_covid_crash(excluded_period)
+left_out = "the Covid crash" if crash else wording.period_words(excluded_period)
+left_out_clause = wording.period_words(excluded_period) + (
+    ", the months of the Covid crash, whose extreme days weigh heavily on how a stock's usual relation to the "
+    "market is measured" if crash else "")
 
 # %% [markdown]
 # **`{python} prose.sentence(wording.count_of(n_firm_significant, len(firms), "company"))` had a
@@ -161,7 +180,7 @@ protests = story.background_periods(events, first_date, last_date)
 # `{python} market`).** With each company's ordinary noise, only a day-0 abnormal return larger than
 # `{python} firm_limits` would have counted, so smaller reactions cannot be ruled out. `{python} placebo_compared`
 #
-# With the Covid crash left out of the estimation window, `{python} n_without_crash`
+# With `{python} left_out` left out of the estimation window, `{python} n_without_crash`
 # `{python} "is" if len(without_crash) == 1 else "are"`
 # significant at the 5% level`{python} without_crash_text`
 # `{python} placebo_passes`
@@ -184,7 +203,7 @@ protests = story.background_periods(events, first_date, last_date)
 #
 # Each row is a separate single-firm test: the firm's return on its first session that could
 # reflect the news, minus what the market model expected, and the cumulative abnormal return over
-# that session and the next. In the second table, "Market" is the index's return on day zero and
+# `{python} headline_span`. In the second table, "Market" is the index's return on day zero and
 # "Clustered with" lists the other rows whose event windows share sessions with this one.
 
 # %%
@@ -241,12 +260,11 @@ charts.small_multiples(
 #
 # The same tests under three specifications: the market model; the market-adjusted model, which
 # simply subtracts the index's return and estimates nothing; and the market model estimated
-# without `{python} prose.month(excluded_period[0])` to `{python} prose.month(excluded_period[1])`,
-# the months of the Covid crash, whose extreme days weigh heavily on how a stock's usual relation to
-# the market is measured.
+# without `{python} left_out_clause`.
 
 # %%
-short_specifications = dict(zip(specifications, ["Market model", "Market-adjusted", "Without the crash"]))
+short_specifications = dict(zip(specifications, ["Market model", "Market-adjusted",
+                                                  "Without the crash" if crash else f"Without {left_out}"]))
 robust_table = robust.assign(
     Company=[f"{prose.display_name(t)}{' (placebo)' if i.startswith('placebo') else ''}, {prose.date(d)}"
              for t, i, d in zip(robust["ticker"], robust["event_id"], robust["day0"])],

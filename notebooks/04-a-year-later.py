@@ -50,8 +50,16 @@ from story.federal import is_federal
 
 pd.set_option("display.max_colwidth", None)  # tables show whole sentences
 events = story.load_events()
-extension = fr.narrative.event(events, extension_event)
-moratorium = fr.narrative.event(events, moratorium_event)
+# `-p NAME VALUE` passes text: `-p car_window "(0, 0)"` means the pair.
+estimation_window = story.pair_parameter(estimation_window, "estimation_window", (-250, -11))
+event_window = story.pair_parameter(event_window, "event_window", (-5, 5))
+car_window = story.pair_parameter(car_window, "car_window", (0, 1))
+if not (car_window[0] <= 0 and car_window[1] >= 1):  # the prose says the window holds either first session
+    raise fr.errors.AnalysisError(
+        f"car_window {car_window} must hold day 0 and the session after it: the hour of the report is unknown, so "
+        "either could be the first to react; choose a window such as (0, 1) or (-1, 2)")
+extension = story.event_of(events, extension_event, "extension_event")
+moratorium = story.event_of(events, moratorium_event, "moratorium_event")
 # The prose speaks of the company's own pause and its extension: the stock must be that company's.
 for own in (extension, moratorium):
     if story.ticker_of(own) != ticker:
@@ -60,11 +68,16 @@ for own in (extension, moratorium):
             f"about the company that paused and extended its pause: pass -p ticker {story.ticker_of(own)}, "
             "or study another company's share price with story 02 (-p event_id ID -p ticker TICKER)")
 
-# Enough history for the estimation window (250 sessions is about a year) and a month after the news.
+# Enough history for the estimation window (with the pause's days left out in one specification), and
+# up to the end of the event window and the days after the news.
+extension_day0 = fr.reaction_session(extension["date"], extension["market_session"])
 prices = fr.load_prices(
     [ticker, benchmark, alternative_benchmark],
-    extension["date"] - pd.Timedelta(days=450),
-    extension["date"] + pd.Timedelta(days=days_after),
+    # ... and the pause itself, whose first session a caveat below names.
+    min(story.history_start(extension_day0, estimation_window,
+                            [(moratorium["date"], fr.reaction_session(moratorium["date"], moratorium["market_session"]))]),
+        moratorium["date"] - pd.Timedelta(days=7)),
+    max(extension["date"] + pd.Timedelta(days=days_after), story.history_end(extension_day0, event_window)),
 )
 name, market = prose.display_name(ticker), prose.display_name(benchmark, article=True)
 alternative = prose.display_name(alternative_benchmark, article=True)
@@ -90,6 +103,11 @@ specifications = [dataclasses.replace(study, label=f"Market model, {prose.displa
 car = study.car(*car_window)
 detectable = car.limit
 covered = study.table.set_index("offset").loc[range(car_window[0], car_window[1] + 1), "date"]
+first_two = covered.loc[[0, 1]]  # either could be the first session to react
+measured_over = "both" if len(covered) == 2 else f"sessions {wording.offset(car_window[0])} to {wording.offset(car_window[1])}, which hold both"
+pause_in_estimation = study.estimation_start <= moratorium_day0 and moratorium["date"] <= study.estimation_end
+without_pause_text = (prose.points(without_pause.car(*car_window).car, short=True)
+                      + ("" if pause_in_estimation else ", the same: there was nothing to leave out"))
 all_within_noise = all(s.car(*car_window).p >= 0.05 for s in specifications)
 due = moratorium["date"] + pd.DateOffset(years=1)
 days_early = prose.plural((due - extension["date"]).days, "day")
@@ -128,8 +146,8 @@ market_returns = fr.returns(prices[prices["ticker"] == benchmark]).set_index("da
 # became indefinite.** Reuters reported the extension on `{python} prose.date(extension["date"], weekday=True)`,
 # `{python} days_early` before the one-year pause announced on `{python} prose.date(moratorium["date"])` was
 # due to end. The hour of the report is not known, so the first session that could react is either
-# `{python} prose.date(covered.iloc[0], weekday=True)` or `{python} prose.date(covered.iloc[-1], weekday=True)`;
-# we measure over both. Over those sessions `{python} name`'s shares did `{python} gap_words` than their usual
+# `{python} prose.date(first_two.iloc[0], weekday=True)` or `{python} prose.date(first_two.iloc[1], weekday=True)`;
+# we measure over `{python} measured_over`. Over those sessions `{python} name`'s shares did `{python} gap_words` than their usual
 # relation to `{python} market` predicts (`{python} prose.t_stat(car.t)`, `{python} prose.p_value(car.p)`).
 # That test could only have detected a gap of more than `{python} prose.points(detectable, signed=False)` either way:
 # a smaller reaction cannot be ruled out. `{python} others_agree`
@@ -148,10 +166,11 @@ market_returns = fr.returns(prices[prices["ticker"] == benchmark]).set_index("da
 #
 # An event study compares a stock's return with what its usual relation to the market predicts.
 # The difference, the abnormal return, is tested against how much that difference moves on
-# ordinary days in the year before the news.
+# ordinary days in the
+# `{python} wording.estimation_span(study.n_estimation, study.estimation_start, study.estimation_end)`.
 #
 # The hour of the report was not recorded, so the news may have come before the close of
-# `{python} prose.date(covered.iloc[0], weekday=True)` or after it. Day 0 is therefore the day of the report,
+# `{python} prose.date(first_two.iloc[0], weekday=True)` or after it. Day 0 is therefore the day of the report,
 # and the headline window runs from day `{python} wording.offset(car_window[0])` to day
 # `{python} wording.offset(car_window[1])`, so that it contains the reaction whichever day it came on. Day by
 # day: `{python} day_by_day`.
@@ -215,11 +234,12 @@ charts.timeline(
 # * The hour of Reuters' report is not known, which is why the window covers
 #   `{python} prose.plural(len(covered), "session", spell=True)`; a longer window is also noisier than a
 #   single day.
-# * The year used to estimate `{python} name`'s usual relation to the market contains its own pause of
+# * The `{python} prose.plural(study.n_estimation, "session")` used to estimate `{python} name`'s usual relation
+#   to the market `{python} "contain" if pause_in_estimation else "do not contain"` its own pause of
 #   `{python} prose.date(moratorium["date"])` and the first session after it,
 #   `{python} prose.date(moratorium_day0)`, when `{python} market` `{python} prose.moved(market_returns.loc[moratorium_day0])`.
 #   The table above also shows the result with those days left out
-#   (`{python} prose.points(without_pause.car(*car_window).car, short=True)`).
+#   (`{python} without_pause_text`).
 # * A single firm's share price answers a narrow question: whether investors treated the news as material
 #   to a company of `{python} name`'s size. A null result says nothing about whether the policy mattered to
 #   the people it was meant to protect.

@@ -13,10 +13,12 @@ import re
 
 import pandas as pd
 import pytest
-from story_pages import NOTEBOOKS_DIR, lede, reader_paragraphs, story_environment
+from story_pages import NOTEBOOKS_DIR, lede, reader_paragraphs, reader_text, story_environment
 
 import frstory as fr
 import story
+from frstory import prose
+from frstory.errors import BuildError
 from frstory.publish import execute_notebook
 
 
@@ -28,6 +30,8 @@ def _committed(committed_market):
 
 STORY_02 = NOTEBOOKS_DIR / "02-amazon-and-the-market.ipynb"
 STORY_03 = NOTEBOOKS_DIR / "03-three-companies.ipynb"
+STORY_01 = NOTEBOOKS_DIR / "01-timeline.ipynb"
+STORY_04 = NOTEBOOKS_DIR / "04-a-year-later.ipynb"
 #: Every company announcement of the timeline with a listed company, and who made it.
 COMPANY_EVENTS = {
     "ibm-exits-fr": "IBM",
@@ -38,26 +42,32 @@ COMPANY_EVENTS = {
 COMPANIES = {"IBM", "Amazon", "Microsoft", "Alphabet"}
 
 
-def reference_study(event_id: str) -> fr.EventStudyResult:
-    """Story 02's default event study, computed here from the committed data."""
+def reference_study(event_id: str, estimation_window: tuple[int, int] = (-250, -11),
+                    event_window: tuple[int, int] = (-5, 5)) -> fr.EventStudyResult:
+    """Story 02's event study (its default windows unless given), computed here from the committed data."""
     events = story.load_events()
     event = fr.narrative.event(events, event_id)
     ticker = story.ticker_of(event)
     start = pd.Timestamp(event["date"]) - pd.Timedelta(days=500)
     prices = fr.load_prices([ticker, "^GSPC"], start, pd.Timestamp(event["date"]) + pd.Timedelta(days=45))
     return fr.event_study(prices, ticker, event["date"], market_session=event["market_session"],
-                          benchmark="^GSPC", estimation_window=(-250, -11), event_window=(-5, 5))
+                          benchmark="^GSPC", estimation_window=estimation_window, event_window=event_window)
+
+
+def run_story(tmp_path_factory, notebook, parameters: dict):
+    """``notebook`` executed with ``parameters`` as ``frstory build`` executes it."""
+    mp = story_environment(tmp_path_factory)
+    try:
+        return execute_notebook(notebook, parameters)
+    finally:
+        mp.undo()
 
 
 @pytest.fixture(scope="module", params=list(COMPANY_EVENTS))
 def rerun(request, tmp_path_factory):
     """(event id, executed story 02 for that event, reference event study)."""
     event_id = request.param
-    mp = story_environment(tmp_path_factory)
-    try:
-        return event_id, execute_notebook(STORY_02, {"event_id": event_id}), reference_study(event_id)
-    finally:
-        mp.undo()
+    return event_id, run_story(tmp_path_factory, STORY_02, {"event_id": event_id}), reference_study(event_id)
 
 
 @pytest.mark.slow
@@ -152,12 +162,8 @@ def test_reader_text_carries_no_ids_raw_tickers_or_unevaluated_expressions(rerun
 
 @pytest.fixture(scope="module")
 def three_rerun(tmp_path_factory):
-    mp = story_environment(tmp_path_factory)
-    try:
-        return execute_notebook(STORY_03, {"firm_event_ids": ["ibm-exits-fr", "amzn-moratorium-extended"],
-                                           "placebo_ticker": "MSFT"})
-    finally:
-        mp.undo()
+    return run_story(tmp_path_factory, STORY_03, {"firm_event_ids": ["ibm-exits-fr", "amzn-moratorium-extended"],
+                                                  "placebo_ticker": "MSFT"})
 
 
 @pytest.mark.slow
@@ -185,3 +191,177 @@ def test_story_03_rerun_reader_text_carries_no_ids_or_column_names(three_rerun):
     ids = set(story.load_events()["id"])
     assert not [i for i in ids if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", text)]
     assert "clustered_with" not in text and "{python}" not in text
+
+
+# --------------------------------------------------------------------------------------------
+# Parameters as a journalist types them: `frstory build NOTEBOOK -p NAME VALUE` passes each value
+# as text ("(0, 0)", "[MSFT, IBM]"), and windows and periods the authors did not try.
+
+#: Story 02 for IBM with a window of day 0 alone, half a year of estimation and June 2020 left out.
+NARROW = {"event_id": "ibm-exits-fr", "event_window": "(0, 0)", "estimation_window": "[-120, -6]",
+          "excluded_period": "2020-06-01, 2020-06-30"}
+
+
+@pytest.fixture(scope="module")
+def narrow_rerun(tmp_path_factory):
+    return run_story(tmp_path_factory, STORY_02, NARROW)
+
+
+@pytest.fixture(scope="module")
+def wide_rerun(tmp_path_factory):
+    """Story 02 with an event window of a month after the news around a chart of two weeks, against two companies."""
+    return run_story(tmp_path_factory, STORY_02, {"event_window": [-1, 20], "chart_days": 7,
+                                                  "comparison": "[MSFT, IBM]"})
+
+
+def failure_of(tmp_path_factory, notebook, parameters: dict) -> str:
+    """The build error of ``notebook`` run with ``parameters``."""
+    with pytest.raises(BuildError) as failed:
+        run_story(tmp_path_factory, notebook, parameters)
+    return str(failed.value)
+
+
+@pytest.mark.slow
+def test_window_parameters_typed_as_text_are_read_as_the_pairs_they_mean(narrow_rerun):
+    res = reference_study("ibm-exits-fr", (-120, -6), (0, 0))
+    assert (f"estimated over {res.n_estimation} sessions from {prose.date(res.estimation_start)} to "
+            f"{prose.date(res.estimation_end)}") in reader_text(narrow_rerun)
+
+
+@pytest.mark.slow
+def test_a_window_of_day_0_alone_is_said_to_hold_nothing_else(narrow_rerun):
+    text = reader_text(narrow_rerun)
+    assert "The event window holds day 0 alone" in text
+    assert "The largest single abnormal return in the window" not in text
+
+
+@pytest.mark.slow
+def test_the_market_model_is_said_to_learn_from_the_sessions_it_used(narrow_rerun):
+    res = reference_study("ibm-exits-fr", (-120, -6), (0, 0))
+    text = reader_text(narrow_rerun)
+    assert "the year before the news" not in text
+    assert (f"from the {res.n_estimation} sessions before the news, {prose.date(res.estimation_start)} to "
+            f"{prose.date(res.estimation_end)}") in text
+
+
+@pytest.mark.slow
+def test_a_period_left_out_other_than_the_covid_crash_is_named_by_its_dates(narrow_rerun):
+    text = reader_text(narrow_rerun)
+    assert "Covid" not in text
+    assert "June 2020 to June 2020" not in text
+    assert "re-estimates the market model without June 2020." in text
+
+
+@pytest.mark.slow
+def test_an_event_window_longer_than_the_chart_is_studied_to_its_last_session(wide_rerun):
+    text = reader_text(wide_rerun)
+    assert "Over the event window (-1 to +20 sessions around day 0" in text
+    assert "truncated" not in text
+
+
+@pytest.mark.slow
+def test_a_window_with_one_session_before_day_0_speaks_of_that_session(wide_rerun):
+    text = reader_text(wide_rerun)
+    assert "On session -1, before the news could be priced, the abnormal return was" in text
+    assert "sessions -1 to -1" not in text
+
+
+@pytest.mark.slow
+def test_companies_to_compare_typed_as_a_list_are_each_named(wide_rerun):
+    assert "Amazon against the S&P 500, Microsoft and IBM" in reader_text(wide_rerun)
+
+
+@pytest.mark.slow
+def test_companies_to_compare_do_not_stand_for_the_market_in_the_specifications(wide_rerun):
+    event = fr.narrative.event(story.load_events(), "amzn-moratorium")
+    prices = fr.load_prices(["AMZN", "^GSPC"], "2019-01-02", "2020-12-31")
+    only_the_index = fr.specifications(prices, "AMZN", event["date"], market_session=event["market_session"],
+                                       benchmarks=["^GSPC"], exclude_periods=[("2020-02-01", "2020-04-30")],
+                                       car_window=(-1, 1))
+    n = int((only_the_index["measure"] == "ar_0").sum())
+    assert f"of the {prose.spelled(n)} specifications we tried" in reader_text(wide_rerun)
+
+
+@pytest.mark.slow
+def test_news_that_is_not_a_company_announcement_is_refused_naming_the_event(tmp_path_factory):
+    error = failure_of(tmp_path_factory, STORY_02, {"event_id": "george-floyd-killed", "ticker": "AMZN"})
+    assert "event_id 'george-floyd-killed' is not a company announcement" in error
+    assert "-p event_id amzn-moratorium" in error
+
+
+@pytest.mark.slow
+def test_a_mistyped_event_id_is_refused_naming_the_parameter_and_the_id_meant(tmp_path_factory):
+    error = failure_of(tmp_path_factory, STORY_02, {"event_id": "amzn-moratorum"})
+    assert "event_id 'amzn-moratorum' is not an event of the timeline (did you mean 'amzn-moratorium'" in error
+
+
+@pytest.mark.slow
+def test_a_window_that_is_not_a_pair_is_refused_saying_how_to_write_one(tmp_path_factory):
+    error = failure_of(tmp_path_factory, STORY_02, {"estimation_window": "-120"})
+    assert "estimation_window must hold two values" in error
+    assert '-p estimation_window "(-250, -11)"' in error
+
+
+@pytest.mark.slow
+def test_an_event_window_without_day_0_is_refused(tmp_path_factory):
+    error = failure_of(tmp_path_factory, STORY_02, {"event_window": [1, 5]})
+    assert "event_window (1, 5) does not contain day 0" in error
+
+
+@pytest.fixture(scope="module")
+def three_text_rerun(tmp_path_factory):
+    """Story 03 for two companies on one day 0, with IBM as placebo, typed as text on the command line."""
+    return run_story(tmp_path_factory, STORY_03, {
+        "firm_event_ids": "[amzn-moratorium, msft-police-pledge]", "placebo_ticker": "IBM",
+        "headline_window": "(0, 0)", "excluded_period": "(2020-06-01, 2020-06-30)"})
+
+
+@pytest.mark.slow
+def test_story_03_reads_the_announcements_typed_as_a_list(three_text_rerun):
+    assert three_text_rerun.metadata["frstory"]["dek"].startswith("Amazon and Microsoft announced")
+
+
+@pytest.mark.slow
+def test_story_03_names_the_covid_crash_only_when_it_is_the_period_left_out(three_text_rerun):
+    text = reader_text(three_text_rerun)
+    assert "Covid" not in text
+    assert "With June 2020 left out of the estimation window" in text
+
+
+@pytest.mark.slow
+def test_story_03_describes_the_headline_window_it_used(three_text_rerun):
+    text = reader_text(three_text_rerun)
+    assert "the cumulative abnormal return over that session alone" in text
+    assert "that session and the next" not in text and "the next session belongs in the window" not in text
+    assert "leaves out the next session" in text
+
+
+@pytest.fixture(scope="module")
+def four_rerun(tmp_path_factory):
+    """Story 04 with a window of four sessions and half a year of estimation (after the pause)."""
+    return run_story(tmp_path_factory, STORY_04, {"car_window": "(-1, 2)", "estimation_window": "(-120, -6)"})
+
+
+@pytest.mark.slow
+def test_story_04_gives_day_0_and_the_next_session_as_the_first_that_could_react(four_rerun):
+    assert ("either Tuesday 18 May 2021 or Wednesday 19 May 2021; we measure over sessions -1 to +2, which hold both"
+            in lede(four_rerun))
+
+
+@pytest.mark.slow
+def test_story_04_says_whether_its_estimation_sessions_contain_the_pause(four_rerun):
+    text = reader_text(four_rerun)
+    assert "in the year before the news" not in text
+    assert "do not contain its own pause of 10 June 2020" in text
+
+
+@pytest.mark.slow
+def test_story_04_refuses_a_window_that_leaves_out_a_session_that_could_react_first(tmp_path_factory):
+    error = failure_of(tmp_path_factory, STORY_04, {"car_window": [0, 0]})
+    assert "car_window (0, 0) must hold day 0 and the session after it" in error
+
+
+@pytest.mark.slow
+def test_story_01_reads_the_companies_typed_as_a_list(tmp_path_factory):
+    nb = run_story(tmp_path_factory, STORY_01, {"company_events": "[amzn-moratorium, msft-police-pledge]"})
+    assert nb.metadata["frstory"]["dek"].startswith("Amazon and Microsoft stepped back")

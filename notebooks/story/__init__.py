@@ -52,6 +52,125 @@ def ticker_of(event: pd.Series) -> str:
     return str(value).strip()
 
 
+def event_of(events: pd.DataFrame, event_id: str, parameter: str) -> pd.Series:
+    """The event ``event_id`` names, or an error that names the parameter and the ids nearest to it.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"id": ["syn-pause", "syn-exit"], "headline": ["a", "b"]})
+    >>> event_of(frame, "syn-exit", "event_id")["headline"]
+    'b'
+    >>> event_of(frame, "syn-paus", "event_id")
+    Traceback (most recent call last):
+    ...
+    frstory.errors.AnalysisError: event_id 'syn-paus' is not an event of the timeline (did you mean 'syn-pause'?); choose an id from the id column of data/events.csv
+    """
+    import difflib
+
+    ids = events["id"].astype(str).tolist()
+    if str(event_id) not in ids:
+        near = difflib.get_close_matches(str(event_id), ids, n=3)
+        hint = f" (did you mean {' or '.join(repr(i) for i in near)}?)" if near else ""
+        raise AnalysisError(f"{parameter} {event_id!r} is not an event of the timeline{hint}; choose an id from the id "
+                            "column of data/events.csv")
+    return fr.narrative.event(events, str(event_id))
+
+
+def pair_parameter(value: object, name: str, example: tuple) -> tuple:
+    """A parameter that holds two values (a window of sessions, a period of dates), as a tuple.
+
+    ``-p NAME VALUE`` passes text, so a journalist's ``-p event_window "(-1, 1)"`` or ``"[-1, 1]"``
+    is read as the pair it means (the error suggests the brackets: a value that starts with "-"
+    would read as an option); a ``--params`` file or a test passes a list or a tuple. The values
+    take the type of ``example``'s (int for windows, text for dates).
+
+    Examples
+    --------
+    >>> pair_parameter("(-1, 1)", "event_window", (-5, 5)), pair_parameter([-120, -6], "estimation_window", (-250, -11))
+    ((-1, 1), (-120, -6))
+    >>> pair_parameter("2020-06-01, 2020-06-30", "excluded_period", ("2020-02-01", "2020-04-30"))
+    ('2020-06-01', '2020-06-30')
+    >>> pair_parameter("-1", "event_window", (-5, 5))
+    Traceback (most recent call last):
+    ...
+    frstory.errors.AnalysisError: event_window must hold two values, such as (-5, 5), got '-1'; on the command line write -p event_window "(-5, 5)", or put event_window: [-5, 5] in a --params file
+    """
+    items = value
+    if isinstance(value, str):
+        items = [v.strip().strip("'\"") for v in value.strip().strip("()[]").split(",")]
+    cast = type(example[0])
+    try:
+        if isinstance(items, (str, bytes)) or len(items) != 2:
+            raise ValueError(value)
+        first, second = (cast(v) for v in items)
+    except (TypeError, ValueError):
+        shown = ", ".join(str(v) for v in example)
+        raise AnalysisError(
+            f"{name} must hold two values, such as {tuple(example)}, got {value!r}; on the command line write "
+            f"-p {name} \"({shown})\", or put {name}: [{shown}] in a --params file"
+        ) from None
+    return first, second
+
+
+def list_parameter(value: object) -> list[str]:
+    """A parameter that holds a list of names (tickers, event ids), as a list.
+
+    ``-p comparison ^IXIC`` names one; ``-p comparison "[MSFT, IBM]"`` or ``"MSFT, IBM"`` several and
+    ``"[]"`` none, as a list in a ``--params`` file does.
+
+    Examples
+    --------
+    >>> list_parameter("^IXIC"), list_parameter("[MSFT, IBM]"), list_parameter("[]"), list_parameter(("a", "b"))
+    (['^IXIC'], ['MSFT', 'IBM'], [], ['a', 'b'])
+    """
+    if value is None:
+        return []
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("[") and text.endswith("]"):
+            text = text[1:-1]
+        return [v.strip().strip("'\"") for v in text.split(",") if v.strip()]
+    return [str(v) for v in value]
+
+
+def history_end(day0: object, event_window: tuple[int, int]) -> pd.Timestamp:
+    """The last session whose close a study of ``day0`` needs: the end of its event window.
+
+    Examples
+    --------
+    >>> history_end("2020-06-11", (-5, 5))
+    Timestamp('2020-06-18 00:00:00')
+    >>> history_end("2020-06-11", (-5, -1))
+    Timestamp('2020-06-11 00:00:00')
+    """
+    day0 = pd.Timestamp(day0)
+    last = max(int(event_window[1]), 0)
+    # Generous on purpose, as in history_start: a trading week has five sessions.
+    after = fr.nyse_sessions(day0, day0 + pd.Timedelta(days=2 * last + 10))
+    return after[min(last, len(after) - 1)]
+
+
+def require_announcement(event: pd.Series) -> None:
+    """Refuse news that is not a company announcement: story 02's sentences speak of an announcement
+    and of how the market took it.
+
+    Examples
+    --------
+    >>> require_announcement(pd.Series({"category": "corporate"}, name="syn-a"))
+    >>> require_announcement(pd.Series({"category": "protest"}, name="syn-b"))
+    Traceback (most recent call last):
+    ...
+    frstory.errors.AnalysisError: event_id 'syn-b' is not a company announcement (its category in the events file is protest), and this page is about how the market took an announcement; choose an event of category corporate in the events file, e.g. -p event_id amzn-moratorium (-p ticker TICKER studies another company's share price around it)
+    """
+    if event.get("category") not in ANNOUNCEMENT_CATEGORIES:
+        raise AnalysisError(
+            f"event_id {event.name!r} is not a company announcement (its category in the events file is "
+            f"{event.get('category')}), and this page is about how the market took an announcement; choose an event of category {' or '.join(ANNOUNCEMENT_CATEGORIES)} "
+            "in the events file, e.g. -p event_id amzn-moratorium (-p ticker TICKER studies another company's share "
+            "price around it)"
+        )
+
+
 def history_start(day0: object, estimation_window: tuple[int, int],
                   excluded: list[tuple[object, object]] | tuple = ()) -> pd.Timestamp:
     """The first session whose close a study of ``day0`` needs.
@@ -143,9 +262,14 @@ def specifications_table(robust: pd.DataFrame, event_window: tuple[int, int]) ->
         "Abnormal return, day 0": robust["ar_0"].map(lambda x: prose.points(x, short=True)),
         "t": robust["ar_0_t"].map(lambda x: f"{x:.2f}"),
         "p": robust["ar_0_p"].map(lambda p: prose.p_value(p).removeprefix("p ").lstrip("= ")),
-        f"Cumulative, days {event_window[0]:+d} to {event_window[1]:+d}":
+        f"Cumulative, days {_offset(event_window[0])} to {_offset(event_window[1])}":
             robust["car"].map(lambda x: prose.points(x, short=True)),
     }).set_index("Specification")
+
+
+def _offset(k: int) -> str:
+    """A session relative to day 0 in a column heading: "0", "+1", "-5"."""
+    return f"{int(k):+d}" if k else "0"
 
 
 def fact_check_table(checked: pd.DataFrame) -> pd.DataFrame | None:

@@ -288,16 +288,100 @@ def overlaps(start: object, end: object, period: tuple[object, object]) -> bool:
     return pd.Timestamp(start) <= pd.Timestamp(period[1]) and pd.Timestamp(end) >= pd.Timestamp(period[0])
 
 
+#: The months of the Covid crash, which the stories leave out of the estimation in one specification.
+COVID_CRASH = ("2020-02-01", "2020-04-30")
+
+
+def period_words(period: tuple[object, object]) -> str:
+    """A period as prose names it: whole months by their months, any other span by its days.
+
+    Examples
+    --------
+    >>> period_words(("2020-02-01", "2020-04-30")), period_words(("2020-06-01", "2020-06-30"))
+    ('February 2020 to April 2020', 'June 2020')
+    >>> period_words(("2020-06-08", "2020-06-12"))
+    '8–12 June 2020'
+    """
+    start, end = pd.Timestamp(period[0]), pd.Timestamp(period[1])
+    if start.is_month_start and end.is_month_end:
+        if start.to_period("M") == end.to_period("M"):
+            return prose.month(start)
+        return f"{prose.month(start)} to {prose.month(end)}"
+    return prose.date_range(start, end)
+
+
+def is_covid_crash(period: tuple[object, object]) -> bool:
+    """Whether ``period`` is the Covid crash (:data:`COVID_CRASH`), the only period the prose may call so.
+
+    Examples
+    --------
+    >>> is_covid_crash(["2020-02-01", "2020-04-30"]), is_covid_crash(("2020-06-01", "2020-06-30"))
+    (True, False)
+    """
+    return (pd.Timestamp(period[0]), pd.Timestamp(period[1])) == tuple(pd.Timestamp(d) for d in COVID_CRASH)
+
+
 def crash_clause(included: bool, period: tuple[str, str]) -> str:
     """Whether the estimation period includes the excluded period of market turmoil.
+
+    The Covid crash is named only when the excluded period is the crash; a journalist who leaves
+    out another period reads its dates.
 
     Examples
     --------
     >>> crash_clause(False, ("2020-02-01", "2020-04-30"))
     'a period that does not include the Covid crash of February 2020 to April 2020'
+    >>> crash_clause(True, ("2020-06-01", "2020-06-30"))
+    'a period that includes June 2020, the period the third line leaves out'
     """
     verb = "includes" if included else "does not include"
-    return f"a period that {verb} the Covid crash of {prose.month(period[0])} to {prose.month(period[1])}"
+    if is_covid_crash(period):
+        return f"a period that {verb} the Covid crash of {period_words(period)}"
+    return f"a period that {verb} {period_words(period)}, the period the third line leaves out"
+
+
+def estimation_span(n_sessions: int, start: object, end: object) -> str:
+    """The history an estimation learned from, as it was: "240 sessions before the news, 14 June 2019 to 27 May 2020".
+
+    Examples
+    --------
+    >>> estimation_span(115, "2019-12-18", "2020-06-03")
+    '115 sessions before the news, 18 December 2019 to 3 June 2020'
+    """
+    return f"{prose.plural(int(n_sessions), 'session')} before the news, {prose.date(start)} to {prose.date(end)}"
+
+
+def window_sentences(res) -> str:
+    """What the abnormal returns of an event window add up to before and after day 0, and its largest day.
+
+    ``res`` is an event study result; a window that starts at day 0, or ends there, has no sessions
+    on that side, and a window of day 0 alone has nothing to add up.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as R
+    >>> window_sentences(R(event_window=(0, 0)))
+    'The event window holds day 0 alone, so its abnormal return is the one above.'
+    """
+    first, last = (int(v) for v in res.event_window)
+    if first == last == 0:
+        return "The event window holds day 0 alone, so its abnormal return is the one above."
+    parts = []
+    if first == -1:
+        parts.append(f"on session -1, before the news could be priced, the abnormal return was "
+                     f"{prose.points(res.car(-1, -1).car)}")
+    elif first < 0:
+        before = res.car(first, -1)
+        parts.append(f"over sessions {first:+d} to -1, before the news could be priced, the abnormal returns add up to "
+                     f"{prose.points(before.car)}")
+    if last > 0:
+        after = res.car(0, last)
+        subject = "they" if first < -1 else "the abnormal returns"
+        parts.append(f"from day 0 to {last:+d} {subject} add up to {prose.points(after.car)} ({prose.p_value(after.p)})")
+    biggest = res.table.loc[res.table["ar"].abs().idxmax()]
+    return (prose.sentence("; ".join(parts)) + ". The largest single abnormal return in the window, "
+            f"{prose.points(biggest['ar'])}, came on {prose.date(biggest['date'], weekday=True)}, "
+            f"{relative_day(biggest['offset'])}.")
 
 
 def clustered_sentence(clustered: pd.DataFrame, name: str) -> str:
@@ -346,11 +430,11 @@ def repeats_first(crash_in_estimation: bool) -> str:
     Examples
     --------
     >>> repeats_first(True), repeats_first(False)
-    ('', '; here the estimation period does not include those months, so the third line repeats the first')
+    ('', '; here the estimation period does not include that period, so the third line repeats the first')
     """
     if crash_in_estimation:
         return ""
-    return "; here the estimation period does not include those months, so the third line repeats the first"
+    return "; here the estimation period does not include that period, so the third line repeats the first"
 
 
 def how_many(k: int) -> str:
