@@ -158,6 +158,12 @@ def test_a_window_without_day_0_says_it_leaves_day_0_out_not_that_data_are_missi
     assert "cannot be computed" not in text
 
 
+def test_a_window_starting_on_day_0_names_its_sessions_without_a_signed_zero(synthetic):
+    text = study(synthetic, event_window=(0, 1)).summary(names=NAMES)
+    assert "Over the event window (sessions 0 to +1 around day 0, 10–11 June 2020)" in text
+    assert "+0" not in text
+
+
 def test_an_event_window_cut_short_by_the_data_names_the_sessions_the_car_covers(synthetic):
     res = study(synthetic, "2020-12-29")
     text = res.summary(names=NAMES)

@@ -81,8 +81,9 @@ def event(events: pd.DataFrame, event_id: str) -> pd.Series:
         )
     known = [str(i) for i in ids.dropna()]
     close = difflib.get_close_matches(str(event_id), known, n=3, cutoff=0.5)
-    hint = f"did you mean {', '.join(map(repr, close))}?" if close else "see the id column of data/events.csv"
-    raise AnalysisError(f"no event has id {event_id!r}; {hint} Fix: pass one of the ids in the events frame")
+    hint = f" (did you mean {' or '.join(map(repr, close))}?)" if close else ""
+    raise AnalysisError(f"no event has id {event_id!r}{hint}. Fix: pass one of the ids in the events' id column "
+                        "(for a story's timeline, its events file)")
 
 
 def actor_name(actor: object) -> str:
