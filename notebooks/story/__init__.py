@@ -262,14 +262,9 @@ def specifications_table(robust: pd.DataFrame, event_window: tuple[int, int]) ->
         "Abnormal return, day 0": robust["ar_0"].map(lambda x: prose.points(x, short=True)),
         "t": robust["ar_0_t"].map(lambda x: f"{x:.2f}"),
         "p": robust["ar_0_p"].map(lambda p: prose.p_value(p).removeprefix("p ").lstrip("= ")),
-        f"Cumulative, days {_offset(event_window[0])} to {_offset(event_window[1])}":
+        f"Cumulative, days {prose.number(event_window[0], signed=True)} to {prose.number(event_window[1], signed=True)}":
             robust["car"].map(lambda x: prose.points(x, short=True)),
     }).set_index("Specification")
-
-
-def _offset(k: int) -> str:
-    """A session relative to day 0 in a column heading: "0", "+1", "-5"."""
-    return f"{int(k):+d}" if k else "0"
 
 
 def fact_check_table(checked: pd.DataFrame) -> pd.DataFrame | None:
