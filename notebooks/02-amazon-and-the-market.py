@@ -222,8 +222,8 @@ story.specifications_table(robust, res.event_window)
 # ## What this cannot show
 #
 # * **One stock, one day.** A single abnormal return is one draw from a noisy distribution: on an
-#   ordinary day `{python} name`'s abnormal return is within about ±`{python} prose.percent(res.sigma)`
-#   (one standard deviation).
+#   ordinary day `{python} name`'s abnormal return is within about ±`{python} prose.percent(res.car(0, 0).sd)`
+#   (one standard deviation, including the uncertainty of the model).
 # * **The timing.** `{python} timing.caveat`
 # * **Other news.** `{python} wording.clustered_sentence(clustered, name)` Investors weigh everything in
 #   the news at once; a daily event study cannot separate one announcement from the rest.

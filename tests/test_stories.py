@@ -167,6 +167,12 @@ def test_story_02_states_the_moves_of_day_0_and_the_market_fall(runs):
 
 
 @pytest.mark.slow
+def test_story_02_gives_one_figure_for_an_ordinary_days_noise(runs):
+    said = re.findall(r"within about ±(\S+) \(one standard deviation", reader_text(runs("02-amazon-and-the-market")))
+    assert len(said) == 2 and said[0] == said[1], said
+
+
+@pytest.mark.slow
 def test_story_02_counts_the_specifications_that_find_a_reaction(runs):
     prices = fr.load_prices(["AMZN", "^GSPC", "^IXIC"], "2019-01-01", "2020-08-01")
     specs = fr.specifications(prices, "AMZN", "2020-06-10", market_session="post", benchmarks=["^GSPC", "^IXIC"],
