@@ -126,8 +126,8 @@ charts.price_with_events(
           f"{prose.moved(day0['benchmark_ret'])}",
     subtitle=f"{name} closing price, US$ as traded; shaded: periods of protest in the timeline",
     source=story.SOURCE,
-    notes=f"{prose.sentence(timing.announced)}; the first session that could react was "
-          f"{prose.date(res.day0, weekday=True)}.",
+    notes=f"{prose.sentence(timing.announced)}; day 0 is {prose.date(res.day0, weekday=True)}, "
+          f"{timing.day0_short}.",
 )
 
 # %% [markdown]
