@@ -4,7 +4,9 @@ Third-party notebooks show plotly figures with plotly's HTML renderers, display 
 and embedded pages, attach images to Markdown cells, link to each other and to their own headings
 by Jupyter's anchors, typeset ``align`` environments and keep raw cells. Each output here is made
 by the library that makes it in a notebook (plotly, IPython's display formatter) from synthetic
-data; ``tests/test_render_corpus.py`` covers plotly's own documentation notebooks.
+data; ``tests/test_render_corpus.py`` covers plotly's own documentation notebooks, and two real
+Jupyter notebooks in ``tests/corpus`` (IPython's and Jupyter's examples) are rendered here with the
+outputs their authors committed.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -256,6 +259,88 @@ def test_a_progress_line_rewritten_with_carriage_returns_shows_as_it_ended_in_on
         "Synthetic progress 100%\ndone\n"]
 
 
+# -- scripts, errors, long printouts, pandas tables --------------------------------------------------------
+
+def test_a_javascript_output_is_replaced_by_a_note_and_named_for_the_author(renderer):
+    from IPython.display import Javascript
+
+    result = _render(renderer, [_code_with(_outputs(Javascript("document.title = 'synthetic'")))], stem="third")
+    assert "IPython.core.display.Javascript" not in result["body_html"]
+    assert ('<p class="fr-output fr-output--notice" role="note">This output was a script, which published pages '
+            "leave out; run the notebook to see it.</p>") in result["body_html"]
+    [warning] = result["warnings"]
+    assert warning.startswith("third: cell 1: the output is JavaScript, which published pages leave out; readers see "
+                              "a note saying so. Fix: ")
+
+
+def _error(ename: str, evalue: str) -> dict:
+    """An error output as IPython writes it: a coloured traceback ending in the summary line (synthetic)."""
+    return nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[
+        "\x1b[0;31m---------------------------------------------------------------------------\x1b[0m",
+        "\x1b[0;31mZeroDivisionError\x1b[0m  Traceback (most recent call last)",
+        "Cell \x1b[0;32mIn[2], line 1\x1b[0m\n\x1b[0;32m----> 1\x1b[0m synthetic_ratio(1, 0)",
+        f"\x1b[0;31m{ename}\x1b[0m: {evalue}"])
+
+
+def test_an_error_a_cell_shows_keeps_its_traceback_folded_under_its_summary(renderer):
+    body = _render(renderer, [_code_with([_error("ZeroDivisionError", "division by zero")])])["body_html"]
+    assert "<p><strong>ZeroDivisionError</strong>: division by zero</p>" in body
+    [traceback] = re.findall(r'<details class="fr-error__traceback"><summary>Show traceback</summary><pre>(.*?)</pre>',
+                             body, re.S)
+    assert "----&gt; 1 synthetic_ratio(1, 0)" in traceback and "\x1b" not in traceback
+
+
+def test_a_traceback_shows_no_machines_folders(renderer):
+    error = _error("KeyError", "'synthetic'")
+    error["traceback"][2:2] = [
+        "File \x1b[0;32m/home/synthetic-user/.venv/lib/python3.11/site-packages/pandas/core/frame.py:4102\x1b[0m, in "
+        "\x1b[0;36mDataFrame.__getitem__\x1b[0m",
+        "File \x1b[0;32m/srv/newsroom/stories/helpers.py:7\x1b[0m, in \x1b[0;36mpick\x1b[0m",
+    ]
+    body = _render(renderer, [_code_with([error])])["body_html"]
+    [traceback] = re.findall(r'<summary>Show traceback</summary><pre>(.*?)</pre>', body, re.S)
+    assert "File pandas/core/frame.py:4102, in DataFrame.__getitem__" in traceback
+    assert "File helpers.py:7, in pick" in traceback
+    assert "synthetic-user" not in body and "/srv/" not in body
+
+
+def test_a_missing_data_error_shows_its_summary_alone(renderer):
+    body = _render(renderer, [_code_with([_error("PriceDataUnavailable", "no prices for SYNA")])])["body_html"]
+    assert "fr-error--missing-data" in body and "Show traceback" not in body
+
+
+def test_a_long_printout_shows_its_first_and_last_lines_and_folds_the_ones_between(renderer):
+    printed = nbformat.v4.new_output("stream", name="stdout", text="".join(f"synthetic {n}\n" for n in range(1, 501)))
+    body = _render(renderer, [_code_with([printed])])["body_html"]
+    head, middle, tail = re.findall(r'<pre class="fr-output fr-output--text">(.*?)</pre>', body, re.S)
+    assert head.splitlines() == [f"synthetic {n}" for n in range(1, 21)]
+    assert middle.splitlines() == [f"synthetic {n}" for n in range(21, 491)]
+    assert tail.splitlines() == [f"synthetic {n}" for n in range(491, 501)]
+    assert "<summary>Show the 470 lines in between</summary>" in body
+
+
+def test_a_printout_of_a_hundred_lines_is_shown_whole(renderer):
+    printed = nbformat.v4.new_output("stream", name="stdout", text="".join(f"synthetic {n}\n" for n in range(100)))
+    body = _render(renderer, [_code_with([printed])])["body_html"]
+    assert "fr-output__fold" not in body and body.count("synthetic ") == 100
+
+
+def test_a_pandas_label_over_a_group_of_columns_starts_where_its_group_starts(renderer):
+    import pandas as pd
+
+    columns = pd.MultiIndex.from_product([["fare", "survived"], ["first", "second"]])  # synthetic
+    frame = pd.DataFrame([[1.5, 2.5, 3, 4]], index=["a"], columns=columns)
+    body = _render(renderer, [_code_with(_outputs(frame))])["body_html"]
+    assert '<th colspan="2" class="fr-text">fare</th>' in body and "halign" not in body
+
+
+def test_an_ellipsis_in_a_table_pandas_did_not_write_is_not_taken_for_a_cut(renderer):
+    from IPython.display import HTML
+
+    table = HTML("<table><tr><th>step</th></tr><tr><td>...</td></tr></table>")  # synthetic
+    assert _render(renderer, [md("## Synthetic"), _code_with(_outputs(table))])["warnings"] == []
+
+
 # -- math and raw cells ----------------------------------------------------------------------------------
 
 def test_an_align_environment_in_a_latex_output_is_typeset_as_aligned_rows(renderer):
@@ -264,6 +349,48 @@ def test_an_align_environment_in_a_latex_output_is_typeset_as_aligned_rows(rende
     body = _render(renderer, [_code_with(_outputs(Latex(r"\begin{align} a &= 1 \\ b &= 2 \end{align}")))]
                    )["body_html"]
     assert body.count("<mtr>") == 2 and "&amp;" not in body
+
+
+# Each multi-line environment as notebooks write it (IPython's "Rich Output" example uses eqnarray,
+# Jupyter's "Typesetting Equations" align between single dollars); synthetic formulas.
+MULTI_LINE_MATH = {
+    "eqnarray": r"\begin{eqnarray} a &=& \frac{1}{2} \\ b &=& 2 \end{eqnarray}",
+    "eqnarray*": r"\begin{eqnarray*} a &=& 1 \\ b &=& 2 \end{eqnarray*}",
+    "aligned": r"$$x = \begin{aligned} a &= 1 \\ b &= 2 \end{aligned}$$",
+    "gather": r"\begin{gather} a = 1 \\ b = 2 \end{gather}",
+    "gathered": r"$$\begin{gathered} a = 1 \\ b = 2 \end{gathered}$$",
+    "multline": r"\begin{multline} a + b \\ = 2 \end{multline}",
+    "alignat": r"\begin{alignat}{2} a &= 1 &\quad c &= 3 \\ b &= 2 & d &= 4 \end{alignat}",
+    "flalign*": r"\begin{flalign*} a &= 1 \\ b &= 2 \end{flalign*}",
+}
+
+
+@pytest.mark.parametrize("environment", sorted(MULTI_LINE_MATH))
+def test_a_multi_line_environment_in_markdown_is_typeset_as_rows_without_a_literal_ampersand(renderer, environment):
+    body = _render(renderer, [md(MULTI_LINE_MATH[environment])])["body_html"]
+    assert body.count("<mtr>") == 2 and "&amp;" not in body and "begin" not in body
+
+
+def test_an_eqnarray_in_a_latex_output_is_typeset_as_rows(renderer):
+    from IPython.display import Latex
+
+    body = _render(renderer, [_code_with(_outputs(Latex(MULTI_LINE_MATH["eqnarray"])))])["body_html"]
+    assert body.count("<mtr>") == 2 and "&amp;" not in body
+
+
+def test_math_inside_text_inside_a_formula_is_typeset(renderer):
+    body = _render(renderer, [md(r"$$\prod_j \frac{1}{1-q^j}, \quad \text{for $|q|<1$}.$$")])["body_html"]
+    assert "$" not in body and "<mtext>for\xa0</mtext>" in body and "<mi>q</mi>" in body
+
+
+def test_an_equation_label_is_not_printed(renderer):
+    body = _render(renderer, [md(r"\begin{align} a &= 1 \label{eq:synthetic} \\ b &= 2 \end{align}")])["body_html"]
+    assert "label" not in body and "synthetic" not in body and body.count("<mtr>") == 2
+
+
+def test_an_environment_between_single_dollars_is_display_math_as_in_jupyter(renderer):
+    body = _render(renderer, [md("Display:\n\n$\\begin{align} a &= 1 \\\\ b &= 2 \\end{align}$")])["body_html"]
+    assert '<math xmlns="http://www.w3.org/1998/Math/MathML" display="block"><mrow><mtable' in body
 
 
 def test_a_raw_html_cell_is_shown_sanitized(renderer):
@@ -277,6 +404,51 @@ def test_a_raw_cell_for_another_format_is_not_shown(renderer):
     cell = raw(r"\newpage synthetic")
     cell.metadata["raw_mimetype"] = "text/latex"
     assert "newpage" not in _render(renderer, [cell, md("After.")])["body_html"]
+
+
+# -- text in other languages ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, words", [
+    ("Съешь же ещё этих мягких французских булок", 7),  # Russian: words of another alphabet
+    ("naïve café, don’t", 3),
+    ("看起来在两类间有一个清晰的决策边界", 17),  # Chinese: no spaces, every character read
+], ids=["russian", "accented-latin", "chinese"])
+def test_the_reading_time_counts_the_words_of_any_language(renderer, text, words):
+    assert _render(renderer, [md(text)])["words"] == words
+
+
+# -- real notebooks, with the outputs their authors committed (tests/corpus, see its README) ---------------
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
+
+
+def _corpus_page(renderer, name: str) -> dict:
+    return renderer.render(nbformat.read(CORPUS / name, as_version=4), Path(name).stem)
+
+
+def _prose(body: str) -> str:
+    return re.sub(r"<(pre|code)\b.*?</\1>", "", body, flags=re.S)
+
+
+def test_ipythons_rich_output_example_typesets_its_latex_outputs(renderer):
+    body = _corpus_page(renderer, "ipython-rich-output.ipynb")["body_html"]
+    # Math(...), then Latex(eqnarray) and %%latex align, four rows each.
+    assert body.count('<div class="fr-output fr-output--math">') == 3 and body.count("<mtr>") == 8
+    assert "<mi>&amp;</mi>" not in body
+
+
+def test_ipythons_rich_output_example_shows_a_note_for_each_of_its_scripts(renderer):
+    result = _corpus_page(renderer, "ipython-rich-output.ipynb")
+    assert result["body_html"].count("This output was a script, which published pages leave out") == 4
+    assert "Javascript object" not in result["body_html"] and len(result["warnings"]) == 4
+
+
+def test_jupyters_typesetting_equations_example_typesets_every_formula(renderer):
+    body = _corpus_page(renderer, "jupyter-typesetting-equations.ipynb")["body_html"]
+    prose = _prose(body)
+    assert "$" not in prose and "\\begin" not in prose and "fr-math-error" not in body
+    # Every environment, even between single dollars, is display math; one inline formula.
+    assert body.count('display="block"') == 11 and body.count('display="inline"') == 1
 
 
 # -- a built site, in a real browser ----------------------------------------------------------------------
@@ -324,6 +496,79 @@ def test_an_animation_shown_with_plotlys_notebook_renderer_plays_offline(noteboo
                                timeout=10_000)
     finally:
         context.close()
+
+
+@pytest.fixture(scope="module")
+def wide_content_site(tmp_path_factory):
+    """One notebook (synthetic) with what cannot wrap: long formulas, a long code line, a long HTML word."""
+    from frstory.publish import build
+
+    root = tmp_path_factory.mktemp("wide")
+    (root / "notebooks").mkdir()
+    long_sum = " + ".join(f"\\frac{{x_{{{n}}}}}{{y_{{{n}}}}}" for n in range(1, 25))
+    nb = nbformat.v4.new_notebook(cells=[
+        md("# Synthetic wide content"),
+        md(f"A long formula ([synthetic reference](https://example.org/synthetic)):\n\n$$S = {long_sum}$$"),
+        md(f"A long formula inline: $S = {long_sum}$, then words."),
+        md("A long line of code:\n\n```python\nsynthetic = [" + ", ".join(str(n) for n in range(80)) + "]\n```"),
+        md("A determinant:\n\n$$\\begin{vmatrix} a & b \\\\ c & d \\\\ e & f \\end{vmatrix}$$"),
+        code("from IPython.display import HTML\nHTML('<div>' + 'synthetic' * 60 + '</div>')"),
+    ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    nbformat.write(nb, root / "notebooks" / "01-wide.ipynb")
+    build(root / "notebooks", root / "site", jobs=1, cache_dir=root / "cache")
+    return root / "site"
+
+
+@pytest.mark.slow
+def test_a_page_whose_prose_links_out_is_not_said_to_link_to_no_sources(wide_content_site):
+    page = (wide_content_site / "01-wide.html").read_text(encoding="utf-8")
+    sources = page[page.index('<section class="fr-sources"'):page.index('<section class="fr-methods"')]
+    assert 'href="https://example.org/synthetic"' in page and "links to no outside sources" not in sources
+    assert "No chart, checked claim or price series on this page has a source to list" in sources
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.parametrize("selector", ['math[display="block"]', 'p:has(> math[display="inline"])',
+                                      ".fr-cell--markdown pre", ".fr-output--html"])
+def test_on_a_phone_what_cannot_wrap_scrolls_inside_its_own_box_not_the_page(wide_content_site, browser, selector):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    try:
+        page = context.new_page()
+        page.goto((wide_content_site / "01-wide.html").as_uri(), wait_until="load")
+        assert page.evaluate("() => document.scrollingElement.scrollWidth") == 360
+        box = page.evaluate(f"""() => {{ const el = document.querySelector('{selector}');
+            return {{scroll: el.scrollWidth, width: el.clientWidth, right: el.getBoundingClientRect().right}}; }}""")
+        assert box["scroll"] > box["width"] and box["right"] <= 360
+    finally:
+        context.close()
+
+
+def _math_font_installed() -> bool:
+    import shutil
+    import subprocess
+
+    if not shutil.which("fc-list"):
+        return False
+    fonts = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True).stdout
+    return any(name in fonts for name in ("STIX Two Math", "Cambria Math", "Latin Modern Math", "DejaVu Math TeX Gyre",
+                                          "Noto Sans Math"))
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_the_bars_of_a_determinant_stretch_to_its_height(wide_content_site, browser):
+    if not _math_font_installed():
+        pytest.skip("no font with a MATH table is installed (apt-get install fonts-dejavu-extra)")
+    page = browser.new_page()
+    try:
+        page.goto((wide_content_site / "01-wide.html").as_uri(), wait_until="load")
+        bars, table = page.evaluate("""() => { const t = document.querySelectorAll('mtable')[0];
+            const bars = [...t.parentElement.querySelectorAll(':scope > mo')].map(m => m.getBoundingClientRect().height);
+            return [bars, t.getBoundingClientRect().height]; }""")
+        assert len(bars) == 2 and all(bar >= 0.9 * table for bar in bars)
+    finally:
+        page.close()
 
 
 def test_what_a_cell_printed_to_stderr_is_left_out_of_the_page_and_named_for_the_author(renderer):

@@ -122,7 +122,8 @@ def test_a_widget_becomes_a_static_note(renderer):
 
 def test_javascript_outputs_never_reach_the_page(renderer):
     body = _render(renderer, [_display({"application/javascript": "alert(1)", "text/plain": "<js>"})])["body_html"]
-    assert "alert(1)" not in body and "&lt;js&gt;" in body
+    assert "alert(1)" not in body and "&lt;js&gt;" not in body
+    assert "This output was a script, which published pages leave out" in body
 
 
 # -- figures --------------------------------------------------------------------------------------

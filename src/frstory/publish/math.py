@@ -30,9 +30,63 @@ _MATHML_NS = "{http://www.w3.org/1998/Math/MathML}"
 _SPACED_OPERATORS = frozenset("= + \u2212 \u00b1 \u00d7 \u00f7 \u2264 \u2265 < > \u2248 \u2260 \u2192 \u22c5 \u2261 \u221d".split())
 _PLOTLY_MATH = re.compile(r"^\$(.+)\$$", re.DOTALL)
 # Display math in a text/latex output: $$...$$, \[...\], \begin{equation}...; else inline $...$.
-_LATEX_BLOCK = re.compile(r"\$\$(.+?)\$\$|\\\[(.+?)\\\]|\\begin\{(equation\*?|align\*?|gather\*?)\}(.+?)\\end\{\3\}",
-                          re.DOTALL)
+_LATEX_BLOCK = re.compile(r"\$\$(.+?)\$\$|\\\[(.+?)\\\]|\\begin\{((?:equation|align|alignat|gather|multline|flalign|eqnarray)"
+                          r"\*?)\}(.+?)\\end\{\3\}", re.DOTALL)
 _LATEX_INLINE = re.compile(r"(?<!\\)\$(.+?)(?<!\\)\$|\\\((.+?)\\\)", re.DOTALL)
+# Multi-line environments latex2mathml does not know: it writes their "&" as a letter and joins their
+# lines into one (browsers ignore its <mspace linebreak>). Each is written as one it typesets the
+# same way: column-aligned rows (align*/align), or an array in display style (eqnarray's
+# right-centre-left columns; gather's and multline's centred lines).
+_DISPLAY_ARRAY = "{\\displaystyle\\begin{array}"
+_ENVIRONMENTS = {
+    "eqnarray": (_DISPLAY_ARRAY + "{rcl}", "\\end{array}}"),
+    "eqnarray*": (_DISPLAY_ARRAY + "{rcl}", "\\end{array}}"),
+    "gather": (_DISPLAY_ARRAY + "{c}", "\\end{array}}"),
+    "gather*": (_DISPLAY_ARRAY + "{c}", "\\end{array}}"),
+    "gathered": (_DISPLAY_ARRAY + "{c}", "\\end{array}}"),
+    "multline": (_DISPLAY_ARRAY + "{c}", "\\end{array}}"),
+    "multline*": (_DISPLAY_ARRAY + "{c}", "\\end{array}}"),
+    "aligned": ("\\begin{align*}", "\\end{align*}"),
+    "alignedat": ("\\begin{align*}", "\\end{align*}"),
+    "alignat*": ("\\begin{align*}", "\\end{align*}"),
+    "flalign*": ("\\begin{align*}", "\\end{align*}"),
+    "alignat": ("\\begin{align}", "\\end{align}"),
+    "flalign": ("\\begin{align}", "\\end{align}"),
+}
+_BEGIN_END = re.compile(r"\\(begin|end)\{(" + "|".join(re.escape(name) for name in _ENVIRONMENTS) + r")\}"
+                        r"(\{\d+\})?")
+# \label{...} only names an equation for \ref, which a page does not resolve: latex2mathml would print it.
+_LABEL = re.compile(r"\\label\{[^{}]*\}")
+# Math inside text (\text{for $|q|<1$}), which MathJax typesets and latex2mathml would print as "$".
+_TEXT_WITH_MATH = re.compile(r"\\(text|textrm|mbox)\{([^{}]*\$[^{}]*)\}")
+# The array of a rewritten environment draws its cells in display style, as the environment did.
+_DISPLAY_TABLE = '<mstyle displaystyle="true" scriptlevel="0"><mtable>'
+
+
+def _typesettable(tex: str) -> str:
+    r"""``tex`` with what latex2mathml would print literally rewritten into what it typesets.
+
+    Examples
+    --------
+    >>> _typesettable(r"\begin{aligned} a &= 1 \label{one} \end{aligned}")
+    '\\begin{align*} a &= 1  \\end{align*}'
+    >>> _typesettable(r"\text{for $|q|<1$}")
+    '\\text{for }{|q|<1}\\text{}'
+    """
+    def environment(match: re.Match) -> str:
+        begin, end = _ENVIRONMENTS[match.group(2)]
+        # Only alignat's {n} (its number of column pairs) is an argument; any other "{...}" is content.
+        argument = "" if match.group(2).rstrip("*") in {"alignat", "alignedat"} else match.group(3) or ""
+        return (begin if match.group(1) == "begin" else end) + argument
+
+    def text(match: re.Match) -> str:
+        pieces = match.group(2).split("$")
+        if len(pieces) % 2 == 0:  # an odd "$": a dollar sign, not math
+            return match.group(0)
+        return "".join(f"\\{match.group(1)}{{{p}}}" if i % 2 == 0 else f"{{{p}}}" for i, p in enumerate(pieces))
+
+    tex = _TEXT_WITH_MATH.sub(text, _LABEL.sub("", tex))
+    return _BEGIN_END.sub(environment, tex)
 
 
 def latex_to_mathml(tex: str, *, display: bool = False) -> str:
@@ -59,7 +113,8 @@ def latex_to_mathml(tex: str, *, display: bool = False) -> str:
     from latex2mathml.converter import convert
 
     try:
-        return convert(tex.strip(), display="block" if display else "inline")
+        markup = convert(_typesettable(tex.strip()), display="block" if display else "inline")
+        return markup.replace(_DISPLAY_TABLE, _DISPLAY_TABLE[:-1] + ' displaystyle="true">')
     except Exception:  # latex2mathml raises many types for unsupported commands; show the source instead
         return f'<code class="fr-math-error">{html.escape(tex)}</code>'
 

@@ -277,6 +277,12 @@ class SanitizePreprocessor(Preprocessor):
                 # A widget needs a live kernel; its text/plain ("IntSlider(value=3)") means nothing to a reader.
                 output["data"] = {NOTICE_MIME: {"kind": "widget", "message": WIDGET_NOTE}}
                 continue
+            if "application/javascript" in data and not any(m in data for m in DISPLAY_PRIORITY if m != "text/plain"):
+                # IPython's Javascript(...) and %%javascript: their text/plain is a Python repr
+                # ("<IPython.core.display.Javascript object>") that says nothing to a reader.
+                kept[-1] = self._left_out_notice(cell, index, "", ["a script"], False, resources,
+                                                 output_kind="the output is JavaScript")
+                continue
             if PLOTLY_MIME in data:
                 # The page draws the figure from its JSON; its HTML copy (plotly.js inlined) is not shown.
                 data.pop("text/html", None)
@@ -327,8 +333,9 @@ class SanitizePreprocessor(Preprocessor):
             "(warnings.filterwarnings, or the library's logging level)")
 
     def _left_out_notice(self, cell: dict, index: int, markup: str, left_out: list[str], partly: bool,
-                         resources: dict) -> dict:
-        """The reader's note under an HTML output that lost part of itself, and the author's warning."""
+                         resources: dict, output_kind: str = "") -> dict:
+        """The reader's note under an HTML output that lost part of itself (or a script output, which
+        loses all of itself: ``output_kind`` names it for the author), and the author's warning."""
         what = " and ".join(left_out)
         # plotly's "iframe" renderer writes the figure to iframe_figures/ beside the notebook.
         plotly = "plotly" in markup.lower() or "iframe_figures/" in markup
@@ -336,8 +343,8 @@ class SanitizePreprocessor(Preprocessor):
                "left unset), so the page draws it from its data" if plotly else
                "show the result as a table, image, Markdown or plotly figure instead")
         resources.setdefault("frstory_warnings", []).append(
-            f"{self._where(cell, index, resources)}: an HTML output contains {what}, which published pages leave out; readers "
-            f"see a note saying so. Fix: {fix}")
+            f"{self._where(cell, index, resources)}: {output_kind or 'an HTML output contains ' + what}, which published "
+            f"pages leave out; readers see a note saying so. Fix: {fix}")
         if partly:
             return _notice(f"This output contained {what}, which published pages leave out, so it may look "
                            "different here than in the notebook.")
@@ -345,7 +352,7 @@ class SanitizePreprocessor(Preprocessor):
 
 
 def output_shows_something(output: dict) -> bool:
-    """Whether the page draws anything for ``output`` (``stderr`` and JavaScript-only outputs are dropped)."""
+    """Whether the page draws anything for ``output`` (``stderr`` and outputs of no shown type are dropped)."""
     kind = output.get("output_type")
     if kind == "stream":
         return output.get("name") in _STREAM_NAMES and bool(str(output.get("text", "")).strip())

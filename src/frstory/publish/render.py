@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import functools
 import html
 import json
 import math
@@ -54,6 +55,7 @@ __all__ = [
     "markdown_heading_text",
     "figure_json_for_script",
     "reading_minutes",
+    "fold_lines",
     "StoryRenderer",
 ]
 
@@ -70,7 +72,10 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 WORDS_PER_MINUTE = 230
 SECONDS_PER_FIGURE = 12
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
+# A word of any alphabet; Chinese and Japanese write no spaces, so each of their characters counts as
+# one (about 260 are read a minute, close to the 230 words of English).
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_WORD = re.compile(rf"[{_CJK}]|[^\W_{_CJK}](?:[^\W_{_CJK}]|['’-])*")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$", re.MULTILINE)
 _BASE64 = re.compile(r"^[A-Za-z0-9+/=]*$")
@@ -79,6 +84,11 @@ _EMPTY_HEADER = re.compile(r"<th((?:\s[^>]*)?)>\s*</th>")
 # leaves rows or columns out behind a row or column of "..." cells (display.max_rows/max_columns).
 _CUT_TEXT = re.compile(r"<t[dh]\b[^>]*>[^<]*[^.<\s]\.\.\.</t[dh]>")
 _CUT_ROWS = re.compile(r"<t[dh]\b[^>]*>\.\.\.</t[dh]>")
+# A table written by pandas: a DataFrame's HTML (class "dataframe") or a Styler's (its cell classes).
+_PANDAS_TABLE = re.compile(r'class="(?:[^"]*\s)?(?:dataframe|col_heading|row_heading|data)(?:\s[^"]*)?"')
+
+
+_DISPLAY_ENVIRONMENT = re.compile(r"\s*\\begin\{(?:equation|align|alignat|gather|multline|flalign|eqnarray)\*?\}")
 
 
 _FRAGMENT_HREF = re.compile(r'href="#([^"]+)"')
@@ -323,6 +333,34 @@ def code_summary(cell_count: int) -> str:
     return "Show code" if cell_count == 1 else f"Show code ({cell_count} cells)"
 
 
+#: A printout longer than this many lines shows its first and last lines, the rest folded away.
+FOLD_LINES = 100
+_FOLD_HEAD, _FOLD_TAIL = 20, 10
+
+
+def fold_lines(text: str) -> dict[str, Any]:
+    """Split a long printout into the lines shown (first and last) and the lines folded between them.
+
+    Jupyter puts an output of more than 100 lines in a scrolling box; a page shows its first 20
+    and last 10 lines and folds the rest under a disclosure, so a loop that printed 5,000 lines
+    does not bury what follows it. Nothing is left out: the folded lines are on the page.
+
+    Examples
+    --------
+    >>> parts = fold_lines("".join(f"line {n}\\n" for n in range(1, 201)))
+    >>> parts["head"].splitlines()[-1], parts["folded"], parts["tail"].splitlines()[0]
+    ('line 20', 170, 'line 191')
+    >>> fold_lines("short\\n")["folded"]
+    0
+    """
+    lines = str(text).splitlines(keepends=True)
+    if len(lines) <= FOLD_LINES:
+        return {"head": str(text), "middle": "", "tail": "", "folded": 0}
+    middle = lines[_FOLD_HEAD:-_FOLD_TAIL]
+    return {"head": "".join(lines[:_FOLD_HEAD]), "middle": "".join(middle),
+            "tail": "".join(lines[-_FOLD_TAIL:]), "folded": len(middle)}
+
+
 def _markdown_with_mathml() -> Any:
     """nbconvert's Markdown parser (with its math syntax) whose math renders as MathML, not ``$...$``.
 
@@ -339,7 +377,9 @@ def _markdown_with_mathml() -> Any:
             return latex_to_mathml(body, display=True)
 
         def inline_math(self, body: str) -> str:
-            return latex_to_mathml(body)
+            # Jupyter's MathJax typesets an equation environment as display math even between single
+            # dollars ($\begin{align}...$, common in notebooks); inline it would overflow the line.
+            return latex_to_mathml(body, display=_DISPLAY_ENVIRONMENT.match(body) is not None)
 
         def latex_environment(self, name: str, body: str) -> str:
             return latex_to_mathml(f"\\begin{{{name}}}{body}\\end{{{name}}}", display=True)
@@ -371,6 +411,57 @@ class _StoryContext:
         self.last_heading = ""
 
 
+# A file path in a traceback: absolute (POSIX, home-relative or Windows), through at least one
+# folder, up to a file name with its extension (so code such as "1 /total.sum()" is left alone).
+_TRACEBACK_PATH = re.compile(r"(?<![\w./\\])(?:~|[A-Za-z]:)?[/\\](?:[^\s:,'\"()<>]*[/\\])([^\s/\\:,'\"()<>]+\.\w+)")
+_SITE_PACKAGES = re.compile(r"(?:~|[A-Za-z]:)?[/\\][^\s:,'\"()<>]*?[/\\](?:site|dist)-packages[/\\]")
+
+
+def traceback_text(traceback: str) -> str:
+    """A traceback as a page shows it: colour codes out, and no machine's folders.
+
+    A traceback names the files it passed through by their full paths, which say whose machine
+    ran the notebook and how it is laid out. An installed package's file keeps its path inside
+    the package; any other file keeps its name.
+
+    Examples
+    --------
+    >>> print(traceback_text("File /home/ana/.venv/lib/python3.11/site-packages/pandas/core/frame.py:12, in f\\n"
+    ...                      "File ~/work/story/helpers.py:3\\nratio = 1 /total.sum()"))
+    File pandas/core/frame.py:12, in f
+    File helpers.py:3
+    ratio = 1 /total.sum()
+    """
+    text = _SITE_PACKAGES.sub("", ANSI_ESCAPE.sub("", str(traceback or "")))
+    return _TRACEBACK_PATH.sub(lambda m: m.group(1), text)
+
+
+@functools.cache
+def _styled_tokens() -> frozenset[str]:
+    """The code-token classes (Pygments' short names) the house CSS gives a style."""
+    css = (TEMPLATES_DIR / "assets" / "frstory.css").read_text(encoding="utf-8")
+    return frozenset(re.findall(r"\.highlight \.([\w-]+)", css))
+
+
+_TOKEN_SPAN = re.compile(r'<span class="([\w-]+)">([^<]*)</span>')
+
+
+def unstyled_spans_removed(code_html: str) -> str:
+    """Highlighted code without the spans of tokens the house CSS leaves as plain text.
+
+    Pygments wraps every token, names, punctuation and operators included, in a span; frstory.css
+    colours keywords, strings, numbers, comments and built-ins only, so the other spans change
+    nothing a reader sees. They were 30 KB of a twenty-chart page.
+
+    Examples
+    --------
+    >>> unstyled_spans_removed('<span class="n">x</span><span class="o">=</span><span class="mi">1</span>')
+    'x=<span class="mi">1</span>'
+    """
+    styled = _styled_tokens()
+    return _TOKEN_SPAN.sub(lambda m: m.group(0) if m.group(1) in styled else m.group(2), code_html)
+
+
 def _body_exporter_class() -> type:
     """nbconvert's HTML exporter without the pass it makes over the finished page.
 
@@ -391,8 +482,8 @@ def _body_exporter_class() -> type:
         def from_notebook_node(self, nb: Any, resources: dict | None = None, **kw: Any) -> tuple[str, dict]:
             langinfo = nb.metadata.get("language_info", {})
             lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
-            self.register_filter("highlight_code",
-                                 self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+            highlight = self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+            self.register_filter("highlight_code", lambda *args, **kw: unstyled_spans_removed(highlight(*args, **kw)))
             resources = self._init_resources(resources)
             self.register_filter("filter_data_type", WidgetsDataTypeFilter(
                 notebook_metadata=self._nb_metadata, parent=self, resources=resources))
@@ -449,6 +540,8 @@ class StoryRenderer:
             "fr_image_alt": self._image_alt,
             "fr_image_size": self._image_size,
             "fr_plain": lambda text: ANSI_ESCAPE.sub("", str(text or "")),
+            "fr_traceback": traceback_text,
+            "fr_fold_lines": fold_lines,
         }
         for name, function in filters.items():
             self._exporter.register_filter(name, function)
@@ -530,6 +623,8 @@ class StoryRenderer:
     def _warn_if_cut(self, safe_html: str, label: str) -> None:
         """Say so when pandas' display left part of a table out: readers cannot see what is cut."""
         cut = []
+        if not _PANDAS_TABLE.search(safe_html):
+            return  # a table pandas did not write: its "..." is its author's, not a display limit
         if _CUT_TEXT.search(safe_html):
             cut.append("text cut short with '...' (pandas display.max_colwidth, 50 characters by default)")
         if _CUT_ROWS.search(safe_html):

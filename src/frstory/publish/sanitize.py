@@ -58,7 +58,7 @@ _ATTRIBUTES = {
     "a": {"href", "id", "name"},  # id and name: a named anchor, given a page id by _finish
     "img": {"src", "alt", "width", "height"},
     "td": {"colspan", "rowspan"},
-    "th": {"colspan", "rowspan", "scope"},
+    "th": {"colspan", "rowspan", "scope", "halign"},  # halign: read and removed by _tidy_table_node
     "col": {"span"},
     "colgroup": {"span"},
     "ol": {"start", "reversed"},
@@ -257,7 +257,8 @@ def tidy_table(table_html: str) -> str:
     A column is numeric when every non-empty body cell in it :func:`looks_numeric` (``NaN``,
     ``<NA>`` and dashes count as empty); its cells, and the header cells above it, get class
     ``fr-num``, other columns ``fr-text``. A header cell spanning several columns is ``fr-num``
-    only when all of them are numeric.
+    only when all of them are numeric, and ``fr-text`` when pandas asked for it (``halign="left"``,
+    its labels over groups of columns; the attribute, not HTML, is removed).
 
     Examples
     --------
@@ -297,6 +298,15 @@ def _tidy_table_node(table: _Node) -> None:
     for section, grid in placed:
         for row in grid:
             for column, cell in row:
+                halign = cell.get("halign")
+                if halign is not None:
+                    # pandas' label over a group of columns (MultiIndex) asks to start where its group
+                    # starts (halign is not HTML: removed). Right-aligned, the label would sit over the
+                    # group's last column, off a phone's screen while the first ones show.
+                    cell.attrs = [(k, v) for k, v in cell.attrs if k != "halign"]
+                    if halign.strip().lower() == "left":
+                        cell.add_class("fr-text")
+                        continue
                 covered = range(column, column + cell.span("colspan"))
                 if all(c in numeric for c in covered):
                     cell.add_class("fr-num")
