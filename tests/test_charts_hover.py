@@ -99,3 +99,25 @@ def test_values_written_on_negative_bars_take_the_axis_minus_sign():
     fig = charts.bar(pd.DataFrame({"desk": ["A", "B"], "value": [-3000.0, 90.0]}), x="desk", y="value",
                      unit="currency", currency="EUR", text=True, source=SOURCE)
     assert list(fig.data[0].text) == ["−€3,000", "€90.00"]
+
+
+# A series name from data, written as plotly markup and template fields (synthetic).
+TRICKY = "Up %{y} <b>SYNA</b> <script>"
+SESSIONS = pd.bdate_range("2020-06-01", periods=4)
+PRICES = pd.DataFrame({"date": list(SESSIONS) * 2, "ticker": ["SYNA"] * 4 + ["SYNB"] * 4,
+                       "close": [10.0, 11.0, 12.0, 13.0, 20.0, 21.0, 22.0, 23.0]})
+NAMED_CHARTS = {
+    "line": lambda: charts.line(PRICES, y="close", color="ticker", names={"SYNA": TRICKY}, source=SOURCE),
+    "bar": lambda: charts.bar(PRICES[PRICES.ticker == "SYNA"].assign(desk="A"), x="date", y="close", color="ticker",
+                              names={"SYNA": TRICKY}, source=SOURCE),
+    "price_with_events": lambda: charts.price_with_events(PRICES, names={"SYNA": TRICKY}, source=SOURCE),
+    "rebased_comparison": lambda: charts.rebased_comparison(PRICES, SESSIONS[0], highlight="SYNA", names={"SYNA": TRICKY},
+                                                            source=SOURCE),
+}
+
+
+@pytest.mark.parametrize("chart", NAMED_CHARTS)
+def test_a_series_name_hovers_as_written_never_as_markup_or_a_template_field(hover, chart):
+    fig = NAMED_CHARTS[chart]()
+    trace = next(i for i, t in enumerate(fig.data) if "SYNA" in (t.name or ""))
+    assert TRICKY in hover(fig, trace, 1)

@@ -54,6 +54,29 @@ def test_a_wrong_group_column_of_a_cumulative_count_names_the_keyword_to_pass():
         charts.cumulative_count(events, by="bans", noun="bans", **SMALL)
 
 
+def _desk_frame() -> pd.DataFrame:
+    """Made-up daily figures of one desk: a date column first, then text, then the numbers."""
+    return pd.DataFrame({"date": pd.date_range("2020-01-01", periods=3), "desk": ["Metro"] * 3, "stories": [3, 5, 4]})
+
+
+def test_a_missing_value_column_suggests_a_column_of_numbers_not_the_first_column():
+    # "Fix: pass y='date'" sent the user to a column that fails next, as non-numeric.
+    with pytest.raises(ChartInputError, match=r"no column 'price' for y= .*Fix: pass y='stories'"):
+        charts.line(_desk_frame(), y="price", **SMALL)
+
+
+def test_a_missing_value_column_suggests_nothing_when_no_column_holds_numbers():
+    with pytest.raises(ChartInputError, match=r"no column 'price' for y= .*Fix: pass y= a column of numbers\.") as caught:
+        charts.line(_desk_frame().drop(columns="stories"), y="price", **SMALL)
+    assert "y='" not in str(caught.value).split("Fix:")[1]
+
+
+def test_a_missing_date_column_suggests_the_column_of_dates():
+    frame = _desk_frame().rename(columns={"date": "published"})[["desk", "stories", "published"]]
+    with pytest.raises(ChartInputError, match=r"no column 'date' for x= .*Fix: pass x='published'"):
+        charts.line(frame, y="stories", **SMALL)
+
+
 # --- values that cannot be drawn -------------------------------------------------------------
 
 

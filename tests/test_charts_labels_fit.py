@@ -192,3 +192,42 @@ def test_chinese_japanese_and_korean_characters_are_measured_a_full_em_wide():
     for name in ("市政新闻部", "ニュース編集部", "지역 뉴스"):
         wide = sum(1 for ch in name if not ch.isspace())
         assert text_width_px(name, 12) >= wide * 12
+
+
+# --- direct labels at line ends -------------------------------------------------------------
+
+def _end_label_boxes(layout) -> list[tuple[float, float, str]]:
+    """Each end label's vertical extent (px from the plot's bottom) and its text, as the layout places it."""
+    low, high = layout.yaxis.range
+    plot_px = layout.height - layout.margin.t - layout.margin.b
+    line_px = FONT_SIZES["label"] * 1.3
+    boxes = []
+    for note in layout.annotations:
+        if note.name != "frstory-end-label":
+            continue
+        centre = (note.y - low) / (high - low) * plot_px + note.yshift
+        half = (note.text.count("<br>") + 1) * line_px / 2
+        boxes.append((centre - half, centre + half, re.sub(r"<[^>]+>", " ", note.text)))
+    return boxes
+
+
+@pytest.mark.parametrize("width", [280, 350, 480, None])
+def test_twelve_long_series_names_all_label_their_lines_inside_the_plot_and_tell_them_apart(width):
+    # Synthetic: twelve series whose names (40-60 characters) differ only after their first words.
+    # On a 280 px phone four labels showed and the top one lost its first line past the plot's edge.
+    names = [f"Synthetic series number {i} with a rather long descriptive name" for i in range(12)]
+    days = pd.date_range("2020-01-01", periods=30, freq="D")
+    frame = pd.DataFrame([{"date": day, "series": name, "value": 100 + 3 * i + (j % 5)}
+                          for i, name in enumerate(names) for j, day in enumerate(days)])
+    fig = charts.line(frame, color="series", unit="index", source=SOURCE)
+    layout = charts.layout_for_width(fig, width).layout if width else fig.layout
+    boxes = sorted(_end_label_boxes(layout))
+    plot_px = layout.height - layout.margin.t - layout.margin.b
+    assert len(boxes) == 12
+    assert all(-0.5 <= bottom and top <= plot_px + 0.5 for bottom, top, _ in boxes), (plot_px, boxes)
+    assert all(upper[0] >= lower[1] - 0.5 for lower, upper in zip(boxes, boxes[1:])), boxes
+    texts = [" ".join(text.split()) for _, _, text in boxes]
+    assert len(set(texts)) == 12, texts
+    # A label cut short says so, and the line's hover names the series in full.
+    assert all(text in names or text.endswith("\u2026") for text in texts), texts
+    assert {trace.name for trace in fig.data} == set(names)

@@ -196,3 +196,47 @@ def test_a_bar_chart_on_a_phone_labels_two_values_or_more_not_zero_alone(unit, v
     assert step is not None
     ticks = [k * step for k in range(int(np.ceil(low / step - 1e-9)), int(np.floor(high / step + 1e-9)) + 1)]
     assert len(ticks) >= 2
+
+
+# ------------------------------------------------------------ ranges that are easy to mistick
+
+def _compact_euros(label: str) -> float:
+    """The amount a compact euro tick label stands for: "−€5M" is -5,000,000."""
+    sign = -1 if label.startswith(MINUS) else 1
+    number = label.lstrip(MINUS).removeprefix("€").replace(",", "")
+    scale = {"k": 1e3, "M": 1e6, "B": 1e9}.get(number[-1:], 1)
+    return sign * float(number.rstrip("kMB")) * scale
+
+
+@pytest.mark.browser
+def test_forty_labelled_bars_on_a_phone_tick_two_values_or_more_where_the_bars_are(drawn_ticks):
+    # Synthetic: 40 categories with long names, losses and gains in euros, each bar's value written at its end.
+    # The room left of the bars for the written losses stretched the axis, and the phone's axis read
+    # "−€10M, €0": one tick beyond every bar and one at zero.
+    frame = pd.DataFrame({"category": [f"Category {i:02d} " + "x" * 48 for i in range(40)],
+                          "value": np.linspace(-3e6, 5e6, 40)})
+    fig = charts.bar(frame, x="category", y="value", unit="currency", currency="EUR", text=True, source=SOURCE)
+    labels = drawn_ticks(fig, PHONE)["xtick"]
+    among_bars = [label for label in labels if -3e6 <= _compact_euros(label) <= 5e6]
+    assert len(among_bars) >= 2, labels
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [PHONE, None], ids=["phone", "full"])
+def test_a_constant_series_is_drawn_from_zero_with_round_ticks(drawn_ticks, width):
+    # Synthetic: the same small value every day. Padded by a share of itself the axis ticked
+    # 0.0002985 ... 0.0003015, as if the series moved.
+    fig = charts.line(_monthly([0.0003] * 24), unit="number", source=SOURCE)
+    labels = drawn_ticks(fig, width)["ytick"]
+    assert {"0", "0.0003"} <= set(labels), labels
+    assert all(len(label.replace("0.", "").lstrip("0")) <= 2 for label in labels), labels  # 0.00015, not 0.0002985
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [PHONE, None], ids=["phone", "full"])
+def test_yen_over_a_few_yen_tick_whole_yen(drawn_ticks, width):
+    # Synthetic: a price in yen moving by under three yen. Yen have no minor unit: "¥1,234.50" is no amount.
+    fig = charts.line(_monthly(np.linspace(1234.2, 1236.8, 24)), unit="currency", currency="JPY", source=SOURCE)
+    labels = drawn_ticks(fig, width)["ytick"]
+    assert len(set(labels)) >= 2 and len(set(labels)) == len(labels), labels
+    assert all(re.fullmatch(r"¥1,23\d", label) for label in labels), labels

@@ -152,10 +152,25 @@ def rebase_frame(kind: str, frame: pd.DataFrame, value: str, base_date: object, 
 
 
 def pad_range(low: float, high: float, fraction: float = 0.06) -> tuple[float, float]:
-    """A y-range with breathing room; a flat series still gets a visible range."""
+    """A y-range with breathing room; a flat series is drawn from zero.
+
+    Padding a constant 0.0003 by a share of itself ticked 0.0002985 to 0.0003015, suggesting
+    variation the data does not have; from zero, the line lies flat at its level and the ticks
+    are round (0, 0.0001, ... 0.0003), as a chart editor draws it.
+
+    Examples
+    --------
+    >>> pad_range(10.0, 20.0)
+    (9.4, 20.6)
+    >>> [round(v, 7) for v in pad_range(0.0003, 0.0003)]
+    [-1.8e-05, 0.000318]
+    """
     span = high - low
+    if np.isfinite(span) and span <= 1e-9 * max(abs(low), abs(high)):
+        low, high = min(low, 0.0), max(high, 0.0)
+        span = high - low
     if not np.isfinite(span) or span == 0:
-        span = abs(high) * 0.1 or 1.0
+        span = 1.0
     return low - span * fraction, high + span * fraction
 
 
@@ -236,6 +251,72 @@ def end_label_lines(name: str, width: int | None = None) -> list[str]:
     return wrap_text(text, END_LABEL_SHARE * width - 16, FONT_SIZES["label"], bold=True) or [text]
 
 
+#: Line height of a direct label, px per line.
+_END_LINE_PX = FONT_SIZES["label"] * 1.3
+
+
+def _cut_label(lines: list[str], cap: int, max_px: float) -> list[str]:
+    """The wrapped ``lines`` of a label in at most ``cap`` lines, the last cut short with "…" to fit."""
+    if len(lines) <= cap:
+        return lines
+    # The cut line may be as wide as the line it replaces (a word wider than max_px stays whole).
+    room = max(max_px, text_width_px(lines[cap - 1], FONT_SIZES["label"], bold=True))
+    rest = " ".join(lines[cap - 1:])
+    for n in range(len(rest) - 1, 0, -1):
+        cut = shorten(rest, n)
+        if text_width_px(cut, FONT_SIZES["label"], bold=True) <= room:
+            break
+    return [*lines[: cap - 1], cut]
+
+
+def end_label_texts(names: Sequence[str], width: int | None, plot_height: float) -> list[list[str]]:
+    """The lines of each direct label at a chart ``width`` px wide whose plot is ``plot_height`` high.
+
+    Labels wrapped as :func:`end_label_lines` says, unless so many lines do not fit one above
+    the other: then each is cut short ("…") to as many lines as the plot has room for, but never
+    so short that two labels read alike (names that differ only in their tails keep more lines;
+    :func:`end_label_height` says how much taller the plot must then be). A cut label stays
+    identifiable: the line's hover label names the series in full.
+
+    Examples
+    --------
+    >>> names = [f"Synthetic series {i} with a rather long descriptive name" for i in range(12)]
+    >>> len(end_label_lines(names[0], 280)), [len(lines) for lines in end_label_texts(names, 280, 380)][:3]
+    (5, [2, 2, 2])
+    >>> end_label_texts(names, 280, 380)[0]
+    ['Synthetic', 'series 0…']
+    """
+    lines = [end_label_lines(name, width) for name in names]
+    tallest = max((len(item) for item in lines), default=1)
+    if width is None or len(lines) * tallest * _END_LINE_PX <= plot_height:
+        return lines
+    max_px = END_LABEL_SHARE * width - 16
+    distinct = len(set(map(str, names)))
+    for cap in range(max(1, int(plot_height // (len(lines) * _END_LINE_PX))), tallest):
+        cut = [_cut_label(item, cap, max_px) for item in lines]
+        if len({tuple(item) for item in cut}) == distinct:
+            return cut
+    return lines
+
+
+def end_label_height(names: Sequence[str], width: int | None, plot_height: float) -> float:
+    """The plot height (px) the direct labels of ``names`` need: ``plot_height`` or more.
+
+    A chart whose labels do not fit one above the other even when cut short (many series, or
+    names that differ only at their ends) grows by the difference, as a bar chart grows with its
+    bars: a label pushed off the plot's edge was cut in half or lost.
+    """
+    if not names:
+        return plot_height
+    texts = end_label_texts(names, width, plot_height)
+    return max(plot_height, len(texts) * max(len(item) for item in texts) * _END_LINE_PX)
+
+
+def end_label_growth(names: Sequence[str], width: int | None, plot_height: float) -> int:
+    """How many px taller a chart must be for the direct labels of ``names`` to fit (0 if they do)."""
+    return int(np.ceil(end_label_height(names, width, plot_height) - plot_height))
+
+
 def end_labels(
     fig: go.Figure,
     ends: list[tuple[str, pd.Timestamp, float, str, bool]],
@@ -250,16 +331,17 @@ def end_labels(
 
     ``ends`` holds ``(name, last_date, last_value, colour, bold)`` per line. With the chart's
     ``width`` long names wrap as :func:`end_label_lines` says (pass the same width to
-    :func:`end_label_room`).
+    :func:`end_label_room`), cut short where the plot has no room for all their lines
+    (:func:`end_label_texts`; make the plot :func:`end_label_height` high so that all fit).
     """
     if not ends:
         return
     low, high = y_range
     to_px = plot_height / (high - low)
     positions = [(v - low) * to_px for _, _, v, _, _ in ends]
-    lines = [end_label_lines(name, width) for name, _, _, _, _ in ends]
+    lines = end_label_texts([name for name, _, _, _, _ in ends], width, plot_height)
     # One gap for all: labels of different heights are spread as far apart as the tallest needs.
-    line_px = FONT_SIZES["label"] * 1.3 * max(len(item) for item in lines)
+    line_px = _END_LINE_PX * max(len(item) for item in lines)
     spread = spread_positions(positions, line_px, line_px / 2, plot_height - line_px / 2)
     for (name, date, value, colour, bold), original, placed, rows in zip(ends, positions, spread, lines, strict=True):
         text = "<br>".join(escape_text(row) for row in rows)
@@ -557,6 +639,11 @@ def value_ticks(unit, low: float, high: float) -> tuple[dict, float]:
     elif unit.name == "currency":
         places = 0 if decimals == 0 else max(2, decimals)
         axis = {"tickformat": f",.{places}f"}
+        if unit.minor_digits == 0 and places:
+            # No "¥1,234.50" in a currency without minor units: whole amounts, a step of one (places
+            # above zero means a span of 5 or less, where plotly's own step could be 0.5: "¥2, ¥2, ¥3").
+            places = 0
+            axis = {"tickformat": ",.0f", "dtick": 1, "tick0": 0}
         aliases = _minus_before_prefix(unit, low, high, lambda v, dtick: f"{abs(v):,.{places}f}")
         samples = [f"{v:,.{places}f}" for v in (low, high)]
     elif unit.name == "index":
@@ -598,7 +685,8 @@ def _plotly_linear_step(span: float, count: int) -> float:
     return float(base * next((m for m in (2, 5, 10) if m > rough / base), 10))
 
 
-def value_dtick(low: float, high: float, count: int, plot_px: float, label_px: float) -> float | None:
+def value_dtick(low: float, high: float, count: int, plot_px: float, label_px: float,
+                within: tuple[float, float] | None = None) -> float | None:
     """A tick step for a value axis where plotly's own, asked for ``count`` ticks, labels one value only.
 
     Two labels must fit side by side, so a narrow axis asks plotly for two ticks; over -33,000 to
@@ -606,6 +694,8 @@ def value_dtick(low: float, high: float, count: int, plot_px: float, label_px: f
     returned is the largest round step (1, 2, 2.5, 3, 4 or 5 times a power of ten) that puts two
     ticks or more inside ``low``-``high``, if their ``label_px``-wide labels stay clear of each
     other; ``None`` when plotly's step already shows two, or when no step fits (the axis keeps plotly's).
+    With ``within``, only ticks inside that part of the axis count: where the data lie, not room
+    left beside them for value labels (which made a phone's axis read "−€10M, €0" alone).
 
     Examples
     --------
@@ -618,8 +708,10 @@ def value_dtick(low: float, high: float, count: int, plot_px: float, label_px: f
     if not (np.isfinite(span) and span > 0 and plot_px > 0):
         return None
 
+    first, last = within if within is not None else (low, high)
+
     def shown(step: float) -> int:
-        return int(np.floor(high / step + 1e-9) - np.ceil(low / step - 1e-9)) + 1
+        return int(np.floor(last / step + 1e-9) - np.ceil(first / step - 1e-9)) + 1
 
     step = _plotly_linear_step(span, count)
     if shown(step) >= 2:

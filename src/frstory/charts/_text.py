@@ -13,6 +13,7 @@ from frstory.errors import ChartInputError
 
 __all__ = [
     "escape_text",
+    "escape_template",
     "safe_url",
     "source_site",
     "link",
@@ -46,6 +47,21 @@ def escape_text(value: object) -> str:
     text = str(value)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+
+
+def escape_template(value: object) -> str:
+    """:func:`escape_text` for text placed inside a hovertemplate (a series name in ``<extra>``).
+
+    plotly fills in ``%{...}`` anywhere in a hovertemplate, so a name from data such as
+    "Up %{y}" would show a number instead of itself. Writing the brace as a numeric entity,
+    which plotly decodes only after filling the template in, shows it literally.
+
+    Examples
+    --------
+    >>> escape_template("<b>Up %{y}</b>")
+    '&lt;b&gt;Up %&#123;y}&lt;/b&gt;'
+    """
+    return escape_text(value).replace("%{", "%&#123;")
 
 
 def safe_url(url: object, *, what: str = "source_url") -> str:

@@ -167,8 +167,6 @@ def require_columns(kind: str, frame: object, keywords: dict[str, str | None], n
     >>> require_columns("line", pd.DataFrame({"month": [1], "n": [2]}), {"x": "month", "y": "n"}).shape
     (1, 2)
     """
-    import difflib
-
     if not isinstance(frame, pd.DataFrame):
         raise ChartInputError(
             f"{kind}: {name} must be a tidy pandas DataFrame (one row per observation), got {type(frame).__name__}. "
@@ -178,11 +176,12 @@ def require_columns(kind: str, frame: object, keywords: dict[str, str | None], n
     for keyword, column in keywords.items():
         if column is None or column in frame.columns:
             continue
-        guess = difflib.get_close_matches(str(column), columns, n=1)
-        suggestion = guess[0] if guess else (columns[0] if columns else "<column>")
+        suggestion = _suggest_column(frame, keyword, str(column), taken={str(c) for c in keywords.values() if c is not None})
+        fix = f"pass {keyword}={suggestion!r}, or rename the column" if suggestion else (
+            f"pass {keyword}= a column of numbers" if keyword in _NUMERIC_KEYWORDS else f"pass {keyword}= one of its columns")
         raise ChartInputError(
             f"{kind}: {name} has no column {column!r} for {keyword}= (it has {', '.join(map(repr, columns))}). "
-            f"Fix: pass {keyword}={suggestion!r}, or rename the column."
+            f"Fix: {fix}."
         )
     if keywords.get("x") is not None and keywords.get("x") == keywords.get("y"):
         # A value against itself is no chart (colouring by the x column, by contrast, is a choice).
@@ -199,6 +198,62 @@ def require_columns(kind: str, frame: object, keywords: dict[str, str | None], n
     if frame.empty:
         raise ChartInputError(f"{kind}: {name} is empty (0 rows), so there is nothing to draw. Fix: check the filters that produced it.")
     return frame
+
+
+#: Keywords that take a column of numbers; a suggestion for them must be one.
+_NUMERIC_KEYWORDS = {"y", "estimate", "low", "high"}
+
+
+def _suggest_column(frame: pd.DataFrame, keyword: str, wanted: str, *, taken: set[str]) -> str | None:
+    """The column to suggest for ``keyword=`` in place of the missing ``wanted``, if one can serve.
+
+    A close spelling among the columns that fit the keyword (numbers for ``y=`` and the like),
+    else the only column that fits: for ``y=`` the only numeric one, for ``x=`` the only one of
+    dates. ``None`` when nothing fits or several do: "pass y='date'" misled more than it helped.
+    Columns other keywords already name are not suggested.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"date": pd.to_datetime(["2020-01-01"]), "close": [1.0], "ticker": ["SYNA"]})
+    >>> _suggest_column(frame, "y", "price", taken={"date"}), _suggest_column(frame, "x", "day", taken={"close"})
+    ('close', 'date')
+    >>> _suggest_column(frame.drop(columns="close"), "y", "price", taken=set()) is None
+    True
+    """
+    import difflib
+
+    def numeric(column: object) -> bool:
+        series = frame[column]
+        if pd.api.types.is_bool_dtype(series.dtype):
+            return False
+        if pd.api.types.is_numeric_dtype(series.dtype):
+            return True
+        if series.dtype != object:
+            return False
+        # Text that require_numeric() takes: every value there is a number.
+        values = series.dropna()
+        return not values.empty and pd.to_numeric(values, errors="coerce").notna().all()
+
+    def dates(column: object) -> bool:
+        return pd.api.types.is_datetime64_any_dtype(frame[column].dtype)
+
+    # A column name used twice is refused later (ambiguous); it is no suggestion either.
+    names = {str(c): c for c in frame.columns if str(c) not in taken and (frame.columns == c).sum() == 1}
+    if keyword in _NUMERIC_KEYWORDS:
+        fitting = [n for n, c in names.items() if numeric(c)]
+        close_to = fitting
+    elif keyword == "x":
+        # x= takes categories and numbers as well as dates, so any close spelling fits.
+        fitting = [n for n, c in names.items() if dates(c)]
+        close_to = list(names)
+    else:
+        fitting = close_to = list(names)
+    guess = difflib.get_close_matches(wanted, close_to, n=1)
+    if guess:
+        return guess[0]
+    if len(fitting) == 1 and keyword in _NUMERIC_KEYWORDS | {"x"}:
+        return fitting[0]
+    return None
 
 
 def require_one_row_per(kind: str, frame: pd.DataFrame, keys: Mapping[str, str], *, name: str, row: str, what: str,

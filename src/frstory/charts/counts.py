@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from frstory import prose
-from frstory.charts._common import batched, date_axis, end_label_room, end_labels
+from frstory.charts._common import batched, date_axis, end_label_growth, end_label_room, end_labels
 from frstory.charts._text import escape_text, format_date, format_date_range
 from frstory.charts._validate import require_dates, require_frame, to_timestamp
 from frstory.charts.furniture import document, prepare
@@ -157,8 +158,13 @@ def cumulative_count(
         series.insert(0, ("Total", counted, TOTAL_GREY, 6.0))
     final = {name: len(rows) for name, rows, _, _ in series}
     names = [f"{name} ({final[name]})" for name, _, _, _ in series]
-    canvas = prepare(kind, title=title, subtitle=subtitle, source=source, source_url=source_url, notes=notes,
-                     template=template, width=width, height=height, right=end_label_room(names, width), left=48 if width < 520 else 64)
+    place = functools.partial(prepare, kind, title=title, subtitle=subtitle, source=source, source_url=source_url,
+                              notes=notes, template=template, width=width, right=end_label_room(names, width),
+                              left=48 if width < 520 else 64)
+    canvas = place(height=height)
+    grow = end_label_growth(names, width, canvas.frame.plot_height)
+    if grow:  # more (or longer) names than fit beside the plot: a taller plot, not labels off its edge
+        canvas = place(height=height + grow)
     fig = batched(go.Figure())
     ends = []
     y_high = max(final.values()) * 1.12 + 0.3

@@ -7,6 +7,7 @@ a timeline can be marked on a date axis (``events=``) with labels that never col
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -19,6 +20,7 @@ from frstory.charts._common import (
     batched,
     date_axis,
     draw_event_layer,
+    end_label_growth,
     end_label_room,
     end_labels,
     event_marks,
@@ -30,7 +32,7 @@ from frstory.charts._common import (
     value_ticks,
     when,
 )
-from frstory.charts._text import MINUS, escape_text, fit_lines, text_width_px, wrap_text
+from frstory.charts._text import MINUS, escape_template, escape_text, fit_lines, text_width_px, wrap_text
 from frstory.charts._validate import require_columns, require_dates, require_filled, require_numeric, require_one_row_per, to_timestamp
 from frstory.charts.furniture import FURNITURE_DOC, document, prepare
 from frstory.charts.responsive import responsive
@@ -235,10 +237,14 @@ def line(
                  if (m.end or m.date) >= x_range[0] and m.date <= x_range[1]]
     layer = plan_event_layer(marks, x_range, width - left - right, width) if marks else None
     axis_room = 44
-    canvas = prepare(kind, title=title, subtitle=subtitle, source=source, source_url=source_url, notes=notes,
-                     template=template, width=width, height=height + (layer.extra_bottom if layer else 0), left=left,
-                     right=right, extra_top=layer.extra_top if layer else 0, axis_room=axis_room,
-                     extra_bottom=layer.extra_bottom if layer else 0)
+    place = functools.partial(prepare, kind, title=title, subtitle=subtitle, source=source, source_url=source_url,
+                              notes=notes, template=template, width=width, left=left, right=right,
+                              extra_top=layer.extra_top if layer else 0, axis_room=axis_room,
+                              extra_bottom=layer.extra_bottom if layer else 0)
+    canvas = place(height=height + (layer.extra_bottom if layer else 0))
+    grow = end_label_growth(labels, width, canvas.frame.plot_height) if labels else 0
+    if grow:  # more (or longer) names than fit beside the plot: a taller plot, not labels off its edge
+        canvas = place(height=height + (layer.extra_bottom if layer else 0) + grow)
     fig = batched(go.Figure())
     ends = []
     coloured = [key for key, _ in parts if key and (not highlighted or key in highlighted)]
@@ -252,7 +258,7 @@ def line(
         fig.add_trace(go.Scatter(
             x=rows["_x"], y=values, mode="lines" if len(rows) > 1 else "markers", name=escape_text(name),
             line={"color": colour, "width": 3 if key in highlighted else 2.25}, marker={"color": colour},
-            customdata=hover_texts, hovertemplate=hover + "<extra>" + escape_text(name) + "</extra>",
+            customdata=hover_texts, hovertemplate=hover + "<extra>" + escape_template(name) + "</extra>",
         ))
         if label:
             ends.append((label, rows["_x"].iloc[-1], float(rows["_y"].iloc[-1] * the_unit.scale), colour, key in highlighted))
@@ -468,7 +474,7 @@ def bar(
             # Chart text writes the minus sign the axis does (U+2212), not prose's hyphen.
             text=[the_unit.text(v / the_unit.scale, currency=currency, minus=MINUS) for v in values] if text else None,
             textposition="outside" if text else None, cliponaxis=False,
-            customdata=hover_texts, hovertemplate=hover + "<extra>" + escape_text(name) + "</extra>",
+            customdata=hover_texts, hovertemplate=hover + "<extra>" + escape_template(name) + "</extra>",
         ))
     low = min(0.0, float(scaled.min()))
     high = max(0.0, float(scaled.max()))
@@ -478,13 +484,16 @@ def bar(
         share = min(0.5, text_px / max(canvas.frame.plot_width, 1.0))
         value_range[0] = low - (value_range[1] - low) * share / (1 - share)
     ticks, tick_px = value_ticks(the_unit, *value_range)
+    # Labels of ticks where the data lie (the room left of them for value labels needs none).
+    data_tick_px = value_ticks(the_unit, low, value_range[1])[1]
     value_axis = {"range": value_range, "title": {"text": "" if narrow else escape_text(what[:1].upper() + what[1:])},
                   **the_unit.axis(), **ticks, "showgrid": True}
     if horizontal:
         # Upright value ticks, as many as fit side by side: plotly slanted "$3,000,000" ones across the footer.
         nticks = max(2, int(canvas.frame.plot_width // (tick_px + 24)))
         value_axis.update(tickangle=0, nticks=nticks)
-        step = value_dtick(value_range[0], value_range[1], nticks, canvas.frame.plot_width, tick_px)
+        step = value_dtick(value_range[0], value_range[1], nticks, canvas.frame.plot_width, data_tick_px,
+                           within=(low, value_range[1]))
         if step is not None:  # plotly's own step would label one value only
             value_axis.update(dtick=step, tick0=0)
     if is_date:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import pandas as pd
@@ -12,6 +13,7 @@ from frstory.charts._common import (
     batched,
     date_axis,
     draw_event_layer,
+    end_label_growth,
     end_label_room,
     end_labels,
     event_marks,
@@ -28,7 +30,7 @@ from frstory.charts._common import (
     when,
 )
 from frstory import prose
-from frstory.charts._text import escape_text, format_date, format_date_range
+from frstory.charts._text import escape_template, escape_text, format_date, format_date_range
 from frstory.charts._validate import to_timestamp
 from frstory.charts.furniture import document, prepare
 from frstory.charts.responsive import responsive
@@ -193,9 +195,13 @@ def price_with_events(
     plot_width = width - left - right
     layer = plan_event_layer([*points, *periods], x_range, plot_width, width)
     axis_room = 44
-    canvas = prepare(kind, title=title, subtitle=subtitle, source=source, source_url=source_url, notes=notes,
-                     template=template, width=width, height=height + layer.extra_bottom, left=left,
-                     right=right, extra_top=layer.extra_top, axis_room=axis_room, extra_bottom=layer.extra_bottom)
+    place = functools.partial(prepare, kind, title=title, subtitle=subtitle, source=source, source_url=source_url,
+                              notes=notes, template=template, width=width, left=left, right=right,
+                              extra_top=layer.extra_top, axis_room=axis_room, extra_bottom=layer.extra_bottom)
+    canvas = place(height=height + layer.extra_bottom)
+    grow = end_label_growth(list(label_of.values()), width, canvas.frame.plot_height)
+    if grow:  # more (or longer) names than fit beside the plot: a taller plot, not labels off its edge
+        canvas = place(height=height + layer.extra_bottom + grow)
     plot_height = canvas.frame.plot_height
 
     fig = batched(go.Figure())
@@ -206,7 +212,7 @@ def price_with_events(
         fig.add_trace(go.Scatter(
             # A single session as a line is invisible: a dot shows it (as line() does).
             x=rows["date"], y=rows[column] * the_unit.scale, mode="lines" if len(rows) > 1 else "markers", name=name,
-            line={"color": colour, "width": 2.25}, marker={"color": colour}, hovertemplate=the_unit.hover() + f"<extra>{name}</extra>",
+            line={"color": colour, "width": 2.25}, marker={"color": colour}, hovertemplate=the_unit.hover() + f"<extra>{escape_template(label_of[ticker])}</extra>",
         ))
         ends.append((label_of[ticker], rows["date"].iloc[-1], float(rows[column].iloc[-1]) * the_unit.scale, colour,
                      len(chosen) > 1))
@@ -391,9 +397,13 @@ def rebased_comparison(
         subtitle = f"{value_phrase(value).capitalize()}, indexed to 100 {'in' if monthly else 'on'} {when(base_sessions_shown, monthly)}"
     narrow = width < 520
     y_ticks, tick_px = value_ticks(the_unit, y_low, y_high)
-    canvas = prepare(kind, title=title, subtitle=subtitle, source=source, source_url=source_url, notes=notes,
-                     template=template, width=width, height=height, right=end_label_room(list(label_of.values()), width),
-                     left=value_margin(tick_px, 48 if narrow else 64, title=not narrow))
+    place = functools.partial(prepare, kind, title=title, subtitle=subtitle, source=source, source_url=source_url,
+                              notes=notes, template=template, width=width, right=end_label_room(list(label_of.values()), width),
+                              left=value_margin(tick_px, 48 if narrow else 64, title=not narrow))
+    canvas = place(height=height)
+    grow = end_label_growth(list(label_of.values()), width, canvas.frame.plot_height)
+    if grow:  # more (or longer) names than fit beside the plot: a taller plot, not labels off its edge
+        canvas = place(height=height + grow)
     others = [t for t in chosen if t not in highlighted]
     # Draw order puts the subject on top of the greyed lines.
     order = [t for t in others if t not in bench] + [t for t in others if t in bench] + highlighted
@@ -410,7 +420,7 @@ def rebased_comparison(
             colour, line, bold = PEER_GREY, {"width": 1.75}, False
         fig.add_trace(go.Scatter(
             x=rows["date"], y=rows["index_100"], mode="lines", name=escape_text(label_of[ticker]), line={"color": colour, **line},
-            hovertemplate=the_unit.hover() + "<extra>" + escape_text(label_of[ticker]) + "</extra>",
+            hovertemplate=the_unit.hover() + "<extra>" + escape_template(label_of[ticker]) + "</extra>",
         ))
         ends.append((label_of[ticker], rows["date"].iloc[-1], float(rows["index_100"].iloc[-1]), colour, bold))
     fig.add_hline(y=100, line={"color": "#8C8C8C", "width": 1}, layer="below")

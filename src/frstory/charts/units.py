@@ -42,6 +42,8 @@ class Unit:
     prefix: str = ""
     suffix: str = ""
     axis_word: str = ""
+    #: Decimals of the currency's minor unit (0 for yen): no tick or hover label writes finer amounts.
+    minor_digits: int = 2
 
     def axis(self) -> dict:
         """plotly axis settings for this unit.
@@ -235,8 +237,9 @@ def get_unit(kind: str, unit: object, currency: str = "USD") -> Unit:
 
     symbol = get_currency_symbol(currency, locale=DEFAULT_LOCALE)
     # A currency without minor units (yen, won) hovers whole amounts: "¥1,234", never "¥1,234.00".
-    hoverformat = found.hoverformat if _minor_digits(currency) else ",.0f"
-    return replace(found, prefix=symbol, axis_word=symbol, hoverformat=hoverformat)
+    minor = _minor_digits(currency)
+    hoverformat = found.hoverformat if minor else ",.0f"
+    return replace(found, prefix=symbol, axis_word=symbol, hoverformat=hoverformat, minor_digits=minor)
 
 
 def _minor_digits(currency: str) -> int:
