@@ -169,6 +169,91 @@ def test_explicit_alt_text_wins():
     assert fig.layout.meta["frstory"]["alt"] == "Hand-written description."
 
 
+def _with_index(ticker: str = "^GSPC") -> pd.DataFrame:
+    """The synthetic prices with their made-up benchmark filed under a real index's ticker."""
+    prices = synthetic_prices()
+    prices.loc[prices["ticker"] == "^SYNX", "ticker"] = ticker
+    return prices
+
+
+def test_rebased_comparison_alt_text_gives_an_index_its_article_and_a_company_none():
+    alt = charts.rebased_comparison(_with_index(), "2020-06-05", highlight="SYNA", source=SOURCE).layout.meta["frstory"]["alt"]
+    assert "for SYNB and " in alt and "% for the S&P 500." in alt
+    assert "for SYNA (highlighted), SYNB, the S&P 500, " in alt
+
+
+def test_rebased_comparison_alt_text_opens_with_a_highlighted_index_and_its_article():
+    alt = charts.rebased_comparison(_with_index(), "2020-06-05", highlight="^GSPC", source=SOURCE).layout.meta["frstory"]["alt"]
+    assert alt.startswith("The S&P 500 rose ") or alt.startswith("The S&P 500 fell ")
+
+
+def test_price_alt_text_gives_an_index_its_article_in_every_sentence():
+    alt = charts.price_with_events(_with_index(), tickers=["^GSPC", "SYNA"], source=SOURCE).layout.meta["frstory"]["alt"]
+    assert alt.startswith("The S&P 500 ") and "; SYNA " in alt
+    assert "Line chart of the S&P 500 and SYNA closing prices" in alt and "; the S&P 500 low " in alt
+
+
+def test_a_name_passed_with_its_article_labels_the_line_without_it():
+    fig = charts.rebased_comparison(synthetic_prices(), "2020-06-05", highlight="SYNA", source=SOURCE,
+                                    names={"^SYNX": "the Synthetic Index"})
+    assert "Synthetic Index" in [a.text for a in fig.layout.annotations if a.name == "frstory-end-label"]
+    assert "for the Synthetic Index" in fig.layout.meta["frstory"]["alt"]
+
+
+@pytest.mark.parametrize(("window", "days"), [
+    ((0, 0), "day 0 (11 June 2020)."),
+    ((0, 1), "days 0 to +1 around day 0 (11 June 2020)."),
+    ((-1, -1), "day \u22121 around day 0 (11 June 2020)."),
+    ((1, 5), "days +1 to +5 around day 0 (11 June 2020)."),
+])
+def test_abnormal_returns_alt_text_names_the_days_shown_once_each(window, days):
+    alt = charts.abnormal_returns(synthetic_result(window=window), source=SOURCE).layout.meta["frstory"]["alt"]
+    assert alt.endswith(", " + days), "one day once; a span with its ends"
+
+
+def test_abnormal_returns_alt_text_of_one_day_reports_that_days_return_not_a_largest_one():
+    alt = charts.abnormal_returns(synthetic_result(window=(0, 0)), source=SOURCE).layout.meta["frstory"]["alt"]
+    assert alt.startswith("SYNA: the abnormal return on day 0 was ")
+    assert "largest" not in alt and "daily abnormal returns" not in alt
+
+
+def test_abnormal_returns_alt_text_gives_an_index_its_article():
+    result = synthetic_result("^GSPC")
+    alt = charts.abnormal_returns(result, source=SOURCE).layout.meta["frstory"]["alt"]
+    assert "chart of the S&P 500's daily abnormal returns" in alt
+
+
+def test_event_study_table_note_names_a_one_day_window_once():
+    table = charts.event_study_table([synthetic_result(window=(0, 0))], source=SOURCE)
+    assert table.notes.startswith("CAR: cumulative abnormal return on day 0, in percentage points.")
+
+
+def test_small_multiples_alt_text_names_a_one_day_window_once():
+    alt = charts.small_multiples([synthetic_result(window=(0, 0))] * 2, source=SOURCE).layout.meta["frstory"]["alt"]
+    assert "own day 0, trading day 0, on shared axes." in alt and "0 to 0" not in alt
+
+
+def test_small_multiples_alt_text_gives_an_index_its_article():
+    fig = charts.small_multiples(_with_index(), day0="2020-06-11", source=SOURCE)
+    assert "SYNB rose" in fig.layout.meta["frstory"]["alt"] or "SYNB fell" in fig.layout.meta["frstory"]["alt"]
+    assert " and the S&P 500 " in fig.layout.meta["frstory"]["alt"]
+    assert fig.layout.annotations[2].text.startswith("S&amp;P 500: "), "a panel title is a label: no article"
+
+
+def test_cumulative_count_alt_text_names_the_groups_not_the_column():
+    alt = charts.cumulative_count(synthetic_events(), by="ban", noun="bans and limits",
+                                  source=SOURCE).layout.meta["frstory"]["alt"]
+    assert "by ban" not in alt
+    assert "Step chart of cumulative bans and limits, one line each for city, state and county, and one for the total, " in alt
+
+
+def test_cumulative_count_alt_text_of_one_day_names_it_once():
+    events = synthetic_events()
+    alt = charts.cumulative_count(events[events["id"] == "syn-rule-1"], by="ban", noun="bans",
+                                  source=SOURCE).layout.meta["frstory"]["alt"]
+    assert alt.endswith("Step chart of cumulative bans, one line for city, 14 May 2019.")
+
+
 # --- chart_data ---------------------------------------------------------------------------
 
 

@@ -114,6 +114,22 @@ def test_display_names_replace_tickers_in_labels():
     assert "S&P 500" in fig.layout.meta["frstory"]["alt"] and "^GSPC" not in fig.layout.meta["frstory"]["alt"]
 
 
+def _index_levels() -> pd.DataFrame:
+    """Made-up monthly levels filed under two real indices' tickers."""
+    return pd.DataFrame({"date": list(pd.date_range("2020-01-01", periods=3, freq="MS")) * 2,
+                         "ticker": ["^GSPC"] * 3 + ["^IXIC"] * 3, "value": [1.0, 2.0, 3.0, 3.0, 2.0, 1.0]})
+
+
+def test_line_alt_text_gives_an_index_its_article():
+    alt = charts.line(_index_levels(), color="ticker", source=SOURCE).layout.meta["frstory"]["alt"]
+    assert alt.startswith("The S&P 500 rose ") and " The Nasdaq Composite fell " in alt
+
+
+def test_bar_alt_text_names_groups_as_the_legend_does_not_by_their_keys():
+    alt = charts.bar(_index_levels(), x="date", y="value", color="ticker", source=SOURCE).layout.meta["frstory"]["alt"]
+    assert "(Nasdaq Composite)" in alt and "(S&P 500)" in alt and "^" not in alt
+
+
 # --- colours ---------------------------------------------------------------------------------
 
 

@@ -269,6 +269,8 @@ def format_date_range(start: object, end: object) -> str:
     '2 December 2019 to 31 January 2020'
     """
     a, b = pd.Timestamp(start), pd.Timestamp(end)
+    if a.normalize() == b.normalize():  # one day, not "11 June to 11 June 2020"
+        return format_date(a)
     if a.year == b.year:
         return f"{a.day} {a:%B} to {format_date(b)}"
     return f"{format_date(a)} to {format_date(b)}"

@@ -215,8 +215,12 @@ def cumulative_count(
     # Finding first (how many by the last event, split by group), then what the chart shows.
     # Each group as its column writes it ("2 city", "1 New York"), not lowered or capitalised.
     split = prose.join([f"{the_unit.text(int((counted['_group'] == g).sum()))} {g}" for g in chosen])
+    # The lines by the groups' own names: the column's name ("ban", "level_of_gov") is no reader's word.
+    lines = f"one line {'each ' if len(chosen) > 1 else ''}for {prose.join(chosen)}"
+    if total and len(chosen) > 1:
+        lines += ", and one for the total"
     auto_alt = (
         prose.sentence(f"{counted_as(len(counted))} by {format_date(last, last_precision)}: {split}") + ". "
-        f"Step chart of cumulative {noun} by {by.replace('_', ' ')}, {format_date_range(first, last)}."
+        f"Step chart of cumulative {noun}, {lines}, {format_date_range(first, last)}."
     )
     return canvas.finish(fig, alt=alt, auto_alt=auto_alt, data=data)

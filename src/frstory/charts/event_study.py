@@ -28,6 +28,19 @@ def _offset_text(offset: int) -> str:
     return "0" if offset == 0 else (f"+{offset}" if offset > 0 else f"{MINUS}{abs(offset)}")
 
 
+def offset_span(first: int, last: int, one: str = "day", many: str = "days") -> str:
+    """Offsets from day 0 in words: ``days −1 to +1``, and one offset once (``day 0``, never "days 0 to 0").
+
+    Examples
+    --------
+    >>> offset_span(1, 5), offset_span(0, 0), offset_span(-1, -1, "session", "sessions")
+    ('days +1 to +5', 'day 0', 'session −1')
+    """
+    if first == last:
+        return f"{one} {_offset_text(first)}"
+    return f"{many} {_offset_text(first)} to {_offset_text(last)}"
+
+
 def check_result(kind: str, result: object, name: str = "result") -> pd.DataFrame:
     """The result's table, sorted by offset, after checking the attributes the charts use."""
     for attribute in _REQUIRED:
@@ -250,14 +263,27 @@ def abnormal_returns(
     where = "outside" if abs(final_car) > final_half else "inside"
     about = f" around {label}" if label else ""
     who = series_name(result.ticker, names)
+    # Inside a sentence an index takes its article: "the S&P 500's daily abnormal returns".
+    whose = series_name(result.ticker, names, article=True) + "'s"
+    # One day is named once ("day 0 (11 June 2020)"), not as "days 0 to 0 around day 0".
+    days = offset_span(offsets[0], offsets[-1])
+    days += f" ({format_date(day0)})" if offsets == [0] else f" around day 0 ({format_date(day0)})"
     # Finding first (where the running total ended, against the no-effect band), then the data.
-    auto_alt = (
-        f"{who}: the cumulative abnormal return reached {the_unit.text(final_car, signed=True)} by day "
-        f"{_offset_text(offsets[-1])}, {where} the range expected 95% of the time with no effect; the largest daily "
-        f"abnormal return was {the_unit.text(float(worst['ar']), signed=True)} on day {_offset_text(int(worst['offset']))} "
-        f"({format_date(worst['date'])}). Bar and line chart of {who}'s daily abnormal returns{about}, days "
-        f"{_offset_text(offsets[0])} to {_offset_text(offsets[-1])} around day 0 ({format_date(day0)})."
-    )
+    if len(offsets) == 1:
+        # One day's abnormal return is the whole total: no "largest daily" return of one.
+        on = "" if offsets == [0] else f" ({format_date(worst['date'])})"  # day 0's date follows below
+        auto_alt = (
+            f"{who}: the abnormal return on day {_offset_text(offsets[0])}{on} was "
+            f"{the_unit.text(final_car, signed=True)}, {where} the range expected 95% of the time with no effect. "
+            f"Bar and line chart of {whose} abnormal return{about}, {days}."
+        )
+    else:
+        auto_alt = (
+            f"{who}: the cumulative abnormal return reached {the_unit.text(final_car, signed=True)} by day "
+            f"{_offset_text(offsets[-1])}, {where} the range expected 95% of the time with no effect; the largest daily "
+            f"abnormal return was {the_unit.text(float(worst['ar']), signed=True)} on day {_offset_text(int(worst['offset']))} "
+            f"({format_date(worst['date'])}). Bar and line chart of {whose} daily abnormal returns{about}, {days}."
+        )
     return canvas.finish(fig, alt=alt, auto_alt=auto_alt, data=data)
 
 
@@ -364,8 +390,10 @@ def event_study_table(
                       "<0.001" if r.p < 0.001 else prose.number(r.p, decimals=3)]
                      + ([] if same_n else [prose.number(r.n_estimation)]))
     unit_name = {"points": "percentage points", "percent": "per cent"}.get(the_unit.name, "")
-    window_note = (f"CAR: cumulative abnormal return over sessions {_offset_text(int(data['window_start'][0]))} to "
-                   f"{_offset_text(int(data['window_end'][0]))} around day 0" if same_window
+    first, last = int(data["window_start"][0]), int(data["window_end"][0])
+    window_note = (("CAR: cumulative abnormal return on day 0" if (first, last) == (0, 0) else
+                    f"CAR: cumulative abnormal return over {offset_span(first, last, 'session', 'sessions')} around day 0")
+                   if same_window
                    else "CAR: cumulative abnormal return over the sessions in brackets") + (f", in {unit_name}." if unit_name else ".")
     # Finding first (how many are significant), then each row in words.
     n_sig = int((data["p"] < level).sum())

@@ -278,16 +278,20 @@ def line(
     )
     out = work.rename(columns={"_x": x, "_y": y})
     out = out.loc[:, ~out.columns.duplicated()]  # color= the x column: the table holds it once
-    auto_alt = _line_alt([(lab or "", rows) for (_, rows), lab in zip(parts, labels or [""] * len(parts))],
+    # A sentence names an index with its article ("the S&P 500 rose"); the end labels take none.
+    said = [series_name(key, dict(names or {}), article=True) for key, _ in parts] if color is not None else []
+    auto_alt = _line_alt([(lab or "", rows) for (_, rows), lab in zip(parts, said or [""] * len(parts))],
                          the_unit, currency, what, monthly)
     return canvas.finish(fig, alt=alt, auto_alt=auto_alt, data=out.reset_index(drop=True))
 
 
-def _bar_alt(frame: pd.DataFrame, unit: Unit, currency: str, what: str, monthly: bool, groups: list[str]) -> str:
+def _bar_alt(frame: pd.DataFrame, unit: Unit, currency: str, what: str, monthly: bool, groups: list[str],
+             names: Mapping[str, str] | None = None) -> str:
     """Finding first (the highest and lowest bar), then what the chart holds."""
 
     def where(row: pd.Series) -> str:
-        return _at(row["_x"], monthly) + (f" ({row['_g']})" if groups else "")
+        # The group as the legend names it (S&P 500), not its key in the data (^GSPC).
+        return _at(row["_x"], monthly) + (f" ({series_name(row['_g'], dict(names or {}))})" if groups else "")
 
     top = frame.loc[frame["_y"].idxmax()]
     low = frame.loc[frame["_y"].idxmin()]
@@ -529,5 +533,5 @@ def bar(
     if color is not None:
         out = out.rename(columns={"_g": color})
         out = out.loc[:, ~out.columns.duplicated()]  # bars coloured by their own category: the table holds it once
-    auto_alt = _bar_alt(work, the_unit, currency, what, monthly, groups)
+    auto_alt = _bar_alt(work, the_unit, currency, what, monthly, groups, names)
     return canvas.finish(fig, alt=alt, auto_alt=auto_alt, data=out.reset_index(drop=True))

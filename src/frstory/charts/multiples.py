@@ -14,7 +14,7 @@ from frstory import prose
 from frstory.charts._common import VALUE_PHRASES, pad_range, rebase_frame, tidy_prices, value_phrase
 from frstory.charts._text import MINUS, escape_text, format_date, text_width_px, wrap_text
 from frstory.charts._validate import to_timestamp
-from frstory.charts.event_study import BAND_FILL, _offset_text, car_band, check_result
+from frstory.charts.event_study import BAND_FILL, _offset_text, car_band, check_result, offset_span
 from frstory.charts.furniture import document, prepare
 from frstory.charts.responsive import responsive
 from frstory.charts.units import Unit, UnitName, get_unit, series_name
@@ -102,7 +102,7 @@ def _panels_from_prices(kind, prices, day0, window, value, tickers, step):
         day0_session = rows["date"].iloc[pos0]
         when = prose.month(day0_session) if step in ("month", "quarter") else format_date(day0_session)
         panels.append({
-            "name": ticker, "title": f"{ticker}: {_zero(step)} {when}", "x": part["offset"].tolist(),
+            "name": ticker, "ticker": ticker, "title": f"{ticker}: {_zero(step)} {when}", "x": part["offset"].tolist(),
             "dates": [prose.month(d) if step in ("month", "quarter") else format_date(d) for d in part["date"]],
             "y": part["index_100"].to_numpy(), "band": None,
             "data": part.assign(panel=ticker, ticker=str(ticker), day0=day0_session)[
@@ -120,7 +120,7 @@ def _panels_from_results(kind, results, band, names=None):
         label = getattr(result, "label", "") or ""
         who = series_name(result.ticker, names)
         panels.append({
-            "name": who + (f" ({label})" if label else ""),
+            "name": who + (f" ({label})" if label else ""), "ticker": result.ticker, "label": label,
             "title": f"{who}: {label}" if label else f"{who}: day 0 {format_date(result.day0)}",
             "x": table["offset"].astype(int).tolist(), "y": table["car"].to_numpy(),
             "band": half if band else None, "dates": [format_date(d) for d in table["date"]],
@@ -347,15 +347,20 @@ def small_multiples(
     data_frame = pd.concat([p["data"] for p in panels], ignore_index=True)
     # Finding first (where each panel ended), then what the panels show.
     end = f"{_zero(step).split()[0]} {_offset_text(offsets[-1])}"
+    # Panel titles name a series as a label does; a sentence gives an index its article ("the S&P 500 rose").
+    def say(panel: dict) -> str:
+        name = series_name(panel["ticker"], names, article=True)
+        return name + (f" ({panel['label']})" if panel.get("label") else "")
+
     if reference == 0:
-        moves = [f"{p['name']} {the_unit.text(float(p['y'][-1]), signed=True)}" for p in panels]
+        moves = [f"{say(p)} {the_unit.text(float(p['y'][-1]), signed=True)}" for p in panels]
         finding = f"Cumulative abnormal return by {end}: {'; '.join(moves)}"
     else:
         before = "session" if step == "trading day" else step
-        moves = [f"{p['name']} {prose.moved(float(p['y'][-1]) / 100 - 1)}" for p in panels]
+        moves = [f"{say(p)} {prose.moved(float(p['y'][-1]) / 100 - 1)}" for p in panels]
         finding = f"From the {before} before {_zero(step)} to {end}, {prose.join(moves)}"
     auto_alt = (
         f"{prose.sentence(finding)}. Small multiples, {prose.plural(n, 'panel')} of {measure} around each "
-        f"series' own {_zero(step)}, {steps_word} {_offset_text(offsets[0])} to {_offset_text(offsets[-1])}, on shared axes."
+        f"series' own {_zero(step)}, {offset_span(offsets[0], offsets[-1], step, steps_word)}, on shared axes."
     )
     return canvas.finish(fig, alt=alt, auto_alt=auto_alt, data=data_frame)

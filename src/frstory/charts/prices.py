@@ -239,8 +239,9 @@ def price_with_events(
     data = frame[["date", "ticker", value] + ([column] if column != value else [])].copy()
     data["ticker"] = data["ticker"].astype(str)
     # The span the data covers, not the padded axis a single session gets.
+    # In sentences an index takes its article ("the S&P 500 rose"); the labels above do not.
     auto_alt = _price_alt(frame, chosen, column, value, (frame["date"].min(), frame["date"].max()), the_unit,
-                          points + periods, rebase_to, label_of, currency)
+                          points + periods, rebase_to, {t: series_name(t, names, article=True) for t in chosen}, currency)
     return canvas.finish(fig, alt=alt, auto_alt=auto_alt, data=data.rename(columns={"date": x, "ticker": color}))
 
 
@@ -439,13 +440,15 @@ def rebased_comparison(
         return float(frame.loc[frame["ticker"] == ticker, "index_100"].iloc[-1]) / 100 - 1
 
     # Finding first: how the subject moved from the base date, then the others for comparison.
-    subject = prose.join([f"{label_of[t]} {prose.moved(change(t))}" for t in highlighted])
+    # Names as a sentence writes them: "the S&P 500" (the end labels take no article).
+    say = {t: series_name(t, names, article=True) for t in chosen}
+    subject = prose.join([f"{say[t]} {prose.moved(change(t))}" for t in highlighted])
     others = [t for t in chosen if t not in highlighted]
-    comparison = (f", against {prose.join([f'{prose.percent(change(t), signed=True)} for {label_of[t]}' for t in others])}"
+    comparison = (f", against {prose.join([f'{prose.percent(change(t), signed=True)} for {say[t]}' for t in others])}"
                   if others else "")
     base_text, end_text = when(base_sessions_shown, monthly), when(x_range[1], monthly)
     finding = prose.sentence(f"{subject} from {base_text} to {end_text}{comparison}") + "."
-    listed = ", ".join(f"{label_of[t]} (highlighted)" if t in highlighted else label_of[t] for t in chosen)
+    listed = ", ".join(f"{say[t]} (highlighted)" if t in highlighted else say[t] for t in chosen)
     span = f"{prose.month(x_range[0])} to {prose.month(x_range[1])}" if monthly else format_date_range(*x_range)
     auto_alt = (
         f"{finding} Line chart of {plural_phrase(value_phrase(value))} indexed to 100 {'in' if monthly else 'on'} "

@@ -249,19 +249,33 @@ def _minor_digits(currency: str) -> int:
     return get_currency_precision(currency)
 
 
-def series_name(value: object, names: dict[str, str] | None = None) -> str:
+def series_name(value: object, names: dict[str, str] | None = None, *, article: bool = False) -> str:
     """The reader name of a series: ``names`` first, then a registered display name, else the value itself.
+
+    ``article=True`` gives the name as a sentence writes it, ``the S&P 500``; labels and legends
+    take none. A name in ``names`` that starts with a lower-case "the " takes the article, as in
+    :func:`frstory.prose.display_name`; a capital "The" is part of the name (``The Example Co``).
 
     Examples
     --------
     >>> series_name("^GSPC"), series_name("City"), series_name("X", {"X": "Ex"})
     ('S&P 500', 'City', 'Ex')
+    >>> series_name("^GSPC", article=True), series_name("City", article=True)
+    ('the S&P 500', 'City')
+    >>> series_name("^X", {"^X": "the X Index"}), series_name("^X", {"^X": "the X Index"}, article=True)
+    ('X Index', 'the X Index')
+    >>> series_name("XCO", {"XCO": "The Example Co"})
+    'The Example Co'
     """
     text = str(value)
     if names and text in names:
-        return str(names[text])
+        name = str(names[text]).strip()
+        # The same names= a story gives EventStudyResult.summary ("the synthetic index") label a line without "the".
+        if not article and name.startswith("the ") and name[4:].strip():
+            return name[4:].strip()
+        return name
     try:
-        return prose.display_name(text)
+        return prose.display_name(text, article=article)
     except prose.UnknownDisplayName:
         return text
     except prose.ProseError:
