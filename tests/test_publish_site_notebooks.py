@@ -66,7 +66,8 @@ def site(tmp_path_factory):
     notebooks.mkdir()
     _write(notebooks, "01-images.ipynb", [
         md("# Images\n\nSee [the other story](02-other.ipynb), [its second part](02-other.ipynb#Second-part), "
-           "[a part it lacks](02-other.ipynb#No-such-part) and [a missing story](09-missing.ipynb)."),
+           "[a part it lacks](02-other.ipynb#No-such-part) and [a missing story](09-missing.ipynb).\n\n"
+           "Once more: [a missing story](09-missing.ipynb)."),
         code("1 + 1"),
     ])
     _write(notebooks, "02-other.ipynb", [md("# Synthetic other story\n\n## Second part\n\nText."), code("2")])
@@ -173,7 +174,7 @@ def test_links_to_pages_and_headings_the_site_has_are_kept(site):
     anchors = _anchors(site["site"] / "01-images.html")
     assert '<a href="02-other.html" rel="noopener noreferrer">the other story</a>' in anchors
     assert '<a href="02-other.html#s-second-part" rel="noopener noreferrer">its second part</a>' in anchors
-    assert len([w for w in _warnings(site["first"], "01-images.ipynb") if "link" in w]) == 2
+    assert len([w for w in _warnings(site["first"], "01-images.ipynb") if "link" in w]) == 2, "a link twice warns once"
 
 
 def test_a_build_that_finds_the_site_up_to_date_repeats_the_link_warnings(site):
@@ -218,6 +219,17 @@ def test_an_image_outside_the_notebooks_folder_is_never_embedded(tmp_path):
     assert warnings == [f"x.ipynb: cell 1: the image '{target}' lies outside the notebook's folder; readers see "
                         f"its alt text. Fix: move it into {folder} (a folder inside it is fine) and link it from there"
                         for target in ("../private.png", "figures/link.png", "/etc/x.png")]
+
+
+def test_an_image_written_in_code_is_shown_as_written_not_embedded(tmp_path):
+    (tmp_path / "pic.png").write_bytes(DOT_PNG)
+    source = ("Example:\n\n    <img src=\"pic.png\" />\n\nand `![x](pic.png)` in code, and\n\n"
+              "```\n![fenced](missing.png)\n```\n\n![shown](pic.png)")
+    page, reads, warnings = embed_local_images({"cells": [md(source)]}, tmp_path, "x.ipynb")
+    shown = page["cells"][0]["source"]
+    assert shown.startswith(source.split("![shown]")[0]), "code keeps its image references as written"
+    assert shown.endswith("![shown](attachment:" + reads[0]["file_sha256"][:16] + ".png)")
+    assert warnings == []
 
 
 def test_an_image_larger_than_the_cap_is_left_out_with_a_warning(tmp_path):

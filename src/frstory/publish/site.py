@@ -853,7 +853,7 @@ def _link_warnings(job: _Job, targets: dict[str, set[str] | None], notebooks_dir
             warnings.append(f"{job.label}: {link} points at the heading #{problem['fragment'].removeprefix('s-')} "
                             f"of {stem}.ipynb, which has no such heading; readers are taken to the top of its page. "
                             f"Fix: link one of its headings by its text{known}")
-    return warnings
+    return list(dict.fromkeys(warnings))  # a link written twice is one thing to fix
 
 
 #: Image files a Markdown cell may show from its notebook's folder: embedded into the page.
@@ -864,6 +864,52 @@ MAX_LOCAL_IMAGE_BYTES = 5 * 1024 * 1024
 _MD_IMAGE = re.compile(r"!\[([^\]\n]*)\]\(\s*(<[^>\n]+>|[^)\s]+)(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)")
 _HTML_IMG_SRC = re.compile(r"""(<img\b[^>]*?)\ssrc=(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 _URL_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*:|//|#)", re.IGNORECASE)
+# Markdown code, where an image reference is an example to show, not an image: fenced blocks
+# (to their closing fence, or the cell's end) and inline code spans.
+_FENCED_CODE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\1[`~]*[ \t]*$|\Z)", re.MULTILINE | re.DOTALL)
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
+
+
+def markdown_code_ranges(source: str) -> list[tuple[int, int]]:
+    r"""Where ``source`` (a Markdown cell) holds code: fenced and indented blocks, inline spans.
+
+    An indented block is a run of lines indented by four spaces or a tab after a blank line,
+    unless it continues a list item (whose paragraphs are indented too). Written here because the
+    Markdown parser nbconvert uses gives no source positions.
+
+    Examples
+    --------
+    >>> text = "See ![a](a.png)\n\n    <img src='b.png'>\n\nand `![c](c.png)` or\n```\n![d](d.png)\n```\n"
+    >>> [text[a:b].strip() for a, b in markdown_code_ranges(text)]
+    ["<img src='b.png'>", '`![c](c.png)`', '```\n![d](d.png)\n```']
+    >>> markdown_code_ranges("- item\n\n    ![e](e.png) continues the item\n")
+    []
+    """
+    ranges = [m.span() for m in _FENCED_CODE.finditer(source)]
+    offset, blank_before, in_list, block = 0, True, False, None
+    for line in source.splitlines(keepends=True):
+        end = offset + len(line)
+        inside_fence = any(a <= offset < b for a, b in ranges)
+        indented = line.startswith(("    ", "\t")) and line.strip()
+        if inside_fence:
+            pass
+        elif indented and (block is not None or (blank_before and not in_list)):
+            block = (block[0] if block else offset, end)
+        else:
+            if block:
+                ranges.append(block)
+                block = None
+            if line.strip():
+                in_list = bool(_LIST_ITEM.match(line)) or (in_list and not blank_before) or \
+                    (in_list and line.startswith(" "))
+        blank_before = not line.strip()
+        offset = end
+    if block:
+        ranges.append(block)
+    covered = sorted(ranges)
+    spans = [m.span() for m in _CODE_SPAN.finditer(source) if not any(a <= m.start() < b for a, b in covered)]
+    return sorted(covered + spans)
 _IMAGE_MAGIC = {"image/png": (b"\x89PNG\r\n\x1a\n",), "image/jpeg": (b"\xff\xd8\xff",),
                 "image/gif": (b"GIF87a", b"GIF89a")}
 
@@ -964,7 +1010,17 @@ def embed_local_images(nb: dict, folder: Path, label: str) -> tuple[dict, list[d
             _, mime, data = found
             return f'{match.group(1)} src="data:{mime};base64,{base64.b64encode(data).decode("ascii")}"'
 
-        changed = _HTML_IMG_SRC.sub(html_image, _MD_IMAGE.sub(markdown_image, source))
+        def outside_code(replace):
+            def sub(match: re.Match) -> str:
+                if any(a <= match.start() < b for a, b in code):
+                    return match.group(0)  # an example in code, shown as written
+                return replace(match)
+            return sub
+
+        code = markdown_code_ranges(source)
+        changed = _MD_IMAGE.sub(outside_code(markdown_image), source)
+        code = markdown_code_ranges(changed)
+        changed = _HTML_IMG_SRC.sub(outside_code(html_image), changed)
         if changed == source:
             cells.append(cell)
         else:
