@@ -99,3 +99,9 @@ def test_names_passed_to_one_call_are_used_for_that_call_only():
 
 def test_names_passed_to_a_call_come_before_the_registered_ones():
     assert prose.display_name("^GSPC", names={"^GSPC": "the benchmark"}, article=True) == "the benchmark"
+
+
+def test_a_company_whose_name_begins_with_the_keeps_it_in_every_sentence():
+    names = {"SYNT": "The Synthetic Company"}
+    assert prose.display_name("SYNT", names=names) == "The Synthetic Company"
+    assert prose.display_name("SYNT", names=names, article=True) == "The Synthetic Company"

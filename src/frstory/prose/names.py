@@ -125,6 +125,8 @@ def display_name(ticker: str, *, article: bool = False, names: Mapping[str, str]
     ('S&P 500', 'the S&P 500', 'Nasdaq Composite')
     >>> display_name("ACME", names={"ACME": "Acme Corp"}, article=True)
     'Acme Corp'
+    >>> display_name("TTD", names={"TTD": "The Trade Desk"}), display_name("TTD", names={"TTD": "The Trade Desk"}, article=True)
+    ('The Trade Desk', 'The Trade Desk')
     """
     if names is not None:
         if not isinstance(names, Mapping):
@@ -142,6 +144,8 @@ def display_name(ticker: str, *, article: bool = False, names: Mapping[str, str]
             f"frstory.prose.register_display_names({{{str(ticker)!r}: 'Name readers know'}}), or pass "
             f"names={{{str(ticker)!r}: '...'}} to this call"
         )
-    if name.lower().startswith(_ARTICLE):
+    # Only a lower-case "the " is the article convention: "The Trade Desk" or "The Home Depot" is
+    # the company's own name, capital and all, in every sentence.
+    if name.startswith(_ARTICLE):
         return name if article else name[len(_ARTICLE):]
     return name
