@@ -144,6 +144,13 @@ def test_the_alt_text_names_the_measure_mid_sentence_keeping_an_abbreviations_ca
     assert "are of the CAR (−5, +5)." in abbreviated.layout.meta["frstory"]["alt"]
 
 
+def test_the_alt_text_of_a_single_specification_speaks_of_it_alone(specs):
+    one = specs[specs["spec"] == 1]
+    alt = charts.specification_curve(one, measure="car", source=SOURCE).layout.meta["frstory"]["alt"]
+    assert alt.startswith("The one specification ")
+    assert "its estimate, " in alt and "sorted from" not in alt and " of 1 " not in alt
+
+
 def test_an_unknown_measure_is_a_clear_error(specs):
     with pytest.raises(fr.ChartInputError, match="no row of specs has measure 'car_5'.*'ar_0', 'car'"):
         charts.specification_curve(specs, measure="car_5", source=SOURCE)

@@ -257,7 +257,10 @@ def specification_curve(
     level_text = f"{prose.number(100 * level, decimals=0 if float(100 * level).is_integer() else 1)}% level"
     # Finding first (how many specifications find a significant estimate), then the spread and the matrix.
     n = len(frame)
-    if n_sig == n and n > 1:
+    if n == 1:
+        finding = (f"The one specification {'finds' if n_sig else 'does not find'} its estimate significant at "
+                   f"the {level_text}")
+    elif n_sig == n:
         finding = f"All {prose.plural(n, 'specification')} find estimates significant at the {level_text}"
     elif n_sig == 0:
         finding = f"None of the {prose.plural(n, 'specification')} finds an estimate significant at the {level_text}"
@@ -266,9 +269,11 @@ def specification_curve(
                    f"{'an estimate' if n_sig == 1 else 'estimates'} significant at the {level_text}")
     # Mid-sentence the measure loses its capital, but an abbreviation ("CAR", "AR (0)") keeps its own.
     in_sentence = label[:1].lower() + label[1:] if label[1:2].islower() else label
+    first, last = (the_unit.text(float(frame[estimate].iloc[i]), signed=True) for i in (0, -1))
+    spread = (f"its estimate, {first}, is of the {in_sentence}" if n == 1 else
+              f"the estimates, sorted from {first} to {last}, are of the {in_sentence}")
     auto_alt = (
-        f"{prose.sentence(finding)}; the estimates, sorted from {the_unit.text(float(frame[estimate].iloc[0]), signed=True)} "
-        f"to {the_unit.text(float(frame[estimate].iloc[-1]), signed=True)}, are of the {in_sentence}. Specification curve "
+        f"{prose.sentence(finding)}; {spread}. Specification curve "
         f"with filled markers for significant estimates; below, a dot matrix shows each specification's "
         f"{prose.join([_CHOICE_TITLES.get(c, c).lower() for c in present])}."
     )
