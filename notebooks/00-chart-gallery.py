@@ -22,7 +22,7 @@
 # ---
 
 # %% [markdown]
-# # Chart gallery
+# # The frstory chart gallery
 #
 # **Everything on this page is synthetic.** The companies (SYNA, SYNB), the market index and the events are made up
 # by `frstory.synthetic_prices()` and `frstory.synthetic_events()`, and the newsroom numbers (stories

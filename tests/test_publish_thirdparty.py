@@ -156,6 +156,55 @@ def test_a_link_to_another_notebook_points_at_its_page_and_heading(renderer):
     assert '<a href="02-method.html#s-how-we-counted"' in body and '<a href="03-notes.html"' in body
 
 
+def test_a_link_to_a_notebook_whose_name_has_spaces_points_at_its_page_name(renderer):
+    body = _render(renderer, [md("See [rich output](Rich%20Output.ipynb#Synthetic-section) and "
+                                 "[tables](<03 Pivot Tables.ipynb>).")])["body_html"]
+    assert '<a href="rich-output.html#s-synthetic-section"' in body and '<a href="03-pivot-tables.html"' in body
+
+
+# -- a notebook's outline --------------------------------------------------------------------------------
+
+def _headings(body: str) -> list[tuple[str, str]]:
+    return re.findall(r'<(h[1-6]) id="s-[^"]*">(.*?)</h[1-6]>', body)
+
+
+def test_a_notebooks_top_headings_and_their_sections_stay_two_levels_below_the_title(renderer):
+    cells = [md("# Synthetic title\n\nIntro."), md("## First section"), md("### A detail"), md("# Second part"),
+             md("## Its section")]
+    body = renderer.render(nbformat.v4.new_notebook(cells=cells), "synthetic", "Synthetic title")["body_html"]
+    assert _headings(body) == [("h3", "First section"), ("h4", "A detail"), ("h2", "Second part"),
+                               ("h3", "Its section")]
+
+
+def test_a_notebook_whose_sections_start_at_two_hashes_has_them_as_the_pages_sections(renderer):
+    cells = [md("## First section\n\nText."), md("### A detail"), md("## Second section")]
+    body = _render(renderer, cells)["body_html"]
+    assert _headings(body) == [("h2", "First section"), ("h3", "A detail"), ("h2", "Second section")]
+
+
+def test_the_leading_title_heading_is_not_repeated_and_the_outline_under_it_starts_at_level_two(renderer):
+    cells = [md("# Synthetic title\n\nIntro."), md("## First section"), md("## Second section")]
+    body = renderer.render(nbformat.v4.new_notebook(cells=cells), "synthetic", "Synthetic title")["body_html"]
+    assert "Synthetic title" not in body
+    assert _headings(body) == [("h2", "First section"), ("h2", "Second section")]
+
+
+def test_an_html_heading_in_markdown_and_a_raw_cell_heading_take_their_place_in_the_outline(renderer):
+    cells = [md("# Part"), md("<h2>Section in HTML</h2>"), raw("<h3>Raw detail</h3>")]
+    cells[2].metadata["raw_mimetype"] = "text/html"
+    body = renderer.render(nbformat.v4.new_notebook(cells=cells), "synthetic", "Another title")["body_html"]
+    assert _headings(body) == [("h2", "Part"), ("h3", "Section in HTML"), ("h4", "Raw detail")]
+
+
+def test_a_table_is_named_after_the_nearest_heading_above_it_at_any_level(renderer):
+    import pandas as pd
+
+    cells = [md("# Synthetic part"), md("## Synthetic section"), md("#### Synthetic counts"),
+             _code_with(_outputs(pd.DataFrame({"n": [1, 2]})))]
+    body = renderer.render(nbformat.v4.new_notebook(cells=cells), "synthetic", "T")["body_html"]
+    assert '<caption class="fr-visually-hidden">Table 1: Synthetic counts</caption>' in body
+
+
 def test_a_jupyter_heading_anchor_lands_on_the_first_heading_with_that_text(renderer):
     cells = [md("Jump to [the caveats](#Caveats-and-limits) or [in MyST style](#caveats-and-limits)."),
              md("## Caveats and limits\n\nOne."), md("## Caveats and limits\n\nTwo.")]
@@ -585,3 +634,74 @@ def test_what_a_cell_printed_to_stderr_is_left_out_of_the_page_and_named_for_the
 def test_a_cell_printing_nothing_to_stderr_warns_of_nothing(renderer):
     quiet = nbformat.v4.new_output("stream", name="stderr", text="\n  \n")
     assert _render(renderer, [_code_with([quiet])])["warnings"] == []
+
+
+# -- a site of notebooks with names, languages and folds of their own ---------------------------------------
+
+@pytest.fixture(scope="module")
+def own_names_site(tmp_path_factory):
+    """Two synthetic notebooks: one named with spaces and capitals, one in French that links to it, prints
+    a long printout and shows a traceback."""
+    from frstory.publish import build
+
+    root = tmp_path_factory.mktemp("names")
+    (root / "notebooks").mkdir()
+    kernel = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    rich = nbformat.v4.new_notebook(cells=[md("# Synthetic rich output\n\n## Synthetic section\n\nText.")],
+                                    metadata=kernel)
+    nbformat.write(rich, root / "notebooks" / "Rich Output.ipynb")
+    failing = code("synthetic_total = 0\n1 / synthetic_total")
+    failing.metadata["tags"] = ["raises-exception"]
+    french = nbformat.v4.new_notebook(cells=[
+        md("Voir [la section](Rich%20Output.ipynb#Synthetic-section)."),
+        code("print('\\n'.join(f'synthétique {n}' for n in range(500)))"),
+        failing,
+    ], metadata={**kernel, "frstory": {"title": "Synthétique", "lang": "fr"}})
+    nbformat.write(french, root / "notebooks" / "02-synthetique.ipynb")
+    report = build(root / "notebooks", root / "site", jobs=1, cache_dir=root / "cache")
+    return root / "site", report
+
+
+@pytest.mark.slow
+def test_a_notebook_named_with_spaces_and_capitals_gets_a_lower_case_hyphenated_page(own_names_site):
+    site, _ = own_names_site
+    assert (site / "rich-output.html").is_file() and not (site / "Rich Output.html").exists()
+    assert 'href="rich-output.html"' in (site / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_a_link_to_a_notebook_named_with_spaces_lands_on_its_page_and_heading(own_names_site):
+    site, report = own_names_site
+    page = (site / "02-synthetique.html").read_text(encoding="utf-8")
+    assert 'href="rich-output.html#s-synthetic-section"' in page
+    assert 'id="s-synthetic-section"' in (site / "rich-output.html").read_text(encoding="utf-8")
+    assert not [w for story in report.stories for w in story.warnings if "link" in w]
+
+
+@pytest.mark.slow
+def test_a_story_in_french_is_a_french_page_and_its_card_says_so(own_names_site):
+    site, _ = own_names_site
+    assert '<html lang="fr">' in (site / "02-synthetique.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in (site / "rich-output.html").read_text(encoding="utf-8")
+    assert '<h2 class="fr-card__title" lang="fr"><a href="02-synthetique.html">' in \
+        (site / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_printing_opens_folded_printouts_and_tracebacks_and_closes_them_afterwards(own_names_site, browser):
+    site, _ = own_names_site
+    page = browser.new_page()
+    try:
+        page.goto((site / "02-synthetique.html").as_uri(), wait_until="load")
+        state = """() => ['.fr-output__fold', '.fr-error__traceback', '.fr-code'].map(s =>
+            [...document.querySelectorAll('details' + s)].map(d => d.open && d.checkVisibility()))"""
+        assert page.evaluate(state) == [[False], [False], [False, False]]
+        page.emulate_media(media="print")
+        page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+        assert page.evaluate(state) == [[True], [True], [False, False]], "on paper: output open, code left out"
+        page.evaluate("() => window.dispatchEvent(new Event('afterprint'))")
+        page.emulate_media(media="screen")
+        assert page.evaluate(state) == [[False], [False], [False, False]]
+    finally:
+        page.close()

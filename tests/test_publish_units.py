@@ -13,7 +13,9 @@ from frstory.publish.execute import KERNEL_NAME, NotebookFailure, ensure_kernels
 from frstory.publish.freeze import environment_hash, notebook_content_hash, source_hash, stale_reason
 from frstory.publish.render import figure_json_for_script, read_story_meta, reading_minutes
 from frstory.publish.render import StoryMeta, StoryRenderer
-from frstory.publish.sanitize import HeadingIds, looks_numeric, sanitize_html, tidy_table
+from frstory.publish.navigation import table_of_contents
+from frstory.publish.sanitize import HeadingIds, looks_numeric, notebook_page_name, page_href, sanitize_html, \
+    shift_headings, tidy_table
 from frstory.publish.scaffold import new_story
 from frstory.publish.site import SITE_MARKER, build
 
@@ -55,6 +57,69 @@ def test_sanitizer_makes_headings_level_two_or_lower_with_unique_ids():
     ids = HeadingIds()
     out = sanitize_html("<h1>Notes</h1><h2>Notes</h2>", min_heading=2, heading_ids=ids)
     assert out == '<h2 id="s-notes">Notes</h2><h2 id="s-notes-2">Notes</h2>'
+
+
+def test_a_notebooks_outline_moves_below_the_title_keeping_its_levels():
+    body = '<h1 id="s-a">A</h1><h2 id="s-b">B</h2><h4 id="s-c">C</h4><h1 id="s-d">D</h1>'
+    assert shift_headings(body) == '<h2 id="s-a">A</h2><h3 id="s-b">B</h3><h5 id="s-c">C</h5><h2 id="s-d">D</h2>'
+
+
+def test_an_outline_that_starts_at_level_two_is_left_as_it_is():
+    body = '<h2 id="s-a">A</h2><h3 id="s-b">B</h3>'
+    assert shift_headings(body) == body
+
+
+def test_an_outline_that_starts_lower_moves_up_to_level_two():
+    assert shift_headings('<h3 id="s-a">A</h3><h4 id="s-b">B</h4>') == '<h2 id="s-a">A</h2><h3 id="s-b">B</h3>'
+
+
+def test_a_shifted_heading_deeper_than_six_stays_at_six():
+    body = '<h1 id="s-a">A</h1><h6 id="s-b">B</h6>'
+    assert shift_headings(body) == '<h2 id="s-a">A</h2><h6 id="s-b">B</h6>'
+
+
+def test_a_heading_an_output_showed_does_not_decide_or_follow_the_outline():
+    body = '<h2 id="s-a">A</h2><div><h2>From an output</h2></div><h3 id="s-b">B</h3>'
+    assert shift_headings(body) == body
+
+
+# -- table of contents -----------------------------------------------------------------------------
+
+def test_the_contents_list_the_top_sections_of_the_page():
+    body = '<h2 id="s-a">A</h2><h3 id="s-a1">A1</h3><h2 id="s-b">B</h2>'
+    assert [h["text"] for h in table_of_contents(body)] == ["A", "B"]
+
+
+def test_under_a_single_top_heading_the_contents_list_the_sections_below_it():
+    body = '<h2 id="s-intro">Intro</h2><h3 id="s-a">A</h3><p>x</p><h3 id="s-b">B</h3>'
+    assert table_of_contents(body) == [{"id": "s-a", "text": "A"}, {"id": "s-b", "text": "B"}]
+
+
+def test_headings_of_every_level_come_in_page_order():
+    body = '<h3 id="s-a">A</h3><h2 id="s-b">B</h2><h4 id="s-c">C</h4>'
+    assert [(h["text"], h["level"]) for h in table_of_contents(body, level=None)] == [("A", 3), ("B", 2), ("C", 4)]
+
+
+# -- page names ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("stem, page", [("02-amazon", "02-amazon"), ("Rich Output", "rich-output"),
+                                        ("03_Pivot Tables (v2)", "03-pivot-tables-v2"), ("Données", "donnees"),
+                                        ("机器学习练习 1", "机器学习练习-1"), ("???", "page")])
+def test_a_page_is_named_after_its_notebook_in_lower_case_with_hyphens(stem, page):
+    assert notebook_page_name(stem) == page
+
+
+@pytest.mark.parametrize("href, target", [("Rich%20Output.ipynb#Some-heading", "rich-output.html#s-some-heading"),
+                                          ("./03_Pivot.ipynb", "03-pivot.html")])
+def test_a_link_to_a_notebook_points_at_the_name_its_page_gets(href, target):
+    assert page_href(href) == target
+
+
+def test_the_page_name_of_a_notebook_named_like_a_site_page_says_it_is_a_page():
+    from frstory.publish.site import _page_slug
+
+    assert (_page_slug("Index"), _page_slug("Search"), _page_slug("Rich Output")) == \
+        ("index-page", "search-page", "rich-output")
 
 
 # -- tables: alignment by column content and pandas' index-name row ------------------------------
@@ -211,10 +276,10 @@ def test_removed_inputs_and_empty_cells_make_no_toggle(renderer):
 
 # -- methods box ------------------------------------------------------------------------------
 
-def _story_page(prices: list[dict]) -> str:
+def _story_page(prices: list[dict], meta: StoryMeta | None = None) -> str:
     from frstory.publish.site import _reader_prices, _template_env
 
-    story = {"meta": StoryMeta(title="Synthetic"), "page": "01-synthetic.html", "body_html": "", "figure_count": 0,
+    story = {"meta": meta or StoryMeta(title="Synthetic"), "page": "01-synthetic.html", "body_html": "", "figure_count": 0,
              "minutes": 1, "missing_data": [], "reads": [], "prices": _reader_prices(prices), "price_reads": True,
              "executed_at": "2020-06-11T00:00:00+00:00", "executed_at_display": "11 June 2020, 00:00 UTC",
              "cached": False, "notebook_name": "01-synthetic.ipynb"}
@@ -235,6 +300,24 @@ def test_methods_box_shows_a_dash_with_an_explanation_for_imported_prices():
            'aria-hidden="true">—</span>' in row
     assert '<span class="fr-visually-hidden">Not applicable: imported from a file, not fetched with yfinance</span>' in row
     assert "not downloaded with yfinance" in page
+
+
+def test_a_story_page_is_in_the_language_its_notebook_names():
+    page = _story_page([], StoryMeta(title="Synthétique", lang="fr"))
+    assert page.count('<html lang="fr">') == 1
+
+
+def test_the_sites_own_words_on_a_page_in_another_language_say_they_are_english():
+    page = _story_page([], StoryMeta(title="Synthétique", lang="fr"))
+    for element in ('<header class="fr-masthead" lang="en">', '<footer class="fr-footer" lang="en">',
+                    '<p class="fr-story__byline" lang="en">', '<h2 id="sources-title" lang="en">',
+                    'data-pagefind-ignore lang="en">\n<h2 id="methods-title">'):
+        assert element in page
+
+
+def test_a_story_page_without_a_language_is_in_the_sites_and_marks_nothing_else():
+    page = _story_page([])
+    assert '<html lang="en">' in page and page.count(" lang=") == 1
 
 
 def test_methods_box_names_each_series_and_writes_its_dates_in_words():
@@ -273,9 +356,29 @@ def test_story_meta_rejects_a_non_iso_date_naming_the_notebook_and_fix():
         read_story_meta(nb, "nb.ipynb")
 
 
-def test_story_meta_falls_back_to_first_heading_for_the_title():
-    nb = {"metadata": {}, "cells": [{"cell_type": "markdown", "source": "intro\n\n## Synthetic heading"}]}
+def test_story_meta_falls_back_to_the_first_top_level_heading_for_the_title():
+    # Synthetic: a notebook that opens with a section before its "#" title.
+    cells = [{"cell_type": "markdown", "source": "## Synthetic section\n\ntext"},
+             {"cell_type": "markdown", "source": "```python\n# a comment, not a heading\n```\n\n# Synthetic title"}]
+    assert read_story_meta({"metadata": {}, "cells": cells}, "x.ipynb").title == "Synthetic title"
+
+
+def test_story_meta_without_a_top_level_heading_takes_the_first_heading_for_the_title():
+    nb = {"metadata": {}, "cells": [{"cell_type": "markdown", "source": "intro\n\n## Synthetic heading\n\n### Lower"}]}
     assert read_story_meta(nb, "x.ipynb").title == "Synthetic heading"
+
+
+def test_story_meta_reads_the_language_a_story_is_written_in():
+    nb = {"metadata": {"frstory": {"title": "T", "lang": "zh-Hans"}}, "cells": []}
+    assert read_story_meta(nb, "x.ipynb").lang == "zh-Hans"
+    assert read_story_meta({"metadata": {"frstory": {"title": "T"}}, "cells": []}, "x.ipynb").lang == ""
+
+
+@pytest.mark.parametrize("lang", ['fr" onload="x', "French", "fr_FR", "-fr"])
+def test_story_meta_rejects_a_language_that_is_not_a_language_tag_naming_the_notebook_and_fix(lang):
+    nb = {"metadata": {"frstory": {"title": "T", "lang": lang}}, "cells": []}
+    with pytest.raises(BuildError, match=r"nb\.ipynb: metadata frstory\.lang .* is not a language tag.*e\.g\. \"fr\""):
+        read_story_meta(nb, "nb.ipynb")
 
 
 def test_reading_time_counts_words_and_charts():
@@ -400,6 +503,16 @@ def test_build_refuses_to_replace_a_folder_it_did_not_build(tmp_path):
     with pytest.raises(BuildError, match=f"refusing to replace .*precious.*{SITE_MARKER}"):
         build(tmp_path / "notebooks", precious, cache_dir=tmp_path / "cache", progress=None)
     assert (precious / "thesis.txt").read_text() == "synthetic"
+
+
+def test_build_refuses_two_notebooks_that_would_share_a_page_naming_both(tmp_path):
+    (tmp_path / "notebooks").mkdir()
+    for name in ("Rich Output.ipynb", "rich-output.ipynb"):  # synthetic, empty
+        nbformat.write(nbformat.v4.new_notebook(), tmp_path / "notebooks" / name)
+    with pytest.raises(BuildError, match=r"rich-output\.html from Rich Output\.ipynb and rich-output\.ipynb.*"
+                                         r"Fix: rename one of the notebooks"):
+        build(tmp_path / "notebooks", tmp_path / "site", cache_dir=tmp_path / "cache")
+    assert not (tmp_path / "site" / "rich-output.html").exists()
 
 
 def test_build_names_a_missing_notebooks_folder(tmp_path):

@@ -42,7 +42,7 @@ from frstory.errors import BuildError
 from frstory.publish.escaping import ANSI_ESCAPE, plain_text
 from frstory.publish.execute import output_mentions_missing_data
 from frstory.publish.math import figure_math_to_text, latex_to_mathml
-from frstory.publish.sanitize import HeadingIds, page_href, sanitize_html, slugify_heading
+from frstory.publish.sanitize import HeadingIds, page_href, sanitize_html, shift_headings, slugify_heading
 from frstory.publish.navigation import table_of_contents
 from frstory.publish.sources import chart_sources, http_url
 
@@ -77,7 +77,13 @@ SECONDS_PER_FIGURE = 12
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _WORD = re.compile(rf"[{_CJK}]|[^\W_{_CJK}](?:[^\W_{_CJK}]|['’-])*")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# A BCP 47 language tag as HTML's lang attribute takes it ("fr", "zh-Hans", "pt-BR", "es-419"): an ISO 639
+# language code (2 or 3 letters; BCP 47's longer ones are reserved), then subtags of letters and digits.
+# Checked for shape, not against the registry: it is what keeps "French" or a quote out of the page.
+_LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$", re.MULTILINE)
+# A fenced code block of Markdown (to its closing fence or the cell's end): its "# ..." lines are code.
+_FENCED_CODE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\1[`~]*[ \t]*$|\Z)", re.MULTILINE | re.DOTALL)
 _BASE64 = re.compile(r"^[A-Za-z0-9+/=]*$")
 _EMPTY_HEADER = re.compile(r"<th((?:\s[^>]*)?)>\s*</th>")
 # pandas' HTML display cuts long text to display.max_colwidth characters ending in "..." and
@@ -145,6 +151,9 @@ class StoryMeta:
     byline: str = ""
     date: str | None = None  # ISO YYYY-MM-DD
     synthetic: bool = False
+    #: The language the story is written in (a BCP 47 tag such as ``fr`` or ``zh-Hans``), for the
+    #: page's ``<html lang>``; empty for the site's language.
+    lang: str = ""
 
     @property
     def display_date(self) -> str:
@@ -180,7 +189,7 @@ def read_story_meta(nb: dict, label: str) -> StoryMeta:
     if not isinstance(meta, dict):
         raise BuildError(f"{label}: metadata 'frstory' is {type(meta).__name__}, not a mapping: "
                          "set it to {\"title\": ..., \"dek\": ..., \"byline\": ..., \"date\": \"YYYY-MM-DD\"}")
-    for key in ("title", "dek", "byline", "date"):
+    for key in ("title", "dek", "byline", "date", "lang"):
         value = meta.get(key)
         if value is not None and not isinstance(value, str):
             raise BuildError(f"{label}: metadata frstory.{key} is {value!r} ({type(value).__name__}): "
@@ -194,21 +203,24 @@ def read_story_meta(nb: dict, label: str) -> StoryMeta:
         except ValueError:
             raise BuildError(f"{label}: metadata frstory.date {when!r} is not an ISO date: "
                              "write it as YYYY-MM-DD, e.g. \"2020-06-10\"") from None
+    lang = (meta.get("lang") or "").strip()
+    if lang and not _LANG_TAG.match(lang):
+        raise BuildError(f"{label}: metadata frstory.lang {lang!r} is not a language tag: write the language the "
+                         "story is written in as a BCP 47 tag, e.g. \"fr\", \"de-CH\" or \"zh-Hans\"")
     synthetic = meta.get("synthetic", False)
     if not isinstance(synthetic, bool):
         raise BuildError(f"{label}: metadata frstory.synthetic is {synthetic!r}: use true or false")
     title = (meta.get("title") or "").strip()
     if not title:
-        # Fall back to the first Markdown heading, then the file name, so a draft still builds.
-        for cell in nb.get("cells", []):
-            if cell.get("cell_type") == "markdown":
-                match = _HEADING.search(_source(cell))
-                if match:
-                    title = markdown_heading_text(match.group(2))
-                    break
-        title = title or Path(label).stem
+        # Fall back to the first top-level (#) Markdown heading, else the first heading of any level,
+        # then the file name, so a draft still builds. A notebook may open with a ## section before
+        # its # title; the # heading is what its author called the whole.
+        headings = [match for cell in nb.get("cells", []) if cell.get("cell_type") == "markdown"
+                    for match in _HEADING.finditer(_FENCED_CODE.sub("", _source(cell)))]
+        first = next((m for m in headings if m.group(1) == "#"), headings[0] if headings else None)
+        title = (markdown_heading_text(first.group(2)) if first else "") or Path(label).stem
     return StoryMeta(title=title, dek=(meta.get("dek") or "").strip(), byline=(meta.get("byline") or "").strip(),
-                     date=when, synthetic=synthetic)
+                     date=when, synthetic=synthetic, lang=lang)
 
 
 def figure_json_for_script(figure: dict) -> str:
@@ -563,7 +575,8 @@ class StoryRenderer:
                 source = source.lstrip("\n")[match.end():]
         self._ctx.words += len(_WORD.findall(re.sub(r"<[^>]+>|\(https?://[^)]*\)|\$[^$]*\$", " ", source)))
         rendered = self._markdown.render(source)
-        body = sanitize_html(rendered, min_heading=2, heading_ids=self._ctx.heading_ids)
+        # Levels kept as written: render() moves the page's whole outline below its title.
+        body = sanitize_html(rendered, min_heading=1, heading_ids=self._ctx.heading_ids)
         where = f"{self._ctx.stem}: cell {(cell.get('metadata') or {}).get('frstory_cell', '?')}"
         for name in renderer.missing_attachments:
             self._ctx.warnings.append(
@@ -582,7 +595,7 @@ class StoryRenderer:
                 f"{where}: the link to '{url}' is left out (a page links http(s) addresses, its own headings "
                 "and other notebooks of the folder, not files beside the notebook); readers see its text alone. "
                 "Fix: link an http(s) address or another notebook (name.ipynb)")
-        headings = table_of_contents(body, 2) + table_of_contents(body, 3)
+        headings = table_of_contents(body, level=None)
         if headings:
             self._ctx.last_heading = headings[-1]["text"]
         return body
@@ -594,7 +607,7 @@ class StoryRenderer:
         if mime == "text/markdown":
             return self._markdown_cell(cell)
         if mime == "text/html":
-            return sanitize_html(_source(cell), min_heading=2, heading_ids=self._ctx.heading_ids)
+            return sanitize_html(_source(cell), min_heading=1, heading_ids=self._ctx.heading_ids)
         return ""
 
     def _observe(self, output: dict) -> str:
@@ -783,7 +796,7 @@ class StoryRenderer:
         ctx = self._ctx
         ctx.warnings += resources.get("frstory_warnings", [])
         return {
-            "body_html": _link_fragments(body.strip()),
+            "body_html": _link_fragments(shift_headings(body.strip())),
             "figures": ctx.figures,
             "words": ctx.words,
             "missing_data": ctx.missing_data,

@@ -18,7 +18,8 @@ by construction, it cannot reach the page), and nh3 then keeps only the CSS prop
 element out of its table).
 
 Two steps are frstory's own, because no kept library does them (nh3 only removes): headings (and
-named anchors, ``<a id="intro">``) are demoted below the page title and given page-unique ids,
+named anchors, ``<a id="intro">``) are given page-unique ids (and those of outputs are demoted below
+the page title; :func:`shift_headings` moves a story's own outline below it, keeping its levels),
 and tables are tidied
 (:func:`tidy_table`): columns are classed ``fr-num``/``fr-text`` by what they hold, so numbers
 right-align, and pandas' separate index-name header row is folded into the header. Both work on
@@ -29,12 +30,13 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from html.parser import HTMLParser
 
 import nh3
 
 __all__ = ["sanitize_html", "HeadingIds", "slugify_heading", "looks_numeric", "tidy_table", "STYLE_PROPERTIES",
-           "notebook_page_href", "page_href"]
+           "notebook_page_name", "notebook_page_href", "page_href", "shift_headings"]
 
 _HTML_TAGS = frozenset(
     """a abbr b blockquote br caption cite code col colgroup dd del details dfn div dl dt em figcaption
@@ -343,6 +345,57 @@ class HeadingIds:
         return candidate
 
 
+# A section heading of a page body: the sanitizer gave it its id ("s-..."), and headings do not nest.
+_SECTION_HEADING = re.compile(r'<h([1-6])((?:\s[^>]*)?\sid="s-[^"]*"[^>]*)>(.*?)</h\1>', re.DOTALL)
+
+
+def shift_headings(body: str, top: int = 2) -> str:
+    """Move a page body's section headings so its highest level is ``<h{top}>``, keeping the steps.
+
+    A notebook's ``#`` and ``##`` are two levels of its outline: clamping both to ``<h2>`` (the
+    page's ``<h1>`` is its title) would flatten them, so the whole outline moves instead, and a
+    notebook whose sections start at ``##`` or ``###`` is laid out as one whose sections start at
+    ``#``. Levels below ``<h6>`` stay ``<h6>``. Only headings with a section id (``s-...``, from
+    Markdown and raw cells) move; headings inside outputs were already put below the title.
+
+    Examples
+    --------
+    >>> shift_headings('<h1 id="s-a">A</h1><h2 id="s-b">B</h2><h3>in an output</h3>')
+    '<h2 id="s-a">A</h2><h3 id="s-b">B</h3><h3>in an output</h3>'
+    >>> shift_headings('<h3 id="s-a">A</h3><h5 id="s-b">B</h5>')
+    '<h2 id="s-a">A</h2><h4 id="s-b">B</h4>'
+    """
+    levels = [int(m.group(1)) for m in _SECTION_HEADING.finditer(body)]
+    if not levels or min(levels) == top:
+        return body
+    step = top - min(levels)
+
+    def move(match: re.Match) -> str:
+        level = min(6, int(match.group(1)) + step)
+        return f"<h{level}{match.group(2)}>{match.group(3)}</h{level}>"
+
+    return _SECTION_HEADING.sub(move, body)
+
+
+def notebook_page_name(stem: str) -> str:
+    """The file stem of notebook ``stem``'s page: lower case, words joined by hyphens.
+
+    A page name with spaces or capitals makes links with ``%20`` and breaks when the site is
+    copied to a file system that ignores case. Accents are dropped from Latin letters
+    (``données`` is ``donnees``) so the name has one spelling whatever Unicode form a file system
+    stores; letters of other scripts are kept. Two notebooks whose names differ only in case,
+    spaces or punctuation get the same page name: the build refuses to write them both.
+
+    Examples
+    --------
+    >>> notebook_page_name("Rich Output"), notebook_page_name("02_Données (v2)"), notebook_page_name("数据")
+    ('rich-output', '02-donnees-v2', '数据')
+    """
+    folded = "".join(c for c in unicodedata.normalize("NFKD", stem) if not unicodedata.combining(c))
+    slug = re.sub(r"[\W_]+", "-", unicodedata.normalize("NFC", folded).lower()).strip("-")
+    return slug or "page"
+
+
 def notebook_page_href(stem: str, fragment: str | None = None) -> str:
     """Where a link to notebook ``stem`` (and its heading anchor ``fragment``) points on the site.
 
@@ -351,12 +404,12 @@ def notebook_page_href(stem: str, fragment: str | None = None) -> str:
 
     Examples
     --------
-    >>> notebook_page_href("02-math", "Why-it-matters")
-    '02-math.html#s-why-it-matters'
+    >>> notebook_page_href("02-math", "Why-it-matters"), notebook_page_href("Rich%20Output")
+    ('02-math.html#s-why-it-matters', 'rich-output.html')
     """
     from urllib.parse import unquote
 
-    return f"{stem}.html" + (f"#s-{slugify_heading(unquote(fragment))}" if fragment else "")
+    return f"{notebook_page_name(unquote(stem))}.html" + (f"#s-{slugify_heading(unquote(fragment))}" if fragment else "")
 
 
 def page_href(value: str) -> str | None:
@@ -485,8 +538,9 @@ def sanitize_html(markup: str, *, min_heading: int = 1, heading_ids: HeadingIds 
     markup : str
         HTML from a notebook output or rendered Markdown.
     min_heading : int
-        Highest heading level allowed: 2 turns a story's ``#`` headings into ``<h2>``, because
-        the page's only ``<h1>`` is the title from the notebook metadata.
+        Highest heading level allowed: 2 turns an output's ``<h1>`` into ``<h2>``, because the
+        page's only ``<h1>`` is the story's title. Markdown cells keep their levels (1) and the
+        renderer moves the whole outline below the title with :func:`shift_headings`.
     heading_ids : HeadingIds, optional
         When given, every heading gets a page-unique ``id`` for links to sections.
     keep_styles : bool

@@ -561,19 +561,25 @@ def build(
 
 
 def _page_slug(stem: str) -> str:
-    """The page name of notebook ``stem``: its own, unless the site itself uses it (:data:`RESERVED_PAGES`).
+    """The page name of notebook ``stem``: its name as a URL-safe slug
+    (:func:`~frstory.publish.sanitize.notebook_page_name`, which links to the notebook use too),
+    unless the site itself uses it (:data:`RESERVED_PAGES`).
 
     Examples
     --------
-    >>> _page_slug("02-amazon"), _page_slug("index"), _page_slug("Search")
-    ('02-amazon', 'index-page', 'Search-page')
+    >>> _page_slug("02-amazon"), _page_slug("Rich Output"), _page_slug("index"), _page_slug("Search")
+    ('02-amazon', 'rich-output', 'index-page', 'search-page')
     """
-    return f"{stem}-page" if stem.lower() in RESERVED_PAGES else stem
+    from frstory.publish.sanitize import notebook_page_name
+
+    slug = notebook_page_name(stem)
+    return f"{slug}-page" if slug in RESERVED_PAGES else slug
 
 
 def _build(started, reporter: Progress, notebooks_dir, out_dir, notebooks, jobs, force, cell_timeout, cache_dir,
            parameters, slug, keep_going, wait, scheduler=None, base_url=None) -> BuildReport:
     from frstory.publish.params import SLUG_SAFE, parameter_slug
+    from frstory.publish.sanitize import notebook_page_name
 
     say = reporter.line
     notebooks_dir = Path(notebooks_dir) if notebooks_dir is not None else default_notebooks_dir()
@@ -619,11 +625,13 @@ def _build(started, reporter: Progress, notebooks_dir, out_dir, notebooks, jobs,
                 "only the pages built now will be in it; run `frstory build` once to rebuild them all")
         # (notebook, parameters, slug) of every page to build
         pages: list[tuple[Path, dict, str]] = [
-            (p, parameters, slug or (parameter_slug(p.stem, parameters) if parameters else _page_slug(p.stem)))
+            (p, parameters, slug or (parameter_slug(notebook_page_name(p.stem), parameters) if parameters
+                                     else _page_slug(p.stem)))
             for p in paths]
         for path, _, page in pages:
-            if page != path.stem and not parameters and slug is None:
-                say(f"note: {_label(path)} is published as {page}.html: {path.stem.lower()}.html is the site's own page")
+            if page != notebook_page_name(path.stem) and not parameters and slug is None:
+                say(f"note: {_label(path)} is published as {page}.html: {page.removesuffix('-page')}.html is the "
+                    "site's own page")
         if not partial:
             # A full build keeps the parameterised pages made earlier, re-built from their notebooks.
             for page in old_pages:
@@ -632,7 +640,11 @@ def _build(started, reporter: Progress, notebooks_dir, out_dir, notebooks, jobs,
                     pages.append((nb_path, dict(page["parameters"]), page["slug"]))
         slugs = [s for *_, s in pages]
         if len(set(slugs)) != len(slugs):
-            raise BuildError("two pages would have the same name: " + ", ".join(sorted({s for s in slugs if slugs.count(s) > 1})))
+            clashes = sorted({s for s in slugs if slugs.count(s) > 1})
+            named = "; ".join(f"{s}.html from " + " and ".join(sorted({p.name for p, _, t in pages if t == s}))
+                              for s in clashes)
+            raise BuildError(f"two pages would have the same name ({named}): a page is named after its notebook in "
+                             "lower case with hyphens for spaces and punctuation. Fix: rename one of the notebooks")
         report = _build_locked(started, reporter, notebooks_dir, out_dir, pages, partial, old_pages, jobs, force,
                                cell_timeout, cache, keep_going, config, scheduler)
     return report

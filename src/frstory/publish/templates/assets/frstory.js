@@ -263,4 +263,21 @@
       img.loading = "eager";
     });
   });
+  printFoldedOutput();
+
+  // Paper cannot be clicked open: what a cell printed and folded away (the lines in the middle of a
+  // long printout, a traceback) is opened for printing and closed again afterwards, as the reader
+  // left it. Folded code stays folded: the print stylesheet leaves code out of the story on paper.
+  function printFoldedOutput() {
+    var opened = [];
+    window.addEventListener("beforeprint", function () {
+      Array.prototype.forEach.call(
+        document.querySelectorAll("details.fr-output__fold:not([open]), details.fr-error__traceback:not([open])"),
+        function (d) { d.open = true; opened.push(d); });
+    });
+    window.addEventListener("afterprint", function () {
+      opened.forEach(function (d) { d.open = false; });
+      opened = [];
+    });
+  }
 })();
