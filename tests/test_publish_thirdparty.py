@@ -656,6 +656,7 @@ def own_names_site(tmp_path_factory):
         md("Voir [la section](Rich%20Output.ipynb#Synthetic-section)."),
         code("print('\\n'.join(f'synthétique {n}' for n in range(500)))"),
         failing,
+        code("import plotly.graph_objects as go\ngo.Figure(go.Bar(x=['a', 'b'], y=[1, 2]))"),
     ], metadata={**kernel, "frstory": {"title": "Synthétique", "lang": "fr"}})
     nbformat.write(french, root / "notebooks" / "02-synthetique.ipynb")
     report = build(root / "notebooks", root / "site", jobs=1, cache_dir=root / "cache")
@@ -688,6 +689,12 @@ def test_a_story_in_french_is_a_french_page_and_its_card_says_so(own_names_site)
 
 
 @pytest.mark.slow
+def test_the_embed_page_of_a_chart_in_a_french_story_is_french(own_names_site):
+    site, _ = own_names_site
+    assert '<html lang="fr" data-fr-embed="">' in (site / "embed" / "02-synthetique-1.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
 @pytest.mark.browser
 def test_printing_opens_folded_printouts_and_tracebacks_and_closes_them_afterwards(own_names_site, browser):
     site, _ = own_names_site
@@ -696,12 +703,12 @@ def test_printing_opens_folded_printouts_and_tracebacks_and_closes_them_afterwar
         page.goto((site / "02-synthetique.html").as_uri(), wait_until="load")
         state = """() => ['.fr-output__fold', '.fr-error__traceback', '.fr-code'].map(s =>
             [...document.querySelectorAll('details' + s)].map(d => d.open && d.checkVisibility()))"""
-        assert page.evaluate(state) == [[False], [False], [False, False]]
+        assert page.evaluate(state) == [[False], [False], [False, False, False]]
         page.emulate_media(media="print")
         page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
-        assert page.evaluate(state) == [[True], [True], [False, False]], "on paper: output open, code left out"
+        assert page.evaluate(state) == [[True], [True], [False, False, False]], "on paper: output open, code left out"
         page.evaluate("() => window.dispatchEvent(new Event('afterprint'))")
         page.emulate_media(media="screen")
-        assert page.evaluate(state) == [[False], [False], [False, False]]
+        assert page.evaluate(state) == [[False], [False], [False, False, False]]
     finally:
         page.close()

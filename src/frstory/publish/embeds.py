@@ -76,7 +76,7 @@ def _fragment_title(fragment: str, fallback: str) -> str:
 
 
 def write_embed(staging: Path, body: str, fid: str, stem: str, number: int, story_title: str,
-                base_url: str = "") -> Embed | None:
+                base_url: str = "", lang: str = "") -> Embed | None:
     """Write ``embed/<stem>-<number>.html`` for chart ``fid`` of a page body; ``None`` if not found.
 
     Parameters
@@ -94,6 +94,8 @@ def write_embed(staging: Path, body: str, fid: str, stem: str, number: int, stor
     base_url : str
         The site's public URL: the embed code then points there; without it the code holds the
         page's path relative to the site, to be completed by whoever publishes it.
+    lang : str
+        The story's language (``StoryMeta.lang``, already checked as a BCP 47 tag); empty for English.
     """
     from frstory.publish.images import publish_file
 
@@ -105,7 +107,7 @@ def write_embed(staging: Path, body: str, fid: str, stem: str, number: int, stor
     name = f"{stem}-{number}.html"
     e = html.escape
     page = (
-        '<!DOCTYPE html>\n<html lang="en" data-fr-embed="">\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="{e(lang or "en")}" data-fr-embed="">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="color-scheme" content="light dark">\n'
         f"<title>{e(title)}</title>\n"

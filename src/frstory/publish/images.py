@@ -492,7 +492,7 @@ class ChartImages:
             except Exception:  # noqa: BLE001 - reported by page(), which meets the same error
                 pass
 
-    def page(self, stem: str, body_html: str, staging: Path, *, title: str = "") -> PageCharts:
+    def page(self, stem: str, body_html: str, staging: Path, *, title: str = "", lang: str = "") -> PageCharts:
         """Draw the images of every chart in ``body_html`` into ``staging/img/<stem>/`` and show them.
 
         Each chart with all its images gets its stand-in ``<picture>``, download links and embed
@@ -509,6 +509,8 @@ class ChartImages:
             The site folder being written.
         title : str
             The story's title (for the embed pages' titles).
+        lang : str
+            The story's language, for the embed pages' ``<html lang>`` (empty: English).
         """
         from frstory.publish import embeds
 
@@ -547,7 +549,7 @@ class ChartImages:
             sizes = {w: int(files[f"@{w}"].decode()) for w in static_widths(figure)}  # type: ignore[union-attr]
             result.pngs.append(f"{folder}/chart-{number}.png")
             result.body_html = _add_static(result.body_html, fid, stem, number, sizes)
-            embed = embeds.write_embed(staging, result.body_html, fid, stem, number, title, self.base_url)
+            embed = embeds.write_embed(staging, result.body_html, fid, stem, number, title, self.base_url, lang)
             if embed is not None:
                 result.files.append(embed.file)
                 result.body_html = _add_tools(result.body_html, fid, stem, number, embed)

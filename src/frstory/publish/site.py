@@ -1454,7 +1454,8 @@ def _write_site(out_dir: Path, good: list[_Job], results: dict[str, StoryResult]
                 reads.append({"kind": _read_kind(r, names), "file": _display_read_path(r.get("path", ""), roots),
                               "sha256": r.get("file_sha256") or r.get("sha256") or "", "href": href})
             figure_count = len(render.get("figures", []))
-            charts = chart_images.page(job.slug, render["body_html"], staging, title=meta.title)
+            charts = chart_images.page(job.slug, render["body_html"], staging, title=meta.title,
+                                       lang=getattr(meta, "lang", ""))
             files += charts.files
             results[job.slug].warnings += charts.warnings
             missing = render.get("missing_data", [])
