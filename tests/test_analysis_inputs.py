@@ -89,6 +89,19 @@ def test_an_estimation_window_shorter_than_30_sessions_says_to_widen_it(syntheti
         study(synthetic, estimation_window=(-20, -11))
 
 
+@pytest.mark.parametrize("window", [(0.5, 2), "05"])
+def test_a_window_that_is_not_whole_sessions_is_refused_not_truncated(synthetic, window):
+    # int() would read (0.5, 2) as (0, 2) and the text "05" as (0, 5): another analysis, silently.
+    with pytest.raises(fr.AnalysisError, match=r"windows must be pairs of integers .*event_window="):
+        study(synthetic, event_window=window)
+
+
+def test_windows_given_as_lists_or_numpy_integers_are_the_same_windows(synthetic):
+    plain = study(synthetic, estimation_window=(-120, -11), event_window=(0, 2))
+    numpy = study(synthetic, estimation_window=[np.int64(-120), np.int32(-11)], event_window=np.array([0, 2]))
+    assert numpy.event_window == (0, 2) and numpy.car().car == pytest.approx(plain.car().car, abs=1e-15)
+
+
 def test_an_estimation_window_before_the_data_says_to_load_earlier_prices(synthetic):
     with pytest.raises(fr.AnalysisError) as error:
         study(synthetic, "2019-02-20")
@@ -149,6 +162,13 @@ def test_a_day_0_without_a_price_change_reads_were_unchanged(synthetic):
     halted = frozen(synthetic, "SYNA", "2020-06-05", "2020-06-20")
     text = study(halted).summary(names=NAMES)
     assert "Synthetic A's shares were unchanged on Wednesday 10 June 2020" in text
+
+
+def test_news_after_hours_on_a_saturday_is_not_said_to_come_after_a_close(synthetic):
+    text = study(synthetic, "2020-06-13", market_session="post").summary(names=NAMES)
+    assert ("on Monday 15 June 2020, the first session after the announcement on Saturday 13 June 2020, "
+            "when the market was closed;") in text
+    assert "after the close" not in text
 
 
 def test_a_window_without_day_0_says_it_leaves_day_0_out_not_that_data_are_missing(synthetic):
@@ -227,6 +247,20 @@ def test_a_zero_close_is_an_error_naming_ticker_and_date_not_an_infinite_return(
     zero.loc[(zero["ticker"] == "SYNB") & (zero["date"] == "2020-06-10"), "close"] = 0.0
     with pytest.raises(fr.AnalysisError, match=r"ticker SYNB has a close of 0 on 2020-06-10; .*set it to NaN"):
         fr.returns(zero)
+
+
+@pytest.mark.parametrize("value", [-5.0, np.inf])
+def test_a_negative_or_infinite_close_is_an_error_naming_ticker_and_date(synthetic, value):
+    bad = synthetic.copy()
+    bad.loc[(bad["ticker"] == "SYNA") & (bad["date"] == "2020-02-05"), "close"] = value
+    shown = f"{value:g}"
+    with pytest.raises(fr.AnalysisError, match=rf"ticker SYNA has a close of {shown} on 2020-02-05; .*set it to NaN"):
+        fr.returns(bad)
+    with pytest.raises(fr.AnalysisError, match=rf"ticker SYNA has close = {shown} on 2020-02-05; prices must be "
+                                               r"positive and finite"):
+        study(bad)
+    with pytest.raises(fr.AnalysisError, match=rf"fr.rebase: ticker SYNA has a close of {shown} on 2020-02-05"):
+        fr.rebase(bad, "2020-06-10")  # a valid base day: the bad price would be charted as an index of it
 
 
 # ------------------------------------------------------------------------------------ fact-checks

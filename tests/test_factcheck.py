@@ -67,6 +67,19 @@ def test_a_percent_change_off_by_a_hundredth_is_contradicted(synthetic):
     assert out["verdict"] == "contradicted"
 
 
+def test_a_percent_change_on_a_split_day_is_the_split_adjusted_change(synthetic):
+    # Synthetic 2-for-1 split effective 15 June 2020: as-traded prices halve, adjusted closes do not.
+    split = synthetic.copy()
+    after = (split["ticker"] == "SYNA") & (split["date"] >= "2020-06-15")
+    split.loc[after, ["open", "high", "low", "close"]] /= 2
+    adjusted = close_on(synthetic, "2020-06-15") / close_on(synthetic, "2020-06-12") - 1
+    out = fr.check_claims(claims((round(adjusted * 100, 2), "percent", "SYNA", "2020-06-15", "pct_change"),
+                                 (-50.0, "percent", "SYNA", "2020-06-15", "pct_change")), split)
+    assert out["verdict"].tolist() == ["confirmed", "contradicted"]
+    assert out["data_value"].iloc[0] == pytest.approx(adjusted * 100)
+    assert "adjusted for the stock split that took effect that day" in out["explanation"].iloc[0]
+
+
 def test_after_hours_claims_need_intraday_prices(synthetic):
     out = fr.check_claims(claims((-0.62, "percent", "SYNA", "2020-06-10", "after_hours")), synthetic).iloc[0]
     assert out["verdict"] == "not checkable"

@@ -9,6 +9,8 @@ generalised sign z.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -176,6 +178,14 @@ def test_separate_dates_are_pooled_without_refusing_the_sign_test(prices):
                            "market_session": ["regular"] * 4})
     out = fr.pooled_tests(prices, events, benchmark="^SYNX", window=(0, 1)).set_index("test")
     assert np.isfinite(out.loc["Generalised sign", "p"])
+
+
+def test_no_events_pool_to_no_average_without_a_numpy_warning(prices):
+    events = pd.DataFrame({"id": [], "ticker": [], "date": pd.to_datetime([]), "market_session": []})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # not "Mean of empty slice" from deep in numpy
+        out = fr.pooled_tests(prices, events, benchmark="^SYNX")
+    assert np.isnan(out.attrs["mean_ar"])
 
 
 # ------------------------------------------------------------------------- multiple testing

@@ -82,6 +82,21 @@ def test_a_car_window_without_day0_is_refused(prices):
         fr.specifications(prices, "SYNA", "2020-06-10", benchmarks=[BENCH], car_window=(1, 3))
 
 
+def test_a_single_choice_given_bare_is_that_one_choice(prices):
+    # Not the characters of "^SYNX" and "market", nor the numbers -120 and -11 as windows.
+    bare = fr.specifications(prices, "SYNA", "2020-06-10", benchmarks=BENCH, models="market",
+                             estimation_windows=(-120, -11), exclude_periods=CRASH)
+    listed = fr.specifications(prices, "SYNA", "2020-06-10", benchmarks=[BENCH], models=["market"],
+                               estimation_windows=[(-120, -11)], exclude_periods=[CRASH])
+    pd.testing.assert_frame_equal(bare, listed)
+    assert bare["spec"].nunique() == 2  # with and without the excluded period
+
+
+def test_a_car_window_that_is_not_whole_sessions_is_refused(prices):
+    with pytest.raises(fr.AnalysisError, match=r"car_window=\(0.5, 1\) is not a pair of session offsets"):
+        fr.specifications(prices, "SYNA", "2020-06-10", benchmarks=[BENCH], car_window=(0.5, 1))
+
+
 def test_a_failing_specification_is_named(prices):
     with pytest.raises(fr.AnalysisError, match=r"specification 1 \(estimation \(-250, -11\), model market, benchmark \^NONE"):
         fr.specifications(prices, "SYNA", "2020-06-10", benchmarks=["^NONE"], models=["market"])

@@ -22,6 +22,7 @@ Method (Campbell, Lo & MacKinlay 1997, ch. 4; MacKinlay 1997):
 
 from __future__ import annotations
 
+import numbers
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -217,12 +218,12 @@ def _build_panel(prices: pd.DataFrame, tickers: Sequence[str], price: str, *, wh
             f"{what}: ticker {wanted[where % n_tickers]} has {int(counts[where])} rows for "
             f"{sessions[where // n_tickers].date()}; keep one row per ticker and session"
         )
-    bad = values <= 0
+    bad = (values <= 0) | np.isinf(values)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise AnalysisError(
-            f"{what}: ticker {wanted[codes[i]]} has {price} = {values[i]!r} on "
-            f"{sessions[pos[i]].date()}; prices must be positive, so fix or drop that row"
+            f"{what}: ticker {wanted[codes[i]]} has {price} = {float(values[i]):g} on "
+            f"{sessions[pos[i]].date()}; prices must be positive and finite, so fix or drop that row"
         )
     level = np.full((n_sessions, n_tickers), np.nan)
     level[pos, codes] = values
@@ -269,19 +270,32 @@ def _check_windows(estimation_window, event_window, model: str) -> tuple[tuple[i
     if model not in MODELS:
         raise AnalysisError(f"model {model!r} is not one of {', '.join(MODELS)}: choose a normal-return model")
     try:
-        s0, s1 = (int(v) for v in estimation_window)
-        e0, e1 = (int(v) for v in event_window)
+        s0, s1 = (_offset(v) for v in estimation_window)
+        e0, e1 = (_offset(v) for v in event_window)
     except (TypeError, ValueError) as exc:
         raise AnalysisError(
             f"windows must be pairs of integers such as (-250, -11) and (-5, 5), got "
             f"estimation_window={estimation_window!r}, event_window={event_window!r}"
         ) from exc
+    for name, (first, last) in (("estimation_window", (s0, s1)), ("event_window", (e0, e1))):
+        if first > last:
+            raise AnalysisError(f"{name}={first, last} runs backwards: give (first, last) session offsets with "
+                                f"first <= last, i.e. {name}={last, first}")
     if not (s0 <= s1 < 0 and s1 < e0 <= e1):
         raise AnalysisError(
             f"estimation_window={s0, s1} and event_window={e0, e1} do not fit: the estimation window "
             "must end before day 0 and before the event window starts (e.g. (-250, -11) and (-5, 5))"
         )
     return (s0, s1), (e0, e1)
+
+
+def _offset(value) -> int:
+    """A window end as a whole number of sessions; ``int()`` alone would read 0.5 as 0 and "5" as 5."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.number)):
+        raise TypeError(value)
+    if not float(value).is_integer():
+        raise ValueError(value)
+    return int(value)
 
 
 def _check_exclude(exclude) -> tuple[tuple[pd.Timestamp, pd.Timestamp], ...]:
@@ -669,7 +683,8 @@ def _caveats(panel: _Panel, core: _Core, k: np.ndarray, tickers: Sequence[str], 
             dates = ", ".join(f"{o:+d} ({day_text[core.evt_pos[i, j]]})" for j, o in zip(evt_nan, evt_nan + e0))
             caveats.append(make(
                 "No abnormal return on {sessions} {dates}: a price of {name} or "
-                "{bench} is missing there; cumulative returns skip {them}.",
+                "{bench} is missing there or on the session before (a return needs both); cumulative "
+                "returns skip {them}.",
                 name, bench, sessions="sessions" if evt_nan.size > 1 else "session", dates=dates,
                 them="them" if evt_nan.size > 1 else "it",
             ))
@@ -1174,14 +1189,23 @@ def event_studies(
         )
     rows = events.loc[events["ticker"].notna()].reset_index(drop=True)
     n_events = len(rows)
+    dates = _event_dates(rows)
     ids = (rows["id"].astype(str).tolist() if "id" in rows.columns
-           else [f"{t}-{pd.Timestamp(d).date()}" for t, d in zip(rows["ticker"], rows["date"])])
+           else [f"{t}-{d.date()}" for t, d in zip(rows["ticker"], dates)])
     labels = rows["headline"].fillna("").astype(str).tolist() if "headline" in rows.columns else ids
     tickers = rows["ticker"].astype(str).tolist()
+    pairs = pd.Series(list(zip(ids, tickers)))
+    if pairs.duplicated().any():
+        # The same event twice is the same abnormal return twice: pooled, it would count as two firms.
+        event_id, ticker = pairs[pairs.duplicated()].iloc[0]
+        raise AnalysisError(
+            f"fr.event_studies: event {event_id!r} of {ticker} is listed {int((pairs == (event_id, ticker)).sum())} "
+            "times in the events frame; keep one row per event and ticker, e.g. "
+            f"events.drop_duplicates({['id', 'ticker'] if 'id' in rows.columns else ['ticker', 'date']})"
+        )
     if benchmark in tickers:
         i = tickers.index(benchmark)
         raise AnalysisError(f"event {ids[i]!r} studies the benchmark {benchmark} itself; choose another benchmark")
-    dates = pd.DatetimeIndex(pd.to_datetime(rows["date"])).normalize()
     sessions = rows["market_session"].fillna("unknown").astype(str).to_numpy(object)
     errors: list[str | None] = [None] * n_events
     if "date_precision" in rows.columns:
@@ -1274,6 +1298,28 @@ def event_studies(
     table.attrs["estimation_window"] = estimation_window
     table.attrs["event_window"] = event_window
     return table
+
+
+def _event_dates(rows: pd.DataFrame) -> pd.DatetimeIndex:
+    """The events' dates as midnights; text is read as the calendar reads a day (ISO only).
+
+    A frame built by hand may hold text such as "10/06/2020", which pandas would either refuse
+    with a parser error or read month first; the message names the event and the fix.
+    """
+    column = rows["date"]
+    if pd.api.types.is_datetime64_any_dtype(column):
+        return pd.DatetimeIndex(column).normalize()
+    out = []
+    for i, value in enumerate(column):
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            out.append(pd.NaT)
+            continue
+        try:
+            out.append(_as_day(value, "date"))
+        except AnalysisError as exc:
+            name = repr(rows["id"].iloc[i]) if "id" in rows.columns else f"of {rows['ticker'].iloc[i]} in row {i}"
+            raise AnalysisError(f"fr.event_studies: event {name}: {exc}") from None
+    return pd.DatetimeIndex(out)
 
 
 def _summary_arrays(panel: _Panel, core: _Core, model: str, event_window) -> dict[str, np.ndarray]:
@@ -1465,6 +1511,15 @@ def pooled_tests(
     rows = events.loc[events["ticker"].notna()].reset_index(drop=True)
     tickers = rows["ticker"].astype(str).tolist()
     day0 = pd.DatetimeIndex(table["day0"])
+    same = table.duplicated(["ticker", "day0"], keep=False) & table["day0"].notna()
+    if same.any():
+        # Two announcements of one firm on one day 0 have one abnormal return, not two observations.
+        shown = table.loc[same, ["ticker", "event_id", "day0"]].iloc[:2]
+        raise AnalysisError(
+            f"fr.pooled_tests: events {' and '.join(map(repr, shown['event_id']))} of {shown['ticker'].iloc[0]} "
+            f"share day 0 ({pd.Timestamp(shown['day0'].iloc[0]).date()}), so their abnormal return would be "
+            "counted twice; keep one of them in the events passed"
+        )
     panel = _build_panel(prices, [benchmark, *dict.fromkeys(tickers)], price, what="fr.pooled_tests")
     col = {t: j for j, t in enumerate(panel.tickers)}
     k = np.array([col[t] for t in tickers], dtype=np.int64)
@@ -1489,5 +1544,7 @@ def pooled_tests(
         rank_window=rank_win, positive_share=positive_share, window_positive=tested["car"] > 0,
         clustered=clustered,
     )
-    out.attrs.update(clustered=clustered, mean_ar=float(np.nanmean(tested["car"])), window=window)
+    cars = tested["car"][np.isfinite(tested["car"])]
+    # No firm computed (an empty events frame): no average, and no "mean of empty slice" warning.
+    out.attrs.update(clustered=clustered, mean_ar=float(cars.mean()) if cars.size else float("nan"), window=window)
     return out

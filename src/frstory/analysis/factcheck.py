@@ -4,7 +4,8 @@ Each claim (the claims contract in ``docs/architecture.md``) names a ticker, a d
 
 * ``close``: the as-traded close on ``check_date``.
 * ``pct_change``: the change of the close on ``check_date`` from the previous NYSE session's
-  close, in percent.
+  close, in percent; on the day a stock split takes effect, adjusted for the split (from
+  ``adj_close``, when the prices have it), as the press reports it.
 * ``after_hours``: a price after the 4 p.m. close; daily data cannot check it.
 
 Tolerance comes from how precisely the figure was reported: half a unit of its last reported
@@ -131,10 +132,12 @@ def check_claims(claims: pd.DataFrame, prices: pd.DataFrame) -> pd.DataFrame:
     from frstory.analysis.returns import returns
 
     unique = prices.drop_duplicates(["ticker", "date"])
-    # A zero close (a placeholder for a missing one) leaves its changes missing instead of raising.
-    changes = returns(unique[["date", "ticker", "close"]].assign(close=unique["close"].where(unique["close"] != 0)))
+    # A zero, negative or infinite close (a placeholder or an error) leaves its changes missing instead of raising.
+    close = unique["close"].astype("float64")
+    changes = returns(unique[["date", "ticker", "close"]].assign(close=close.where((close > 0) & np.isfinite(close))))
     change_of = dict(zip(zip(changes["ticker"].astype(str), changes["date"]), changes["ret"]))
-    results = [_check_one(row, closes, change_of) for row in claims.to_dict("records")]
+    split_change_of = _split_day_changes(unique, close) if "adj_close" in unique.columns else {}
+    results = [_check_one(row, closes, change_of, split_change_of) for row in claims.to_dict("records")]
     out = claims.copy()
     for j, name in enumerate(("verdict", "data_value", "difference", "tolerance", "explanation")):
         out[name] = [r[j] for r in results]
@@ -145,7 +148,30 @@ def check_claims(claims: pd.DataFrame, prices: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _check_one(claim: dict, closes: dict[str, pd.Series], change_of: dict):
+def _split_day_changes(unique: pd.DataFrame, close: pd.Series) -> dict:
+    """The adjusted change on each split day, by (ticker, day): the change the press reports then.
+
+    As-traded closes fall by half on a 2-for-1 split day although holders lost nothing; the press
+    reports the change against the previous close divided by the split ratio. A split shows as a
+    jump of ``adj_close / close`` beyond :data:`~frstory.analysis.event_study.SPLIT_LIKE_JUMP` from
+    one session to the next (a dividend moves it by a percent or two); on that day the change of
+    the adjusted close is the split-adjusted change.
+    """
+    from frstory.analysis.event_study import SPLIT_LIKE_JUMP
+    from frstory.analysis.returns import returns
+
+    adjusted = unique["adj_close"].astype("float64")
+    ok = (adjusted > 0) & np.isfinite(adjusted) & (close > 0) & np.isfinite(close)
+    frame = unique[["date", "ticker"]]
+    ratio = returns(frame.assign(close=(adjusted / close).where(ok)))["ret"].to_numpy()
+    adjusted_change = returns(frame.assign(close=adjusted.where(ok)))
+    with np.errstate(invalid="ignore"):
+        split = np.abs(np.log1p(ratio)) > np.log1p(SPLIT_LIKE_JUMP)
+    rows = adjusted_change.loc[split]
+    return dict(zip(zip(rows["ticker"].astype(str), rows["date"]), rows["ret"]))
+
+
+def _check_one(claim: dict, closes: dict[str, pd.Series], change_of: dict, split_change_of: dict):
     from frstory.data.calendar import _as_day, nyse_calendar
 
     nan = math.nan
@@ -210,9 +236,16 @@ def _check_one(claim: dict, closes: dict[str, pd.Series], change_of: dict):
         if not (np.isfinite(previous) and np.isfinite(change)):
             return ("not checkable", nan, nan, nan,
                     f"no price data for {ticker} on the previous session {previous_day.date()}")
-        data_value, tolerance = change * 100.0, rounding
-        what = (f"{ticker}'s close changed {data_value:+.4f}% on {day.date()} "
-                f"({previous:,.2f} on {previous_day.date()} to {close:,.2f})")
+        split_change = split_change_of.get((ticker, day), nan)
+        if np.isfinite(split_change):
+            data_value, tolerance = split_change * 100.0, rounding
+            what = (f"{ticker}'s close changed {data_value:+.4f}% on {day.date()} adjusted for the stock split "
+                    f"that took effect that day (as traded {previous:,.2f} on {previous_day.date()} to {close:,.2f}, "
+                    f"{change * 100.0:+.2f}% before adjusting)")
+        else:
+            data_value, tolerance = change * 100.0, rounding
+            what = (f"{ticker}'s close changed {data_value:+.4f}% on {day.date()} "
+                    f"({previous:,.2f} on {previous_day.date()} to {close:,.2f})")
     difference = value - data_value
     # A hair of float slack so that exact ties at the tolerance still confirm.
     confirmed = abs(difference) <= tolerance + 1e-9

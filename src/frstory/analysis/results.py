@@ -347,7 +347,11 @@ class EventStudyResult:
                 f"the day of the announcement{about}; its time of day is not known, so part of the "
                 "reaction may only show the next session",
             )
-        if self.market_session == "post":
+        from frstory.data.calendar import nyse_calendar
+
+        # "After the close" is only true of a day that had a close: on a weekend or holiday the
+        # market was closed whatever the hour.
+        if self.market_session == "post" and nyse_calendar().is_session(event):
             return (f"the first session after the announcement{about}, made after the close on "
                     f"{prose.date(event, weekday=True)}")
         return (f"the first session after the announcement{about} on {prose.date(event, weekday=True)}, "

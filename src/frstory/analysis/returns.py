@@ -51,6 +51,22 @@ def _sorted_unique(prices: pd.DataFrame, *, what: str) -> pd.DataFrame:
     return out
 
 
+def _check_positive(frame: pd.DataFrame, values: np.ndarray, price: str, *, what: str) -> None:
+    """Raise :class:`AnalysisError` at the first zero, negative or infinite price (``NaN`` is missing, allowed).
+
+    A zero close stands for a missing one in some files; divided by, it gives -100% then inf. A
+    negative or infinite one is a data error too: its returns (-105%, then -2000%) are not moves.
+    """
+    bad = (values <= 0) | np.isinf(values)
+    if bad.any():
+        row = frame.loc[int(np.flatnonzero(bad)[0])]
+        raise AnalysisError(
+            f"{what}: ticker {row['ticker']} has a {price} of {float(row[price]):g} on "
+            f"{pd.Timestamp(row['date']).date()}; a traded price is always positive and finite, so set it "
+            "to NaN if it is missing (a missing price gives missing values, not wrong ones) or fix the data"
+        )
+
+
 def _exchange_days(dates) -> pd.DatetimeIndex:
     """Dates as days of the exchange: time-zone-aware ones on the New York clock, times dropped."""
     days = pd.DatetimeIndex(dates)
@@ -109,8 +125,8 @@ def returns(
     Raises
     ------
     AnalysisError
-        When a column is missing, ``kind`` is unknown, a (ticker, date) appears twice, a price is
-        zero, or a log return is asked of a price that is negative.
+        When a column is missing, ``kind`` is unknown, a (ticker, date) appears twice, or a price is
+        zero, negative or infinite (a missing price should be ``NaN``).
 
     Notes
     -----
@@ -134,26 +150,10 @@ def returns(
     values = out[price].to_numpy(dtype="float64", na_value=np.nan)
     before = _previous_session_row(out)
     previous = np.where(before >= 0, values[np.maximum(before, 0)], np.nan)
+    _check_positive(out, values, price, what="fr.returns")
     if kind == "simple":
-        zero = values == 0
-        if zero.any():
-            # A zero close stands for a missing one in some files; divided by, it gives -100% then inf.
-            row = out.loc[int(np.flatnonzero(zero)[0])]
-            raise AnalysisError(
-                f"fr.returns: ticker {row['ticker']} has a {price} of 0 on {pd.Timestamp(row['date']).date()}; "
-                "a traded price is never zero, so set it to NaN if it is missing (its returns are then "
-                "missing) or fix the data"
-            )
         ret = values / previous - 1.0
     else:
-        bad = (values <= 0) | (previous <= 0)
-        if bad.any():
-            row = out.loc[int(np.flatnonzero(bad)[0])]
-            raise AnalysisError(
-                f"fr.returns(kind='log'): ticker {row['ticker']} has a {price} of {row[price]!r} "
-                f"on or before {pd.Timestamp(row['date']).date()}; log returns need positive "
-                "prices, so fix the data or use kind='simple'"
-            )
         with np.errstate(invalid="ignore"):
             ret = np.log(values / previous)
     out[RETURN_COLUMNS[kind]] = ret
@@ -197,8 +197,9 @@ def rebase(
     Raises
     ------
     AnalysisError
-        When a column is missing, ``base_date`` is not a date or lies before every session, or a
-        ticker has no (or a non-positive) price on the base session; the message names the ticker.
+        When a column is missing, ``base_date`` is not a date or lies before every session, a
+        ticker has no price on the base session, or (with ``sessions``) a price is zero, negative or
+        infinite; the message names the ticker.
 
     Examples
     --------
@@ -213,6 +214,9 @@ def rebase(
     _check_price_frame(prices, ("date", "ticker", price), what="fr.rebase")
     day = _as_day(base_date, "base_date")
     out = _sorted_unique(prices, what="fr.rebase")
+    if sessions:
+        # Prices are never zero or negative (counts, rebased with sessions=False, may well be zero).
+        _check_positive(out, out[price].to_numpy(dtype="float64", na_value=np.nan), price, what="fr.rebase")
     if sessions:
         cal = nyse_calendar()
         if day < cal.first_session:

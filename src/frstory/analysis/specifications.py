@@ -17,7 +17,7 @@ import pandas as pd
 from scipy import stats
 
 from frstory import prose
-from frstory.analysis.event_study import MODELS, _check_exclude, event_study
+from frstory.analysis.event_study import MODELS, _check_exclude, _offset, event_study
 from frstory.analysis.inference import LEVEL
 from frstory.errors import AnalysisError
 
@@ -82,6 +82,9 @@ def specifications(
     level : float
         Two-sided level of the intervals, ``significant`` and ``limit``.
 
+    A single choice may be given bare: ``benchmarks="^GSPC"``, ``models="market"``,
+    ``estimation_windows=(-120, -11)``, ``exclude_periods=("2020-03-01", "2020-03-31")``.
+
     Returns
     -------
     pandas.DataFrame
@@ -109,7 +112,12 @@ def specifications(
     >>> specs["measure"].value_counts().to_dict()
     {'ar_0': 6, 'car': 6}
     """
-    lists = {"benchmarks": list(benchmarks), "estimation_windows": list(estimation_windows), "models": list(models)}
+    # One choice given bare (benchmarks="^GSPC", estimation_windows=(-120, -11)) is that one choice,
+    # not a list of characters or of numbers.
+    lists = {"benchmarks": [benchmarks] if isinstance(benchmarks, str) else list(benchmarks),
+             "estimation_windows": ([estimation_windows] if _is_window(estimation_windows)
+                                    else list(estimation_windows)),
+             "models": [models] if isinstance(models, str) else list(models)}
     for name, values in lists.items():
         if not values:
             raise AnalysisError(f"fr.specifications: {name}= is empty; give at least one choice")
@@ -121,13 +129,16 @@ def specifications(
         raise AnalysisError(f"fr.specifications: level={level!r} is not a probability between 0 and 1; "
                             "pass the two-sided significance level as a fraction, e.g. level=0.05 for 5%")
     try:
-        c0, c1 = (int(v) for v in car_window)
+        c0, c1 = (_offset(v) for v in car_window)
     except (TypeError, ValueError) as exc:
         raise AnalysisError(f"fr.specifications: car_window={car_window!r} is not a pair of session offsets "
                             "such as (-1, 1)") from exc
     if not c0 <= 0 <= c1:
         raise AnalysisError(f"fr.specifications: car_window={car_window!r} must contain day 0, e.g. (-1, 1)")
-    periods: list[tuple | None] = [None, *_check_exclude(list(exclude_periods))]
+    exclude_periods = list(exclude_periods)
+    if len(exclude_periods) == 2 and not any(hasattr(v, "__len__") and not isinstance(v, str) for v in exclude_periods):
+        exclude_periods = [tuple(exclude_periods)]  # one (start, end) pair given bare
+    periods: list[tuple | None] = [None, *_check_exclude(exclude_periods)]
     if isinstance(prices, pd.DataFrame) and "ticker" in prices.columns:
         # Only the stock and the benchmarks: every specification aligns a smaller frame.
         prices = prices[prices["ticker"].isin([ticker, *lists["benchmarks"]])]
@@ -170,6 +181,14 @@ def specifications(
     out = pd.DataFrame(rows, columns=list(SPECIFICATION_COLUMNS))
     out.attrs.update(ticker=ticker, day0=pd.Timestamp(result.day0), car_window=(c0, c1), level=level)
     return out
+
+
+def _is_window(value) -> bool:
+    """Whether ``value`` is one window, a pair of session offsets such as ``(-120, -11)``."""
+    try:
+        return len(value) == 2 and all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in value)
+    except TypeError:
+        return False
 
 
 def _bench_name(ticker: str) -> str:
