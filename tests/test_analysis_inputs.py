@@ -173,7 +173,7 @@ def test_news_after_hours_on_a_saturday_is_not_said_to_come_after_a_close(synthe
 
 def test_a_window_without_day_0_says_it_leaves_day_0_out_not_that_data_are_missing(synthetic):
     text = study(synthetic, event_window=(1, 5)).summary(names=NAMES)
-    assert ("the event window (+1 to +5 sessions) leaves it out, so no day-0 abnormal return is reported"
+    assert ("the event window (sessions +1 to +5) leaves it out, so no day-0 abnormal return is reported"
             in text)
     assert "cannot be computed" not in text
 
@@ -187,7 +187,7 @@ def test_a_window_starting_on_day_0_names_its_sessions_without_a_signed_zero(syn
 def test_an_event_window_cut_short_by_the_data_names_the_sessions_the_car_covers(synthetic):
     res = study(synthetic, "2020-12-29")
     text = res.summary(names=NAMES)
-    assert ("Over the part of the event window inside the data (-5 to +2 sessions around day 0, "
+    assert ("Over the part of the event window inside the data (sessions -5 to +2 around day 0, "
             "21–31 December 2020) the cumulative abnormal return is") in text
     assert res.car().car == pytest.approx(res.table["ar"].sum())
 
@@ -195,7 +195,7 @@ def test_an_event_window_cut_short_by_the_data_names_the_sessions_the_car_covers
 def test_a_car_with_missing_days_says_how_many_sessions_it_sums(synthetic):
     gaps = without(synthetic, "SYNA", ["2020-06-09", "2020-06-11"])
     text = study(gaps).summary(names=NAMES)
-    assert "(-5 to +5 sessions around day 0, 3–17 June 2020; only 7 of these 11 sessions have" in text
+    assert "(sessions -5 to +5 around day 0, 3–17 June 2020; only 7 of these 11 sessions have" in text
 
 
 def test_missing_sessions_give_the_statsmodels_fit_and_car_test(synthetic):

@@ -283,3 +283,9 @@ def test_prose_is_a_lazily_imported_submodule_of_frstory():
 
     assert "prose" in dir(fr)
     assert fr.prose.percent(0.034) == "3.4%"
+
+
+def test_offsets_name_one_session_once_and_sign_all_but_day_0():
+    assert prose.offsets(0, 0) == "day 0"
+    assert prose.offsets(-1, 1, one="session", many="sessions") == "sessions -1 to +1"
+    assert prose.offsets(-3, -1, minus="\N{MINUS SIGN}") == "days \N{MINUS SIGN}3 to \N{MINUS SIGN}1"

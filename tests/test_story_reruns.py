@@ -255,7 +255,7 @@ def test_a_period_left_out_other_than_the_covid_crash_is_named_by_its_dates(narr
 @pytest.mark.slow
 def test_an_event_window_longer_than_the_chart_is_studied_to_its_last_session(wide_rerun):
     text = reader_text(wide_rerun)
-    assert "Over the event window (-1 to +20 sessions around day 0" in text
+    assert "Over the event window (sessions -1 to +20 around day 0" in text
     assert "truncated" not in text
 
 

@@ -262,7 +262,7 @@ def specifications_table(robust: pd.DataFrame, event_window: tuple[int, int]) ->
         "Abnormal return, day 0": robust["ar_0"].map(lambda x: prose.points(x, short=True)),
         "t": robust["ar_0_t"].map(lambda x: f"{x:.2f}"),
         "p": robust["ar_0_p"].map(lambda p: prose.p_value(p).removeprefix("p ").lstrip("= ")),
-        f"Cumulative, days {prose.number(event_window[0], signed=True)} to {prose.number(event_window[1], signed=True)}":
+        f"Cumulative, {prose.offsets(*event_window)}":
             robust["car"].map(lambda x: prose.points(x, short=True)),
     }).set_index("Specification")
 

@@ -119,23 +119,6 @@ def _restore_caveat(text: str, template: str, values: dict[str, str]) -> Caveat:
     return self
 
 
-def _sessions(start: int, end: int) -> str:
-    """Sessions relative to day 0 in reader text: "-5 to +5 sessions", "sessions 0 to +1", "session -1".
-
-    Examples
-    --------
-    >>> _sessions(-5, 5), _sessions(0, 1), _sessions(-1, -1), _sessions(0, 0)
-    ('-5 to +5 sessions', 'sessions 0 to +1', 'session -1', 'session 0')
-    """
-    from frstory import prose
-
-    first, last = (prose.number(int(k), signed=True) for k in (start, end))
-    if start == end:
-        return f"session {first}"
-    # "0 to +1 sessions" reads as a count of sessions; a range that starts at day 0 names them.
-    return f"sessions {first} to {last}" if start == 0 else f"{first} to {last} sessions"
-
-
 def _significance(t: float, p: float) -> str:
     from frstory import prose
 
@@ -453,7 +436,7 @@ class EventStudyResult:
             # A window such as (1, 5) leaves day 0 out by choice: nothing is missing from the data.
             parts.append(
                 f"Day 0 is {prose.date(self.day0, weekday=True)}, {self._timing()}; the event window "
-                f"({_sessions(*self.event_window)}) leaves it out, so no day-0 "
+                f"({prose.offsets(*self.event_window, one='session', many='sessions')}) leaves it out, so no day-0 "
                 "abnormal return is reported."
             )
         else:
@@ -468,7 +451,7 @@ class EventStudyResult:
             start, end = int(self.table["offset"].iloc[0]), int(self.table["offset"].iloc[-1])
             covered = end - start + 1
             # Say which sessions the sum covers when the data cut the window or left days without a return.
-            span = f"{_sessions(start, end)} around day 0, {prose.date_range(first, last)}"
+            span = f"{prose.offsets(start, end, one='session', many='sessions')} around day 0, {prose.date_range(first, last)}"
             if whole.days < covered:
                 span += f"; only {whole.days} of these {covered} sessions have an abnormal return"
             where = (f"the event window ({span})" if (start, end) == (lo, hi)

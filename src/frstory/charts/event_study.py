@@ -25,20 +25,19 @@ BAND_FILL = "rgba(0, 0, 0, 0.09)"
 
 
 def _offset_text(offset: int) -> str:
-    return "0" if offset == 0 else (f"+{offset}" if offset > 0 else f"{MINUS}{abs(offset)}")
+    return prose.number(int(offset), signed=True, minus=MINUS)
 
 
 def offset_span(first: int, last: int, one: str = "day", many: str = "days") -> str:
-    """Offsets from day 0 in words: ``days −1 to +1``, and one offset once (``day 0``, never "days 0 to 0").
+    """Offsets from day 0 in chart text: ``days −1 to +1``; one offset once (``day 0``), as
+    :func:`frstory.prose.offsets` writes them, with the chart's minus sign.
 
     Examples
     --------
     >>> offset_span(1, 5), offset_span(0, 0), offset_span(-1, -1, "session", "sessions")
     ('days +1 to +5', 'day 0', 'session −1')
     """
-    if first == last:
-        return f"{one} {_offset_text(first)}"
-    return f"{many} {_offset_text(first)} to {_offset_text(last)}"
+    return prose.offsets(first, last, one=one, many=many, minus=MINUS)
 
 
 def check_result(kind: str, result: object, name: str = "result") -> pd.DataFrame:

@@ -7,7 +7,7 @@ one date style, one way of writing a p-value and never a raw ticker::
     f"{prose.display_name('^GSPC', article=True)} {prose.moved(-0.0586)} on {prose.date(day, weekday=True)}"
     # 'the S&P 500 fell 5.9% on Thursday 11 June 2020'
 
-Modules, one job each: :mod:`~frstory.prose.numbers` (percent, points, moved, number, money),
+Modules, one job each: :mod:`~frstory.prose.numbers` (percent, points, moved, number, money, offsets),
 :mod:`~frstory.prose.stats` (p_value, t_stat), :mod:`~frstory.prose.dates` (date, month,
 date_range), :mod:`~frstory.prose.words` (ordinal, spelled, plural, join, sentence),
 :mod:`~frstory.prose.names` (display names) and :mod:`~frstory.prose.markdown` (escape_markdown).
@@ -27,7 +27,7 @@ from frstory.prose.dates import date, date_range, month
 from frstory.prose.errors import ProseError, UnknownDisplayName
 from frstory.prose.markdown import escape_markdown
 from frstory.prose.names import INDEX_NAMES, display_name, display_names, register_display_names
-from frstory.prose.numbers import money, moved, number, percent, points
+from frstory.prose.numbers import money, moved, number, offsets, percent, points
 from frstory.prose.stats import p_value, t_stat
 from frstory.prose.words import join, ordinal, plural, sentence, spelled
 
@@ -45,6 +45,7 @@ __all__ = [
     "month",
     "moved",
     "number",
+    "offsets",
     "ordinal",
     "p_value",
     "percent",

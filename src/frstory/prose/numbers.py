@@ -14,7 +14,7 @@ from babel.numbers import format_currency, format_decimal, format_percent
 from frstory.prose._checks import exact, real, rounded, rounding
 from frstory.prose.errors import ProseError
 
-__all__ = ["DEFAULT_LOCALE", "percent", "points", "moved", "number", "money"]
+__all__ = ["DEFAULT_LOCALE", "percent", "points", "moved", "number", "money", "offsets"]
 
 #: Locale of numbers unless a call passes ``locale=``.
 DEFAULT_LOCALE = "en_US"
@@ -260,3 +260,29 @@ def money(x: float, *, currency: str = "USD", decimals: int = 2, locale: str = D
         value = 0
     with rounding():
         return _minus(format_currency(value, currency, format=pattern, locale=locale, currency_digits=False), minus)
+
+
+def offsets(first: int, last: int, *, one: str = "day", many: str = "days", minus: str = "-") -> str:
+    """Sessions (or days) counted from day 0, in words: ``days -5 to +5``; one of them once, ``day 0``.
+
+    The one way reader text names an event window or part of one: signed offsets (day 0 unsigned)
+    after the word for them, never "days 0 to 0".
+
+    Parameters
+    ----------
+    first, last : int
+        The first and last offset from day 0.
+    one, many : str, default "day", "days"
+        The word for one offset and for several ("session", "sessions"; "trading day", ...).
+    minus : str, default "-"
+        The negative sign, as in :func:`number` (U+2212 in chart text).
+
+    Examples
+    --------
+    >>> offsets(-5, 5), offsets(0, 0), offsets(0, 1, one="session", many="sessions")
+    ('days -5 to +5', 'day 0', 'sessions 0 to +1')
+    >>> offsets(-1, -1, minus="\N{MINUS SIGN}")
+    'day −1'
+    """
+    start, end = (number(int(k), signed=True, minus=minus) for k in (first, last))
+    return f"{one} {start}" if int(first) == int(last) else f"{many} {start} to {end}"
