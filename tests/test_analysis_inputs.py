@@ -108,6 +108,7 @@ def test_an_estimation_window_before_the_data_says_to_load_earlier_prices(synthe
     message = str(error.value)
     assert "lie before the first return of both series (2019-01-03), so load prices from earlier" in message
     assert "shorten" not in message  # a shorter window holds fewer sessions, never more
+    assert "if the stock did not trade before then (a recent listing), it has too little history" in message
 
 
 def test_an_exclusion_that_pushes_the_window_before_the_data_says_to_leave_out_less(synthetic):

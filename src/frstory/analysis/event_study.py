@@ -572,7 +572,8 @@ def _short_estimation_fix(panel: _Panel, core: _Core, i: int, estimation_window)
         # With exclude=, the window reaches back by the sessions left out.
         less = " or leave out fewer sessions with exclude=" if core.excluded_sessions[i] else ""
         return (f"{before} of its {length} sessions lie before the first return of both series ({first}), "
-                f"so load prices from earlier{less}")
+                f"so load prices from earlier{less}; if the stock did not trade before then (a recent listing), "
+                "it has too little history for an event study this soon after it")
     return (f"{int(core.est_gaps[i])} of its returns are missing (a missing price also removes the next "
             "session's return), so fill in the missing prices")
 
