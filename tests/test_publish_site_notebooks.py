@@ -257,7 +257,8 @@ def test_a_notebook_named_like_a_page_of_the_site_gets_its_own_page_and_leaves_t
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
     for stem in ("index", "search"):
-        _write(notebooks, f"{stem}.ipynb", [md(f"# A synthetic story kept in {stem}.ipynb\n\nText."), code("1 + 1")])
+        _write(notebooks, f"{stem}.ipynb", [md(f"# A synthetic story kept in {stem}.ipynb\n\nText, and [the other]"
+                                               f"({'search' if stem == 'index' else 'index'}.ipynb)."), code("1 + 1")])
     lines: list[str] = []
     build(notebooks, tmp_path / "site", cache_dir=tmp_path / "cache", progress=lines.append)
     site = tmp_path / "site"
@@ -266,6 +267,8 @@ def test_a_notebook_named_like_a_page_of_the_site_gets_its_own_page_and_leaves_t
     front = (site / "index.html").read_text(encoding="utf-8")
     assert 'href="index-page.html"' in front and 'href="search-page.html"' in front
     assert any("index.ipynb is published as index-page.html" in line for line in lines)
+    assert '<a href="search-page.html" rel="noopener noreferrer">the other</a>' in (site / "index-page.html").read_text()
+    assert '<a href="index-page.html" rel="noopener noreferrer">the other</a>' in (site / "search-page.html").read_text()
 
 
 def test_a_slug_the_site_uses_itself_is_refused_naming_it(tmp_path):

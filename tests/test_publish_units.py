@@ -116,9 +116,9 @@ def test_a_link_to_a_notebook_points_at_the_name_its_page_gets(href, target):
 
 
 def test_the_page_name_of_a_notebook_named_like_a_site_page_says_it_is_a_page():
-    from frstory.publish.site import _page_slug
+    from frstory.publish.sanitize import site_page_name
 
-    assert (_page_slug("Index"), _page_slug("Search"), _page_slug("Rich Output")) == \
+    assert (site_page_name("Index"), site_page_name("Search"), site_page_name("Rich Output")) == \
         ("index-page", "search-page", "rich-output")
 
 

@@ -36,7 +36,7 @@ from html.parser import HTMLParser
 import nh3
 
 __all__ = ["sanitize_html", "HeadingIds", "slugify_heading", "looks_numeric", "tidy_table", "STYLE_PROPERTIES",
-           "notebook_page_name", "notebook_page_href", "page_href", "shift_headings"]
+           "notebook_page_name", "site_page_name", "RESERVED_PAGES", "notebook_page_href", "page_href", "shift_headings"]
 
 _HTML_TAGS = frozenset(
     """a abbr b blockquote br caption cite code col colgroup dd del details dfn div dl dt em figcaption
@@ -396,6 +396,24 @@ def notebook_page_name(stem: str) -> str:
     return slug or "page"
 
 
+#: Page names the site itself uses (``index.html``, ``search.html``): a notebook of that name is
+#: published as ``<name>-page.html`` rather than overwrite them (or be overwritten).
+RESERVED_PAGES = frozenset({"index", "search"})
+
+
+def site_page_name(stem: str) -> str:
+    """The file stem of notebook ``stem``'s page on the site: :func:`notebook_page_name`, unless
+    the site itself uses that name (:data:`RESERVED_PAGES`); links to the notebook follow it.
+
+    Examples
+    --------
+    >>> site_page_name("Rich Output"), site_page_name("index"), site_page_name("Search")
+    ('rich-output', 'index-page', 'search-page')
+    """
+    slug = notebook_page_name(stem)
+    return f"{slug}-page" if slug in RESERVED_PAGES else slug
+
+
 def notebook_page_href(stem: str, fragment: str | None = None) -> str:
     """Where a link to notebook ``stem`` (and its heading anchor ``fragment``) points on the site.
 
@@ -404,12 +422,12 @@ def notebook_page_href(stem: str, fragment: str | None = None) -> str:
 
     Examples
     --------
-    >>> notebook_page_href("02-math", "Why-it-matters"), notebook_page_href("Rich%20Output")
-    ('02-math.html#s-why-it-matters', 'rich-output.html')
+    >>> notebook_page_href("02-math", "Why-it-matters"), notebook_page_href("Rich%20Output"), notebook_page_href("index")
+    ('02-math.html#s-why-it-matters', 'rich-output.html', 'index-page.html')
     """
     from urllib.parse import unquote
 
-    return f"{notebook_page_name(unquote(stem))}.html" + (f"#s-{slugify_heading(unquote(fragment))}" if fragment else "")
+    return f"{site_page_name(unquote(stem))}.html" + (f"#s-{slugify_heading(unquote(fragment))}" if fragment else "")
 
 
 def page_href(value: str) -> str | None:

@@ -59,13 +59,11 @@ from frstory.publish.missing import reader_missing_data
 from frstory.publish.page_templates import share_templates
 from frstory.publish.progress import Progress, make_progress
 from frstory.publish.render import TEMPLATES_DIR, StoryMeta, page_script, read_story_meta, reading_minutes
+from frstory.publish.sanitize import RESERVED_PAGES, site_page_name
 
 __all__ = ["StoryResult", "BuildReport", "build", "default_notebooks_dir", "plotly_js_path", "SITE_MARKER"]
 
 SITE_MARKER = ".frstory-site"
-#: Page names the site itself uses (``index.html``, ``search.html``): a notebook of that name is
-#: published as ``<name>-page.html`` rather than overwrite them (or be overwritten).
-RESERVED_PAGES = frozenset({"index", "search"})
 #: Defaults of the site's title and description; a project sets its own (:func:`site_config`).
 SITE_TITLE = "frstory"
 SITE_DESCRIPTION = "Data stories with every number traceable to its source."
@@ -560,22 +558,6 @@ def build(
         reporter.close()
 
 
-def _page_slug(stem: str) -> str:
-    """The page name of notebook ``stem``: its name as a URL-safe slug
-    (:func:`~frstory.publish.sanitize.notebook_page_name`, which links to the notebook use too),
-    unless the site itself uses it (:data:`RESERVED_PAGES`).
-
-    Examples
-    --------
-    >>> _page_slug("02-amazon"), _page_slug("Rich Output"), _page_slug("index"), _page_slug("Search")
-    ('02-amazon', 'rich-output', 'index-page', 'search-page')
-    """
-    from frstory.publish.sanitize import notebook_page_name
-
-    slug = notebook_page_name(stem)
-    return f"{slug}-page" if slug in RESERVED_PAGES else slug
-
-
 def _build(started, reporter: Progress, notebooks_dir, out_dir, notebooks, jobs, force, cell_timeout, cache_dir,
            parameters, slug, keep_going, wait, scheduler=None, base_url=None) -> BuildReport:
     from frstory.publish.params import SLUG_SAFE, parameter_slug
@@ -626,7 +608,7 @@ def _build(started, reporter: Progress, notebooks_dir, out_dir, notebooks, jobs,
         # (notebook, parameters, slug) of every page to build
         pages: list[tuple[Path, dict, str]] = [
             (p, parameters, slug or (parameter_slug(notebook_page_name(p.stem), parameters) if parameters
-                                     else _page_slug(p.stem)))
+                                     else site_page_name(p.stem)))
             for p in paths]
         for path, _, page in pages:
             if page != notebook_page_name(path.stem) and not parameters and slug is None:
