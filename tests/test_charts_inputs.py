@@ -181,7 +181,8 @@ def test_a_single_point_says_its_value_once():
 def test_a_single_session_alt_text_spans_that_session_only():
     prices = synthetic_prices()
     text = alt(charts.price_with_events(prices[prices["ticker"] == "SYNA"].iloc[:1], **SMALL))
-    assert "1 April to 1 April 2020" in text and "31 March" not in text
+    assert text.startswith("SYNA was at $100.00 on 1 April 2020. Line chart of SYNA closing price, 1 April 2020.")
+    assert "1 April to 1 April" not in text and "31 March" not in text and "low " not in text
 
 
 def test_dates_written_with_an_offset_keep_the_date_they_name():

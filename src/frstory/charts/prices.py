@@ -261,6 +261,9 @@ def _price_alt(frame, chosen, column, value, x_range, unit, marks, rebase_to, la
     for ticker in chosen:
         rows = frame[frame["ticker"] == ticker]
         first, last = float(rows[column].iloc[0]), float(rows[column].iloc[-1])
+        if len(rows) == 1:  # one session: a level, not a move
+            findings.append(f"{label_of[ticker]} was at {text(first)} {on} {when(rows['date'].iloc[0], monthly)}")
+            continue
         if unit.name in ("currency", "index", "number") and first > 0:
             moved = prose.moved(last / first - 1)
         else:
@@ -277,11 +280,12 @@ def _price_alt(frame, chosen, column, value, x_range, unit, marks, rebase_to, la
         low = rows.loc[rows[column].idxmin()]
         high = rows.loc[rows[column].idxmax()]
         who = f"{label_of[ticker]} " if len(chosen) > 1 else ""
-        extremes.append(f"{who}low {text(low[column])} {on} {short(low['date'])}, "
-                        f"high {text(high[column])} {on} {short(high['date'])}")
+        if len(rows) > 1:
+            extremes.append(f"{who}low {text(low[column])} {on} {short(low['date'])}, "
+                            f"high {text(high[column])} {on} {short(high['date'])}")
     span = (f"{prose.month(x_range[0])} to {prose.month(x_range[1])}" if monthly else format_date_range(*x_range))
-    shape = f"Line chart of {prose.join([label_of[t] for t in chosen])} {phrase}, {span}; "
-    shape += "; ".join(extremes)
+    shape = f"Line chart of {prose.join([label_of[t] for t in chosen])} {phrase}, {span}"
+    shape += "".join(f"; {e}" for e in extremes)
     if marks:
         shape += f"; {prose.plural(len(marks), 'event')} marked"
     parts.append(shape + ".")
