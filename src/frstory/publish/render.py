@@ -438,8 +438,8 @@ def traceback_text(traceback: str) -> str:
 
     Examples
     --------
-    >>> print(traceback_text("File /home/ana/.venv/lib/python3.11/site-packages/pandas/core/frame.py:12, in f\\n"
-    ...                      "File ~/work/story/helpers.py:3\\nratio = 1 /total.sum()"))
+    >>> print(traceback_text("File /srv/env/lib/python3.11/site-packages/pandas/core/frame.py:12, in f\\n"
+    ...                      "File /srv/newsroom/story/helpers.py:3\\nratio = 1 /total.sum()"))
     File pandas/core/frame.py:12, in f
     File helpers.py:3
     ratio = 1 /total.sum()
