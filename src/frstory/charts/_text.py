@@ -9,6 +9,7 @@ from urllib.parse import quote, urlsplit
 
 import pandas as pd
 
+from frstory import prose
 from frstory.errors import ChartInputError
 
 __all__ = [
@@ -261,19 +262,15 @@ def format_date(value: object, precision: str = "day") -> str:
 
 
 def format_date_range(start: object, end: object) -> str:
-    """``1 May to 31 July 2020`` (the year once when both dates share it).
+    """``1 May to 31 July 2020`` (the year once when both dates share it; one day once):
+    :func:`frstory.prose.date_range` in words, as chart text and alt text write spans.
 
     Examples
     --------
-    >>> format_date_range("2019-12-02", "2020-01-31")
-    '2 December 2019 to 31 January 2020'
+    >>> format_date_range("2019-12-02", "2020-01-31"), format_date_range("2020-06-11", "2020-06-11")
+    ('2 December 2019 to 31 January 2020', '11 June 2020')
     """
-    a, b = pd.Timestamp(start), pd.Timestamp(end)
-    if a.normalize() == b.normalize():  # one day, not "11 June to 11 June 2020"
-        return format_date(a)
-    if a.year == b.year:
-        return f"{a.day} {a:%B} to {format_date(b)}"
-    return f"{format_date(a)} to {format_date(b)}"
+    return prose.date_range(start, end, dash=False)
 
 
 def format_number(value: float, *, decimals: int = 0, prefix: str = "", suffix: str = "", signed: bool = False) -> str:
