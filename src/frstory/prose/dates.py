@@ -7,9 +7,11 @@ names come from babel for ``locale`` (``en_GB`` by default, whose long date is t
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import numbers
 
 import pandas as pd
+from babel import Locale
 from babel.dates import format_date
 
 from frstory.prose.errors import ProseError
@@ -50,6 +52,18 @@ def as_day(value: object, func: str = "date") -> _dt.date:
             "the missing case before calling"
         )
     return stamp.date()
+
+
+@functools.lru_cache(maxsize=8192)
+def _formatted(day: _dt.date, pattern: str, locale: str) -> str:
+    # babel parses a locale given by name on every call (6 us of its 8), and a table of events
+    # names the same few hundred days thousands of times; the words of a day never change.
+    return format_date(day, pattern, locale=_locale(locale))
+
+
+@functools.lru_cache(maxsize=64)
+def _locale(name: str) -> Locale:
+    return Locale.parse(name)
 
 
 def _precision(precision: str, func: str) -> str:
@@ -97,7 +111,7 @@ def date(d: object, *, weekday: bool = False, year: bool = True, precision: str 
             raise ProseError("date: weekday=True with precision='month' names no day; drop one of them")
         return month(day, year=year, locale=locale)
     pattern = ("EEEE " if weekday else "") + "d MMMM" + (" y" if year else "")
-    return format_date(day, pattern, locale=locale)
+    return _formatted(day, pattern, locale)
 
 
 def month(d: object, *, year: bool = True, locale: str = DATE_LOCALE) -> str:
@@ -127,7 +141,7 @@ def month(d: object, *, year: bool = True, locale: str = DATE_LOCALE) -> str:
     ('June 2020', 'June')
     """
     # "LLLL" is the stand-alone month name (the nominative in languages that inflect it).
-    return format_date(as_day(d, "month"), "LLLL y" if year else "LLLL", locale=locale)
+    return _formatted(as_day(d, "month"), "LLLL y" if year else "LLLL", locale)
 
 
 def date_range(a: object, b: object, *, dash: bool = True, locale: str = DATE_LOCALE) -> str:
