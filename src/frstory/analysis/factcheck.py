@@ -9,10 +9,17 @@ Each claim (the claims contract in ``docs/architecture.md``) names a ticker, a d
 * ``after_hours``: a price after the 4 p.m. close; daily data cannot check it.
 
 Tolerance comes from how precisely the figure was reported: half a unit of its last reported
-decimal (``1.79`` -> 0.005 percentage points, ``2631`` -> 0.5), plus half a cent for closes
-(prices in the data may carry float noise of that order). A figure within the tolerance is
-``confirmed``, outside it ``contradicted``; a claim the data cannot decide is ``not checkable``
-with the reason in words.
+decimal (``1.79`` -> 0.005 percentage points, ``2631`` -> 0.5), plus the most that rounding the
+data's closes to the cent can move the figure (:func:`cent_rounding_allowance`): the press
+computes from cent-rounded closes, and a close in the data that is not on the cent grid (a
+vendor's unrounded close) may lie up to half a cent from the one the press read. A figure within
+the tolerance is ``confirmed``, outside it ``contradicted``; a claim the data cannot decide is
+``not checkable`` with the reason in words.
+
+Without ``adj_close`` the data cannot show a stock split: a change of the close beyond
+:data:`~frstory.analysis.event_study.SPLIT_LIKE_JUMP` may be one, so the explanation says so, and a
+reported change that does not match the as-traded one is ``not checkable`` rather than
+``contradicted``.
 """
 
 from __future__ import annotations
@@ -25,13 +32,64 @@ import pandas as pd
 from frstory.analysis.returns import _check_price_frame
 from frstory.errors import AnalysisError, DataValidationError
 
-__all__ = ["check_claims", "reported_decimals", "VERDICTS"]
+__all__ = ["check_claims", "reported_decimals", "cent_rounding_allowance", "VERDICTS"]
 
 VERDICTS = ("confirmed", "contradicted", "not checkable")
 _REQUIRED = ("id", "value", "unit", "check_ticker", "check_date", "check_measure")
 _UNIT_FOR_MEASURE = {"close": "usd", "pct_change": "percent"}
-#: Closes in the data are on the cent grid up to float noise; allow half a cent on top of rounding.
-CLOSE_SLACK = 0.005
+#: Half a cent: the most a close rounded to the cent is from the unrounded close.
+HALF_CENT = 0.005
+#: A close within this fraction of itself of a whole cent is on the cent grid (what is left is the
+#: float noise of storing it, at most about 6e-8 of the value in single precision).
+_GRID_NOISE = 1e-7
+
+
+def _cent_error(close: float) -> float:
+    """How far the cent-rounded close the press read may be from ``close``: 0 on the cent grid, else half a cent."""
+    off = abs(close - round(close, 2))
+    return 0.0 if off <= max(_GRID_NOISE * abs(close), 1e-9) else HALF_CENT
+
+
+def cent_rounding_allowance(previous: float, close: float, figure: float) -> float:
+    """The most rounding two closes to the cent can move a percent change computed from them.
+
+    A change ``figure = 100 * (k * close / previous - 1)`` (``k`` is 1, or the split ratio on the day
+    a split takes effect) is computed by the press from closes rounded to the cent, each within
+    ``e`` of the data's close (``e`` is half a cent, or 0 for a close already on the cent grid:
+    :func:`_cent_error`). The ratio moves most when the close rises by ``e1`` and the previous close
+    falls by ``e0``::
+
+        k (close + e1) / (previous - e0) - k close / previous
+            = k (e1 previous + e0 close) / (previous (previous - e0))
+            = (1 + figure / 100) (e1 previous + e0 close) / (close (previous - e0))
+
+    (the opposite signs move it less, as the denominator grows). The allowance is that bound in
+    percentage points. It is large only for cheap shares: 0.0004 points for two closes near
+    2,600 USD, 0.2 points for two near 5 USD.
+
+    Parameters
+    ----------
+    previous, close : float
+        The previous session's close and the day's close in the data (positive).
+    figure : float
+        The change computed from them, in percent.
+
+    Returns
+    -------
+    float
+        The allowance in percentage points (0 when both closes are on the cent grid).
+
+    Examples
+    --------
+    >>> round(cent_rounding_allowance(100.0004, 101.7953, 1.7949), 4)  # unrounded closes near 100 USD
+    0.0101
+    >>> cent_rounding_allowance(2600.86, 2647.45, 1.7913)  # both on the cent grid: what the press read
+    0.0
+    """
+    e0, e1 = _cent_error(previous), _cent_error(close)
+    if e0 == e1 == 0.0:
+        return 0.0
+    return 100.0 * (1.0 + figure / 100.0) * (e1 * previous + e0 * close) / (close * (previous - e0))
 
 
 def reported_decimals(value: float) -> int:
@@ -74,11 +132,14 @@ def check_claims(claims: pd.DataFrame, prices: pd.DataFrame) -> pd.DataFrame:
         * ``data_value``: the figure in the data (a close in USD, or a change in percent);
         * ``difference``: reported value minus ``data_value``;
         * ``tolerance``: the largest difference still counted as confirmed (half a unit of the
-          reported figure's last decimal, plus half a cent for closes);
+          reported figure's last decimal, plus what rounding closes that are not on the cent grid
+          to the cent can move the figure: half a cent for a close,
+          :func:`cent_rounding_allowance` for a change);
         * ``explanation``: the check in words, or why it cannot be made (e.g. "needs intraday
           prices", "no price data for ...").
 
-        Missing data never raises: the claim is ``not checkable`` with the reason.
+        Missing data never raises: the claim is ``not checkable`` with the reason (also a zero
+        or negative close, and, without ``adj_close``, a report that misses a split-sized move).
 
     Raises
     ------
@@ -136,8 +197,10 @@ def check_claims(claims: pd.DataFrame, prices: pd.DataFrame) -> pd.DataFrame:
     close = unique["close"].astype("float64")
     changes = returns(unique[["date", "ticker", "close"]].assign(close=close.where((close > 0) & np.isfinite(close))))
     change_of = dict(zip(zip(changes["ticker"].astype(str), changes["date"]), changes["ret"]))
-    split_change_of = _split_day_changes(unique, close) if "adj_close" in unique.columns else {}
-    results = [_check_one(row, closes, change_of, split_change_of) for row in claims.to_dict("records")]
+    split_change_of, split_known = (_split_day_changes(unique, close) if "adj_close" in unique.columns
+                                    else ({}, set()))
+    results = [_check_one(row, closes, change_of, split_change_of, split_known)
+               for row in claims.to_dict("records")]
     out = claims.copy()
     for j, name in enumerate(("verdict", "data_value", "difference", "tolerance", "explanation")):
         out[name] = [r[j] for r in results]
@@ -148,7 +211,7 @@ def check_claims(claims: pd.DataFrame, prices: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _split_day_changes(unique: pd.DataFrame, close: pd.Series) -> dict:
+def _split_day_changes(unique: pd.DataFrame, close: pd.Series) -> tuple[dict, set]:
     """The adjusted change on each split day, by (ticker, day): the change the press reports then.
 
     As-traded closes fall by half on a 2-for-1 split day although holders lost nothing; the press
@@ -156,6 +219,12 @@ def _split_day_changes(unique: pd.DataFrame, close: pd.Series) -> dict:
     jump of ``adj_close / close`` beyond :data:`~frstory.analysis.event_study.SPLIT_LIKE_JUMP` from
     one session to the next (a dividend moves it by a percent or two); on that day the change of
     the adjusted close is the split-adjusted change.
+
+    Returns
+    -------
+    tuple of (dict, set)
+        The split days' adjusted changes, and every (ticker, day) whose ratio to the session
+        before could be read (on the others the data cannot tell whether a split took effect).
     """
     from frstory.analysis.event_study import SPLIT_LIKE_JUMP
     from frstory.analysis.returns import returns
@@ -163,15 +232,34 @@ def _split_day_changes(unique: pd.DataFrame, close: pd.Series) -> dict:
     adjusted = unique["adj_close"].astype("float64")
     ok = (adjusted > 0) & np.isfinite(adjusted) & (close > 0) & np.isfinite(close)
     frame = unique[["date", "ticker"]]
-    ratio = returns(frame.assign(close=(adjusted / close).where(ok)))["ret"].to_numpy()
+    ratios = returns(frame.assign(close=(adjusted / close).where(ok)))
+    ratio = ratios["ret"].to_numpy()
     adjusted_change = returns(frame.assign(close=adjusted.where(ok)))
     with np.errstate(invalid="ignore"):
         split = np.abs(np.log1p(ratio)) > np.log1p(SPLIT_LIKE_JUMP)
     rows = adjusted_change.loc[split]
-    return dict(zip(zip(rows["ticker"].astype(str), rows["date"]), rows["ret"]))
+    known = ratios.loc[np.isfinite(ratio)]
+    return (dict(zip(zip(rows["ticker"].astype(str), rows["date"]), rows["ret"])),
+            set(zip(known["ticker"].astype(str), known["date"])))
 
 
-def _check_one(claim: dict, closes: dict[str, pd.Series], change_of: dict, split_change_of: dict):
+def _as_written(x: float) -> str:
+    """A figure as given, in plain digits (``:g`` wrote 1234567.89 as "1.23457e+06")."""
+    return np.format_float_positional(float(x), trim="-")
+
+
+def _figure(x: float) -> str:
+    """A difference or a tolerance in the explanation: up to four decimals, no exponent, no trailing zeros."""
+    from frstory import prose
+
+    # :g wrote a float-noise difference as "+4.547e-13"; four decimals show any difference that matters.
+    text = prose.number(x, decimals=4, signed=True).rstrip("0").rstrip(".")
+    return "0" if text in ("", "+0", "-0", "0") else text
+
+
+def _check_one(claim: dict, closes: dict[str, pd.Series], change_of: dict, split_change_of: dict,
+               split_known: set):
+    from frstory.analysis.event_study import SPLIT_LIKE_JUMP
     from frstory.data.calendar import _as_day, nyse_calendar
 
     nan = math.nan
@@ -224,33 +312,64 @@ def _check_one(claim: dict, closes: dict[str, pd.Series], change_of: dict, split
         why = ("its close that session is missing from the price frame" if first <= day <= last
                else f"its prices run from {first.date()} to {last.date()}; load prices that cover the day")
         return "not checkable", nan, nan, nan, f"no price data for {ticker} on {day.date()} ({why})"
+    if close <= 0:
+        # A zero or negative close is a placeholder or an error, not a price to judge a report by.
+        return ("not checkable", nan, nan, nan,
+                f"the close of {ticker} on {day.date()} in the price frame is {_as_written(close)}, not a price "
+                "(a placeholder or an error in the data); correct the price data")
     decimals = reported_decimals(value)
     rounding = 0.5 * 10.0 ** (-decimals)
+    caveat = ""
     if measure == "close":
-        data_value, tolerance = float(close), rounding + CLOSE_SLACK
+        data_value = float(close)
+        allowance = _cent_error(data_value)
         what = f"{ticker}'s as-traded close on {day.date()} is {data_value:,.2f} USD"
     else:
         previous_day = pd.Timestamp(cal.previous_session(day)).tz_localize(None)
         previous = series.get(previous_day, nan)
-        change = change_of.get((ticker, day), nan)
-        if not (np.isfinite(previous) and np.isfinite(change)):
+        if not np.isfinite(previous):
             return ("not checkable", nan, nan, nan,
                     f"no price data for {ticker} on the previous session {previous_day.date()}")
+        if previous <= 0:
+            return ("not checkable", nan, nan, nan,
+                    f"the close of {ticker} on the previous session {previous_day.date()} in the price frame is "
+                    f"{_as_written(previous)}, not a price (a placeholder or an error in the data); correct the "
+                    "price data")
+        change = change_of.get((ticker, day), nan)
+        if not np.isfinite(change):
+            return ("not checkable", nan, nan, nan,
+                    f"no change of {ticker}'s close on {day.date()} in the price frame")
         split_change = split_change_of.get((ticker, day), nan)
         if np.isfinite(split_change):
-            data_value, tolerance = split_change * 100.0, rounding
+            data_value = split_change * 100.0
             what = (f"{ticker}'s close changed {data_value:+.4f}% on {day.date()} adjusted for the stock split "
                     f"that took effect that day (as traded {previous:,.2f} on {previous_day.date()} to {close:,.2f}, "
                     f"{change * 100.0:+.2f}% before adjusting)")
         else:
-            data_value, tolerance = change * 100.0, rounding
+            data_value = change * 100.0
             what = (f"{ticker}'s close changed {data_value:+.4f}% on {day.date()} "
                     f"({previous:,.2f} on {previous_day.date()} to {close:,.2f})")
+            if abs(change) > SPLIT_LIKE_JUMP and (ticker, day) not in split_known:
+                # Only adj_close shows a split; without it a move this size may be one, and a reported
+                # split-adjusted change would be judged against the as-traded one.
+                caveat = (f"; a move of more than {SPLIT_LIKE_JUMP:.0%} is the size of a stock split, and without "
+                          "adjusted closes (adj_close) the data cannot show whether one took effect that day, so this "
+                          "is the as-traded change")
+        allowance = cent_rounding_allowance(previous, close, data_value)
+    tolerance = rounding + allowance
     difference = value - data_value
     # A hair of float slack so that exact ties at the tolerance still confirm.
     confirmed = abs(difference) <= tolerance + 1e-9
+    reported = _as_written(value)
+    if not confirmed and caveat:
+        return ("not checkable", nan, nan, nan,
+                f"{what}{caveat}; the reported {reported} differs from it by {_figure(difference)}, which a split "
+                "that day could explain; load prices with adjusted closes to check it")
     verdict = "confirmed" if confirmed else "contradicted"
     relation = "within" if confirmed else "outside"
-    explanation = (f"{what}; the reported {value:g} differs by {difference:+.4g}, {relation} the tolerance "
-                   f"of {tolerance:g} ({decimals} reported decimal{'s' if decimals != 1 else ''})")
+    parts = f"{decimals} reported decimal{'s' if decimals != 1 else ''}"
+    if allowance:
+        parts += f", plus {_figure(allowance).lstrip('+')} for closes rounded to the cent"
+    explanation = (f"{what}{caveat}; the reported {reported} differs by {_figure(difference)}, {relation} the "
+                   f"tolerance of {_figure(tolerance).lstrip('+')} ({parts})")
     return verdict, data_value, difference, tolerance, explanation

@@ -119,6 +119,36 @@ def _restore_caveat(text: str, template: str, values: dict[str, str]) -> Caveat:
     return self
 
 
+def _decimals_for(x: float) -> int:
+    """Decimals of a percentage for a small daily figure: one, or two when one would show "0.0%".
+
+    A typical average daily return, or the expected move on a quiet day, is a few hundredths of
+    a percent: :func:`frstory.prose.percent`'s one decimal would write it as zero.
+    """
+    from frstory.prose._checks import rounded
+
+    return 1 if rounded(x, 1, 2) != 0 else 2
+
+
+def _small_percent(x: float) -> str:
+    """A small daily percentage (an average daily return) with as many decimals as it needs to show.
+
+    Two decimals where one would read "0.0%", which says nothing; one that rounds to zero even
+    then is "about zero".
+
+    Examples
+    --------
+    >>> _small_percent(0.0012), _small_percent(-0.0003), _small_percent(0.00001)
+    ('+0.1%', '-0.03%', 'about zero')
+    """
+    from frstory import prose
+    from frstory.prose._checks import rounded
+
+    if rounded(x, 2, 2) == 0:
+        return "about zero"
+    return prose.percent(x, decimals=_decimals_for(x), signed=True)
+
+
 def _significance(t: float, p: float) -> str:
     from frstory import prose
 
@@ -357,8 +387,19 @@ class EventStudyResult:
         if self.model == "market_adjusted":
             return (f"Assuming {name} simply moves one-for-one with {bench} (the market-adjusted model; "
                     f"daily noise measured{period})")
-        return (f"Judged against its average daily return ({prose.percent(self.alpha, signed=True)}, "
-                f"measured{period})")
+        return f"Judged against its average daily return ({_small_percent(self.alpha)}, measured{period})"
+
+    def _sd_clause(self, c: CarResult) -> str:
+        """What the standard deviation ``c.sd`` is: with the model's estimation error only when it has one.
+
+        The market model adds the error of its estimated alpha and beta, the constant-mean model
+        that of its estimated average; the market-adjusted model estimates nothing, so its standard
+        deviation is the abnormal returns' own over the estimation sessions (``sd == sd_simple``).
+        """
+        if not c.sd > c.sd_simple:
+            return "one standard deviation of its abnormal returns over the estimation sessions"
+        what = {"market": "its estimated relationship with the market", "constant_mean": "its estimated average"}
+        return f"one standard deviation, including the uncertainty of {what.get(self.model, 'the estimated model')}"
 
     def _evidence(self, c: CarResult, what: str) -> str:
         """The tests beside the t-test and, when nothing is significant, what could have been detected."""
@@ -421,13 +462,13 @@ class EventStudyResult:
                 outcome = "it did about that"
             else:
                 outcome = f"it did {gap} {'better' if row['ar'] > 0 else 'worse'} than that"
-            expected_move = prose.moved(row["expected"], up="rise", down="fall", flat="stay unchanged")
+            expected_move = prose.moved(row["expected"], decimals=_decimals_for(row["expected"]), up="rise",
+                                        down="fall", flat="stay unchanged")
             parts.append(
                 f"{self._model_clause(name, bench)}, {name} would have been expected to {expected_move}; "
                 f"{outcome}. "
                 f"That abnormal return is {_significance(c0.t, c0.p)}: on an ordinary day "
-                f"{name}'s abnormal return is within about ±{prose.percent(c0.sd)} (one standard deviation, "
-                "including the uncertainty of the model)."
+                f"{name}'s abnormal return is within about ±{prose.percent(c0.sd)} ({self._sd_clause(c0)})."
             )
             evidence = self._evidence(c0, "a day-0 abnormal return")
             if evidence:
@@ -453,7 +494,8 @@ class EventStudyResult:
             # Say which sessions the sum covers when the data cut the window or left days without a return.
             span = f"{prose.offsets(start, end, one='session', many='sessions')} around day 0, {prose.date_range(first, last)}"
             if whole.days < covered:
-                span += f"; only {whole.days} of these {covered} sessions have an abnormal return"
+                span += (f"; only {whole.days} of these {covered} sessions "
+                         f"{'has' if whole.days == 1 else 'have'} an abnormal return")
             where = (f"the event window ({span})" if (start, end) == (lo, hi)
                      else f"the part of the event window inside the data ({span})")
             parts.append(

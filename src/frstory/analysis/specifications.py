@@ -90,7 +90,9 @@ def specifications(
     pandas.DataFrame
         Two rows per specification (``measure`` ``"ar_0"`` then ``"car"``), columns
         :data:`SPECIFICATION_COLUMNS`: ``spec`` numbers the specification; the choice columns
-        hold reader labels (``estimation`` "240 sessions", ``excluded`` "none" or the dates,
+        hold reader labels (``estimation`` the sessions used, "240 sessions", or "180 of 240 sessions"
+        when the data held fewer, a range when specifications of one window differ; ``excluded``
+        "none" or the dates,
         ``model``, ``benchmark`` as a display name, "none" for the constant-mean model, which is
         run once as it uses no benchmark); ``estimate, sd, low, high`` the estimate, its
         prediction-error standard deviation and the ``1 - level`` interval from Student's t;
@@ -162,7 +164,7 @@ def specifications(
             ) from exc
         t_crit = stats.t.ppf(1 - level / 2, result.dof)
         choices = {
-            "estimation": prose.plural(int(window[1]) - int(window[0]) + 1, "session"),
+            "estimation": tuple(window),  # labelled below, from the sessions its specifications used
             "excluded": prose.date_range(*period) if period else "none",
             "model": _MODEL_LABELS[model],
             "benchmark": _bench_name(benchmark) if model != "constant_mean" else "none",
@@ -179,8 +181,35 @@ def specifications(
                 "exclude_start": period[0] if period else pd.NaT, "exclude_end": period[1] if period else pd.NaT,
             })
     out = pd.DataFrame(rows, columns=list(SPECIFICATION_COLUMNS))
+    used: dict[tuple[int, int], list[int]] = {}
+    for row in rows:
+        used.setdefault(row["estimation"], []).append(int(row["n_estimation"]))
+    labels = {window: _estimation_label(window, min(n), max(n)) for window, n in used.items()}
+    out["estimation"] = [labels[row["estimation"]] for row in rows]
     out.attrs.update(ticker=ticker, day0=pd.Timestamp(result.day0), car_window=(c0, c1), level=level)
     return out
+
+
+def _estimation_label(window: tuple[int, int], fewest: int, most: int) -> str:
+    """The estimation choice as a reader sees it: the sessions the window's specifications actually used.
+
+    A window reaching back before the data (or across gaps in it) holds fewer sessions with
+    returns than it spans; the label then says how many of them were used, as a range when
+    specifications of the same window (another benchmark, another excluded period) used different
+    numbers.
+
+    Examples
+    --------
+    >>> _estimation_label((-250, -11), 240, 240), _estimation_label((-250, -11), 180, 180)
+    ('240 sessions', '180 of 240 sessions')
+    >>> _estimation_label((-250, -11), 180, 240)
+    '180–240 of 240 sessions'
+    """
+    span = int(window[1]) - int(window[0]) + 1
+    if fewest == most == span:
+        return prose.plural(span, "session")
+    used = prose.number(most) if fewest == most else f"{prose.number(fewest)}\N{EN DASH}{prose.number(most)}"
+    return f"{used} of {prose.plural(span, 'session')}"
 
 
 def _is_window(value) -> bool:

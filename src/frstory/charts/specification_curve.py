@@ -100,7 +100,8 @@ def specification_curve(
         Reader names for option values that are tickers (a benchmark); default
         :func:`frstory.prose.display_name` (``^GSPC``: S&P 500), else the value.
     level : float, optional
-        Significance level the ``significant`` column was judged at, for the alt text; default
+        Significance level the ``significant`` column was judged at and the intervals are drawn
+        at (a ``1 - level`` interval), for the alt text and the hover; default
         ``specs.attrs["level"]``, else 0.05.
     {furniture}
         ``height`` defaults to fit the choices.
@@ -210,6 +211,9 @@ def specification_curve(
     values = scale * frame[estimate].to_numpy()
     lows, highs = scale * frame[low].to_numpy(), scale * frame[high].to_numpy()
     colour = OKABE_ITO["blue"]
+    level = float(level if level is not None else getattr(specs, "attrs", {}).get("level", 0.05))
+    # The interval is at the level of the frame (fr.specifications(level=0.10) gives 90% intervals), not always 95%.
+    confidence = prose.number(100 * (1 - level), decimals=0 if round(100 * (1 - level), 6).is_integer() else 1)
     hover = [f"{' · '.join(escape_text(series_name(r[c], names)) for c in present)}" for _, r in frame.iterrows()]
     # Interval ends written like the axis (prose, through the unit), since a hovertemplate formats only one value per field.
     ends = [[escape_text(the_unit.text(float(a), short=True, decimals=2)), escape_text(the_unit.text(float(b), short=True, decimals=2))]
@@ -221,7 +225,8 @@ def specification_curve(
         error_y={"type": "data", "symmetric": False, "array": highs - values, "arrayminus": values - lows,
                  "color": PEER_GREY, "thickness": 1.2, "width": 0},
         customdata=[[a, b, h] for (a, b), h in zip(ends, hover, strict=True)],
-        hovertemplate=the_unit.hover() + " (95% interval %{customdata[0]} to %{customdata[1]})<br>%{customdata[2]}<extra></extra>",
+        hovertemplate=(the_unit.hover() + f" ({confidence}% interval %{{customdata[0]}} to %{{customdata[1]}})"
+                       "<br>%{customdata[2]}<extra></extra>"),
     ), row=1, col=1)
     fig.add_hline(y=0, line={"color": "#8C8C8C", "width": 1}, row=1, col=1)
 
@@ -253,11 +258,14 @@ def specification_curve(
 
     data = frame[["rank", *present, estimate, low, high, *([significant] if significant in frame.columns else [])]]
     n_sig = int(flags.sum())
-    level = float(level if level is not None else getattr(specs, "attrs", {}).get("level", 0.05))
-    level_text = f"{prose.number(100 * level, decimals=0 if float(100 * level).is_integer() else 1)}% level"
+    level_text = f"{prose.number(100 * level, decimals=0 if round(100 * level, 6).is_integer() else 1)}% level"
     # Finding first (how many specifications find a significant estimate), then the spread and the matrix.
     n = len(frame)
-    if n == 1:
+    judged = bool(significant and significant in frame.columns)
+    if not judged:
+        # Without a significance column nothing was judged: "none finds an estimate significant" would be false.
+        finding = ""
+    elif n == 1:
         finding = (f"The one specification {'finds' if n_sig else 'does not find'} its estimate significant at "
                    f"the {level_text}")
     elif n_sig == n:
@@ -270,11 +278,17 @@ def specification_curve(
     # Mid-sentence the measure loses its capital, but an abbreviation ("CAR", "AR (0)") keeps its own.
     in_sentence = label[:1].lower() + label[1:] if label[1:2].islower() else label
     first, last = (the_unit.text(float(frame[estimate].iloc[i]), signed=True) for i in (0, -1))
-    spread = (f"its estimate, {first}, is of the {in_sentence}" if n == 1 else
-              f"the estimates, sorted from {first} to {last}, are of the {in_sentence}")
+    if judged:
+        spread = (f"its estimate, {first}, is of the {in_sentence}" if n == 1 else
+                  f"the estimates, sorted from {first} to {last}, are of the {in_sentence}")
+    else:
+        spread = (f"the one specification's estimate, {first}, is of the {in_sentence}" if n == 1 else
+                  f"the estimates of the {prose.plural(n, 'specification')}, sorted from {first} to {last}, are of "
+                  f"the {in_sentence}")
+    markers = "with filled markers for significant estimates" if judged else "without a test of significance"
     auto_alt = (
-        f"{prose.sentence(finding)}; {spread}. Specification curve "
-        f"with filled markers for significant estimates; below, a dot matrix shows each specification's "
+        f"{prose.sentence(f'{finding}; {spread}' if finding else spread)}. Specification curve "
+        f"{markers}; below, a dot matrix shows each specification's "
         f"{prose.join([_CHOICE_TITLES.get(c, c).lower() for c in present])}."
     )
     return canvas.finish(fig, alt=alt, auto_alt=auto_alt, data=data)
