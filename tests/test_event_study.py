@@ -402,6 +402,23 @@ def test_event_studies_records_or_raises_events_it_cannot_compute(synthetic, man
     assert np.isfinite(table.loc["a-pause", "car"])
 
 
+
+def test_event_studies_records_an_impossible_market_session_and_computes_the_rest(synthetic, many_events):
+    # Synthetic: one row of the hand-made events gets a market_session no announcement can have.
+    bad = many_events.assign(market_session=many_events["market_session"].astype(object))
+    bad.loc[bad["id"] == "b-exit", "market_session"] = "later"
+    table = fr.event_studies(synthetic, bad, benchmark=BENCH, on_error="record").set_index("event_id")
+    assert table.loc["b-exit", "warnings"].startswith("Not computed: market_session 'later' is not one of pre,")
+    assert np.isnan(table.loc["b-exit", "car"]) and pd.isna(table.loc["b-exit", "day0"])
+    assert np.isfinite(table.loc["a-pause", "car"])
+
+
+def test_event_studies_raises_on_an_impossible_market_session_by_default(synthetic, many_events):
+    bad = many_events.assign(market_session=many_events["market_session"].astype(object))
+    bad.loc[bad["id"] == "b-exit", "market_session"] = "later"
+    with pytest.raises(fr.AnalysisError, match="event 'b-exit': market_session 'later'"):
+        fr.event_studies(synthetic, bad, benchmark=BENCH)
+
 def test_event_studies_needs_the_events_columns(synthetic, many_events):
     with pytest.raises(fr.AnalysisError, match="no column market_session"):
         fr.event_studies(synthetic, many_events.drop(columns="market_session"), benchmark=BENCH)

@@ -35,7 +35,7 @@ from frstory import prose
 from frstory.analysis import inference
 from frstory.analysis.results import SUMMARY_COLUMNS, TABLE_COLUMNS, Caveat, EventStudyResult, reader_name
 from frstory.analysis.returns import _check_price_frame
-from frstory.data.calendar import _as_day, reaction_session, reaction_sessions, session_positions
+from frstory.data.calendar import _as_day, reaction_problems, reaction_session, reaction_sessions, session_positions
 from frstory.errors import AnalysisError
 
 __all__ = ["event_study", "event_studies", "robustness", "pooled_tests", "MODELS", "CLUSTER_NOTE"]
@@ -1219,7 +1219,22 @@ def event_studies(
         for i in np.flatnonzero(dates.isna()):
             errors[i] = f"event {ids[i]!r} has no date; fill in its date"
     ok_dates = dates.fillna(pd.Timestamp("2000-01-03"))
-    day0 = reaction_sessions(ok_dates, sessions, ids)
+    ok_sessions = sessions
+    no_day0 = np.array(dates.isna(), dtype=bool)  # rows whose day 0 is a stand-in, shown as missing
+    if on_error == "record":
+        # One row's impossible timing (an unknown market_session, a date off the calendar) is that
+        # row's failure, not the batch's: it is recorded, and a harmless stand-in takes its place.
+        problems = reaction_problems(ok_dates, sessions)
+        bad = [i for i, why in enumerate(problems) if why is not None]
+        if bad:
+            ok_sessions, stand_in = sessions.copy(), ok_dates.to_numpy(copy=True)
+            for i in bad:
+                if errors[i] is None:
+                    errors[i] = f"{problems[i]}; correct the event's row"
+                ok_sessions[i], stand_in[i] = "unknown", np.datetime64("2000-01-03")
+                no_day0[i] = True
+            ok_dates = pd.DatetimeIndex(stand_in)
+    day0 = reaction_sessions(ok_dates, ok_sessions, ids)
 
     if dask_panel:
         from frstory.analysis._dask import collect_prices
@@ -1281,7 +1296,7 @@ def event_studies(
         "label": pd.array(labels, dtype="string"),
         "event_date": dates,
         "market_session": pd.array(sessions, dtype="string"),
-        "day0": day0.where(~dates.isna()),
+        "day0": day0.where(~no_day0),
         "benchmark": benchmark,
         "model": model,
         "price": price,

@@ -212,6 +212,32 @@ def reaction_sessions(dates, market_sessions: Sequence[str], ids: Sequence[str] 
     >>> [d.date().isoformat() for d in reaction_sessions(["2020-06-10", "2020-07-03"], ["post", "closed"])]
     ['2020-06-11', '2020-07-06']
     """
+    days, sessions, left, is_session_day, problems = _reaction_checks(dates, market_sessions)
+    if problems:
+        i = min(problems)
+        prefix = f"event {ids[i]!r}: " if ids is not None else ""
+        raise AnalysisError(prefix + problems[i])
+    grid = _session_grid()
+    index = np.minimum(left + ((sessions == "post") & is_session_day), len(grid) - 1)
+    return pd.DatetimeIndex(grid[index], name="day0")
+
+
+def reaction_problems(dates, market_sessions: Sequence[str]) -> list[str | None]:
+    """Why :func:`reaction_sessions` would refuse each announcement, or ``None`` where it would not.
+
+    For batch work that records a bad row and goes on (``fr.event_studies(on_error="record")``)
+    instead of failing every row for one.
+
+    Examples
+    --------
+    >>> reaction_problems(["2020-06-10", "2020-06-11"], ["post", "later"])
+    [None, "market_session 'later' is not one of pre, regular, post, closed, unknown: say when the news came out relative to the NYSE session"]
+    """
+    problems = _reaction_checks(dates, market_sessions)[-1]
+    return [problems.get(i) for i in range(len(market_sessions))]
+
+
+def _reaction_checks(dates, market_sessions: Sequence[str]):
     dates = pd.DatetimeIndex([_as_day(d) for d in dates]) if not isinstance(dates, pd.DatetimeIndex) else dates
     if dates.tz is not None:
         dates = dates.tz_convert("America/New_York").tz_localize(None)
@@ -232,13 +258,11 @@ def reaction_sessions(dates, market_sessions: Sequence[str], ids: Sequence[str] 
         (closed_on_session, lambda i: f"{pd.Timestamp(days[i]).date()} was an NYSE session, so market_session "
                                       "'closed' cannot apply: use 'pre', 'regular' or 'post' (or 'unknown')"),
     )
+    problems: dict[int, str] = {}  # only the refused rows: a batch of thousands is usually clean
     for bad, why in checks:
-        if bad.any():
-            i = int(np.flatnonzero(bad)[0])
-            prefix = f"event {ids[i]!r}: " if ids is not None else ""
-            raise AnalysisError(prefix + why(i))
-    index = np.minimum(left + ((sessions == "post") & is_session_day), len(grid) - 1)
-    return pd.DatetimeIndex(grid[index], name="day0")
+        for i in np.flatnonzero(bad).tolist():
+            problems.setdefault(i, why(i))
+    return days, sessions, left, is_session_day, problems
 
 
 def reaction_session(date, market_session: str = "regular") -> pd.Timestamp:
