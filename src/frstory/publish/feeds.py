@@ -1,6 +1,7 @@
 """The site's Atom feed (feedgen), its sitemap and its search index (Pagefind).
 
-* ``feed.xml``: one entry per published story, newest story date first. Atom wants an absolute
+* ``feed.xml``: one entry per published story, newest story date first, in the site's language
+  (``xml:lang``); a story written in another says so on its entry. Atom wants an absolute
   IRI as each ``id``: with a base URL the ids and links are the pages' canonical URLs; without
   one the links are relative (RFC 4287 resolves them against the feed's own address) and the ids
   are stable ``urn:uuid:`` names made from the site title and page slug.
@@ -53,8 +54,23 @@ def _story_time(story: dict, built_at: datetime) -> datetime:
     return built_at
 
 
+def _entry_language() -> type:
+    """A feedgen entry extension that gives an entry its own ``xml:lang`` (feedgen sets it on the feed only)."""
+    from feedgen.ext.base import BaseEntryExtension
+
+    class EntryLanguage(BaseEntryExtension):
+        lang = ""
+
+        def extend_atom(self, entry):  # noqa: ANN001, ANN201 - feedgen's lxml element
+            if self.lang:
+                entry.set("{http://www.w3.org/XML/1998/namespace}lang", self.lang)
+            return entry
+
+    return EntryLanguage
+
+
 def atom_feed(stories: Sequence[dict], *, site_title: str, site_description: str, base_url: str,
-              built_at: datetime) -> bytes:
+              built_at: datetime, site_lang: str = "en") -> bytes:
     """The Atom feed of the published stories (unavailable pages are left out).
 
     Parameters
@@ -68,6 +84,9 @@ def atom_feed(stories: Sequence[dict], *, site_title: str, site_description: str
         ``""`` or the site's address ending in ``/``.
     built_at : datetime
         The feed's ``updated`` time (``SOURCE_DATE_EPOCH`` when set, so builds are reproducible).
+    site_lang : str
+        The language the site's title and description are written in (a BCP 47 tag): the feed's
+        ``xml:lang``. An entry whose story is in another (``StoryMeta.lang``) carries its own.
 
     Examples
     --------
@@ -75,8 +94,8 @@ def atom_feed(stories: Sequence[dict], *, site_title: str, site_description: str
     >>> xml = atom_feed([{"meta": StoryMeta("A <b>", date="2020-06-10"), "page": "01-a.html", "slug": "01-a",
     ...                   "unavailable": False}], site_title="Desk", site_description="News",
     ...                  base_url="https://example.org/", built_at=datetime(2020, 6, 11, tzinfo=timezone.utc))
-    >>> b"<title>A &lt;b&gt;</title>" in xml, b'href="https://example.org/01-a.html"' in xml
-    (True, True)
+    >>> b"<title>A &lt;b&gt;</title>" in xml, b'href="https://example.org/01-a.html"' in xml, b'xml:lang="en"' in xml
+    (True, True, True)
     """
     from feedgen.feed import FeedGenerator
 
@@ -86,7 +105,8 @@ def atom_feed(stories: Sequence[dict], *, site_title: str, site_description: str
     feed.subtitle(site_description or site_title)
     feed.link(href=page_url(base_url, "index.html"), rel="alternate")
     feed.link(href=page_url(base_url, FEED_FILE), rel="self")
-    feed.language("en")
+    feed.language(site_lang or "en")
+    entry_language = _entry_language()
     feed.updated(built_at)
     feed.generator("frstory")
     published = [s for s in stories if not s.get("unavailable") and s.get("page")]
@@ -94,6 +114,10 @@ def atom_feed(stories: Sequence[dict], *, site_title: str, site_description: str
     for story in sorted(published, key=lambda s: (_story_time(s, built_at), s["slug"])):
         meta = story["meta"]
         entry = feed.add_entry()
+        lang = getattr(meta, "lang", "") or ""
+        if lang and lang != (site_lang or "en"):
+            entry.register_extension("frstory_lang", entry_language, atom=True, rss=False)
+            entry.frstory_lang.lang = lang
         entry.id(_entry_id(base_url, site_title, story["slug"], story["page"]))
         entry.title(meta.title)
         entry.link(href=page_url(base_url, story["page"]), rel="alternate")

@@ -24,7 +24,7 @@ from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 from traitlets import Integer
 
 from frstory.publish.escaping import ANSI_ESCAPE
-from frstory.publish.math import latex_output_to_mathml
+from frstory.publish.math import equation_mark, latex_output_to_mathml
 from frstory.publish.sanitize import sanitize_html
 
 __all__ = [
@@ -310,7 +310,8 @@ class SanitizePreprocessor(Preprocessor):
             if "text/markdown" in data:
                 data["text/markdown"] = sanitize_html(self._data_markdown(str(data["text/markdown"])), min_heading=2)
             if "text/latex" in data:
-                data["text/latex"] = sanitize_html(latex_output_to_mathml(str(data["text/latex"])))
+                # Numbered with the page's Markdown math, in reading order, when the page is whole.
+                data["text/latex"] = sanitize_html(latex_output_to_mathml(str(data["text/latex"]), number=equation_mark))
         cell.outputs = kept
         return cell, resources
 

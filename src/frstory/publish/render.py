@@ -41,14 +41,17 @@ from urllib.parse import quote, unquote
 from frstory.errors import BuildError
 from frstory.publish.escaping import ANSI_ESCAPE, plain_text
 from frstory.publish.execute import output_mentions_missing_data
-from frstory.publish.math import figure_math_to_text, latex_to_mathml
+from frstory.publish.math import equation_mark, figure_math_to_text, latex_to_mathml, number_equations
 from frstory.publish.sanitize import HeadingIds, page_href, sanitize_html, shift_headings, slugify_heading
 from frstory.publish.navigation import table_of_contents
 from frstory.publish.sources import chart_sources, http_url
 
 __all__ = [
     "TEMPLATES_DIR",
+    "checked_lang",
     "code_summary",
+    "UI_LANG",
+    "ui_lang_attr",
     "mark_code_folds",
     "StoryMeta",
     "read_story_meta",
@@ -165,6 +168,35 @@ class StoryMeta:
         return prose.date(date.fromisoformat(self.date))
 
 
+def checked_lang(value: str, what: str, whose: str = "story") -> str:
+    """``value`` stripped, when it is empty or shaped like a BCP 47 language tag.
+
+    Parameters
+    ----------
+    value : str
+        The tag as written (``"fr"``, ``"de-CH"``, ``"zh-Hans"``).
+    what : str
+        Where it was written, for the error (``"x.ipynb: metadata frstory.lang"``).
+    whose : str
+        What is written in that language (``"story"``, ``"site"``), for the error.
+
+    Raises
+    ------
+    BuildError
+        When ``value`` is not shaped like a language tag.
+
+    Examples
+    --------
+    >>> checked_lang(" fr-CH ", "frstory.toml: lang")
+    'fr-CH'
+    """
+    value = value.strip()
+    if value and not _LANG_TAG.match(value):
+        raise BuildError(f"{what} {value!r} is not a language tag: write the language the {whose} is written in "
+                         "as a BCP 47 tag, e.g. \"fr\", \"de-CH\" or \"zh-Hans\"")
+    return value
+
+
 def read_story_meta(nb: dict, label: str) -> StoryMeta:
     """Validate and return the story metadata of a notebook.
 
@@ -203,10 +235,7 @@ def read_story_meta(nb: dict, label: str) -> StoryMeta:
         except ValueError:
             raise BuildError(f"{label}: metadata frstory.date {when!r} is not an ISO date: "
                              "write it as YYYY-MM-DD, e.g. \"2020-06-10\"") from None
-    lang = (meta.get("lang") or "").strip()
-    if lang and not _LANG_TAG.match(lang):
-        raise BuildError(f"{label}: metadata frstory.lang {lang!r} is not a language tag: write the language the "
-                         "story is written in as a BCP 47 tag, e.g. \"fr\", \"de-CH\" or \"zh-Hans\"")
+    lang = checked_lang(meta.get("lang") or "", f"{label}: metadata frstory.lang", "story")
     synthetic = meta.get("synthetic", False)
     if not isinstance(synthetic, bool):
         raise BuildError(f"{label}: metadata frstory.synthetic is {synthetic!r}: use true or false")
@@ -334,6 +363,27 @@ def _nan_free(value: Any) -> Any:
     return value
 
 
+#: The language of the words the publisher itself writes into pages ("Show code", "Get the data",
+#: notices, navigation): English, with no translations (a wrong one is worse than a marked original).
+UI_LANG = "en"
+
+
+def ui_lang_attr(page_lang: str) -> str:
+    """The ``lang`` attribute for the publisher's own words on a page written in ``page_lang``.
+
+    On a page in another language than :data:`UI_LANG`, the words say they are English, so a
+    screen reader voices them in English rather than reading "Show code" with French sounds.
+    Regional variants of English (``en-GB``) need no mark.
+
+    Examples
+    --------
+    >>> ui_lang_attr("fr"), ui_lang_attr("en-GB"), ui_lang_attr("")
+    (' lang="en"', '', '')
+    """
+    primary = (page_lang or UI_LANG).split("-")[0].lower()
+    return "" if primary == UI_LANG else f' lang="{UI_LANG}"'
+
+
 def code_summary(cell_count: int) -> str:
     """The label of a code disclosure: ``Show code`` or ``Show code (N cells)``.
 
@@ -386,15 +436,15 @@ def _markdown_with_mathml() -> Any:
         missing_attachments: list[str]
 
         def block_math(self, body: str) -> str:
-            return latex_to_mathml(body, display=True)
+            return latex_to_mathml(body, display=True, number=equation_mark)
 
         def inline_math(self, body: str) -> str:
             # Jupyter's MathJax typesets an equation environment as display math even between single
             # dollars ($\begin{align}...$, common in notebooks); inline it would overflow the line.
-            return latex_to_mathml(body, display=_DISPLAY_ENVIRONMENT.match(body) is not None)
+            return latex_to_mathml(body, display=_DISPLAY_ENVIRONMENT.match(body) is not None, number=equation_mark)
 
         def latex_environment(self, name: str, body: str) -> str:
-            return latex_to_mathml(f"\\begin{{{name}}}{body}\\end{{{name}}}", display=True)
+            return latex_to_mathml(f"\\begin{{{name}}}{body}\\end{{{name}}}", display=True, number=equation_mark)
 
         def _embed_image_or_attachment(self, src: str) -> str:
             name = src[len("attachment:"):] if src.startswith("attachment:") else None
@@ -409,9 +459,11 @@ def _markdown_with_mathml() -> Any:
 
 
 class _StoryContext:
-    def __init__(self, stem: str, title: str = ""):
+    def __init__(self, stem: str, title: str = "", lang: str = ""):
         self.stem = stem
         self.title = title
+        #: The page's language (``StoryMeta.lang``; empty: English): the publisher's own words are marked English.
+        self.lang = lang
         self.first_markdown = True
         self.figures: list[dict] = []
         self.warnings: list[str] = []
@@ -419,6 +471,9 @@ class _StoryContext:
         self.words = 0
         self.tables = 0
         self.heading_ids = HeadingIds()
+        #: Links to other notebooks: the page each points at, by the notebook's name as the author wrote
+        #: it ("Foo Bar.ipynb" for foo-bar.html), so a warning about a missing one names that file.
+        self.notebook_links: dict[str, str] = {}
         #: The text of the latest section heading: what a table under it is about (its caption).
         self.last_heading = ""
 
@@ -517,6 +572,7 @@ class StoryRenderer:
     """
 
     def __init__(self) -> None:
+        import jinja2
         from traitlets.config import Config
 
         from frstory.publish.preprocessors import (DISPLAY_PRIORITY, CodeFoldPreprocessor, OutputLimitPreprocessor,
@@ -551,6 +607,10 @@ class StoryRenderer:
             "fr_data_uri": self._data_uri,
             "fr_image_alt": self._image_alt,
             "fr_image_size": self._image_size,
+            "fr_image_alt_lang": self._image_alt_lang,
+            # Jinja works out a filter of a constant ('' | fr_ui_lang) once, when it compiles the template,
+            # unless the filter takes the context: this one is asked again for every page.
+            "fr_ui_lang": jinja2.pass_context(lambda _context, _value=None: ui_lang_attr(self._ctx.lang)),
             "fr_plain": lambda text: ANSI_ESCAPE.sub("", str(text or "")),
             "fr_traceback": traceback_text,
             "fr_fold_lines": fold_lines,
@@ -582,6 +642,7 @@ class StoryRenderer:
             self._ctx.warnings.append(
                 f"{where}: the image 'attachment:{name}' is not attached to the cell; readers see its alt text. "
                 "Fix: paste or drag the image into the cell again in Jupyter, or link an http(s) address")
+        self._note_notebook_links(rendered)
         for tag, url in _LINKED_URL.findall(rendered):
             what = "image" if tag.lower() == "img" else "link"
             url = html.unescape(url)
@@ -600,6 +661,16 @@ class StoryRenderer:
             self._ctx.last_heading = headings[-1]["text"]
         return body
 
+    def _note_notebook_links(self, markup: str) -> None:
+        """Remember, for each link of ``markup`` (before sanitizing) to another notebook, its name as written."""
+        for tag, url in _LINKED_URL.findall(markup):
+            url = html.unescape(url).strip()
+            href = page_href(url) if tag.lower() == "a" else None
+            if href is None or href.startswith("#") or http_url(href):
+                continue
+            written = unquote(url.split("#", 1)[0])
+            self._ctx.notebook_links.setdefault(href.split("#", 1)[0], written.removeprefix("./"))
+
     def _raw_cell(self, cell: dict) -> str:
         """A raw cell meant for HTML pages (``raw_mimetype`` text/html or text/markdown), sanitized;
         any other raw cell (LaTeX, reST, none) is for other formats and shows nothing, as in nbconvert."""
@@ -607,6 +678,7 @@ class StoryRenderer:
         if mime == "text/markdown":
             return self._markdown_cell(cell)
         if mime == "text/html":
+            self._note_notebook_links(_source(cell))
             return sanitize_html(_source(cell), min_heading=1, heading_ids=self._ctx.heading_ids)
         return ""
 
@@ -648,8 +720,7 @@ class StoryRenderer:
                 "notebook, pd.set_option('display.max_colwidth', None) (or max_rows / max_columns), or show a "
                 "shorter table")
 
-    @staticmethod
-    def _captioned(safe_html: str, label: str) -> str:
+    def _captioned(self, safe_html: str, label: str) -> str:
         """Give a table without a ``<caption>`` one (visually hidden, read by screen readers), and
         make pandas' empty corner header cell a plain cell (an empty header names no column)."""
         if not label or safe_html.count("<table") != 1:
@@ -657,7 +728,11 @@ class StoryRenderer:
         safe_html = _EMPTY_HEADER.sub(r"<td\1></td>", safe_html)
         if "<caption" in safe_html:
             return safe_html
-        caption = f'<caption class="fr-visually-hidden">{html.escape(label)}</caption>'
+        # "Table 3" is the publisher's word, the heading after it the author's.
+        ours, colon, about = label.partition(": ")
+        mark = ui_lang_attr(self._ctx.lang)
+        text = f"<span{mark}>{html.escape(ours)}</span>{colon}{html.escape(about)}" if mark else html.escape(label)
+        caption = f'<caption class="fr-visually-hidden">{text}</caption>'
         return re.sub(r"(<table\b[^>]*>)", lambda m: m.group(1) + caption, safe_html, count=1)
 
     def _count_words(self, safe_html: str) -> str:
@@ -678,6 +753,11 @@ class StoryRenderer:
         meta = (output.get("metadata") or {}).get(mime) or {}
         return str(meta.get("alt") or "Image produced by the analysis") if isinstance(meta, dict) else \
             "Image produced by the analysis"
+
+    def _image_alt_lang(self, output: dict, mime: str) -> str:
+        """The ``lang`` attribute of an output image whose alt text is the publisher's stock one."""
+        meta = (output.get("metadata") or {}).get(mime) or {}
+        return "" if isinstance(meta, dict) and meta.get("alt") else ui_lang_attr(self._ctx.lang)
 
     @staticmethod
     def _image_size(output: dict, mime: str) -> dict[str, int]:
@@ -766,7 +846,7 @@ class StoryRenderer:
         return {"file": f"{self._ctx.stem}-fig-{number}.csv", "columns": columns, "rows": data["rows"]}
 
     # -- public -----------------------------------------------------------------------------------
-    def render(self, nb: Any, stem: str, title: str = "") -> dict:
+    def render(self, nb: Any, stem: str, title: str = "", lang: str = "") -> dict:
         """Render an executed notebook.
 
         Parameters
@@ -777,17 +857,21 @@ class StoryRenderer:
             The page's file stem (``01-moratoria``), used for CSV names.
         title : str
             The story title; a leading heading with the same text is dropped (the page shows it).
+        lang : str
+            The story's language (``StoryMeta.lang``, a checked BCP 47 tag; empty for English): on a
+            page in another language, the words the publisher writes ("Show code", "Get the data",
+            notices) are marked ``lang="en"``.
 
         Returns
         -------
         dict
             ``body_html``, ``figures`` (number, title, file, columns, rows), ``words``,
-            ``missing_data`` (messages of ``PriceDataUnavailable`` the notebook showed) and
-            ``warnings``.
+            ``missing_data`` (messages of ``PriceDataUnavailable`` the notebook showed), ``warnings``
+            and ``notebook_links`` (the notebook each link to another page names, as written, by page).
         """
         import nbformat
 
-        self._ctx = _StoryContext(stem, title)
+        self._ctx = _StoryContext(stem, title, lang)
         nb = nbformat.from_dict(nb)  # nbconvert's exporter works on its own deep copy
         for number, cell in enumerate(nb.cells, start=1):
             # Warnings name cells as build errors do; removing tagged cells would renumber them.
@@ -796,9 +880,10 @@ class StoryRenderer:
         ctx = self._ctx
         ctx.warnings += resources.get("frstory_warnings", [])
         return {
-            "body_html": _link_fragments(shift_headings(body.strip())),
+            "body_html": number_equations(_link_fragments(shift_headings(body.strip()))),
             "figures": ctx.figures,
             "words": ctx.words,
             "missing_data": ctx.missing_data,
             "warnings": ctx.warnings,
+            "notebook_links": ctx.notebook_links,
         }

@@ -58,7 +58,8 @@ from frstory.publish.lock import SiteLock, remove_leftovers, staging_path, swap_
 from frstory.publish.missing import reader_missing_data
 from frstory.publish.page_templates import share_templates
 from frstory.publish.progress import Progress, make_progress
-from frstory.publish.render import TEMPLATES_DIR, StoryMeta, page_script, read_story_meta, reading_minutes
+from frstory.publish.render import (TEMPLATES_DIR, StoryMeta, checked_lang, page_script, read_story_meta,
+                                    reading_minutes, ui_lang_attr)
 from frstory.publish.sanitize import RESERVED_PAGES, site_page_name
 
 __all__ = ["StoryResult", "BuildReport", "build", "default_notebooks_dir", "plotly_js_path", "SITE_MARKER"]
@@ -827,17 +828,21 @@ def _page_links(body: str, targets: dict[str, set[str] | None]) -> tuple[str, li
 def _link_warnings(job: _Job, targets: dict[str, set[str] | None], notebooks_dir: Path,
                    failed_pages: set[str]) -> list[str]:
     """The build's warnings about ``job``'s links to notebooks the site has no page (or heading) for."""
-    body = str((job.frozen or ({}, {}))[1].get("body_html", ""))
+    render = (job.frozen or ({}, {}))[1]
+    body = str(render.get("body_html", ""))
+    # The notebook as the link wrote it ("Foo Bar.ipynb"), not its page's name (foo-bar); a page
+    # frozen before the renderer recorded names falls back to the page's.
+    written = render.get("notebook_links") if isinstance(render.get("notebook_links"), dict) else {}
     warnings = []
     for problem in _page_links(body, targets)[1]:
-        stem = problem["page"][: -len(".html")]
+        notebook = str(written.get(problem["page"]) or f"{problem['page'][: -len('.html')]}.ipynb")
         link = f"the link '{problem['text']}'" if problem["text"] else "a link"
         if problem["missing"] == "page" and problem["page"] in failed_pages:
-            warnings.append(f"{job.label}: {link} points at {stem}.ipynb, whose page failed in this build; "
+            warnings.append(f"{job.label}: {link} points at {notebook}, whose page failed in this build; "
                             "readers see its text alone. Fix: make that notebook build, then build both again")
         elif problem["missing"] == "page":
-            warnings.append(f"{job.label}: {link} points at {stem}.ipynb, which is not among the notebooks "
-                            f"built into this site; readers see its text alone. Fix: put {stem}.ipynb in "
+            warnings.append(f"{job.label}: {link} points at {notebook}, which is not among the notebooks "
+                            f"built into this site; readers see its text alone. Fix: put {notebook} in "
                             f"{_label(notebooks_dir)} and build the whole site again (or correct the name in the "
                             "link, or link an http(s) address)")
         else:
@@ -845,7 +850,7 @@ def _link_warnings(job: _Job, targets: dict[str, set[str] | None], notebooks_dir
             known = (f" (its headings: {', '.join(f'#{h}' for h in headings[:5])}"
                      f"{', ...' if len(headings) > 5 else ''})") if headings else ""
             warnings.append(f"{job.label}: {link} points at the heading #{problem['fragment'].removeprefix('s-')} "
-                            f"of {stem}.ipynb, which has no such heading; readers are taken to the top of its page. "
+                            f"of {notebook}, which has no such heading; readers are taken to the top of its page. "
                             f"Fix: link one of its headings by its text{known}")
     return list(dict.fromkeys(warnings))  # a link written twice is one thing to fix
 
@@ -856,6 +861,11 @@ LOCAL_IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/
 #: Larger images are left out (every byte is in the page, base64-encoded, for every reader).
 MAX_LOCAL_IMAGE_BYTES = 5 * 1024 * 1024
 _MD_IMAGE = re.compile(r"!\[([^\]\n]*)\]\(\s*(<[^>\n]+>|[^)\s]+)(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)")
+# A link reference definition (CommonMark): "[label]: destination" with an optional title, on its own line.
+_REF_DEFINITION = re.compile(r"^ {0,3}\[([^\]\n]+)\]:[ \t]*(<[^>\n]*>|\S+)"
+                             r"(?:[ \t]+(\"[^\"\n]*\"|'[^'\n]*'|\([^)\n]*\)))?[ \t]*$", re.MULTILINE)
+# An image by reference: full ![alt][label], collapsed ![alt][] or shortcut ![alt].
+_REF_IMAGE = re.compile(r"!\[([^\]\n]*)\](?:\[([^\]\n]*)\])?(?![(\[:])")
 _HTML_IMG_SRC = re.compile(r"""(<img\b[^>]*?)\ssrc=(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 _URL_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*:|//|#)", re.IGNORECASE)
 # Markdown code, where an image reference is an example to show, not an image: fenced blocks
@@ -934,10 +944,50 @@ def _local_image(target: str, folder: Path) -> tuple[Path, str, bytes] | str:
     return path, mime, data
 
 
+def inline_image_references(source: str) -> str:
+    r"""``source`` (a Markdown cell) with its images by reference to a file written as inline images.
+
+    ``![alt][ref]`` (or ``![alt][]``, ``![ref]``) with ``[ref]: figures/chart.png`` becomes
+    ``![alt](figures/chart.png)``, so :func:`embed_local_images` embeds it under the same rules
+    as an inline image. Images on the web, references without a definition and anything in code
+    are left as written; labels match as CommonMark matches them (case and spacing aside).
+
+    Examples
+    --------
+    >>> inline_image_references('![A chart][Fig 1]\n\n[fig  1]: figures/chart.png "Rates"\n')
+    '![A chart](figures/chart.png "Rates")\n\n[fig  1]: figures/chart.png "Rates"\n'
+    >>> inline_image_references("![logo]\n\n[logo]: https://example.org/logo.png\n")
+    '![logo]\n\n[logo]: https://example.org/logo.png\n'
+    """
+    def key(label: str) -> str:
+        return " ".join(label.split()).casefold()
+
+    code = markdown_code_ranges(source)
+    definitions: dict[str, tuple[str, str]] = {}
+    for match in _REF_DEFINITION.finditer(source):
+        if not any(a <= match.start() < b for a, b in code):
+            # The first definition of a label is the one CommonMark uses.
+            definitions.setdefault(key(match.group(1)), (match.group(2), match.group(3) or ""))
+
+    def inline(match: re.Match) -> str:
+        if any(a <= match.start() < b for a, b in code):
+            return match.group(0)
+        found = definitions.get(key(match.group(2) or match.group(1)))
+        if found is None or _URL_SCHEME.match(found[0].strip("<>")):
+            return match.group(0)
+        target, title = found
+        if title.startswith("("):  # the inline form takes a title in quotes
+            title = f'"{title[1:-1]}"' if '"' not in title else ""
+        return f"![{match.group(1)}]({target}{' ' + title if title else ''})"
+
+    return _REF_IMAGE.sub(inline, source) if definitions else source
+
+
 def embed_local_images(nb: dict, folder: Path, label: str) -> tuple[dict, list[dict], list[str]]:
     """The notebook with the images its Markdown cells show from ``folder`` embedded, for its page.
 
-    ``![alt](figures/chart.png)`` becomes an image attached to the cell (what the page renders
+    ``![alt](figures/chart.png)`` (or ``![alt][ref]`` with ``[ref]: figures/chart.png``, see
+    :func:`inline_image_references`) becomes an image attached to the cell (what the page renders
     from) and ``<img src="figures/chart.png">`` a data URI, for PNG, JPEG, GIF, WebP and SVG files
     inside ``folder`` (the notebook's folder) up to :data:`MAX_LOCAL_IMAGE_BYTES`. Anything else
     (outside the folder, through a ``../`` or a symbolic link; missing; too large; another type) is
@@ -967,7 +1017,8 @@ def embed_local_images(nb: dict, folder: Path, label: str) -> tuple[dict, list[d
     for number, cell in enumerate(nb.get("cells") or [], start=1):
         source = cell.get("source", "")
         source = "".join(source) if isinstance(source, list) else str(source)
-        if cell.get("cell_type") != "markdown" or ("](" not in source and "<img" not in source.lower()):
+        if cell.get("cell_type") != "markdown" or ("](" not in source and "]:" not in source
+                                                   and "<img" not in source.lower()):
             cells.append(cell)
             continue
         attachments = dict(cell.get("attachments") or {})
@@ -1011,8 +1062,9 @@ def embed_local_images(nb: dict, folder: Path, label: str) -> tuple[dict, list[d
                 return replace(match)
             return sub
 
-        code = markdown_code_ranges(source)
-        changed = _MD_IMAGE.sub(outside_code(markdown_image), source)
+        changed = inline_image_references(source)
+        code = markdown_code_ranges(changed)
+        changed = _MD_IMAGE.sub(outside_code(markdown_image), changed)
         code = markdown_code_ranges(changed)
         changed = _HTML_IMG_SRC.sub(outside_code(html_image), changed)
         if changed == source:
@@ -1094,7 +1146,7 @@ async def _execute_all(jobs_to_run: list[_Job], cache: Path, jobs: int, cell_tim
         meta = read_story_meta(outcome.notebook, job.label)
         page_nb, image_reads, image_warnings = embed_local_images(outcome.notebook, job.path.resolve().parent,
                                                                   job.label)
-        render = renderer().render(page_nb, job.slug, meta.title)
+        render = renderer().render(page_nb, job.slug, meta.title, meta.lang)
         render["warnings"] = image_warnings + list(render.get("warnings", []))
         render["content_hash"] = job.content_hash
         record = {
@@ -1330,14 +1382,18 @@ def _format_time(iso: str) -> str:
 def _template_env():
     """The Jinja environment of the site templates (autoescaping, undefined names are errors)."""
     import jinja2
+    import markupsafe
 
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR / "site")),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
+    # The attribute that marks the publisher's own words English on a page in another language.
+    env.filters["ui_lang_attr"] = lambda page_lang: markupsafe.Markup(ui_lang_attr(str(page_lang)))
+    return env
 
 
 def _card(entry: dict) -> dict:
@@ -1387,6 +1443,7 @@ def _write_site(out_dir: Path, good: list[_Job], results: dict[str, StoryResult]
         "site_title": config["title"],
         "site_description": config["description"],
         "base_url": config["base_url"],
+        "site_lang": config.get("lang") or "en",
         "frstory_version": __version__,
         "built_at_iso": built_at.isoformat(),
         "built_at_display": _format_time(built_at.isoformat()),
@@ -1497,7 +1554,7 @@ def _write_site(out_dir: Path, good: list[_Job], results: dict[str, StoryResult]
         (staging / "assets" / "frstory.js").write_text(page_script(), encoding="utf-8")
         (staging / FEED_FILE).write_bytes(atom_feed(
             cards, site_title=config["title"], site_description=config["description"],
-            base_url=config["base_url"], built_at=built_at))
+            base_url=config["base_url"], built_at=built_at, site_lang=config.get("lang") or "en"))
         if config["base_url"]:
             pages = ["index.html"] + [c["page"] for c in readable]
             (staging / SITEMAP_FILE).write_text(sitemap(pages, config["base_url"], built_at), encoding="utf-8")
@@ -1540,7 +1597,7 @@ def _read_kind(read: dict, names: dict[str, str] | None = None) -> str:
 
 
 def site_config(project_root: Path) -> dict:
-    """Site title, description and base URL from the project's configuration.
+    """Site title, description, base URL and language from the project's configuration.
 
     Read from ``frstory.toml`` at the project root (top-level keys), else from
     ``[tool.frstory]`` in its ``pyproject.toml``; every key is optional::
@@ -1548,11 +1605,13 @@ def site_config(project_root: Path) -> dict:
         title = "The Data Desk"
         description = "Stories from the data, every number traceable to its source."
         base_url = "https://example.org/stories/"
+        lang = "fr"  # what the title, description and stories are written in (BCP 47); default English
 
     Raises
     ------
     BuildError
-        For a file that is not TOML, a value that is not text, or a base URL that is not http(s).
+        For a file that is not TOML, a value that is not text, a base URL that is not http(s), or a
+        language that is not a BCP 47 tag.
 
     Examples
     --------
@@ -1562,7 +1621,7 @@ def site_config(project_root: Path) -> dict:
     """
     import tomllib
 
-    config = {"title": SITE_TITLE, "description": SITE_DESCRIPTION, "base_url": ""}
+    config = {"title": SITE_TITLE, "description": SITE_DESCRIPTION, "base_url": "", "lang": ""}
     frstory_toml, pyproject = project_root / "frstory.toml", project_root / "pyproject.toml"
     source, table = None, {}
     try:
@@ -1576,7 +1635,7 @@ def site_config(project_root: Path) -> dict:
                          "fix the TOML syntax") from None
     if not isinstance(table, dict):
         table = {}
-    for key in ("title", "description", "base_url"):
+    for key in ("title", "description", "base_url", "lang"):
         if key in table:
             value = table[key]
             if not isinstance(value, str):
@@ -1584,6 +1643,7 @@ def site_config(project_root: Path) -> dict:
             config[key] = value.strip()
     if config["base_url"]:
         config["base_url"] = checked_base_url(config["base_url"], f"{source.name}: base_url")
+    config["lang"] = checked_lang(config["lang"], f"{source.name if source else 'site configuration'}: lang", "site")
     return config
 
 
