@@ -874,7 +874,7 @@ _NUMBER_GROUP_REACH = 3.0
 
 
 def _number_labels(dates: Sequence[pd.Timestamp], x_range: tuple[pd.Timestamp, pd.Timestamp], plot_width: float,
-                   *, gap: float = 6.0) -> tuple[list[list[int]], list[str], list, list[pd.Timestamp]]:
+                   *, gap: float = 6.0, first: int = 1) -> tuple[list[list[int]], list[str], list, list[pd.Timestamp]]:
     """Groups of consecutive event numbers sharing a label, the labels ("3", "3,4", "3–5"), their boxes and dates.
 
     Numbers closer than the room a number takes could only stack in rising lanes (eight events
@@ -883,6 +883,7 @@ def _number_labels(dates: Sequence[pd.Timestamp], x_range: tuple[pd.Timestamp, p
     (kept inside the plot); while the labels still need more than two lanes the room grows, up
     to :data:`_NUMBER_GROUP_REACH` times. A lone number sits beside its line, as words do. Each
     box spans the label and its group's lines, so no other label of its lane covers them.
+    ``first`` is the number of the first date (a timeline numbers its lanes one after another).
 
     Examples
     --------
@@ -898,7 +899,7 @@ def _number_labels(dates: Sequence[pd.Timestamp], x_range: tuple[pd.Timestamp, p
     span = end - start
     seconds = span.total_seconds() or 1.0
     xs = [(pd.Timestamp(d) - start).total_seconds() / seconds * plot_width for d in dates]
-    one = text_width_px(str(len(xs)), size) + 2 * LABEL_PAD_PX + gap
+    one = text_width_px(str(len(xs) + first - 1), size) + 2 * LABEL_PAD_PX + gap
     reach = one
     while True:
         groups: list[list[int]] = []
@@ -907,8 +908,8 @@ def _number_labels(dates: Sequence[pd.Timestamp], x_range: tuple[pd.Timestamp, p
                 groups[-1].append(i)
             else:
                 groups.append([i])
-        texts = [str(g[0] + 1) if len(g) == 1 else f"{g[0] + 1},{g[-1] + 1}" if len(g) == 2
-                 else f"{g[0] + 1}\u2013{g[-1] + 1}" for g in groups]
+        texts = [str(g[0] + first) if len(g) == 1 else f"{g[0] + first},{g[-1] + first}" if len(g) == 2
+                 else f"{g[0] + first}\u2013{g[-1] + first}" for g in groups]
         intervals, anchors, centres = [], [], []
         for g, text in zip(groups, texts, strict=True):
             if len(g) == 1:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -10,7 +11,16 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from frstory import prose
-from frstory.charts._common import batched, KEY_BELOW_PX, KEY_LABEL_CHARS, add_numbered_key, date_axis, numbered_key_height, numbered_key_lines
+from frstory.charts._common import (
+    KEY_BELOW_PX,
+    KEY_LABEL_CHARS,
+    _number_labels,
+    add_numbered_key,
+    batched,
+    date_axis,
+    numbered_key_height,
+    numbered_key_lines,
+)
 from frstory.charts._text import (
     escape_text,
     fit_lines,
@@ -49,9 +59,21 @@ def _upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _stack_offsets(x_px: Sequence[float], min_px: float) -> list[int]:
-    """Stack levels within a lane: markers closer than ``min_px`` go on different levels."""
-    return assign_lanes([(x - min_px / 2, x + min_px / 2) for x in x_px], gap=0.0)
+def _stack_offsets(x_px: Sequence[float], min_px: float, clear_to_px: Sequence[float] | None = None) -> list[int]:
+    """Stack levels within a lane: markers closer than ``min_px`` go on different levels.
+
+    With ``clear_to_px`` (per marker, the right end of its period's bar, or its own ``x``), a
+    marker also keeps its level clear up to there, so no later marker sits on the bar.
+
+    Examples
+    --------
+    >>> _stack_offsets([0, 5, 30], 13)
+    [0, 1, 0]
+    >>> _stack_offsets([0, 30], 13, clear_to_px=[50, 30])
+    [0, 1]
+    """
+    ends = x_px if clear_to_px is None else clear_to_px
+    return assign_lanes([(x - min_px / 2, max(x + min_px / 2, end)) for x, end in zip(x_px, ends, strict=True)], gap=0.0)
 
 
 def _level_offset(level: int, max_level: int) -> float:
@@ -105,15 +127,28 @@ def _lane_names(lanes: list[str], width: int) -> tuple[list[str], int]:
     return names, max(96, int(np.ceil(widest)) + 12)
 
 
-def _label_rows(
+@dataclass(frozen=True)
+class _LanePlan:
+    """Where one labelled lane's markers and labels go, in px down from the top of its content.
+
+    ``y_of`` maps each event of the lane to its marker's centre; each label names the events
+    ``members`` and is drawn at ``date`` (``None``: its one member's marker), anchored ``anchor``
+    and shifted ``xshift`` px, with its text's centre ``y`` px down.
+    """
+
+    y_of: dict[int, float]
+    labels: list[tuple[list[int], str, str, float, pd.Timestamp | None, float]]
+    height: float
+
+
+def _word_rows(
     frame: pd.DataFrame, lanes: list[str], label_text: pd.Series, shown: pd.Series,
     x0: pd.Timestamp, x1: pd.Timestamp, plot_width: float,
-) -> tuple[dict[int, int], dict[int, tuple[str, str]], list[int]]:
-    """Row of every event within its lane, label text and anchor of each shown event, rows per lane."""
+) -> list[_LanePlan]:
+    """Each event with its own label beside its marker, markers and labels in rows that never overlap."""
     to_px = plot_width / (x1 - x0).total_seconds()
-    row_of: dict[int, int] = {}
-    label_of: dict[int, tuple[str, str]] = {}
-    n_rows = []
+    offset = MARKER_PX / 2 + LABEL_PAD_PX
+    plans = []
     for category in lanes:
         sub = frame[(frame["category"].astype(str) == category) & shown].sort_values("_date", kind="stable")
         anchors = [max(d, x0) for d in sub["_date"]]
@@ -123,12 +158,46 @@ def _label_rows(
             font_size=FONT_SIZES["label"], marker_px=MARKER_PX,
             keep_clear_to_px=[None if c is None else (c - x0).total_seconds() * to_px for c in clear_to],
         )
-        for index, item in zip(sub.index, placed, strict=True):
-            row_of[index] = item.row
-            if item.text:
-                label_of[index] = (item.text, item.anchor)
-        n_rows.append(max((item.row for item in placed), default=0) + 1)
-    return row_of, label_of, n_rows
+        y_of = {index: (item.row + 0.5) * ROW_PX for index, item in zip(sub.index, placed, strict=True)}
+        labels = [([index], item.text, item.anchor, offset if item.anchor == "left" else -offset, None, y_of[index])
+                  for index, item in zip(sub.index, placed, strict=True) if item.text]
+        plans.append(_LanePlan(y_of, labels, (max((item.row for item in placed), default=0) + 1) * ROW_PX))
+    return plans
+
+
+def _numbered_rows(
+    frame: pd.DataFrame, lanes: list[str], shown: pd.Series, x0: pd.Timestamp, x1: pd.Timestamp, plot_width: float,
+) -> tuple[list[int], list[_LanePlan]]:
+    """Numbers for a narrow plot: the events in key order, and each lane's rows of numbers over its markers.
+
+    Events are numbered lane by lane (top to bottom), in date order within a lane, so the
+    events of one lane have consecutive numbers and close ones can share one label ("5–9", by
+    :func:`frstory.charts._common._number_labels`, as on the other charts' event labels) that
+    names just them. A number per marker in rows of their own stacked twelve events of three
+    weeks into twelve rows on a phone. The labels take at most a few rows above the lane's
+    markers, which are stacked only where they would touch (or sit on a period's bar).
+    """
+    to_px = plot_width / (x1 - x0).total_seconds()
+    step = MARKER_PX + 2
+    order: list[int] = []
+    plans = []
+    for category in lanes:
+        sub = frame[(frame["category"].astype(str) == category) & shown].sort_values("_date", kind="stable")
+        anchors = [max(d, x0) for d in sub["_date"]]
+        xs = [(a - x0).total_seconds() * to_px for a in anchors]
+        ends = [x if pd.isna(e) else (min(e, x1) - x0).total_seconds() * to_px for x, e in zip(xs, sub["_end"], strict=True)]
+        levels = _stack_offsets(xs, step, ends)
+        groups, texts, boxes, at = _number_labels(anchors, (x0, x1), plot_width, first=len(order) + 1)
+        label_rows = max((box.lane for box in boxes), default=-1) + 1
+        members = list(sub.index)
+        order.extend(members)
+        y_of = {index: label_rows * ROW_PX + (level + 0.5) * step for index, level in zip(members, levels, strict=True)}
+        labels = [([members[i] for i in group], text, box.anchor,
+                    {"left": LABEL_PAD_PX, "right": -LABEL_PAD_PX}.get(box.anchor, 0.0), date,
+                    (label_rows - box.lane - 0.5) * ROW_PX)
+                  for group, text, box, date in zip(groups, texts, boxes, at, strict=True)]
+        plans.append(_LanePlan(y_of, labels, label_rows * ROW_PX + (max(levels, default=-1) + 1) * step))
+    return order, plans
 
 
 @responsive
@@ -166,6 +235,12 @@ def timeline(
     are computed from estimated text widths at this ``width`` and x-range and never run past the
     plot area (a label with no room on either side is shortened further). Label text comes from
     data and is escaped; hovering over a label shows its marker's hover text.
+
+    A plot narrower than :data:`frstory.charts._common.KEY_BELOW_PX` (a phone) has no room for
+    words: events are numbered lane by lane, in date order within a lane, and listed in a key
+    under the chart. Close events of a lane share one number label ("5–9") centred over their
+    markers, which hovers with every event it names; a lane's numbers take at most a few rows
+    (two as a rule) above its markers, which are stacked only where they would touch.
 
     Parameters
     ----------
@@ -251,6 +326,8 @@ def timeline(
     probe = prepare(kind, title=title, subtitle=subtitle, source=source, source_url=source_url, notes=notes,
                     template=template, width=width, height=2000, left=left, extra_top=legend_px, axis_room=40)
     lane_px: list[float] = []
+    plans: list[_LanePlan] = []
+    numbered = False
     key_lines: list[str] = []
     key_px = 0
     if labelled:
@@ -261,25 +338,25 @@ def timeline(
             )
         text = frame[label_column].where(frame[label_column].notna(), frame["headline"])
         label_text = pd.Series(["" if pd.isna(t) else shorten(str(t), int(max_label_chars)) for t in text], index=frame.index)
-        if probe.frame.plot_width < KEY_BELOW_PX:
-            # Too narrow for words beside the markers: numbers in date order, and a numbered key below.
-            order = frame[shown].sort_values(["_date", "category"], kind="stable").index
+        numbered = probe.frame.plot_width < KEY_BELOW_PX
+        if numbered:
+            # Too narrow for words beside the markers: numbers, and a numbered key below.
+            order, plans = _numbered_rows(frame, lanes, shown, x0, x1, probe.frame.plot_width)
             # The key wraps, so it gives each label in full (beside the markers they stop at max_label_chars).
             key_lines = numbered_key_lines([shorten(" ".join(str(text[i]).split()), max(int(max_label_chars), KEY_LABEL_CHARS))
                                             for i in order], int(width))
             key_px = numbered_key_height(key_lines)
-            label_text = pd.Series("", index=frame.index)
-            label_text[order] = [str(n) for n in range(1, len(order) + 1)]
-        row_of, label_of, n_rows = _label_rows(frame, lanes, label_text, shown, x0, x1, probe.frame.plot_width)
+        else:
+            plans = _word_rows(frame, lanes, label_text, shown, x0, x1, probe.frame.plot_width)
         # A lane is never lower than 40 px, the room a category name needs (and prepare's minimum).
-        lane_px = [max(n * ROW_PX + 2 * LANE_PAD_PX, 40) for n in n_rows]
+        lane_px = [max(plan.height + 2 * LANE_PAD_PX, 40) for plan in plans]
         if height is None:
             height = max(200, probe.frame.top + probe.frame.bottom + round(sum(lane_px)) + key_px)
         elif (height - probe.frame.top - probe.frame.bottom) / sum(lane_px) * ROW_PX < MIN_ROW_PX:
             need = probe.frame.top + probe.frame.bottom + round(sum(lane_px) * MIN_ROW_PX / ROW_PX)
             if labels is True:
                 raise ChartInputError(
-                    f"{kind}: at height={height} px the {sum(n_rows)} rows of labelled events would be closer than "
+                    f"{kind}: at height={height} px the rows of labelled events would be closer than "
                     f"{MIN_ROW_PX} px. Fix: height=None (fits the rows), height>={need}, or labels=False."
                 )
             labelled, key_lines, key_px = False, [], 0
@@ -307,15 +384,20 @@ def timeline(
 
     fig = batched(go.Figure())
     rows = []
-    label_anchors: list[tuple[object, pd.Timestamp, float, str, str, str]] = []
+    # Each event's hover text and annotation name, for the labels drawn after the markers.
+    hover_of: dict[int, str] = {}
+    name_of: dict[int, object] = {}
     for lane_index, (category, colour) in enumerate(zip(lanes, colors_for(lanes, colors), strict=True)):
         y_base = len(lanes) - 1 - lane_index
         sub = frame[frame["category"].astype(str) == category].sort_values("_date", kind="stable")
         if sub.empty:
             continue
         if labelled:
-            first_row = lane_tops[lane_index] - (lane_px[lane_index] - n_rows[lane_index] * ROW_PX) / 2 - ROW_PX / 2
-            y_of = {index: first_row - row_of.get(index, 0) * ROW_PX for index in sub.index}
+            # The lane's content is centred in it; events outside the x-range (clipped away) go to its first row.
+            plan = plans[lane_index]
+            content_top = lane_tops[lane_index] - (lane_px[lane_index] - plan.height) / 2
+            first_y = min(plan.y_of.values(), default=ROW_PX / 2)
+            y_of = {index: content_top - plan.y_of.get(index, first_y) for index in sub.index}
         else:
             x_px = [((d - x0).total_seconds()) * to_px for d in sub["_date"]]
             levels = _stack_offsets(x_px, MARKER_PX + 2)
@@ -342,11 +424,8 @@ def timeline(
                     event_id = row["id"] if "id" in part.columns else f"row {row.name}"
                     url = "<br>Source: " + escape_text(source_site(row["source_url"], what=f"{kind}: events column 'source_url' for event {event_id}"))
                 custom.append([escape_text(row["headline"]), escape_text(when), actor, url])
-                if labelled and index in label_of:
-                    text, anchor = label_of[index]
-                    hover = f"<b>{custom[-1][0]}</b><br>" + "".join(custom[-1][1:])
-                    name = row["id"] if "id" in part.columns and pd.notna(row["id"]) else f"row-{index}"
-                    label_anchors.append((name, max(row["_date"], x0), y_of[index], anchor, text, hover))
+                hover_of[index] = f"<b>{custom[-1][0]}</b><br>" + "".join(custom[-1][1:])
+                name_of[index] = row["id"] if "id" in part.columns and pd.notna(row["id"]) else f"row-{index}"
                 rows.append({
                     "date": row["_date"], "end_date": row["_end"], "date_precision": p, "category": category,
                     "actor": row["actor"] if "actor" in part.columns else None, "headline": row["headline"],
@@ -366,19 +445,23 @@ def timeline(
             ))
         for index, row in sub[sub["_end"].notna()].iterrows():
             if labelled:
-                bar_y, half_bar = y_of[index], 0.35 * ROW_PX
+                # A numbered lane stacks its markers MARKER_PX + 2 apart: a bar stays within its level.
+                bar_y, half_bar = y_of[index], 0.4 * (MARKER_PX + 2) if numbered else 0.35 * ROW_PX
             else:
                 bar_y, half_bar = y_base, 0.12
             fig.add_shape(type="rect", xref="x", yref="y", x0=row["_date"], x1=row["_end"], y0=bar_y - half_bar,
                           y1=bar_y + half_bar, fillcolor=colour, opacity=0.25, line={"width": 0}, layer="below")
-    for name, date, y, anchor, text, hover in label_anchors:
-        offset = MARKER_PX / 2 + LABEL_PAD_PX
-        fig.add_annotation(
-            x=date, xref="x", y=y, yref="y", xanchor=anchor, yanchor="middle",
-            xshift=offset if anchor == "left" else -offset,
-            text=escape_text(text), hovertext=hover, showarrow=False, align="left",
-            font={"size": FONT_SIZES["label"], "color": INK}, name=f"frstory-timeline-label-{name}",
-        )
+    for lane_index, plan in enumerate(plans if labelled else []):
+        content_top = lane_tops[lane_index] - (lane_px[lane_index] - plan.height) / 2
+        for members, text, anchor, xshift, date, y in plan.labels:
+            # A number shared by close events hovers with every one of them.
+            fig.add_annotation(
+                x=max(frame.at[members[0], "_date"], x0) if date is None else date, xref="x",
+                y=content_top - y, yref="y", xanchor=anchor, yanchor="middle", xshift=xshift,
+                text=escape_text(text), hovertext="<br><br>".join(hover_of[i] for i in members), showarrow=False,
+                align="left", font={"size": FONT_SIZES["label"], "color": INK},
+                name=f"frstory-timeline-label-{name_of[members[0]]}",
+            )
     add_numbered_key(fig, key_lines, left_margin=96, below_px=40)
     # Key for filled and hollow markers, shown only when both kinds occur.
     if has_month:
