@@ -9,13 +9,17 @@ user's cache folder)::
       manifest.json          {"format": 1, "tickers": {"SYNA": {<entry>}, "^GSPC": {...}}}
 
 A data file's name is the percent-encoded ticker (reversible, unique per ticker, safe on every
-file system) plus the first 16 hex digits of its SHA-256: a new version of a ticker's prices is a
-new file, so writing it never touches the version the manifest still points at.
+file system: a ticker Windows reserves as a device name, such as ``CON``, gets its first letter
+encoded too, ``%43ON``) plus the first 16 hex digits of its SHA-256: a new version of a ticker's
+prices is a new file, so writing it never touches the version the manifest still points at.
 
 Writes replace the cache as a whole or not at all, also when the process is killed at any
 moment: new files are staged next to the old ones, then ``manifest.json`` is replaced atomically
 (the commit point), then files no entry refers to are removed. Before the commit, readers see
-the old cache; after it, the new one.
+the old cache; after it, the new one. The manifest is read again under a lock before it is
+replaced, so concurrent writers never lose each other's tickers; and a Yahoo fetch of one range
+merges with a range of the same ticker another process fetched meanwhile (see
+``_merged_with_current``), so two processes fetching at once never shrink what is cached.
 
 A manifest entry (the contract in docs/architecture.md) has ``ticker, source, retrieved_at,
 yfinance_version, arguments, rows, first_date, last_date, sha256, splits, file``. ``arguments``
@@ -74,6 +78,9 @@ MANIFEST_NAME = "manifest.json"
 MANIFEST_FORMAT = 1
 _TICKER_RE = re.compile(r"^\^?[A-Z0-9][A-Z0-9.\-=]{0,19}$")
 _STORED_RE = re.compile(r"^(?P<stem>[A-Za-z0-9%.\-=_]+)\.(?P<digest>[0-9a-f]{16})\.csv$")
+# Device names Windows refuses as a file name, with any extension and in any case ("con.csv",
+# "Nul.1a2b.csv"); COM0 and LPT0 are on Microsoft's list of names to avoid too.
+_WINDOWS_DEVICE_RE = re.compile(r"(?:CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])(?:\.|$)", re.IGNORECASE)
 _REPAIR_HINT = (
     "re-import the folder it came from (`frstory data import DIR`) or refetch it "
     "(`frstory data pull --refresh TICKER`)"
@@ -115,14 +122,23 @@ def normalize_ticker(ticker: object) -> str:
 def cache_file_name(ticker: str, sha256: str | None = None) -> str:
     """The file name for ``ticker``'s prices; with ``sha256``, the cache's versioned name.
 
+    The stem is the percent-encoded ticker. A ticker that Windows reserves as a device name
+    (``CON``, ``PRN``, ``AUX``, ``NUL``, ``COM0``-``COM9``, ``LPT0``-``LPT9``, alone or before a
+    ``.``) gets its first letter percent-encoded too, so the name is valid there; every other
+    ticker's name is unchanged. :func:`ticker_from_file_name` reads either back.
+
     Examples
     --------
     >>> cache_file_name("^GSPC")
     '%5EGSPC.csv'
     >>> cache_file_name("SYNA", "0123456789abcdef" * 4)
     'SYNA.0123456789abcdef.csv'
+    >>> cache_file_name("CON"), cache_file_name("LPT1.B")
+    ('%43ON.csv', '%4CPT1.B.csv')
     """
     stem = quote(ticker, safe="")
+    if _WINDOWS_DEVICE_RE.match(stem):
+        stem = f"%{ord(stem[0]):02X}{stem[1:]}"
     return f"{stem}.{sha256[:16]}.csv" if sha256 else f"{stem}.csv"
 
 
@@ -133,6 +149,8 @@ def ticker_from_file_name(name: str) -> str:
     --------
     >>> ticker_from_file_name("%5EGSPC.csv"), ticker_from_file_name("SYNA.0123456789abcdef.csv")
     ('^GSPC', 'SYNA')
+    >>> ticker_from_file_name("%43ON.0123456789abcdef.csv")
+    'CON'
     """
     match = _STORED_RE.match(name)
     if match:
@@ -227,7 +245,11 @@ def check_entry(key: str, entry: object) -> None:
     sha = entry["sha256"]
     if not (isinstance(sha, str) and re.fullmatch(r"[0-9a-f]{64}", sha)):
         raise bad(f"has sha256 {sha!r}, not a SHA-256 hex digest")
-    if name != cache_file_name(key, sha):
+    # Named for the ticker: the name reads back as it. Besides cache_file_name's own name this
+    # accepts what an older frstory wrote for a Windows device name (CON.<digest>.csv), so such
+    # a cache stays valid where it was written.
+    stored = _STORED_RE.match(name)
+    if not (stored and stored["digest"] == sha[:16] and ticker_from_file_name(name) == key):
         raise bad(f"names file {name!r}, but {key}'s file with that checksum is {cache_file_name(key, sha)!r}")
     rows = entry["rows"]
     if not isinstance(rows, int) or isinstance(rows, bool) or rows < 1:
@@ -390,27 +412,16 @@ def write_entries(
     1
     """
     cache_dir = Path(cache_dir) if cache_dir else price_cache_dir()
-    prepared = []
-    for entry, frame in items:
-        body = frame_to_csv_bytes(frame)
-        dates = pd.DatetimeIndex(frame["date"])
-        sha = hashlib.sha256(body).hexdigest()
-        full = {
-            **{k: entry.get(k) for k in MANIFEST_FIELDS},
-            "rows": int(len(frame)),
-            "first_date": dates.min().strftime("%Y-%m-%d") if len(frame) else None,
-            "last_date": dates.max().strftime("%Y-%m-%d") if len(frame) else None,
-            "sha256": sha,
-            "file": cache_file_name(entry["ticker"], sha),
-        }
-        check_entry(entry["ticker"], full)  # never commit an entry a read would reject
-        prepared.append((full, body))
+    prepared = [_prepared(entry, frame) for entry, frame in items]
     with _locked(cache_dir):
+        # Read under the lock: another process may have committed since this one read the cache.
         manifest = read_manifest(cache_dir)
+        prepared = [_merged_with_current(full, body, frame, manifest.get(full["ticker"]), cache_dir)
+                    for full, body, frame in prepared]
         try:
-            for full, body in prepared:  # stage: new names, the committed files stay untouched
+            for full, body, _ in prepared:  # stage: new names, the committed files stay untouched
                 atomic_write_bytes(cache_dir / full["file"], body)
-            new_manifest = {**manifest, **{full["ticker"]: full for full, _ in prepared}}
+            new_manifest = {**manifest, **{full["ticker"]: full for full, _, _ in prepared}}
             payload = {"format": MANIFEST_FORMAT, "tickers": dict(sorted(new_manifest.items()))}
             _fsync_dir(cache_dir)
             # The commit point: before this replace readers see the old cache, after it the new.
@@ -424,7 +435,92 @@ def write_entries(
                 f"space or make the folder writable, or point FRSTORY_DATA_DIR elsewhere ({_WHERE})"
             ) from None
         _collect_garbage(cache_dir, new_manifest)
-    return [full for full, _ in prepared]
+    return [full for full, _, _ in prepared]
+
+
+def _prepared(entry: dict, frame: pd.DataFrame) -> tuple[dict, bytes, pd.DataFrame]:
+    """``(manifest entry, CSV bytes, frame)`` for storing ``frame``; the entry is checked as a read would."""
+    body = frame_to_csv_bytes(frame)
+    dates = pd.DatetimeIndex(frame["date"])
+    sha = hashlib.sha256(body).hexdigest()
+    full = {
+        **{k: entry.get(k) for k in MANIFEST_FIELDS},
+        "rows": int(len(frame)),
+        "first_date": dates.min().strftime("%Y-%m-%d") if len(frame) else None,
+        "last_date": dates.max().strftime("%Y-%m-%d") if len(frame) else None,
+        "sha256": sha,
+        "file": cache_file_name(entry["ticker"], sha),
+    }
+    check_entry(entry["ticker"], full)  # never commit an entry a read would reject
+    return full, body, frame
+
+
+def _span(entry: dict) -> tuple[pd.Timestamp, pd.Timestamp]:
+    args = entry["arguments"]
+    return pd.Timestamp(args["start"]), pd.Timestamp(args["end"])
+
+
+def _parts(entry: dict) -> list[dict]:
+    """The fetches an entry's file was put together from: its own, or those it lists."""
+    args = entry["arguments"]
+    if isinstance(args.get("parts"), list):
+        return list(args["parts"])
+    return [{"start": args["start"], "end": args["end"], "retrieved_at": entry.get("retrieved_at")}]
+
+
+def _merged_with_current(
+    full: dict, body: bytes, frame: pd.DataFrame, current: dict | None, cache_dir: Path
+) -> tuple[dict, bytes, pd.DataFrame]:
+    """The write of ``full``, widened by what the cache holds for its ticker now when that reaches
+    outside ``full``'s range: what another process fetched and committed meanwhile.
+
+    Without this, two processes fetching different ranges of one ticker at once each replace the
+    ticker's file, and the later leaves only its own range cached. A fetch always asks for the
+    union of its range and the range cached when it started, so a current entry outside the new
+    range was committed meanwhile. Only Yahoo fetches are merged, and only when both came through
+    the same source and yfinance version, agree on every split, and together form one complete
+    series from the first start to the last end (frstory.data.checks.frame_problems): the file
+    keeps one source. Otherwise (an import, a gap between the ranges, a damaged current file) the
+    new write replaces the entry as before.
+    """
+    if current is None or current.get("sha256") == full["sha256"] or full.get("yfinance_version") is None:
+        return full, body, frame
+    if (current.get("source"), current.get("yfinance_version")) != (full.get("source"), full.get("yfinance_version")):
+        return full, body, frame
+    (start, end), (held_start, held_end) = _span(full), _span(current)
+    if start <= held_start and held_end <= end:
+        return full, body, frame  # the new write holds everything the current one does
+    splits = {s["date"]: s for s in current["splits"]}
+    for split in full["splits"]:
+        if split["date"] in splits and float(splits[split["date"]]["ratio"]) != float(split["ratio"]):
+            return full, body, frame
+        splits[split["date"]] = split
+    try:
+        held = read_cached_prices(current, cache_dir)
+    except CacheIntegrityError:
+        return full, body, frame  # a damaged file is replaced, not carried on
+    from frstory.data.checks import frame_problems
+
+    # On days both hold, the newer fetch wins.
+    kept = held[~held["date"].isin(pd.DatetimeIndex(frame["date"]))]
+    merged = pd.concat([kept, frame.loc[:, list(CSV_COLUMNS)]], ignore_index=True).sort_values("date", ignore_index=True)
+    first, last = min(start, held_start), max(end, held_end)
+    if frame_problems(merged, first, last):
+        return full, body, frame
+    arguments = {**full["arguments"], "start": first.strftime("%Y-%m-%d"), "end": last.strftime("%Y-%m-%d"),
+                 "parts": sorted(_parts(current) + _parts(full), key=lambda p: (p["start"], p["end"]))}
+    known = [a["splits_known_through"] for a in (full["arguments"], current["arguments"]) if a.get("splits_known_through")]
+    if known:
+        arguments["splits_known_through"] = max(known)
+    retrieved = [e["retrieved_at"] for e in (current, full) if e.get("retrieved_at")]
+    entry = {
+        **full,
+        # The earlier retrieval: no part of the file is older than the entry says.
+        "retrieved_at": min(retrieved) if retrieved else None,
+        "arguments": arguments,
+        "splits": sorted(splits.values(), key=lambda s: s["date"]),
+    }
+    return _prepared(entry, merged)
 
 
 def _entry_path(entry: dict, cache_dir: str | os.PathLike | None) -> Path:

@@ -27,6 +27,7 @@ from frstory.data.validation import (
     CONTROL_CHARACTER_CHECK,
     CONTROL_CHARACTER_RULE,
     control_character_check,
+    row_check,
     frame_dtype_rules,
     load_curated_csv,
     validate_frame,
@@ -216,12 +217,12 @@ for _column in ARTICLE_COLUMNS:
     )
 
 _ROW_CHECKS = [
-    *(pa.Check(_article_agrees(c), error=f"article_{c}_agrees") for c in ARTICLE_COLUMNS),
-    pa.Check(_value_fits_unit, error="value_fits_unit"),
-    *(pa.Check(_check_column_filled(c), error=f"{c}_filled") for c in _CHECK_COLUMNS),
-    pa.Check(_measure_fits_unit, error="measure_fits_unit"),
-    pa.Check(_close_is_a_price, error="close_is_a_price"),
-    pa.Check(_close_on_session_day, error="close_on_session_day"),
+    *(row_check(_article_agrees(c), error=f"article_{c}_agrees") for c in ARTICLE_COLUMNS),
+    row_check(_value_fits_unit, error="value_fits_unit"),
+    *(row_check(_check_column_filled(c), error=f"{c}_filled") for c in _CHECK_COLUMNS),
+    row_check(_measure_fits_unit, error="measure_fits_unit"),
+    row_check(_close_is_a_price, error="close_is_a_price"),
+    row_check(_close_on_session_day, error="close_on_session_day"),
 ]
 
 _VALUE_RULES: dict[str, Rule] = {

@@ -36,6 +36,7 @@ from frstory.data.validation import (
     CONTROL_CHARACTER_CHECK,
     CONTROL_CHARACTER_RULE,
     control_character_check,
+    row_check,
     Extension,
     ExtensionColumn,
     ExtensionRule,
@@ -54,6 +55,7 @@ from frstory.data.validation import (
     is_midnight,
     is_string_dtype,
     nyse_open,
+    once_per_validation,
     text_or_none,
     is_hh_mm,
     is_http_url,
@@ -124,15 +126,23 @@ def _oneof(values) -> str:
 # --- cross-column rules, shared by the CSV and the frame schemas -------------------------------
 
 
+@once_per_validation  # the date rules and the start dates read them
+def _text_dates(frame: pd.DataFrame) -> pd.DataFrame:
+    """The CSV text's ``date`` read both ways: ``day`` where it is a real ``YYYY-MM-DD`` date,
+    ``month`` (its first day) where it is a real ``YYYY-MM`` month; NaT otherwise."""
+    text = text_or_none(frame["date"])
+    month = is_iso_month(text) & text.notna()
+    first_days = parse_iso_day(text.map(lambda v: v + "-01" if isinstance(v, str) else v).where(month, None))
+    return pd.DataFrame({"day": parse_iso_day(text), "month": first_days}, index=frame.index)
+
+
 def _start_dates(frame: pd.DataFrame) -> pd.Series:
     """The first day each event covers, from text (CSV) or datetimes (frame); NaT when unreadable."""
     date = frame["date"]
     if pd.api.types.is_datetime64_any_dtype(date):
         return date
-    text = text_or_none(date)
-    month = is_iso_month(text) & text.notna()
-    as_day = text.map(lambda v: v + "-01" if isinstance(v, str) else v).where(month, text)
-    return parse_iso_day(as_day)
+    dates = _text_dates(frame)
+    return dates["day"].where(dates["day"].notna(), dates["month"]).rename("date")
 
 
 def _end_dates(frame: pd.DataFrame) -> pd.Series:
@@ -148,9 +158,8 @@ def _date_matches_precision(frame: pd.DataFrame) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(date):
         # In the frame a month is stored as its first day, and every date is a midnight.
         return ~(precision.eq("month") & date.notna() & (date.dt.day != 1))
-    text = text_or_none(date)
-    day_ok = is_iso_day(text) & text.notna()
-    month_ok = is_iso_month(text) & text.notna()
+    dates = _text_dates(frame)
+    day_ok, month_ok = dates["day"].notna(), dates["month"].notna()
     readable = day_ok | month_ok  # unreadable dates are reported by the date format rule
     wrong = readable & ((precision.eq("day") & ~day_ok) | (precision.eq("month") & ~month_ok))
     return ~wrong
@@ -256,12 +265,12 @@ _ROW_RULES: dict[str, Rule] = {
 }
 
 _ROW_CHECKS = [
-    pa.Check(_date_matches_precision, error="date_matches_precision"),
-    pa.Check(_end_not_before_start, error="end_not_before_start"),
-    pa.Check(_month_session_unknown, error="month_session_unknown"),
-    pa.Check(_closed_only_when_shut, error="closed_only_when_shut"),
-    pa.Check(_closed_when_shut, error="closed_when_shut"),
-    pa.Check(_time_matches_session, error="time_matches_session"),
+    row_check(_date_matches_precision, error="date_matches_precision"),
+    row_check(_end_not_before_start, error="end_not_before_start"),
+    row_check(_month_session_unknown, error="month_session_unknown"),
+    row_check(_closed_only_when_shut, error="closed_only_when_shut"),
+    row_check(_closed_when_shut, error="closed_when_shut"),
+    row_check(_time_matches_session, error="time_matches_session"),
 ]
 
 # --- column rules shared by both schemas --------------------------------------------------------
@@ -371,7 +380,7 @@ def _frame_month_is_first_day(frame: pd.DataFrame) -> pd.Series:
 
 
 _FRAME_ROW_CHECKS = [
-    pa.Check(_frame_month_is_first_day, error="date_matches_precision") if c.error == "date_matches_precision" else c
+    row_check(_frame_month_is_first_day, error="date_matches_precision") if c.error == "date_matches_precision" else c
     for c in _ROW_CHECKS
 ]
 
@@ -484,7 +493,8 @@ class _TypedOnce:
     """``typed(frame)``, converted once per frame: each extension rule on the CSV text and then the
     loader type the same text frame, a third of the time of loading a story's events.
 
-    Each call gets its own copy, so a rule that changes its view changes nothing for the next.
+    Each call gets its own copy, so a rule that changes its view changes nothing for the next
+    (with pandas 3 a shallow one: copy-on-write keeps a change to it from reaching the kept frame).
     """
 
     def __init__(self, typed: Callable[[pd.DataFrame], pd.DataFrame]) -> None:
@@ -494,10 +504,14 @@ class _TypedOnce:
     def __call__(self, frame: pd.DataFrame) -> pd.DataFrame:
         last = self._last
         if last is not None and last[0]() is frame:
-            return last[1].copy()
+            return last[1].copy(deep=not _COPY_ON_WRITE)
         result = self._typed(frame)
         self._last = (weakref.ref(frame), result)
-        return result.copy()
+        return result.copy(deep=not _COPY_ON_WRITE)
+
+
+# pandas 3 always copies on write: a shallow copy's changes never reach the frame it came from.
+_COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3
 
 
 def _rule_on_csv(rule: ExtensionRule, typed: Callable[[pd.DataFrame], pd.DataFrame]) -> pa.Check:
@@ -513,7 +527,7 @@ def _rule_on_csv(rule: ExtensionRule, typed: Callable[[pd.DataFrame], pd.DataFra
             ok |= (frame[column].notna() & view[column].isna()).astype(bool)
         return ok
 
-    return pa.Check(check, error=rule.key)
+    return row_check(check, error=rule.key)
 
 
 def _rule_on_frame(rule: ExtensionRule) -> pa.Check:
@@ -523,7 +537,7 @@ def _rule_on_frame(rule: ExtensionRule) -> pa.Check:
         # A copy: a rule that changes what it is given must not change the frame being checked.
         return pd.Series(rule.check(frame.copy()), index=frame.index).fillna(True).astype(bool)
 
-    return pa.Check(check, error=rule.key)
+    return row_check(check, error=rule.key)
 
 
 @functools.lru_cache(maxsize=32)

@@ -17,12 +17,15 @@ share; each takes a Series of text and returns a boolean Series.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import csv
+import functools
 import hashlib
-import io
 import math
 import os
 import re
+from sys import intern
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -52,7 +55,9 @@ __all__ = [
     "is_plain_number",
     "is_free_of_controls",
     "describe_controls",
+    "fix_controls",
     "control_character_check",
+    "row_check",
     "CONTROL_CHARACTER_CHECK",
     "CONTROL_CHARACTER_RULE",
     "parse_iso_day",
@@ -76,8 +81,11 @@ __all__ = [
     "only_when",
     "spelled_once",
     "one_value_per",
+    "once_per_validation",
 ]
 
+# A line and its terminator (\r\n, \r or \n), as a file opened with newline="" reads them.
+_LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 # re.ASCII: Python's \d also matches full-width and other scripts' digits ("２０２０"), which
 # pandas cannot convert; a cell that passed the check would then be lost or crash the loader.
 SLUG_RE = re.compile(r"[a-z0-9-]+")
@@ -91,6 +99,9 @@ PLAIN_NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?", re.ASCII)
 # futures and currencies (CL=F): exactly what fr.load_prices accepts (frstory.data.cache), so a
 # ticker the file names can always be loaded.
 TICKER_RE = re.compile(r"\^?[A-Z0-9][A-Z0-9.\-=]{0,19}")
+# An http(s) address of printable ASCII whose host is letters, digits, '-' and '.': one that
+# is_http_url's full checks (no space or control character, urlsplit finds a host) always pass.
+_PLAIN_URL_RE = re.compile(r"https?://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?:[/?#][!-~]*)?", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -109,6 +120,9 @@ class Rule:
     describe : callable, optional
         ``describe(text) -> str``: the message for one failing text cell, when it must say what in
         the cell is wrong (e.g. which invisible character); ``message`` serves other cells.
+    describe_fix : callable, optional
+        ``describe_fix(text) -> str``: the fix for one failing text cell, when it depends on what
+        is wrong in the cell; ``fix`` serves other cells.
 
     Examples
     --------
@@ -120,6 +134,7 @@ class Rule:
     message: str
     fix: str
     describe: Callable[[str], str] | None = None
+    describe_fix: Callable[[str], str] | None = None
 
 
 @dataclass
@@ -221,6 +236,7 @@ def read_csv_text(path: str | os.PathLike, *, what: str, columns: Sequence[str])
             "Fix: save the file as UTF-8 (in a spreadsheet: 'CSV UTF-8').",
             [problem(path, line, None, repr(bad), "is not UTF-8 text", "save the file as UTF-8")],
         ) from exc
+    del raw  # a large file is held once, as text
     if not text.strip():
         raise DataValidationError(
             f"{path}: the {what} file is empty. Fix: the first line must be the header "
@@ -228,7 +244,9 @@ def read_csv_text(path: str | os.PathLike, *, what: str, columns: Sequence[str])
             [problem(path, 1, None, "", "the file is empty", f"start the file with the header '{header}'")],
         )
 
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # The lines as io.StringIO(text, newline="") gives them, made one at a time: a StringIO holds
+    # a copy of the text at four bytes a character.
+    reader = csv.reader(match.group() for match in _LINE_RE.finditer(text))
     records: list[list[str]] = []
     lines: list[int] = []
     problems: list[dict] = []
@@ -263,7 +281,11 @@ def read_csv_text(path: str | os.PathLike, *, what: str, columns: Sequence[str])
                     "exactly one field per header column (empty fields are fine)",
                 ))
                 continue
-            records.append(fields)
+            # Empty cells are missing values; everything else stays exactly as written so that
+            # messages quote what the editor sees. Short cells repeat (categories, dates, tickers):
+            # interned, each value is held once, not once per row (a large file's frame is a third
+            # smaller).
+            records.append([None if cell == "" else intern(cell) if len(cell) <= 24 else cell for cell in fields])
             lines.append(starts_on)
     except csv.Error as exc:
         raise DataValidationError(
@@ -280,11 +302,10 @@ def read_csv_text(path: str | os.PathLike, *, what: str, columns: Sequence[str])
             f"under the header '{header}'.",
             [problem(path, 2, None, "", "the file has no rows", "add one line per row under the header")],
         )
-    # Empty cells are missing values; everything else stays exactly as written so that messages
-    # quote what the editor sees (object dtype: pandas must not infer or convert anything).
-    cells = [[None if cell == "" else cell for cell in fields] for fields in records]
-    frame = pd.DataFrame(cells, columns=header_fields, dtype=object)
-    return CsvText(frame=frame.reset_index(drop=True), lines=lines, problems=problems, sha256=sha256)
+    del reader, text  # the cells hold what is needed; free the text before the frame is built
+    # Object dtype: pandas must not infer or convert anything.
+    frame = pd.DataFrame(records, columns=header_fields, dtype=object)
+    return CsvText(frame=frame, lines=lines, problems=problems, sha256=sha256)
 
 
 def _missing(value) -> bool:
@@ -323,6 +344,8 @@ def is_http_url(series: pd.Series) -> pd.Series:
     def ok(value) -> bool:
         if _missing(value):
             return True
+        if isinstance(value, str) and _PLAIN_URL_RE.fullmatch(value):
+            return True  # the usual address, which the checks below would pass, without their per-character cost
         # Invisible characters too (a zero-width space pasted with the address): the link would break.
         if not isinstance(value, str) or any(ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf") for ch in value):
             return False
@@ -430,29 +453,43 @@ def is_not_blank(series: pd.Series) -> pd.Series:
 # the bidirectional embeddings, overrides and isolates, which, left unclosed, reorder the text after
 # them (the "Trojan Source" trick). The marks LRM, RLM and ALM only steer their neighbours and stay
 # allowed: names in right-to-left scripts need them.
-_CONTROLS_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROLS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+# Characters nobody sees that still change the text: the zero-width space, the word joiner and a
+# byte-order mark inside text (pasted from web pages and PDFs, they split a word for search,
+# hyphenation and matching a quote against its article), and the Unicode line and paragraph
+# separators, which most editors show as nothing but which break a line in some browsers and end a
+# JavaScript string in older ones. The zero-width non-joiner and joiner (U+200C, U+200D) are
+# allowed: Persian and the Indic scripts spell words with them, and emoji sequences are joined by
+# U+200D. A byte-order mark at the very start of a file is an encoding marker; read_csv_text
+# removes it before any cell is read.
+_INVISIBLES = frozenset("\u200b\u2060\ufeff\u2028\u2029")
+_CONTROLS_RE = re.compile("[" + _CONTROLS + "".join(sorted(_INVISIBLES)) + "]")
+_SEPARATORS = frozenset("\u2028\u2029")
 # Python's unicodedata has no names for the C0 and C1 controls; these are the usual suspects.
 _CONTROL_NAMES = {"\x00": "NULL", "\x08": "BACKSPACE", "\x0b": "LINE TABULATION", "\x0c": "FORM FEED",
                   "\x1b": "ESCAPE", "\x7f": "DELETE", "\x85": "NEXT LINE"}
 
 
 def is_free_of_controls(series: pd.Series) -> pd.Series:
-    """True where the text holds no control character that could garble or spoof a page.
+    """True where the text holds no control or invisible character that could garble or spoof a page.
 
-    Refused: C0 and C1 control characters other than tab, line feed and carriage return, and the
-    bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069). The
-    left-to-right and right-to-left marks (U+200E, U+200F) are allowed.
+    Refused: C0 and C1 control characters other than tab, line feed and carriage return; the
+    bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069); the
+    zero-width space (U+200B), the word joiner (U+2060) and the byte-order mark (U+FEFF)
+    inside text; and the line and paragraph separators (U+2028, U+2029). The left-to-right and
+    right-to-left marks (U+200E, U+200F) and the zero-width non-joiner and joiner (U+200C,
+    U+200D), which scripts and emoji need, are allowed.
 
     Examples
     --------
-    >>> is_free_of_controls(pd.Series(["two\\nlines", "evil\\u202etxt.exe", "nul\\x00", "\\u200fmark", None])).tolist()
-    [True, False, False, True, True]
+    >>> is_free_of_controls(pd.Series(["two\\nlines", "evil\\u202etxt.exe", "nul\\x00", "\\u200fmark", "zero\\u200bwidth", None])).tolist()
+    [True, False, False, True, False, True]
     """
     return _text(series).map(lambda v: not isinstance(v, str) or _CONTROLS_RE.search(v) is None).astype(bool)
 
 
 def describe_controls(text: str) -> str:
-    """Which control character :func:`is_free_of_controls` refused in ``text``, and where.
+    """Which character :func:`is_free_of_controls` refused in ``text``, and where.
 
     Examples
     --------
@@ -460,26 +497,66 @@ def describe_controls(text: str) -> str:
     'contains the invisible control character U+202E (RIGHT-TO-LEFT OVERRIDE) at character 11'
     >>> describe_controls("a\\x00b\\x1b")
     'contains the invisible control character U+0000 (NULL) at character 2, and 1 more'
+    >>> describe_controls("Synthetic\\u200b Co")
+    'contains the invisible character U+200B (ZERO WIDTH SPACE) at character 10'
     """
     found = list(_CONTROLS_RE.finditer(text))
     if not found:
         return "contains an invisible control character"
     char = found[0].group()
     name = unicodedata.name(char, None) or _CONTROL_NAMES.get(char)
+    kind = "invisible character" if char in _INVISIBLES else "invisible control character"
     more = f", and {len(found) - 1} more" if len(found) > 1 else ""
-    return (f"contains the invisible control character U+{ord(char):04X}" + (f" ({name})" if name else "")
+    return (f"contains the {kind} U+{ord(char):04X}" + (f" ({name})" if name else "")
             + f" at character {found[0].start() + 1}{more}")
+
+
+_DELETE_IT = "delete it (most editors do not show it: if you cannot find it, retype the text)"
+
+
+def fix_controls(text: str) -> str:
+    """How to fix the first character :func:`is_free_of_controls` refused in ``text``.
+
+    A line or paragraph separator stands for a break the writer meant: it is replaced, not
+    deleted; any other character is deleted.
+
+    Examples
+    --------
+    >>> fix_controls("two\\u2028lines")
+    'replace it with an ordinary line break or a space (most editors do not show it: if you cannot find it, retype the text)'
+    >>> fix_controls("Synthetic\\u200b Co")
+    'delete it (most editors do not show it: if you cannot find it, retype the text)'
+    """
+    found = _CONTROLS_RE.search(text)
+    if found is not None and found.group() in _SEPARATORS:
+        return ("replace it with an ordinary line break or a space "
+                "(most editors do not show it: if you cannot find it, retype the text)")
+    return _DELETE_IT
 
 
 #: The ``error`` of :func:`control_character_check`, the key of :data:`CONTROL_CHARACTER_RULE`.
 CONTROL_CHARACTER_CHECK = "control_characters"
 
-#: How a cell with a control character is explained (column: the cell's own).
+#: How a cell with a control or invisible character is explained (column: the cell's own).
 CONTROL_CHARACTER_RULE = Rule(
-    None, "contains an invisible control character",
-    "delete it (most editors do not show it: if you cannot find it, retype the text)",
-    describe=describe_controls,
+    None, "contains an invisible control character", _DELETE_IT,
+    describe=describe_controls, describe_fix=fix_controls,
 )
+
+
+def row_check(rule: Callable[[pd.DataFrame], pd.Series], *, error: str) -> pa.Check:
+    """The pandera check of a rule across columns: ``rule(frame)`` is True where a row passes.
+
+    Every row is judged, also one whose cells are all empty (pandera's default skips those, and
+    finds them by checking every cell of the frame for a missing value once per rule: on a large
+    file most of a load's time). Such a row is reported anyway, for each required cell.
+
+    Examples
+    --------
+    >>> row_check(all_pass, error="always").ignore_na
+    False
+    """
+    return pa.Check(rule, error=error, ignore_na=False)
 
 
 def control_character_check() -> pa.Check:
@@ -591,6 +668,57 @@ def nyse_open(days: pd.Series) -> pd.Series:
     return out
 
 
+# --- work shared by the checks of one validation --------------------------------------------------
+
+_MEMO: contextvars.ContextVar[dict | None] = contextvars.ContextVar("frstory_validation_memo", default=None)
+
+
+@contextlib.contextmanager
+def _one_validation():
+    """While :func:`schema_problems` validates, results of :func:`once_per_validation` functions are kept."""
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
+def once_per_validation(fn: Callable[[pd.DataFrame], pd.Series]) -> Callable[[pd.DataFrame], pd.Series]:
+    """``fn(frame)`` computed once per frame within one validation, for helpers that several row
+    rules call (e.g. the events' parsed start dates: four rules read them).
+
+    Outside :func:`schema_problems` (a schema validated directly) every call computes afresh; a
+    frame cannot change between the checks of one validation, so a kept result is never stale.
+    Each caller gets its own copy.
+
+    Examples
+    --------
+    >>> calls = []
+    >>> @once_per_validation
+    ... def doubled(frame):
+    ...     calls.append(1)
+    ...     return frame["a"] * 2
+    >>> frame = pd.DataFrame({"a": [1, 2]})
+    >>> with _one_validation():
+    ...     _ = doubled(frame), doubled(frame)
+    >>> len(calls)
+    1
+    """
+
+    @functools.wraps(fn)
+    def once(frame: pd.DataFrame) -> pd.Series:
+        memo = _MEMO.get()
+        if memo is None:
+            return fn(frame)
+        key = (fn, id(frame))
+        kept = memo.get(key)
+        if kept is None or kept[0] is not frame:
+            kept = memo[key] = (frame, fn(frame))  # the frame is held, so its id is not reused
+        return kept[1].copy()
+
+    return once
+
+
 # --- pandera failure cases -> problems ----------------------------------------------------------
 
 
@@ -648,7 +776,10 @@ def schema_problems(
     """
     column_help = dict(column_help or {})
     try:
-        schema.validate(frame, lazy=True)
+        # inplace: checks only read, so pandera need not copy the frame first (a copy of a large
+        # file's text costs memory, and the loader's typed view is then made once, for this frame).
+        with _one_validation():
+            schema.validate(frame, lazy=True, inplace=True)
         return []
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
@@ -712,6 +843,8 @@ def schema_problems(
             cell = frame.at[index, column] if index is not None and column in frame.columns else None
             if rule.describe is not None and isinstance(cell, str):
                 message = rule.describe(cell)
+            if rule.describe_fix is not None and isinstance(cell, str):
+                fix = rule.describe_fix(cell)
         elif check == "not_nullable":
             message = "is empty"
             fix = f"fill in '{column}'" + (f": {column_help[column]}" if column in column_help else "")
