@@ -203,7 +203,7 @@ def test_a_name_passed_with_its_article_labels_the_line_without_it():
 @pytest.mark.parametrize(("window", "days"), [
     ((0, 0), "day 0 (11 June 2020)."),
     ((0, 1), "days 0 to +1 around day 0 (11 June 2020)."),
-    ((-1, -1), "day \u22121 around day 0 (11 June 2020)."),
+    ((-1, -1), "day -1 around day 0 (11 June 2020)."),
     ((1, 5), "days +1 to +5 around day 0 (11 June 2020)."),
 ])
 def test_abnormal_returns_alt_text_names_the_days_shown_once_each(window, days):

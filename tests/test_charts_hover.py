@@ -44,7 +44,8 @@ def amounts(values: list[float]) -> pd.DataFrame:
 
 def test_a_negative_dollar_amount_hovers_with_its_minus_before_the_symbol(hover):
     fig = charts.line(amounts([-5000.0, 1234.5]), unit="currency", source=SOURCE)
-    assert "-$5,000.00" in hover(fig, 0, 0)
+    # The axis's minus sign (U+2212): d3's "$" format wrote an ASCII hyphen, "-$5,000.00".
+    assert "\N{MINUS SIGN}$5,000.00" in hover(fig, 0, 0)
 
 
 def test_a_negative_amount_in_euros_hovers_as_its_axis_writes_it(hover):

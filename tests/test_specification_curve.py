@@ -182,3 +182,13 @@ def test_renders_in_chromium_without_errors(figure, open_page, tmp_path):
     report = open_page(path, wait_for=".js-plotly-plot .main-svg")
     assert report.problems == []
     assert report.page.evaluate("document.querySelector('.js-plotly-plot').data.length") == len(figure.data)
+
+
+def test_negative_estimates_hover_with_the_axis_minus_sign(specs):
+    # The synthetic -5% day-0 shock makes every estimate negative; hover text is chart text (U+2212).
+    fig = charts.specification_curve(specs, measure="ar_0", source=SOURCE)
+    trace = fig.data[0]
+    value = trace.hovertemplate.split(" (", 1)[0]
+    assert value in ("%{y}", "%{customdata[3]}"), trace.hovertemplate
+    ends = [end for point in trace.customdata for end in point[:2]]
+    assert all("-" not in end for end in ends) and any("\u2212" in end for end in ends)

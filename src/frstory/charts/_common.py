@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -14,6 +15,9 @@ from frstory.charts._validate import require_dates, require_frame, require_numer
 from frstory.charts.labels import spread_positions
 from frstory.charts.theme import FONT_SIZES, INK
 from frstory.errors import ChartInputError
+
+if TYPE_CHECKING:
+    from frstory.charts.units import Unit
 
 __all__ = ["tidy_prices", "rebase_frame", "plural_phrase", "is_monthly", "when", "EventMark", "event_marks", "end_labels", "pad_range", "value_phrase"]
 
@@ -151,12 +155,16 @@ def rebase_frame(kind: str, frame: pd.DataFrame, value: str, base_date: object, 
     return rebased, sessions
 
 
-def pad_range(low: float, high: float, fraction: float = 0.06) -> tuple[float, float]:
-    """A y-range with breathing room; a flat series is drawn from zero.
+def pad_range(low: float, high: float, fraction: float = 0.06, *, unit: Unit | None = None) -> tuple[float, float]:
+    """A y-range with breathing room (display units); a flat series is drawn from zero.
 
     Padding a constant 0.0003 by a share of itself ticked 0.0002985 to 0.0003015, suggesting
     variation the data does not have; from zero, the line lies flat at its level and the ticks
-    are round (0, 0.0001, ... 0.0003), as a chart editor draws it.
+    are round (0, 0.0001, ... 0.0003), as a chart editor draws it. With the chart's ``unit``,
+    a series that is zero throughout lies on a zero line between minus one and one of the unit
+    (1%, 1 pp, $1; a count from 0 to 1), where it had ticks of ±0.06 that no value of the data
+    explains, and a currency without minor units (yen) gets two whole amounts or more to tick
+    (:func:`whole_amounts`).
 
     Examples
     --------
@@ -164,14 +172,49 @@ def pad_range(low: float, high: float, fraction: float = 0.06) -> tuple[float, f
     (9.4, 20.6)
     >>> [round(v, 7) for v in pad_range(0.0003, 0.0003)]
     [-1.8e-05, 0.000318]
+    >>> from frstory.charts.units import UNITS
+    >>> pad_range(0.0, 0.0, unit=UNITS["percent"]), pad_range(0.0, 0.0, unit=UNITS["count"])
+    ((-0.0112, 0.0112), (-0.06, 1.06))
     """
     span = high - low
     if np.isfinite(span) and span <= 1e-9 * max(abs(low), abs(high)):
         low, high = min(low, 0.0), max(high, 0.0)
         span = high - low
+    if unit is not None and np.isfinite(span) and span == 0:
+        one = 0.01 if unit.name == "percent" else 1.0
+        low, high = (0.0 if unit.name == "count" else -one), one
+        span = high - low
     if not np.isfinite(span) or span == 0:
         span = 1.0
-    return low - span * fraction, high + span * fraction
+    padded = (low - span * fraction, high + span * fraction)
+    return whole_amounts(unit, *padded, fraction) if unit is not None else padded
+
+
+def whole_amounts(unit: Unit, low: float, high: float, fraction: float = 0.06) -> tuple[float, float]:
+    """``low``-``high``, widened to hold two whole amounts where ``unit`` writes values whole (yen, counts).
+
+    A yen axis ticks whole yen only (no "¥1,234.50"), so a range of less than a yen, such as
+    ¥1,234.16 to ¥1,234.84, had no tick at all, and bars under a yen the single tick "¥0". The
+    range then runs from the whole amount below ``low`` to the one above ``high`` (at least one
+    apart), padded by ``fraction`` of that; any other range is returned as it is.
+
+    Examples
+    --------
+    >>> from frstory.charts.units import get_unit
+    >>> yen = get_unit("line", "currency", "JPY")
+    >>> whole_amounts(yen, 1234.16, 1234.84), whole_amounts(yen, 0.0, 0.756, 0.0)
+    ((1233.94, 1235.06), (0.0, 1.0))
+    >>> whole_amounts(get_unit("line", "currency", "EUR"), 1234.16, 1234.84)
+    (1234.16, 1234.84)
+    """
+    if not unit.whole or not (np.isfinite(low) and np.isfinite(high)):
+        return low, high
+    if np.floor(high + 1e-9) - np.ceil(low - 1e-9) >= 1:
+        return low, high
+    first, last = float(np.floor(low + 1e-9)), float(np.ceil(high - 1e-9))
+    last = max(last, first + 1.0)
+    pad = (last - first) * fraction
+    return round(first - pad, 9), round(last + pad, 9)
 
 
 @dataclass(frozen=True)
@@ -568,31 +611,35 @@ def _plotly_compact(value: float, dtick: float, top: float) -> str:
     return text + ("B" if exponent == 9 else {-3: "m", 3: "k", 6: "M", 12: "T"}.get(exponent, f"e+{exponent}"))
 
 
-def _minus_before_prefix(unit, low: float, high: float, write) -> dict[str, str]:
+def _minus_before_prefix(unit, low: float, high: float, write,
+                         step: tuple[float, float] | None = None) -> dict[str, str]:
     """plotly ``labelalias`` entries that move the minus of negative ticks before the unit's prefix.
 
     plotly writes ``tickprefix`` before the whole label, sign included: "$−5M", where the
     house style (and :func:`frstory.prose.money`) writes "−$5M". Which ticks plotly draws
     depends on the axis length, which the chart does not know here, so every negative tick of
-    every step plotly could take (one to 30 ticks over the range) gets an entry; ``write(value,
-    dtick)`` is the label of ``abs(value)`` as plotly writes it.
+    every step plotly could take (one to 30 ticks over the range) gets an entry; with ``step``
+    (``(dtick, tick0)``, a step the chart sets, such as :func:`value_dtick`'s 2.5 million) the
+    ticks of that step only. ``write(value, dtick)`` is the label of ``abs(value)`` as plotly
+    writes it.
     """
     from frstory.charts.units import MINUS
 
     span = high - low
     if not (unit.prefix and low < 0 and np.isfinite(span) and span > 0):
         return {}
+    steps = [step] if step is not None else [(_plotly_linear_step(span, count), 0.0) for count in range(1, 31)]
     aliases = {}
-    for count in range(1, 31):
-        dtick = _plotly_linear_step(span, count)
-        for k in range(int(np.floor(low / dtick)), 0):
-            if k * dtick >= low - dtick * 1e-6:
-                text = write(k * dtick, dtick)
+    for dtick, tick0 in steps:
+        for k in range(int(np.floor((low - tick0) / dtick)), int(np.ceil((0 - tick0) / dtick)) + 1):
+            value = tick0 + k * dtick
+            if low - dtick * 1e-6 <= value < -dtick * 1e-6:
+                text = write(value, dtick)
                 aliases[f"{unit.prefix}{MINUS}{text}{unit.suffix}"] = f"{MINUS}{unit.prefix}{text}{unit.suffix}"
     return aliases
 
 
-def value_ticks(unit, low: float, high: float) -> tuple[dict, float]:
+def value_ticks(unit, low: float, high: float, *, step: tuple[float, float] | None = None) -> tuple[dict, float]:
     """Tick format for a value axis over ``low``-``high`` (display units), and the widest tick label in px.
 
     A unit's own format fits the values it usually holds; this one fits the range drawn: enough
@@ -603,7 +650,9 @@ def value_ticks(unit, low: float, high: float) -> tuple[dict, float]:
     What d3-format cannot write in the house style, plotly's ``labelalias`` rewrites: zero on a
     points axis unsigned ("0.0 pp", not "+0.0 pp") and a negative amount with its minus before
     the symbol, as :func:`frstory.prose.money` writes it ("−$4,000", not "$−4,000").
-    The tick steps stay plotly's, which fit the axis's length in pixels.
+    The tick steps stay plotly's, which fit the axis's length in pixels, unless ``step``
+    (``(dtick, tick0)``, from :func:`value_dtick`) sets one: then the settings hold it, with the
+    aliases of its own ticks ("−€2.5M" for a step of 2.5 million).
 
     Examples
     --------
@@ -614,6 +663,8 @@ def value_ticks(unit, low: float, high: float) -> tuple[dict, float]:
     'B'
     >>> value_ticks(UNITS["currency"], -5000, 8000)[0]["labelalias"]["$−4,000"]
     '−$4,000'
+    >>> value_ticks(UNITS["currency"], -3e6, 8e6, step=(2.5e6, 0.0))[0]["labelalias"]
+    {'$−2.5M': '−$2.5M'}
     """
     from frstory.charts.theme import FONT_SIZES
     from frstory.charts.units import signed_zero_aliases
@@ -623,15 +674,15 @@ def value_ticks(unit, low: float, high: float) -> tuple[dict, float]:
     aliases: dict[str, str] = {}
     span = high - low if np.isfinite(high - low) and high > low else (top or 1.0)
     # The finest step plotly takes (at most ten ticks): decimals enough for it are enough for any.
-    step = _nice_step(span, 10)
+    finest = _nice_step(span, 10)
     if unit.name == "percent":
-        step *= 100
-    decimals = max(0, int(np.ceil(-np.log10(step) - 1e-9)))
+        finest *= 100
+    decimals = max(0, int(np.ceil(-np.log10(finest) - 1e-9)))
     compact = unit.name in ("currency", "number", "count", "index") and top >= COMPACT_FROM
     if compact:
         # No d3 format: plotly's own writes 2.5M and 1.2B ("B" exponents), with the decimals it needs.
         axis = {"tickformat": "", "exponentformat": "B", "separatethousands": True}
-        aliases = _minus_before_prefix(unit, low, high, lambda v, dtick: _plotly_compact(v, dtick, top))
+        aliases = _minus_before_prefix(unit, low, high, lambda v, dtick: _plotly_compact(v, dtick, top), step)
         exponent = 3 * int(np.floor(np.log10(top) / 3))
         places = max(0, decimals - exponent)
         suffix = {3: "k", 6: "M", 9: "B", 12: "T"}.get(exponent, f"e{exponent}")
@@ -644,7 +695,8 @@ def value_ticks(unit, low: float, high: float) -> tuple[dict, float]:
             # above zero means a span of 5 or less, where plotly's own step could be 0.5: "¥2, ¥2, ¥3").
             places = 0
             axis = {"tickformat": ",.0f", "dtick": 1, "tick0": 0}
-        aliases = _minus_before_prefix(unit, low, high, lambda v, dtick: f"{abs(v):,.{places}f}")
+            step = step or (1.0, 0.0)
+        aliases = _minus_before_prefix(unit, low, high, lambda v, dtick: f"{abs(v):,.{places}f}", step)
         samples = [f"{v:,.{places}f}" for v in (low, high)]
     elif unit.name == "index":
         axis = {"tickformat": f",.{decimals}f"}
@@ -667,6 +719,8 @@ def value_ticks(unit, low: float, high: float) -> tuple[dict, float]:
     widest = max(text_width_px(unit.prefix + s.replace("-", "−") + unit.suffix, FONT_SIZES["tick"]) for s in samples)
     if aliases:
         axis["labelalias"] = aliases
+    if step is not None:
+        axis.update(dtick=step[0], tick0=step[1])
     return axis, widest
 
 
@@ -686,21 +740,29 @@ def _plotly_linear_step(span: float, count: int) -> float:
 
 
 def value_dtick(low: float, high: float, count: int, plot_px: float, label_px: float,
-                within: tuple[float, float] | None = None) -> float | None:
-    """A tick step for a value axis where plotly's own, asked for ``count`` ticks, labels one value only.
+                within: tuple[float, float] | None = None, *, whole: bool = False) -> tuple[float, float] | None:
+    """A tick step ``(dtick, tick0)`` for a value axis where plotly's own, asked for ``count`` ticks, labels one value only.
 
     Two labels must fit side by side, so a narrow axis asks plotly for two ticks; over -33,000 to
     30,720 plotly then steps by 50,000 and writes "0" alone, which gives no scale. The step
-    returned is the largest round step (1, 2, 2.5, 3, 4 or 5 times a power of ten) that puts two
-    ticks or more inside ``low``-``high``, if their ``label_px``-wide labels stay clear of each
-    other; ``None`` when plotly's step already shows two, or when no step fits (the axis keeps plotly's).
-    With ``within``, only ticks inside that part of the axis count: where the data lie, not room
+    returned is the largest round step from zero (1, 2, 2.5, 3, 4 or 5 times a power of ten)
+    that puts two ticks or more inside ``low``-``high``, if their ``label_px``-wide labels stay
+    clear of each other. Where none does (on a phone, "€0" and "€5,000" over -€3,300 to €9,984
+    ran into each other), the two ticks are round amounts near either end, as round as leaves
+    their labels room (-€3,000 and €9,000: a step of 12,000 from -3,000). ``None`` when
+    plotly's step already shows two, or when no step fits (the axis keeps plotly's). With
+    ``within``, only ticks inside that part of the axis count: where the data lie, not room
     left beside them for value labels (which made a phone's axis read "−€10M, €0" alone).
+    ``whole`` (counts, yen) takes whole steps only: a tick at -2.5 written whole read "−¥3".
 
     Examples
     --------
     >>> value_dtick(-33_000, 30_720, 2, 130, 55)
-    30000.0
+    (30000.0, 0.0)
+    >>> value_dtick(-3_300, 9_984, 2, 130, 50)
+    (12000.0, -3000.0)
+    >>> value_dtick(-4, 1.3, 2, 140, 20, whole=True)
+    (4.0, 0.0)
     >>> value_dtick(0, 95, 5, 400, 30) is None
     True
     """
@@ -713,15 +775,30 @@ def value_dtick(low: float, high: float, count: int, plot_px: float, label_px: f
     def shown(step: float) -> int:
         return int(np.floor(last / step + 1e-9) - np.ceil(first / step - 1e-9)) + 1
 
+    def fits(step: float) -> bool:
+        return step / span * plot_px >= label_px + 6
+
     step = _plotly_linear_step(span, count)
     if shown(step) >= 2:
         return None
     # Steps of 3 and 4 too: on a narrow axis the only step with two labels that fit can be one.
     power = 10.0 ** np.floor(np.log10(step))
     candidates = sorted({m * power / 10 ** k for m in (1, 2, 2.5, 3, 4, 5) for k in range(0, 3)}, reverse=True)
-    for candidate in (c for c in candidates if c < step):
-        if shown(candidate) >= 2:
-            return float(f"{candidate:.12g}") if candidate / span * plot_px >= label_px + 6 else None
+    best = next((c for c in candidates if c < step and shown(c) >= 2 and (not whole or c.is_integer())), None)
+    if best is not None and fits(best):
+        return float(f"{best:.12g}"), 0.0
+    # Steps from zero are too close: two ticks near either end, the roundest whose labels fit.
+    top = max(abs(first), abs(last))
+    if not (np.isfinite(top) and top > 0):
+        return None
+    unit = 10.0 ** np.floor(np.log10(top))
+    for _ in range(3):
+        if whole and unit < 1:
+            break
+        a, b = np.ceil(first / unit - 1e-9) * unit, np.floor(last / unit + 1e-9) * unit
+        if b > a and fits(b - a):
+            return float(f"{b - a:.12g}"), float(f"{a:.12g}")
+        unit /= 10
     return None
 
 

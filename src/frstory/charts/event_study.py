@@ -265,22 +265,23 @@ def abnormal_returns(
     # Inside a sentence an index takes its article: "the S&P 500's daily abnormal returns".
     whose = series_name(result.ticker, names, article=True) + "'s"
     # One day is named once ("day 0 (11 June 2020)"), not as "days 0 to 0 around day 0".
-    days = offset_span(offsets[0], offsets[-1])
+    # Alt text is prose, whose minus is ASCII (the ticks' U+2212 is chart text): "days -5 to +5", "-2.5 percentage points".
+    days = prose.offsets(offsets[0], offsets[-1])
     days += f" ({format_date(day0)})" if offsets == [0] else f" around day 0 ({format_date(day0)})"
     # Finding first (where the running total ended, against the no-effect band), then the data.
     if len(offsets) == 1:
         # One day's abnormal return is the whole total: no "largest daily" return of one.
         on = "" if offsets == [0] else f" ({format_date(worst['date'])})"  # day 0's date follows below
         auto_alt = (
-            f"{who}: the abnormal return on day {_offset_text(offsets[0])}{on} was "
+            f"{who}: the abnormal return on day {prose.number(offsets[0], signed=True)}{on} was "
             f"{the_unit.text(final_car, signed=True)}, {where} the range expected 95% of the time with no effect. "
             f"Bar and line chart of {whose} abnormal return{about}, {days}."
         )
     else:
         auto_alt = (
             f"{who}: the cumulative abnormal return reached {the_unit.text(final_car, signed=True)} by day "
-            f"{_offset_text(offsets[-1])}, {where} the range expected 95% of the time with no effect; the largest daily "
-            f"abnormal return was {the_unit.text(float(worst['ar']), signed=True)} on day {_offset_text(int(worst['offset']))} "
+            f"{prose.number(offsets[-1], signed=True)}, {where} the range expected 95% of the time with no effect; the largest daily "
+            f"abnormal return was {the_unit.text(float(worst['ar']), signed=True)} on day {prose.number(int(worst['offset']), signed=True)} "
             f"({format_date(worst['date'])}). Bar and line chart of {whose} daily abnormal returns{about}, {days}."
         )
     return canvas.finish(fig, alt=alt, auto_alt=auto_alt, data=data)

@@ -31,6 +31,7 @@ from frstory.charts._common import (
     value_margin,
     value_ticks,
     when,
+    whole_amounts,
 )
 from frstory.charts._text import MINUS, escape_template, escape_text, fit_lines, text_width_px, wrap_text
 from frstory.charts._validate import require_columns, require_dates, require_filled, require_numeric, require_one_row_per, to_timestamp
@@ -224,7 +225,8 @@ def line(
     labels = [series_name(key, dict(names or {})) for key, _ in parts] if color is not None else []
     narrow = width < 520
     scaled = work["_y"] * the_unit.scale
-    y_range = pad_range(float(min(scaled.min(), 0 if the_unit.name == "count" else scaled.min())), float(scaled.max()))
+    y_range = pad_range(float(min(scaled.min(), 0 if the_unit.name == "count" else scaled.min())), float(scaled.max()),
+                        unit=the_unit)
     y_ticks, tick_px = value_ticks(the_unit, *y_range)
     left = value_margin(tick_px, 52 if narrow else 64, title=not narrow)
     right = end_label_room(labels, width) if labels else 24
@@ -482,7 +484,11 @@ def bar(
         ))
     low = min(0.0, float(scaled.min()))
     high = max(0.0, float(scaled.max()))
-    value_range = [low, high + (high - low) * 0.08]
+    if low == high:
+        # Every bar is zero: an axis up to one of the unit, where plotly's own -1 to 1 read "$−1.00".
+        high = 0.01 if the_unit.name == "percent" else 1.0
+    # Bars under one yen (or one of a count) get a whole amount to tick, not "¥0" alone.
+    value_range = list(whole_amounts(the_unit, low, high + (high - low) * 0.08, 0.0))
     if horizontal and text and low < 0:
         # Values of negative bars are written left of them: room for them inside the plot, not over the names.
         share = min(0.5, text_px / max(canvas.frame.plot_width, 1.0))
@@ -497,9 +503,11 @@ def bar(
         nticks = max(2, int(canvas.frame.plot_width // (tick_px + 24)))
         value_axis.update(tickangle=0, nticks=nticks)
         step = value_dtick(value_range[0], value_range[1], nticks, canvas.frame.plot_width, data_tick_px,
-                           within=(low, value_range[1]))
+                           within=(low, value_range[1]), whole=the_unit.whole)
         if step is not None:  # plotly's own step would label one value only
-            value_axis.update(dtick=step, tick0=0)
+            # The step's own ticks take the minus before the symbol too ("−€2.5M", not "€−2.5M").
+            value_axis.update(labelalias=None)
+            value_axis.update(value_ticks(the_unit, *value_range, step=step)[0])
     if is_date:
         x_axis: dict[str, Any] = date_axis((work["_x"].min() - pd.Timedelta(days=15), work["_x"].max() + pd.Timedelta(days=15)),
                                            canvas.frame.plot_width)

@@ -14,7 +14,7 @@ from frstory import prose
 from frstory.charts._common import VALUE_PHRASES, pad_range, rebase_frame, tidy_prices, value_phrase
 from frstory.charts._text import MINUS, escape_text, format_date, text_width_px, wrap_text
 from frstory.charts._validate import to_timestamp
-from frstory.charts.event_study import BAND_FILL, _offset_text, car_band, check_result, offset_span
+from frstory.charts.event_study import BAND_FILL, _offset_text, car_band, check_result
 from frstory.charts.furniture import document, prepare
 from frstory.charts.responsive import responsive
 from frstory.charts.units import Unit, UnitName, get_unit, series_name
@@ -291,7 +291,9 @@ def small_multiples(
     fig.update_annotations(font={"size": FONT_SIZES["body"], "color": INK}, xanchor="left", align="left", x=None)
     all_values = [reference]
     steps_word = prose.plural(2, step).split(" ", 1)[1]
-    hover = ("<b>" + escape_text(_zero(step).split()[0].capitalize()) + " %{x}</b>, %{customdata[0]}: " + the_unit.hover()
+    # One template for every panel: a CAR below zero hovers the axis's label, with its minus sign (U+2212).
+    value_hover, _ = the_unit.hover_points([scale * float(v) for p in panels for v in p["y"] if np.isfinite(v)])
+    hover = ("<b>" + escape_text(_zero(step).split()[0].capitalize()) + " %{x}</b>, %{customdata[0]}: " + value_hover
              + "<extra>%{fullData.name}</extra>")
     # Traces and the day-0/reference lines are collected and added in one call each: plotly's
     # add_trace/add_vline/add_hline re-process every shape and axis on each call, which made a
@@ -346,7 +348,8 @@ def small_multiples(
     fig.update_layout(showlegend=False, hovermode="closest")
     data_frame = pd.concat([p["data"] for p in panels], ignore_index=True)
     # Finding first (where each panel ended), then what the panels show.
-    end = f"{_zero(step).split()[0]} {_offset_text(offsets[-1])}"
+    # Alt text is prose, whose minus is ASCII (the ticks' U+2212 is chart text).
+    end = f"{_zero(step).split()[0]} {prose.number(offsets[-1], signed=True)}"
     # Panel titles name a series as a label does; a sentence gives an index its article ("the S&P 500 rose").
     def say(panel: dict) -> str:
         name = series_name(panel["ticker"], names, article=True)
@@ -361,6 +364,6 @@ def small_multiples(
         finding = f"From the {before} before {_zero(step)} to {end}, {prose.join(moves)}"
     auto_alt = (
         f"{prose.sentence(finding)}. Small multiples, {prose.plural(n, 'panel')} of {measure} around each "
-        f"series' own {_zero(step)}, {offset_span(offsets[0], offsets[-1], step, steps_word)}, on shared axes."
+        f"series' own {_zero(step)}, {prose.offsets(offsets[0], offsets[-1], one=step, many=steps_word)}, on shared axes."
     )
     return canvas.finish(fig, alt=alt, auto_alt=auto_alt, data=data_frame)

@@ -156,7 +156,6 @@ def price_with_events(
     x_range = (frame["date"].min(), frame["date"].max())
     if x_range[0] == x_range[1]:
         x_range = (x_range[0] - pd.Timedelta(days=1), x_range[1] + pd.Timedelta(days=1))
-    y_range = pad_range(float(frame[column].min()), float(frame[column].max()))
 
     marks = event_marks(kind, events, label=label, max_label_chars=max_label_chars)
     periods: list[EventMark] = []
@@ -187,6 +186,9 @@ def price_with_events(
         unit = "currency" if as_dollars else ("index" if rebase_to is not None else ("count" if value == "volume" else "number"))
     the_unit = get_unit(kind, unit, currency)
     as_dollars = the_unit.name == "currency"
+    # Padded in display units (a zero line spans one of the unit either side), kept in the frame's.
+    y_range = tuple(v / the_unit.scale for v in pad_range(float(frame[column].min()) * the_unit.scale,
+                                                          float(frame[column].max()) * the_unit.scale, unit=the_unit))
     label_of = {t: series_name(t, names) for t in chosen}
     right = end_label_room(list(label_of.values()), width)
     narrow = width < 520
@@ -209,10 +211,13 @@ def price_with_events(
     for ticker, colour in zip(chosen, colors_for(chosen, colors), strict=True):
         rows = frame[frame["ticker"] == ticker]
         name = escape_text(label_of[ticker])
+        values = rows[column] * the_unit.scale
+        hover, hover_texts = the_unit.hover_points(values)
         fig.add_trace(go.Scatter(
             # A single session as a line is invisible: a dot shows it (as line() does).
-            x=rows["date"], y=rows[column] * the_unit.scale, mode="lines" if len(rows) > 1 else "markers", name=name,
-            line={"color": colour, "width": 2.25}, marker={"color": colour}, hovertemplate=the_unit.hover() + f"<extra>{escape_template(label_of[ticker])}</extra>",
+            x=rows["date"], y=values, mode="lines" if len(rows) > 1 else "markers", name=name,
+            line={"color": colour, "width": 2.25}, marker={"color": colour}, customdata=hover_texts,
+            hovertemplate=hover + f"<extra>{escape_template(label_of[ticker])}</extra>",
         ))
         ends.append((label_of[ticker], rows["date"].iloc[-1], float(rows[column].iloc[-1]) * the_unit.scale, colour,
                      len(chosen) > 1))
@@ -423,9 +428,10 @@ def rebased_comparison(
             colour, line, bold = BENCHMARK_GREY, {"width": 1.75, "dash": "dash"}, False
         else:
             colour, line, bold = PEER_GREY, {"width": 1.75}, False
+        hover, hover_texts = the_unit.hover_points(rows["index_100"])
         fig.add_trace(go.Scatter(
             x=rows["date"], y=rows["index_100"], mode="lines", name=escape_text(label_of[ticker]), line={"color": colour, **line},
-            hovertemplate=the_unit.hover() + "<extra>" + escape_template(label_of[ticker]) + "</extra>",
+            customdata=hover_texts, hovertemplate=hover + "<extra>" + escape_template(label_of[ticker]) + "</extra>",
         ))
         ends.append((label_of[ticker], rows["date"].iloc[-1], float(rows["index_100"].iloc[-1]), colour, bold))
     fig.add_hline(y=100, line={"color": "#8C8C8C", "width": 1}, layer="below")

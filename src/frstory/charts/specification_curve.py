@@ -17,7 +17,7 @@ from plotly.subplots import make_subplots
 
 from frstory import prose
 from frstory.charts._common import pad_range
-from frstory.charts._text import escape_text, text_width_px, wrap_text
+from frstory.charts._text import MINUS, escape_text, text_width_px, wrap_text
 from frstory.charts._validate import require_filled, require_frame, require_numeric
 from frstory.charts.furniture import document, prepare
 from frstory.charts.responsive import responsive
@@ -216,16 +216,23 @@ def specification_curve(
     confidence = prose.number(100 * (1 - level), decimals=0 if round(100 * (1 - level), 6).is_integer() else 1)
     hover = [f"{' · '.join(escape_text(series_name(r[c], names)) for c in present)}" for _, r in frame.iterrows()]
     # Interval ends written like the axis (prose, through the unit), since a hovertemplate formats only one value per field.
-    ends = [[escape_text(the_unit.text(float(a), short=True, decimals=2)), escape_text(the_unit.text(float(b), short=True, decimals=2))]
+    # Chart text: a minus sign as on the axis (U+2212), not prose's hyphen.
+    ends = [[escape_text(the_unit.text(float(a), short=True, decimals=2, minus=MINUS)),
+             escape_text(the_unit.text(float(b), short=True, decimals=2, minus=MINUS))]
             for a, b in zip(frame[low], frame[high], strict=True)]
+    # Below zero the unit's d3 format would hover a hyphen; hover_points gives the axis's minus.
+    value_hover, value_texts = the_unit.hover_points(values)
+    if value_texts is not None:
+        value_hover = "%{customdata[3]}"
     fig.add_trace(go.Scatter(
         x=x, y=values, mode="markers", name="Estimate",
         marker={"color": [colour if f else "white" for f in flags], "line": {"color": colour, "width": 1.5},
                 "size": 7, "symbol": "circle"},
         error_y={"type": "data", "symmetric": False, "array": highs - values, "arrayminus": values - lows,
                  "color": PEER_GREY, "thickness": 1.2, "width": 0},
-        customdata=[[a, b, h] for (a, b), h in zip(ends, hover, strict=True)],
-        hovertemplate=(the_unit.hover() + f" ({confidence}% interval %{{customdata[0]}} to %{{customdata[1]}})"
+        customdata=[[a, b, h, *([value_texts[i]] if value_texts is not None else [])]
+                    for i, ((a, b), h) in enumerate(zip(ends, hover, strict=True))],
+        hovertemplate=(value_hover + f" ({confidence}% interval %{{customdata[0]}} to %{{customdata[1]}})"
                        "<br>%{customdata[2]}<extra></extra>"),
     ), row=1, col=1)
     fig.add_hline(y=0, line={"color": "#8C8C8C", "width": 1}, row=1, col=1)

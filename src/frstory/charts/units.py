@@ -45,6 +45,17 @@ class Unit:
     #: Decimals of the currency's minor unit (0 for yen): no tick or hover label writes finer amounts.
     minor_digits: int = 2
 
+    @property
+    def whole(self) -> bool:
+        """Whether values are written whole (counts, amounts in yen), so that a tick between two would be misread.
+
+        Examples
+        --------
+        >>> UNITS["count"].whole, get_unit("bar", "currency", "JPY").whole, UNITS["currency"].whole
+        (True, True, False)
+        """
+        return self.name == "count" or (self.name == "currency" and self.minor_digits == 0)
+
     def axis(self) -> dict:
         """plotly axis settings for this unit.
 
@@ -64,46 +75,49 @@ class Unit:
         return axis
 
     def hover(self, axis: str = "y") -> str:
-        """A hovertemplate value written like the axis: ``$%{y:$,.2f}``, ``%{y:.1%}``.
+        """A hovertemplate value written like the axis, for values of zero or more: ``$%{y:,.2f}``, ``%{y:.1%}``.
 
-        A hovertemplate's ``%{y:format}`` is d3-format alone, which writes a negative amount
-        "$-5,000.00" after a prefix and signs zero ("+0.0 pp"); the house style (and
-        :func:`frstory.prose.money`) writes "-$5,000.00" and "0.0 pp". So a dollar amount takes
-        d3's own currency symbol (``$``, which puts the sign first), and a signed value is a bare
-        ``%{y}``: plotly then writes the axis's hover label (its ``hoverformat``, suffix and the
+        A hovertemplate's ``%{y:format}`` is d3-format alone, which signs zero ("+0.0 pp") and
+        writes a minus as plotly's ASCII hyphen ("-3.4%"): plotly.js builds its d3 locale from a
+        fixed list of keys that leaves out d3's ``minus`` (plotly.js #6045), so no config or
+        locale sets it. A signed value is therefore a bare ``%{y}``: plotly then writes the
+        axis's hover label (its ``hoverformat``, suffix, typographic minus U+2212 and the
         ``labelalias`` of :meth:`axis`, which unsigns zero), so the trace's axis must carry
-        :meth:`axis`. Both cost nothing per point, unlike a text per point.
+        :meth:`axis`. Values that can go below zero take :meth:`hover_points`.
 
         Examples
         --------
         >>> UNITS["currency"].hover(), UNITS["points"].hover("x"), UNITS["percent"].hover()
-        ('%{y:$,.2f}', '%{x}', '%{y:.1%}')
+        ('$%{y:,.2f}', '%{x}', '%{y:.1%}')
         """
         if self.hoverformat.startswith("+"):
             return f"%{{{axis}}}"
-        if self.name == "currency" and self.prefix == "$":
-            return f"%{{{axis}:${self.hoverformat}}}{self.suffix}"
         return f"{self.prefix}%{{{axis}:{self.hoverformat}}}{self.suffix}"
 
     def hover_points(self, values: Sequence[float], axis: str = "y") -> tuple[str, list[str] | None]:
         """A hovertemplate value for a trace of ``values`` (display units) and the per-point texts it reads, if any.
 
-        Only an amount in a currency other than dollars that goes below zero needs texts: d3-format
-        knows no symbol but "$", so :meth:`hover` writes the symbol as a prefix, before the
-        sign ("€-5,000.00"). Such a trace hovers a text per point, written like the axis
-        ("−€5,000.00"); every other trace keeps the template alone, which costs no bytes per point.
+        Below zero, :meth:`hover`'s d3 format would write a hyphen ("-3.4%", "€-5,000.00"). A
+        trace that goes there hovers the axis's own label (a bare ``%{y}``, as a signed value
+        does), which plotly writes with the minus of its ticks ("−3.4%"), except an amount of
+        money: plotly writes the axis's prefix before the sign ("$−5,000.00"), so such a trace
+        hovers a text per point, written like the axis ("−$5,000.00"). Every other trace keeps
+        the template alone, which costs no bytes per point.
 
         Examples
         --------
         >>> eur = get_unit("line", "currency", "EUR")
         >>> eur.hover_points([-5000.0, 0.001])
         ('%{customdata}', ['−€5,000.00', '€0.00'])
-        >>> eur.hover_points([5000.0]), UNITS["currency"].hover_points([-5000.0])
-        (('€%{y:,.2f}', None), ('%{y:$,.2f}', None))
+        >>> UNITS["currency"].hover_points([-5000.0]), UNITS["percent"].hover_points([-0.5, 0.2], "x")
+        (('%{customdata}', ['−$5,000.00']), ('%{x}', None))
+        >>> eur.hover_points([5000.0]), UNITS["percent"].hover_points([0.5])
+        (('€%{y:,.2f}', None), ('%{y:.1%}', None))
         """
-        plain = self.hover(axis)
-        if self.name != "currency" or not self.prefix or plain.startswith("%") or not any(v < 0 for v in values):
-            return plain, None
+        if not any(v < 0 for v in values):
+            return self.hover(axis), None
+        if not self.prefix:
+            return f"%{{{axis}}}", None
         places = int(self.hoverformat.rsplit(".", 1)[1].rstrip("f"))
         step = Decimal(1).scaleb(-places)
         texts = []
