@@ -299,3 +299,20 @@ def test_lock_reads_of_a_log_without_price_reads_says_so(tmp_path, capsys):
     assert main(["data", "lock", "--reads", str(log), "--to", str(tmp_path / "committed")]) == 1
 
     assert "read log reads.jsonl records no price read: nothing to lock" in capsys.readouterr().err
+
+
+def test_a_ticker_windows_reserves_is_committed_under_a_name_windows_accepts(tmp_path, monkeypatch, offline):
+    # Synthetic prices for a made-up ticker CON: Windows refuses CON.csv (any case, any extension).
+    import_directory(_synthetic_folder(tmp_path / "synthetic-market", tickers=("CON",)))
+    before = frstory.load_prices("CON", "2021-01-04", "2021-03-31")
+    committed = tmp_path / "committed"
+    committed.mkdir()
+    (committed / "sources.csv").write_text(
+        SOURCES_HEADER + "\nCON,2021-01-04,2021-03-31,Synthetic copy A,https://example.org/a.csv,2021 vintage,unchanged\n")
+    lock(folder=committed)
+    monkeypatch.setenv("FRSTORY_COMMITTED_DATA", str(committed))
+    _empty_cache(monkeypatch, tmp_path)
+
+    (resource,) = json.loads((committed / "datapackage.json").read_text())["resources"]
+    assert resource["path"].split(".")[0].upper() not in {"CON", "PRN", "AUX", "NUL"}
+    pd.testing.assert_frame_equal(before, frstory.load_prices("CON", "2021-01-04", "2021-03-31"), check_like=True)

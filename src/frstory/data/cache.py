@@ -137,10 +137,21 @@ def cache_file_name(ticker: str, sha256: str | None = None) -> str:
     ('%43ON.csv', '%4CPT1.B.csv')
     """
     stem = quote(ticker, safe="")
-    if _WINDOWS_DEVICE_RE.match(stem):
+    if is_windows_device_name(stem):
         stem = f"%{ord(stem[0]):02X}{stem[1:]}"
     return f"{stem}.{sha256[:16]}.csv" if sha256 else f"{stem}.csv"
 
+
+
+def is_windows_device_name(name: str) -> bool:
+    """Whether Windows refuses ``name`` as a file name: a device name (CON, NUL, COM1...) with any extension.
+
+    Examples
+    --------
+    >>> is_windows_device_name("con.csv"), is_windows_device_name("LPT1"), is_windows_device_name("CONE.csv")
+    (True, True, False)
+    """
+    return _WINDOWS_DEVICE_RE.match(name) is not None
 
 def ticker_from_file_name(name: str) -> str:
     """Inverse of :func:`cache_file_name`.

@@ -38,6 +38,7 @@ from frstory.data.cache import (
     atomic_write_bytes,
     check_frame_against,
     frame_to_csv_bytes,
+    is_windows_device_name,
     normalize_ticker,
     parse_price_csv,
     read_cached_prices,
@@ -354,9 +355,13 @@ def _resource_name(ticker: str) -> str:
 
 
 def _committed_file_name(ticker: str, taken: set[str]) -> str:
-    # Readers browse this folder: GSPC.csv reads better than %5EGSPC.csv; fall back when taken.
+    # Readers browse this folder: GSPC.csv reads better than %5EGSPC.csv; fall back when taken,
+    # or when Windows would refuse the name (a ticker such as CON or PRN: CON.csv cannot be checked out).
     plain = re.sub(r"[^A-Za-z0-9.=-]", "", ticker.lstrip("^")) + ".csv"
-    return plain if plain not in taken else _resource_name(ticker) + ".csv"
+    if plain not in taken and not is_windows_device_name(plain):
+        return plain
+    fallback = _resource_name(ticker) + ".csv"
+    return fallback if not is_windows_device_name(fallback) else "ticker-" + fallback
 
 
 def ranges_read(log: str | os.PathLike) -> dict[str, tuple[str, str]]:
