@@ -193,3 +193,21 @@ def test_a_desktop_timeline_still_gives_each_event_its_own_label_in_words():
     assert all(hover_headlines(a) == [html.unescape(a.text)] for a in labels)
     assert sorted(html.unescape(a.text) for a in labels) == sorted(events["headline"])
     assert not any(a.name == "frstory-key" for a in fig.layout.annotations)
+
+
+@pytest.mark.parametrize("width", [280, 320, 1000])
+def test_markers_on_the_first_and_last_dates_stay_inside_the_plot(width):
+    # Synthetic events spread over a year, the first and last on the range's edges.
+    events = pd.DataFrame({
+        "date": pd.to_datetime(["2020-01-02", "2020-05-01", "2020-09-01", "2020-12-31"]),
+        "category": ["award", "product", "staffing", "award"],
+        "headline": ["Synthetic first", "Synthetic second", "Synthetic third", "Synthetic last"],
+    })
+    fig = charts.timeline(events, title="Synthetic", source="Synthetic", width=width)
+    x0, x1 = (pd.Timestamp(v) for v in fig.layout.xaxis.range)
+    plot_px = fig.layout.width - fig.layout.margin.l - fig.layout.margin.r
+    domain = fig.layout.xaxis.domain or (0, 1)
+    px_per_second = plot_px * (domain[1] - domain[0]) / (x1 - x0).total_seconds()
+    radius = max(trace.marker.size for trace in fig.data if trace.mode and "markers" in trace.mode) / 2
+    assert (events["date"].min() - x0).total_seconds() * px_per_second >= radius
+    assert (x1 - events["date"].max()).total_seconds() * px_per_second >= radius

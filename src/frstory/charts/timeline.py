@@ -325,6 +325,14 @@ def timeline(
     # Measure the furniture on a tall canvas: margins and plot width do not depend on the height.
     probe = prepare(kind, title=title, subtitle=subtitle, source=source, source_url=source_url, notes=notes,
                     template=template, width=width, height=2000, left=left, extra_top=legend_px, axis_room=40)
+    # A marker on the first or last date must not be cut by the plot's edge: on a phone, whose lane
+    # names leave a plot of some 160 px, 3% of the span is only a few pixels.
+    room = MARKER_PX / 2 + 2
+    if (start is None or end is None) and probe.frame.plot_width > 4 * room:
+        margin = max(span * 0.03, span * (room / (probe.frame.plot_width - 2 * room)))
+        x0 = x0 if start is not None else first - margin
+        x1 = x1 if end is not None else last + margin
+        shown = _shown(frame, x0, x1)
     lane_px: list[float] = []
     plans: list[_LanePlan] = []
     numbered = False
