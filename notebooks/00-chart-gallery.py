@@ -99,7 +99,8 @@ newsroom = pd.DataFrame({
 # ## A price with events
 #
 # Three made-up announcements fall within four days (8, 10 and 11 June). Their labels sit in lanes
-# above the chart so that none overlaps; the shaded band is a made-up protest period.
+# above the chart so that none overlaps (on a narrow screen, close events share one number, with
+# the events named in the key below); the shaded band is a made-up protest period.
 
 # %%
 syna_close = prices[prices["ticker"] == "SYNA"].set_index("date")["close"]
