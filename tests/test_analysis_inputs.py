@@ -165,8 +165,14 @@ def test_a_day_0_without_a_price_change_reads_were_unchanged(synthetic):
     assert "Synthetic A's shares were unchanged on Wednesday 10 June 2020" in text
 
 
-def test_news_after_hours_on_a_saturday_is_not_said_to_come_after_a_close(synthetic):
-    text = study(synthetic, "2020-06-13", market_session="post").summary(names=NAMES)
+def test_news_timed_within_a_trading_day_on_a_saturday_is_refused_as_the_events_file_refuses_it(synthetic):
+    # "post" (after the 4 p.m. close) names a moment of a trading day; a summary would contradict it.
+    with pytest.raises(fr.AnalysisError, match="2020-06-13 was not an NYSE session .*use 'closed'"):
+        study(synthetic, "2020-06-13", market_session="post")
+
+
+def test_news_on_a_saturday_reacts_on_monday_and_says_the_market_was_closed(synthetic):
+    text = study(synthetic, "2020-06-13", market_session="closed").summary(names=NAMES)
     assert ("on Monday 15 June 2020, the first session after the announcement on Saturday 13 June 2020, "
             "when the market was closed;") in text
     assert "after the close" not in text

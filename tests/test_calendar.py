@@ -64,10 +64,20 @@ def test_a_range_without_a_session_is_empty_not_an_error():
 
 
 def test_many_announcements_get_the_same_sessions_as_one_at_a_time():
-    dates = pd.date_range("2020-06-25", "2020-07-10")
-    for session in ("pre", "regular", "post", "unknown"):
+    days = pd.date_range("2020-06-25", "2020-07-10")
+    trading = days[days.isin(fr.nyse_sessions("2020-06-25", "2020-07-10"))]
+    shut = days[~days.isin(trading)]
+    for session, dates in (("pre", trading), ("regular", trading), ("post", trading), ("unknown", days),
+                           ("closed", shut)):
         together = fr.data.calendar.reaction_sessions(dates, [session] * len(dates))
         assert list(together) == [fr.reaction_session(d, session) for d in dates], session
+
+
+@pytest.mark.parametrize("session", ["pre", "regular", "post"])
+def test_a_time_of_the_trading_day_on_a_weekend_is_refused(session):
+    with pytest.raises(fr.AnalysisError, match=f"2020-06-13 was not an NYSE session .*market_session '{session}' "
+                                               "cannot apply: use 'closed'"):
+        fr.reaction_session("2020-06-13", session)
 
 
 def test_a_bad_announcement_in_a_batch_is_named_by_its_id():

@@ -255,6 +255,18 @@ def test_missing_ticker_is_an_error_naming_it(synthetic):
         study(synthetic, "AMZN")
 
 
+def test_a_misspelled_ticker_is_told_to_check_its_spelling_not_to_change_the_benchmark(synthetic):
+    with pytest.raises(fr.AnalysisError) as err:
+        study(synthetic, "SYNAX")
+    assert "did you mean 'SYNA' for 'SYNAX'?" in str(err.value) and "check the ticker's spelling" in str(err.value)
+    assert "benchmark=" not in str(err.value)
+
+
+def test_a_missing_benchmark_is_told_to_choose_a_benchmark_present(synthetic):
+    with pytest.raises(fr.AnalysisError, match=r"no prices for \^GSPC .*; pass benchmark= one of the tickers present"):
+        fr.event_study(synthetic, "SYNA", "2020-06-10")
+
+
 def test_a_split_like_jump_is_a_warning(synthetic):
     prices = synthetic.copy()
     before = (prices["ticker"] == "SYNB") & (prices["date"] < "2020-03-02")
@@ -271,7 +283,7 @@ def test_other_events_of_the_same_firm_in_the_estimation_window_are_warned(synth
     other_firm = events.iloc[[6]].assign(id="syn-b-other", ticker="SYNB", date=pd.Timestamp("2020-02-11"),
                                          headline="Synthetic news of B")
     res = study(synthetic, "SYNA", events=pd.concat([events, extra, other_firm]))
-    hits = [w for w in res.warnings if "estimation window contains other listed events" in w]
+    hits = [w for w in res.warnings if "estimation window contains another listed event of" in w]
     assert len(hits) == 1
     # Readers see the headline and the date in words, never the event's id.
     assert "Synthetic earlier news of A (15 January 2020)" in hits[0]
@@ -285,7 +297,7 @@ def test_an_earlier_event_is_listed_with_its_day_0_only_when_that_is_another_day
     next_day = events.iloc[[6]].assign(id="syn-a-next", date=pd.Timestamp("2020-02-11"), market_session="post",
                                        headline="Synthetic news after the close")
     res = study(synthetic, "SYNA", events=pd.concat([events, same_day, next_day]))
-    (hit,) = [w for w in res.warnings if "estimation window contains other listed events" in w]
+    (hit,) = [w for w in res.warnings if "estimation window contains two other listed events of" in w]
     assert "Synthetic news in trading hours (15 January 2020)" in hit
     assert "Synthetic news after the close (11 February 2020; day 0 12 February 2020)" in hit
 

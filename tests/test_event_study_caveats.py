@@ -82,7 +82,7 @@ def test_every_caveat_that_names_the_firm_takes_the_summary_name():
     res = cut_short(prices, events=events)
     assert len(res.warnings) >= 4
     text = res.summary(names=NAMES)
-    assert "Synq Corp's adjusted close rose" in text and "Other listed events of Synq Corp" in text
+    assert "Synq Corp's adjusted close rose" in text and "Another listed event of Synq Corp falls inside the event window" in text
     assert STOCK not in text and BENCH not in text
 
 

@@ -22,6 +22,7 @@ Method (Campbell, Lo & MacKinlay 1997, ch. 4; MacKinlay 1997):
 
 from __future__ import annotations
 
+import difflib
 import numbers
 import warnings
 from collections.abc import Iterable, Sequence
@@ -168,7 +169,7 @@ def _available(prices: pd.DataFrame) -> str:
 
 
 def _build_panel(prices: pd.DataFrame, tickers: Sequence[str], price: str, *, what: str,
-                 skip_missing: bool = False) -> _Panel:
+                 skip_missing: bool = False, benchmark: str | None = None) -> _Panel:
     """Align ``tickers`` to the NYSE calendar: one column per ticker, one row per session.
 
     With ``skip_missing`` a ticker absent from ``prices`` is left out (listed in ``missing``)
@@ -181,9 +182,15 @@ def _build_panel(prices: pd.DataFrame, tickers: Sequence[str], price: str, *, wh
     index_of = {str(u): j for j, u in enumerate(uniques)}
     missing = [t for t in wanted if t not in index_of]
     if missing and not skip_missing:
+        present = [str(u) for u in uniques if isinstance(u, str)]
+        close = {t: difflib.get_close_matches(t, present, n=1, cutoff=0.6) for t in missing}
+        hint = "".join(f" (did you mean {c[0]!r} for {t!r}?)" for t, c in close.items() if c)
+        # The fix depends on which ticker is absent: the benchmark can be swapped for one present.
+        fix = ("pass benchmark= one of the tickers present, or load it with fr.load_prices([...])"
+               if benchmark is not None and missing == [benchmark]
+               else "check the ticker's spelling, or load its prices with fr.load_prices([...])")
         raise AnalysisError(
-            f"{what}: no prices for {', '.join(missing)} in the price frame (it has {_available(prices)}); "
-            "load them with fr.load_prices([...]) or pass benchmark= one of the tickers present"
+            f"{what}: no prices for {', '.join(missing)} in the price frame (it has {_available(prices)}){hint}; {fix}"
         )
     wanted = [t for t in wanted if t in index_of]
     lookup = np.full(len(uniques) + 1, -1, dtype=np.int64)  # the extra -1 slot catches missing tickers
@@ -727,16 +734,22 @@ def _caveats(panel: _Panel, core: _Core, k: np.ndarray, tickers: Sequence[str], 
             ))
         # 7. other news of the same firm
         if in_est[i]:
+            n_est = _listed_count(in_est[i])
             caveats.append(make(
-                "The estimation window contains other listed events of {name} ({events}): their "
-                "news moves the price, which can bias the model and inflate its noise estimate.",
-                name, bench, events="; ".join(in_est[i]),
+                "The estimation window contains another listed event of {name}, {events}; its news moves the "
+                "price, which can bias the model and inflate its noise estimate." if n_est == 1 else
+                "The estimation window contains {count} other listed events of {name}: {events}. Their news "
+                "moves the price, which can bias the model and inflate its noise estimate.",
+                name, bench, events="; ".join(in_est[i]), count=prose.spelled(n_est),
             ))
         if in_evt[i]:
+            n_evt = _listed_count(in_evt[i])
             caveats.append(make(
-                "Other listed events of {name} fall inside the event window ({events}): their "
-                "news is mixed into the cumulative abnormal return.",
-                name, bench, events="; ".join(in_evt[i]),
+                "Another listed event of {name} falls inside the event window, {events}; its news is mixed "
+                "into the cumulative abnormal return." if n_evt == 1 else
+                "{count} other listed events of {name} fall inside the event window: {events}. Their news is "
+                "mixed into the cumulative abnormal return.",
+                name, bench, events="; ".join(in_evt[i]), count=prose.sentence(prose.spelled(n_evt)),
             ))
         if panel.off_calendar:
             caveats.append(f"{panel.off_calendar} price rows on dates that are not NYSE sessions were ignored.")
@@ -745,6 +758,14 @@ def _caveats(panel: _Panel, core: _Core, k: np.ndarray, tickers: Sequence[str], 
 
 
 _SHOWN_EVENTS = 5
+
+
+def _listed_count(items: list[str]) -> int:
+    """How many events a list of :func:`_event_overlaps` names: the ones shown plus its "and N more"."""
+    last = items[-1] if items else ""
+    if last.startswith("and ") and last.endswith(" more") and last[4:-5].isdigit():
+        return len(items) - 1 + int(last[4:-5])
+    return len(items)
 
 
 @dataclass
@@ -836,7 +857,7 @@ def _event_overlaps(panel: _Panel, core: _Core, k: np.ndarray, self_dates: np.nd
         if is_event_window:
             offsets = (others.pos[other] - core.p0[rows]).tolist()
             for i, j, offset in zip(rows, other, offsets):
-                target[i].append(f"{others.name(j)}: {f'day {offset:+d}' if offset else 'day 0'}")
+                target[i].append(f"{others.name(j)} on {prose.offsets(offset, offset)}")
         else:
             for i, j in zip(rows, other):
                 target[i].append(others.dated_name(j, day_text))
@@ -985,7 +1006,7 @@ def event_study(
     day0 = reaction_session(event_day, market_session)
     if ticker == benchmark:
         raise AnalysisError(f"ticker and benchmark are both {ticker!r}: choose an index such as '^GSPC' as benchmark")
-    panel = _build_panel(prices, [ticker, benchmark], price, what=f"fr.event_study({ticker!r})")
+    panel = _build_panel(prices, [ticker, benchmark], price, what=f"fr.event_study({ticker!r})", benchmark=benchmark)
     k, b = np.array([0]), np.array([1])
     p0 = int(panel.sessions.get_indexer([day0])[0])
     core = _core(panel, k, b, np.array([p0]), estimation_window, event_window, model, exclude)
@@ -1538,7 +1559,8 @@ def pooled_tests(
             f"share day 0 ({pd.Timestamp(shown['day0'].iloc[0]).date()}), so their abnormal return would be "
             "counted twice; keep one of them in the events passed"
         )
-    panel = _build_panel(prices, [benchmark, *dict.fromkeys(tickers)], price, what="fr.pooled_tests")
+    panel = _build_panel(prices, [benchmark, *dict.fromkeys(tickers)], price, what="fr.pooled_tests",
+                         benchmark=benchmark)
     col = {t: j for j, t in enumerate(panel.tickers)}
     k = np.array([col[t] for t in tickers], dtype=np.int64)
     p0 = panel.sessions.get_indexer(day0).astype(np.int64)

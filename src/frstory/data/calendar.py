@@ -205,7 +205,8 @@ def reaction_sessions(dates, market_sessions: Sequence[str], ids: Sequence[str] 
     ------
     AnalysisError
         For the first announcement with an unknown ``market_session``, a date outside the
-        calendar, or ``closed`` on a day the exchange was open; the message names it.
+        calendar, ``closed`` on a day the exchange was open, or ``pre``, ``regular`` or ``post``
+        on a day it was shut; the message names it.
 
     Examples
     --------
@@ -249,6 +250,9 @@ def _reaction_checks(dates, market_sessions: Sequence[str]):
     left = np.searchsorted(grid, days, side="left")
     is_session_day = (left < len(grid)) & (grid[np.minimum(left, len(grid) - 1)] == days)
     closed_on_session = (sessions == "closed") & is_session_day
+    # "pre", "regular" or "post" names a moment of a trading day: on a weekend or holiday it cannot be
+    # right, and a summary would then contradict it ("... when the market was closed").
+    timed_off_session = np.isin(sessions, ("pre", "regular", "post")) & ~is_session_day & ~outside
     cal = nyse_calendar()
     checks = (
         (unknown, lambda i: f"market_session {sessions[i]!r} is not one of {', '.join(MARKET_SESSIONS)}: "
@@ -257,6 +261,9 @@ def _reaction_checks(dates, market_sessions: Sequence[str]):
                             f"({cal.first_session.date()} to {cal.last_session.date()})"),
         (closed_on_session, lambda i: f"{pd.Timestamp(days[i]).date()} was an NYSE session, so market_session "
                                       "'closed' cannot apply: use 'pre', 'regular' or 'post' (or 'unknown')"),
+        (timed_off_session, lambda i: f"{pd.Timestamp(days[i]).date()} was not an NYSE session (a weekend or "
+                                      f"holiday), so market_session {sessions[i]!r} cannot apply: use 'closed' "
+                                      "(or 'unknown')"),
     )
     problems: dict[int, str] = {}  # only the refused rows: a batch of thousands is usually clean
     for bad, why in checks:
