@@ -146,7 +146,7 @@ repeat_sentence = (f" {prose.sentence(prose.plural(len(repeats), 'place', spell=
 # The timeline starts with Amazon's launch of Rekognition, a cloud service that can search
 # collections of faces. Audits by Joy Buolamwini, Timnit Gebru and Deborah Raji, tests by the ACLU
 # and letters from employees, shareholders and researchers followed, while cities began to ban
-# government use. Hover over a marker for the event, its date and its source.
+# government use. Tap or hover over a marker for the event, its date and its source.
 
 # %%
 charts.timeline(
@@ -178,7 +178,7 @@ charts.timeline(
           f"{days_after_floyd} after Floyd was killed",
     subtitle=f"All {len(in_week)} events from {prose.date(week_start)} to {prose.date(week_end)}, by kind",
     source="Events: frstory timeline, each event sourced in its hover text",
-    notes="Hover over an event for its whole headline, its date and its source.",
+    notes="Tap or hover over an event for its whole headline, its date and its source.",
 )
 
 # %% [markdown]

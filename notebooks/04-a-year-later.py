@@ -224,7 +224,7 @@ charts.timeline(
     subtitle=f"Events from {name}'s pause on {prose.date(moratorium['date'])} to {days_after} days after its "
              f"extension on {prose.date(extension['date'])}, by kind",
     source="Events: frstory timeline, each event sourced in its hover text",
-    notes="Hollow markers: only the month is known. Hover over an event for its whole headline, date and source.",
+    notes="Hollow markers: only the month is known. Tap or hover over an event for its whole headline, date and source.",
     labels=True,
 )
 
