@@ -348,8 +348,12 @@ def _parse_price_rows(fh, problems: _Problems) -> pd.DataFrame | None:
                              "check the year; prices can only be imported for days the calendar knows")
             else:
                 what = day.strftime("%A") if day.weekday() >= 5 else "an exchange holiday"
+                # frstory counts sessions on the NYSE calendar only: a row on another exchange's trading
+                # day is real data this toolkit cannot place, not a typo to delete.
                 problems.add(line_no, "date", raw_date, f"is {what}, not a NYSE session",
-                             "remove the row (no trading that day) or correct its date")
+                             "correct its date if it is a typo; frstory works on the NYSE calendar only, so "
+                             "prices from an exchange that traded that day (e.g. Xetra, London) cannot be "
+                             "imported yet")
         values: dict[str, float] = {}
         for column in ("open", "high", "low", "close", "adj_close"):
             raw = cells[column]
