@@ -375,8 +375,14 @@ def test_a_tampered_freeze_entry_is_executed_again_and_never_published(tiny):
 
 def test_params_file_and_slug_name_the_page(tiny):
     root, _, _ = tiny
+    # The parameters a build may set are the ones the notebook's parameters cell defines.
+    parameters = code("label = 'synthetic default'\nwindow = 3")
+    parameters.metadata["tags"] = ["parameters"]
+    (root / "notebooks-p").mkdir()
+    nbformat.write(story_notebook({"title": "Synthetic tiny parameters", "date": "2020-06-10", "synthetic": True},
+                                  [parameters]), root / "notebooks-p" / "01-tiny-p.ipynb")
     (root / "synthetic-params.yml").write_text("label: synthetic label\nwindow: 5\n")
-    result = _run([FRSTORY, "build", "notebooks/01-tiny.ipynb", "--params", "synthetic-params.yml", "-p", "window", "7",
+    result = _run([FRSTORY, "build", "notebooks-p/01-tiny-p.ipynb", "--params", "synthetic-params.yml", "-p", "window", "7",
                    "--slug", "tiny-custom", "--notebooks", "notebooks", "--out", "site-t", "--cache-dir", "cache-a"], root)
     assert result.returncode == 0, result.stderr
     page = (root / "site-t" / "tiny-custom.html").read_text()

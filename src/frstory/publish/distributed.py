@@ -124,6 +124,7 @@ def execute_on_worker(request: dict) -> dict:
         "reads": portable_reads(outcome.reads, root),
         "seconds": outcome.seconds,
         "failure": dataclasses.asdict(outcome.failure) if outcome.failure is not None else None,
+        "warnings": list(outcome.warnings),
         "worker": host,
         # What the page was really executed with: the client records these, not its own.
         "source_hash": source_hash(),
@@ -142,7 +143,8 @@ def _outcome(result: dict, project_root: Path):
     nb = nbformat.from_dict(json.loads(notebook) if isinstance(notebook, str) else notebook)
     failure = NotebookFailure(**result["failure"]) if result.get("failure") else None
     return ExecutionOutcome(nb, local_reads(result.get("reads", []), project_root), float(result.get("seconds", 0)),
-                            failure, result.get("source_hash"), result.get("environment_hash"))
+                            failure, result.get("source_hash"), result.get("environment_hash"),
+                            warnings=list(result.get("warnings", [])))
 
 
 def execute_on_cluster(client: Any, jobs: Sequence[Any], cell_timeout: float, read_ignore: Sequence[Path],

@@ -20,6 +20,7 @@ import os
 import re
 import sys
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -171,6 +172,10 @@ class ExecutionOutcome:
     #: environment hashes, which the frozen entry then records instead of this machine's.
     source_hash: str | None = None
     environment_hash: str | None = None
+    #: What the author should fix though the page was made: inline values published without a
+    #: frstory.prose helper (:func:`frstory.publish.inline.value_warning`). Each starts with the
+    #: cell ("cell 4: ..."); the caller puts the notebook in front, as for build warnings.
+    warnings: list[str] = field(default_factory=list)
 
 
 def _read_log(path: Path) -> list[dict]:
@@ -299,7 +304,7 @@ async def run_notebook(
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
     from frstory.publish import inline
-    from frstory.publish.params import inject_parameters
+    from frstory.publish.params import ParameterError, inject_parameters
 
     start = time.perf_counter()
     if kernel is not None:
@@ -313,7 +318,13 @@ async def run_notebook(
     else:
         nb = nbformat.read(str(path), as_version=4)
     if parameters:
-        inject_parameters(nb, parameters)
+        try:
+            inject_parameters(nb, parameters)
+        except ParameterError as exc:
+            # Refused before any cell runs: the page would be the default story under a name that
+            # promises another (a mistyped -p name).
+            return ExecutionOutcome(nb, [], time.perf_counter() - start,
+                                    NotebookFailure(exc.cell, None, "", "ParameterError", str(exc)))
     if kernel is None:
         read_log.parent.mkdir(parents=True, exist_ok=True)
         read_log.write_text("", encoding="utf-8")
@@ -342,11 +353,12 @@ async def run_notebook(
         client.kc = kernel.kc  # channels already open and the kernel answered: no start-up wait
     expressions = inline.find_expressions(nb)
     failure = None
+    style_notes: list[str] = []
     kernel_log.parent.mkdir(parents=True, exist_ok=True)
     with open(kernel_log, "ab" if kernel is not None else "wb") as kernel_stderr:
         try:
-            await _execute_with_inline(client, nb, expressions, on_cell_done, env=env, stderr=kernel_stderr,
-                                       stdout=kernel_stderr)
+            style_notes = await _execute_with_inline(client, nb, expressions, on_cell_done, env=env,
+                                                  stderr=kernel_stderr, stdout=kernel_stderr)
         except CellTimeoutError as exc:
             failure = _failure_from_outputs(nb, current.get("index"), exc)
             failure.ename, failure.evalue = "CellTimeoutError", f"the cell ran longer than {cell_timeout:g} s"
@@ -359,7 +371,8 @@ async def run_notebook(
             failure = exc.failure
         except Exception as exc:  # kernel could not start, ...: still report per notebook
             failure = NotebookFailure(None, None, "", type(exc).__name__, str(exc))
-    return ExecutionOutcome(nb, _read_log(read_log), time.perf_counter() - start, failure)
+    return ExecutionOutcome(nb, _read_log(read_log), time.perf_counter() - start, failure,
+                            warnings=style_notes if failure is None else [])
 
 
 class InlineExpressionError(Exception):
@@ -370,9 +383,11 @@ class InlineExpressionError(Exception):
         self.failure = failure
 
 
-async def _execute_with_inline(client, nb, expressions, on_cell_done=None, **kernel_kwargs) -> None:
+async def _execute_with_inline(client, nb, expressions, on_cell_done=None, **kernel_kwargs) -> list[str]:
     """nbclient's ``async_execute``, plus one evaluation of the inline expressions before the
-    kernel shuts down (nbclient offers no hook between the last cell and shutdown)."""
+    kernel shuts down (nbclient offers no hook between the last cell and shutdown).
+
+    Returns the warnings about inline values published without a frstory.prose helper."""
     import nbformat
 
     from frstory.publish import inline
@@ -391,7 +406,7 @@ async def _execute_with_inline(client, nb, expressions, on_cell_done=None, **ker
                 except Exception:  # noqa: BLE001 - a helper's failure must not fail the notebook
                     pass
         if not expressions:
-            return
+            return []
         probe = nbformat.v4.new_code_cell(inline.evaluation_code([e.expression for e in expressions]))
         # A throw-away cell run after the last one: its index is past the end of the notebook, so
         # it is never part of the page.
@@ -414,6 +429,8 @@ async def _execute_with_inline(client, nb, expressions, on_cell_done=None, **ker
                 f"{evalue} (in the inline expression `{{python}} {expression.expression}` of "
                 f"{expression.where})"))
     inline.substitute(nb, [str(r["value"]) for r in results])
+    notes = (inline.value_warning(expression, result.get("note")) for expression, result in zip(expressions, results))
+    return [note for note in notes if note]
 
 
 async def _ensure_async(value):
@@ -449,7 +466,8 @@ def execute_notebook(path: str | os.PathLike, parameters: dict | None = None, *,
     Raises
     ------
     BuildError
-        When a cell or an inline expression fails (naming notebook, cell and expression).
+        When a cell or an inline expression fails (naming notebook, cell and expression), or a
+        parameter is not one the notebook's ``parameters`` cell assigns.
 
     Examples
     --------
@@ -483,7 +501,11 @@ def execute_notebook(path: str | os.PathLike, parameters: dict | None = None, *,
                 outcome = pool.submit(asyncio.run, coro).result()
     if outcome.failure is not None:
         raise BuildError(outcome.failure.describe(str(path)))
-    outcome.notebook.metadata["frstory_build"] = {"reads": outcome.reads, "parameters": dict(parameters or {})}
+    notes = [f"{path}: {w}" for w in outcome.warnings]
+    for note in notes:  # an author calling this in Jupyter sees them under the cell
+        warnings.warn(note, UserWarning, stacklevel=2)
+    outcome.notebook.metadata["frstory_build"] = {"reads": outcome.reads, "parameters": dict(parameters or {}),
+                                                  "warnings": notes}
     return outcome.notebook
 
 

@@ -20,6 +20,9 @@ A value in a Markdown cell becomes this inline HTML inside the Markdown source::
   the value was computed. Without such a cell (an expression of literals or built-ins) the
   ``(code cell N)`` part and ``data-fr-cell`` are left out.
 
+A value that is not a ``str`` (a float, NaN, None, a date...) is published the same way, and the
+build warns (:func:`value_warning`): house style writes it with a :mod:`frstory.prose` helper.
+
 The sanitizer must therefore keep ``<span>`` with ``class``, ``title`` and ``data-fr-cell``.
 In story metadata (``title`` and ``dek``), values are substituted as plain ``str(result)``: the
 site templates escape them.
@@ -35,8 +38,8 @@ from typing import Any
 
 from frstory.prose.markdown import escape_markdown  # one owner of Markdown escaping
 
-__all__ = ["INLINE", "InlineExpression", "find_expressions", "value_html",
-           "substitute", "defining_cells", "EVAL_MIME"]
+__all__ = ["INLINE", "InlineExpression", "find_expressions", "value_html", "parse_cell",
+           "substitute", "defining_cells", "describe_value", "value_warning", "evaluation_code", "EVAL_MIME"]
 
 #: `` `{python} expr` ``: a code span whose text starts with ``{python}``.
 INLINE = re.compile(r"(?<!`)`\{python\}[ \t]+([^`\n]+?)[ \t]*`(?!`)")
@@ -92,16 +95,31 @@ def value_html(value: str, expression: str, cell_number: int | None) -> str:
             f"{escape_markdown(value)}</span>")
 
 
-def _assigned_names(source: str) -> set[str]:
-    """Names a code cell binds at its top level (assignments, imports, defs, loops, with)."""
+def parse_cell(source: str) -> ast.Module | None:
+    """A code cell's Python syntax tree, or ``None`` when it is not Python.
+
+    Examples
+    --------
+    >>> [type(node).__name__ for node in parse_cell("%matplotlib inline\\nx = 1").body]
+    ['Assign']
+    >>> parse_cell("x = (") is None
+    True
+    """
     try:
-        tree = ast.parse(source)
+        return ast.parse(source)
     except SyntaxError:
         # IPython magics make a cell unparsable as Python; drop magic lines and try again.
         try:
-            tree = ast.parse("\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))))
+            return ast.parse("\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))))
         except SyntaxError:
-            return set()
+            return None
+
+
+def _assigned_names(source: str) -> set[str]:
+    """Names a code cell binds at its top level (assignments, imports, defs, loops, with)."""
+    tree = parse_cell(source)
+    if tree is None:
+        return set()
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
@@ -167,23 +185,142 @@ def substitute(nb: Any, values: list[str]) -> Any:
     return nb
 
 
+def describe_value(value: object) -> dict | None:
+    """Why ``str(value)`` is not fit for a reader, or ``None`` when it is.
+
+    The house style writes every number and date a reader sees with :mod:`frstory.prose`, whose
+    helpers return text; so a ``str`` (or a subclass) is taken as written. Anything else is shown
+    as ``str(value)`` all the same (a page never breaks over style), and this says what it was:
+    ``{"kind": ..., "type": ..., "shown": str(value)}`` with ``kind`` one of ``missing`` (None,
+    NaN, NA, NaT), ``number``, ``int``, ``bool``, ``date``, ``duration`` or ``other``.
+
+    Runs in the build's kernel too (:func:`evaluation_code` ships its source), so it imports only
+    the standard library and recognises numpy and pandas types without importing them.
+
+    Examples
+    --------
+    >>> describe_value("5.4%") is None, describe_value(14) is None
+    (True, True)
+    >>> describe_value(0.12345)
+    {'kind': 'number', 'type': 'float', 'shown': '0.12345'}
+    >>> describe_value(float("nan"))["kind"], describe_value(None)["kind"], describe_value(1234)["kind"]
+    ('missing', 'missing', 'int')
+    """
+    import datetime
+    import numbers
+
+    if isinstance(value, str):
+        return None
+    cls = type(value)
+    module = cls.__module__.split(".")[0]
+    type_name = cls.__name__ if module == "builtins" else f"{module}.{cls.__name__}"
+    note = {"type": type_name, "shown": str(value)}
+    missing = value is None or cls.__name__ in {"NAType", "NaTType"}
+    if not missing and (isinstance(value, (numbers.Number, datetime.date, datetime.timedelta)) or (
+            module == "numpy" and cls.__name__ in {"datetime64", "timedelta64"})):
+        try:
+            missing = bool(value != value)  # NaN (and numpy's NaT) is the value unequal to itself
+        except (TypeError, ValueError):
+            pass
+    if missing:
+        return {"kind": "missing", **note}
+    if isinstance(value, bool) or (module == "numpy" and cls.__name__ in {"bool_", "bool"}):
+        return {"kind": "bool", **note}
+    if isinstance(value, numbers.Integral):
+        # str() of a whole number between -999 and 999 is exactly what prose.number writes (no
+        # thousands separator is due, and prose.number writes the same sign), so such a count,
+        # rank or offset is in house style as it is; from 1,000 on prose.number adds the
+        # separator ("1,234"), which str() leaves out.
+        return None if -1000 < value < 1000 else {"kind": "int", **note}
+    if isinstance(value, numbers.Number):
+        return {"kind": "number", **note}
+    if isinstance(value, datetime.date) or (module == "numpy" and cls.__name__ == "datetime64") or (
+            module == "pandas" and cls.__name__ == "Period"):
+        return {"kind": "date", **note}
+    if isinstance(value, datetime.timedelta) or (module == "numpy" and cls.__name__ == "timedelta64"):
+        return {"kind": "duration", **note}
+    return {"kind": "other", **note}
+
+
+def _is_year(expression: str) -> bool:
+    """True for ``something.year``: a calendar year, which house style writes without a separator."""
+    try:
+        node = ast.parse(expression, mode="eval").body
+    except SyntaxError:
+        return False
+    return isinstance(node, ast.Attribute) and node.attr == "year"
+
+
+def value_warning(expression: InlineExpression, note: dict | None) -> str | None:
+    """The build's warning for an inline value :func:`describe_value` found unfit, or ``None``.
+
+    The message starts with where the expression is (``cell 4``, numbered as build errors number
+    cells); the build puts the notebook in front.
+
+    Examples
+    --------
+    >>> e = InlineExpression("cell 4", 3, "share")
+    >>> print(value_warning(e, describe_value(0.12345)))
+    cell 4: `{python} share` gave the float 0.12345, which the page shows as it is; write \
+`{python} prose.percent(share)` or prose.number(...) (or another frstory.prose helper)
+    >>> value_warning(e, describe_value("12.3%")) is None
+    True
+    """
+    if note is None:
+        return None
+    kind, code = note.get("kind"), expression.expression
+    if kind == "int" and _is_year(code):
+        return None
+    shown = str(note.get("shown", ""))
+    shown = shown if len(shown) <= 60 else shown[:59] + "\u2026"
+    gave = f"{expression.where}: `{{python}} {code}` gave "
+    if kind == "missing":
+        what = "None" if note.get("type") == "NoneType" else f"the {note.get('type')} {shown}"
+        return (f"{gave}{what}, so the page shows '{shown}' where a reader expects a value: compute one, or "
+                "write the sentence without it when there is none (frstory.prose helpers refuse missing values)")
+    what = f"the {note.get('type')} {shown}"
+    fixes = {
+        "number": f"write `{{python}} prose.percent({code})` or prose.number(...) (or another frstory.prose helper)",
+        "int": f"write `{{python}} prose.number({code})`, which adds the thousands separator",
+        "bool": "write the words the sentence needs, e.g. `{python} 'yes' if ... else 'no'`",
+        "date": f"write `{{python}} prose.date({code})` (or prose.month(...))",
+        "duration": f"write `{{python}} prose.plural(({code}).days, 'day')`",
+    }
+    fix = fixes.get(kind) or "make it text with a frstory.prose helper (prose.join(...) for a list)"
+    if kind == "other":
+        what = f"a {note.get('type')} ({shown})"
+    return f"{gave}{what}, which the page shows as it is; {fix}"
+
+
 def evaluation_code(expressions: list[str]) -> str:
     """Code for the kernel: evaluate each expression in the user namespace, publish the results.
 
-    Each result is ``{"value": str(result)}`` or ``{"error": "Name: message"}``; the helper leaves
-    no name behind in the namespace.
+    Each result is ``{"value": str(result), "note": describe_value(result)}`` or
+    ``{"error": "Name: message"}``; the helper leaves no name behind in the namespace.
     """
+    import inspect
+    import textwrap
+
+    describe = textwrap.indent(inspect.getsource(describe_value), "    ")
     return (
         "def __frstory_inline(expressions):\n"
         "    import IPython\n"
         "    from IPython.display import publish_display_data\n"
+        f"{describe}"
         "    namespace = IPython.get_ipython().user_ns\n"
         "    results = []\n"
         "    for expression in expressions:\n"
         "        try:\n"
-        "            results.append({'value': str(eval(expression, namespace))})\n"
+        "            value = eval(expression, namespace)\n"
+        "            shown = str(value)\n"
         "        except BaseException as exc:\n"
         "            results.append({'error': f'{type(exc).__name__}: {exc}'})\n"
+        "            continue\n"
+        "        try:\n"
+        "            note = describe_value(value)\n"
+        "        except Exception:  # a style note must never fail a page\n"
+        "            note = None\n"
+        "        results.append({'value': shown, 'note': note})\n"
         f"    publish_display_data({{{EVAL_MIME!r}: results}})\n"
         f"__frstory_inline({expressions!r})\n"
         "del __frstory_inline\n"

@@ -2,14 +2,21 @@
 
 Papermill's semantics, so a notebook written for papermill builds unchanged: values are YAML
 scalars (``-p year 2020`` is an int, ``-p ticker SYNA`` a string), and a code cell tagged
-``injected-parameters`` assigning them is inserted right after the cell tagged ``parameters``
-(at the top when there is none). Papermill itself is not called: its ``execute_notebook`` runs
-the kernel too, and the publisher runs its own (with the read log and inline expressions).
+``injected-parameters`` assigning them is inserted right after the cell tagged ``parameters``.
+Papermill itself is not called: its ``execute_notebook`` runs the kernel too, and the publisher
+runs its own (with the read log and inline expressions).
+
+Stricter than papermill, because a wrong name would publish a wrong page (the default story under
+a page name that promises another): a name the ``parameters`` cell does not assign is refused
+(:class:`ParameterError`, "did you mean 'ticker'?"), and so is any parameter for a notebook with
+no ``parameters`` cell, where papermill would only warn and inject at the top.
 """
 
 from __future__ import annotations
 
+import ast
 import datetime as _dt
+import difflib
 import hashlib
 import keyword
 import re
@@ -18,7 +25,8 @@ from typing import Any
 
 from frstory.errors import BuildError
 
-__all__ = ["parse_value", "read_params_file", "inject_parameters", "parameter_slug", "SLUG_SAFE"]
+__all__ = ["parse_value", "read_params_file", "ParameterError", "parameter_names", "check_parameters",
+           "inject_parameters", "parameter_slug", "SLUG_SAFE"]
 
 SLUG_SAFE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _SCALARS = (str, int, float, bool, type(None))
@@ -102,10 +110,132 @@ def read_params_file(path: str | Path) -> dict[str, Any]:
     return {_check_name(k, str(path)): _check_value(v, f"{path}, {k}") for k, v in data.items()}
 
 
+class ParameterError(BuildError):
+    """A parameter the notebook cannot take: a name its ``parameters`` cell does not assign, or
+    any parameter for a notebook without a ``parameters`` cell.
+
+    Attributes
+    ----------
+    cell : int or None
+        1-based position of the ``parameters`` cell (Markdown cells count, as in build errors),
+        ``None`` when the notebook has none.
+    """
+
+    def __init__(self, message: str, cell: int | None):
+        super().__init__(message)
+        self.cell = cell
+
+
+def _tags(cell: Any) -> list:
+    return list((cell.get("metadata") or {}).get("tags") or [])
+
+
+def parameter_names(nb: Any) -> tuple[int, list[str] | None] | None:
+    """The first ``parameters`` cell's position and the names it assigns, or ``None`` without one.
+
+    Names are those of the cell's top-level assignments (``x = 1``, ``a, b = 1, 2``) and
+    annotated assignments (``x: int = 1``), in the order written. The names are ``None`` when the
+    cell is not Python (its own SyntaxError then fails the build, at that cell).
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> cell = nbformat.v4.new_code_cell("ticker = 'A'  # a default\\nwindow: int = 5\\nx, y = 1, 2")
+    >>> cell.metadata["tags"] = ["parameters"]
+    >>> parameter_names(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("intro"), cell]))
+    (2, ['ticker', 'window', 'x', 'y'])
+    >>> parameter_names(nbformat.v4.new_notebook()) is None
+    True
+    """
+    from frstory.publish.inline import parse_cell  # one reading of a cell's Python (magics and all)
+
+    for index, cell in enumerate(nb.get("cells", [])):
+        if cell.get("cell_type") == "code" and "parameters" in _tags(cell):
+            source = cell.get("source", "")
+            tree = parse_cell("".join(source) if isinstance(source, list) else str(source))
+            if tree is None:
+                return index + 1, None
+            names: list[str] = []
+            for node in tree.body:
+                targets = node.targets if isinstance(node, ast.Assign) else (
+                    [node.target] if isinstance(node, ast.AnnAssign) else [])
+                for target in targets:
+                    # a, b = ... and [a, *rest] = ... bind every name they list
+                    for leaf in ast.walk(target):
+                        if isinstance(leaf, ast.Name) and leaf.id not in names:
+                            names.append(leaf.id)
+            return index + 1, names
+    return None
+
+
+def check_parameters(nb: Any, parameters: dict[str, Any], label: str | None = None) -> None:
+    """Refuse parameters ``nb``'s ``parameters`` cell does not assign (see :class:`ParameterError`).
+
+    Parameters
+    ----------
+    nb : dict or NotebookNode
+        The notebook, before parameters are injected.
+    parameters : dict
+        ``{name: value}`` from ``-p`` and ``--params``.
+    label : str, optional
+        How the message names the notebook (``notebooks/02-x.ipynb``, followed by the cell); without
+        it the message names neither, for a caller that does (a build failure names both).
+
+    Raises
+    ------
+    ParameterError
+        Naming the unknown names, the closest defined name of each and the names the cell defines.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> cell = nbformat.v4.new_code_cell("ticker = 'A'\\nwindow = 5"); cell.metadata["tags"] = ["parameters"]
+    >>> check_parameters(nbformat.v4.new_notebook(cells=[cell]), {"tickr": "RWE.DE"}, "notebooks/02-x.ipynb")
+    Traceback (most recent call last):
+    ...
+    frstory.publish.params.ParameterError: notebooks/02-x.ipynb: cell 1: the parameters cell does not define 'tickr' \
+(did you mean 'ticker'?), so -p/--params cannot set it; it defines: ticker, window. Fix the name, or give it \
+a default in that cell
+    """
+    if not parameters:
+        return
+    head = f"{label}: " if label else ""
+    found = parameter_names(nb)
+    given = ", ".join(parameters)
+    if found is None:
+        raise ParameterError(
+            f"{head}-p/--params give {given}, but the notebook has no cell tagged 'parameters' for them to "
+            "replace, so the page would show the story with its own values under a name that promises others. "
+            "Fix: tag the cell that assigns the defaults 'parameters' (in a jupytext .py file: "
+            "# %% tags=[\"parameters\"]; in Jupyter: the cell's Tags)", None)
+    cell, names = found
+    if names is None:
+        return  # not Python: that cell's own SyntaxError fails the build, with its line
+    unknown = [name for name in parameters if name not in names]
+    if not unknown:
+        return
+    described = []
+    for name in unknown:
+        close = difflib.get_close_matches(name, names, n=1)
+        described.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+    defines = ", ".join(names) if names else "no names"
+    where = f"{label}: cell {cell}: " if label else ""
+    raise ParameterError(
+        f"{where}the parameters cell does not define {' or '.join(described)}, so -p/--params cannot set "
+        f"{'it' if len(unknown) == 1 else 'them'}; it defines: {defines}. Fix the name, or give "
+        f"{'it' if len(unknown) == 1 else 'them'} a default in that cell", cell)
+
+
 def inject_parameters(nb: Any, parameters: dict[str, Any]) -> Any:
     """Insert papermill's ``injected-parameters`` cell into ``nb`` (in place) and return it.
 
     An existing injected cell (a notebook saved from a papermill run) is replaced.
+
+    Raises
+    ------
+    ParameterError
+        When the ``parameters`` cell does not assign a name given (:func:`check_parameters`), or
+        there is no such cell.
 
     Examples
     --------
@@ -125,12 +255,9 @@ def inject_parameters(nb: Any, parameters: dict[str, Any]) -> Any:
         lines.append(f"{_check_name(name, 'parameters')} = {_check_value(value, name)!r}")
     cell = nbformat.v4.new_code_cell("\n".join(lines) + "\n")
     cell.metadata["tags"] = ["injected-parameters"]
-
-    def tags(c) -> list:
-        return list((c.get("metadata") or {}).get("tags") or [])
-
-    nb.cells = [c for c in nb.cells if "injected-parameters" not in tags(c)]
-    position = next((i + 1 for i, c in enumerate(nb.cells) if "parameters" in tags(c)), 0)
+    nb.cells = [c for c in nb.cells if "injected-parameters" not in _tags(c)]
+    check_parameters(nb, parameters)
+    position, _ = parameter_names(nb)  # 1-based: the injected cell goes right after it
     nb.cells.insert(position, cell)
     return nb
 
