@@ -50,9 +50,9 @@ prices = fr.synthetic_prices(
     ["SYNA", "SYNB"], start, end, abnormal={("SYNA", "2020-06-11"): -0.05, ("SYNB", "2020-06-09"): 0.03}
 )
 events = fr.synthetic_events()
-# Readers see names, never raw tickers: the made-up index gets one (SYNA and SYNB are the made-up
-# companies' names).
-fr.prose.register_display_names({"^SYNX": "the Synthetic Market Index"})
+# Readers see names, never raw tickers: the made-up index gets one, and the made-up companies are
+# called by their made-up tickers (charts refuse a ticker without a registered name).
+fr.prose.register_display_names({"^SYNX": "the Synthetic Market Index", "SYNA": "SYNA", "SYNB": "SYNB"})
 
 # Non-price data: made-up monthly story counts for two desks, and a share in per cent.
 months = pd.date_range("2019-07-01", "2020-12-01", freq="MS")

@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
-from test_charts_fixtures import SOURCE, every_chart, synthetic_events, synthetic_prices, synthetic_result
+from test_charts_fixtures import SOURCE, every_chart, synthetic_events, synthetic_prices, synthetic_result, synthetic_names  # noqa: F401 (autouse: the made-up tickers' names)
 
 import frstory as fr
 from frstory import charts
@@ -390,7 +390,8 @@ def test_markup_in_data_reaches_plotly_escaped():
     events.loc[5, "headline"] = "<b>Bold</b> <script>alert(1)</script>"
     prices = synthetic_prices()
     prices["ticker"] = prices["ticker"].replace({"SYNB": "<i>SYNB</i>"})
-    fig = charts.price_with_events(prices, events, start="2020-05-01", source=SOURCE, title="<b>T</b>")
+    fig = charts.price_with_events(prices, events, start="2020-05-01", source=SOURCE, title="<b>T</b>",
+                                   names={"<i>SYNB</i>": "<i>SYNB</i>"})
     texts = [a.text for a in fig.layout.annotations] + [t.name for t in fig.data]
     assert not any("<b>Bold" in t or "<script" in t or "<i>SYNB" in t for t in texts)
     assert "&lt;i&gt;SYNB&lt;/i&gt;" in [t.name for t in fig.data]

@@ -6,12 +6,28 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import frstory as fr
 from frstory import charts
 from frstory.analysis.results import EventStudyResult
 
 SOURCE = "Synthetic example data (frstory.examples)"
+
+#: The made-up companies and index go by their tickers: charts refuse a ticker without a reader
+#: name, and these synthetic ones have no other (the gallery registers them the same way).
+SYNTHETIC_NAMES = {"SYNA": "SYNA", "SYNB": "SYNB", "SYNC": "SYNC", "^SYNX": "^SYNX"}
+
+
+@pytest.fixture(autouse=True, scope="module")
+def synthetic_names():
+    """SYNTHETIC_NAMES registered for the tests of a module that imports this fixture (module
+    scope, so that module-scoped fixtures drawing charts see them too), then unregistered."""
+    from frstory.prose import names
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(names, "_registry", {**names._registry, **SYNTHETIC_NAMES})
+        yield
 
 
 def synthetic_prices() -> pd.DataFrame:

@@ -11,7 +11,7 @@ import re
 
 import pandas as pd
 import pytest
-from test_charts_fixtures import SOURCE, synthetic_events, synthetic_prices
+from test_charts_fixtures import SOURCE, synthetic_events, synthetic_prices, synthetic_names  # noqa: F401 (autouse: the made-up tickers' names)
 
 import frstory as fr
 from frstory import charts

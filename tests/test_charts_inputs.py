@@ -12,7 +12,7 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pytest
-from test_charts_fixtures import SOURCE, synthetic_events, synthetic_prices, synthetic_result
+from test_charts_fixtures import SOURCE, synthetic_events, synthetic_prices, synthetic_result, synthetic_names  # noqa: F401 (autouse: the made-up tickers' names)
 
 import frstory as fr
 from frstory import charts
@@ -361,7 +361,7 @@ def _long_series_names(template: str = "Averyveryverylongsyntheticseriesname{s}w
 
 
 def test_long_end_labels_wrap_onto_more_lines_so_a_phone_layout_exists():
-    fig = charts.line(_long_series_names("A long synthetic series name {s} that goes on"), x="month", y="n",
+    fig = charts.line(_long_series_names("A long synthetic series name {s} that goes on"), x="month", y="n", y_title="stories",
                       color="series", unit="count", source="Synthetic")
     furniture = fig.layout.meta["frstory"]
     assert "no_layout" not in furniture
@@ -373,7 +373,7 @@ def test_long_end_labels_wrap_onto_more_lines_so_a_phone_layout_exists():
 
 
 def test_a_width_the_chart_cannot_be_laid_out_at_is_recorded_with_the_reason():
-    fig = charts.line(_long_series_names(), x="month", y="n", color="series", unit="count", source="Synthetic")
+    fig = charts.line(_long_series_names(), x="month", y="n", y_title="stories", color="series", unit="count", source="Synthetic")
     furniture = fig.layout.meta["frstory"]
     offered = [v["width"] for v in furniture["layouts"]]
     missing = [m["width"] for m in furniture["no_layout"]]
@@ -384,7 +384,7 @@ def test_a_width_the_chart_cannot_be_laid_out_at_is_recorded_with_the_reason():
 
 def test_a_chart_laid_out_at_every_width_records_nothing_missing():
     frame = _long_series_names().assign(series=lambda f: "S" + f["series"].str.extract(r"(\d)", expand=False))
-    fig = charts.line(frame, x="month", y="n", color="series", unit="count", source="Synthetic")
+    fig = charts.line(frame, x="month", y="n", y_title="stories", color="series", unit="count", source="Synthetic")
     assert "no_layout" not in fig.layout.meta["frstory"]
 
 
@@ -430,10 +430,10 @@ def test_two_series_whose_names_share_a_house_colour_get_different_colours_on_on
     assert color_for("Business") == color_for("Science"), "the two names hash to one palette colour"
     frame = pd.DataFrame({"month": ["2020-01-01", "2020-02-01"] * 2, "n": [1, 2, 3, 4],
                           "desk": ["Business", "Business", "Science", "Science"]})
-    fig = charts.line(frame, x="month", y="n", color="desk", unit="count", source="Synthetic")
+    fig = charts.line(frame, x="month", y="n", y_title="stories", color="desk", unit="count", source="Synthetic")
     colours = {trace.name: trace.line.color for trace in fig.data}
     assert colours["Business"] == color_for("Business") and colours["Science"] != colours["Business"]
-    bars = charts.bar(frame, x="month", y="n", color="desk", unit="count", source="Synthetic")
+    bars = charts.bar(frame, x="month", y="n", y_title="stories", color="desk", unit="count", source="Synthetic")
     assert len({trace.marker.color for trace in bars.data}) == 2
 
 

@@ -13,6 +13,7 @@ import pytest
 
 import frstory as fr
 from frstory import charts
+from test_charts_fixtures import synthetic_names  # noqa: F401 (autouse: the made-up tickers' names)
 from frstory.charts._text import fit_lines, text_width_px, wrap_text
 from frstory.charts.theme import FONT_SIZES
 from frstory.charts.timeline import LANE_NAME_SHARE

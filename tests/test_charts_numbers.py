@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import plotly
 import pytest
-from test_charts_fixtures import SOURCE, synthetic_result
+from test_charts_fixtures import SOURCE, synthetic_result, synthetic_names  # noqa: F401 (autouse: the made-up tickers' names)
 
 from frstory import charts
 from frstory.charts._common import value_ticks

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import plotly.io as pio
 import pytest
-from test_charts_fixtures import SOURCE, every_chart, synthetic_events, synthetic_prices, synthetic_result
+from test_charts_fixtures import SOURCE, every_chart, synthetic_events, synthetic_prices, synthetic_result, synthetic_names  # noqa: F401 (autouse: the made-up tickers' names)
 
 from frstory import charts
 
@@ -94,6 +94,7 @@ def test_markup_in_data_is_shown_as_text_never_run(open_page, tmp_path):
     prices = synthetic_prices()
     prices["ticker"] = prices["ticker"].replace({"SYNB": "<i>SYNB</i>"})
     fig = charts.price_with_events(prices, events, start="2020-05-01", label="short", max_label_chars=60,
+                                   names={"<i>SYNB</i>": "<i>SYNB</i>"},
                                    title="<b>Not bold</b> <a href='javascript:alert(1)'>x</a>", source="<em>desk</em>")
     path = tmp_path / "escape.html"
     charts.export(fig, path)

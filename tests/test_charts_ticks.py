@@ -14,7 +14,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from test_charts_fixtures import synthetic_result
+from test_charts_fixtures import synthetic_result, synthetic_names  # noqa: F401 (autouse: the made-up tickers' names)
 
 import frstory as fr
 from frstory import charts, prose

@@ -12,7 +12,7 @@ import re
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
-from test_charts_fixtures import SOURCE, every_chart, synthetic_events, synthetic_prices, synthetic_result
+from test_charts_fixtures import SOURCE, every_chart, synthetic_events, synthetic_prices, synthetic_result, synthetic_names  # noqa: F401 (autouse: the made-up tickers' names)
 
 from frstory import charts
 from frstory.charts.furniture import FURNITURE_DOC, TABLE_FURNITURE_DOC

@@ -184,6 +184,27 @@ def test_money_writes_the_symbol_of_another_currency():
     assert prose.money(-12.5, currency="EUR") == "-€12.50"
 
 
+def test_money_writes_a_currency_without_minor_units_whole_by_default():
+    assert prose.money(1234.5, currency="JPY") == "¥1,235"
+
+
+def test_money_never_writes_decimals_finer_than_the_currency_has():
+    assert prose.money(1234.5, currency="JPY", decimals=2) == "¥1,235"
+
+
+def test_currency_digits_come_from_cldr():
+    assert (prose.numbers.currency_digits("USD"), prose.numbers.currency_digits("JPY")) == (2, 0)
+
+
+def test_money_can_write_millions_and_billions_in_words():
+    assert prose.money(12_500_000, currency="EUR", large=True) == "€12.5 million"
+    assert prose.money(-1_200_000_000, large=True, minus="\N{MINUS SIGN}") == "\N{MINUS SIGN}$1.2 billion"
+
+
+def test_money_in_words_leaves_amounts_under_a_million_as_they_are():
+    assert prose.money(999_999.4, large=True, decimals=0) == "$999,999"
+
+
 def test_money_with_an_unknown_currency_code_is_a_clear_error():
     with pytest.raises(prose.ProseError, match=r"currency 'dollars' is not an ISO 4217 code"):
         prose.money(1, currency="dollars")

@@ -207,8 +207,6 @@ def test_execution_warns_of_each_non_text_value_naming_notebook_cell_and_express
     assert caught == warnings
 
 
-@pytest.mark.xfail(strict=True, reason="needs site.py finish() to add outcome.warnings to the page's warnings "
-                                       "(see the helper's report); remove this mark once it does")
 def test_frstory_build_prints_the_inline_value_warning(tmp_path, monkeypatch):
     (tmp_path / "notebooks").mkdir()
     nbformat.write(story_notebook({"title": "Synthetic share", "date": "2020-06-10", "synthetic": True},

@@ -237,7 +237,7 @@ def test_the_author_is_warned_of_a_chart_without_a_layout_for_phones(renderer):
             for s in range(4) for m in range(1, 7)]
     import pandas as pd
 
-    fig = charts.line(pd.DataFrame(rows), x="month", y="n", color="series", unit="count", source="Synthetic",
+    fig = charts.line(pd.DataFrame(rows), x="month", y="n", y_title="stories", color="series", unit="count", source="Synthetic",
                       title="Synthetic long names")
     warnings = _render(renderer, [_display({"application/vnd.plotly.v1+json": json.loads(pio.to_json(fig))})])["warnings"]
     (warning,) = [w for w in warnings if "no layout" in w]

@@ -3,6 +3,7 @@ chart, the frame, the column, the bad value and the fix."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 
 import numpy as np
@@ -10,16 +11,35 @@ import pandas as pd
 
 from frstory.errors import ChartInputError
 
-__all__ = ["require_source", "require_frame", "require_dates", "require_numeric", "require_one_row_per", "to_timestamp"]
+__all__ = ["require_source", "require_frame", "require_dates", "require_numeric", "require_fractions", "value_words",
+           "require_one_row_per", "to_timestamp"]
+
+
+#: Charts of prices (and returns computed from them), whose usual source is the price loader's.
+PRICE_KINDS = frozenset({"price_with_events", "rebased_comparison", "small_multiples", "abnormal_returns",
+                         "event_study_table"})
 
 
 def require_source(kind: str, source: object) -> str:
-    """The ``source`` line is required on every chart: readers must see where data came from."""
+    """The ``source`` line is required on every chart: readers must see where data came from.
+
+    The error's example fits the chart: the price loader's line for a price chart, a generic
+    one for anything else (a bar of counts has no Yahoo Finance behind it).
+
+    Examples
+    --------
+    >>> require_source("bar", "  Newsroom   archive ")
+    'Newsroom archive'
+    >>> require_source("bar", None)
+    Traceback (most recent call last):
+    ...
+    frstory.errors.ChartInputError: bar: the source keyword is required and was None. Fix: pass source= who published the data, e.g. source='Newsroom archive' or source='Eurostat'.
+    """
     if source is None or not str(source).strip():
-        raise ChartInputError(
-            f"{kind}: the source keyword is required and was {source!r}. Fix: pass "
-            "source='Prices: Yahoo Finance via yfinance' (or whatever the data's origin is)."
-        )
+        example = ("source='Prices: Yahoo Finance via yfinance' (or whatever the data's origin is)"
+                   if kind in PRICE_KINDS else "source= who published the data, e.g. source='Newsroom archive' or "
+                   "source='Eurostat'")
+        raise ChartInputError(f"{kind}: the source keyword is required and was {source!r}. Fix: pass {example}.")
     return " ".join(str(source).split())
 
 
@@ -94,16 +114,39 @@ def require_dates(kind: str, frame: pd.DataFrame, column: str, name: str, *, all
 
 
 def require_numeric(kind: str, frame: pd.DataFrame, column: str, name: str) -> pd.Series:
-    """``frame[column]`` as float64; text that is not a number raises, naming the first bad value."""
+    """``frame[column]`` as float64; text (even "11") or booleans raise, naming the first bad value.
+
+    Numbers stored as text are refused rather than converted: they usually come from a CSV read
+    without its decimal mark or thousands separator, where a silent conversion can misread
+    "1,234" or "12,5". The fix converts them where the reader of the code can see it.
+
+    Examples
+    --------
+    >>> require_numeric("bar", pd.DataFrame({"n": [1, 2]}), "n", "data").tolist()
+    [1.0, 2.0]
+    >>> require_numeric("bar", pd.DataFrame({"n": ["11", "12"]}), "n", "data")
+    Traceback (most recent call last):
+    ...
+    frstory.errors.ChartInputError: bar: column 'n' of data holds text, not numbers: row 0 holds '11'. Fix: convert it where you load it, e.g. data['n'] = pd.to_numeric(data['n']) (pd.read_csv(..., thousands=',') for "1,234"), or pass the right column.
+    """
     series = frame[column]
     if pd.api.types.is_bool_dtype(series.dtype) or not pd.api.types.is_numeric_dtype(series.dtype):
-        converted = pd.to_numeric(series, errors="coerce")
-        bad = converted.isna() & series.notna()
+        # Numbers held as text (or booleans) are refused, not converted; Python floats in an object column are numbers.
+        is_text = series.map(lambda v: isinstance(v, (str, bytes, bool, np.bool_))).to_numpy(dtype=bool)
+        converted = pd.to_numeric(series.mask(is_text), errors="coerce")
+        bad = is_text | (converted.isna() & series.notna()).to_numpy(dtype=bool)
         if bad.any() or pd.api.types.is_bool_dtype(series.dtype):
-            position = int(np.flatnonzero(bad.to_numpy())[0]) if bad.any() else 0
+            position = int(np.flatnonzero(bad)[0]) if bad.any() else 0
+            value = series.iloc[position]
+            if isinstance(value, str) and not pd.isna(pd.to_numeric(value, errors="coerce")):
+                raise ChartInputError(
+                    f"{kind}: column {column!r} of {name} holds text, not numbers: row {position} holds {value!r}. "
+                    f"Fix: convert it where you load it, e.g. {name}[{column!r}] = pd.to_numeric({name}[{column!r}]) "
+                    "(pd.read_csv(..., thousands=',') for \"1,234\"), or pass the right column."
+                )
             raise ChartInputError(
                 f"{kind}: column {column!r} of {name} must be numeric; row {position} holds "
-                f"{series.iloc[position]!r}. Fix: clean the column (pd.to_numeric) or pass the right column."
+                f"{value!r}. Fix: clean the column (pd.to_numeric) or pass the right column."
             )
         series = converted
     values = series.astype("float64")
@@ -117,6 +160,73 @@ def require_numeric(kind: str, frame: pd.DataFrame, column: str, name: str) -> p
             f"({name}[{column!r}].replace([np.inf, -np.inf], np.nan)) or check the division that produced them."
         )
     return values
+
+
+#: Largest size of a value in fractions (percent, points): 10 is 1,000%.
+MAX_FRACTION = 10.0
+
+
+def require_fractions(kind: str, values: pd.Series, column: str, unit: object) -> None:
+    """Refuse values that look like per cent already where a unit takes fractions (0.12 for 12%).
+
+    ``unit="percent"`` (or ``"points"``) multiplies by 100: values of 0 to 110 meant as per cent
+    would read "11,000%". A size above :data:`MAX_FRACTION` (1,000%) is taken for that mistake.
+
+    Examples
+    --------
+    >>> from frstory.charts.units import UNITS
+    >>> require_fractions("line", pd.Series([0.1, 0.5]), "share", UNITS["percent"])
+    >>> require_fractions("line", pd.Series([12.0, 110.0]), "share", UNITS["percent"])
+    Traceback (most recent call last):
+    ...
+    frstory.errors.ChartInputError: line: column 'share' holds 110 with unit='percent', which would read 11,000%; percent and points take fractions (0.12 for 12%). Fix: pass share / 100, or unit='number' for values that are not shares.
+    """
+    name = getattr(unit, "name", unit)
+    if name not in ("percent", "points"):
+        return
+    sizes = values.abs()
+    if not (sizes > MAX_FRACTION).any():
+        return
+    worst = float(values.loc[sizes.idxmax()])
+    shown = f"{worst:,.0f}" if worst.is_integer() else f"{worst:,g}"
+    reads = f"{worst * 100:,.0f}%" if name == "percent" else f"{worst * 100:,.0f} percentage points"
+    raise ChartInputError(
+        f"{kind}: column {column!r} holds {shown} with unit={name!r}, which would read {reads}; percent and points "
+        f"take fractions (0.12 for 12%). Fix: pass {column} / 100, or unit='number' for values that are not shares."
+    )
+
+
+#: Column names that read as words: lower-case letters and single spaces ("stories", "page views").
+_WORDS = re.compile(r"[a-z]+( [a-z]+)*")
+
+
+def value_words(kind: str, column: str, given: str | None, *, keyword: str | None = "y_title") -> str:
+    """The words for a chart's values: ``given`` when the caller passed it, else the column's name
+    when it reads as words ("stories"); a name written for code ("change_eur_m", "pctChg", "n2")
+    is refused, since it would reach the axis title and the alt text. ``keyword`` is the chart's
+    parameter for the words; ``None`` for a chart without one (the fix is then to rename the column).
+
+    Examples
+    --------
+    >>> value_words("bar", "stories", None), value_words("bar", "change_eur_m", "change in profit")
+    ('stories', 'change in profit')
+    >>> value_words("bar", "change_eur_m", None)
+    Traceback (most recent call last):
+    ...
+    frstory.errors.ChartInputError: bar: the values' column 'change_eur_m' is a name for code, not words for readers; the axis title and alt text would read "Change eur m". Fix: pass y_title= what the values are, e.g. y_title='change in net profit', or name the column in words.
+    """
+    if given is not None and str(given).strip():
+        return " ".join(str(given).split())
+    if _WORDS.fullmatch(str(column)) and len(str(column)) > 2:
+        return str(column)
+    shown = str(column).replace("_", " ")
+    fix = (f"pass {keyword}= what the values are, e.g. {keyword}='change in net profit', or name the column in words"
+           if keyword else f"name the column in words, e.g. data.rename(columns={{{str(column)!r}: 'page views'}}) "
+           "and y='page views'")
+    raise ChartInputError(
+        f"{kind}: the values' column {column!r} is a name for code, not words for readers; the axis title and alt "
+        f"text would read \"{shown[:1].upper() + shown[1:]}\". Fix: {fix}."
+    )
 
 
 def require_filled(kind: str, frame: pd.DataFrame, column: str, name: str, *, keyword: str | None = None,

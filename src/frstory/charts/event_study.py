@@ -166,7 +166,8 @@ def abnormal_returns(
         How abnormal returns are written on the axis, in the hover and the alt text: a return
         minus the expected return is a difference of percentages, so percentage points by default.
     names : mapping, optional
-        Reader name of the ticker; default :func:`frstory.prose.display_name`, else the ticker.
+        Reader name of the ticker; default :func:`frstory.prose.display_name`. A ticker with no name
+        raises :class:`frstory.prose.UnknownDisplayName` (as ``result.summary()`` does).
     step : str
         The word for one step along the x-axis, in the singular: ``"trading day"`` for prices,
         ``"weekday"`` for a weekday series such as readers.
@@ -186,11 +187,11 @@ def abnormal_returns(
     >>> table["car"] = table["ar"].cumsum()
     >>> result = EventStudyResult("SYNA", "^SYNX", pd.Timestamp("2020-06-10"), "post", pd.Timestamp("2020-06-11"),
     ...                           "market", (-250, -11), (-1, 1), table, 0.0, 1.0, 0.5, 0.01, 240, [], "Synthetic")
-    >>> fig = abnormal_returns(result, source="Synthetic example data (frstory.examples)")
+    >>> fig = abnormal_returns(result, names={"SYNA": "Syna Inc"}, source="Synthetic example data (frstory.examples)")
     >>> [trace.name for trace in fig.data]
     ['95% range if no effect', '95% range if no effect', 'Abnormal return', 'Cumulative abnormal return']
     >>> fig.layout.meta["frstory"]["alt"].split(";")[0]
-    'SYNA: the cumulative abnormal return reached -2.5 percentage points by day +1, inside the range expected 95% of the time with no effect'
+    'Syna Inc: the cumulative abnormal return reached -2.5 percentage points by day +1, inside the range expected 95% of the time with no effect'
     """
     kind = "abnormal_returns"
     table = check_result(kind, result)
@@ -261,9 +262,9 @@ def abnormal_returns(
     final_car, final_half = float(table["car"].iloc[-1]), float(half[-1])
     where = "outside" if abs(final_car) > final_half else "inside"
     about = f" around {label}" if label else ""
-    who = series_name(result.ticker, names)
+    who = series_name(result.ticker, names, ticker=True)
     # Inside a sentence an index takes its article: "the S&P 500's daily abnormal returns".
-    whose = series_name(result.ticker, names, article=True) + "'s"
+    whose = series_name(result.ticker, names, article=True, ticker=True) + "'s"
     # One day is named once ("day 0 (11 June 2020)"), not as "days 0 to 0 around day 0".
     # Alt text is prose, whose minus is ASCII (the ticks' U+2212 is chart text): "days -5 to +5", "-2.5 percentage points".
     days = prose.offsets(offsets[0], offsets[-1])
@@ -313,7 +314,8 @@ def event_study_table(
     unit : {"points", "percent"}
         How the CAR is written (percentage points by default, as :func:`abnormal_returns` draws it).
     names : mapping, optional
-        Reader names of the tickers; default :func:`frstory.prose.display_name`, else the ticker.
+        Reader names of the tickers; default :func:`frstory.prose.display_name`. A ticker with no
+        name raises :class:`frstory.prose.UnknownDisplayName` (as ``result.summary()`` does).
     level : float
         Significance level the alt text counts against (0.05).
     {table_furniture}
@@ -335,9 +337,9 @@ def event_study_table(
     >>> table["car"] = table["ar"].cumsum()
     >>> result = EventStudyResult("SYNA", "^SYNX", pd.Timestamp("2020-06-10"), "post", pd.Timestamp("2020-06-11"),
     ...                           "market", (-250, -11), (0, 1), table, 0.0, 1.0, 0.5, 0.01, 240, [], "Synthetic")
-    >>> out = event_study_table([result], source="Synthetic example data (frstory.examples)")
+    >>> out = event_study_table([result], names={"SYNA": "Syna Inc"}, source="Synthetic example data (frstory.examples)")
     >>> out.header, out.rows[0]
-    (['Event, day 0', 'CAR, pp', 't', 'p'], ['SYNA: Synthetic, 11 June 2020', '−2.60', '−1.84', '0.067'])
+    (['Event, day 0', 'CAR, pp', 't', 'p'], ['Syna Inc: Synthetic, 11 June 2020', '−2.60', '−1.84', '0.067'])
     >>> out.notes
     'CAR: cumulative abnormal return over sessions 0 to +1 around day 0, in percentage points. Each estimation window has 240 sessions.'
 
@@ -360,7 +362,7 @@ def event_study_table(
         start, end = window if window is not None else (int(table["offset"].min()), int(table["offset"].max()))
         car, t, p = car_over(result, start, end)
         rows.append({
-            "ticker": str(result.ticker), "name": series_name(result.ticker, names),
+            "ticker": str(result.ticker), "name": series_name(result.ticker, names, ticker=True),
             "event": str(getattr(result, "label", "") or ""),
             "day0": pd.Timestamp(result.day0), "window_start": start, "window_end": end,
             "car": car, "t": t, "p": p, "n_estimation": int(result.n_estimation),

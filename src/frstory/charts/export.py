@@ -74,7 +74,7 @@ def with_furniture(fig: go.Figure, width: int | None = None) -> go.Figure:
     >>> import frstory as fr
     >>> from frstory import charts
     >>> prices = fr.synthetic_prices(["SYNA"], "2020-06-01", "2020-06-30")
-    >>> fig = charts.price_with_events(prices, title="A title", source="Synthetic")
+    >>> fig = charts.price_with_events(prices, tickers="SYNA", names={"SYNA": "Syna Inc"}, title="A title", source="Synthetic")
     >>> drawn = with_furniture(fig, width=360)
     >>> drawn.layout.width, drawn.layout.title.text
     (360, 'A title')
@@ -93,7 +93,7 @@ def furniture_figure(fig: go.Figure | dict, width: int | None = None) -> dict:
     >>> import frstory as fr
     >>> from frstory import charts
     >>> prices = fr.synthetic_prices(["SYNA"], "2020-06-01", "2020-06-30")
-    >>> fig = charts.price_with_events(prices, title="A title", source="Synthetic")
+    >>> fig = charts.price_with_events(prices, tickers="SYNA", names={"SYNA": "Syna Inc"}, title="A title", source="Synthetic")
     >>> furniture_figure(fig, width=360)["layout"]["title"]["text"]
     'A title'
     """
@@ -252,9 +252,9 @@ def export(
     >>> import frstory as fr, tempfile, pathlib
     >>> from frstory import charts
     >>> prices = fr.synthetic_prices(["SYNA"], "2020-06-01", "2020-06-30")
-    >>> fig = charts.price_with_events(prices, title="SYNA in June", source="Synthetic")
+    >>> fig = charts.price_with_events(prices, tickers="SYNA", names={"SYNA": "Syna Inc"}, title="Syna in June", source="Synthetic")
     >>> out = charts.export(fig, pathlib.Path(tempfile.mkdtemp()) / "syna.html", width=360)
-    >>> "<title>SYNA in June</title>" in out.read_text()
+    >>> "<title>Syna in June</title>" in out.read_text()
     True
     """
     target = Path(path)

@@ -131,14 +131,24 @@ def footer_height(lines: list[str]) -> int:
 def json_table(frame: pd.DataFrame) -> dict[str, list]:
     """``{"columns": [...], "rows": [[...], ...]}`` with ISO date strings and ``None`` for missing values.
 
+    A float column whose values are all whole numbers (counts the chart read as floats) is written
+    whole, so the "Get the data" CSV reads ``14``, not ``14.0``.
+
     Examples
     --------
     >>> json_table(pd.DataFrame({"date": pd.to_datetime(["2020-06-10"]), "close": [float("nan")]}))
     {'columns': ['date', 'close'], 'rows': [['2020-06-10', None]]}
+    >>> json_table(pd.DataFrame({"stories": [14.0, 3.0], "share": [0.5, 1.0]}))["rows"]
+    [[14, 0.5], [3, 1.0]]
     """
     columns: dict[str, list] = {}
     for name in frame.columns:
         series = frame[name]
+        if pd.api.types.is_float_dtype(series.dtype):
+            finite = series.dropna()
+            if not finite.empty and np.isfinite(finite).all() and (finite == finite.round()).all() \
+                    and finite.abs().max() < 2 ** 53:
+                series = series.astype("Int64")
         if pd.api.types.is_datetime64_any_dtype(series.dtype):
             midnight = series.dropna().dt.normalize().eq(series.dropna()).all()
             fmt = "%Y-%m-%d" if midnight else "%Y-%m-%dT%H:%M:%S"
@@ -241,7 +251,7 @@ def chart_data(fig: go.Figure | dict | Any) -> pd.DataFrame:
     >>> import frstory as fr
     >>> from frstory.charts import price_with_events, chart_data
     >>> prices = fr.synthetic_prices(["SYNA"], "2020-06-01", "2020-06-30")
-    >>> fig = price_with_events(prices, None, tickers=["SYNA"], source="Synthetic example data")
+    >>> fig = price_with_events(prices, None, tickers=["SYNA"], names={"SYNA": "Syna Inc"}, source="Synthetic example data")
     >>> chart_data(fig).columns.tolist()
     ['date', 'ticker', 'close']
     """

@@ -34,7 +34,16 @@ from frstory.charts._common import (
     whole_amounts,
 )
 from frstory.charts._text import MINUS, escape_template, escape_text, fit_lines, text_width_px, wrap_text
-from frstory.charts._validate import require_columns, require_dates, require_filled, require_numeric, require_one_row_per, to_timestamp
+from frstory.charts._validate import (
+    require_columns,
+    require_dates,
+    require_filled,
+    require_fractions,
+    require_numeric,
+    require_one_row_per,
+    to_timestamp,
+    value_words,
+)
 from frstory.charts.furniture import FURNITURE_DOC, document, prepare
 from frstory.charts.responsive import responsive
 from frstory.charts.theme import COLORWAY, FONT_SIZES, INK, PEER_GREY, colors_for
@@ -159,15 +168,20 @@ def line(
         What the values are; formats the axis, hover and alt text (percent and points take
         fractions). See :mod:`frstory.charts.units`.
     currency : str
-        ISO code for ``unit="currency"``.
+        ISO code for ``unit="currency"``. Give amounts in full (12_500_000 for €12.5 million): the
+        axis writes ``€12.5M``, the alt text ``€12.5 million``.
     names : mapping, optional
         Reader names for series keys; default :func:`frstory.prose.display_name`, else the key.
+        The series of a ``ticker`` column are tickers and need a name (registered, or here):
+        one without raises :class:`frstory.prose.UnknownDisplayName`, never a raw ticker.
     colors : mapping, optional
         Colours for some series, overriding the house mapping.
     highlight : str or sequence of str, optional
         Series to draw in colour; the others turn grey.
     y_title : str, optional
-        Axis title; default the ``y`` column's name.
+        What the values are, in words (``"change in net profit"``): the axis title and the alt
+        text's subject. Default the ``y`` column's name when it reads as words (``"stories"``);
+        a name written for code (``"change_eur_m"``) is refused, asking for ``y_title``.
     events : pandas.DataFrame, optional
         Events (``date``, ``headline``) to mark on a date axis.
     event_label : str
@@ -216,13 +230,15 @@ def line(
     work = work.dropna(subset=["_y"])
     if work.empty:
         raise ChartInputError(f"{kind}: no values to draw in column {y!r} (between start and end). Fix: check the data.")
+    require_fractions(kind, work["_y"], y, the_unit)
     if is_date:
         work = work.sort_values("_x", kind="stable")
     parts = _series(kind, work, color)
     highlighted = [highlight] if isinstance(highlight, str) else list(highlight or [])
     monthly = _is_monthly(work["_x"]) if is_date else False
-    what = y_title or y.replace("_", " ")
-    labels = [series_name(key, dict(names or {})) for key, _ in parts] if color is not None else []
+    what = value_words(kind, y, y_title)
+    # A ticker column holds tickers, which need reader names; any other column's values are their own labels.
+    labels = [series_name(key, dict(names or {}), ticker=color == "ticker") for key, _ in parts] if color is not None else []
     narrow = width < 520
     scaled = work["_y"] * the_unit.scale
     y_range = pad_range(float(min(scaled.min(), 0 if the_unit.name == "count" else scaled.min())), float(scaled.max()),
@@ -281,9 +297,9 @@ def line(
     out = work.rename(columns={"_x": x, "_y": y})
     out = out.loc[:, ~out.columns.duplicated()]  # color= the x column: the table holds it once
     # A sentence names an index with its article ("the S&P 500 rose"); the end labels take none.
-    said = [series_name(key, dict(names or {}), article=True) for key, _ in parts] if color is not None else []
+    said = [series_name(key, dict(names or {}), article=True, ticker=color == "ticker") for key, _ in parts] if color is not None else []
     auto_alt = _line_alt([(lab or "", rows) for (_, rows), lab in zip(parts, said or [""] * len(parts))],
-                         the_unit, currency, what, monthly)
+                         the_unit.fitted(work["_y"]), currency, what, monthly)
     return canvas.finish(fig, alt=alt, auto_alt=auto_alt, data=out.reset_index(drop=True))
 
 
@@ -355,15 +371,18 @@ def bar(
     unit : {"number", "count", "currency", "percent", "points", "index"}
         What the values are (formats axis, hover, text and alt text).
     currency : str
-        ISO code for ``unit="currency"``.
+        ISO code for ``unit="currency"``. Give amounts in full (12_500_000 for €12.5 million): the
+        axis writes ``€12.5M``, the alt text ``€12.5 million`` (see the second example).
     names : mapping, optional
-        Reader names for groups.
+        Reader names for groups (tickers in a ``ticker`` column need one, as in :func:`line`).
     colors : mapping, optional
         Colours for some groups (overriding the house mapping).
     text : bool
         Write each bar's value at its end.
     y_title : str, optional
-        Value axis title; default the ``y`` column's name.
+        What the values are, in words: the value axis title and the alt text's subject. Default
+        the ``y`` column's name when it reads as words (``"stories"``); a name written for code
+        (``"change_eur_m"``) is refused, asking for ``y_title``.
     events : pandas.DataFrame, optional
         Events to mark (only with dates on ``x``).
     event_label : str
@@ -384,6 +403,15 @@ def bar(
     >>> fig = charts.bar(desks, x="desk", y="stories", unit="count", source="Newsroom archive")
     >>> fig.layout.meta["frstory"]["alt"].split(";")[0]
     'Stories: highest in Metro, at 30'
+
+    Amounts in millions: multiply them out, and say what they are with ``y_title``.
+
+    >>> profit = pd.DataFrame({"quarter": ["Q1 2023", "Q2 2023", "Q3 2023"], "change_eur_m": [4.2, -1.5, 12.5]})
+    >>> profit["change"] = profit["change_eur_m"] * 1_000_000  # full euros, not millions
+    >>> fig = charts.bar(profit, x="quarter", y="change", unit="currency", currency="EUR",
+    ...                  y_title="change in net profit", source="Company reports")
+    >>> fig.layout.meta["frstory"]["alt"].split(";")[0]
+    'Change in net profit: highest in Q3 2023, at €12.5 million'
     """
     kind = "bar"
     frame = require_columns(kind, data, {"x": x, "y": y, "color": color})
@@ -399,11 +427,15 @@ def bar(
     work = work.dropna(subset=["_y"])
     if work.empty:
         raise ChartInputError(f"{kind}: column {y!r} has no values. Fix: check the data.")
+    require_fractions(kind, work["_y"], y, the_unit)
+    the_unit = the_unit.fitted(work["_y"])  # whole numbers written whole in the labels and the alt text
     if is_date:
         work = work.sort_values("_x", kind="stable")
     groups = list(dict.fromkeys(work["_g"])) if color is not None else []
+    # A ticker column holds tickers, which need reader names; any other column's values are their own labels.
+    group_names = {g: series_name(g, dict(names or {}), ticker=color == "ticker") for g in groups}
     monthly = _is_monthly(work["_x"]) if is_date else False
-    what = y_title or y.replace("_", " ")
+    what = value_words(kind, y, y_title)
     narrow = width < 520
     categories = list(dict.fromkeys(work["_x"])) if not is_date else []
     scaled = work["_y"] * the_unit.scale
@@ -468,7 +500,7 @@ def bar(
     colour_of = dict(zip(groups, colors_for(groups, dict(colors or {})), strict=True))
     for group in groups or [""]:
         rows = work[work["_g"] == group]
-        name = series_name(group, dict(names or {})) if group else what
+        name = group_names[group] if group else what
         colour = colour_of[group] if group else COLORWAY[0]
         values = rows["_y"] * the_unit.scale
         positions = [cat_key[c] for c in rows["_x"]] if categories else rows["_x"]
@@ -489,6 +521,16 @@ def bar(
         high = 0.01 if the_unit.name == "percent" else 1.0
     # Bars under one yen (or one of a count) get a whole amount to tick, not "¥0" alone.
     value_range = list(whole_amounts(the_unit, low, high + (high - low) * 0.08, 0.0))
+    if not horizontal and text:
+        # Values written outside upright bars sit below a negative bar and above a positive one:
+        # room for a line of them inside the plot, or the lowest would cover the category names
+        # under the plot (and the highest the legend above it) on a short phone plot.
+        need = (FONT_SIZES["label"] * 1.25 + 6) / max(canvas.frame.plot_height, 1.0)
+        below, above_share = (need if low < 0 else 0.0), (need if high > 0 else 0.0)
+        for _ in range(2):  # a second pass for the room each end's growth takes from the other
+            total = (value_range[1] - value_range[0]) / max(1 - below - above_share, 0.2)
+            value_range[0] = min(value_range[0], low - total * below)
+            value_range[1] = max(value_range[1], high + total * above_share)
     if horizontal and text and low < 0:
         # Values of negative bars are written left of them: room for them inside the plot, not over the names.
         share = min(0.5, text_px / max(canvas.frame.plot_width, 1.0))
@@ -541,5 +583,5 @@ def bar(
     if color is not None:
         out = out.rename(columns={"_g": color})
         out = out.loc[:, ~out.columns.duplicated()]  # bars coloured by their own category: the table holds it once
-    auto_alt = _bar_alt(work, the_unit, currency, what, monthly, groups, names)
+    auto_alt = _bar_alt(work, the_unit, currency, what, monthly, groups, group_names)
     return canvas.finish(fig, alt=alt, auto_alt=auto_alt, data=out.reset_index(drop=True))

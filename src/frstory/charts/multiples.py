@@ -118,9 +118,9 @@ def _panels_from_results(kind, results, band, names=None):
         table = check_result(kind, result, name=f"results[{i}]")
         half = car_band(table, float(result.sigma), start=min(int(result.event_window[0]), int(table["offset"].min())))
         label = getattr(result, "label", "") or ""
-        who = series_name(result.ticker, names)
+        who = series_name(result.ticker, names, ticker=True)
         panels.append({
-            "name": who + (f" ({label})" if label else ""), "ticker": result.ticker, "label": label,
+            "name": who + (f" ({label})" if label else ""), "ticker": result.ticker, "is_ticker": True, "label": label,
             "title": f"{who}: {label}" if label else f"{who}: day 0 {format_date(result.day0)}",
             "x": table["offset"].astype(int).tolist(), "y": table["car"].to_numpy(),
             "band": half if band else None, "dates": [format_date(d) for d in table["date"]],
@@ -191,7 +191,9 @@ def small_multiples(
         Frames only: the columns of dates, values and series (default the price loader's
         ``date``, ``close`` and ``ticker``); any tidy frame works, e.g. monthly counts by desk.
     names : mapping, optional
-        Reader names for series (default :func:`frstory.prose.display_name`, else the key).
+        Reader names for series (default :func:`frstory.prose.display_name`, else the key). Tickers
+        (a ``ticker`` column's series, results' stocks) need a name, registered or here: one without
+        raises :class:`frstory.prose.UnknownDisplayName`, never a raw ticker in a panel title.
     unit : {"index", "points", "percent", "number"}, optional
         How values are written on the axis, in the hover and the alt text; default ``"index"``
         for a frame (each panel is indexed to 100), ``"points"`` for results (a CAR is a
@@ -221,9 +223,10 @@ def small_multiples(
     >>> from frstory.charts import small_multiples
     >>> prices = fr.synthetic_prices(["SYNA", "SYNB"], "2020-05-01", "2020-07-31")
     >>> fig = small_multiples(prices, day0={"SYNB": "2020-06-08", "SYNA": "2020-06-11"},
+    ...                       names={"SYNA": "Syna Inc", "SYNB": "Synb Corp"},
     ...                       source="Synthetic example data (frstory.examples)")
     >>> [trace.name for trace in fig.data]
-    ['SYNB', 'SYNA']
+    ['Synb Corp', 'Syna Inc']
     >>> import pandas as pd
     >>> counts = pd.DataFrame({"month": list(pd.date_range("2020-01-01", periods=6, freq="MS")) * 2,
     ...                        "desk": ["Metro"] * 6 + ["Business"] * 6,
@@ -240,14 +243,21 @@ def small_multiples(
         from frstory.charts._common import as_price_frame
 
         frame = as_price_frame(kind, data, x=x, y=y, color=color, name="data")
+        if y not in VALUE_PHRASES:
+            from frstory.charts._validate import value_words
+
+            value_words(kind, y, None, keyword=None)  # its name becomes the panels' measure in the alt text
         if step is None:
             from frstory.charts._validate import require_dates
 
             step = step_of(require_dates(kind, frame, "date", "data"), y)
         panels, measure, reference = _panels_from_prices(kind, frame, day0, window, y, tickers, step)
         for panel in panels:
-            panel["title"] = panel["title"].replace(str(panel["name"]), series_name(panel["name"], names), 1)
-            panel["name"] = series_name(panel["name"], names)
+            # Panels of a ticker column are tickers: each needs a reader name, never the raw ticker.
+            panel["is_ticker"] = color == "ticker"
+            shown = series_name(panel["name"], names, ticker=panel["is_ticker"])
+            panel["title"] = panel["title"].replace(str(panel["name"]), shown, 1)
+            panel["name"] = shown
     elif isinstance(data, Sequence) and not isinstance(data, (str, bytes)) and len(data) > 0:
         step = step or "trading day"
         panels, measure, reference = _panels_from_results(kind, data, band, names)
@@ -352,7 +362,7 @@ def small_multiples(
     end = f"{_zero(step).split()[0]} {prose.number(offsets[-1], signed=True)}"
     # Panel titles name a series as a label does; a sentence gives an index its article ("the S&P 500 rose").
     def say(panel: dict) -> str:
-        name = series_name(panel["ticker"], names, article=True)
+        name = series_name(panel["ticker"], names, article=True, ticker=panel["is_ticker"])
         return name + (f" ({panel['label']})" if panel.get("label") else "")
 
     if reference == 0:

@@ -18,6 +18,7 @@ from frstory.charts._common import (
     end_labels,
     event_marks,
     as_price_frame,
+    is_price_column,
     is_monthly,
     pad_range,
     plural_phrase,
@@ -31,7 +32,7 @@ from frstory.charts._common import (
 )
 from frstory import prose
 from frstory.charts._text import escape_template, escape_text, format_date, format_date_range
-from frstory.charts._validate import to_timestamp
+from frstory.charts._validate import require_fractions, to_timestamp, value_words
 from frstory.charts.furniture import document, prepare
 from frstory.charts.responsive import responsive
 from frstory.charts.theme import BENCHMARK_GREY, EVENT_GREY, PEER_GREY, colors_for
@@ -86,7 +87,8 @@ def price_with_events(
     Parameters
     ----------
     prices : pandas.DataFrame
-        Tidy prices with columns ``date``, ``ticker`` and ``value`` (the loader's format).
+        Tidy prices with columns ``date``, ``ticker`` and ``close`` (the loader's format; ``y=``
+        names another value column, ``x=`` and ``color=`` other date and series columns).
     events : pandas.DataFrame, optional
         Events in the :func:`frstory.load_events` format (needs ``date`` and ``headline``; uses
         ``end_date``, ``date_precision``, ``source_url`` and ``id`` when present). Events outside
@@ -105,6 +107,9 @@ def price_with_events(
         text in euros); default US dollars.
     names : mapping, optional
         Reader names for series; default :func:`frstory.prose.display_name` (``^GSPC`` -> S&P 500).
+        Tickers (the series of a ``ticker`` column) need one, registered or here: a ticker without
+        a name raises :class:`frstory.prose.UnknownDisplayName`, as ``EventStudyResult.summary()``
+        does. Series of another column (``color="desk"``) are their own labels.
     rebase_to : date, optional
         Index every ticker to 100 on this date (the last session on or before it).
     shade : bool or sequence of (start, end, label), optional
@@ -133,14 +138,16 @@ def price_with_events(
     >>> import frstory as fr
     >>> from frstory.charts import price_with_events
     >>> prices = fr.synthetic_prices(["SYNA"], "2020-05-01", "2020-07-31")
-    >>> fig = price_with_events(prices, fr.synthetic_events(), tickers="SYNA",
-    ...                         title="SYNA through the June announcements",
+    >>> fig = price_with_events(prices, fr.synthetic_events(), tickers="SYNA", names={"SYNA": "Syna Inc"},
+    ...                         title="Syna through the June announcements",
     ...                         source="Synthetic example data (frstory.examples)")
     >>> [trace.name for trace in fig.data]
-    ['SYNA', 'Events']
+    ['Syna Inc', 'Events']
     """
     kind = "price_with_events"
     value = y
+    if not is_price_column(value):
+        value_words(kind, value, None, keyword=None)  # its name becomes the axis title and the alt text's words
     frame, chosen = tidy_prices(kind, as_price_frame(kind, prices, x=x, y=y, color=color), value=value, tickers=tickers)
     if start is not None:
         frame = frame[frame["date"] >= to_timestamp(kind, start, "start")]
@@ -186,10 +193,13 @@ def price_with_events(
         unit = "currency" if as_dollars else ("index" if rebase_to is not None else ("count" if value == "volume" else "number"))
     the_unit = get_unit(kind, unit, currency)
     as_dollars = the_unit.name == "currency"
+    require_fractions(kind, frame[column], value, the_unit)
     # Padded in display units (a zero line spans one of the unit either side), kept in the frame's.
     y_range = tuple(v / the_unit.scale for v in pad_range(float(frame[column].min()) * the_unit.scale,
                                                           float(frame[column].max()) * the_unit.scale, unit=the_unit))
-    label_of = {t: series_name(t, names) for t in chosen}
+    # Series of a ticker column are tickers: each needs a reader name (the same rule as EventStudyResult.summary).
+    is_ticker = color == "ticker"
+    label_of = {t: series_name(t, names, ticker=is_ticker) for t in chosen}
     right = end_label_room(list(label_of.values()), width)
     narrow = width < 520
     y_ticks, tick_px = value_ticks(the_unit, *(v * the_unit.scale for v in y_range))
@@ -246,7 +256,8 @@ def price_with_events(
     # The span the data covers, not the padded axis a single session gets.
     # In sentences an index takes its article ("the S&P 500 rose"); the labels above do not.
     auto_alt = _price_alt(frame, chosen, column, value, (frame["date"].min(), frame["date"].max()), the_unit,
-                          points + periods, rebase_to, {t: series_name(t, names, article=True) for t in chosen}, currency)
+                          points + periods, rebase_to, {t: series_name(t, names, article=True, ticker=is_ticker) for t in chosen},
+                          currency)
     return canvas.finish(fig, alt=alt, auto_alt=auto_alt, data=data.rename(columns={"date": x, "ticker": color}))
 
 
@@ -333,7 +344,7 @@ def rebased_comparison(
     Parameters
     ----------
     prices : pandas.DataFrame
-        Tidy prices with ``date``, ``ticker`` and ``value``.
+        Tidy prices with ``date``, ``ticker`` and ``close`` (or the columns ``x=``, ``color=``, ``y=`` name).
     base_date : date
         Every line equals 100 on the last session on or before this date.
     highlight : str or sequence of str
@@ -345,7 +356,8 @@ def rebased_comparison(
     x, y, color : str
         Columns of dates, values and series (default ``date``, ``close``, ``ticker``).
     names : mapping, optional
-        Reader names for series; default :func:`frstory.prose.display_name`.
+        Reader names for series; default :func:`frstory.prose.display_name`. Tickers need one (as in
+        :func:`price_with_events`): a ticker without a name raises :class:`frstory.prose.UnknownDisplayName`.
     unit : {"index", "number"}
         How the indexed values are written on the axis and in the hover (``index``: 100 = the base).
     start, end : date, optional
@@ -364,13 +376,16 @@ def rebased_comparison(
     >>> import frstory as fr
     >>> from frstory.charts import rebased_comparison
     >>> prices = fr.synthetic_prices(["SYNA", "SYNB"], "2020-05-01", "2020-07-31")
-    >>> fig = rebased_comparison(prices, "2020-06-01", highlight="SYNA",
+    >>> names = {"SYNA": "Syna Inc", "SYNB": "Synb Corp", "^SYNX": "the Synthetic Market Index"}
+    >>> fig = rebased_comparison(prices, "2020-06-01", highlight="SYNA", names=names,
     ...                          source="Synthetic example data (frstory.examples)")
     >>> [trace.name for trace in fig.data]
-    ['SYNB', '^SYNX', 'SYNA']
+    ['Synb Corp', 'Synthetic Market Index', 'Syna Inc']
     """
     kind = "rebased_comparison"
     value = y
+    if not is_price_column(value):
+        value_words(kind, value, None, keyword=None)  # its name becomes the subtitle and the alt text's words
     the_unit = get_unit(kind, unit)
     if the_unit.name not in ("index", "number"):
         # The lines are levels with 100 = the base: as a percentage 100 would read 10,000%.
@@ -378,7 +393,8 @@ def rebased_comparison(
             f"{kind}: unit={the_unit.name!r} does not fit values indexed to 100. Fix: unit='index' (default) or 'number'."
         )
     frame, chosen = tidy_prices(kind, as_price_frame(kind, prices, x=x, y=y, color=color), value=value, tickers=tickers)
-    label_of = {t: series_name(t, names) for t in chosen}
+    is_ticker = color == "ticker"  # tickers need reader names, as in price_with_events
+    label_of = {t: series_name(t, names, ticker=is_ticker) for t in chosen}
     highlighted = [highlight] if isinstance(highlight, str) else list(highlight)
     if not highlighted:
         raise ChartInputError(f"{kind}: highlight is empty. Fix: highlight='{chosen[0]}'.")
@@ -451,7 +467,7 @@ def rebased_comparison(
 
     # Finding first: how the subject moved from the base date, then the others for comparison.
     # Names as a sentence writes them: "the S&P 500" (the end labels take no article).
-    say = {t: series_name(t, names, article=True) for t in chosen}
+    say = {t: series_name(t, names, article=True, ticker=is_ticker) for t in chosen}
     subject = prose.join([f"{say[t]} {prose.moved(change(t))}" for t in highlighted])
     others = [t for t in chosen if t not in highlighted]
     comparison = (f", against {prose.join([f'{prose.percent(change(t), signed=True)} for {say[t]}' for t in others])}"

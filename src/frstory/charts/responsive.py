@@ -141,7 +141,7 @@ def responsive(func: F) -> F:
     >>> import frstory as fr
     >>> from frstory import charts
     >>> prices = fr.synthetic_prices(["SYNA"], "2020-06-01", "2020-06-30")
-    >>> fig = charts.price_with_events(prices, source="Synthetic")
+    >>> fig = charts.price_with_events(prices, tickers="SYNA", names={"SYNA": "Syna Inc"}, source="Synthetic")
     >>> [v["width"] for v in fig.layout.meta["frstory"]["layouts"]]
     [280, 350, 480, 640]
     """
@@ -200,7 +200,7 @@ def layout_for_width(fig: go.Figure | dict, width: float) -> go.Figure:
     >>> import frstory as fr
     >>> from frstory import charts
     >>> prices = fr.synthetic_prices(["SYNA"], "2020-06-01", "2020-06-30")
-    >>> layout_for_width(charts.price_with_events(prices, source="Synthetic"), 300).layout.width
+    >>> layout_for_width(charts.price_with_events(prices, tickers="SYNA", names={"SYNA": "Syna Inc"}, source="Synthetic"), 300).layout.width
     300
     """
     return go.Figure(figure_for_width(fig, width))
@@ -217,7 +217,7 @@ def figure_for_width(fig: go.Figure | dict, width: float) -> dict:
     >>> import frstory as fr
     >>> from frstory import charts
     >>> prices = fr.synthetic_prices(["SYNA"], "2020-06-01", "2020-06-30")
-    >>> figure_for_width(charts.price_with_events(prices, source="Synthetic"), 300)["layout"]["width"]
+    >>> figure_for_width(charts.price_with_events(prices, tickers="SYNA", names={"SYNA": "Syna Inc"}, source="Synthetic"), 300)["layout"]["width"]
     300
     """
     source = fig.to_dict() if isinstance(fig, go.Figure) else fig

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from frstory import prose
 from frstory.charts._text import safe_url
 from frstory.charts._validate import require_source
 from frstory.errors import ChartInputError
@@ -43,6 +44,10 @@ class Table:
     ...           title="One row", source="Synthetic")
     >>> "<caption>" in t._repr_html_() and "A &lt;b&gt;" in t._repr_html_()
     True
+    >>> Table(pd.DataFrame({"x": [1]}), ["Name", "Value"], [["A", "1.0%"], ["B"]], [False, True], source="Synthetic")
+    Traceback (most recent call last):
+    ...
+    frstory.errors.ChartInputError: table: row 1 (starting 'B') has 1 cell for 2 headings. Fix: give every row one cell per heading (an empty string for a blank cell).
     """
 
     data: pd.DataFrame
@@ -60,10 +65,18 @@ class Table:
     def __post_init__(self) -> None:
         require_source("table", self.source)
         width = len(self.header)
-        if len(self.numeric) != width or any(len(r) != width for r in self.rows):
+        headings = prose.plural(width, "heading")
+        if len(self.numeric) != width:
             raise ChartInputError(
-                f"table: every row and the numeric flags need {width} cells, one per heading. Fix: check the rows."
+                f"table: numeric has {prose.plural(len(self.numeric), 'flag')} for {headings}. "
+                f"Fix: pass one True/False per heading, e.g. numeric={[False] + [True] * (width - 1)!r}."
             )
+        for i, row in enumerate(self.rows):
+            if len(row) != width:
+                raise ChartInputError(
+                    f"table: row {i} ({_preview(row)}) has {prose.plural(len(row), 'cell')} for {headings}. "
+                    "Fix: give every row one cell per heading (an empty string for a blank cell)."
+                )
         if self.source_url:
             safe_url(self.source_url, what="table: source_url")
 
@@ -78,9 +91,11 @@ class Table:
         e = html.escape
         cls = ["fr-num" if n else "fr-text" for n in self.numeric]
         caption = ""
-        if self.title or self.subtitle:
+        if self.title or self.subtitle or self.alt:
             caption = "<caption>" + (f"<strong>{e(self.title)}</strong>" if self.title else "")
             caption += (("<br>" if self.title else "") + f"<span>{e(self.subtitle)}</span>") if self.subtitle else ""
+            # Read by screen readers with the caption (and named by the page's table label), not shown.
+            caption += f'<span class="fr-table__alt fr-visually-hidden">{e(self.alt)}</span>' if self.alt else ""
             caption += "</caption>"
         head = "".join(f'<th scope="col" class="{c}">{e(h)}</th>' for h, c in zip(self.header, cls))
         body = "".join(
@@ -106,3 +121,12 @@ class Table:
         lines.append(frame.to_string(index=False))
         lines.append(f"Source: {self.source}")
         return "\n".join(lines)
+
+
+def _preview(row: Sequence[str]) -> str:
+    """A row's first cell, to find it by: ``starting 'Acme'``; ``empty`` for a row of none."""
+    cells = list(row)
+    if not cells:
+        return "empty"
+    first = str(cells[0])
+    return f"starting {(first[:30] + '…') if len(first) > 30 else first!r}"

@@ -11,7 +11,7 @@ whole numbers for ``count``, levels for ``index`` (100 = the base) and anything 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
@@ -44,6 +44,8 @@ class Unit:
     axis_word: str = ""
     #: Decimals of the currency's minor unit (0 for yen): no tick or hover label writes finer amounts.
     minor_digits: int = 2
+    #: Every value is a whole number (:meth:`fitted`): a plain number is then written without decimals.
+    integers: bool = False
 
     @property
     def whole(self) -> bool:
@@ -128,6 +130,22 @@ class Unit:
             texts.append(f"{MINUS if negative else ''}{self.prefix}{size:,.{places}f}{self.suffix}")
         return "%{customdata}", texts
 
+    def fitted(self, values: Sequence[float]) -> Unit:
+        """This unit for a chart of ``values``: plain numbers that are all whole are written whole.
+
+        A chart's numbers share one style: "from 3 to 30" when every value is whole, "from 3.50 to
+        30.00" when one is not (never "3.50 ... 30" in one sentence).
+
+        Examples
+        --------
+        >>> UNITS["number"].fitted([30.0, 12.0]).text(30.0), UNITS["number"].fitted([30.0, 3.5]).text(30.0)
+        ('30', '30.00')
+        """
+        if self.name != "number":
+            return self
+        finite = [float(v) for v in values if v == v]
+        return replace(self, integers=bool(finite) and all(v.is_integer() for v in finite))
+
     def signed(self) -> Unit:
         """This unit with a signed hover value ("+3.4%"): for a change, where the sign is the news.
 
@@ -165,11 +183,21 @@ class Unit:
         ('-2.3 percentage points', '-2.34 pp')
         >>> UNITS["count"].text(1), UNITS["percent"].text(0.034, signed=True)
         ('1', '+3.4%')
+        >>> UNITS["number"].text(12.5), get_unit("bar", "currency", "JPY").text(1234.5, currency="JPY")
+        ('12.50', '¥1,235')
+
+        Amounts are given in full (12_500_000 euros, not 12.5 "millions"): the axis writes
+        ``€12.5M`` and reader text writes millions in words.
+
+        >>> get_unit("bar", "currency", "EUR").text(12_500_000, currency="EUR")
+        '€12.5 million'
         """
         if self.name == "currency":
-            whole = abs(value) >= 1000 or (currency != "USD" and _minor_digits(currency) == 0)
-            places = decimals if decimals is not None else (0 if whole else 2)
-            return prose.money(value, currency=currency, decimals=places, minus=minus)
+            # Amounts of a thousand or more round to whole units; never finer than the currency's
+            # minor unit (prose.money caps it: "¥1,235"); a million or more in words ("€12.5 million").
+            large = decimals is None and abs(value) >= 999_999.5
+            places = decimals if decimals is not None or large else (0 if abs(value) >= 1000 else None)
+            return prose.money(value, currency=currency, decimals=places, large=large, minus=minus)
         if self.name == "percent":
             return prose.percent(value, decimals=1 if decimals is None else decimals, signed=signed, minus=minus)
         if self.name == "points":
@@ -179,7 +207,8 @@ class Unit:
             return prose.number(value, decimals=0 if decimals is None else decimals, signed=signed, minus=minus)
         if self.name == "index":
             return prose.number(value, decimals=1 if decimals is None else decimals, signed=signed, minus=minus)
-        places = decimals if decimals is not None else (0 if abs(value) >= 100 else 2)
+        # Whole numbers are written whole ("30", not "30.00"): the decimals would claim a precision they lack.
+        places = decimals if decimals is not None else (0 if self.integers or abs(value) >= 100 else 2)
         return prose.number(value, decimals=places, signed=signed, minus=minus)
 
 
@@ -251,24 +280,28 @@ def get_unit(kind: str, unit: object, currency: str = "USD") -> Unit:
 
     symbol = get_currency_symbol(currency, locale=DEFAULT_LOCALE)
     # A currency without minor units (yen, won) hovers whole amounts: "¥1,234", never "¥1,234.00".
-    minor = _minor_digits(currency)
+    minor = prose.numbers.currency_digits(currency)
     hoverformat = found.hoverformat if minor else ",.0f"
     return replace(found, prefix=symbol, axis_word=symbol, hoverformat=hoverformat, minor_digits=minor)
 
 
-def _minor_digits(currency: str) -> int:
-    """Decimals of ``currency``'s minor unit per CLDR: 2 for EUR, 0 for JPY."""
-    from babel.numbers import get_currency_precision
-
-    return get_currency_precision(currency)
-
-
-def series_name(value: object, names: dict[str, str] | None = None, *, article: bool = False) -> str:
+def series_name(value: object, names: Mapping[str, str] | None = None, *, article: bool = False,
+                ticker: bool = False) -> str:
     """The reader name of a series: ``names`` first, then a registered display name, else the value itself.
 
     ``article=True`` gives the name as a sentence writes it, ``the S&P 500``; labels and legends
     take none. A name in ``names`` that starts with a lower-case "the " takes the article, as in
     :func:`frstory.prose.display_name`; a capital "The" is part of the name (``The Example Co``).
+
+    ``ticker=True`` says the value is a ticker (a price frame's ``ticker`` column, an event-study
+    result's stock): a ticker has no label of its own for readers, so one without a name is
+    :class:`frstory.prose.UnknownDisplayName`, the error ``EventStudyResult.summary()`` raises,
+    never the raw ticker. Any other series (a desk, a region) is its own label.
+
+    Raises
+    ------
+    frstory.prose.UnknownDisplayName
+        With ``ticker=True``, when neither ``names`` nor the registry names the ticker.
 
     Examples
     --------
@@ -280,8 +313,16 @@ def series_name(value: object, names: dict[str, str] | None = None, *, article: 
     ('X Index', 'the X Index')
     >>> series_name("XCO", {"XCO": "The Example Co"})
     'The Example Co'
+    >>> series_name("NWD.DE", {"NWD.DE": "Northwind AG"}, ticker=True)
+    'Northwind AG'
+    >>> series_name("NWD.DE", ticker=True)
+    Traceback (most recent call last):
+    ...
+    frstory.prose.errors.UnknownDisplayName: no display name for ticker 'NWD.DE': readers are not shown raw tickers. Register the name readers know in the story's module with frstory.prose.register_display_names({'NWD.DE': 'Name readers know'}), or pass names={'NWD.DE': '...'} to this call
     """
     text = str(value)
+    if ticker:
+        return prose.display_name(text, article=article, names=dict(names) if names else None)
     if names and text in names:
         name = str(names[text]).strip()
         # The same names= a story gives EventStudyResult.summary ("the synthetic index") label a line without "the".

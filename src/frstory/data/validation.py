@@ -214,9 +214,9 @@ def read_csv_text(path: str | os.PathLike, *, what: str, columns: Sequence[str])
     if not path.exists():
         raise DataValidationError(
             f"{path}: the {what} file does not exist. Fix: check the path, or call the loader "
-            f"without a path to use the curated file shipped with frstory.",
+            f"without a path to read the project's own file (data/ beside its frstory.toml).",
             [problem(path, None, None, str(path), "the file does not exist",
-                     "check the path, or call the loader without a path")],
+                     "check the path, or call the loader without a path for the project's own file")],
         )
     if not path.is_file():
         raise DataValidationError(

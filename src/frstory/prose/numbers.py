@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import format_currency, format_decimal, format_percent, get_currency_precision
 
 from frstory.prose._checks import exact, real, rounded, rounding
 from frstory.prose.errors import ProseError
 
-__all__ = ["DEFAULT_LOCALE", "percent", "points", "moved", "number", "money", "offsets"]
+__all__ = ["DEFAULT_LOCALE", "percent", "points", "moved", "number", "money", "currency_digits", "offsets"]
 
 #: Locale of numbers unless a call passes ``locale=``.
 DEFAULT_LOCALE = "en_US"
@@ -220,18 +220,58 @@ def number(x: float, *, decimals: int = 0, signed: bool = False, locale: str = D
     return _decimal(value, pattern, signed, locale, minus)
 
 
-def money(x: float, *, currency: str = "USD", decimals: int = 2, locale: str = DEFAULT_LOCALE,
-          minus: str = "-") -> str:
-    """An amount of money: ``2647.45`` -> ``"$2,647.45"``.
+def currency_digits(currency: str) -> int:
+    """Decimals of ``currency``'s minor unit, from CLDR: 2 for US dollars and euros, 0 for yen and won.
+
+    The one source of a currency's decimals for prose and charts alike: no amount is written finer
+    than its currency's smallest coin ("¥1,235", never "¥1,234.50").
+
+    Parameters
+    ----------
+    currency : str
+        ISO 4217 code.
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    ProseError
+        When ``currency`` is not an ISO 4217 code.
+
+    Examples
+    --------
+    >>> currency_digits("USD"), currency_digits("JPY"), currency_digits("KRW")
+    (2, 0, 0)
+    """
+    if not (isinstance(currency, str) and len(currency) == 3 and currency.isalpha() and currency.isupper()):
+        raise ProseError(f"money: currency {currency!r} is not an ISO 4217 code; pass one such as 'USD' or 'EUR'")
+    return int(get_currency_precision(currency))
+
+
+#: Words for large amounts written with ``money(..., large=True)``, largest first.
+_LARGE = ((Decimal(10) ** 9, "billion"), (Decimal(10) ** 6, "million"))
+
+
+def money(x: float, *, currency: str = "USD", decimals: int | None = None, large: bool = False,
+          locale: str = DEFAULT_LOCALE, minus: str = "-") -> str:
+    """An amount of money: ``2647.45`` -> ``"$2,647.45"``; ``1234.5`` yen -> ``"¥1,235"``.
 
     Parameters
     ----------
     x : float
-        The amount.
+        The amount, in the currency's own units (12_500_000 for 12.5 million euros).
     currency : str, default "USD"
         ISO 4217 code; babel gives its symbol in ``locale`` (``€`` for EUR in en_US).
-    decimals : int, default 2
-        Decimals shown (0 for round figures such as "$2,647").
+    decimals : int, optional
+        Decimals shown (0 for round figures such as "$2,647"); default the currency's minor unit
+        (:func:`currency_digits`: 2 for dollars, 0 for yen). Never more than that: a yen amount
+        has no decimals to show.
+    large : bool, default False
+        Write an amount of a million or more in words, as a reader says it: ``"€12.5 million"``,
+        ``"$1.2 billion"``, with up to ``decimals`` decimals (default 1) of the millions.
+        The words are English.
     locale : str, default "en_US"
         Babel locale for the symbol's place, grouping and decimal mark.
     minus : str, default "-"
@@ -251,12 +291,29 @@ def money(x: float, *, currency: str = "USD", decimals: int = 2, locale: str = D
     --------
     >>> money(2647.45), money(2647.45, decimals=0), money(-12.5, currency="EUR")
     ('$2,647.45', '$2,647', '-€12.50')
+    >>> money(1234.5, currency="JPY"), money(1234.5, currency="JPY", decimals=2)
+    ('¥1,235', '¥1,235')
+    >>> money(12_500_000, currency="EUR", large=True), money(-2_000_000_000, large=True), money(950, large=True)
+    ('€12.5 million', '-$2 billion', '$950.00')
     """
     value = real(x, "x", "money")
-    if not (isinstance(currency, str) and len(currency) == 3 and currency.isalpha() and currency.isupper()):
-        raise ProseError(f"money: currency {currency!r} is not an ISO 4217 code; pass one such as 'USD' or 'EUR'")
-    pattern = "¤" + _pattern(decimals, "money")
-    if _rounds_to_zero(value, decimals):
+    digits = currency_digits(currency)
+    if large:
+        for size, word in _LARGE:
+            if abs(rounded(value, 0)) >= size:
+                places = 1 if decimals is None else decimals
+                _pattern(places, "money")
+                # "#" decimals: "€12 million", never "€12.0 million".
+                pattern = "¤#,##0" + ("." + "#" * places if places else "")
+                with rounding():
+                    text = format_currency(exact(value) / size, currency, format=pattern, locale=locale,
+                                           currency_digits=False)
+                return f"{_minus(text, minus)} {word}"
+    if decimals is not None:
+        _pattern(decimals, "money")
+    places = digits if decimals is None else min(decimals, digits)
+    pattern = "¤" + _pattern(places, "money")
+    if _rounds_to_zero(value, places):
         value = 0
     with rounding():
         return _minus(format_currency(value, currency, format=pattern, locale=locale, currency_digits=False), minus)

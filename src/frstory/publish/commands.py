@@ -30,6 +30,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                        help="parameters from a YAML file of 'name: value' lines (-p values win)")
     build.add_argument("--slug", default=None, metavar="SLUG",
                        help="page name for a parameterised NOTEBOOK (default: its stem plus the values)")
+    build.add_argument("--drop-page", dest="drop_pages", action="append", default=[], metavar="SLUG",
+                       help="remove the parameterised page SLUG (SLUG.html) from the site; every full build "
+                            "publishes the earlier parameterised pages again otherwise (repeatable)")
     build.add_argument("--keep-going", action="store_true",
                        help="publish the notebooks that succeeded even if some fail (failed pages keep "
                             "their last good version); the exit status still reports the failure")
@@ -58,7 +61,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     new = sub.add_parser(
         "new",
         help="scaffold a story notebook (NN-SLUG.ipynb + jupytext .py pair)",
-        description="Create notebooks/NN-SLUG.ipynb and its jupytext pair; never overwrites a file.",
+        description=("Create notebooks/NN-SLUG.ipynb and its jupytext pair, and a commented frstory.toml in the "
+                     "project folder (the notebooks folder's parent) when it has none; never overwrites a file. "
+                     "The story reads the project's data/events.csv and prices."),
     )
     new.add_argument("slug", metavar="SLUG", help="lower-case words joined by hyphens, e.g. city-budget-vote")
     new.add_argument("--notebooks", dest="notebooks_dir", type=Path, default=None, metavar="DIR",
@@ -86,14 +91,23 @@ def _build(args: argparse.Namespace) -> int:
         parameters[name] = parse_value(value)
     build(args.notebooks_dir, args.out, notebooks=args.notebooks or None, jobs=args.jobs, force=args.force,
           cell_timeout=args.timeout, cache_dir=args.cache_dir, parameters=parameters or None, slug=args.slug,
-          keep_going=args.keep_going, wait=args.wait, scheduler=args.scheduler, base_url=args.base_url)
+          keep_going=args.keep_going, wait=args.wait, scheduler=args.scheduler, base_url=args.base_url,
+          drop_pages=args.drop_pages or None)
     return 0
 
 
 def _new(args: argparse.Namespace) -> int:
-    from frstory.publish.scaffold import new_story
+    import shlex
+
+    from frstory.publish.scaffold import ensure_project_file, new_story
+    from frstory.publish.site import default_notebooks_dir
 
     notebook, pair = new_story(args.slug, args.notebooks_dir, title=args.title, byline=args.byline,
                                synthetic=args.synthetic)
-    print(f"created {notebook}\ncreated {pair}\nbuild it with: frstory build", file=sys.stdout)
+    folder = args.notebooks_dir if args.notebooks_dir is not None else default_notebooks_dir()
+    created = [notebook, pair, ensure_project_file(folder.resolve().parent)]
+    # The build command is repeated with the folder as the user gave it, so it can be pasted.
+    again = f" --notebooks {shlex.quote(str(args.notebooks_dir))}" if args.notebooks_dir is not None else ""
+    print("".join(f"created {path}\n" for path in created if path is not None)
+          + f"build it with: frstory build{again}", file=sys.stdout)
     return 0

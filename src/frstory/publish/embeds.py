@@ -35,7 +35,11 @@ _RELATIVE = re.compile(r'\b(src|srcset|href)="(img|data|assets)/')
 
 @dataclass
 class Embed:
-    """One chart's embed page: its site-relative file, the link to it and the code to paste."""
+    """One chart's embed page: its site-relative file, the link to it and the code to paste.
+
+    ``code`` is empty when the site has no base URL: a frame whose address is relative to
+    the site would show nothing once pasted into another site, so none is offered.
+    """
 
     file: str
     href: str
@@ -92,8 +96,8 @@ def write_embed(staging: Path, body: str, fid: str, stem: str, number: int, stor
     story_title : str
         The story's title (the embed page's title when the chart has none).
     base_url : str
-        The site's public URL: the embed code then points there; without it the code holds the
-        page's path relative to the site, to be completed by whoever publishes it.
+        The site's public URL, which the embed code points to. Without it there is no embed code
+        (``Embed.code`` is empty): only the embeddable page, linked from the chart.
     lang : str
         The story's language (``StoryMeta.lang``, already checked as a BCP 47 tag); empty for English.
     """
@@ -115,10 +119,14 @@ def write_embed(staging: Path, body: str, fid: str, stem: str, number: int, stor
         '<link rel="stylesheet" href="../assets/frstory.css">\n'
         '<script defer src="../assets/frstory.js"></script>\n'
         '</head>\n<body class="fr-embed-page">\n<main>\n'
+        # The page's one heading, for screen readers' heading navigation (the chart shows its title).
+        f'<h1 class="fr-visually-hidden">{e(title)}</h1>\n'
         f"{fragment}\n</main>\n</body>\n</html>\n"
     )
     publish_file(staging / "embed" / name, page)
     href = "embed/" + quote(name)
-    url = (base_url + href) if base_url else href
+    if not base_url:
+        return Embed(file=f"embed/{name}", href=href, code="")
     heights = [int(h) for h in re.findall(r'<img\b[^>]*\bheight="(\d+)"', fragment)]
-    return Embed(file=f"embed/{name}", href=href, code=embed_code(url, title, (heights[0] if heights else 400) + 160))
+    return Embed(file=f"embed/{name}", href=href,
+                 code=embed_code(base_url + href, title, (heights[0] if heights else 400) + 160))

@@ -667,11 +667,13 @@ def _add_tools(body: str, fid: str, stem: str, number: int, embed: Any) -> str:
         f'<p class="fr-figure__downloads">Download this chart: '
         f'<a href="{base}.png" download>PNG</a> · <a href="{base}.svg" download>SVG</a> · '
         f'<a href="{e(embed.href)}">embeddable page</a></p>'
-        f'<details class="fr-embed"><summary>Embed this chart</summary>'
-        f'<label class="fr-embed__label" for="{fid}-embed">Copy this code into your page; '
-        f'the frame resizes itself to the chart.</label>'
-        f'<textarea class="fr-embed__code" id="{fid}-embed" readonly rows="4" spellcheck="false">'
-        f'{e(embed.code)}</textarea></details></div>'
+        # Without the site's address (--base-url) there is no code that works once pasted elsewhere.
+        + (f'<details class="fr-embed"><summary>Embed this chart</summary>'
+           f'<label class="fr-embed__label" for="{fid}-embed">Copy this code into your page; '
+           f'the frame resizes itself to the chart.</label>'
+           f'<textarea class="fr-embed__code" id="{fid}-embed" readonly rows="4" spellcheck="false">'
+           f'{e(embed.code)}</textarea></details>' if embed.code else "")
+        + '</div>'
     )
     # Inside the caption: a <figure> allows other content only before its <figcaption>.
     caption_end = body.rfind("</figcaption>", tag.end(), end)

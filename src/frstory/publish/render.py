@@ -94,6 +94,38 @@ _EMPTY_HEADER = re.compile(r"<th((?:\s[^>]*)?)>\s*</th>")
 _CUT_TEXT = re.compile(r"<t[dh]\b[^>]*>[^<]*[^.<\s]\.\.\.</t[dh]>")
 _CUT_ROWS = re.compile(r"<t[dh]\b[^>]*>\.\.\.</t[dh]>")
 # A table written by pandas: a DataFrame's HTML (class "dataframe") or a Styler's (its cell classes).
+
+_CAPTION = re.compile(r"<caption\b[^>]*>(.*?)</caption>", re.S | re.I)
+_CAPTION_ALT = re.compile(r'<span\b[^>]*\bclass="[^"]*\bfr-table__alt\b[^"]*"[^>]*>(.*?)</span>', re.S | re.I)
+_CAPTION_TITLE = re.compile(r"<strong\b[^>]*>(.*?)</strong>", re.S | re.I)
+
+
+def _table_caption(safe_html: str) -> tuple[str, str]:
+    """The (title, alt text) a table output gives itself in its first ``<caption>``; ``""`` for none.
+
+    An :class:`frstory.charts.Table` caption holds its title in ``<strong>`` (then a subtitle)
+    and its alt text in ``<span class="fr-table__alt">``; any other caption is all title.
+
+    Examples
+    --------
+    >>> _table_caption('<table class="fr-table"><caption><strong>Profit</strong><br><span>By quarter</span>'
+    ...                '<span class="fr-table__alt fr-visually-hidden">Profit fell</span></caption></table>')
+    ('Profit', 'Profit fell')
+    >>> _table_caption("<table><caption>Plain &amp; simple</caption></table>"), _table_caption("<table></table>")
+    (('Plain & simple', ''), ('', ''))
+    """
+    found = _CAPTION.search(safe_html)
+    if found is None:
+        return "", ""
+    caption = found.group(1)
+    alt_match = _CAPTION_ALT.search(caption)
+    alt = " ".join(plain_text(alt_match.group(1)).split()) if alt_match else ""
+    rest = _CAPTION_ALT.sub("", caption)
+    ours = re.search(r'<table\b[^>]*\bclass="[^"]*\bfr-table\b', safe_html) is not None
+    strong = _CAPTION_TITLE.search(rest) if ours else None
+    title = plain_text(strong.group(1) if strong else rest, tags_as=" ")
+    return " ".join(title.split()), alt
+
 _PANDAS_TABLE = re.compile(r'class="(?:[^"]*\s)?(?:dataframe|col_heading|row_heading|data)(?:\s[^"]*)?"')
 
 
@@ -696,12 +728,21 @@ class StoryRenderer:
         return (bool(_source(cell).strip()) and not removed) or any(output_shows_something(o) for o in cell.get("outputs", []))
 
     def _table_label(self, safe_html: str) -> str:
+        """The name screen readers hear for a table output: ``Table N: <its title>. <its alt>``.
+
+        The title is the table's own (the ``<strong>`` of an :class:`frstory.charts.Table`
+        caption, else the caption's text), else the heading of the section it is in; the
+        description is its alt text (a caption's ``<span class="fr-table__alt">``), when it has one.
+        """
         if "<table" not in safe_html:
             return ""
         self._ctx.tables += 1
-        # "Table 3" alone tells a screen reader nothing: name the section the table belongs to.
-        about = self._ctx.last_heading
+        title, alt = _table_caption(safe_html)
+        # "Table 3" alone tells a screen reader nothing: name the table, else the section it is in.
+        about = title or self._ctx.last_heading
         label = f"Table {self._ctx.tables}: {about}" if about else f"Table {self._ctx.tables}"
+        if alt and alt != about:
+            label += ("" if label.endswith((".", "?", "!")) else ".") + f" {alt}"
         self._warn_if_cut(safe_html, label)
         return label
 

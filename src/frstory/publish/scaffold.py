@@ -3,12 +3,16 @@
 Creates ``notebooks/NN-SLUG.ipynb`` and its jupytext pair ``notebooks/NN-SLUG.py`` (percent
 format) with the story metadata (title, dek, byline, date, synthetic) in both, a papermill
 ``parameters`` cell, ``import frstory as fr``, one chart and a sentence with an inline
-expression. By default the scaffold is a real story: it loads real prices (``fr.load_prices``)
-and the curated event timeline. ``synthetic=True`` (``frstory new --synthetic``) makes an
-example on made-up data that runs anywhere and is published under "Synthetic example data".
+expression. By default the scaffold is a real story: it loads the project's own event timeline
+(``data/events.csv`` of the project, see :func:`frstory.paths.project_root`) and real prices
+(``fr.load_prices``); until the project has them, the build stops with an error naming the file
+to add (and its header) or the prices to pull or import. ``synthetic=True`` (``frstory new
+--synthetic``) makes an example on made-up data that runs anywhere and is published under
+"Synthetic example data". ``frstory new`` also writes a commented ``frstory.toml`` into the
+project folder (the notebooks folder's parent) when it has none (:func:`ensure_project_file`).
 
-The title made from the slug and the dek are placeholders: ``frstory build`` warns until the
-author replaces them.
+The title made from the slug (recorded as ``frstory.placeholder_title``), the dek and the body
+paragraphs are placeholders: ``frstory build`` warns until the author replaces them.
 """
 
 from __future__ import annotations
@@ -20,53 +24,50 @@ from pathlib import Path
 
 from frstory.errors import FrstoryError
 
-__all__ = ["SLUG_PATTERN", "PLACEHOLDER_DEK", "placeholder_title", "new_story"]
+__all__ = ["SLUG_PATTERN", "PLACEHOLDER_DEK", "PLACEHOLDER_PARAGRAPHS", "PLACEHOLDER_TITLE_KEY",
+           "placeholder_title", "new_story", "ensure_project_file"]
 
 #: The dek a scaffold starts with; the build warns while a story still carries it.
 PLACEHOLDER_DEK = "One sentence that tells the reader what they will learn."
+#: The metadata key (``frstory.placeholder_title``) where the scaffold records the title it made
+#: from the slug: the build warns while ``frstory.title`` still equals it. An author who keeps
+#: that title on purpose deletes the key.
+PLACEHOLDER_TITLE_KEY = "placeholder_title"
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _NUMBERED = re.compile(r"^(\d{2,})-(.+)$")
 
 _CHART_CELL = '''\
-# frstory.charts draws newsroom charts with the house style and their furniture (title, source,
-# alt text and the data behind "Get the data"). Until it is installed, a plain plotly chart with
-# the same furniture stands in, so this notebook always builds.
-try:
-    from frstory.charts import price_with_events
-except ImportError:
-    price_with_events = None
+from frstory.charts import price_with_events
 
-TITLE = f"{ticker} closing price, {fr.prose.date_range(start, end)}"
-SUBTITLE = "Dotted lines mark events on the timeline"
-NOTES = __NOTES__
-if price_with_events is not None:
-    fig = price_with_events(story_prices, events, title=TITLE, subtitle=SUBTITLE, source=SOURCE, notes=NOTES)
-else:
-    import plotly.graph_objects as go
-
-    fig = go.Figure(go.Scatter(x=story_prices["date"], y=story_prices["close"], mode="lines", name=ticker))
-    shown = events[events["date"].between(start, end)]
-    for day in shown["date"]:
-        fig.add_vline(x=day, line_width=1, line_dash="dot", line_color="#888")
-    fig.update_layout(
-        template="simple_white",
-        yaxis_title="Closing price (USD)",
-        meta={"frstory": {
-            "kind": "price_with_events",
-            "title": TITLE,
-            "subtitle": SUBTITLE,
-            "source": SOURCE,
-            "notes": NOTES,
-            "alt": f"Line chart of {ticker}'s daily closing price with {len(shown)} event dates marked.",
-            "data": {
-                "columns": ["date", "ticker", "close"],
-                "rows": [[d.strftime("%Y-%m-%d"), ticker, float(c)]
-                         for d, c in zip(story_prices["date"], story_prices["close"])],
-            },
-        }},
-    )
+# frstory.charts draws newsroom charts in the house style with their furniture: title, source,
+# alt text and the data behind "Get the data".
+fig = price_with_events(
+    story_prices,
+    events,
+    names={ticker: name},
+    title=f"{name} closing price, {fr.prose.date_range(start, end)}",
+    subtitle="Dotted lines mark events on the timeline",
+    source=SOURCE,__NOTES__
+)
 fig
+'''
+
+#: The scaffold's body paragraphs begin with these; the build warns while a page still has one.
+PLACEHOLDER_PARAGRAPHS = (
+    "Write the top of the story here:",
+    "Describe the chart in words:",
+)
+
+#: The ``frstory.toml`` that ``frstory new`` writes where a project has none (see
+#: :func:`frstory.paths.project_root`).
+PROJECT_FILE_TEXT = '''\
+# Site settings for `frstory build` (every key is optional). This file also marks the project:
+# fr.load_events() and fr.load_claims() read data/events.csv and data/claims.csv next to it, and
+# `frstory data lock` commits prices to data/market.
+# title = "The Data Desk"
+# description = "Stories from the data, every number traceable to its source."
+# base_url = "https://example.org/stories/"   # canonical links, sitemap and embed codes
 '''
 
 
@@ -81,14 +82,18 @@ def placeholder_title(slug: str) -> str:
     return slug.replace("-", " ").capitalize()
 
 
-def _cells(synthetic: bool):
+def _cells(synthetic: bool, notebook: str):
     import nbformat
 
     new_md, new_code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
-    ticker = "SYNA" if synthetic else "SPY"
+    # A made-up company is called by its made-up ticker; a real one by the name readers know.
+    ticker, name = ("SYNA", "SYNA") if synthetic else ("SPY", "SPDR S&P 500 ETF")
+    other = "-p ticker SYNB -p name SYNB" if synthetic else '-p ticker QQQ -p name "Invesco QQQ"'
     parameters = new_code(
-        f"# Parameters: build another page with frstory build THIS.ipynb -p ticker {'SYNB' if synthetic else 'QQQ'}\n"
+        "# Parameters: build another page, from the project folder (where frstory.toml is), with\n"
+        f"#   frstory build {notebook} {other}\n"
         f'ticker = "{ticker}"\n'
+        f"name = {name!r}  # the name readers know: pages never show a raw ticker\n"
         'start = "2020-05-01"\n'
         'end = "2020-07-31"\n'
     )
@@ -109,29 +114,58 @@ def _cells(synthetic: bool):
         load = new_code(
             "import frstory as fr\n\n"
             'SOURCE = "Yahoo Finance (daily closing prices); the desk\'s event timeline"\n\n'
-            "# Real data: prices from the price cache (frstory data pull fetches them), events from\n"
-            "# the curated timeline. Both are listed in the page's methods box with their hashes.\n"
-            "prices = fr.load_prices([ticker], start, end)\n"
+            "# Real data, both listed in the page's methods box with their hashes: the project's event\n"
+            "# timeline, data/events.csv next to frstory.toml (the error says which columns it needs), and\n"
+            "# prices from the project's committed data or the price cache (`frstory data pull TICKER`\n"
+            "# fetches them; `frstory data import DIR` reads CSV files, offline).\n"
             "events = fr.load_events()\n"
+            "prices = fr.load_prices([ticker], start, end)\n"
             'story_prices = prices[prices["ticker"] == ticker]\n'
             "last = story_prices.iloc[-1]"
         )
         notes = ""
     return [
         new_md(
-            "Write the top of the story here: what happened, why it matters, and the one number a "
+            f"{PLACEHOLDER_PARAGRAPHS[0]} what happened, why it matters, and the one number a "
             "reader should remember. Keep code out of the prose; every chart below links to its data."
         ),
         parameters,
         load,
         new_md(
             "## What the prices did\n\n"
-            "Describe the chart in words: readers who skip it still get the point. Numbers come from "
+            f"{PLACEHOLDER_PARAGRAPHS[1]} readers who skip it still get the point. Numbers come from "
             "the analysis as inline expressions, in the house style of frstory.prose, e.g. the last "
             "close was `{python} fr.prose.money(last['close'])` on `{python} fr.prose.date(last['date'])`."
         ),
-        new_code(_CHART_CELL.replace("__NOTES__", repr(notes)).rstrip("\n")),
+        new_code(_CHART_CELL.replace("__NOTES__", f"\n    notes={notes!r}," if notes else "").rstrip("\n")),
     ]
+
+
+def ensure_project_file(project_dir: str | os.PathLike) -> Path | None:
+    """Write a commented ``frstory.toml`` into ``project_dir`` unless it has one; return it if written.
+
+    The file marks the project (:func:`frstory.paths.project_root`), so a notebook run outside
+    ``frstory build`` (in Jupyter, with the notebooks folder as working directory) reads the same
+    ``data/`` as the build does.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> ensure_project_file(folder).name, ensure_project_file(folder)
+    ('frstory.toml', None)
+    """
+    from frstory.paths import PROJECT_FILE
+
+    path = Path(project_dir) / PROJECT_FILE
+    if path.exists():
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        _write_new(path, PROJECT_FILE_TEXT)
+    except FrstoryError:  # written meanwhile by someone else: theirs stands
+        return None
+    return path
 
 
 def _write_new(path: Path, text: str) -> None:
@@ -223,12 +257,13 @@ def new_story(
     nb.metadata["jupytext"] = {"formats": "ipynb,py:percent", "notebook_metadata_filter": "frstory"}
     nb.metadata["frstory"] = {
         "title": title or placeholder_title(slug),
+        **({} if title else {PLACEHOLDER_TITLE_KEY: placeholder_title(slug)}),
         "dek": PLACEHOLDER_DEK,
         "byline": byline,
         "date": (today or date.today()).isoformat(),
         "synthetic": bool(synthetic),
     }
-    nb.cells = _cells(bool(synthetic))
+    nb.cells = _cells(bool(synthetic), f"{folder.name or '.'}/{stem}.ipynb")
     nbformat.validate(nb)
     _write_new(notebook_path, nbformat.writes(nb) + "\n")
     try:

@@ -435,36 +435,70 @@ def _heading_title(nb: dict) -> str | None:
 
 
 def _title_made_up(job: _Job) -> bool:
-    """True when a page's title was made from its file name, not written by its author.
+    """True when a page's title was not written by its author.
 
-    That is the scaffold's title from the slug still in the metadata (and in no heading), or no
-    title at all: neither in the metadata nor as a heading, so the page is named by its file. A
-    heading the author wrote is their title even when it matches the file name (``# Images`` in
-    ``04-images.ipynb``).
+    That is the title ``frstory new`` made from the slug, still in the metadata as it recorded it
+    (``frstory.placeholder_title``) and in no heading; or no title at all: neither in the metadata
+    nor as a heading, so the page is named by its file. A title the author set is theirs even
+    when it spells the file name (``title: Plain plotly`` in ``06-plain-plotly.ipynb``), and so is
+    a heading (``# Images`` in ``04-images.ipynb``).
     """
-    from frstory.publish.scaffold import placeholder_title
+    from frstory.publish.scaffold import PLACEHOLDER_TITLE_KEY
 
     source = job.source or {}
-    written = ((source.get("metadata") or {}).get("frstory") or {}).get("title")
+    meta = (source.get("metadata") or {}).get("frstory") or {}
+    written, placeholder = meta.get("title"), meta.get(PLACEHOLDER_TITLE_KEY)
     written = written.strip() if isinstance(written, str) else ""
     heading = _heading_title(source)
     if not written:
         return heading is None
-    stem_slug = re.sub(r"^\d+-", "", job.path.stem)
-    from_file_name = written.lower() in {placeholder_title(stem_slug).lower(), job.path.stem.lower()}
-    return from_file_name and (heading or "").strip().lower() != written.lower()
+    still_placeholder = isinstance(placeholder, str) and placeholder.strip() == written
+    return still_placeholder and (heading or "").strip().lower() != written.lower()
+
+
+def _placeholder_paragraphs(nb: dict) -> list[int]:
+    """Numbers (1-based, all cells counted) of the Markdown cells still holding the scaffold's
+    placeholder paragraphs.
+
+    Examples
+    --------
+    >>> from frstory.publish.scaffold import PLACEHOLDER_PARAGRAPHS
+    >>> cells = [{"cell_type": "markdown", "source": "Real prose."}, {"cell_type": "code", "source": "x = 1"},
+    ...          {"cell_type": "markdown", "source": "## Prices\\n\\n" + PLACEHOLDER_PARAGRAPHS[1] + " ..."}]
+    >>> _placeholder_paragraphs({"cells": cells})
+    [3]
+    """
+    from frstory.publish.scaffold import PLACEHOLDER_PARAGRAPHS
+
+    found = []
+    for number, cell in enumerate(nb.get("cells") or [], start=1):
+        if cell.get("cell_type") != "markdown":
+            continue
+        text = cell.get("source") or ""
+        text = "".join(text) if isinstance(text, list) else str(text)
+        if any(marker in text for marker in PLACEHOLDER_PARAGRAPHS):
+            found.append(number)
+    return found
 
 
 def _placeholder_warnings(job: _Job, meta: StoryMeta) -> list[str]:
-    from frstory.publish.scaffold import PLACEHOLDER_DEK
+    from frstory.publish.scaffold import PLACEHOLDER_DEK, PLACEHOLDER_PARAGRAPHS, PLACEHOLDER_TITLE_KEY
 
     warnings = []
     if _title_made_up(job):
+        recorded = PLACEHOLDER_TITLE_KEY in (((job.source or {}).get("metadata") or {}).get("frstory") or {})
         warnings.append(f"{job.label}: the title {meta.title!r} is the placeholder made from the file name: "
-                        "set frstory.title in the notebook metadata")
+                        "set frstory.title in the notebook metadata"
+                        + (f" (to keep this title, delete frstory.{PLACEHOLDER_TITLE_KEY})" if recorded else ""))
     if meta.dek.strip() == PLACEHOLDER_DEK:
         warnings.append(f"{job.label}: the dek is still the scaffold's placeholder: set frstory.dek "
                         "to one sentence about the story")
+    cells = _placeholder_paragraphs(job.source or {})
+    if cells:
+        named = ", ".join(str(n) for n in cells)
+        warnings.append(f"{job.label}: cell{'s' if len(cells) > 1 else ''} {named} still "
+                        f"{'hold' if len(cells) > 1 else 'holds'} the scaffold's placeholder text "
+                        f"({' / '.join(repr(t) for t in PLACEHOLDER_PARAGRAPHS)}): replace it with the story")
     return warnings
 
 
@@ -484,6 +518,7 @@ def build(
     wait: bool = True,
     scheduler: str | None = None,
     base_url: str | None = None,
+    drop_pages: Sequence[str] | None = None,
 ) -> BuildReport:
     """Execute the story notebooks and write the static site.
 
@@ -491,7 +526,9 @@ def build(
     ----------
     notebooks_dir : path-like, optional
         Folder of story notebooks (only ``*.ipynb``, sorted; jupytext ``.py`` pairs are ignored).
-        Default ``<repo>/notebooks``.
+        Its parent is the project (its ``frstory.toml``, its ``data/``, set as
+        ``$FRSTORY_PROJECT_ROOT`` for every notebook run). Default: the folder of ``notebooks``
+        when they are all in one, else ``<repo>/notebooks`` in a checkout, else ``./notebooks``.
     out_dir : path-like, optional
         Site folder, default ``site`` next to ``notebooks_dir``. Swapped atomically for the new
         site at the end of the build; a non-empty folder not built by frstory is never replaced.
@@ -531,6 +568,11 @@ def build(
         The address the site is published at (``https://...``): canonical links, Open Graph URLs
         and images, absolute feed links and the sitemap. Default: ``base_url`` of frstory.toml;
         without one the feed has relative links and no sitemap is written.
+    drop_pages : sequence of str, optional
+        Slugs of parameterised pages to remove from the site (``frstory build --drop-page SLUG``):
+        a full build otherwise publishes again every parameterised page an earlier build made.
+        The site is written as on any build (atomically); a page of a notebook of its own cannot
+        be dropped this way (remove the notebook instead).
 
     Returns
     -------
@@ -554,17 +596,21 @@ def build(
     reporter = make_progress(progress)
     try:
         return _build(started, reporter, notebooks_dir, out_dir, notebooks, jobs, force, cell_timeout, cache_dir,
-                      parameters, slug, keep_going, wait, scheduler, base_url)
+                      parameters, slug, keep_going, wait, scheduler, base_url, drop_pages)
     finally:
         reporter.close()
 
 
 def _build(started, reporter: Progress, notebooks_dir, out_dir, notebooks, jobs, force, cell_timeout, cache_dir,
-           parameters, slug, keep_going, wait, scheduler=None, base_url=None) -> BuildReport:
+           parameters, slug, keep_going, wait, scheduler=None, base_url=None, drop_pages=None) -> BuildReport:
     from frstory.publish.params import SLUG_SAFE, parameter_slug
     from frstory.publish.sanitize import notebook_page_name
 
     say = reporter.line
+    if notebooks_dir is None and notebooks and len({Path(p).resolve().parent for p in notebooks}) == 1:
+        # Notebooks named without --notebooks belong to their own folder's project (its site,
+        # frstory.toml and data), not to the default one.
+        notebooks_dir = Path(notebooks[0]).parent
     notebooks_dir = Path(notebooks_dir) if notebooks_dir is not None else default_notebooks_dir()
     parameters = dict(parameters or {})
     partial = bool(notebooks)
@@ -602,7 +648,7 @@ def _build(started, reporter: Progress, notebooks_dir, out_dir, notebooks, jobs,
         leftovers = remove_leftovers(out_dir)
         if leftovers:
             say(f"removed {len(leftovers)} folder{'s' if len(leftovers) != 1 else ''} left by an interrupted build")
-        old_pages = _read_manifest(out_dir)
+        old_pages = _without_dropped(_read_manifest(out_dir), drop_pages or [], out_dir)
         if partial and not old_pages and (out_dir / SITE_MARKER).is_file():
             say(f"warning: {out_dir.name}/ was built by an older frstory that did not list its pages: "
                 "only the pages built now will be in it; run `frstory build` once to rebuild them all")
@@ -615,12 +661,20 @@ def _build(started, reporter: Progress, notebooks_dir, out_dir, notebooks, jobs,
             if page != notebook_page_name(path.stem) and not parameters and slug is None:
                 say(f"note: {_label(path)} is published as {page}.html: {page.removesuffix('-page')}.html is the "
                     "site's own page")
+        clash = sorted({d.removesuffix(".html") for d in drop_pages or []} & {s for *_, s in pages})
+        if clash:
+            raise BuildError(f"--drop-page {clash[0]} names a page this build makes: drop it, or build it, not both")
         if not partial:
             # A full build keeps the parameterised pages made earlier, re-built from their notebooks.
+            again = []
             for page in old_pages:
                 nb_path = notebooks_dir / str(page.get("notebook", ""))
                 if page.get("parameters") and nb_path.is_file() and page["slug"] not in {s for *_, s in pages}:
                     pages.append((nb_path, dict(page["parameters"]), page["slug"]))
+                    again.append(page["slug"])
+            if again:
+                say(f"note: publishing again {len(again)} parameterised page{'s' if len(again) != 1 else ''} of "
+                    f"earlier builds: {', '.join(again)} (remove one with `frstory build --drop-page SLUG`)")
         slugs = [s for *_, s in pages]
         if len(set(slugs)) != len(slugs):
             clashes = sorted({s for s in slugs if slugs.count(s) > 1})
@@ -631,6 +685,37 @@ def _build(started, reporter: Progress, notebooks_dir, out_dir, notebooks, jobs,
         report = _build_locked(started, reporter, notebooks_dir, out_dir, pages, partial, old_pages, jobs, force,
                                cell_timeout, cache, keep_going, config, scheduler)
     return report
+
+
+def _without_dropped(old_pages: list[dict], drop: Sequence[str], out_dir: Path) -> list[dict]:
+    """The site's pages less the parameterised ones named in ``drop`` (``--drop-page``).
+
+    Raises
+    ------
+    BuildError
+        For a name that is not a page of the site, or is the page of a notebook of its own.
+
+    Examples
+    --------
+    >>> pages = [{"slug": "02-x", "notebook": "02-x.ipynb"},
+    ...          {"slug": "02-x--syna", "notebook": "02-x.ipynb", "parameters": {"ticker": "SYNA"}}]
+    >>> [p["slug"] for p in _without_dropped(pages, ["02-x--syna"], Path("site"))]
+    ['02-x']
+    """
+    by_slug = {p["slug"]: p for p in old_pages}
+    parameterised = sorted(s for s, p in by_slug.items() if p.get("parameters"))
+    for name in drop:
+        name = name.removesuffix(".html")
+        if name not in by_slug:
+            listed = ", ".join(parameterised) if parameterised else "none"
+            raise BuildError(f"--drop-page {name}: the site {_label(out_dir)} has no page {name}.html "
+                             f"(its parameterised pages: {listed})")
+        if not by_slug[name].get("parameters"):
+            raise BuildError(f"--drop-page {name}: {name}.html is the page of the notebook "
+                             f"{by_slug[name].get('notebook')}, which every full build publishes: "
+                             "remove the notebook from the notebooks folder (or move it elsewhere) instead")
+    dropped = {name.removesuffix(".html") for name in drop}
+    return [p for p in old_pages if p["slug"] not in dropped]
 
 
 def _build_locked(started, reporter: Progress, notebooks_dir, out_dir, pages, partial, old_pages, jobs, force,
@@ -1147,7 +1232,9 @@ async def _execute_all(jobs_to_run: list[_Job], cache: Path, jobs: int, cell_tim
         page_nb, image_reads, image_warnings = embed_local_images(outcome.notebook, job.path.resolve().parent,
                                                                   job.label)
         render = renderer().render(page_nb, job.slug, meta.title, meta.lang)
-        render["warnings"] = image_warnings + list(render.get("warnings", []))
+        # Inline values published without a prose helper are the author's to fix, like the render's own.
+        render["warnings"] = (image_warnings + [f"{job.label}: {w}" for w in getattr(outcome, "warnings", [])]
+                              + list(render.get("warnings", [])))
         render["content_hash"] = job.content_hash
         record = {
             "notebook": job.path.name,
@@ -1561,6 +1648,10 @@ def _write_site(out_dir: Path, good: list[_Job], results: dict[str, StoryResult]
         else:
             notes.append(f"no {SITEMAP_FILE}: a sitemap needs absolute addresses; give the site's address with "
                          "--base-url URL (or base_url in frstory.toml)")
+            if any(str(rel).startswith("embed/") for entry in manifest for rel in entry.get("files") or []):
+                notes.append("no embed code on the charts (their embeddable pages are linked): an embed code "
+                             "pasted into another site needs the chart's absolute address; give the site's "
+                             "address with --base-url URL (or base_url in frstory.toml)")
         if search_binary is not None:
             (staging / "search.html").write_text(_search_page(env, common), encoding="utf-8")
             problem = build_search_index(staging, search_binary)
