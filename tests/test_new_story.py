@@ -204,6 +204,10 @@ def plain_project(tmp_path_factory):
     nbformat.write(story_notebook({"title": "Plain plotly", "dek": "A synthetic chart.", "synthetic": True},
                                   [nbformat.v4.new_markdown_cell("Synthetic."), nbformat.v4.new_code_cell(chart)]),
                    root / "notebooks" / "06-plain-plotly.ipynb")
+    made_up = 'import frstory as fr\nprices = fr.synthetic_prices(["SYNA"], "2020-06-01", "2020-06-30")\nlen(prices)'
+    nbformat.write(story_notebook({"title": "Made-up prices", "dek": "Synthetic prices.", "synthetic": True},
+                                  [nbformat.v4.new_markdown_cell("Synthetic."), nbformat.v4.new_code_cell(made_up)]),
+                   root / "notebooks" / "07-made-up-prices.ipynb")
     with pytest.MonkeyPatch.context() as mp:
         _isolate(mp, root)
         mp.chdir(root)
@@ -316,3 +320,18 @@ def test_an_embed_page_has_one_heading_naming_its_chart(tmp_path):
     write_embed(tmp_path, _BODY, "fr-fig-1", "01-x", 1, "Synthetic story")
     page = (tmp_path / "embed" / "01-x-1.html").read_text(encoding="utf-8")
     assert page.count("<h1") == 1 and '<h1 class="fr-visually-hidden">' in page
+
+
+def _methods(page: str) -> str:
+    return page[page.index('id="methods"'):]
+
+
+def test_a_page_drawn_from_synthetic_prices_says_they_are_made_up_not_that_none_were_used(plain_project):
+    methods = _methods((plain_project[0] / "site" / "07-made-up-prices.html").read_text(encoding="utf-8"))
+    assert "are synthetic: random walks for examples, not market data" in methods
+    assert "No price data used" not in methods and "examples.py" not in methods
+
+
+def test_a_page_without_prices_says_it_used_none(plain_project):
+    methods = _methods((plain_project[0] / "site" / "06-plain-plotly.html").read_text(encoding="utf-8"))
+    assert "No price data used." in methods and "synthetic: random walks" not in methods

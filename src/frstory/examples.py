@@ -115,6 +115,11 @@ def synthetic_prices(
     out["ticker"] = out["ticker"].astype("string")
     out.attrs["synthetic"] = True
     out.attrs["note"] = SYNTHETIC_NOTE
+    # A page built from these says so in its methods box, instead of "No price data used". The
+    # generator's own source is what was "read": a change to it re-executes the notebook.
+    from frstory.provenance import record_read
+
+    record_read("synthetic:prices", __file__, tickers=sorted(map(str, out["ticker"].unique())), seed=seed)
     return out
 
 

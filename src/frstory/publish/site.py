@@ -1574,6 +1574,8 @@ def _write_site(out_dir: Path, good: list[_Job], results: dict[str, StoryResult]
             names = {p["ticker"]: p["label"] for p in prices if p.get("ticker")}
             reads = []
             for r in record.get("reads", []):
+                if str(r.get("kind", "")).startswith("synthetic:"):
+                    continue  # made up by frstory, not a data file: the Prices section says so
                 href = _publish_read(r, staging)
                 if href:
                     files.append(unquote(href))
@@ -1599,6 +1601,7 @@ def _write_site(out_dir: Path, good: list[_Job], results: dict[str, StoryResult]
                 "reads": reads,
                 "prices": prices,
                 "price_reads": any(str(r.get("kind", "")).startswith("prices") for r in record.get("reads", [])),
+                "synthetic_prices": any(r.get("kind") == "synthetic:prices" for r in record.get("reads", [])),
                 "executed_at": record.get("executed_at", ""),
                 "executed_at_display": _format_time(record.get("executed_at", "")),
                 "cached": results[job.slug].status == "cached",
