@@ -448,7 +448,6 @@ def lock(
     --------
     >>> lock(["SYNA"], "2020-06-01", "2020-06-30", folder="data/market")  # doctest: +SKIP
     """
-    from frstory.data.calendar import nyse_sessions
 
     target = Path(folder).expanduser().resolve() if folder else default_lock_dir()
     if target is None:
