@@ -243,3 +243,18 @@ def test_the_author_is_warned_of_a_chart_without_a_layout_for_phones(renderer):
     (warning,) = [w for w in warnings if "no layout" in w]
     assert "chart 1 (Synthetic long names) has no layout for containers 280" in warning
     assert warning.count("Fix:") == 1 and "series names" in warning
+
+
+def test_the_author_is_warned_of_a_chart_that_names_no_source(renderer):
+    # A synthetic plain plotly figure: no frstory furniture, so no source line for readers.
+    figure = {"data": [{"type": "bar", "x": ["a", "b"], "y": [1, 2]}], "layout": {"title": {"text": "Synthetic bars"}}}
+    warnings = _render(renderer, [_display({"application/vnd.plotly.v1+json": figure})])["warnings"]
+    (warning,) = [w for w in warnings if "names no source" in w]
+    assert warning.startswith("synthetic: chart 1 (Synthetic bars) names no source") and "Fix: draw it with" in warning
+
+
+def test_a_chart_with_a_source_is_not_warned_about_it(renderer):
+    figure = {"data": [{"type": "bar", "x": ["a"], "y": [1]}],
+              "layout": {"meta": {"frstory": {"title": "Synthetic", "source": "Synthetic source"}}}}
+    warnings = _render(renderer, [_display({"application/vnd.plotly.v1+json": figure})])["warnings"]
+    assert not [w for w in warnings if "names no source" in w]

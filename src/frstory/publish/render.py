@@ -841,6 +841,12 @@ class StoryRenderer:
         record["source_url"] = http_url(text["source_url"])
         ctx.figures.append(record)
         ctx.words += len(_WORD.findall(" ".join([title, text["subtitle"], text["notes"]])))
+        if not text["source"]:
+            # A newsroom chart says where its data came from; a plain plotly figure has no place for it.
+            ctx.warnings.append(
+                f"{ctx.stem}: chart {number} ({title or 'untitled'}) names no source, so readers cannot tell where "
+                "its data came from. Fix: draw it with frstory.charts (source= is required there), or set "
+                "fig.layout.meta = {'frstory': {'source': 'Who published the data'}}")
         missing = [m for m in furniture.get("no_layout") or [] if isinstance(m, dict) and "width" in m]
         if missing:
             widths = ", ".join(str(m["width"]) for m in missing)
