@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import re
 
 import numpy as np
 import pandas as pd
@@ -615,7 +616,9 @@ def test_event_study_table_is_an_html_table_with_every_row_and_its_furniture():
     html = charts.event_study_table(results, title="Eight rows", subtitle="All of them", source=SOURCE,
                                     notes="A note")._repr_html_()
     assert html.count("<tr>") == 1 + 8 + 1, "header, every result, footer: nothing clipped"
-    assert "<caption><strong>Eight rows</strong><br><span>All of them</span></caption>" in html
+    assert "<caption><strong>Eight rows</strong><br><span>All of them</span>" in html
+    # The alt text rides in the caption for screen readers, hidden from sight.
+    assert re.search(r'<span class="fr-table__alt fr-visually-hidden">[^<]+</span></caption>', html)
     assert "Event &lt;3&gt;" in html and "<3>" not in html
     assert f"Source: {SOURCE}" in html and "Note: A note" in html
 

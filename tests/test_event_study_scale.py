@@ -8,7 +8,6 @@ benchmarks/bench_event_study.py, never here.
 from __future__ import annotations
 
 import re
-
 import subprocess
 import sys
 import textwrap
