@@ -608,6 +608,7 @@ def _caveats(panel: _Panel, core: _Core, k: np.ndarray, tickers: Sequence[str], 
     bench = reader_name(benchmark, article=True)
     day_text = panel.day_text()
     names: dict[str, str] = {}
+    spelled: dict[int, str] = {}  # counts in words, made once each (num2words is slow per call)
     weekdays: dict[pd.Timestamp, str] = {}
     s0, s1 = estimation_window
     e0, _ = event_window
@@ -735,21 +736,25 @@ def _caveats(panel: _Panel, core: _Core, k: np.ndarray, tickers: Sequence[str], 
         # 7. other news of the same firm
         if in_est[i]:
             n_est = _listed_count(in_est[i])
+            if n_est not in spelled:
+                spelled[n_est] = prose.spelled(n_est)
             caveats.append(make(
                 "The estimation window contains another listed event of {name}, {events}; its news moves the "
                 "price, which can bias the model and inflate its noise estimate." if n_est == 1 else
                 "The estimation window contains {count} other listed events of {name}: {events}. Their news "
                 "moves the price, which can bias the model and inflate its noise estimate.",
-                name, bench, events="; ".join(in_est[i]), count=prose.spelled(n_est),
+                name, bench, events="; ".join(in_est[i]), count=spelled[n_est],
             ))
         if in_evt[i]:
             n_evt = _listed_count(in_evt[i])
+            if n_evt not in spelled:
+                spelled[n_evt] = prose.spelled(n_evt)
             caveats.append(make(
                 "Another listed event of {name} falls inside the event window, {events}; its news is mixed "
                 "into the cumulative abnormal return." if n_evt == 1 else
                 "{count} other listed events of {name} fall inside the event window: {events}. Their news is "
                 "mixed into the cumulative abnormal return.",
-                name, bench, events="; ".join(in_evt[i]), count=prose.sentence(prose.spelled(n_evt)),
+                name, bench, events="; ".join(in_evt[i]), count=prose.sentence(spelled[n_evt]),
             ))
         if panel.off_calendar:
             caveats.append(f"{panel.off_calendar} price rows on dates that are not NYSE sessions were ignored.")
@@ -856,8 +861,12 @@ def _event_overlaps(panel: _Panel, core: _Core, k: np.ndarray, self_dates: np.nd
         rows, other = rows[shown].tolist(), other[shown].tolist()
         if is_event_window:
             offsets = (others.pos[other] - core.p0[rows]).tolist()
+            said: dict[int, str] = {}  # a few distinct offsets among thousands of overlaps: words once each
             for i, j, offset in zip(rows, other, offsets):
-                target[i].append(f"{others.name(j)} on {prose.offsets(offset, offset)}")
+                words = said.get(offset)
+                if words is None:
+                    words = said[offset] = prose.offsets(offset, offset)
+                target[i].append(f"{others.name(j)} on {words}")
         else:
             for i, j in zip(rows, other):
                 target[i].append(others.dated_name(j, day_text))
