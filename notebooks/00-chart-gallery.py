@@ -273,7 +273,7 @@ charts.specification_curve(syna_specs, measure="ar_0", title="Every specificatio
 
 # %%
 reader_specs = fr.specifications(readers, "METRO", "2020-06-11", market_session="pre", benchmarks=("SITE",),
-                                 price="readers")
+                                 price="readers", names=section_names)
 assert reader_specs.loc[reader_specs["measure"] == "ar_0", "significant"].all()
 charts.specification_curve(reader_specs, measure="ar_0", unit="percent", names=section_names,
                            y_title="Growth in readers beyond the site's",

@@ -238,7 +238,7 @@ def test_specifications_refuse_a_level_written_as_a_percentage(synthetic):
 
 def test_the_specification_detection_limit_follows_the_level(synthetic):
     specs = fr.specifications(synthetic, "SYNA", "2020-06-10", benchmarks=[BENCH], models=["market"],
-                              estimation_windows=[(-250, -11)], level=0.10)
+                              estimation_windows=[(-250, -11)], level=0.10, names=NAMES)
     row = specs.iloc[0]
     assert row["limit"] == pytest.approx(stats.t.ppf(0.95, row["n_estimation"] - 2) * row["sd"])
     assert row["high"] - row["estimate"] == pytest.approx(row["limit"])

@@ -179,7 +179,7 @@ def short_history():
 
 def test_the_estimation_label_states_the_sessions_used(short_history):
     specs = fr.specifications(short_history, "SYNA", "2020-06-10", benchmarks=["^SYNX"], models=["market"],
-                              estimation_windows=[(-250, -11)])
+                              estimation_windows=[(-250, -11)], names=NAMES)
     n = int(specs["n_estimation"].iloc[0])
     assert n < 240
     assert set(specs["estimation"]) == {f"{n} of 240 sessions"}
@@ -187,7 +187,7 @@ def test_the_estimation_label_states_the_sessions_used(short_history):
 
 def test_the_estimation_label_gives_the_range_when_specifications_differ(short_history):
     specs = fr.specifications(short_history, "SYNA", "2020-06-10", benchmarks=["^SYNX", "^SYNY"],
-                              models=["market"], estimation_windows=[(-250, -11)])
+                              models=["market"], estimation_windows=[(-250, -11)], names=NAMES)
     lo, hi = int(specs["n_estimation"].min()), int(specs["n_estimation"].max())
     assert lo < hi
     assert set(specs["estimation"]) == {f"{lo}\N{EN DASH}{hi} of 240 sessions"}
@@ -195,13 +195,13 @@ def test_the_estimation_label_gives_the_range_when_specifications_differ(short_h
 
 def test_a_full_window_is_labelled_by_its_length(short_history):
     specs = fr.specifications(short_history, "SYNA", "2020-06-10", benchmarks=["^SYNX"], models=["market"],
-                              estimation_windows=[(-60, -11)])
+                              estimation_windows=[(-60, -11)], names=NAMES)
     assert set(specs["estimation"]) == {"50 sessions"}
 
 
 def test_the_chart_hover_names_the_interval_at_the_frames_level(short_history):
     specs = fr.specifications(short_history, "SYNA", "2020-06-10", benchmarks=["^SYNX"], models=["market"],
-                              estimation_windows=[(-60, -11)], level=0.10)
+                              estimation_windows=[(-60, -11)], level=0.10, names=NAMES)
     fig = charts.specification_curve(specs, source="Synthetic example data", names=NAMES)
     assert "(90% interval" in fig.data[0].hovertemplate
 

@@ -72,6 +72,24 @@ def test_only_a_trace_that_needs_them_carries_hover_texts_per_point():
     assert get_unit("line", "currency", "EUR").hover_points([-1.0, 2.0])[1] == ["−€1.00", "€2.00"]
 
 
+def test_an_amount_of_millions_hovers_compact_like_its_axis(hover):
+    fig = charts.line(amounts([12_500_000.0, 8_000_000.0]), unit="currency", currency="EUR", source=SOURCE)
+    lines = hover(fig, 0, 0)
+    # Not "€12,500,000.00" beside an axis that reads "€12.5M".
+    assert "€12.5M" in lines and not any("12,500,000" in line for line in lines)
+
+
+def test_a_negative_amount_of_millions_hovers_compact_with_the_minus_first(hover):
+    fig = charts.bar(pd.DataFrame({"desk": ["A", "B"], "value": [-2_345_678.0, 12_500_000.0]}), x="desk", y="value",
+                     unit="currency", currency="EUR", source=SOURCE)
+    assert "−€2.35M" in hover(fig, 0, 0) and "€12.5M" in hover(fig, 0, 1)
+
+
+def test_amounts_under_a_million_hover_in_full_beside_millions(hover):
+    fig = charts.line(amounts([950_000.0, 3_000_000_000.0]), unit="currency", source=SOURCE)
+    assert "$950,000.00" in hover(fig, 0, 0) and "$3B" in hover(fig, 0, 1)
+
+
 def test_zero_percentage_points_hover_without_a_sign(hover):
     fig = charts.line(amounts([0.0, -0.00001, 0.0123, -0.05]), unit="points", source=SOURCE)
     assert [hover(fig, 0, i)[-1] for i in range(4)] == ["0.0 pp", "0.0 pp", "+1.2 pp", "−5.0 pp"]

@@ -17,6 +17,8 @@ from frstory import charts
 from frstory.charts import chart_data
 
 BENCH, OTHER = "^SYNX", "^SYNY"
+# Reader names of the synthetic indices: fr.specifications refuses to label a benchmark with its raw ticker.
+NAMES = {BENCH: "the Synthetic Market Index", OTHER: "the Second Synthetic Index"}
 SOURCE = "Synthetic example data (frstory.examples)"
 CRASH = ("2020-03-01", "2020-03-31")
 
@@ -38,7 +40,7 @@ def prices():
 def specs(prices):
     return fr.specifications(prices, "SYNA", "2020-06-10", market_session="post", benchmarks=[BENCH, OTHER],
                              estimation_windows=[(-250, -11), (-120, -11)], exclude_periods=[CRASH],
-                             models=["market", "market_adjusted", "constant_mean"], car_window=(-1, 1))
+                             models=["market", "market_adjusted", "constant_mean"], car_window=(-1, 1), names=NAMES)
 
 
 # ------------------------------------------------------------------------------- the analysis
@@ -57,7 +59,7 @@ def test_the_constant_mean_model_is_run_once_as_it_uses_no_benchmark(specs):
 
 def test_each_specification_equals_its_own_event_study(prices, specs):
     row = specs[(specs["model"] == "Market model") & (specs["excluded"] != "none") & (specs["estimation"] == "110 sessions")
-                & (specs["benchmark"] == OTHER) & (specs["measure"] == "car")].iloc[0]
+                & (specs["benchmark"] == "Second Synthetic Index") & (specs["measure"] == "car")].iloc[0]
     res = fr.event_study(prices, "SYNA", "2020-06-10", market_session="post", benchmark=OTHER,
                          estimation_window=(-120, -11), event_window=(-1, 1), exclude=[CRASH])
     whole = res.car(-1, 1)
@@ -73,33 +75,55 @@ def test_the_injected_day0_abnormal_return_is_found_by_the_models_that_estimate_
 
 
 def test_no_excluded_period_by_default(prices):
-    specs = fr.specifications(prices, "SYNA", "2020-06-10", benchmarks=[BENCH], models=["market"])
+    specs = fr.specifications(prices, "SYNA", "2020-06-10", benchmarks=[BENCH], models=["market"], names=NAMES)
     assert set(specs["excluded"]) == {"none"}
 
 
 def test_a_car_window_without_day0_is_refused(prices):
     with pytest.raises(fr.AnalysisError, match=r"car_window=\(1, 3\) must contain day 0"):
-        fr.specifications(prices, "SYNA", "2020-06-10", benchmarks=[BENCH], car_window=(1, 3))
+        fr.specifications(prices, "SYNA", "2020-06-10", benchmarks=[BENCH], car_window=(1, 3), names=NAMES)
 
 
 def test_a_single_choice_given_bare_is_that_one_choice(prices):
     # Not the characters of "^SYNX" and "market", nor the numbers -120 and -11 as windows.
     bare = fr.specifications(prices, "SYNA", "2020-06-10", benchmarks=BENCH, models="market",
-                             estimation_windows=(-120, -11), exclude_periods=CRASH)
+                             estimation_windows=(-120, -11), exclude_periods=CRASH, names=NAMES)
     listed = fr.specifications(prices, "SYNA", "2020-06-10", benchmarks=[BENCH], models=["market"],
-                               estimation_windows=[(-120, -11)], exclude_periods=[CRASH])
+                               estimation_windows=[(-120, -11)], exclude_periods=[CRASH], names=NAMES)
     pd.testing.assert_frame_equal(bare, listed)
     assert bare["spec"].nunique() == 2  # with and without the excluded period
 
 
 def test_a_car_window_that_is_not_whole_sessions_is_refused(prices):
     with pytest.raises(fr.AnalysisError, match=r"car_window=\(0.5, 1\) is not a pair of session offsets"):
-        fr.specifications(prices, "SYNA", "2020-06-10", benchmarks=[BENCH], car_window=(0.5, 1))
+        fr.specifications(prices, "SYNA", "2020-06-10", benchmarks=[BENCH], car_window=(0.5, 1), names=NAMES)
 
 
 def test_a_failing_specification_is_named(prices):
     with pytest.raises(fr.AnalysisError, match=r"specification 1 \(estimation \(-250, -11\), model market, benchmark \^NONE"):
-        fr.specifications(prices, "SYNA", "2020-06-10", benchmarks=["^NONE"], models=["market"])
+        fr.specifications(prices, "SYNA", "2020-06-10", benchmarks=["^NONE"], models=["market"],
+                          names={"^NONE": "an index missing from the prices"})
+
+
+def test_each_benchmark_is_labelled_with_its_reader_name(specs):
+    assert set(specs["benchmark"]) == {"Synthetic Market Index", "Second Synthetic Index", "none"}
+
+
+def test_a_benchmark_without_a_reader_name_is_refused_not_shown_as_its_ticker(prices):
+    with pytest.raises(fr.prose.UnknownDisplayName, match=r"fr.specifications: benchmark '\^SYNY'.*names="):
+        fr.specifications(prices, "SYNA", "2020-06-10", benchmarks=[BENCH, OTHER], models=["market"],
+                          names={BENCH: NAMES[BENCH]})
+
+
+def test_a_benchmark_only_the_constant_mean_model_sees_needs_no_name(prices):
+    # The constant-mean model uses no benchmark, so its rows say "none" whatever the index is called.
+    specs = fr.specifications(prices, "SYNA", "2020-06-10", benchmarks=[OTHER], models=["constant_mean"])
+    assert set(specs["benchmark"]) == {"none"}
+
+
+def test_the_curves_dot_matrix_names_benchmarks_never_their_tickers(figure):
+    labels = list(figure.layout.yaxis2.ticktext)
+    assert "Benchmark: Second Synthetic Index" in labels and not any("^SYN" in label for label in labels)
 
 
 # ------------------------------------------------------------------------------- the chart

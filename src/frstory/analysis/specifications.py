@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import numbers
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
 from scipy import stats
@@ -48,6 +48,7 @@ def specifications(
     car_window: tuple[int, int] = (-1, 1),
     price: str = "close",
     level: float = LEVEL,
+    names: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Day-0 abnormal return and CAR under every combination of the analysis choices, as a tidy frame.
 
@@ -81,6 +82,11 @@ def specifications(
         Price column.
     level : float
         Two-sided level of the intervals, ``significant`` and ``limit``.
+    names : mapping of str to str, optional
+        Reader names of the benchmarks for this call (``{"^SYNX": "the Synthetic Market Index"}``),
+        looked up before the registered ones, as in :func:`frstory.prose.display_name`. The
+        ``benchmark`` column is reader text (the curve's dot matrix and hover show it), so a
+        benchmark without a name is refused, never shown as its raw ticker.
 
     A single choice may be given bare: ``benchmarks="^GSPC"``, ``models="market"``,
     ``estimation_windows=(-120, -11)``, ``exclude_periods=("2020-03-01", "2020-03-31")``.
@@ -104,15 +110,21 @@ def specifications(
     AnalysisError
         For an empty list of choices, an unknown model, or a CAR window without day 0; errors of
         :func:`frstory.event_study` name the specification that failed.
+    frstory.prose.UnknownDisplayName
+        For a benchmark a model uses that neither ``names`` nor the registry names; raised before
+        any specification is estimated.
 
     Examples
     --------
     >>> import frstory as fr
     >>> prices = fr.synthetic_prices(["SYNA"], benchmark="^SYNX")
     >>> specs = fr.specifications(prices, "SYNA", "2020-06-10", benchmarks=["^SYNX"],
-    ...                           models=["market", "market_adjusted"])
+    ...                           models=["market", "market_adjusted"],
+    ...                           names={"^SYNX": "the Synthetic Market Index"})
     >>> specs["measure"].value_counts().to_dict()
     {'ar_0': 6, 'car': 6}
+    >>> sorted(set(specs["benchmark"]))
+    ['Synthetic Market Index']
     """
     # One choice given bare (benchmarks="^GSPC", estimation_windows=(-120, -11)) is that one choice,
     # not a list of characters or of numbers.
@@ -141,6 +153,10 @@ def specifications(
     if len(exclude_periods) == 2 and not any(hasattr(v, "__len__") and not isinstance(v, str) for v in exclude_periods):
         exclude_periods = [tuple(exclude_periods)]  # one (start, end) pair given bare
     periods: list[tuple | None] = [None, *_check_exclude(exclude_periods)]
+    # Named before the first estimate: a missing name should not wait for a grid of event studies.
+    # The constant-mean model uses no benchmark ("none"), so a benchmark only it would see needs no name.
+    bench_names = ({b: _bench_name(b, names) for b in lists["benchmarks"]}
+                   if any(m != "constant_mean" for m in lists["models"]) else {})
     if isinstance(prices, pd.DataFrame) and "ticker" in prices.columns:
         # Only the stock and the benchmarks: every specification aligns a smaller frame.
         prices = prices[prices["ticker"].isin([ticker, *lists["benchmarks"]])]
@@ -167,7 +183,7 @@ def specifications(
             "estimation": tuple(window),  # labelled below, from the sessions its specifications used
             "excluded": prose.date_range(*period) if period else "none",
             "model": _MODEL_LABELS[model],
-            "benchmark": _bench_name(benchmark) if model != "constant_mean" else "none",
+            "benchmark": bench_names[benchmark] if model != "constant_mean" else "none",
         }
         for measure, tested in (("ar_0", result.car(0, 0)), ("car", result.car(c0, c1))):
             rows.append({
@@ -220,7 +236,15 @@ def _is_window(value) -> bool:
         return False
 
 
-def _bench_name(ticker: str) -> str:
-    from frstory.analysis.results import reader_name
+def _bench_name(ticker: str, names: Mapping[str, str] | None) -> str:
+    """The benchmark's reader name (a label, without "the"); a benchmark without one is refused.
 
-    return reader_name(ticker)
+    Examples
+    --------
+    >>> _bench_name("^GSPC", None), _bench_name("^X", {"^X": "the X Index"})
+    ('S&P 500', 'X Index')
+    """
+    try:
+        return prose.display_name(ticker, names=names)
+    except prose.UnknownDisplayName as exc:
+        raise prose.UnknownDisplayName(f"fr.specifications: benchmark {ticker!r}: {exc}") from None

@@ -137,6 +137,7 @@ def line(
     colors: Mapping[str, str] | None = None,
     highlight: str | Sequence[str] | None = None,
     y_title: str | None = None,
+    x_title: str | None = None,
     events: pd.DataFrame | None = None,
     event_label: str = "headline",
     max_label_chars: int = 28,
@@ -182,6 +183,11 @@ def line(
         What the values are, in words (``"change in net profit"``): the axis title and the alt
         text's subject. Default the ``y`` column's name when it reads as words (``"stories"``);
         a name written for code (``"change_eur_m"``) is refused, asking for ``y_title``.
+    x_title : str, optional
+        What the x values are, in words (``"quarter"``): the title of an x-axis of numbers or
+        categories. Default the ``x`` column's name when it reads as words (``"year"``); a name
+        written for code (``"quarter_label"``) is refused, asking for ``x_title``. A date axis
+        has no title (its dates say what they are), so it takes none.
     events : pandas.DataFrame, optional
         Events (``date``, ``headline``) to mark on a date axis.
     event_label : str
@@ -199,7 +205,8 @@ def line(
     Raises
     ------
     frstory.ChartInputError
-        A missing column (naming the keyword to pass), non-numeric values, an unknown unit.
+        A missing column (naming the keyword to pass), non-numeric values, an unknown unit, a
+        column name written for code that would title an axis.
 
     Examples
     --------
@@ -210,6 +217,14 @@ def line(
     >>> fig = charts.line(stories, x="month", y="stories", unit="count", source="Newsroom archive")
     >>> fig.layout.meta["frstory"]["alt"].split(".")[0]
     'Stories rose from 3 in January 2020 to 18 in June 2020, peaking at 30 in May 2020'
+
+    An x-axis of categories is titled in words, from ``x_title`` or a column named in words:
+
+    >>> quarters = pd.DataFrame({"quarter_label": ["Q1", "Q2", "Q3"], "stories": [3, 5, 4]})
+    >>> fig = charts.line(quarters, x="quarter_label", y="stories", unit="count", x_title="quarter",
+    ...                   source="Newsroom archive")
+    >>> fig.layout.xaxis.title.text
+    'Quarter'
     """
     kind = "line"
     frame = require_columns(kind, data, {"x": x, "y": y, "color": color})
@@ -237,6 +252,7 @@ def line(
     highlighted = [highlight] if isinstance(highlight, str) else list(highlight or [])
     monthly = _is_monthly(work["_x"]) if is_date else False
     what = value_words(kind, y, y_title)
+    x_words = _x_words(kind, x, x_title, is_date)
     # A ticker column holds tickers, which need reader names; any other column's values are their own labels.
     labels = [series_name(key, dict(names or {}), ticker=color == "ticker") for key, _ in parts] if color is not None else []
     narrow = width < 520
@@ -285,7 +301,7 @@ def line(
     if ends:
         end_labels(fig, ends, y_range=y_range, plot_height=canvas.frame.plot_height, width=width)
     axis_title = what[:1].upper() + what[1:] + (f" ({the_unit.axis_word})" if the_unit.name == "currency" else "")
-    xaxis: dict[str, Any] = date_axis(x_range, canvas.frame.plot_width) if is_date else {"title": {"text": escape_text(x.replace("_", " "))}}
+    xaxis: dict[str, Any] = date_axis(x_range, canvas.frame.plot_width) if is_date else {"title": {"text": escape_text(x_words[:1].upper() + x_words[1:])}}
     if is_date and monthly:
         xaxis["hoverformat"] = "%B %Y"
     fig.update_layout(
@@ -301,6 +317,37 @@ def line(
     auto_alt = _line_alt([(lab or "", rows) for (_, rows), lab in zip(parts, said or [""] * len(parts))],
                          the_unit.fitted(work["_y"]), currency, what, monthly)
     return canvas.finish(fig, alt=alt, auto_alt=auto_alt, data=out.reset_index(drop=True))
+
+
+def _x_words(kind: str, x: str, given: str | None, is_date: bool) -> str:
+    """The x-axis title's words, by the rule of :func:`value_words` for the values: ``given``, else
+    the ``x`` column's name when it reads as words; a name written for code is refused. A date
+    axis has no title, so ``given`` there would be dropped unseen: it is refused too.
+
+    Examples
+    --------
+    >>> _x_words("line", "year", None, False), _x_words("line", "quarter_label", "quarter", False)
+    ('year', 'quarter')
+    >>> _x_words("line", "quarter_label", None, False)
+    Traceback (most recent call last):
+    ...
+    frstory.errors.ChartInputError: line: the x column 'quarter_label' is a name for code, not words for readers; the x-axis title would read "Quarter label". Fix: pass x_title= what the x values are, e.g. x_title='quarter', or name the column in words.
+    """
+    if is_date:
+        if given is not None:
+            raise ChartInputError(f"{kind}: x_title={given!r} would title a date axis, which has no title (its dates "
+                                  "say what they are). Fix: drop x_title=.")
+        return ""
+    try:
+        return value_words(kind, x, given, keyword="x_title")
+    except ChartInputError:
+        # value_words speaks of the values and the alt text; this name would reach the x-axis title only.
+        shown = str(x).replace("_", " ")
+        raise ChartInputError(
+            f"{kind}: the x column {x!r} is a name for code, not words for readers; the x-axis title would read "
+            f"\"{shown[:1].upper() + shown[1:]}\". Fix: pass x_title= what the x values are, e.g. x_title='quarter', "
+            "or name the column in words."
+        ) from None
 
 
 def _bar_alt(frame: pd.DataFrame, unit: Unit, currency: str, what: str, monthly: bool, groups: list[str],

@@ -46,6 +46,8 @@ class Unit:
     minor_digits: int = 2
     #: Every value is a whole number (:meth:`fitted`): a plain number is then written without decimals.
     integers: bool = False
+    #: ISO 4217 code of a ``currency`` unit: hover labels of millions are written by :func:`frstory.prose.money`.
+    currency: str = "USD"
 
     @property
     def whole(self) -> bool:
@@ -103,8 +105,12 @@ class Unit:
         trace that goes there hovers the axis's own label (a bare ``%{y}``, as a signed value
         does), which plotly writes with the minus of its ticks ("−3.4%"), except an amount of
         money: plotly writes the axis's prefix before the sign ("$−5,000.00"), so such a trace
-        hovers a text per point, written like the axis ("−$5,000.00"). Every other trace keeps
-        the template alone, which costs no bytes per point.
+        hovers a text per point, written like the axis ("−$5,000.00"). So does a trace with an
+        amount of a million or more, which the axis writes compact ("€12.5M"): d3's
+        "€12,500,000.00" beside it would be a different number to read. Such an amount hovers
+        compact, to two decimals of its millions (or billions) where they are not zero; smaller
+        amounts in the same trace keep the full format. Every other trace keeps the template
+        alone, which costs no bytes per point.
 
         Examples
         --------
@@ -115,8 +121,12 @@ class Unit:
         (('%{customdata}', ['−$5,000.00']), ('%{x}', None))
         >>> eur.hover_points([5000.0]), UNITS["percent"].hover_points([0.5])
         (('€%{y:,.2f}', None), ('%{y:.1%}', None))
+        >>> eur.hover_points([12_500_000.0, -2_345_678.0, 950_000.0])
+        ('%{customdata}', ['€12.5M', '−€2.35M', '€950,000.00'])
         """
-        if not any(v < 0 for v in values):
+        # An amount money() rounds to a million is written as one ("€1M", not "€1,000,000.00").
+        millions = bool(self.prefix) and self.name == "currency" and any(abs(v) >= _MILLION for v in values)
+        if not millions and not any(v < 0 for v in values):
             return self.hover(axis), None
         if not self.prefix:
             return f"%{{{axis}}}", None
@@ -124,11 +134,32 @@ class Unit:
         step = Decimal(1).scaleb(-places)
         texts = []
         for v in values:
+            if v != v:
+                texts.append("")  # a gap: plotly draws and hovers nothing there
+                continue
+            if millions and abs(v) >= _MILLION:
+                texts.append(self._compact(float(v)))
+                continue
             # Rounded as d3-format (JavaScript's toFixed) rounds the same float elsewhere in the chart.
             size = Decimal(abs(float(v))).quantize(step, rounding=ROUND_HALF_UP)
             negative = v < 0 and size > 0  # "−€0.00" would sign nothing
             texts.append(f"{MINUS if negative else ''}{self.prefix}{size:,.{places}f}{self.suffix}")
         return "%{customdata}", texts
+
+    def _compact(self, value: float) -> str:
+        """An amount of a million or more as the axis writes it, minus first: ``−€2.35M``.
+
+        :func:`frstory.prose.money` writes it in words ("−€2.35 million"), the one rounding of
+        large amounts; the word becomes the letter of plotly's ``exponentformat="B"`` ticks.
+
+        Examples
+        --------
+        >>> UNITS["currency"]._compact(-2_000_000_000.0), UNITS["currency"]._compact(999_999.5)
+        ('−$2B', '$1M')
+        """
+        text = prose.money(value, currency=self.currency, decimals=2, large=True, minus=MINUS)
+        number, _, word = text.rpartition(" ")
+        return number + _COMPACT_LETTERS[word] + self.suffix
 
     def fitted(self, values: Sequence[float]) -> Unit:
         """This unit for a chart of ``values``: plain numbers that are all whole are written whole.
@@ -212,6 +243,12 @@ class Unit:
         return prose.number(value, decimals=places, signed=signed, minus=minus)
 
 
+#: The smallest amount :func:`frstory.prose.money` writes in millions (it rounds to whole units first).
+_MILLION = 999_999.5
+#: plotly's ``exponentformat="B"`` letters (the axis's "€12.5M") for prose's words.
+_COMPACT_LETTERS = {"million": "M", "billion": "B"}
+
+
 def signed_zero_aliases(unit: Unit) -> dict[str, str]:
     """plotly ``labelalias`` entries that write zero unsigned on an axis whose format signs it.
 
@@ -282,7 +319,8 @@ def get_unit(kind: str, unit: object, currency: str = "USD") -> Unit:
     # A currency without minor units (yen, won) hovers whole amounts: "¥1,234", never "¥1,234.00".
     minor = prose.numbers.currency_digits(currency)
     hoverformat = found.hoverformat if minor else ",.0f"
-    return replace(found, prefix=symbol, axis_word=symbol, hoverformat=hoverformat, minor_digits=minor)
+    return replace(found, prefix=symbol, axis_word=symbol, hoverformat=hoverformat, minor_digits=minor,
+                   currency=currency)
 
 
 def series_name(value: object, names: Mapping[str, str] | None = None, *, article: bool = False,
