@@ -477,6 +477,12 @@ def test_unknown_category(tmp_path):
                     fix="use one of corporate, policy, protest, research, incident, market")
 
 
+def test_a_misspelled_category_is_told_the_closest_one(tmp_path):
+    path = write_events(tmp_path, {1: {"category": "polcy"}})
+    assert_reported(load_error(path), path, line=3, column="category", value="polcy",
+                    fix="(did you mean 'policy'?)")
+
+
 def test_a_date_that_is_not_a_real_date(tmp_path):
     path = write_events(tmp_path, {0: {"date": "2019-02-30"}})
     assert_reported(load_error(path), path, line=2, column="date", value="2019-02-30", fix="YYYY-MM-DD")

@@ -204,7 +204,10 @@ def plain_project(tmp_path_factory):
     nbformat.write(story_notebook({"title": "Plain plotly", "dek": "A synthetic chart.", "synthetic": True},
                                   [nbformat.v4.new_markdown_cell("Synthetic."), nbformat.v4.new_code_cell(chart)]),
                    root / "notebooks" / "06-plain-plotly.ipynb")
-    made_up = 'import frstory as fr\nprices = fr.synthetic_prices(["SYNA"], "2020-06-01", "2020-06-30")\nlen(prices)'
+    # A story module beside the notebook (code the notebook imports, not data it reads).
+    (root / "notebooks" / "synthetic_helper.py").write_text("DAYS = 30\n", encoding="utf-8")
+    made_up = ('import frstory as fr\nimport synthetic_helper\n'
+               'prices = fr.synthetic_prices(["SYNA"], "2020-06-01", "2020-06-30")\nlen(prices)')
     nbformat.write(story_notebook({"title": "Made-up prices", "dek": "Synthetic prices.", "synthetic": True},
                                   [nbformat.v4.new_markdown_cell("Synthetic."), nbformat.v4.new_code_cell(made_up)]),
                    root / "notebooks" / "07-made-up-prices.ipynb")
@@ -335,3 +338,8 @@ def test_a_page_drawn_from_synthetic_prices_says_they_are_made_up_not_that_none_
 def test_a_page_without_prices_says_it_used_none(plain_project):
     methods = _methods((plain_project[0] / "site" / "06-plain-plotly.html").read_text(encoding="utf-8"))
     assert "No price data used." in methods and "synthetic: random walks" not in methods
+
+
+def test_a_story_module_the_notebook_imports_is_not_listed_as_a_data_file(plain_project):
+    methods = _methods((plain_project[0] / "site" / "07-made-up-prices.html").read_text(encoding="utf-8"))
+    assert "synthetic_helper.py" not in methods

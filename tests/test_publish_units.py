@@ -594,3 +594,14 @@ def test_a_claim_is_recognised_on_the_page_through_its_html_escaping(tmp_path):
     reads = [{"kind": "claims", "path": str(_synthetic_claims_file(tmp_path))}]
     sources = page_sources([], reads, [], "<p>SYNB &amp; SYNC merged in 2019.</p>")
     assert [c["claim"] for c in sources["claims"]] == ["SYNB & SYNC merged in 2019."]
+
+
+def test_two_events_with_one_source_and_headline_on_different_days_are_both_listed():
+    from frstory.publish.sources import chart_sources
+
+    # Synthetic: a council that voted twice, both reported on one page with one headline.
+    rows = [["2020-03-05", "Synthetic council limits face recognition", "https://example.org/votes"],
+            ["2020-10-29", "Synthetic council limits face recognition", "https://example.org/votes"],
+            ["2020-10-29", "Synthetic council limits face recognition", "https://example.org/votes"]]
+    listed = chart_sources(["date", "headline", "source_url"], rows)
+    assert [s["when"] for s in listed] == ["5 March 2020", "29 October 2020"]

@@ -21,6 +21,7 @@ says how to declare it. :func:`events_schema` builds the schemas for a set of ex
 
 from __future__ import annotations
 
+import difflib
 import functools
 import os
 import weakref
@@ -121,6 +122,18 @@ COLUMN_HELP = {
 
 def _oneof(values) -> str:
     return ", ".join(values)
+
+
+def _closest_fix(text: str, values) -> str:
+    """The fix for a value that is not one of ``values``, naming the closest one when there is one.
+
+    Examples
+    --------
+    >>> _closest_fix("polcy", ["policy", "protest"])
+    "use one of policy, protest (did you mean 'policy'?)"
+    """
+    close = difflib.get_close_matches(text.strip().lower(), list(values), n=1, cutoff=0.6)
+    return "use one of " + _oneof(values) + (f" (did you mean {close[0]!r}?)" if close else "")
 
 
 # --- cross-column rules, shared by the CSV and the frame schemas -------------------------------
@@ -280,7 +293,8 @@ _VALUE_RULES: dict[str, Rule] = {
     "date_precision_known": Rule("date_precision", "is not a date precision", "use 'day' or 'month'"),
     "time_et_format": Rule("time_et", "is not a 24-hour HH:MM time", "write Eastern time as HH:MM, e.g. 17:43, or leave it empty"),
     "market_session_known": Rule("market_session", "is not a market session", "use one of " + _oneof(MARKET_SESSIONS)),
-    "category_known": Rule("category", "is not a known category", "use one of " + _oneof(CATEGORIES)),
+    "category_known": Rule("category", "is not a known category", "use one of " + _oneof(CATEGORIES),
+                           describe_fix=lambda text: _closest_fix(text, CATEGORIES)),
     "actor_blank": Rule("actor", "is blank", "name who acted"),
     "headline_blank": Rule("headline", "is blank", "write a short headline"),
     "headline_length": Rule(

@@ -109,7 +109,7 @@ def _cells(synthetic: bool, notebook: str):
             'story_prices = prices[prices["ticker"] == ticker]\n'
             "last = story_prices.iloc[-1]"
         )
-        notes = "Synthetic example data, not real market data."
+        notes = "Synthetic example data, not real data."
     else:
         load = new_code(
             "import frstory as fr\n\n"

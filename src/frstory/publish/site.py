@@ -708,7 +708,7 @@ def _without_dropped(old_pages: list[dict], drop: Sequence[str], out_dir: Path) 
         name = name.removesuffix(".html")
         if name not in by_slug:
             listed = ", ".join(parameterised) if parameterised else "none"
-            raise BuildError(f"--drop-page {name}: the site {_label(out_dir)} has no page {name}.html "
+            raise BuildError(f"--drop-page {name}: the site in {_label(out_dir)}/ has no page {name}.html "
                              f"(its parameterised pages: {listed})")
         if not by_slug[name].get("parameters"):
             raise BuildError(f"--drop-page {name}: {name}.html is the page of the notebook "
@@ -793,9 +793,12 @@ def _build_locked(started, reporter: Progress, notebooks_dir, out_dir, pages, pa
         if failures and not keep_going:
             report = BuildReport(out_dir, stories, time.perf_counter() - started, published=False)
             say(report.summary())
+            # A first build that fails has no site to leave unchanged.
+            kept = (f"the site at {_label(out_dir)} was left unchanged" if out_dir.exists()
+                    else f"no site was written to {_label(out_dir)}")
             error = BuildError(
                 f"{len(failures)} of {len(stories)} notebook{'s' if len(stories) != 1 else ''} failed; "
-                f"the site at {_label(out_dir)} was left unchanged:\n" + "\n".join(s.error or "" for s in failures)
+                f"{kept}:\n" + "\n".join(s.error or "" for s in failures)
             )
             error.report = report  # type: ignore[attr-defined]
             raise error
@@ -1576,6 +1579,8 @@ def _write_site(out_dir: Path, good: list[_Job], results: dict[str, StoryResult]
             for r in record.get("reads", []):
                 if str(r.get("kind", "")).startswith("synthetic:"):
                     continue  # made up by frstory, not a data file: the Prices section says so
+                if r.get("kind") == "file" and str(r.get("path", "")).endswith(".py"):
+                    continue  # a story's own module is code, not data (the build still tracks it for reuse)
                 href = _publish_read(r, staging)
                 if href:
                     files.append(unquote(href))

@@ -66,7 +66,8 @@ def link_text(url: str) -> str:
 def chart_sources(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[dict]:
     """The rows of a chart's data that link to a source: ``{"date", "when", "text", "url", "site"}`` each.
 
-    Rows without an http(s) ``source_url`` are skipped; a URL listed twice is listed once.
+    Rows without an http(s) ``source_url`` are skipped; a row repeated (same URL, text and date)
+    is listed once.
 
     Examples
     --------
@@ -82,17 +83,19 @@ def chart_sources(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> list
     at = {name: i for i, name in enumerate(columns)}
     text_at = next((at[c] for c in TEXT_COLUMNS if c in at), None)
     found: list[dict] = []
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str, str]] = set()
     for row in rows:
         url = http_url(row[at[URL_COLUMN]])
         if not url:
             continue
         text = str(row[text_at] or "").strip() if text_at is not None else ""
-        key = (url, text)
+        date = str(row[at["date"]] or "")[:10] if "date" in at else ""
+        # Two events with one source and one headline on different days are two entries (a council
+        # that votes twice); the same event repeated in a chart's rows is listed once.
+        key = (url, text, date)
         if key in seen:
             continue
         seen.add(key)
-        date = str(row[at["date"]] or "")[:10] if "date" in at else ""
         precision = str(row[at["date_precision"]] or "day") if "date_precision" in at else "day"
         found.append({"date": date, "when": _when(date, precision), "text": text or link_text(url), "url": url,
                       "site": link_text(url)})
