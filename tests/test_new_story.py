@@ -343,3 +343,27 @@ def test_a_page_without_prices_says_it_used_none(plain_project):
 def test_a_story_module_the_notebook_imports_is_not_listed_as_a_data_file(plain_project):
     methods = _methods((plain_project[0] / "site" / "07-made-up-prices.html").read_text(encoding="utf-8"))
     assert "synthetic_helper.py" not in methods
+
+
+def test_strict_fails_a_build_that_warned(plain_project):
+    root = plain_project[0]
+    with pytest.MonkeyPatch.context() as mp:
+        _isolate(mp, root)
+        mp.chdir(root)
+        status, _, stderr = _cli("build", "--notebooks", "notebooks", "--out", "site", "--cache-dir", "cache",
+                                 "--strict")
+    assert status == 1 and "names no source" in stderr
+    assert "--strict: the build warned" in stderr
+
+
+def test_strict_passes_a_build_without_warnings(tmp_path):
+    (tmp_path / "notebooks").mkdir()
+    nbformat.write(story_notebook({"title": "Synthetic words", "dek": "Only words.", "synthetic": True},
+                                  [nbformat.v4.new_markdown_cell("Synthetic text with no chart and no number.")]),
+                   tmp_path / "notebooks" / "01-words.ipynb")
+    with pytest.MonkeyPatch.context() as mp:
+        _isolate(mp, tmp_path)
+        mp.chdir(tmp_path)
+        status, _, stderr = _cli("build", "--notebooks", "notebooks", "--out", "site", "--cache-dir", "cache",
+                                 "--strict")
+    assert status == 0, stderr

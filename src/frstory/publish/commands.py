@@ -36,6 +36,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     build.add_argument("--keep-going", action="store_true",
                        help="publish the notebooks that succeeded even if some fail (failed pages keep "
                             "their last good version); the exit status still reports the failure")
+    build.add_argument("--strict", action="store_true",
+                       help="exit with status 1 when the build warned about anything (an inline value "
+                            "without a prose helper, a chart without a source, a placeholder...); the site "
+                            "is still written so the pages can be looked at, but a CI job stops before it "
+                            "deploys them")
     build.add_argument("--no-wait", dest="wait", action="store_false",
                        help="stop at once if another build is writing the same site (default: wait)")
     build.add_argument("--notebooks", dest="notebooks_dir", type=Path, default=None, metavar="DIR",
@@ -89,10 +94,15 @@ def _build(args: argparse.Namespace) -> int:
         if not name.isidentifier():
             raise BuildError(f"-p {name} {value}: {name!r} is not a parameter name (letters, digits, underscores)")
         parameters[name] = parse_value(value)
-    build(args.notebooks_dir, args.out, notebooks=args.notebooks or None, jobs=args.jobs, force=args.force,
-          cell_timeout=args.timeout, cache_dir=args.cache_dir, parameters=parameters or None, slug=args.slug,
-          keep_going=args.keep_going, wait=args.wait, scheduler=args.scheduler, base_url=args.base_url,
-          drop_pages=args.drop_pages or None)
+    report = build(args.notebooks_dir, args.out, notebooks=args.notebooks or None, jobs=args.jobs,
+                   force=args.force, cell_timeout=args.timeout, cache_dir=args.cache_dir,
+                   parameters=parameters or None, slug=args.slug, keep_going=args.keep_going, wait=args.wait,
+                   scheduler=args.scheduler, base_url=args.base_url, drop_pages=args.drop_pages or None)
+    warned = sum(len(story.warnings) for story in report.stories)
+    if args.strict and warned:
+        print(f"frstory: error: --strict: the build warned {warned} time{'s' if warned != 1 else ''} (listed "
+              "above); fix them before publishing", file=sys.stderr)
+        return 1
     return 0
 
 
