@@ -118,7 +118,8 @@ def test_a_price_chart_below_zero_hovers_each_amount_sign_first():
     prices = pd.DataFrame({"date": pd.bdate_range("2020-06-01", periods=3), "ticker": "SYNA",
                            "close": [-2.7e6, 1.0e6, 4.1e6]})
     fig = charts.price_with_events(prices, unit="currency", currency="EUR", source=SOURCE)
-    assert list(fig.data[0].customdata) == [f"{MINUS}€2,700,000.00", "€1,000,000.00", "€4,100,000.00"]
+    # Millions hover compact, as the axis writes them.
+    assert list(fig.data[0].customdata) == [f"{MINUS}€2.7M", "€1M", "€4.1M"]
 
 
 # ---------------------------------------------------------------------------------- alt text

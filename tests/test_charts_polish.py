@@ -39,3 +39,24 @@ def test_a_date_axis_stays_untitled_and_refuses_an_x_title():
     assert not charts.line(data, x="month", y="stories", unit="count", source=SOURCE).layout.xaxis.title.text
     with pytest.raises(ChartInputError, match=r"x_title='month' would title a date axis.*Fix: drop x_title="):
         charts.line(data, x="month", y="stories", unit="count", x_title="month", source=SOURCE)
+
+
+# Synthetic monthly counts in which the highest and lowest values are each reached more than once.
+TIED = pd.DataFrame({"month": pd.date_range("2020-01-01", periods=6, freq="MS"), "votes": [2, 0, 4, 0, 4, 0]})
+
+
+def test_bar_alt_text_names_every_bar_that_ties_for_highest_or_lowest():
+    alt = charts.bar(TIED, x="month", y="votes", unit="count", source="Synthetic").layout.meta["frstory"]["alt"]
+    assert alt.startswith("Votes: highest in March 2020 and in May 2020, at 4; lowest in February 2020, in April "
+                          "2020 and in June 2020, at 0.")
+
+
+def test_bar_alt_text_counts_many_tied_bars():
+    many = TIED.assign(votes=[1, 0, 0, 0, 0, 3])
+    alt = charts.bar(many, x="month", y="votes", unit="count", source="Synthetic").layout.meta["frstory"]["alt"]
+    assert "lowest, at 0, in four bars, the first in February 2020." in alt
+
+
+def test_line_alt_text_says_a_peak_was_reached_again():
+    alt = charts.line(TIED, x="month", y="votes", unit="count", source="Synthetic").layout.meta["frstory"]["alt"]
+    assert "peaking at 4 in March 2020 and again in May 2020." in alt

@@ -98,6 +98,21 @@ def _series(kind: str, frame: pd.DataFrame, color: str | None) -> list[tuple[str
     return [(key, frame[frame[color].astype(str) == key]) for key in keys]
 
 
+def _tied_at(ys, i: int, xs: list, unit: Unit, currency: str, monthly: bool) -> str:
+    """Where point ``i``'s value is reached: ``in March 2020``, or every point that reads the same.
+
+    A peak reached twice is not "the" peak of one month ("in March 2020 and again in May 2020";
+    more often: "three times, first in March 2020").
+    """
+    said = unit.text(ys[i], currency=currency)
+    at = [j for j, y in enumerate(ys) if unit.text(y, currency=currency) == said]
+    if len(at) == 1:
+        return _at(xs[i], monthly)
+    if len(at) == 2:
+        return f"{_at(xs[at[0]], monthly)} and again {_at(xs[at[1]], monthly)}"
+    return f"{prose.spelled(len(at))} times, first {_at(xs[at[0]], monthly)}"
+
+
 def _line_alt(parts: list[tuple[str, pd.DataFrame]], unit: Unit, currency: str, what: str, monthly: bool) -> str:
     """Finding first (how each series moved, first to last), then the range of the data."""
     sentences = []
@@ -114,9 +129,9 @@ def _line_alt(parts: list[tuple[str, pd.DataFrame]], unit: Unit, currency: str, 
         text = (f"{who} {verb} from {unit.text(ys[first], currency=currency)} {_at(xs[first], monthly)} "
                 f"to {unit.text(ys[last], currency=currency)} {_at(xs[last], monthly)}")
         if xs[peak] not in (xs[first], xs[last]):
-            text += f", peaking at {unit.text(ys[peak], currency=currency)} {_at(xs[peak], monthly)}"
+            text += f", peaking at {unit.text(ys[peak], currency=currency)} {_tied_at(ys, peak, xs, unit, currency, monthly)}"
         elif xs[low] not in (xs[first], xs[last]):
-            text += f", with a low of {unit.text(ys[low], currency=currency)} {_at(xs[low], monthly)}"
+            text += f", with a low of {unit.text(ys[low], currency=currency)} {_tied_at(ys, low, xs, unit, currency, monthly)}"
         sentences.append(prose.sentence(text) + ".")
     n = len(parts)
     kind = "Line chart" + (f" of {prose.plural(n, 'series')}" if n > 1 else "")
@@ -361,14 +376,25 @@ def _bar_alt(frame: pd.DataFrame, unit: Unit, currency: str, what: str, monthly:
     top = frame.loc[frame["_y"].idxmax()]
     low = frame.loc[frame["_y"].idxmin()]
     What = what[:1].upper() + what[1:]
+    said = [unit.text(v, currency=currency) for v in frame["_y"]]
+
+    def end(word: str, row: pd.Series) -> str:
+        # Bars that read the same as the end bar tie with it: "the" highest of several would be false.
+        value = unit.text(row["_y"], currency=currency)
+        tied = [r for (_, r), t in zip(frame.iterrows(), said) if t == value]
+        if len(tied) == 1:
+            return f"{word} {where(row)}, at {value}"
+        if len(tied) <= 3:
+            return f"{word} {prose.join([where(r) for r in tied])}, at {value}"
+        return f"{word}, at {value}, in {prose.plural(len(tied), 'bar', spell=True)}, the first {where(tied[0])}"
+
     if len(frame) == 1:
         finding = f"{What}: {unit.text(top['_y'], currency=currency)} {where(top)}."
     elif unit.text(top["_y"], currency=currency) == unit.text(low["_y"], currency=currency):
         # "highest in A, at 12; lowest in A, at 12" would name one bar as both ends.
         finding = f"{What}: {unit.text(top['_y'], currency=currency)} in every bar."
     else:
-        finding = (f"{What}: highest {where(top)}, at {unit.text(top['_y'], currency=currency)}; "
-                   f"lowest {where(low)}, at {unit.text(low['_y'], currency=currency)}.")
+        finding = f"{What}: {end('highest', top)}; {end('lowest', low)}."
     shape = f"Bar chart of {prose.plural(len(frame), 'bar')}" + (f" in {prose.plural(len(groups), 'group')}" if groups else "")
     return f"{finding} {shape}."
 
