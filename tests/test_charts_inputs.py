@@ -175,7 +175,7 @@ def test_whole_years_stay_whole_in_the_alt_text():
 
 def test_a_single_point_says_its_value_once():
     text = alt(charts.line(monthly((7,)), x="month", y="stories", unit="count", **SMALL))
-    assert text.startswith("Stories was 7 on 1 January 2020.") and "unchanged" not in text
+    assert text.startswith("Stories were 7 on 1 January 2020.") and "unchanged" not in text
 
 
 def test_a_single_session_alt_text_spans_that_session_only():

@@ -60,3 +60,9 @@ def test_bar_alt_text_counts_many_tied_bars():
 def test_line_alt_text_says_a_peak_was_reached_again():
     alt = charts.line(TIED, x="month", y="votes", unit="count", source="Synthetic").layout.meta["frstory"]["alt"]
     assert "peaking at 4 in March 2020 and again in May 2020." in alt
+
+
+def test_line_alt_text_agrees_with_plural_value_words():
+    flat = TIED.assign(votes=[2, 2, 2, 2, 2, 2])
+    alt = charts.line(flat, x="month", y="votes", unit="count", source="Synthetic").layout.meta["frstory"]["alt"]
+    assert alt.startswith("Votes were unchanged from 2 in January 2020")

@@ -98,6 +98,20 @@ def _series(kind: str, frame: pd.DataFrame, color: str | None) -> list[tuple[str
     return [(key, frame[frame[color].astype(str) == key]) for key in keys]
 
 
+def _plural_words(words: str) -> bool:
+    """Whether ``words`` (what the values are, e.g. "votes") take a plural verb: their last word is a plural noun.
+
+    Examples
+    --------
+    >>> _plural_words("votes"), _plural_words("share read online"), _plural_words("news")
+    (True, False, False)
+    """
+    from inflection import singularize  # the inflector prose.plural uses
+
+    last = words.split()[-1].lower() if words.split() else ""
+    return bool(last) and singularize(last) != last
+
+
 def _tied_at(ys, i: int, xs: list, unit: Unit, currency: str, monthly: bool) -> str:
     """Where point ``i``'s value is reached: ``in March 2020``, or every point that reads the same.
 
@@ -122,10 +136,12 @@ def _line_alt(parts: list[tuple[str, pd.DataFrame]], unit: Unit, currency: str, 
         first, last = 0, len(rows) - 1
         peak, low = int(np.argmax(ys)), int(np.argmin(ys))
         who = name or what
+        # A series is named in the singular ("Metro desk"); the values' own words may be plural ("votes").
+        be = "was" if name or not _plural_words(what) else "were"
         if len(rows) == 1:
-            sentences.append(prose.sentence(f"{who} was {unit.text(ys[0], currency=currency)} {_at(xs[0], monthly)}") + ".")
+            sentences.append(prose.sentence(f"{who} {be} {unit.text(ys[0], currency=currency)} {_at(xs[0], monthly)}") + ".")
             continue
-        verb = "rose" if ys[last] > ys[first] else ("fell" if ys[last] < ys[first] else "was unchanged")
+        verb = "rose" if ys[last] > ys[first] else ("fell" if ys[last] < ys[first] else f"{be} unchanged")
         text = (f"{who} {verb} from {unit.text(ys[first], currency=currency)} {_at(xs[first], monthly)} "
                 f"to {unit.text(ys[last], currency=currency)} {_at(xs[last], monthly)}")
         if xs[peak] not in (xs[first], xs[last]):
