@@ -99,7 +99,9 @@ def write_atomic(path: Path, data: str | bytes) -> None:
 
 
 def _source_text(source: Any) -> str:
-    return "".join(source) if isinstance(source, list) else str(source or "")
+    from frstory.publish.inline import source_text  # the one reading of nbformat's source field
+
+    return source_text(source)
 
 
 def read_notebook(path: Path, label: str | None = None) -> dict:

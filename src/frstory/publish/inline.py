@@ -75,8 +75,7 @@ def find_expressions(nb: Any) -> list[InlineExpression]:
                           for m in INLINE.finditer(meta[key])]
     for index, cell in enumerate(nb.get("cells", [])):
         if cell.get("cell_type") == "markdown":
-            source = cell.get("source", "")
-            source = "".join(source) if isinstance(source, list) else str(source)
+            source = source_text(cell.get("source", ""))
             found += [InlineExpression(f"cell {index + 1}", index, m.group(1)) for m in INLINE.finditer(source)]
     return found
 
@@ -93,6 +92,17 @@ def value_html(value: str, expression: str, cell_number: int | None) -> str:
     cell_attr = f' data-fr-cell="{cell_number}"' if cell_number else ""
     return (f'<span class="fr-value" title="{html.escape(title, quote=True)}"{cell_attr}>'
             f"{escape_markdown(value)}</span>")
+
+
+def source_text(source: Any) -> str:
+    r"""A cell's source as one string: nbformat keeps it as a string or as a list of lines.
+
+    Examples
+    --------
+    >>> source_text(["x = 1\n", "y = 2"]), source_text("z = 3"), source_text(None)
+    ('x = 1\ny = 2', 'z = 3', '')
+    """
+    return "".join(source) if isinstance(source, list) else str(source or "")
 
 
 def parse_cell(source: str) -> ast.Module | None:
@@ -136,8 +146,7 @@ def defining_cells(nb: Any) -> list[tuple[int, set[str]]]:
     cells = []
     for index, cell in enumerate(nb.get("cells", [])):
         if cell.get("cell_type") == "code":
-            source = cell.get("source", "")
-            cells.append((index + 1, _assigned_names("".join(source) if isinstance(source, list) else str(source))))
+            cells.append((index + 1, _assigned_names(source_text(cell.get("source", "")))))
     return cells
 
 
@@ -174,8 +183,7 @@ def substitute(nb: Any, values: list[str]) -> Any:
                 meta[key] = INLINE.sub(lambda _m: next(it), meta[key])
     for cell in nb.get("cells", []):
         if cell.get("cell_type") == "markdown":
-            source = cell.get("source", "")
-            source = "".join(source) if isinstance(source, list) else str(source)
+            source = source_text(cell.get("source", ""))
 
             def replace(match: re.Match) -> str:
                 expression = match.group(1)

@@ -147,12 +147,11 @@ def parameter_names(nb: Any) -> tuple[int, list[str] | None] | None:
     >>> parameter_names(nbformat.v4.new_notebook()) is None
     True
     """
-    from frstory.publish.inline import parse_cell  # one reading of a cell's Python (magics and all)
+    from frstory.publish.inline import parse_cell, source_text  # one reading of a cell's Python (magics and all)
 
     for index, cell in enumerate(nb.get("cells", [])):
         if cell.get("cell_type") == "code" and "parameters" in _tags(cell):
-            source = cell.get("source", "")
-            tree = parse_cell("".join(source) if isinstance(source, list) else str(source))
+            tree = parse_cell(source_text(cell.get("source", "")))
             if tree is None:
                 return index + 1, None
             names: list[str] = []

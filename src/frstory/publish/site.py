@@ -54,6 +54,7 @@ from frstory.publish.freeze import (
     stale_reason,
     write_atomic,
 )
+from frstory.publish.inline import source_text
 from frstory.publish.lock import SiteLock, remove_leftovers, staging_path, swap_in
 from frstory.publish.missing import reader_missing_data
 from frstory.publish.page_templates import share_templates
@@ -474,8 +475,7 @@ def _placeholder_paragraphs(nb: dict) -> list[int]:
     for number, cell in enumerate(nb.get("cells") or [], start=1):
         if cell.get("cell_type") != "markdown":
             continue
-        text = cell.get("source") or ""
-        text = "".join(text) if isinstance(text, list) else str(text)
+        text = source_text(cell.get("source"))
         if any(marker in text for marker in PLACEHOLDER_PARAGRAPHS):
             found.append(number)
     return found
@@ -1103,8 +1103,7 @@ def embed_local_images(nb: dict, folder: Path, label: str) -> tuple[dict, list[d
     warnings: list[str] = []
     cells = []
     for number, cell in enumerate(nb.get("cells") or [], start=1):
-        source = cell.get("source", "")
-        source = "".join(source) if isinstance(source, list) else str(source)
+        source = source_text(cell.get("source", ""))
         if cell.get("cell_type") != "markdown" or ("](" not in source and "]:" not in source
                                                    and "<img" not in source.lower()):
             cells.append(cell)
