@@ -98,10 +98,18 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         raise
 
 
-def _source_text(source: Any) -> str:
-    from frstory.publish.inline import source_text  # the one reading of nbformat's source field
+def source_text(source: Any) -> str:
+    r"""A cell's source as one string: nbformat keeps it as a string or as a list of lines.
 
-    return source_text(source)
+    Here, not in :mod:`frstory.publish.inline`, because this module is light: an unchanged
+    rebuild imports it without pandas.
+
+    Examples
+    --------
+    >>> source_text(["x = 1\n", "y = 2"]), source_text("z = 3"), source_text(None)
+    ('x = 1\ny = 2', 'z = 3', '')
+    """
+    return "".join(source) if isinstance(source, list) else str(source or "")
 
 
 def read_notebook(path: Path, label: str | None = None) -> dict:
@@ -195,7 +203,7 @@ def notebook_content_hash(nb: dict) -> str:
     cells = [
         {
             "cell_type": cell.get("cell_type"),
-            "source": _source_text(cell.get("source")),
+            "source": source_text(cell.get("source")),
             "metadata": {k: v for k, v in (cell.get("metadata") or {}).items() if k not in _VOLATILE_CELL_METADATA},
         }
         for cell in nb.get("cells", [])

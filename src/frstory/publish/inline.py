@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from frstory.prose.markdown import escape_markdown  # one owner of Markdown escaping
+from frstory.publish.freeze import source_text
 
 __all__ = ["INLINE", "InlineExpression", "find_expressions", "value_html", "parse_cell",
            "substitute", "defining_cells", "describe_value", "value_warning", "evaluation_code", "EVAL_MIME"]
@@ -92,17 +93,6 @@ def value_html(value: str, expression: str, cell_number: int | None) -> str:
     cell_attr = f' data-fr-cell="{cell_number}"' if cell_number else ""
     return (f'<span class="fr-value" title="{html.escape(title, quote=True)}"{cell_attr}>'
             f"{escape_markdown(value)}</span>")
-
-
-def source_text(source: Any) -> str:
-    r"""A cell's source as one string: nbformat keeps it as a string or as a list of lines.
-
-    Examples
-    --------
-    >>> source_text(["x = 1\n", "y = 2"]), source_text("z = 3"), source_text(None)
-    ('x = 1\ny = 2', 'z = 3', '')
-    """
-    return "".join(source) if isinstance(source, list) else str(source or "")
 
 
 def parse_cell(source: str) -> ast.Module | None:

@@ -147,7 +147,8 @@ def parameter_names(nb: Any) -> tuple[int, list[str] | None] | None:
     >>> parameter_names(nbformat.v4.new_notebook()) is None
     True
     """
-    from frstory.publish.inline import parse_cell, source_text  # one reading of a cell's Python (magics and all)
+    from frstory.publish.freeze import source_text
+    from frstory.publish.inline import parse_cell  # one reading of a cell's Python (magics and all)
 
     for index, cell in enumerate(nb.get("cells", [])):
         if cell.get("cell_type") == "code" and "parameters" in _tags(cell):

@@ -41,7 +41,7 @@ from urllib.parse import quote, unquote
 from frstory.errors import BuildError
 from frstory.publish.escaping import ANSI_ESCAPE, plain_text
 from frstory.publish.execute import output_mentions_missing_data
-from frstory.publish.inline import source_text
+from frstory.publish.freeze import source_text
 from frstory.publish.math import equation_mark, figure_math_to_text, latex_to_mathml, number_equations
 from frstory.publish.sanitize import HeadingIds, page_href, sanitize_html, shift_headings, slugify_heading
 from frstory.publish.navigation import table_of_contents

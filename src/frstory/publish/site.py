@@ -51,10 +51,10 @@ from frstory.publish.freeze import (
     portable_reads,
     read_notebook,
     source_hash,
+    source_text,
     stale_reason,
     write_atomic,
 )
-from frstory.publish.inline import source_text
 from frstory.publish.lock import SiteLock, remove_leftovers, staging_path, swap_in
 from frstory.publish.missing import reader_missing_data
 from frstory.publish.page_templates import share_templates
