@@ -109,6 +109,42 @@ def test_a_market_batch_equals_statsmodels_on_a_sample_of_pairs(prices):
         assert row["car"] == pytest.approx(ar.sum(), abs=1e-10)
 
 
+# ------------------------------------------------------------------------------------ sessions kept
+
+
+def test_a_batch_around_one_date_equals_the_single_event_study_of_each_pair(prices):
+    # Three years of prices, events in one month: the batch keeps only the sessions its windows need.
+    events = market_events(TICKERS[:6], ["2020-06-10"]).assign(market_session="post")
+    table = fr.event_studies(prices, events, benchmark=BENCH, on_error="record").set_index("event_id")
+    for event in events.itertuples():
+        single = fr.event_study(prices, event.ticker, event.date, market_session="post", benchmark=BENCH)
+        row = table.loc[event.id]
+        whole = single.car()
+        assert row["alpha"] == pytest.approx(single.alpha, abs=1e-14)
+        assert row["beta"] == pytest.approx(single.beta, abs=1e-14)
+        assert (row["car"], row["car_sd"]) == (pytest.approx(whole.car, abs=1e-14), pytest.approx(whole.sd, abs=1e-14))
+        assert (row["estimation_start"], row["estimation_end"]) == (single.estimation_start, single.estimation_end)
+
+
+def test_a_batch_names_where_a_stocks_prices_really_begin_and_end(prices):
+    # SYN04's prices stop two sessions after day 0; they began years before the sessions the batch
+    # needs, and the truncation caveat still gives the first return of the data, not of the batch.
+    cut = prices[(prices["ticker"] != "SYN04") | (prices["date"] <= "2020-06-15")]
+    events = market_events(["SYN04"], ["2020-06-11"]).assign(market_session="regular")
+    row = fr.event_studies(cut, events, benchmark=BENCH).iloc[0]
+    first_return = fr.nyse_sessions("2019-01-02", "2019-01-31")[1]
+    assert "(" + fr.prose.date(first_return) + " to 15 June 2020)" in row["warnings"]
+
+
+def test_a_batch_refuses_a_bad_price_outside_the_sessions_it_needs(prices):
+    # Every row is still checked, not only the year around the events.
+    bad = prices.copy()
+    bad.loc[(bad["ticker"] == "SYN02") & (bad["date"] == bad["date"].max()), "close"] = -1.0
+    events = market_events(["SYN02"], ["2020-06-11"])
+    with pytest.raises(AnalysisError, match=r"SYN02 has close = -1 on 30 December 2021|SYN02 has close = -1 on 2021-12-30"):
+        fr.event_studies(bad, events, benchmark=BENCH)
+
+
 def test_clustered_with_lists_other_firms_sharing_a_session_in_list_order(prices, events):
     table = fr.event_studies(prices, events, benchmark=BENCH, on_error="record", block_size=13)
     day0 = pd.DatetimeIndex(table["day0"])

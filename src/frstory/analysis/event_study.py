@@ -86,9 +86,16 @@ class _Panel:
     off_calendar: int  # rows dropped because their date is not an NYSE session
     price: str
     missing: list[str]  # tickers asked for but absent (only with skip_missing)
+    #: Calendar position of ``sessions[0]``. ``first`` and ``last`` count from there too, and lie
+    #: outside ``0 .. len(sessions) - 1`` when the panel was cut to the sessions a batch needs.
+    offset: int = 0
 
     def col(self, ticker: str) -> int:
         return self.tickers.index(ticker)
+
+    def session_at(self, position: int) -> pd.Timestamp:
+        """The session at panel ``position``, also outside a panel cut to a batch's sessions."""
+        return _calendar_day(self.offset + int(position))
 
     def _split_like(self) -> np.ndarray:
         """Sessions x tickers: a close-to-close or overnight move beyond :data:`SPLIT_LIKE_JUMP`."""
@@ -143,22 +150,26 @@ class _Panel:
         """Session ``i`` in words (``day_text()[i]``), as the caveats tell readers; each written once."""
         text = self.__dict__.get("_day_text")
         if text is None:
-            text = self.__dict__["_day_text"] = _DayWords(self.sessions)
+            text = self.__dict__["_day_text"] = _DayWords(self)
         return text
 
 
 class _DayWords:
     """The sessions' dates as prose writes them, made on first use: a market-wide batch names few of them."""
 
-    def __init__(self, sessions: pd.DatetimeIndex) -> None:
-        self._sessions = sessions
+    def __init__(self, panel: _Panel) -> None:
+        self._panel = panel
         self._text: dict[int, str] = {}
 
     def __getitem__(self, position) -> str:
         position = int(position)
         text = self._text.get(position)
         if text is None:
-            text = self._text[position] = prose.date(self._sessions[position])
+            # From the calendar, not the panel's own sessions: a panel cut to a batch's sessions
+            # still names where a ticker's prices begin or end outside the cut.
+            sessions = self._panel.sessions
+            day = sessions[position] if 0 <= position < len(sessions) else self._panel.session_at(position)
+            text = self._text[position] = prose.date(day)
         return text
 
 
@@ -169,16 +180,20 @@ def _available(prices: pd.DataFrame) -> str:
 
 
 def _build_panel(prices: pd.DataFrame, tickers: Sequence[str], price: str, *, what: str,
-                 skip_missing: bool = False, benchmark: str | None = None) -> _Panel:
+                 skip_missing: bool = False, benchmark: str | None = None,
+                 span: tuple[int | None, int] | None = None) -> _Panel:
     """Align ``tickers`` to the NYSE calendar: one column per ticker, one row per session.
 
     With ``skip_missing`` a ticker absent from ``prices`` is left out (listed in ``missing``)
-    instead of raising.
+    instead of raising. With ``span`` (first and last calendar position; ``None``: from the
+    first price) the panel holds only those sessions: a batch of event studies around one date
+    needs a year of a multi-year frame, and every matrix below scales with the sessions kept.
+    Every row is still checked, and ``first``/``last`` still say where each ticker's prices
+    begin and end (counted from ``offset``), so messages about missing history are unchanged.
     """
     _check_price_frame(prices, ("date", "ticker", price), what=what)
     wanted = list(dict.fromkeys(tickers))
-    # One hash pass over the ticker column (a 500-ticker frame has half a million rows).
-    row_codes, uniques = pd.factorize(prices["ticker"])
+    row_codes, uniques = _ticker_codes(prices["ticker"])
     index_of = {str(u): j for j, u in enumerate(uniques)}
     missing = [t for t in wanted if t not in index_of]
     if missing and not skip_missing:
@@ -201,37 +216,63 @@ def _build_panel(prices: pd.DataFrame, tickers: Sequence[str], price: str, *, wh
     dates = pd.DatetimeIndex(prices["date"])
     if dates.tz is not None:
         dates = dates.tz_convert("America/New_York").tz_localize(None)
-    day_ns = dates.to_numpy("datetime64[ns]")[keep]
+    day_ns = dates.to_numpy("datetime64[ns]")
+    day_ns = day_ns if keep.all() else day_ns[keep]
     if np.isnat(day_ns).any():
         raise AnalysisError(f"{what}: the price frame has rows without a date (NaT); drop or fix them")
-    day_ns = day_ns.astype("datetime64[D]").astype("datetime64[ns]")  # midnight
-    # One calendar alignment for returns and event studies: positions on the NYSE session axis.
-    # A tidy frame repeats each date once per ticker, so only its distinct dates are looked up.
-    day_codes, distinct_days = pd.factorize(day_ns)
-    cal_pos, on_calendar = (values[day_codes] for values in session_positions(distinct_days))
+    cal_pos, on_calendar = _calendar_positions(day_ns)
     if not on_calendar.any():
         raise AnalysisError(f"{what}: none of the price rows falls on an NYSE session; check the date column")
-    first_pos = int(cal_pos[on_calendar].min())
-    sessions = _sessions_between(first_pos, int(cal_pos[on_calendar].max()))
-    pos = cal_pos - first_pos
-    values = prices[price].to_numpy(dtype="float64", na_value=np.nan)[keep]
-    pos, codes, values = pos[on_calendar], codes[keep][on_calendar], values[on_calendar]
-    n_sessions, n_tickers = len(sessions), len(wanted)
-    flat = pos * n_tickers + codes
-    counts = np.bincount(flat, minlength=n_sessions * n_tickers)
+    first_pos, last_pos = int(cal_pos[on_calendar].min()), int(cal_pos[on_calendar].max())
+    all_on_calendar = bool(on_calendar.all())
+    # Boolean selections copy every column they touch: skipped when every row is kept.
+    rows = None if all_on_calendar and keep.all() else np.flatnonzero(keep)[on_calendar]
+    pos = cal_pos[on_calendar] - first_pos if not all_on_calendar else cal_pos - first_pos
+    codes = codes[rows] if rows is not None else codes
+
+    def column(name: str) -> np.ndarray:
+        values = prices[name].to_numpy(dtype="float64", na_value=np.nan)
+        return values[rows] if rows is not None else values
+
+    values = column(price)
+    n_tickers = len(wanted)
+    counts = np.bincount(pos * n_tickers + codes, minlength=(last_pos - first_pos + 1) * n_tickers)
     if counts.max(initial=0) > 1:
         where = int(np.argmax(counts))
         raise AnalysisError(
             f"{what}: ticker {wanted[where % n_tickers]} has {int(counts[where])} rows for "
-            f"{sessions[where // n_tickers].date()}; keep one row per ticker and session"
+            f"{_calendar_day(first_pos + where // n_tickers).date()}; "
+            "keep one row per ticker and session"
         )
     bad = (values <= 0) | np.isinf(values)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise AnalysisError(
             f"{what}: ticker {wanted[codes[i]]} has {price} = {float(values[i]):g} on "
-            f"{sessions[pos[i]].date()}; prices must be positive and finite, so fix or drop that row"
+            f"{_calendar_day(first_pos + int(pos[i])).date()}; prices must be positive "
+            "and finite, so fix or drop that row"
         )
+    offset, ends = first_pos, None
+    if span is not None:
+        start = first_pos if span[0] is None else max(first_pos, int(span[0]))
+        end = min(last_pos, int(span[1]))
+        if start <= end and (start, end) != (first_pos, last_pos):
+            # Where each ticker's prices begin and end, from every row (the cut hides them): the
+            # rows per session and ticker counted above, unless some rows have no price.
+            priced = np.isfinite(values)
+            if not priced.all():
+                counts = np.bincount(pos[priced] * n_tickers + codes[priced], minlength=counts.size)
+            has_price = counts.reshape(-1, n_tickers) > 0
+            never = ~has_price.any(axis=0)
+            ends = (np.where(never, np.iinfo(np.int64).max // 2, has_price.argmax(axis=0)),
+                    np.where(never, -1, has_price.shape[0] - 1 - has_price[::-1].argmax(axis=0)))
+            inside = np.flatnonzero((pos >= start - first_pos) & (pos <= end - first_pos))
+            pos, codes, rows = pos[inside] - (start - first_pos), codes[inside], (
+                inside if rows is None else rows[inside])
+            values = values[inside]
+            offset, last_pos = start, end
+    sessions = _sessions_between(offset, last_pos)
+    n_sessions = len(sessions)
     level = np.full((n_sessions, n_tickers), np.nan)
     level[pos, codes] = values
     rets = np.full_like(level, np.nan)
@@ -239,28 +280,85 @@ def _build_panel(prices: pd.DataFrame, tickers: Sequence[str], price: str, *, wh
     overnight = None
     if "open" in prices.columns and price == "close":
         opens = np.full_like(level, np.nan)
-        opens[pos, codes] = prices["open"].to_numpy(dtype="float64", na_value=np.nan)[keep][on_calendar]
+        opens[pos, codes] = column("open")
         overnight = np.full_like(level, np.nan)
         overnight[1:] = opens[1:] / level[:-1] - 1.0
     payout = None
     if "adj_close" in prices.columns and price == "close":
         # On an ex-date the adjusted close keeps what shareholders received and the as-traded close
         # does not, so their ratio rises by the distribution's size that day.
-        adjusted = prices["adj_close"].to_numpy(dtype="float64", na_value=np.nan)[keep][on_calendar]
+        adjusted = column("adj_close")
         ratio = np.full_like(level, np.nan)
         ratio[pos, codes] = np.where(adjusted > 0, adjusted, np.nan) / values
         payout = np.full_like(level, np.nan)
         payout[1:] = ratio[1:] / ratio[:-1] - 1.0
-    has_price = np.isfinite(level)
-    empty = ~has_price.any(axis=0)
+    if ends is None:
+        has_price = np.isfinite(level)
+        empty = ~has_price.any(axis=0)
+        first = has_price.argmax(axis=0) + 1
+        last = n_sessions - 1 - has_price[::-1].argmax(axis=0)
+    else:
+        empty = ends[1] < 0
+        first = ends[0] - (offset - first_pos) + 1
+        last = ends[1] - (offset - first_pos)
     if empty.any():
         raise AnalysisError(
             f"{what}: ticker {wanted[int(np.flatnonzero(empty)[0])]} has no {price} values at all; "
             "choose another price= column or reload its prices"
         )
-    first = has_price.argmax(axis=0) + 1
-    last = n_sessions - 1 - has_price[::-1].argmax(axis=0)
-    return _Panel(sessions, wanted, rets, overnight, payout, first, last, int((~on_calendar).sum()), price, missing)
+    return _Panel(sessions, wanted, rets, overnight, payout, first, last, int((~on_calendar).sum()), price, missing,
+                  offset)
+
+
+def _ticker_codes(tickers: pd.Series) -> tuple[np.ndarray, list]:
+    """``pd.factorize`` of a ticker column: codes per row (-1 for a missing ticker), and uniques.
+
+    A tidy frame keeps each ticker's rows together, so for an Arrow-backed column its runs are
+    found first (a linear scan in pyarrow) and only one value per run is hashed: half the time
+    of hashing all half-million rows of a 500-ticker frame. Other columns, and frames whose
+    tickers do not come in runs, are factorized directly.
+    """
+    arrow = getattr(tickers.array, "__arrow_array__", None)
+    if arrow is not None and len(tickers) > 10_000:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        array = arrow()
+        array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+        runs = pc.run_end_encode(array)
+        if len(runs.values) * 8 <= len(array):
+            run_codes, uniques = pd.factorize(runs.values.to_numpy(zero_copy_only=False))
+            lengths = np.diff(runs.run_ends.to_numpy(), prepend=0)
+            return np.repeat(run_codes, lengths), list(uniques)
+    codes, uniques = pd.factorize(tickers)
+    return codes, list(uniques)
+
+
+_DAY_NS = 86_400_000_000_000
+
+
+def _calendar_positions(day_ns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's position on the NYSE session axis, and whether its date is a session at all.
+
+    A tidy frame repeats each date once per ticker, so the calendar is looked up once per day
+    of the frame's range (a time of day does not move a price to another session) and each row
+    reads its day's answer; a range far longer than the rows are many looks up the distinct dates.
+    """
+    day = day_ns.view("int64") // _DAY_NS
+    first = int(day.min())
+    index = day - first
+    n_days = int(index.max()) + 1
+    if n_days > 4 * len(day) + 1_000:
+        codes, distinct = pd.factorize(day)
+        return tuple(values[codes] for values in session_positions((distinct * _DAY_NS).view("datetime64[ns]")))
+    days = ((np.arange(n_days, dtype=np.int64) + first) * _DAY_NS).view("datetime64[ns]")
+    return tuple(values[index] for values in session_positions(days))
+
+
+def _calendar_day(position: int) -> pd.Timestamp:
+    from frstory.data.calendar import _session_grid
+
+    return pd.Timestamp(_session_grid()[position])
 
 
 def _sessions_between(first: int, last: int) -> pd.DatetimeIndex:
@@ -467,8 +565,8 @@ def _core(panel: _Panel, k: np.ndarray, b: np.ndarray, p0: np.ndarray, estimatio
     x_used = np.where(est_use[first], x_est[first], np.nan)
     with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows belong to blocked events
-        centre = np.nanmedian(x_used, axis=1)
-        robust = 1.4826 * np.nanmedian(np.abs(x_used - centre[:, None]), axis=1)
+        centre = _row_medians(x_used)
+        robust = 1.4826 * _row_medians(np.abs(x_used - centre[:, None]))
         mean, sd = np.nanmean(x_used, axis=1), np.nanstd(x_used, axis=1, ddof=1)
         centre, robust, mean, sd = centre[shared], robust[shared], mean[shared], sd[shared]
         plain_z = np.abs(market0 - mean) / sd
@@ -503,6 +601,28 @@ def _core(panel: _Panel, k: np.ndarray, b: np.ndarray, p0: np.ndarray, estimatio
                  (est_in & ~est_use).sum(axis=1), (evt_in & ~known).sum(axis=1), allowed)
 
 
+def _row_medians(values: np.ndarray) -> np.ndarray:
+    """``np.nanmedian(values, axis=1)``, the same numbers, by one sort of each row.
+
+    For rows shorter than 600 numpy takes its median through masked arrays, ten times slower
+    than a sort here (NaN sorts last, so each row's ``n`` numbers come first).
+
+    Examples
+    --------
+    >>> _row_medians(np.array([[3.0, np.nan, 1.0, 2.0], [4.0, 1.0, np.nan, np.nan], [np.nan] * 4])).tolist()
+    [2.0, 2.5, nan]
+    """
+    if values.shape[1] == 0:
+        return np.full(len(values), np.nan)
+    ordered = np.sort(values, axis=1)
+    n = (~np.isnan(ordered)).sum(axis=1)
+    rows = np.arange(len(ordered))
+    low = ordered[rows, np.maximum((n - 1) // 2, 0)]
+    high = ordered[rows, np.minimum(n // 2, ordered.shape[1] - 1)]
+    middle = np.where(n % 2 == 1, low, (low + high) / 2)
+    return np.where(n > 0, middle, np.nan)
+
+
 def _distinct_rows(p0: np.ndarray, use: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Events with the same day 0 and the same sessions used: one representative row each.
 
@@ -534,7 +654,7 @@ def _blocking_error(panel: _Panel, core: _Core, i: int, ticker: str, benchmark: 
     """Why event ``i`` cannot be computed at all, or ``None``."""
     e0, e1 = event_window
     p0, lo, hi = int(core.p0[i]), int(core.lo[i]), int(core.hi[i])
-    span = f"{panel.sessions[lo].date()} to {panel.sessions[hi].date()}" if lo <= hi else "no common sessions"
+    span = f"{panel.session_at(lo).date()} to {panel.session_at(hi).date()}" if lo <= hi else "no common sessions"
     if p0 < 0 or (e0 <= 0 <= e1 and not lo <= p0 <= hi):
         return (f"day 0 of {ticker} ({day0.date()}) is outside the returns available for {ticker} and "
                 f"{benchmark} ({span}); load prices that cover the event window {e0:+d}..{e1:+d} sessions")
@@ -575,7 +695,7 @@ def _short_estimation_fix(panel: _Panel, core: _Core, i: int, estimation_window)
                 f"e.g. estimation_window=({s1 - 239}, {s1})")
     before = int(length - core.est_in[i].sum())
     if before:
-        first = panel.sessions[int(core.lo[i])].date()
+        first = panel.session_at(int(core.lo[i])).date()
         # With exclude=, the window reaches back by the sessions left out.
         less = " or leave out fewer sessions with exclude=" if core.excluded_sessions[i] else ""
         return (f"{before} of its {length} sessions lie before the first return of both series ({first}), "
@@ -608,6 +728,7 @@ def _caveats(panel: _Panel, core: _Core, k: np.ndarray, tickers: Sequence[str], 
     bench = reader_name(benchmark, article=True)
     day_text = panel.day_text()
     names: dict[str, str] = {}
+    registered = prose.display_names()
     spelled: dict[int, str] = {}  # counts in words, made once each (num2words is slow per call)
     weekdays: dict[pd.Timestamp, str] = {}
     s0, s1 = estimation_window
@@ -636,7 +757,9 @@ def _caveats(panel: _Panel, core: _Core, k: np.ndarray, tickers: Sequence[str], 
         ticker = tickers[i]
         name = names.get(ticker)
         if name is None:
-            name = names[ticker] = reader_name(ticker)
+            # A ticker no story has named is called by itself (as reader_name does), without a
+            # lookup per event: a market-wide batch has hundreds of them.
+            name = names[ticker] = reader_name(ticker) if ticker in registered else ticker
         # 1. a market-wide shock on day 0
         if shock[i]:
             when = weekdays.get(day0[i])
@@ -879,10 +1002,12 @@ def _event_overlaps(panel: _Panel, core: _Core, k: np.ndarray, self_dates: np.nd
     return in_est, in_evt
 
 
-def _other_events(events: pd.DataFrame | None, panel: _Panel, day0: pd.DatetimeIndex | None = None) -> _Others:
+def _other_events(events: pd.DataFrame | None, panel: _Panel, day0: pd.DatetimeIndex | None = None,
+                  column: np.ndarray | None = None) -> _Others:
     """The listed events that have a ticker in the panel (for overlap warnings).
 
-    ``day0``, when given, holds the reaction sessions already computed for every row of ``events``.
+    ``day0``, when given, holds the reaction sessions already computed for every row of ``events``;
+    ``column`` each row's panel column (-1: not in the panel).
     """
     empty = _Others(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), [], pd.DatetimeIndex([]))
     if events is None or len(events) == 0:
@@ -891,7 +1016,8 @@ def _other_events(events: pd.DataFrame | None, panel: _Panel, day0: pd.DatetimeI
         raise AnalysisError("events= needs the events frame of fr.load_events() (columns ticker, date, market_session)")
     # One hash lookup per row gives both membership and the panel column (isin on string
     # columns is several times slower, and the column is needed below anyway).
-    column = pd.Index(panel.tickers).get_indexer(events["ticker"].to_numpy(object, na_value=None))
+    if column is None:
+        column = pd.Index(panel.tickers).get_indexer(events["ticker"].to_numpy(object, na_value=None))
     usable = (column >= 0) & events["date"].notna().to_numpy(bool)
     if "date_precision" in events.columns:
         usable = usable & (events["date_precision"].fillna("day") != "month").to_numpy(bool)
@@ -1270,8 +1396,16 @@ def event_studies(
         from frstory.analysis._dask import collect_prices
 
         prices = collect_prices(prices, [benchmark, *dict.fromkeys(tickers)], price, client)
+    # The panel needs only the sessions from the earliest estimation window to the last event
+    # window (exclude= reaches back by the sessions it leaves out, so it keeps the earlier ones).
+    dated = ~no_day0
+    span = None
+    if dated.any():
+        calendar_pos = session_positions(day0[dated])[0]
+        span = (None if exclude else int(calendar_pos.min()) + estimation_window[0] - 1,
+                int(calendar_pos.max()) + event_window[1])
     panel = _build_panel(prices, [benchmark, *dict.fromkeys(tickers)], price, what="fr.event_studies",
-                         skip_missing=True)
+                         skip_missing=True, span=span)
     if benchmark in panel.missing:
         raise AnalysisError(
             f"fr.event_studies: no prices for the benchmark {benchmark} in the price frame (it has "
@@ -1286,10 +1420,11 @@ def event_studies(
         if t in panel.missing and errors[i] is None:
             errors[i] = f"no prices for {t} in the price frame"
     col = {t: j for j, t in enumerate(panel.tickers)}
-    k = np.array([col.get(t, 0) for t in tickers], dtype=np.int64)
+    column = np.array([col.get(t, -1) for t in tickers], dtype=np.int64)
+    k = np.maximum(column, 0)
     p0 = panel.sessions.get_indexer(day0).astype(np.int64)
     clustered = _clusters(p0, k, event_window, ids)
-    others = _other_events(rows, panel, day0)
+    others = _other_events(rows, panel, day0, column)
     spec = _BlockSpec(benchmark, estimation_window, event_window, model, exclude)
     pre_failed = np.array([e is not None for e in errors], dtype=bool)
     self_dates = dates.as_unit("ns").asi8
@@ -1442,11 +1577,18 @@ def _clusters(p0: np.ndarray, k: np.ndarray, event_window, ids: list[str]) -> li
         # The first hits of any member are among the first _SHOWN_EVENTS + (its own firm's) events.
         head = near[:_SHOWN_EVENTS + int(same_firm.max())]
         head_firms, head_ids = k[head].tolist(), [ids[j] for j in head]
+        texts: dict[int, str] = {}  # by firm: a market-wide day has one text for most of its firms
         for i in order[starts[g]:ends[g]].tolist():
-            firm = k[i]
-            shown = [name for name, f in zip(head_ids, head_firms) if f != firm][:_SHOWN_EVENTS]
-            total = near.size - int(same_firm[firm])
-            out[i] = ", ".join(shown) + (f" and {total - _SHOWN_EVENTS} more" if total > _SHOWN_EVENTS else "")
+            firm = int(k[i])
+            # Outside the head only the count of the firm's own events changes the text.
+            key = firm if firm in head_firms else -1 - int(same_firm[firm])
+            text = texts.get(key)
+            if text is None:
+                shown = [name for name, f in zip(head_ids, head_firms) if f != firm][:_SHOWN_EVENTS]
+                total = near.size - int(same_firm[firm])
+                text = texts[key] = ", ".join(shown) + (f" and {total - _SHOWN_EVENTS} more"
+                                                        if total > _SHOWN_EVENTS else "")
+            out[i] = text
     return out
 
 
