@@ -107,12 +107,13 @@ class _Panel:
                 jumpy = self.__dict__["_jumpy"] = size > SPLIT_LIKE_JUMP
         return jumpy
 
-    def jumps(self, usable: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def jumps(self, usable: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray] | None:
         """Split-like jumps (a close-to-close or overnight move beyond :data:`SPLIT_LIKE_JUMP`).
 
         Returns ``(count, first)``, both sessions x tickers: ``count[p, j]`` jumps of ticker ``j``
         before position ``p`` (one extra row at the end) and ``first[p, j]`` the first jump at or
-        after ``p`` (a huge number if none), counting only ``usable`` sessions when given.
+        after ``p`` (a huge number if none), counting only ``usable`` sessions when given;
+        ``None`` when there is no jump at all (most panels).
         """
         return self._runs("jumps", self._split_like, usable)
 
@@ -120,7 +121,8 @@ class _Panel:
         """Ex-dates of distributions bigger than a dividend, as :meth:`jumps` counts jumps.
 
         A session whose ``payout`` exceeds :data:`DISTRIBUTION_JUMP`, unless it is a split-like
-        jump: a split moves the ratio too, and has its own caveat. ``None`` without ``payout``.
+        jump: a split moves the ratio too, and has its own caveat. ``None`` without ``payout``, or
+        without any such session.
         """
         if self.payout is None:
             return None
@@ -131,14 +133,21 @@ class _Panel:
 
         return self._runs("distributions", flags, usable)
 
-    def _runs(self, kind: str, flags, usable: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-        """Running counts and next positions of the sessions ``flags()`` marks (made once per kind and mask)."""
+    def _runs(self, kind: str, flags, usable: np.ndarray | None) -> tuple[np.ndarray, np.ndarray] | None:
+        """Running counts and next positions of the sessions ``flags()`` marks (made once per kind and mask).
+
+        ``None`` when no session is marked: the running sums would be zeros, at the cost of two
+        passes over every session and ticker.
+        """
         key = (kind, None if usable is None or usable.all() else usable.tobytes())
         cache = self.__dict__.setdefault("_runs_cache", {})
         if key not in cache:
             marked = flags()
             if key[1] is not None:
                 marked = marked & usable[:, None]
+            if not marked.any():
+                cache[key] = None
+                return None
             count = np.zeros((marked.shape[0] + 1, marked.shape[1]), np.int64)
             np.cumsum(marked, axis=0, out=count[1:])
             never = np.iinfo(np.int64).max
@@ -159,6 +168,7 @@ class _DayWords:
 
     def __init__(self, panel: _Panel) -> None:
         self._panel = panel
+        self._days: np.ndarray | None = None
         self._text: dict[int, str] = {}
 
     def __getitem__(self, position) -> str:
@@ -167,8 +177,11 @@ class _DayWords:
         if text is None:
             # From the calendar, not the panel's own sessions: a panel cut to a batch's sessions
             # still names where a ticker's prices begin or end outside the cut.
-            sessions = self._panel.sessions
-            day = sessions[position] if 0 <= position < len(sessions) else self._panel.session_at(position)
+            days = self._days
+            if days is None:
+                days = self._days = self._panel.sessions.to_numpy("datetime64[D]")
+            # A datetime.date, not a pandas Timestamp: boxing one costs more than writing its words.
+            day = days[position].item() if 0 <= position < len(days) else self._panel.session_at(position).date()
             text = self._text[position] = prose.date(day)
         return text
 
@@ -231,12 +244,18 @@ def _build_panel(prices: pd.DataFrame, tickers: Sequence[str], price: str, *, wh
     codes = codes[rows] if rows is not None else codes
 
     def column(name: str) -> np.ndarray:
-        values = prices[name].to_numpy(dtype="float64", na_value=np.nan)
-        return values[rows] if rows is not None else values
+        series = prices[name]
+        # na_value= makes pandas copy even a float column without gaps: asked only where needed.
+        values = (series.to_numpy() if series.dtype == np.float64
+                  else series.to_numpy(dtype="float64", na_value=np.nan))
+        return np.take(values, rows) if rows is not None else values
 
     values = column(price)
     n_tickers = len(wanted)
-    counts = np.bincount(pos * n_tickers + codes, minlength=(last_pos - first_pos + 1) * n_tickers)
+    # Each row's cell of the sessions x tickers matrices, flattened: numpy scatters a flat index
+    # several times faster than a (row, column) pair.
+    cell = pos * n_tickers + codes
+    counts = np.bincount(cell, minlength=(last_pos - first_pos + 1) * n_tickers)
     if counts.max(initial=0) > 1:
         where = int(np.argmax(counts))
         raise AnalysisError(
@@ -261,26 +280,26 @@ def _build_panel(prices: pd.DataFrame, tickers: Sequence[str], price: str, *, wh
             # rows per session and ticker counted above, unless some rows have no price.
             priced = np.isfinite(values)
             if not priced.all():
-                counts = np.bincount(pos[priced] * n_tickers + codes[priced], minlength=counts.size)
+                counts = np.bincount(cell[priced], minlength=counts.size)
             has_price = counts.reshape(-1, n_tickers) > 0
             never = ~has_price.any(axis=0)
             ends = (np.where(never, np.iinfo(np.int64).max // 2, has_price.argmax(axis=0)),
                     np.where(never, -1, has_price.shape[0] - 1 - has_price[::-1].argmax(axis=0)))
             inside = np.flatnonzero((pos >= start - first_pos) & (pos <= end - first_pos))
-            pos, codes, rows = pos[inside] - (start - first_pos), codes[inside], (
-                inside if rows is None else rows[inside])
-            values = values[inside]
+            cell = np.take(cell, inside) - (start - first_pos) * n_tickers
+            rows = inside if rows is None else np.take(rows, inside)
+            values = np.take(values, inside)
             offset, last_pos = start, end
     sessions = _sessions_between(offset, last_pos)
     n_sessions = len(sessions)
     level = np.full((n_sessions, n_tickers), np.nan)
-    level[pos, codes] = values
+    level.reshape(-1)[cell] = values
     rets = np.full_like(level, np.nan)
     rets[1:] = level[1:] / level[:-1] - 1.0
     overnight = None
     if "open" in prices.columns and price == "close":
         opens = np.full_like(level, np.nan)
-        opens[pos, codes] = column("open")
+        opens.reshape(-1)[cell] = column("open")
         overnight = np.full_like(level, np.nan)
         overnight[1:] = opens[1:] / level[:-1] - 1.0
     payout = None
@@ -289,7 +308,7 @@ def _build_panel(prices: pd.DataFrame, tickers: Sequence[str], price: str, *, wh
         # does not, so their ratio rises by the distribution's size that day.
         adjusted = column("adj_close")
         ratio = np.full_like(level, np.nan)
-        ratio[pos, codes] = np.where(adjusted > 0, adjusted, np.nan) / values
+        ratio.reshape(-1)[cell] = np.where(adjusted > 0, adjusted, np.nan) / values
         payout = np.full_like(level, np.nan)
         payout[1:] = ratio[1:] / ratio[:-1] - 1.0
     if ends is None:
@@ -584,10 +603,12 @@ def _core(panel: _Panel, k: np.ndarray, b: np.ndarray, p0: np.ndarray, estimatio
         start = positions[rows, inside.argmax(axis=1)]
         end = positions[rows, inside.shape[1] - 1 - inside[:, ::-1].argmax(axis=1)]
         start, end = np.where(some, start, 0), np.where(some, end, -1)
-        count, first = panel.jumps(usable)
-        jump_count += np.where(some, count[end + 1, k] - count[start, k], 0)
-        nearest = first[start, k]
-        jump_pos = np.where(some & (nearest <= end), nearest, jump_pos)  # the estimation window comes first
+        runs = panel.jumps(usable)
+        if runs is not None:
+            count, first = runs
+            jump_count += np.where(some, count[end + 1, k] - count[start, k], 0)
+            nearest = first[start, k]
+            jump_pos = np.where(some & (nearest <= end), nearest, jump_pos)  # the estimation window comes first
         runs = panel.distributions(usable)
         if runs is not None:
             count, first = runs
@@ -919,7 +940,7 @@ class _Others:
         ns = int(self.date_ns[j])
         day = self._days.get(ns)
         if day is None:
-            day = self._days[ns] = prose.date(pd.Timestamp(ns))
+            day = self._days[ns] = prose.date(np.datetime64(ns, "ns").astype("datetime64[D]").item())
         return day
 
     def name(self, j: int) -> str:
@@ -1563,8 +1584,9 @@ def _clusters(p0: np.ndarray, k: np.ndarray, event_window, ids: list[str]) -> li
     e0, e1 = event_window
     out = [""] * len(p0)
     on_axis = np.flatnonzero(p0 >= 0)
-    if on_axis.size == 0:
-        return out
+    firms = k[on_axis]
+    if on_axis.size == 0 or (firms == firms[0]).all():
+        return out  # one firm's events (a company's own history) have no other firm to share with
     order = on_axis[np.argsort(p0[on_axis], kind="stable")]
     day = p0[order]
     days, starts = np.unique(day, return_index=True)

@@ -39,6 +39,8 @@ def as_day(value: object, func: str = "date") -> _dt.date:
     >>> as_day("2020-06-11"), as_day(pd.Timestamp("2020-06-11 16:00", tz="America/New_York"))
     (datetime.date(2020, 6, 11), datetime.date(2020, 6, 11))
     """
+    if type(value) is _dt.date:  # already a day (not a datetime): the common case in tables of events
+        return value
     if isinstance(value, numbers.Number) and not pd.isna(value):
         # pandas would read 1591833600 as nanoseconds since 1970: a number is never a date here.
         raise ProseError(f"{func}: {value!r} is a number, not a date; pass a date such as '2020-06-11'")

@@ -87,7 +87,14 @@ def spelled(n: int) -> str:
     >>> spelled(3), spelled(21), spelled(0), spelled(140)
     ('three', 'twenty-one', 'zero', 'one hundred and forty')
     """
-    return str(_num2words()(integer(n, "n", "spelled"), lang="en"))
+    return _spelled(integer(n, "n", "spelled"))
+
+
+@functools.lru_cache(maxsize=4096)
+def _spelled(n: int) -> str:
+    # num2words takes about 40 us a number, and a table of caveats spells the same few counts
+    # thousands of times; the words of a number never change.
+    return str(_num2words()(n, lang="en"))
 
 
 def plural(n: int, noun: str, *, spell: bool = False, plural_form: str | None = None,
