@@ -136,6 +136,17 @@ def test_a_batch_names_where_a_stocks_prices_really_begin_and_end(prices):
     assert "(" + fr.prose.date(first_return) + " to 15 June 2020)" in row["warnings"]
 
 
+def test_the_order_of_the_price_rows_does_not_change_the_table(prices, events):
+    # Rows grouped by ticker (as loaders write them) and shuffled (no ticker's rows together) align
+    # to the same panel; more than 10,000 rows, so the grouped frame is read run by run.
+    grouped = prices.sort_values(["ticker", "date"], ignore_index=True)
+    shuffled = grouped.sample(frac=1.0, random_state=7).reset_index(drop=True)
+    assert len(grouped) > 10_000
+    a = fr.event_studies(grouped, events, benchmark=BENCH, on_error="record")
+    b = fr.event_studies(shuffled, events, benchmark=BENCH, on_error="record")
+    pd.testing.assert_frame_equal(a, b)
+
+
 def test_a_batch_refuses_a_bad_price_outside_the_sessions_it_needs(prices):
     # Every row is still checked, not only the year around the events.
     bad = prices.copy()
