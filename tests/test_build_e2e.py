@@ -389,3 +389,58 @@ def test_params_file_and_slug_name_the_page(tiny):
     page = (root / "site-t" / "tiny-custom.html").read_text()
     assert "<code>label = synthetic label</code>, <code>window = 7</code>" in page
     assert (root / "site-t" / "01-tiny.html").is_file()  # the page built before is kept
+
+
+# -- failures named in the paired jupytext script --------------------------------------------------
+
+@pytest.fixture(scope="module")
+def paired_failure(tmp_path_factory):
+    """A synthetic story saved as a notebook and its jupytext percent script, failing in its fourth cell."""
+    import jupytext
+
+    root = tmp_path_factory.mktemp("build-paired-failure")
+    notebooks = root / "notebooks"
+    notebooks.mkdir()
+    nb = story_notebook({"title": "Synthetic pair"}, [
+        md("A synthetic story."),
+        code("divisor = 0", metadata={"tags": ["parameters"]}),
+        md("Then it divides."),
+        code("total = 10\nshare = total / divisor\nshare"),
+    ])
+    nbformat.write(nb, notebooks / "05-pair.ipynb")
+    jupytext.write(nb, notebooks / "05-pair.py", fmt="py:percent")
+    return root, notebooks
+
+
+def _failure_text(root: Path, folder: Path, **kwargs) -> str:
+    with pytest.MonkeyPatch.context() as mp, pytest.raises(BuildError) as info:
+        mp.setenv("FRSTORY_DATA_DIR", str(root / "frstory-data"))
+        mp.chdir(root)
+        build(folder, root / "site", cache_dir=root / "cache", jobs=1, progress=None, **kwargs)
+    return str(info.value)
+
+
+def test_a_failure_names_its_line_in_the_paired_script(paired_failure):
+    root, notebooks = paired_failure
+    script = (notebooks / "05-pair.py").read_text().splitlines()
+    line = script.index("share = total / divisor") + 1
+    text = _failure_text(root, notebooks)
+    assert f"notebooks/05-pair.ipynb: cell 4, line 2 (notebooks/05-pair.py, line {line}): ZeroDivisionError" in text
+
+
+def test_a_parameterised_failure_counts_the_authors_cells_not_the_injected_one(paired_failure):
+    root, notebooks = paired_failure
+    text = _failure_text(root, notebooks, notebooks=[notebooks / "05-pair.ipynb"], parameters={"divisor": 0.0})
+    assert "05-pair.ipynb: cell 4, line 2 (notebooks/05-pair.py, line " in text
+
+
+def test_a_script_out_of_step_with_its_notebook_gets_no_line(paired_failure, tmp_path):
+    root, notebooks = paired_failure
+    import shutil
+
+    stale = tmp_path / "project"
+    shutil.copytree(root / "notebooks", stale / "notebooks")
+    script = stale / "notebooks" / "05-pair.py"
+    script.write_text(script.read_text().replace("share = total / divisor", "share = total / (divisor + 1)"))
+    text = _failure_text(stale, stale / "notebooks")
+    assert "cell 4, line 2: ZeroDivisionError" in text and ".py, line" not in text

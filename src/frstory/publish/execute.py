@@ -140,6 +140,9 @@ class NotebookFailure:
     ename: str
     evalue: str
     traceback: str = ""
+    #: The same line in the notebook's paired jupytext script (``02-x.py`` beside ``02-x.ipynb``),
+    #: which is what many authors edit; ``None`` without one, or when the two disagree.
+    script_line: int | None = None
 
     @property
     def missing_data(self) -> bool:
@@ -153,6 +156,8 @@ class NotebookFailure:
             where.append(f"cell {self.cell}")
         if self.line is not None:
             where.append(f"line {self.line}")
+        if self.script_line is not None and notebook_label.endswith(".ipynb"):
+            where[-1] += f" ({notebook_label[:-len('.ipynb')]}.py, line {self.script_line})"
         head = f"{notebook_label}: {', '.join(where)}: " if where else f"{notebook_label}: "
         message = f"{head}{self.ename}: {self.evalue}" if self.evalue else f"{head}{self.ename}"
         if self.source_line.strip():
@@ -232,7 +237,10 @@ def _failure_from_outputs(nb, cell_index: int | None, exc: BaseException) -> Not
             line = int(match.group(1))
         lines = cell.source.splitlines()
         source_line = lines[line - 1] if line and 0 < line <= len(lines) else ""
-        return NotebookFailure(cell_index + 1, line, source_line, ename, evalue, traceback_text)
+        # Counted as the author's notebook counts its cells: without the injected parameters cell.
+        injected = sum("injected-parameters" in (c.get("metadata", {}).get("tags") or [])
+                       for c in nb.cells[:cell_index])
+        return NotebookFailure(cell_index + 1 - injected, line, source_line, ename, evalue, traceback_text)
     return NotebookFailure(None, None, "", ename, evalue, traceback_text)
 
 
@@ -371,8 +379,48 @@ async def run_notebook(
             failure = exc.failure
         except Exception as exc:  # kernel could not start, ...: still report per notebook
             failure = NotebookFailure(None, None, "", type(exc).__name__, str(exc))
+    if failure is not None and failure.cell is not None:
+        failure.script_line = paired_script_line(path, failure, sum(
+            "injected-parameters" not in (c.get("metadata", {}).get("tags") or []) for c in nb.cells))
     return ExecutionOutcome(nb, _read_log(read_log), time.perf_counter() - start, failure,
                             warnings=style_notes if failure is None else [])
+
+
+_PERCENT_CELL = re.compile(r"^# %%(?:\s|$)")
+
+
+def paired_script_line(notebook: Path, failure: NotebookFailure, cells: int) -> int | None:
+    r"""The line of ``failure`` in the jupytext percent script paired with ``notebook``, if it has one.
+
+    A percent script starts each cell with a ``# %%`` line and keeps a code cell's lines as they
+    are, so line ``n`` of cell ``k`` is ``n`` lines below the ``k``-th marker. The answer is given
+    only when the script has one marker per cell and that line holds the failing source line: a
+    script out of step with its notebook (not synced since an edit) gets no line, not a wrong one.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.py").write_text("# %% [markdown]\n# Title\n\n# %%\nx = 1\ny = x / 0\n")
+    >>> paired_script_line(folder / "a.ipynb", NotebookFailure(2, 2, "y = x / 0", "ZeroDivisionError", ""), 2)
+    6
+    >>> paired_script_line(folder / "a.ipynb", NotebookFailure(2, 2, "y = x / 2", "ZeroDivisionError", ""), 2) is None
+    True
+    """
+    script = Path(notebook).with_suffix(".py")
+    if failure.cell is None or failure.line is None or not failure.source_line.strip():
+        return None
+    try:
+        lines = script.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    markers = [number for number, text in enumerate(lines, start=1) if _PERCENT_CELL.match(text)]
+    if len(markers) != cells or not 0 < failure.cell <= cells:
+        return None
+    number = markers[failure.cell - 1] + failure.line
+    if number > len(lines) or lines[number - 1].strip() != failure.source_line.strip():
+        return None
+    return number
 
 
 class InlineExpressionError(Exception):
