@@ -175,8 +175,8 @@ class _DayWords:
         position = int(position)
         text = self._text.get(position)
         if text is None:
-            # From the calendar, not the panel's own sessions: a panel cut to a batch's sessions
-            # still names where a ticker's prices begin or end outside the cut.
+            # Outside the panel's own sessions from the calendar: a panel cut to a batch's
+            # sessions still names where a ticker's prices begin or end beyond the cut.
             days = self._days
             if days is None:
                 days = self._days = self._panel.sessions.to_numpy("datetime64[D]")
