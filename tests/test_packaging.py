@@ -86,10 +86,13 @@ def test_readme_test_command_is_what_ci_runs():
     assert command.group(1).strip() in ci, "CI must run the README's test command"
 
 
-@pytest.mark.parametrize("name", ["events.csv", "claims.csv"])
-def test_curated_data_files_are_bundled_into_the_wheel(name):
-    force_include = _pyproject()["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
-    assert force_include[f"data/{name}"] == f"frstory/_bundled/{name}"
+def test_the_wheel_carries_the_toolkit_and_no_story_data():
+    # The timeline and claims are this repository's story, found beside its frstory.toml; a
+    # newsroom installing the toolkit gets none of them inside the package.
+    wheel = _pyproject()["tool"]["hatch"]["build"]["targets"]["wheel"]
+    assert wheel["packages"] == ["src/frstory"]
+    assert not wheel.get("force-include")
+    assert not list((ROOT / "src" / "frstory").rglob("*.csv"))
 
 
 def test_no_source_or_template_file_is_ignored_by_git():
