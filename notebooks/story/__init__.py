@@ -12,7 +12,7 @@ import pandas as pd
 
 import frstory as fr
 from frstory import prose
-from frstory.errors import AnalysisError
+from frstory.errors import AnalysisError, did_you_mean
 from story import names, schema
 
 names.register()
@@ -65,12 +65,9 @@ def event_of(events: pd.DataFrame, event_id: str, parameter: str) -> pd.Series:
     ...
     frstory.errors.AnalysisError: event_id 'syn-paus' is not an event of the timeline (did you mean 'syn-pause'?); choose an id from the id column of data/events.csv
     """
-    import difflib
-
     ids = events["id"].astype(str).tolist()
     if str(event_id) not in ids:
-        near = difflib.get_close_matches(str(event_id), ids, n=3)
-        hint = f" (did you mean {' or '.join(repr(i) for i in near)}?)" if near else ""
+        hint = did_you_mean(event_id, ids, n=3)
         raise AnalysisError(f"{parameter} {event_id!r} is not an event of the timeline{hint}; choose an id from the id "
                             "column of data/events.csv")
     return fr.narrative.event(events, str(event_id))

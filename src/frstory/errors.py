@@ -6,7 +6,11 @@ so that a journalist re-running an analysis can act on the message without readi
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
+
 __all__ = [
+    "did_you_mean",
     "FrstoryError",
     "DataValidationError",
     "PriceDataUnavailable",
@@ -54,3 +58,22 @@ class ChartInputError(FrstoryError, ValueError):
 
 class BuildError(FrstoryError):
     """The site build failed; the message names the notebook, cell, source line and exception."""
+
+
+def did_you_mean(value: object, choices: Iterable[object], *, n: int = 1, cutoff: float = 0.6) -> str:
+    """The hint an error message gives for a misspelt name: ``" (did you mean 'policy'?)"``, else ``""``.
+
+    The one wording of every "did you mean" in frstory's messages (tickers, event ids, categories,
+    parameters): up to ``n`` of the closest ``choices`` (``difflib``'s ratio at least ``cutoff``).
+
+    Examples
+    --------
+    >>> did_you_mean("polcy", ["policy", "protest"])
+    " (did you mean 'policy'?)"
+    >>> did_you_mean("syn-a-paus", ["syn-a-pause", "syn-b-pause", "other"], n=2)
+    " (did you mean 'syn-a-pause' or 'syn-b-pause'?)"
+    >>> did_you_mean("zzz", ["policy"])
+    ''
+    """
+    close = difflib.get_close_matches(str(value), [str(c) for c in choices], n=n, cutoff=cutoff)
+    return f" (did you mean {' or '.join(map(repr, close))}?)" if close else ""

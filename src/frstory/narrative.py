@@ -11,12 +11,11 @@ needs (its own extra columns, its own vocabulary) live beside that story's noteb
 
 from __future__ import annotations
 
-import difflib
 import re
 
 import pandas as pd
 
-from frstory.errors import AnalysisError
+from frstory.errors import AnalysisError, did_you_mean
 
 __all__ = ["actor_name", "event", "require_columns"]
 
@@ -80,8 +79,7 @@ def event(events: pd.DataFrame, event_id: str) -> pd.Series:
             "so fix the events file"
         )
     known = [str(i) for i in ids.dropna()]
-    close = difflib.get_close_matches(str(event_id), known, n=3, cutoff=0.5)
-    hint = f" (did you mean {' or '.join(map(repr, close))}?)" if close else ""
+    hint = did_you_mean(event_id, known, n=3, cutoff=0.5)
     raise AnalysisError(f"no event has id {event_id!r}{hint}. Fix: pass one of the ids in the events' id column "
                         "(for a story's timeline, its events file)")
 

@@ -22,7 +22,6 @@ Method (Campbell, Lo & MacKinlay 1997, ch. 4; MacKinlay 1997):
 
 from __future__ import annotations
 
-import difflib
 import numbers
 import warnings
 from collections.abc import Iterable, Sequence
@@ -37,7 +36,7 @@ from frstory.analysis import inference
 from frstory.analysis.results import SUMMARY_COLUMNS, TABLE_COLUMNS, Caveat, EventStudyResult, reader_name
 from frstory.analysis.returns import _check_price_frame
 from frstory.data.calendar import _as_day, reaction_problems, reaction_session, reaction_sessions, session_positions
-from frstory.errors import AnalysisError
+from frstory.errors import AnalysisError, did_you_mean
 
 __all__ = ["event_study", "event_studies", "robustness", "pooled_tests", "MODELS", "CLUSTER_NOTE"]
 
@@ -211,8 +210,9 @@ def _build_panel(prices: pd.DataFrame, tickers: Sequence[str], price: str, *, wh
     missing = [t for t in wanted if t not in index_of]
     if missing and not skip_missing:
         present = [str(u) for u in uniques if isinstance(u, str)]
-        close = {t: difflib.get_close_matches(t, present, n=1, cutoff=0.6) for t in missing}
-        hint = "".join(f" (did you mean {c[0]!r} for {t!r}?)" for t, c in close.items() if c)
+        # " (did you mean 'SYNA' for 'SYNAX'?)": several tickers may be missing at once.
+        hints = {t: did_you_mean(t, present) for t in missing}
+        hint = "".join(f"{h[:-2]} for {t!r}?)" for t, h in hints.items() if h)
         # The fix depends on which ticker is absent: the benchmark can be swapped for one present.
         fix = ("pass benchmark= one of the tickers present, or load it with fr.load_prices([...])"
                if benchmark is not None and missing == [benchmark]

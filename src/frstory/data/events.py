@@ -21,7 +21,6 @@ says how to declare it. :func:`events_schema` builds the schemas for a set of ex
 
 from __future__ import annotations
 
-import difflib
 import functools
 import os
 import weakref
@@ -68,6 +67,7 @@ from frstory.data.validation import (
     is_ticker,
     parse_iso_day,
 )
+from frstory.errors import did_you_mean
 from frstory.paths import curated_data_file
 
 __all__ = [
@@ -132,8 +132,7 @@ def _closest_fix(text: str, values) -> str:
     >>> _closest_fix("polcy", ["policy", "protest"])
     "use one of policy, protest (did you mean 'policy'?)"
     """
-    close = difflib.get_close_matches(text.strip().lower(), list(values), n=1, cutoff=0.6)
-    return "use one of " + _oneof(values) + (f" (did you mean {close[0]!r}?)" if close else "")
+    return "use one of " + _oneof(values) + did_you_mean(text.strip().lower(), values)
 
 
 # --- cross-column rules, shared by the CSV and the frame schemas -------------------------------

@@ -12,9 +12,9 @@ or passes ``names=`` for a single call.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 
+from frstory.errors import did_you_mean
 from frstory.prose.errors import ProseError, UnknownDisplayName
 
 __all__ = ["INDEX_NAMES", "display_name", "display_names", "register_display_names"]
@@ -136,8 +136,7 @@ def display_name(ticker: str, *, article: bool = False, names: Mapping[str, str]
     name = names[ticker].strip() if names is not None and ticker in names else _registry.get(ticker)
     if name is None:
         known = sorted(set(_registry) | set(names or ()))
-        close = difflib.get_close_matches(str(ticker), known, n=3, cutoff=0.6)
-        hint = f" (did you mean {', '.join(map(repr, close))}?)" if close else ""
+        hint = did_you_mean(ticker, known, n=3)
         raise UnknownDisplayName(
             f"no display name for ticker {ticker!r}{hint}: readers are not shown raw tickers. Register the "
             f"name readers know in the story's module with "

@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import ast
 import datetime as _dt
-import difflib
 import hashlib
 import keyword
 import re
 from pathlib import Path
 from typing import Any
 
-from frstory.errors import BuildError
+from frstory.errors import BuildError, did_you_mean
 
 __all__ = ["parse_value", "read_params_file", "ParameterError", "parameter_names", "check_parameters",
            "inject_parameters", "parameter_slug", "SLUG_SAFE"]
@@ -216,8 +215,7 @@ a default in that cell
         return
     described = []
     for name in unknown:
-        close = difflib.get_close_matches(name, names, n=1)
-        described.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+        described.append(f"{name!r}" + did_you_mean(name, names))
     defines = ", ".join(names) if names else "no names"
     where = f"{label}: cell {cell}: " if label else ""
     raise ParameterError(
