@@ -317,7 +317,8 @@ def test_the_read_hook_logs_project_files_opened_or_imported_and_nothing_else(tm
 # -- site configuration --------------------------------------------------------------------------
 
 def test_site_title_and_description_default_to_neutral_text(tmp_path):
-    assert site_config(tmp_path) == {"title": "frstory", "description": SITE_DESCRIPTION, "base_url": "", "lang": ""}
+    assert site_config(tmp_path) == {"title": "frstory", "description": SITE_DESCRIPTION, "base_url": "", "lang": "",
+                                     "title_given": False}
 
 
 def test_site_configuration_is_read_from_frstory_toml_or_pyproject(tmp_path):

@@ -292,6 +292,24 @@ def test_without_a_base_url_the_build_says_it_left_the_sitemap_out(synthetic):
     assert any("no sitemap.xml" in line and "--base-url" in line for line in lines)
 
 
+def test_a_site_whose_project_never_named_it_is_reminded_to(synthetic, tmp_path):
+    _, lines = synthetic  # no frstory.toml: the pages say "frstory" where the site's name goes
+    assert any("the site is called 'frstory', frstory's default" in line and "frstory.toml" in line for line in lines)
+
+
+def test_a_named_site_gets_no_reminder(tmp_path):
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "frstory.toml").write_text('title = "The Synthetic Desk"\n')
+    nbformat.write(story_notebook({"title": "Synthetic named", "synthetic": True},
+                                  [nbformat.v4.new_markdown_cell("Words.")]), tmp_path / "notebooks" / "01-named.ipynb")
+    lines: list[str] = []
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("FRSTORY_DATA_DIR", str(tmp_path / "frstory-data"))
+        build(tmp_path / "notebooks", tmp_path / "site", jobs=1, cache_dir=tmp_path / "cache", progress=lines.append)
+    assert "<title>The Synthetic Desk</title>" in (tmp_path / "site" / "index.html").read_text()
+    assert not any("the site is called" in line for line in lines)
+
+
 def test_without_a_base_url_the_feed_links_pages_relatively(synthetic):
     folder, _ = synthetic
     entry = ET.parse(folder / "feed.xml").getroot().find(f"{ATOM}entry")

@@ -1667,6 +1667,9 @@ def _write_site(out_dir: Path, good: list[_Job], results: dict[str, StoryResult]
                                  "reinstall it with pip install 'pagefind[extended]'")
         else:
             notes.append("no search: the Pagefind binary is not installed (pip install 'pagefind[extended]')")
+        if not config.get("title_given", True):
+            notes.append(f"the site is called {config['title']!r}, frstory's default, on every page: give it the name "
+                         "readers should see with title = \"...\" in frstory.toml")
         marker = {"generator": f"frstory {__version__}", "built_at": built_at.isoformat(), "stories": manifest}
         if inputs is not None and not _left_something_out(results, good):
             marker["inputs"] = inputs  # lets an unchanged rebuild leave this site as it is
@@ -1742,6 +1745,8 @@ def site_config(project_root: Path) -> dict:
     if config["base_url"]:
         config["base_url"] = checked_base_url(config["base_url"], f"{source.name}: base_url")
     config["lang"] = checked_lang(config["lang"], f"{source.name if source else 'site configuration'}: lang", "site")
+    # Readers see the site's name on every page: a project that never named its site is reminded.
+    config["title_given"] = bool(table.get("title"))
     return config
 
 
