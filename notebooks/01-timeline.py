@@ -37,6 +37,8 @@ week_end = "2020-07-03"
 # Bans and limits are counted up to the end of this year.
 count_until = "2021-12-31"
 benchmark = "^GSPC"
+# Names readers know for tickers this story does not name (another company or index in a re-run).
+names = {}  # e.g. {"ORCL": "Oracle"}; in a --params file: names: {ORCL: Oracle}
 
 # %%
 import pandas as pd
@@ -49,6 +51,7 @@ from story import corrections, measures, wording
 pd.set_option("display.max_colwidth", None)  # tables show whole sentences
 events = story.load_events()
 claims = story.load_claims()
+story.name_tickers([benchmark], names)
 event = lambda event_id: fr.narrative.event(events, event_id)  # noqa: E731
 audit, floyd, protests = event(audit_event), event(floyd_event), event(protests_event)
 amazon, selloff, extension = event(amazon_event), event(selloff_event), event(extension_event)

@@ -38,6 +38,8 @@ chart_days = 45  # calendar days shown either side of the announcement
 estimation_window = (-250, -11)
 event_window = (-5, 5)
 excluded_period = ("2020-02-01", "2020-04-30")  # the Covid crash, left out in one specification
+# Names readers know for tickers this story does not name (another company or index in a re-run).
+names = {}  # e.g. {"ORCL": "Oracle"}; in a --params file: names: {ORCL: Oracle}
 
 # %%
 import pandas as pd
@@ -55,6 +57,7 @@ story.require_day(event)
 ticker = ticker or story.ticker_of(event)
 # `-p NAME VALUE` passes text: `-p comparison ^IXIC` names one index and `-p event_window "(-1, 1)"` a pair.
 comparison = story.list_parameter(comparison)
+story.name_tickers([ticker, benchmark, *comparison], names)
 estimation_window = story.pair_parameter(estimation_window, "estimation_window", (-250, -11))
 event_window = story.pair_parameter(event_window, "event_window", (-5, 5))
 excluded_period = story.pair_parameter(excluded_period, "excluded_period", ("2020-02-01", "2020-04-30"))

@@ -35,6 +35,8 @@ estimation_window = (-250, -11)
 event_window = (-5, 5)
 headline_window = (0, 1)
 excluded_period = ("2020-02-01", "2020-04-30")  # the Covid crash, left out in one specification
+# Names readers know for tickers this story does not name (another company or index in a re-run).
+names = {}  # e.g. {"ORCL": "Oracle"}; in a --params file: names: {ORCL: Oracle}
 
 # %%
 import pandas as pd
@@ -56,6 +58,7 @@ firm_events["ticker"] = [story.ticker_of(fr.narrative.event(events, i)) for i in
 for i in firm_event_ids:
     story.require_day(fr.narrative.event(events, i))
 story.check_side_by_side(firm_events, placebo_ticker)
+story.name_tickers([*firm_events["ticker"], placebo_ticker, benchmark], names)
 firm_day0 = pd.Series([fr.reaction_session(d, s) for d, s in zip(firm_events["date"], firm_events["market_session"])])
 sharing_day0 = firm_events["ticker"].map(prose.display_name).groupby(firm_day0.to_numpy()).agg(prose.join)
 # The placebo takes each distinct day 0 of the firms (their dates and market sessions), so it

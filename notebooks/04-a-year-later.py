@@ -36,6 +36,8 @@ event_window = (-5, 5)
 car_window = (0, 1)
 # What came right after the extension: events up to this many days later.
 days_after = 31
+# Names readers know for tickers this story does not name (another company or index in a re-run).
+names = {}  # e.g. {"ORCL": "Oracle"}; in a --params file: names: {ORCL: Oracle}
 
 # %%
 import dataclasses
@@ -67,6 +69,7 @@ for own in (extension, moratorium):
             f"ticker {ticker!r} is not the company of event {own.name!r} ({story.ticker_of(own)}); this page is "
             f"about the company that paused and extended its pause: pass -p ticker {story.ticker_of(own)}, "
             "or study another company's share price with story 02 (-p event_id ID -p ticker TICKER)")
+story.name_tickers([ticker, benchmark, alternative_benchmark], names)
 
 # Enough history for the estimation window (with the pause's days left out in one specification), and
 # up to the end of the event window and the days after the news.

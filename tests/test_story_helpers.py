@@ -217,7 +217,7 @@ def test_in_the_events_file_amazons_pause_and_extension_see_10_then_18_measures(
     assert (at_extension.n_measures, at_extension.n_jurisdictions) == (18, 17)
 
 
-@pytest.mark.parametrize("module", [measures_module, federal_module, corrections], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("module", [story, measures_module, federal_module, corrections], ids=lambda m: m.__name__)
 def test_the_examples_in_the_docstrings_run(module):
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0

@@ -365,3 +365,23 @@ def test_story_04_refuses_a_window_that_leaves_out_a_session_that_could_react_fi
 def test_story_01_reads_the_companies_typed_as_a_list(tmp_path_factory):
     nb = run_story(tmp_path_factory, STORY_01, {"company_events": "[amzn-moratorium, msft-police-pledge]"})
     assert nb.metadata["frstory"]["dek"].startswith("Amazon and Microsoft stepped back")
+
+
+@pytest.mark.slow
+def test_an_index_the_story_does_not_name_is_refused_saying_how_to_name_it(tmp_path_factory):
+    error = failure_of(tmp_path_factory, STORY_02, {"comparison": "SYNIDX"})
+    assert "ticker 'SYNIDX' has no name readers know" in error
+    assert "names: {SYNIDX: Name readers know} in a --params file" in error
+
+
+@pytest.mark.slow
+def test_a_name_given_as_a_parameter_lets_the_rerun_go_on(tmp_path_factory):
+    # Named, the synthetic index passes the check and the story goes on to load its prices (there are none).
+    error = failure_of(tmp_path_factory, STORY_02, {"comparison": "SYNIDX", "names": {"SYNIDX": "the Synthetic Index"}})
+    assert "has no name readers know" not in error and "no prices for SYNIDX" in error
+
+
+@pytest.mark.slow
+def test_names_typed_as_text_are_read_as_the_mapping_they_mean(tmp_path_factory):
+    error = failure_of(tmp_path_factory, STORY_04, {"alternative_benchmark": "SYNIDX", "names": "{SYNIDX: the Synthetic Index}"})
+    assert "has no name readers know" not in error and "SYNIDX" in error

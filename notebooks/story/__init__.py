@@ -130,6 +130,50 @@ def list_parameter(value: object) -> list[str]:
     return [str(v) for v in value]
 
 
+def name_tickers(tickers: list[str], names: object = None) -> None:
+    """Give readers' names to the tickers a re-run brings in (the ``names`` parameter); refuse one without.
+
+    Pages never show raw tickers, and this story names only its own companies and the usual indices.
+    A journalist who re-runs it for another company or index names it too: ``names`` is a mapping
+    (``names: {ORCL: Oracle}`` in a ``--params`` file) or its text (``-p names "{ORCL: Oracle}"``).
+
+    Examples
+    --------
+    >>> name_tickers(["SYNNEW", "^GSPC"], {"SYNNEW": "Synnew Inc"})
+    >>> fr.prose.display_name("SYNNEW")
+    'Synnew Inc'
+    >>> name_tickers(["SYNZ"])
+    Traceback (most recent call last):
+    ...
+    frstory.errors.AnalysisError: ticker 'SYNZ' has no name readers know (pages never show raw tickers): give it with the names parameter, e.g. names: {SYNZ: Name readers know} in a --params file, or -p names "{SYNZ: Name readers know}"
+    """
+    given = names
+    if isinstance(given, str):
+        import yaml
+
+        try:
+            given = yaml.safe_load(given) if given.strip() else {}
+        except yaml.YAMLError:
+            given = None
+    if given is None:
+        given = {}
+    if not isinstance(given, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in given.items()):
+        raise AnalysisError(f"names={names!r} is not a list of ticker: name pairs; write it as "
+                            "names: {ORCL: Oracle} in a --params file, or -p names \"{ORCL: Oracle}\"")
+    if given:
+        prose.register_display_names({k.strip(): v.strip() for k, v in given.items()})
+    known = prose.display_names()
+    unnamed = [t for t in dict.fromkeys(tickers) if t and t not in known]
+    if unnamed:
+        example = ", ".join(f"{t}: Name readers know" for t in unnamed)
+        raise AnalysisError(
+            f"ticker{'s' if len(unnamed) > 1 else ''} {', '.join(map(repr, unnamed))} "
+            f"{'have' if len(unnamed) > 1 else 'has'} no name readers know (pages never show raw tickers): give "
+            f"{'them' if len(unnamed) > 1 else 'it'} with the names parameter, e.g. names: {{{example}}} in a "
+            f"--params file, or -p names \"{{{example}}}\""
+        )
+
+
 def history_end(day0: object, event_window: tuple[int, int]) -> pd.Timestamp:
     """The last session whose close a study of ``day0`` needs: the end of its event window.
 
