@@ -302,3 +302,9 @@ def test_a_day_0_with_p_from_5_to_10_percent_is_borderline_as_the_event_study_su
     verdict = wording.abnormal_verdict(0.018, p, "Synthetic Co", detectable=0.019)
     assert verdict.startswith("borderline")
     assert "no evidence" not in verdict and "stood out" not in verdict
+
+
+@pytest.mark.parametrize("names", ["{SYNQ: Synq Inc", "[SYNQ, Synq Inc]", {"SYNQ": 3}])
+def test_names_that_are_not_ticker_name_pairs_are_refused_saying_how_to_write_them(names):
+    with pytest.raises(AnalysisError, match=r"is not a list of ticker: name pairs; write it as names: \{ORCL: Oracle\}"):
+        story.name_tickers(["SYNQ"], names)

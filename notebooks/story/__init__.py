@@ -154,7 +154,7 @@ def name_tickers(tickers: list[str], names: object = None) -> None:
         try:
             given = yaml.safe_load(given) if given.strip() else {}
         except yaml.YAMLError:
-            given = None
+            given = []  # not a mapping: refused below, with how to write one
     if given is None:
         given = {}
     if not isinstance(given, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in given.items()):
