@@ -238,8 +238,9 @@ def _failure_from_outputs(nb, cell_index: int | None, exc: BaseException) -> Not
         lines = cell.source.splitlines()
         source_line = lines[line - 1] if line and 0 < line <= len(lines) else ""
         # Counted as the author's notebook counts its cells: without the injected parameters cell.
-        injected = sum("injected-parameters" in (c.get("metadata", {}).get("tags") or [])
-                       for c in nb.cells[:cell_index])
+        from frstory.publish.params import is_injected
+
+        injected = sum(map(is_injected, nb.cells[:cell_index]))
         return NotebookFailure(cell_index + 1 - injected, line, source_line, ename, evalue, traceback_text)
     return NotebookFailure(None, None, "", ename, evalue, traceback_text)
 
@@ -380,8 +381,9 @@ async def run_notebook(
         except Exception as exc:  # kernel could not start, ...: still report per notebook
             failure = NotebookFailure(None, None, "", type(exc).__name__, str(exc))
     if failure is not None and failure.cell is not None:
-        failure.script_line = paired_script_line(path, failure, sum(
-            "injected-parameters" not in (c.get("metadata", {}).get("tags") or []) for c in nb.cells))
+        from frstory.publish.params import is_injected
+
+        failure.script_line = paired_script_line(path, failure, sum(not is_injected(c) for c in nb.cells))
     return ExecutionOutcome(nb, _read_log(read_log), time.perf_counter() - start, failure,
                             warnings=style_notes if failure is None else [])
 

@@ -129,6 +129,14 @@ def _tags(cell: Any) -> list:
     return list((cell.get("metadata") or {}).get("tags") or [])
 
 
+INJECTED_TAG = "injected-parameters"
+
+
+def is_injected(cell: Any) -> bool:
+    """Whether ``cell`` is the parameters cell a build injected (not one of the author's cells)."""
+    return INJECTED_TAG in _tags(cell)
+
+
 def parameter_names(nb: Any) -> tuple[int, list[str] | None] | None:
     """The first ``parameters`` cell's position and the names it assigns, or ``None`` without one.
 
@@ -252,8 +260,8 @@ def inject_parameters(nb: Any, parameters: dict[str, Any]) -> Any:
     for name, value in parameters.items():
         lines.append(f"{_check_name(name, 'parameters')} = {_check_value(value, name)!r}")
     cell = nbformat.v4.new_code_cell("\n".join(lines) + "\n")
-    cell.metadata["tags"] = ["injected-parameters"]
-    nb.cells = [c for c in nb.cells if "injected-parameters" not in _tags(c)]
+    cell.metadata["tags"] = [INJECTED_TAG]
+    nb.cells = [c for c in nb.cells if not is_injected(c)]
     check_parameters(nb, parameters)
     position, _ = parameter_names(nb)  # 1-based: the injected cell goes right after it
     nb.cells.insert(position, cell)
